@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import {
+  Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise, User,
+} from '../domain/entities';
+import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
+import { CurrencyCode, MinorAmount } from '../domain/money';
+import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
+
+/**
+ * The one API the renderer talks to. The Electron preload implements it over IPC, the web host
+ * over HTTP + WebSocket; both are typed against this file, and both validate inputs with these
+ * schemas on the main side. Methods are named, never a generic send.
+ */
+
+export const Session = z.object({
+  user: User,
+  serverUrl: z.string().url(),
+  clientId: Id,
+});
+export type Session = z.infer<typeof Session>;
+
+export const SyncState = z.object({
+  /** Whether the central server answered the last request. */
+  online: z.boolean(),
+  syncing: z.boolean(),
+  /** Local mutations not yet acknowledged by the server. */
+  pending: z.number().int().nonnegative(),
+  lastSuccessAt: IsoInstant.nullable(),
+  lastError: z.string().nullable(),
+  /** Set when the server refuses this client's protocol version: the outbox is kept. */
+  updateRequired: z.boolean(),
+  /** Set when the server answered 401 (session expired or user disabled): the outbox is kept. */
+  authRequired: z.boolean(),
+  /** Progress of a paged full pull. */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  /** Mutations the server refused (kept for the agent to see; they never block the queue). */
+  rejected: z.array(z.object({
+    mutationId: z.number().int(), name: z.string(), code: z.string(), message: z.string(), at: IsoInstant,
+  })),
+});
+export type SyncState = z.infer<typeof SyncState>;
+
+/** Why an account sits where it does in the queue, as an i18n key plus parameters. */
+export const QueueReason = z.object({
+  code: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+});
+export type QueueReason = z.infer<typeof QueueReason>;
+
+export const QueueQuery = z.object({
+  search: z.string().trim().max(100).optional(),
+  bucket: DpdBucket.optional(),
+  segment: Segment.optional(),
+  status: AccountStatus.optional(),
+  sort: z.enum(['priority', 'balance', 'dpd', 'name']).default('priority'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().positive().max(200).default(50),
+});
+export type QueueQuery = z.input<typeof QueueQuery>;
+
+export const QueueRow = z.object({
+  accountId: Id,
+  debtorId: Id,
+  debtorName: z.string(),
+  nationalId: z.string(),
+  externalRef: z.string(),
+  product: z.string(),
+  currency: CurrencyCode,
+  balanceMinor: MinorAmount,
+  dpd: z.number().int(),
+  bucket: DpdBucket,
+  segment: Segment,
+  status: AccountStatus,
+  priority: z.number(),
+  reason: QueueReason,
+  callbackAt: IsoInstant.nullable(),
+  lastContactAt: IsoInstant.nullable(),
+  phone: z.string().nullable(),
+  timeZone: z.string(),
+});
+export type QueueRow = z.infer<typeof QueueRow>;
+
+export const QueuePage = z.object({ total: z.number().int(), rows: z.array(QueueRow) });
+export type QueuePage = z.infer<typeof QueuePage>;
+
+export const AccountDetail = z.object({
+  account: Account,
+  debtor: Debtor,
+  contactPoints: z.array(ContactPoint),
+  activities: z.array(Activity),
+  notes: z.array(Note),
+  payments: z.array(Payment),
+  promises: z.array(PaymentPromise),
+  /** Other accounts of the same debtor visible to this user. */
+  siblingAccountIds: z.array(Id),
+  dpd: z.number().int(),
+  /** Ids of local writes for this account not yet acknowledged by the server. */
+  pendingActivityIds: z.array(Id),
+});
+export type AccountDetail = z.infer<typeof AccountDetail>;
+
+/** The answer of the one compliance check (src/shared/rules/compliance). */
+export const ComplianceDecision = z.object({
+  allowed: z.boolean(),
+  reasons: z.array(z.object({ ruleId: z.string(), es: z.string(), en: z.string() })),
+  /** Earliest instant a contact on this channel would be allowed; null if never (hard stop). */
+  nextAllowedAt: IsoInstant.nullable(),
+});
+export type ComplianceDecision = z.infer<typeof ComplianceDecision>;
+
+export const OutcomeInput = z.object({
+  accountId: Id,
+  channel: Channel,
+  contactPointId: Id.nullable().default(null),
+  disposition: Disposition,
+  note: z.string().trim().max(4000).nullable().default(null),
+  /** For an outcome that closes a call already logged by the softphone: that activity's id. */
+  callActivityId: Id.nullable().default(null),
+  callbackAt: IsoInstant.nullable().default(null),
+  promise: PromiseCreateArgs.pick({ installments: true }).nullable().default(null),
+});
+export type OutcomeInput = z.input<typeof OutcomeInput>;
+
+export const CallAttemptInput = z.object({
+  id: Id,
+  accountId: Id,
+  contactPointId: Id.nullable(),
+  address: z.string(),
+  direction: z.enum(['outbound', 'inbound']),
+  startedAt: IsoInstant,
+  answeredAt: IsoInstant.nullable(),
+  endedAt: IsoInstant.nullable(),
+  durationSec: z.number().int().nonnegative().nullable(),
+  sipStatus: z.number().int().nullable(),
+  hangupBy: z.enum(['agent', 'remote', 'system']).nullable(),
+});
+export type CallAttemptInput = z.input<typeof CallAttemptInput>;
+
+export const DialPlan = z.object({
+  /** Prepended to every dialled number (e.g. a trunk prefix "9"). */
+  prefix: z.string().regex(/^[0-9*#+]*$/).default(''),
+  /** Dial E.164 with '+' (true) or with the international access code (false). */
+  keepPlus: z.boolean().default(true),
+  /** Country whose numbers are dialled nationally (no country code), e.g. "CO". */
+  localCountry: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
+});
+export type DialPlan = z.infer<typeof DialPlan>;
+
+export const SipSettings = z.object({
+  wsUrl: z.string().regex(/^wss?:\/\//, 'WebSocket URL (ws:// or wss://)'),
+  /** SIP domain of the registrar, e.g. pbx.example.com */
+  domain: z.string().min(1),
+  extension: z.string().min(1),
+  displayName: z.string().default(''),
+  dialPlan: DialPlan.default({ prefix: '', keepPlus: true, localCountry: null }),
+  iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })).default([]),
+  supervisorExtension: z.string().nullable().default(null),
+});
+export type SipSettings = z.infer<typeof SipSettings>;
+
+export const Settings = z.object({
+  serverUrl: z.string().url(),
+  locale: z.enum(['es', 'en']),
+  sip: SipSettings.nullable(),
+  hasSipPassword: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const SettingsUpdate = z.object({
+  serverUrl: z.string().url().optional(),
+  locale: z.enum(['es', 'en']).optional(),
+  sip: SipSettings.nullable().optional(),
+  /** Stored on the main side only; never returned by getSettings. */
+  sipPassword: z.string().optional(),
+});
+
+export const SipCredentials = SipSettings.extend({ password: z.string() });
+export type SipCredentials = z.infer<typeof SipCredentials>;
+
+const none = z.undefined();
+
+export const API = {
+  getSession: { input: none, output: Session.nullable() },
+  login: { input: z.object({ username: z.string().min(1), password: z.string().min(1), serverUrl: z.string().url().optional() }), output: Session },
+  logout: { input: none, output: z.null() },
+
+  listQueue: { input: QueueQuery, output: QueuePage },
+  getAccount: { input: z.object({ accountId: Id }), output: AccountDetail },
+  findAccountByPhone: { input: z.object({ phone: z.string() }), output: z.object({ accountId: Id, debtorName: z.string() }).nullable() },
+
+  logOutcome: { input: OutcomeInput, output: z.object({ activityId: Id, promiseId: Id.nullable() }) },
+  logCallAttempt: { input: CallAttemptInput, output: z.object({ activityId: Id }) },
+  addNote: { input: z.object({ accountId: Id, body: z.string().trim().min(1).max(4000) }), output: z.object({ noteId: Id }) },
+  flagContactPoint: { input: ContactPointFlagArgs, output: z.null() },
+  setCallback: { input: AccountSetCallbackArgs, output: z.null() },
+  setDebtorPreferences: { input: DebtorSetPreferencesArgs, output: z.null() },
+
+  checkContact: {
+    input: z.object({ accountId: Id, contactPointId: Id.nullable(), channel: Channel, at: IsoInstant.optional() }),
+    output: ComplianceDecision,
+  },
+
+  getSyncState: { input: none, output: SyncState },
+  syncNow: { input: none, output: SyncState },
+
+  getSettings: { input: none, output: Settings },
+  saveSettings: { input: SettingsUpdate, output: Settings },
+  getSipCredentials: { input: none, output: SipCredentials.nullable() },
+} as const satisfies Record<string, { input: z.ZodTypeAny; output: z.ZodTypeAny }>;
+
+export type ApiMethod = keyof typeof API;
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+
+type Input<M extends ApiMethod> = z.input<(typeof API)[M]['input']>;
+type Output<M extends ApiMethod> = z.output<(typeof API)[M]['output']>;
+
+export type DataChangedEvent = { accountIds: string[] | null };
+
+/** Push events from the main side. Each returns an unsubscribe function. */
+export interface ApiEvents {
+  onSyncState(listener: (state: SyncState) => void): () => void;
+  onDataChanged(listener: (event: DataChangedEvent) => void): () => void;
+}
+
+export type WorkstationApi = {
+  [M in ApiMethod]: Input<M> extends undefined ? () => Promise<Output<M>> : (input: Input<M>) => Promise<Output<M>>;
+} & ApiEvents;
+
+/** The main-side implementation: same methods, inputs already parsed by the transport. */
+export type WorkstationHandlers = {
+  [M in ApiMethod]: (input: z.output<(typeof API)[M]['input']>) => Promise<Output<M>>;
+};
+
+/** How failures cross IPC / HTTP: a code the UI translates, a message, the field at fault. */
+export const ApiFailure = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
+export type ApiFailure = z.infer<typeof ApiFailure>;
+
+export class WorkstationError extends Error {
+  constructor(public readonly code: string, message: string, public readonly field?: string) {
+    super(message);
+    this.name = 'WorkstationError';
+  }
+  toFailure(): ApiFailure {
+    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+/** Envelope for every answer of the transport (IPC or HTTP). */
+export type ApiEnvelope<T> = { ok: true; value: T } | { ok: false; error: ApiFailure };

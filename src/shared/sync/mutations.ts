@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { AccountStatus, Channel, Disposition } from '../domain/enums';
+import { ContactPreferences, HhMm, Id, IsoDate, IsoInstant } from '../domain/entities';
+import { MinorAmount } from '../domain/money';
+
+/**
+ * Every change a client can make, as named mutations with zod-checked args. The client applies
+ * them to its store at once (optimistically) and queues them in its outbox; the server applies
+ * each exactly once, in the client's order. Facts (activities, notes, promises) carry
+ * client-generated ids and never conflict; the few mutable fields take the server's order.
+ */
+export const ActivityLogArgs = z.object({
+  id: Id,
+  accountId: Id,
+  channel: Channel,
+  direction: z.enum(['outbound', 'inbound']).default('outbound'),
+  contactPointId: Id.nullable().default(null),
+  address: z.string().nullable().default(null),
+  disposition: Disposition.nullable(),
+  note: z.string().max(4000).nullable().default(null),
+  startedAt: IsoInstant,
+  answeredAt: IsoInstant.nullable().default(null),
+  endedAt: IsoInstant.nullable().default(null),
+  durationSec: z.number().int().nonnegative().nullable().default(null),
+  sipStatus: z.number().int().nullable().default(null),
+  hangupBy: z.enum(['agent', 'remote', 'system']).nullable().default(null),
+  promiseId: Id.nullable().default(null),
+});
+
+export const NoteAddArgs = z.object({
+  id: Id,
+  accountId: Id,
+  body: z.string().trim().min(1).max(4000),
+  createdAt: IsoInstant,
+});
+
+export const PromiseCreateArgs = z.object({
+  id: Id,
+  accountId: Id,
+  channel: Channel,
+  createdAt: IsoInstant,
+  installments: z.array(z.object({ dueDate: IsoDate, amountMinor: MinorAmount.positive() })).min(1).max(250),
+  planId: Id.nullable().default(null),
+});
+
+export const ContactPointFlagArgs = z.object({
+  contactPointId: Id,
+  invalid: z.boolean().optional(),
+  verified: z.boolean().optional(),
+  doNotContact: z.boolean().optional(),
+});
+
+export const AccountSetCallbackArgs = z.object({
+  accountId: Id,
+  callbackAt: IsoInstant.nullable(),
+  note: z.string().max(1000).nullable().default(null),
+});
+
+export const AccountSetStatusArgs = z.object({
+  accountId: Id,
+  status: AccountStatus,
+  reason: z.string().max(1000).nullable().default(null),
+});
+
+export const DebtorSetPreferencesArgs = z.object({
+  debtorId: Id,
+  contactPrefs: ContactPreferences,
+});
+
+export const MUTATION_ARGS = {
+  'activity.log': ActivityLogArgs,
+  'note.add': NoteAddArgs,
+  'promise.create': PromiseCreateArgs,
+  'contactPoint.flag': ContactPointFlagArgs,
+  'account.setCallback': AccountSetCallbackArgs,
+  'account.setStatus': AccountSetStatusArgs,
+  'debtor.setPreferences': DebtorSetPreferencesArgs,
+} as const;
+
+export type MutationName = keyof typeof MUTATION_ARGS;
+export const MUTATION_NAMES = Object.keys(MUTATION_ARGS) as MutationName[];
+export type MutationArgs<N extends MutationName> = z.infer<(typeof MUTATION_ARGS)[N]>;
+
+/** One mutation as it travels: `id` is the client's own increasing counter (1, 2, 3 …). */
+export const MutationEnvelope = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  args: z.unknown(),
+  /** The client's clock when it was made: informational only, never used for ordering. */
+  clientTime: IsoInstant,
+});
+export type MutationEnvelope = z.infer<typeof MutationEnvelope>;
+
+export type ParsedMutation = { [N in MutationName]: { id: number; name: N; args: MutationArgs<N>; clientTime: string } }[MutationName];
+
+export type ParseMutationResult =
+  | { ok: true; mutation: ParsedMutation }
+  | { ok: false; code: 'unknown_mutation' | 'invalid_args'; message: string; field?: string };
+
+/** Validates a mutation's name and args; used by the client before queueing and by the server before applying. */
+export function parseMutation(m: MutationEnvelope): ParseMutationResult {
+  const schema = (MUTATION_ARGS as Record<string, z.ZodTypeAny>)[m.name];
+  if (!schema) return { ok: false, code: 'unknown_mutation', message: `unknown mutation "${m.name}"` };
+  const r = schema.safeParse(m.args);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue?.path.join('.') || undefined;
+    return { ok: false, code: 'invalid_args', message: `${m.name}: ${field ?? 'args'}: ${issue?.message ?? 'invalid'}`, field };
+  }
+  return { ok: true, mutation: { id: m.id, name: m.name, args: r.data, clientTime: m.clientTime } as ParsedMutation };
+}
+
+export { HhMm };

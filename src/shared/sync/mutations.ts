@@ -27,6 +27,18 @@ export const ActivityLogArgs = z.object({
   promiseId: Id.nullable().default(null),
 });
 
+/**
+ * Attaches the agent's disposition to a call the softphone already logged (with disposition
+ * null). Set-once: the server (and the client store) ignore it when the activity already has a
+ * disposition, so the activity stays append-only in effect.
+ */
+export const ActivitySetOutcomeArgs = z.object({
+  activityId: Id,
+  disposition: Disposition,
+  note: z.string().max(4000).nullable().default(null),
+  promiseId: Id.nullable().default(null),
+});
+
 export const NoteAddArgs = z.object({
   id: Id,
   accountId: Id,
@@ -69,6 +81,7 @@ export const DebtorSetPreferencesArgs = z.object({
 
 export const MUTATION_ARGS = {
   'activity.log': ActivityLogArgs,
+  'activity.setOutcome': ActivitySetOutcomeArgs,
   'note.add': NoteAddArgs,
   'promise.create': PromiseCreateArgs,
   'contactPoint.flag': ContactPointFlagArgs,

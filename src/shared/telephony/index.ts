@@ -1,0 +1,3 @@
+export * from './dialplan';
+export * from './mos';
+export * from './disposition';

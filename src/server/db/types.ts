@@ -1,0 +1,29 @@
+/**
+ * The one database contract the server code is written against. Two runtimes implement it:
+ * PostgreSQL through a `pg` Pool (production) and PGlite (embedded, for a laptop or tests).
+ * The SQL is the same for both; type parsing is aligned so rows look identical:
+ * int8 → number (amounts and versions stay below 2^53), date → 'YYYY-MM-DD' string,
+ * timestamptz → Date, jsonb → parsed value.
+ */
+export type SqlParam = string | number | boolean | null | Date | readonly unknown[] | Record<string, unknown>;
+
+export interface Db {
+  readonly kind: 'pg' | 'pglite';
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs fn in a transaction (a savepoint when already inside one). Any throw rolls back.
+   * A statement that failed inside fn poisons the transaction even if fn caught the error:
+   * it is rolled back and the call throws, never committed half-done.
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class TransactionPoisonedError extends Error {
+  constructor(cause: unknown) {
+    super(`a statement failed inside the transaction; rolled back (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'TransactionPoisonedError';
+  }
+}

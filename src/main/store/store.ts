@@ -1,0 +1,388 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AccountDetail, QueuePage } from '../../shared/api/contract';
+import { QueueQuery } from '../../shared/api/contract';
+import type { Account, ContactPoint, Debtor } from '../../shared/domain/entities';
+import { RIGHT_PARTY_DISPOSITIONS, type Channel, type Disposition } from '../../shared/domain/enums';
+import type { ContactAttempt } from '../../shared/rules/compliance';
+import {
+  MUTATION_ARGS, parseMutation, type MutationEnvelope, type MutationName, type ParsedMutation,
+} from '../../shared/sync/mutations';
+import type { MutationResult, PullResponse } from '../../shared/sync/protocol';
+import type { z } from 'zod';
+import { createMutationApplier } from './apply-mutation';
+import { createDerivedRefresher } from './derived';
+import { migrate } from './migrate';
+import { createQueueReader } from './queue';
+import {
+  accountFromRow, accountParams, activityFromRow, activityParams, contactPointFromRow, contactPointParams,
+  debtorFromRow, debtorParams, noteFromRow, noteParams, paymentFromRow, paymentParams, promiseFromRow,
+  promiseParams, upsertSql,
+} from './rows';
+import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
+
+/**
+ * The agent's local store: one SQLite file per server + user.
+ *
+ * Durability: WAL journal. A commit returns only after its pages are written to the WAL file, so
+ * a killed process (SIGKILL, crash) never loses an acknowledged write even with
+ * synchronous=NORMAL — the data sits in the OS page cache. NORMAL can lose the last commits on a
+ * power cut, though, and the agent's own writes exist nowhere else, so local writes run with
+ * synchronous=FULL (an fsync per commit, ~0.2–0.4 ms here). Pulled pages, which the server can
+ * send again, are applied under NORMAL for speed.
+ */
+export type LocalWrite = { [N in MutationName]: { name: N; args: z.input<(typeof MUTATION_ARGS)[N]> } }[MutationName];
+
+export interface OutboxEntry { id: number; name: string; args: unknown; clientTime: string }
+export interface RejectedEntry { mutationId: number; name: string; code: string; message: string; at: string }
+
+export interface StoreOptions {
+  /** The signed-in agent: author of local activities, notes and promises. */
+  agentId: string;
+  now?: () => Date;
+}
+
+export class InvalidWriteError extends Error {
+  constructor(message: string, public readonly field: string | undefined) {
+    super(message);
+    this.name = 'InvalidWriteError';
+  }
+}
+
+export class LocalStore {
+  readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly applyMutation: ReturnType<typeof createMutationApplier>;
+  private readonly refreshDerived: ReturnType<typeof createDerivedRefresher>;
+  private readonly queue: ReturnType<typeof createQueueReader>;
+  private readonly stmts;
+
+  static open(file: string, opts: StoreOptions): LocalStore {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = OFF');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+      return new LocalStore(db, opts);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private constructor(db: Database.Database, private readonly opts: StoreOptions) {
+    this.db = db;
+    this.now = opts.now ?? (() => new Date());
+    this.applyMutation = createMutationApplier(db);
+    this.refreshDerived = createDerivedRefresher(db);
+    this.queue = createQueueReader(db);
+    this.stmts = {
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+      appendOutbox: db.prepare('INSERT INTO outbox (name, args, client_time) VALUES (?, ?, ?)'),
+      pending: db.prepare(`SELECT id, name, args, client_time FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`),
+      pendingAll: db.prepare(`SELECT id, name, args, client_time FROM outbox WHERE status = 'pending' ORDER BY id`),
+      pendingCount: db.prepare(`SELECT count(*) FROM outbox WHERE status = 'pending'`).pluck(),
+      trim: db.prepare(`DELETE FROM outbox WHERE status = 'pending' AND id <= ?`),
+      reject: db.prepare(`UPDATE outbox SET status = 'rejected', error = ? WHERE id = ?`),
+      rejected: db.prepare(`SELECT id, name, error FROM outbox WHERE status = 'rejected' ORDER BY id`),
+      upsertDebtor: db.prepare(upsertSql('debtors', Object.keys(debtorParams(sampleDebtor)))),
+      upsertAccount: db.prepare(upsertSql('accounts', Object.keys(accountParams(sampleAccount)))),
+      upsertContactPoint: db.prepare(upsertSql('contact_points', Object.keys(contactPointParams(sampleContactPoint)))),
+      upsertActivity: db.prepare(upsertSql('activities', ['id', 'account_id', 'agent_id', 'channel', 'direction',
+        'contact_point_id', 'address', 'disposition', 'note', 'started_at', 'answered_at', 'ended_at', 'duration_sec',
+        'sip_status', 'hangup_by', 'promise_id', 'recorded_at', 'version'])),
+      upsertNote: db.prepare(upsertSql('notes', ['id', 'account_id', 'author_id', 'body', 'created_at', 'recorded_at', 'version'])),
+      upsertPayment: db.prepare(upsertSql('payments', ['id', 'account_id', 'reference', 'amount_minor', 'currency', 'paid_at', 'reversed_at', 'version'])),
+      upsertPromise: db.prepare(upsertSql('promises', ['id', 'account_id', 'agent_id', 'channel', 'currency', 'created_at', 'status', 'installments', 'plan_id', 'version'])),
+      accountsOfDebtor: db.prepare('SELECT id FROM accounts WHERE debtor_id = ?').pluck(),
+      removeAccount: db.prepare('DELETE FROM accounts WHERE id = ? RETURNING debtor_id').pluck(),
+      removeFacts: ['activities', 'notes', 'payments', 'promises'].map((t) => db.prepare(`DELETE FROM ${t} WHERE account_id = ?`)),
+      orphanDebtor: db.prepare(`DELETE FROM debtors WHERE id = ? AND NOT EXISTS (SELECT 1 FROM accounts WHERE debtor_id = ?)`),
+      orphanContactPoints: db.prepare(`DELETE FROM contact_points WHERE debtor_id = ? AND NOT EXISTS (SELECT 1 FROM debtors WHERE id = ?)`),
+      allAccountIds: db.prepare('SELECT id FROM accounts').pluck(),
+      accountIdsInZone: db.prepare('SELECT id FROM accounts WHERE time_zone = ?').pluck(),
+      zones: db.prepare('SELECT DISTINCT time_zone FROM accounts').pluck(),
+      dueCallbacks: db.prepare(`SELECT id FROM accounts WHERE callback_at IS NOT NULL AND callback_at <= ?
+        AND priority_reason NOT LIKE '{"code":"callback_due"%'`).pluck(),
+      account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+      debtor: db.prepare('SELECT * FROM debtors WHERE id = ?'),
+      contactPoints: db.prepare('SELECT * FROM contact_points WHERE debtor_id = ? ORDER BY kind, id'),
+      contactPoint: db.prepare('SELECT * FROM contact_points WHERE id = ?'),
+      activities: db.prepare('SELECT * FROM activities WHERE account_id = ? ORDER BY started_at DESC, id'),
+      activity: db.prepare('SELECT * FROM activities WHERE id = ?'),
+      notes: db.prepare('SELECT * FROM notes WHERE account_id = ? ORDER BY created_at DESC, id'),
+      payments: db.prepare('SELECT * FROM payments WHERE account_id = ? ORDER BY paid_at DESC, id'),
+      promises: db.prepare('SELECT * FROM promises WHERE account_id = ? ORDER BY created_at DESC, id'),
+      siblings: db.prepare('SELECT id FROM accounts WHERE debtor_id = ? AND id <> ? ORDER BY id').pluck(),
+      byPhone: db.prepare(`SELECT a.id, a.debtor_name FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
+        WHERE c.digits_rev >= ? AND c.digits_rev < ? ORDER BY a.priority DESC, a.id LIMIT 1`),
+      debtorAttempts: db.prepare(`SELECT t.account_id, t.channel, t.started_at, t.disposition FROM activities t
+        JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ? ORDER BY t.started_at`),
+      clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises']
+        .map((t) => db.prepare(`DELETE FROM ${t}`)),
+    };
+    if (!this.getMeta('clientId')) this.setMeta('clientId', randomUUID());
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- meta ---------------------------------------------------------------------------------
+
+  getMeta(key: string): string | null {
+    return (this.stmts.getMeta.get(key) as string | undefined) ?? null;
+  }
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.stmts.delMeta.run(key);
+    else this.stmts.setMeta.run(key, value);
+  }
+  get clientId(): string {
+    return this.getMeta('clientId')!;
+  }
+  get cursor(): string | null {
+    return this.getMeta('cursor');
+  }
+
+  // ---- local writes -------------------------------------------------------------------------
+
+  /**
+   * Applies the mutations to the local tables and appends them to the outbox in ONE
+   * transaction: either the agent sees the change and it will be sent, or neither.
+   * Returns the account ids touched.
+   */
+  write(writes: readonly LocalWrite[]): { mutationIds: number[]; accountIds: string[] } {
+    const clientTime = this.now().toISOString();
+    const parsed: ParsedMutation[] = writes.map((w) => {
+      const r = parseMutation({ id: 1, name: w.name, args: w.args, clientTime });
+      if (!r.ok) throw new InvalidWriteError(r.message, r.field);
+      return r.mutation;
+    });
+    return this.db.transaction(() => {
+      const mutationIds: number[] = [];
+      const touched = new Set<string>();
+      for (const m of parsed) {
+        const info = this.stmts.appendOutbox.run(m.name, JSON.stringify(m.args), clientTime);
+        mutationIds.push(Number(info.lastInsertRowid));
+        for (const id of this.applyMutation(m, { agentId: this.opts.agentId })) touched.add(id);
+      }
+      this.refreshDerived(touched, this.now());
+      return { mutationIds, accountIds: [...touched] };
+    })();
+  }
+
+  // ---- outbox -------------------------------------------------------------------------------
+
+  pendingMutations(limit: number): MutationEnvelope[] {
+    return (this.stmts.pending.all(limit) as Array<{ id: number; name: string; args: string; client_time: string }>)
+      .map((r) => ({ id: r.id, name: r.name, args: JSON.parse(r.args), clientTime: r.client_time }));
+  }
+  pendingCount(): number {
+    return this.stmts.pendingCount.get() as number;
+  }
+
+  /** Records the server's answer to a push: rejected ones stay visible, processed ones leave. */
+  acknowledge(lastMutationId: number, results: readonly MutationResult[]): void {
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      for (const r of results) {
+        if (r.status !== 'rejected') continue;
+        this.stmts.reject.run(JSON.stringify({
+          code: r.error?.code ?? 'rejected', message: r.error?.message ?? 'rejected by the server', at,
+        }), r.id);
+      }
+      this.stmts.trim.run(lastMutationId);
+    })();
+  }
+
+  rejected(): RejectedEntry[] {
+    return (this.stmts.rejected.all() as Array<{ id: number; name: string; error: string | null }>).map((r) => {
+      const e = r.error ? JSON.parse(r.error) as { code: string; message: string; at: string } : null;
+      return { mutationId: r.id, name: r.name, code: e?.code ?? 'rejected', message: e?.message ?? '', at: e?.at ?? '' };
+    });
+  }
+
+  // ---- pull ---------------------------------------------------------------------------------
+
+  /**
+   * Applies one pulled page in one transaction: the server's rows overwrite local ones, then the
+   * still-pending outbox is re-applied on top (rebase) so the agent keeps seeing their unsent
+   * edits, the outbox is trimmed by the server's lastMutationId, and the cursor advances with
+   * the data it describes. Returns the account ids touched.
+   */
+  applyPull(page: PullResponse): string[] {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.db.transaction(() => this.applyPullTx(page))();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  private applyPullTx(page: PullResponse): string[] {
+    const s = this.stmts;
+    const p = page.patch;
+    const touched = new Set<string>();
+    if (page.reset) for (const st of s.clearTables) st.run();
+    for (const d of p.debtors) {
+      s.upsertDebtor.run(debtorParams(d));
+      for (const id of s.accountsOfDebtor.all(d.id) as string[]) touched.add(id);
+    }
+    for (const a of p.accounts) { s.upsertAccount.run(accountParams(a)); touched.add(a.id); }
+    for (const c of p.contactPoints) s.upsertContactPoint.run(contactPointParams(c));
+    for (const a of p.activities) { s.upsertActivity.run(activityParams(a)); touched.add(a.accountId); }
+    for (const n of p.notes) s.upsertNote.run(noteParams(n));
+    for (const x of p.payments) { s.upsertPayment.run(paymentParams(x)); touched.add(x.accountId); }
+    for (const x of p.promises) { s.upsertPromise.run(promiseParams(x)); touched.add(x.accountId); }
+    for (const id of p.removedAccountIds) {
+      const debtorId = s.removeAccount.get(id) as string | undefined;
+      for (const st of s.removeFacts) st.run(id);
+      touched.delete(id);
+      if (debtorId) {
+        s.orphanDebtor.run(debtorId, debtorId);
+        s.orphanContactPoints.run(debtorId, debtorId);
+      }
+    }
+    s.trim.run(page.lastMutationId);
+    for (const id of this.rebase()) touched.add(id);
+    this.refreshDerived(touched, this.now());
+    this.setMeta('cursor', page.cursor);
+    return [...touched];
+  }
+
+  /** Re-applies every pending mutation in order; each effect is idempotent (see apply-mutation). */
+  private rebase(): Set<string> {
+    const touched = new Set<string>();
+    for (const r of this.stmts.pendingAll.all() as Array<{ id: number; name: string; args: string; client_time: string }>) {
+      const parsed = parseMutation({ id: r.id, name: r.name, args: JSON.parse(r.args), clientTime: r.client_time });
+      if (!parsed.ok) continue;
+      for (const id of this.applyMutation(parsed.mutation, { agentId: this.opts.agentId })) touched.add(id);
+    }
+    return touched;
+  }
+
+  /**
+   * Recomputes dpd and priority where time moved them: every account whose debtor's calendar
+   * day changed since the last refresh, and every account whose callback has fallen due.
+   */
+  refreshForTime(): string[] {
+    const now = this.now();
+    const seen = JSON.parse(this.getMeta('zoneDates') ?? '{}') as Record<string, string>;
+    const next: Record<string, string> = {};
+    const touched = new Set<string>();
+    return this.db.transaction(() => {
+      for (const tz of this.stmts.zones.all() as string[]) {
+        let today: string;
+        try { today = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(now); } catch { continue; }
+        next[tz] = today;
+        if (seen[tz] !== today) for (const id of this.stmts.accountIdsInZone.all(tz) as string[]) touched.add(id);
+      }
+      for (const id of this.stmts.dueCallbacks.all(now.toISOString()) as string[]) touched.add(id);
+      this.refreshDerived(touched, now);
+      this.setMeta('zoneDates', JSON.stringify(next));
+      return [...touched];
+    })();
+  }
+
+  recomputeAll(): number {
+    return this.db.transaction(() => this.refreshDerived(this.stmts.allAccountIds.all() as string[], this.now()))();
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  listQueue(query: z.input<typeof QueueQuery>): QueuePage {
+    return this.queue(QueueQuery.parse(query));
+  }
+
+  getAccount(accountId: string): AccountDetail | null {
+    const s = this.stmts;
+    const row = s.account.get(accountId) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const account = accountFromRow(row);
+    const debtorRow = s.debtor.get(account.debtorId) as Record<string, unknown> | undefined;
+    if (!debtorRow) return null;
+    const activities = (s.activities.all(accountId) as Array<Record<string, unknown>>).map(activityFromRow);
+    const notes = (s.notes.all(accountId) as Array<Record<string, unknown>>).map(noteFromRow);
+    const pendingIds = new Set(this.pendingWrittenIds());
+    return {
+      account,
+      debtor: debtorFromRow(debtorRow),
+      contactPoints: (s.contactPoints.all(account.debtorId) as Array<Record<string, unknown>>).map(contactPointFromRow),
+      activities,
+      notes,
+      payments: (s.payments.all(accountId) as Array<Record<string, unknown>>).map(paymentFromRow),
+      promises: (s.promises.all(accountId) as Array<Record<string, unknown>>).map(promiseFromRow),
+      siblingAccountIds: s.siblings.all(account.debtorId, accountId) as string[],
+      dpd: Number(row.dpd),
+      pendingActivityIds: [...activities.map((a) => a.id), ...notes.map((n) => n.id)].filter((id) => pendingIds.has(id)),
+    };
+  }
+
+  getAccountRow(accountId: string): Account | null {
+    const row = this.stmts.account.get(accountId) as Record<string, unknown> | undefined;
+    return row ? accountFromRow(row) : null;
+  }
+  getDebtor(debtorId: string): Debtor | null {
+    const row = this.stmts.debtor.get(debtorId) as Record<string, unknown> | undefined;
+    return row ? debtorFromRow(row) : null;
+  }
+  getContactPoint(id: string): ContactPoint | null {
+    const row = this.stmts.contactPoint.get(id) as Record<string, unknown> | undefined;
+    return row ? contactPointFromRow(row) : null;
+  }
+  getActivity(id: string) {
+    const row = this.stmts.activity.get(id) as Record<string, unknown> | undefined;
+    return row ? activityFromRow(row) : null;
+  }
+
+  /** Ids of activities, notes and promises created by writes still waiting in the outbox. */
+  private pendingWrittenIds(): string[] {
+    const ids: string[] = [];
+    for (const r of this.stmts.pendingAll.all() as Array<{ name: string; args: string }>) {
+      const args = JSON.parse(r.args) as { id?: unknown; activityId?: unknown };
+      if (typeof args.id === 'string') ids.push(args.id);
+      if (typeof args.activityId === 'string') ids.push(args.activityId);
+    }
+    return ids;
+  }
+
+  /** The account a caller's number belongs to: the last 7+ digits are enough. */
+  findAccountByPhone(phone: string): { accountId: string; debtorName: string } | null {
+    const digits = digitsOnly(phone);
+    if (digits.length < PHONE_SUFFIX_MIN) return null;
+    const rev = reverseDigits(digits).slice(0, Math.min(digits.length, 10));
+    const r = this.stmts.byPhone.get(rev, `${rev}:`) as { id: string; debtor_name: string } | undefined;
+    return r ? { accountId: r.id, debtorName: r.debtor_name } : null;
+  }
+
+  /** Every attempt on a debtor this store knows of, unsynced ones included, for the compliance check. */
+  attemptsOnDebtor(debtorId: string): ContactAttempt[] {
+    return (this.stmts.debtorAttempts.all(debtorId) as Array<{ account_id: string; channel: Channel; started_at: string; disposition: Disposition | null }>)
+      .map((r) => ({
+        accountId: r.account_id, debtorId, channel: r.channel, at: r.started_at,
+        conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
+      }));
+  }
+}
+
+// Samples only used to derive column lists from the param builders (one source of truth).
+const sampleDebtor: Debtor = {
+  id: '', orgId: '', externalId: '', name: '', nationalId: '', country: 'CO', timeZone: 'UTC', debtorType: 'individual',
+  segment: 'low', contactPrefs: { authorizedChannels: [], preferredChannel: null, windows: [], preferredPaymentDay: null }, version: '0',
+};
+const sampleAccount: Account = {
+  id: '', orgId: '', debtorId: '', externalRef: '', product: '', currency: 'COP', principalMinor: 0, balanceMinor: 0,
+  dueDate: null, installmentsTotal: 0, installmentsPaid: 0, installmentAmountMinor: null, status: 'active',
+  assignedAgentId: null, callbackAt: null, callbackNote: null, lastContactAt: null, version: '0',
+};
+const sampleContactPoint: ContactPoint = {
+  id: '', debtorId: '', kind: 'phone', value: '', label: null, verified: false, invalid: false, doNotContact: false, version: '0',
+};
+

@@ -1,0 +1,69 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getApi } from './api';
+import { useSession } from './stores/session';
+import { useSync } from './stores/sync';
+import { useNav } from './stores/nav';
+import { useQueue } from './stores/queue';
+import { useAccount } from './stores/account';
+import { LoginScreen } from './screens/LoginScreen';
+import { QueueScreen } from './screens/QueueScreen';
+import { AccountScreen } from './screens/AccountScreen';
+import { TopBar } from './components/TopBar';
+import { SyncBanners } from './components/SyncBanners';
+import { HelpOverlay } from './components/HelpOverlay';
+import { isTypingTarget, useKeydown } from './lib/keyboard';
+
+export function App() {
+  const { t } = useTranslation();
+  const status = useSession((s) => s.status);
+  useEffect(() => {
+    void useSession.getState().init();
+  }, []);
+  if (status === 'loading') return <div className="splash" role="status">{t('app.loading')}</div>;
+  if (status === 'anonymous') return <LoginScreen />;
+  return <Workstation />;
+}
+
+function Workstation() {
+  const view = useNav((s) => s.view);
+  const helpOpen = useNav((s) => s.helpOpen);
+
+  useEffect(() => {
+    const stopSync = useSync.getState().start();
+    const stopData = getApi().onDataChanged((event) => {
+      void useQueue.getState().refresh();
+      const open = useAccount.getState().accountId;
+      if (open && (event.accountIds === null || event.accountIds.includes(open))) void useAccount.getState().refresh();
+    });
+    void useQueue.getState().reload();
+    return () => {
+      stopSync();
+      stopData();
+    };
+  }, []);
+
+  useKeydown((e) => {
+    if (e.key === 'Escape' && helpOpen) {
+      e.preventDefault();
+      useNav.getState().toggleHelp(false);
+      return;
+    }
+    if (e.key === '?' && !isTypingTarget(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      useNav.getState().toggleHelp();
+    }
+  });
+
+  return (
+    <div className="app">
+      <TopBar />
+      <SyncBanners />
+      <main className="app-main">
+        <QueueScreen active={view.name === 'queue' && !helpOpen} hidden={view.name !== 'queue'} />
+        {view.name === 'account' && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}
+      </main>
+      {helpOpen && <HelpOverlay />}
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SoftphoneBar } from '../softphone';
+import { useSession } from '../stores/session';
+import { useSync } from '../stores/sync';
+import { LOCALES, type Locale } from '../i18n';
+import { errorText } from '../lib/errors';
+
+function SyncStatus() {
+  const { t, i18n } = useTranslation();
+  const state = useSync((s) => s.state);
+  const error = useSync((s) => s.error);
+  const syncNow = useSync((s) => s.syncNow);
+  const [showRejected, setShowRejected] = useState(false);
+  if (!state) return <span className="sync-pill">{t('sync.unknown')}</span>;
+
+  const mode = state.syncing ? 'syncing' : state.online ? 'online' : 'offline';
+  const last = state.lastSuccessAt
+    ? new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-US' : 'es-CO', { timeStyle: 'short' }).format(new Date(state.lastSuccessAt))
+    : t('sync.never');
+  return (
+    <div className="sync-status" data-testid="sync-status" data-mode={mode} data-pending={state.pending}>
+      <span className={`sync-pill sync-${mode}`}>{t(`sync.mode.${mode}`)}</span>
+      <span className="sync-pending" data-testid="sync-pending" title={t('sync.pendingHint')}>
+        {t('sync.pending', { count: state.pending })}
+      </span>
+      {state.progress && (
+        <span className="muted">{t('sync.progress', { done: state.progress.done, total: state.progress.total })}</span>
+      )}
+      <span className="muted" title={state.lastError ?? ''}>{t('sync.lastSuccess', { time: last })}</span>
+      {state.rejected.length > 0 && (
+        <span className="rejected-wrap">
+          <button type="button" className="link danger" onClick={() => setShowRejected((v) => !v)} aria-expanded={showRejected}>
+            {t('sync.rejected', { count: state.rejected.length })}
+          </button>
+          {showRejected && (
+            <ul className="rejected-list" role="list">
+              {state.rejected.map((r) => (
+                <li key={r.mutationId}>
+                  <strong>{t(`mutation.${r.name}`, { defaultValue: r.name })}</strong> — {t(`errors.${r.code}`, { defaultValue: r.message })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </span>
+      )}
+      <button type="button" onClick={() => void syncNow()} disabled={state.syncing} data-testid="sync-now">
+        {t('sync.now')}
+      </button>
+      {error && <span className="error-text">{errorText(t, error)}</span>}
+    </div>
+  );
+}
+
+export function TopBar() {
+  const { t, i18n } = useTranslation();
+  const session = useSession((s) => s.session);
+  const setLocale = useSession((s) => s.setLocale);
+  const logout = useSession((s) => s.logout);
+  return (
+    <header className="topbar">
+      <div className="brand">{t('app.title')}</div>
+      <SyncStatus />
+      <div className="softphone-slot"><SoftphoneBar /></div>
+      <div className="topbar-right">
+        {session && (
+          <span className="agent" data-testid="agent-name">
+            {session.user.displayName} <span className="muted">· {t(`role.${session.user.role}`)}</span>
+          </span>
+        )}
+        <label className="lang">
+          <span className="sr-only">{t('settings.language')}</span>
+          <select
+            aria-label={t('settings.language')}
+            data-testid="language"
+            value={i18n.language}
+            onChange={(e) => void setLocale(e.target.value as Locale)}
+          >
+            {LOCALES.map((l) => <option key={l} value={l}>{t(`settings.locale.${l}`)}</option>)}
+          </select>
+        </label>
+        <button type="button" className="link" onClick={() => void logout()}>{t('login.logout')}</button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,252 @@
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getApi } from '../api';
+import type { AccountDetail } from '../../shared/api/contract';
+import { Channel, type Disposition } from '../../shared/domain/enums';
+import type { ContactKind } from '../../shared/domain/enums';
+import { currencyDigits } from '../../shared/domain/money';
+import { buildOutcome, MAX_INSTALLMENTS, type FieldErrors, type InstallmentDraft, type OutcomeDraft } from './buildOutcome';
+import { DISPOSITION_ORDER, dispositionForShortcut, shortcutLabel } from './dispositions';
+import { errorText, toUiError, type UiError } from '../lib/errors';
+import { altDigit, isTypingTarget, useKeydown } from '../lib/keyboard';
+import { useAccount } from '../stores/account';
+import { useQueue } from '../stores/queue';
+
+const KINDS_FOR_CHANNEL: Record<Channel, ContactKind[]> = {
+  call: ['phone'],
+  sms: ['phone'],
+  whatsapp: ['whatsapp', 'phone'],
+  email: ['email'],
+  visit: ['address'],
+  letter: ['address'],
+};
+
+let rowKey = 0;
+const newRow = (): InstallmentDraft => ({ key: `r${++rowKey}`, amount: '', date: '' });
+
+function initialDraft(detail: AccountDetail): OutcomeDraft {
+  const phone = detail.contactPoints.find((c) => c.kind === 'phone' && !c.invalid && !c.doNotContact);
+  return {
+    disposition: null, channel: 'call', contactPointId: phone?.id ?? null, note: '',
+    installments: [newRow()], callbackDate: '', callbackTime: '',
+  };
+}
+
+/** Maps a field named by the main side (API schema paths) to the form field that shows it. */
+function formField(apiField: string | undefined): string | null {
+  if (!apiField) return null;
+  const inst = /installments\.(\d+)\.(amountMinor|dueDate)/.exec(apiField);
+  if (inst) return `installments.${inst[1]}.${inst[2] === 'amountMinor' ? 'amount' : 'date'}`;
+  if (apiField.endsWith('callbackAt')) return 'callbackTime';
+  if (apiField === 'note' || apiField === 'disposition') return apiField;
+  return null;
+}
+
+export function OutcomeForm({ detail, active }: { detail: AccountDetail; active: boolean }) {
+  const { t, i18n } = useTranslation();
+  const [draft, setDraft] = useState<OutcomeDraft>(() => initialDraft(detail));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [apiError, setApiError] = useState<UiError | null>(null);
+  const [success, setSuccess] = useState<{ promise: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const { account, debtor } = detail;
+  const currency = account.currency;
+
+  const contactOptions = useMemo(
+    () => detail.contactPoints.filter((c) => KINDS_FOR_CHANNEL[draft.channel].includes(c.kind)),
+    [detail.contactPoints, draft.channel],
+  );
+
+  const update = (patch: Partial<OutcomeDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    setSuccess(null);
+  };
+  const updateRow = (i: number, patch: Partial<InstallmentDraft>) =>
+    update({ installments: draft.installments.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+
+  const chooseDisposition = (disposition: Disposition) => {
+    update({ disposition });
+    setErrors(({ disposition: _dropped, ...rest }) => rest);
+    // Put the cursor where the agent types next for the chosen disposition.
+    requestAnimationFrame(() => {
+      const target = disposition === 'promise_to_pay' ? 'input[name="installments.0.amount"]'
+        : disposition === 'callback_requested' ? 'input[name="callbackDate"]' : 'textarea[name="note"]';
+      formRef.current?.querySelector<HTMLElement>(target)?.focus();
+    });
+  };
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (busy) return;
+    setApiError(null);
+    setSuccess(null);
+    const built = buildOutcome(draft, {
+      accountId: account.id, currency, balanceMinor: account.balanceMinor, timeZone: debtor.timeZone, now: new Date(),
+    });
+    if (!built.ok) {
+      setErrors(built.errors);
+      const first = Object.keys(built.errors)[0];
+      if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const result = await getApi().logOutcome(built.input);
+      setSuccess({ promise: result.promiseId !== null });
+      setDraft(initialDraft(detail));
+      void useAccount.getState().refresh();
+      void useQueue.getState().refresh();
+    } catch (err) {
+      const ui = toUiError(err);
+      const field = formField(ui.field);
+      if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
+      else setApiError(ui);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useKeydown((e) => {
+    const digit = altDigit(e);
+    if (digit !== null) {
+      const d = dispositionForShortcut(digit);
+      if (d) {
+        e.preventDefault();
+        chooseDisposition(d);
+      }
+      return;
+    }
+    const inThisForm = formRef.current?.contains(e.target as Node | null) ?? false;
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && (inThisForm || !isTypingTarget(e.target))) {
+      e.preventDefault();
+      void submit();
+    }
+  }, active);
+
+  const err = (field: string) => {
+    const fe = errors[field];
+    if (!fe) return null;
+    return <span className="field-error" role="alert" data-testid={`error-${field}`}>{t(`outcome.errors.${fe.key}`, fe.params)}</span>;
+  };
+  const step = currencyDigits(currency) === 0 ? '1' : '0.01';
+
+  return (
+    <form ref={formRef} className="card outcome-form" onSubmit={(e) => void submit(e)} aria-labelledby="outcome-title" noValidate data-testid="outcome-form">
+      <h3 id="outcome-title">{t('outcome.title')}</h3>
+      <fieldset className="dispositions">
+        <legend>{t('outcome.disposition')}</legend>
+        {DISPOSITION_ORDER.map((d, i) => (
+          <label key={d} className={`disp${draft.disposition === d ? ' chosen' : ''}`}>
+            <input type="radio" name="disposition" value={d} checked={draft.disposition === d} onChange={() => chooseDisposition(d)} />
+            <span>{t(`disposition.${d}`)}</span>
+            {shortcutLabel(i) && <kbd>{shortcutLabel(i)}</kbd>}
+          </label>
+        ))}
+        {err('disposition')}
+      </fieldset>
+
+      <div className="row2">
+        <label>
+          {t('outcome.channel')}
+          <select name="channel" value={draft.channel} onChange={(e) => {
+            const channel = Channel.parse(e.target.value);
+            const first = detail.contactPoints.find((c) => KINDS_FOR_CHANNEL[channel].includes(c.kind) && !c.invalid);
+            update({ channel, contactPointId: first?.id ?? null });
+          }}>
+            {Channel.options.map((c) => <option key={c} value={c}>{t(`channel.${c}`)}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('outcome.contactPoint')}
+          <select name="contactPointId" value={draft.contactPointId ?? ''} onChange={(e) => update({ contactPointId: e.target.value || null })}>
+            <option value="">{t('common.none')}</option>
+            {contactOptions.map((c) => <option key={c.id} value={c.id}>{c.value}{c.invalid ? ` (${t('contact.invalid')})` : ''}</option>)}
+          </select>
+        </label>
+      </div>
+
+      {draft.disposition === 'promise_to_pay' && (
+        <fieldset className="promise-rows" data-testid="promise-rows">
+          <legend>{t('outcome.promise', { currency })}</legend>
+          {draft.installments.map((row, i) => (
+            <div key={row.key} className="promise-row">
+              <span className="muted">{i + 1}.</span>
+              <label>
+                {t('outcome.amount', { currency })}
+                <input
+                  name={`installments.${i}.amount`}
+                  inputMode="decimal"
+                  data-step={step}
+                  autoComplete="off"
+                  value={row.amount}
+                  aria-invalid={Boolean(errors[`installments.${i}.amount`])}
+                  onChange={(e) => updateRow(i, { amount: e.target.value })}
+                />
+                {err(`installments.${i}.amount`)}
+              </label>
+              <label>
+                {t('outcome.date')}
+                <input
+                  name={`installments.${i}.date`}
+                  type="date"
+                  value={row.date}
+                  aria-invalid={Boolean(errors[`installments.${i}.date`])}
+                  onChange={(e) => updateRow(i, { date: e.target.value })}
+                />
+                {err(`installments.${i}.date`)}
+              </label>
+              {draft.installments.length > 1 && (
+                <button type="button" className="small" aria-label={t('outcome.removeRow', { n: i + 1 })}
+                  onClick={() => update({ installments: draft.installments.filter((_, j) => j !== i) })}>✕</button>
+              )}
+            </div>
+          ))}
+          {draft.installments.length < MAX_INSTALLMENTS && (
+            <button type="button" className="small" onClick={() => update({ installments: [...draft.installments, newRow()] })}>
+              {t('outcome.addRow')}
+            </button>
+          )}
+          <span className="muted small">{t('outcome.debtorCalendar', { zone: debtor.timeZone })}</span>
+          {err('installments')}
+        </fieldset>
+      )}
+
+      {draft.disposition === 'callback_requested' && (
+        <fieldset className="row2">
+          <legend>{t('outcome.callback')} <span className="muted small">— {t('account.debtorLocalTimeShort')} ({debtor.timeZone})</span></legend>
+          <label>
+            {t('outcome.date')}
+            <input name="callbackDate" type="date" value={draft.callbackDate} onChange={(e) => update({ callbackDate: e.target.value })} />
+            {err('callbackDate')}
+          </label>
+          <label>
+            {t('outcome.time')}
+            <input name="callbackTime" type="time" value={draft.callbackTime} onChange={(e) => update({ callbackTime: e.target.value })} />
+            {err('callbackTime')}
+          </label>
+        </fieldset>
+      )}
+
+      <label>
+        {t('outcome.note')}
+        <textarea name="note" rows={3} maxLength={4000} value={draft.note} onChange={(e) => update({ note: e.target.value })} />
+        {err('note')}
+      </label>
+
+      {apiError && <div className="form-error" role="alert">{errorText(t, apiError)}</div>}
+      {success && (
+        <div className="form-success" role="status" data-testid="outcome-success">
+          {success.promise ? t('outcome.savedPromise') : t('outcome.saved')}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy} data-testid="outcome-submit">
+          {busy ? t('common.saving') : t('outcome.submit')} <kbd>Ctrl+Enter</kbd>
+        </button>
+        <span className="muted small" lang={i18n.language}>{t('outcome.savedLocally')}</span>
+      </div>
+    </form>
+  );
+}

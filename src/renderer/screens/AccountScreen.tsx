@@ -1,0 +1,77 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAccount } from '../stores/account';
+import { useNav } from '../stores/nav';
+import { DebtorPanel } from '../account/DebtorPanel';
+import { ContactPoints } from '../account/ContactPoints';
+import { ActivityHistory } from '../account/ActivityHistory';
+import { NotesPanel } from '../account/NotesPanel';
+import { PaymentsPanel } from '../account/PaymentsPanel';
+import { PromisesPanel } from '../account/PromisesPanel';
+import { OutcomeForm } from '../outcome/OutcomeForm';
+import { errorText } from '../lib/errors';
+import { isTypingTarget, useKeydown } from '../lib/keyboard';
+
+export function AccountScreen({ accountId, active }: { accountId: string; active: boolean }) {
+  const { t } = useTranslation();
+  const detail = useAccount((s) => s.detail);
+  const loading = useAccount((s) => s.loading);
+  const error = useAccount((s) => s.error);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    void useAccount.getState().open(accountId);
+    return () => useAccount.getState().close();
+  }, [accountId]);
+
+  useKeydown((e) => {
+    if (e.key === 'Escape') {
+      if (isTypingTarget(e.target)) {
+        (e.target as HTMLElement).blur();
+        return;
+      }
+      e.preventDefault();
+      useNav.getState().backToQueue();
+      return;
+    }
+    if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'n') {
+      e.preventDefault();
+      noteRef.current?.focus();
+    } else if (e.key === 'r') {
+      void useAccount.getState().refresh();
+    }
+  }, active);
+
+  const back = (
+    <button type="button" className="link back" onClick={() => useNav.getState().backToQueue()} data-testid="back-to-queue">
+      ← {t('account.backToQueue')} <kbd>Esc</kbd>
+    </button>
+  );
+  if (error && !detail) {
+    return <section className="account-screen">{back}<div className="form-error" role="alert">{errorText(t, error)}</div></section>;
+  }
+  if (loading || !detail || detail.account.id !== accountId) {
+    return <section className="account-screen">{back}<p className="muted" role="status">{t('common.loading')}</p></section>;
+  }
+  return (
+    <section className="account-screen" aria-label={t('account.title')} data-testid="account-screen">
+      {back}
+      <div className="account-grid">
+        <div className="col">
+          <DebtorPanel detail={detail} />
+          <ContactPoints detail={detail} />
+        </div>
+        <div className="col">
+          <OutcomeForm key={detail.account.id} detail={detail} active={active} />
+          <PromisesPanel detail={detail} />
+          <PaymentsPanel detail={detail} />
+        </div>
+        <div className="col col-wide">
+          <ActivityHistory detail={detail} />
+          <NotesPanel detail={detail} noteRef={noteRef} />
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+import { useCallback, useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useQueue } from '../stores/queue';
+import { useNav } from '../stores/nav';
+import { QueueFiltersBar } from '../queue/QueueFiltersBar';
+import { QueueRowView, ROW_HEIGHT } from '../queue/QueueRowView';
+import { isTypingTarget, useKeydown } from '../lib/keyboard';
+import { errorText } from '../lib/errors';
+
+/** Rows from the end of the loaded list at which the next page is requested. */
+const PREFETCH_ROWS = 15;
+
+export function QueueScreen({ active, hidden }: { active: boolean; hidden: boolean }) {
+  const { t } = useTranslation();
+  const rows = useQueue((s) => s.rows);
+  const total = useQueue((s) => s.total);
+  const selected = useQueue((s) => s.selected);
+  const error = useQueue((s) => s.error);
+  const loading = useQueue((s) => s.loading);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length > 0 ? items[items.length - 1]!.index : -1;
+
+  useEffect(() => {
+    if (!hidden && lastIndex >= rows.length - PREFETCH_ROWS && rows.length < total) void useQueue.getState().loadMore();
+  }, [lastIndex, rows.length, total, hidden]);
+
+  const open = useCallback((accountId: string) => useNav.getState().openAccount(accountId), []);
+  const select = useCallback((index: number) => useQueue.getState().select(index), []);
+
+  useEffect(() => {
+    if (active) virtualizer.scrollToIndex(selected, { align: 'auto' });
+  }, [selected, active, virtualizer]);
+
+  useKeydown((e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '/' && !isTypingTarget(e.target)) {
+      e.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+      return;
+    }
+    const typing = isTypingTarget(e.target);
+    if (e.key === 'Escape' && typing) {
+      (e.target as HTMLElement).blur();
+      return;
+    }
+    if (typing && e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Enter') return;
+    if (typing && e.target !== searchRef.current) return;
+    const q = useQueue.getState();
+    if (e.key === 'j' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      q.move(1);
+    } else if (e.key === 'k' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      q.move(-1);
+    } else if (e.key === 'Enter' && !typing) {
+      const row = q.rows[q.selected];
+      if (row) {
+        e.preventDefault();
+        open(row.accountId);
+      }
+    } else if (e.key === 'r' && !typing) {
+      void q.refresh();
+    }
+  }, active);
+
+  return (
+    <section className="queue-screen" hidden={hidden} aria-label={t('queue.title')}>
+      <QueueFiltersBar searchRef={searchRef} />
+      {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
+      <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')}>
+        <div className="queue-head" role="row">
+          <div role="columnheader" className="c-debtor">{t('queue.col.debtor')}</div>
+          <div role="columnheader" className="c-product">{t('queue.col.product')}</div>
+          <div role="columnheader" className="c-balance num">{t('queue.col.balance')}</div>
+          <div role="columnheader" className="c-dpd">{t('queue.col.dpd')}</div>
+          <div role="columnheader" className="c-segment">{t('queue.col.segment')}</div>
+          <div role="columnheader" className="c-status">{t('queue.col.status')}</div>
+          <div role="columnheader" className="c-reason">{t('queue.col.reason')}</div>
+          <div role="columnheader" className="c-callback">{t('queue.col.callback')}</div>
+        </div>
+        <div className="queue-scroll" ref={scrollRef} data-testid="queue-scroll">
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <QueueRowView
+                  key={row.accountId}
+                  row={row}
+                  index={item.index}
+                  top={item.start}
+                  selected={item.index === selected}
+                  onOpen={open}
+                  onSelect={select}
+                />
+              );
+            })}
+          </div>
+          {!loading && rows.length === 0 && <div className="empty">{t('queue.empty')}</div>}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import { create } from 'zustand';
+import { getApi } from '../api';
+import type { Session, Settings } from '../../shared/api/contract';
+import { setUiLocale, type Locale } from '../i18n';
+import { toUiError, type UiError } from '../lib/errors';
+
+type Status = 'loading' | 'anonymous' | 'authenticated';
+
+interface SessionStore {
+  status: Status;
+  session: Session | null;
+  settings: Settings | null;
+  loginError: UiError | null;
+  busy: boolean;
+  init(): Promise<void>;
+  login(username: string, password: string, serverUrl: string): Promise<boolean>;
+  logout(): Promise<void>;
+  setLocale(locale: Locale): Promise<void>;
+  /** The sync engine reported 401: the agent must log in again (the outbox is kept main-side). */
+  expire(): void;
+}
+
+export const useSession = create<SessionStore>((set, get) => ({
+  status: 'loading',
+  session: null,
+  settings: null,
+  loginError: null,
+  busy: false,
+
+  async init() {
+    const api = getApi();
+    try {
+      const [settings, session] = await Promise.all([api.getSettings(), api.getSession()]);
+      setUiLocale(settings.locale);
+      set({ settings, session, status: session ? 'authenticated' : 'anonymous' });
+    } catch (err) {
+      set({ status: 'anonymous', loginError: toUiError(err) });
+    }
+  },
+
+  async login(username, password, serverUrl) {
+    set({ busy: true, loginError: null });
+    try {
+      const current = get().settings?.serverUrl;
+      const session = await getApi().login({ username, password, ...(serverUrl && serverUrl !== current ? { serverUrl } : {}) });
+      const settings = await getApi().getSettings();
+      set({ session, settings, status: 'authenticated', busy: false });
+      return true;
+    } catch (err) {
+      set({ loginError: toUiError(err), busy: false });
+      return false;
+    }
+  },
+
+  async logout() {
+    try {
+      await getApi().logout();
+    } finally {
+      set({ session: null, status: 'anonymous' });
+    }
+  },
+
+  async setLocale(locale) {
+    setUiLocale(locale);
+    try {
+      const settings = await getApi().saveSettings({ locale });
+      set({ settings });
+    } catch (err) {
+      // The language already changed on screen; failing to persist it is not worth blocking the agent.
+      console.warn('saveSettings(locale) failed', err);
+    }
+  },
+
+  expire() {
+    set({ status: 'anonymous', session: null });
+  },
+}));

@@ -40,6 +40,10 @@ function Workstation() {
     return () => {
       stopSync();
       stopData();
+      // Another agent may log in next on this computer: nothing of this one's list may linger.
+      useQueue.setState({ rows: [], total: 0, selected: 0 });
+      useAccount.getState().close();
+      useNav.getState().backToQueue();
     };
   }, []);
 

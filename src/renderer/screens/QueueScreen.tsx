@@ -78,7 +78,7 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
     <section className="queue-screen" hidden={hidden} aria-label={t('queue.title')}>
       <QueueFiltersBar searchRef={searchRef} />
       {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
-      <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')}>
+      <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')} data-loaded-rows={rows.length}>
         <div className="queue-head" role="row">
           <div role="columnheader" className="c-debtor">{t('queue.col.debtor')}</div>
           <div role="columnheader" className="c-product">{t('queue.col.product')}</div>

@@ -1,31 +1,31 @@
 import type Database from 'better-sqlite3';
 import { dpdBucket } from '../../shared/domain/enums';
-import { PromiseInstallment } from '../../shared/domain/entities';
+import type { PromiseInstallment } from '../../shared/domain/entities';
 import { daysPastDue, localDate } from '../../shared/domain/time';
 import { prioritize, type PriorityInput } from '../../shared/rules/priority';
 import { searchText } from './rows';
 
 /**
- * Keeps the queue columns of accounts (debtor name, search text, dpd, bucket, priority) in step
- * with the rows they derive from. Called for every account a write or a pulled page touched,
+ * The queue columns of an account (debtor name, search text, dpd, bucket, priority), derived
+ * from the account, its debtor and its promises. Kept in step on every write and pulled page,
  * and for all accounts when a debtor's calendar day changes or a callback falls due.
  */
-export function createDerivedRefresher(db: Database.Database) {
-  const select = db.prepare(`SELECT a.id, a.due_date, a.balance_minor, a.currency, a.status, a.callback_at,
-      a.last_contact_at, a.external_ref, d.name, d.national_id, d.segment, d.time_zone
-    FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = ?`);
+export interface DerivedSource {
+  dueDate: string | null; balanceMinor: number; currency: PriorityInput['currency']; status: PriorityInput['status'];
+  callbackAt: string | null; lastContactAt: string | null; externalRef: string;
+  debtorName: string; nationalId: string; segment: PriorityInput['segment']; timeZone: string;
+}
+export interface DerivedColumns {
+  debtor_name: string; search_text: string; segment: string; time_zone: string;
+  dpd: number; bucket: string; priority: number; priority_reason: string;
+}
+
+type PromiseRow = { status: PriorityInput['promises'][number]['status']; installments: string };
+
+/** Per-batch context: "today" per time zone is computed once, not once per account. */
+export function createDeriver(db: Database.Database) {
   const promisesOf = db.prepare('SELECT status, installments FROM promises WHERE account_id = ?');
-  const update = db.prepare(`UPDATE accounts SET debtor_name = @name, search_text = @searchText, segment = @segment,
-      time_zone = @timeZone, dpd = @dpd, bucket = @bucket, priority = @priority, priority_reason = @reason
-    WHERE id = @id`);
-
-  interface Joined {
-    id: string; due_date: string | null; balance_minor: number; currency: PriorityInput['currency'];
-    status: PriorityInput['status']; callback_at: string | null; last_contact_at: string | null;
-    external_ref: string; name: string; national_id: string; segment: PriorityInput['segment']; time_zone: string;
-  }
-
-  return function refresh(accountIds: Iterable<string>, now: Date): number {
+  return function deriverAt(now: Date) {
     const today = new Map<string, string>();
     const todayIn = (tz: string) => {
       let d = today.get(tz);
@@ -35,21 +35,42 @@ export function createDerivedRefresher(db: Database.Database) {
       }
       return d;
     };
+    return function derive(accountId: string, s: DerivedSource): DerivedColumns {
+      const dpd = daysPastDue(s.dueDate, todayIn(s.timeZone));
+      const promises = (promisesOf.all(accountId) as PromiseRow[]).map((p) => ({
+        status: p.status, installments: JSON.parse(p.installments) as PromiseInstallment[],
+      }));
+      const pr = prioritize({
+        dpd, balanceMinor: s.balanceMinor, currency: s.currency, segment: s.segment, status: s.status,
+        callbackAt: s.callbackAt, lastContactAt: s.lastContactAt, timeZone: s.timeZone, promises,
+      }, now);
+      return {
+        debtor_name: s.debtorName, search_text: searchText(s.debtorName, s.nationalId, s.externalRef),
+        segment: s.segment, time_zone: s.timeZone, dpd, bucket: dpdBucket(dpd), priority: pr.score,
+        priority_reason: JSON.stringify(pr.reason),
+      };
+    };
+  };
+}
+
+/** Recomputes the derived columns of accounts already in the store. */
+export function createDerivedRefresher(db: Database.Database) {
+  const deriver = createDeriver(db);
+  const select = db.prepare(`SELECT a.due_date AS dueDate, a.balance_minor AS balanceMinor, a.currency, a.status,
+      a.callback_at AS callbackAt, a.last_contact_at AS lastContactAt, a.external_ref AS externalRef,
+      d.name AS debtorName, d.national_id AS nationalId, d.segment, d.time_zone AS timeZone
+    FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = ?`);
+  const update = db.prepare(`UPDATE accounts SET debtor_name = @debtor_name, search_text = @search_text,
+      segment = @segment, time_zone = @time_zone, dpd = @dpd, bucket = @bucket, priority = @priority,
+      priority_reason = @priority_reason WHERE id = @id`);
+
+  return function refresh(accountIds: Iterable<string>, now: Date): number {
+    const derive = deriver(now);
     let n = 0;
     for (const id of accountIds) {
-      const r = select.get(id) as Joined | undefined;
+      const r = select.get(id) as DerivedSource | undefined;
       if (!r) continue;
-      const dpd = daysPastDue(r.due_date, todayIn(r.time_zone));
-      const promises = (promisesOf.all(id) as Array<{ status: PriorityInput['promises'][number]['status']; installments: string }>)
-        .map((p) => ({ status: p.status, installments: PromiseInstallment.array().parse(JSON.parse(p.installments)) }));
-      const pr = prioritize({
-        dpd, balanceMinor: r.balance_minor, currency: r.currency, segment: r.segment, status: r.status,
-        callbackAt: r.callback_at, lastContactAt: r.last_contact_at, timeZone: r.time_zone, promises,
-      }, now);
-      update.run({
-        id, name: r.name, searchText: searchText(r.name, r.national_id, r.external_ref), segment: r.segment,
-        timeZone: r.time_zone, dpd, bucket: dpdBucket(dpd), priority: pr.score, reason: JSON.stringify(pr.reason),
-      });
+      update.run({ id, ...derive(id, r) });
       n++;
     }
     return n;

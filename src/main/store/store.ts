@@ -13,7 +13,9 @@ import {
 import type { MutationResult, PullResponse } from '../../shared/sync/protocol';
 import type { z } from 'zod';
 import { createMutationApplier } from './apply-mutation';
-import { createDerivedRefresher } from './derived';
+import { createDerivedRefresher, createDeriver, type DerivedSource } from './derived';
+
+const DERIVED_COLUMNS = ['debtor_name', 'search_text', 'segment', 'time_zone', 'dpd', 'bucket', 'priority', 'priority_reason'];
 import { migrate } from './migrate';
 import { createQueueReader } from './queue';
 import {
@@ -56,6 +58,7 @@ export class LocalStore {
   private readonly now: () => Date;
   private readonly applyMutation: ReturnType<typeof createMutationApplier>;
   private readonly refreshDerived: ReturnType<typeof createDerivedRefresher>;
+  private readonly deriver: ReturnType<typeof createDeriver>;
   private readonly queue: ReturnType<typeof createQueueReader>;
   private readonly stmts;
 
@@ -67,6 +70,9 @@ export class LocalStore {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = OFF');
       db.pragma('busy_timeout = 5000');
+      // the queue's indexes at 100k accounts are ~30 MB; keep them in memory
+      db.pragma('cache_size = -131072');
+      db.pragma('temp_store = MEMORY');
       migrate(db);
       return new LocalStore(db, opts);
     } catch (e) {
@@ -80,6 +86,7 @@ export class LocalStore {
     this.now = opts.now ?? (() => new Date());
     this.applyMutation = createMutationApplier(db);
     this.refreshDerived = createDerivedRefresher(db);
+    this.deriver = createDeriver(db);
     this.queue = createQueueReader(db);
     this.stmts = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
@@ -93,7 +100,10 @@ export class LocalStore {
       reject: db.prepare(`UPDATE outbox SET status = 'rejected', error = ? WHERE id = ?`),
       rejected: db.prepare(`SELECT id, name, error FROM outbox WHERE status = 'rejected' ORDER BY id`),
       upsertDebtor: db.prepare(upsertSql('debtors', Object.keys(debtorParams(sampleDebtor)))),
-      upsertAccount: db.prepare(upsertSql('accounts', Object.keys(accountParams(sampleAccount)))),
+      upsertAccount: db.prepare(upsertSql('accounts', [...Object.keys(accountParams(sampleAccount)), ...DERIVED_COLUMNS])),
+      debtorById: db.prepare(`SELECT name AS debtorName, national_id AS nationalId, segment, time_zone AS timeZone
+        FROM debtors WHERE id = ?`),
+      accountsOfDebtors: db.prepare('SELECT id FROM accounts WHERE debtor_id IN (SELECT value FROM json_each(?))').pluck(),
       upsertContactPoint: db.prepare(upsertSql('contact_points', Object.keys(contactPointParams(sampleContactPoint)))),
       upsertActivity: db.prepare(upsertSql('activities', ['id', 'account_id', 'agent_id', 'channel', 'direction',
         'contact_point_id', 'address', 'disposition', 'note', 'started_at', 'answered_at', 'ended_at', 'duration_sec',
@@ -229,22 +239,35 @@ export class LocalStore {
   private applyPullTx(page: PullResponse): string[] {
     const s = this.stmts;
     const p = page.patch;
+    const now = this.now();
+    // accounts of this page get their queue columns in the same INSERT; others the page
+    // affects (through their debtor, promises, payments, activities) are refreshed after
     const touched = new Set<string>();
     if (page.reset) for (const st of s.clearTables) st.run();
-    for (const d of p.debtors) {
-      s.upsertDebtor.run(debtorParams(d));
-      for (const id of s.accountsOfDebtor.all(d.id) as string[]) touched.add(id);
-    }
-    for (const a of p.accounts) { s.upsertAccount.run(accountParams(a)); touched.add(a.id); }
+    const debtors = new Map<string, Debtor>();
+    for (const d of p.debtors) { s.upsertDebtor.run(debtorParams(d)); debtors.set(d.id, d); }
+    if (debtors.size) for (const id of s.accountsOfDebtors.all(JSON.stringify([...debtors.keys()])) as string[]) touched.add(id);
     for (const c of p.contactPoints) s.upsertContactPoint.run(contactPointParams(c));
     for (const a of p.activities) { s.upsertActivity.run(activityParams(a)); touched.add(a.accountId); }
     for (const n of p.notes) s.upsertNote.run(noteParams(n));
     for (const x of p.payments) { s.upsertPayment.run(paymentParams(x)); touched.add(x.accountId); }
     for (const x of p.promises) { s.upsertPromise.run(promiseParams(x)); touched.add(x.accountId); }
+    const derive = this.deriver(now);
+    for (const a of p.accounts) {
+      const d = debtors.get(a.debtorId);
+      const dv = d
+        ? { debtorName: d.name, nationalId: d.nationalId, segment: d.segment, timeZone: d.timeZone }
+        : (s.debtorById.get(a.debtorId) as Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> | undefined)
+          ?? { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC' };
+      s.upsertAccount.run({ ...accountParams(a), ...derive(a.id, { ...a, ...dv }) });
+      touched.delete(a.id);
+    }
+    const fresh = new Set(p.accounts.map((a) => a.id));
     for (const id of p.removedAccountIds) {
       const debtorId = s.removeAccount.get(id) as string | undefined;
       for (const st of s.removeFacts) st.run(id);
       touched.delete(id);
+      fresh.delete(id);
       if (debtorId) {
         s.orphanDebtor.run(debtorId, debtorId);
         s.orphanContactPoints.run(debtorId, debtorId);
@@ -252,8 +275,9 @@ export class LocalStore {
     }
     s.trim.run(page.lastMutationId);
     for (const id of this.rebase()) touched.add(id);
-    this.refreshDerived(touched, this.now());
+    this.refreshDerived(touched, now);
     this.setMeta('cursor', page.cursor);
+    for (const id of fresh) touched.add(id);
     return [...touched];
   }
 

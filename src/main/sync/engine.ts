@@ -1,0 +1,189 @@
+import type { SyncState } from '../../shared/api/contract';
+import type { LocalStore } from '../store/store';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { SyncHttpError, type ServerClient } from './transport';
+
+export interface Clock {
+  now(): Date;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); t.unref?.(); return t; },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface SyncEngineOptions {
+  store: LocalStore;
+  server: ServerClient;
+  clock?: Clock;
+  random?: () => number;
+  intervalMs?: number;
+  pushBatch?: number;
+  pullLimit?: number;
+  backoff?: BackoffOptions;
+  onState?: (s: SyncState) => void;
+  /** Accounts a pulled page changed (null: too many to list). */
+  onDataChanged?: (accountIds: string[] | null) => void;
+}
+
+/**
+ * Push the outbox in order, then pull until the server has nothing more, one transaction per
+ * page. One cycle at a time: a write during a cycle marks the engine dirty and another cycle
+ * follows at once, so nothing written while a pull applies waits 30 s (or is lost: the store
+ * re-applies pending writes on top of every page).
+ */
+export class SyncEngine {
+  private state: SyncState;
+  private running: Promise<void> | null = null;
+  private dirty = false;
+  private failures = 0;
+  private timer: unknown = null;
+  private started = false;
+  private readonly clock: Clock;
+  private readonly o: Required<Pick<SyncEngineOptions, 'intervalMs' | 'pushBatch' | 'pullLimit' | 'backoff' | 'random'>>;
+
+  constructor(private readonly opts: SyncEngineOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.o = {
+      intervalMs: opts.intervalMs ?? 30_000, pushBatch: Math.min(opts.pushBatch ?? 1000, 1000), pullLimit: opts.pullLimit ?? 5000,
+      backoff: opts.backoff ?? DEFAULT_BACKOFF, random: opts.random ?? Math.random,
+    };
+    this.state = {
+      online: false, syncing: false, pending: opts.store.pendingCount(), lastSuccessAt: opts.store.getMeta('lastSyncAt'),
+      lastError: null, updateRequired: false, authRequired: false, progress: null, rejected: opts.store.rejected(),
+    };
+  }
+
+  getState(): SyncState {
+    return this.state;
+  }
+
+  /** Syncs now and every interval after. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.sync();
+  }
+
+  stop(): void {
+    this.started = false;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** After a local write: count it at once, send it when we can. */
+  notifyLocalWrite(): void {
+    this.update({ pending: this.opts.store.pendingCount() });
+    if (this.state.authRequired || this.state.updateRequired) return;
+    if (this.started && (this.state.online || this.failures === 0)) void this.sync();
+  }
+
+  /** The OS says the network is back: try now instead of waiting out the back-off. */
+  notifyOnline(): void {
+    if (!this.started || this.state.authRequired || this.state.updateRequired) return;
+    this.failures = 0;
+    void this.sync();
+  }
+
+  /** New credentials after an authRequired stop. */
+  resume(): void {
+    this.update({ authRequired: false, updateRequired: false, lastError: null });
+    this.failures = 0;
+    if (this.started) void this.sync();
+  }
+
+  /** Runs a cycle (or joins the running one plus the follow-up it needs) and resolves when done. */
+  async sync(): Promise<SyncState> {
+    if (this.running) {
+      this.dirty = true;
+      await this.running;
+      if (this.running) await this.running;
+      return this.state;
+    }
+    this.running = this.loop();
+    try { await this.running; } finally { this.running = null; }
+    return this.state;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.dirty = false;
+      await this.cycle();
+    } while (this.dirty && !this.state.authRequired && !this.state.updateRequired && this.failures === 0);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.started || this.state.authRequired || this.state.updateRequired) return;
+    const delay = this.failures > 0 ? backoffDelay(this.failures, this.o.random, this.o.backoff) : this.o.intervalMs;
+    this.timer = this.clock.setTimeout(() => { this.timer = null; void this.sync(); }, delay);
+  }
+
+  private async cycle(): Promise<void> {
+    const { store, server } = this.opts;
+    this.update({ syncing: true });
+    try {
+      // push, in order, in batches
+      for (;;) {
+        const batch = store.pendingMutations(this.o.pushBatch);
+        if (batch.length === 0) break;
+        const res = await server.push({ clientId: store.clientId, mutations: batch });
+        store.acknowledge(res.lastMutationId, res.results);
+        this.update({ online: true, pending: store.pendingCount(), rejected: store.rejected() });
+        // the server did not advance: do not spin, the next cycle retries
+        if (res.lastMutationId < batch[0]!.id) throw new SyncHttpError('server', 200, 'push.stalled', `server stopped at mutation ${res.lastMutationId}`);
+      }
+      // pull until the server has nothing more
+      for (;;) {
+        const res = await server.pull({ clientId: store.clientId, cursor: store.cursor, limit: this.o.pullLimit });
+        const touched = store.applyPull(res);
+        this.update({ online: true, pending: store.pendingCount(), progress: res.hasMore ? (res.progress ?? null) : null });
+        if (touched.length) this.opts.onDataChanged?.(touched.length > 1000 ? null : touched);
+        if (!res.hasMore) break;
+      }
+      const at = this.clock.now().toISOString();
+      store.setMeta('lastSyncAt', at);
+      this.failures = 0;
+      this.update({ online: true, lastSuccessAt: at, lastError: null, authRequired: false, updateRequired: false, progress: null });
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.update({ syncing: false, pending: store.pendingCount() });
+    }
+  }
+
+  private fail(e: unknown): void {
+    const err = e instanceof SyncHttpError ? e : new SyncHttpError('network', null, 'sync.failed', (e as Error)?.message ?? String(e));
+    switch (err.kind) {
+      case 'auth':
+        this.update({ online: true, authRequired: true, lastError: err.code });
+        break;
+      case 'update':
+        this.update({ online: true, updateRequired: true, lastError: err.code });
+        break;
+      case 'network':
+        this.failures++;
+        this.update({ online: false, lastError: err.message, progress: null });
+        break;
+      case 'server':
+        this.failures++;
+        this.update({ online: true, lastError: err.message, progress: null });
+        break;
+      case 'client':
+        // a refused request (not a refused mutation): report it and retry at the normal pace
+        this.update({ online: true, lastError: `${err.code}: ${err.message}`, progress: null });
+        break;
+    }
+  }
+
+  private update(patch: Partial<SyncState>): void {
+    const next = { ...this.state, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.state)) return;
+    this.state = next;
+    this.opts.onState?.(next);
+  }
+}

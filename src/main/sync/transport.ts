@@ -1,0 +1,86 @@
+import {
+  ApiError, PROTOCOL_VERSION, PullResponse, PushResponse, type PullRequest, type PushRequest,
+} from '../../shared/sync/protocol';
+import type { z } from 'zod';
+
+/**
+ * HTTP calls to the central server. Failures are classified the way the sync engine acts on
+ * them: `network` and `server` (5xx) are retried with back-off; `auth` (401) and `update` (426)
+ * stop syncing and keep the outbox; `client` (other 4xx) is reported.
+ */
+export type SyncFailureKind = 'network' | 'server' | 'auth' | 'update' | 'client';
+
+export class SyncHttpError extends Error {
+  constructor(
+    public readonly kind: SyncFailureKind,
+    public readonly status: number | null,
+    public readonly code: string,
+    message: string,
+    public readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'SyncHttpError';
+  }
+}
+
+export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
+  status: number; ok: boolean; json(): Promise<unknown>; text(): Promise<string>;
+}>;
+
+export interface ServerClientOptions {
+  serverUrl: string;
+  fetch?: FetchLike;
+  token?: () => string | null;
+  timeoutMs?: number;
+}
+
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+export function createServerClient(o: ServerClientOptions) {
+  const doFetch: FetchLike = o.fetch ?? ((url, init) => fetch(url, init));
+  const timeoutMs = o.timeoutMs ?? 60_000;
+
+  async function call<S extends z.ZodTypeAny>(method: 'GET' | 'POST', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = o.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Awaited<ReturnType<FetchLike>>;
+    let text: string;
+    try {
+      res = await doFetch(joinUrl(o.serverUrl, path), {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (e) {
+      throw new SyncHttpError('network', null, 'server.unreachable', `server unreachable: ${(e as Error).message}`);
+    }
+    let json: unknown = undefined;
+    try { json = text ? JSON.parse(text) : undefined; } catch { /* reported below */ }
+    if (!res.ok) {
+      const err = ApiError.safeParse(json);
+      const code = err.success ? err.data.error.code : `http_${res.status}`;
+      const message = err.success ? err.data.error.message : `HTTP ${res.status}`;
+      const field = err.success ? err.data.error.field : undefined;
+      const kind: SyncFailureKind = res.status === 401 ? 'auth'
+        : res.status === 426 || code === 'update_required' ? 'update'
+          : res.status >= 500 ? 'server' : 'client';
+      throw new SyncHttpError(kind, res.status, code, message, field);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      // a body cut short or mangled on the way: as good as no answer
+      throw new SyncHttpError('network', res.status, 'server.bad_response', `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    return parsed.data;
+  }
+
+  return {
+    call,
+    push: (req: Omit<PushRequest, 'protocolVersion'>) => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse),
+    pull: (req: Omit<PullRequest, 'protocolVersion'>) => call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, ...req }, PullResponse),
+  };
+}
+export type ServerClient = ReturnType<typeof createServerClient>;

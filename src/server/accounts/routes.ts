@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { AccountBundle, AccountListPage, AccountListQuery, AssignRequest } from '../../shared/api/rest';
+import { Account, Activity, Id } from '../../shared/domain/entities';
+import { canSeeAgent, findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
+import { loadAccountRows, loadBundles } from '../data/bundles';
+import { ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, toAccount, toActivity, type AccountRow, type ActivityRow } from '../data/rows';
+import { writeTransaction } from '../db/write';
+import { forbidden, HttpError, notFound } from '../http/errors';
+import { defineRoute } from '../http/route';
+
+const IdParams = z.object({ id: Id });
+
+export const accountRoutes = [
+  defineRoute({
+    method: 'GET', path: '/api/v1/accounts', summary: 'Accounts visible to the caller, keyset-paginated', tags: ['accounts'],
+    access: 'user', query: AccountListQuery, response: AccountListPage,
+    async handler({ db, user, query }) {
+      const scope = await scopeFor(db, user);
+      const p = new SqlParams();
+      const where = [visibleAccount(scope, 'a', p)];
+      if (query.status) where.push(`a.status = ${p.add(query.status)}`);
+      if (query.segment) where.push(`d.segment = ${p.add(query.segment)}`);
+      if (query.agentId) where.push(`a.assigned_agent_id = ${p.add(query.agentId)}`);
+      if (query.search) {
+        const like = p.add(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        where.push(`(d.name ILIKE ${like} OR d.national_id ILIKE ${like} OR a.external_ref ILIKE ${like})`);
+      }
+      const filter = where.join(' AND ');
+      const [{ total } = { total: 0 }] = await db.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE ${filter}`, p.values,
+      );
+      const pageParams = new SqlParams();
+      pageParams.values.push(...p.values);
+      const after = query.after ? ` AND a.id > ${pageParams.add(query.after)}` : '';
+      const rows = await db.query<AccountRow & { debtorName: string; nationalId: string; timeZone: string; segment: string }>(
+        `SELECT ${ACCOUNT_COLUMNS}, d.name AS "debtorName", d.national_id AS "nationalId", d.time_zone AS "timeZone", d.segment
+         FROM accounts a JOIN debtors d ON d.id = a.debtor_id
+         WHERE ${filter}${after} ORDER BY a.id LIMIT ${pageParams.add(query.limit + 1)}`,
+        pageParams.values,
+      );
+      const page = rows.slice(0, query.limit);
+      return {
+        items: page.map((r) => ({ ...toAccount(r), debtorName: r.debtorName, nationalId: r.nationalId, timeZone: r.timeZone, segment: r.segment as 'low' })),
+        nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+        total,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/accounts/:id', summary: 'One account with its debtor and history', tags: ['accounts'],
+    access: 'user', params: IdParams, response: AccountBundle, errors: [404],
+    async handler({ db, user, params }) {
+      const scope = await scopeFor(db, user);
+      if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
+      const rows = await loadAccountRows(db, 'a.id = $1', [params.id]);
+      const b = await loadBundles(db, rows);
+      const account = b.accounts[0];
+      const debtor = b.debtors[0];
+      if (!account || !debtor) throw notFound('account');
+      return { account, debtor, contactPoints: b.contactPoints, activities: b.activities, notes: b.notes, payments: b.payments, promises: b.promises };
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/accounts/:id/activities', summary: 'Contact history of an account, oldest first', tags: ['accounts'],
+    access: 'user', params: IdParams, response: z.object({ activities: z.array(Activity) }), errors: [404],
+    async handler({ db, user, params }) {
+      const scope = await scopeFor(db, user);
+      if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
+      const rows = await db.query<ActivityRow>(
+        `SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = $1 ORDER BY t.started_at, t.id`, [params.id],
+      );
+      return { activities: rows.map(toActivity) };
+    },
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/accounts/:id/assign', summary: 'Assign an account to an agent (team lead within the team, admin)', tags: ['accounts'],
+    access: ['team_lead', 'admin'], params: IdParams, body: AssignRequest, response: Account, errors: [404],
+    async handler({ db, user, params, body }) {
+      return writeTransaction(db, async (tx) => {
+        const scope = await scopeFor(tx, user);
+        if (!(await findVisibleAccount(tx, scope, params.id, true))) throw notFound('account');
+        if (body.agentId !== null) {
+          const [agent] = await tx.query<{ id: string; disabled: boolean }>(
+            'SELECT id, disabled FROM users WHERE id = $1 AND org_id = $2', [body.agentId, user.orgId],
+          );
+          if (!agent) throw new HttpError(400, 'invalid_request', 'body.agentId: no such user', 'agentId');
+          if (!canSeeAgent(scope, agent.id)) throw forbidden('you can only assign to agents of your team');
+        }
+        // Read by the assignment_log trigger as the author of the change.
+        await tx.query(`SELECT set_config('app.actor_id', $1, true)`, [user.id]);
+        const [row] = await tx.query<AccountRow>(
+          `UPDATE accounts a SET assigned_agent_id = $2 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`, [params.id, body.agentId],
+        );
+        if (!row) throw notFound('account');
+        return toAccount(row);
+      });
+    },
+  }),
+];

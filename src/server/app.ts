@@ -1,0 +1,76 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { accountRoutes } from './accounts/routes';
+import { authRoutes } from './auth/routes';
+import type { Db } from './db';
+import { HttpError } from './http/errors';
+import { buildOpenApi } from './http/openapi';
+import { defineRoute, registerRoute, type RouteDef } from './http/route';
+import { importRoutes } from './imports/routes';
+import { paymentRoutes } from './payments/routes';
+import { syncRoutes } from './sync/routes';
+import { userRoutes } from './users/routes';
+
+export interface CreateServerOptions {
+  db: Db;
+  /** false (default) for silence, true for pino's default, or a logger. */
+  logger?: boolean | FastifyBaseLogger;
+}
+
+export const API_TITLE = 'Cobranza central server';
+export const API_VERSION = '1.0.0';
+
+const healthRoute = defineRoute({
+  method: 'GET', path: '/healthz', summary: 'Liveness and database check', tags: ['ops'],
+  access: 'public', response: z.object({ ok: z.literal(true) }),
+  async handler({ db }) {
+    await db.query('SELECT 1');
+    return { ok: true as const };
+  },
+});
+
+/** Every route of the API, in the order the OpenAPI document lists them. */
+export const ROUTES: readonly RouteDef[] = [
+  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes,
+];
+
+const openApiRoute: RouteDef = defineRoute({
+  method: 'GET', path: '/api/v1/openapi.json', summary: 'This document', tags: ['ops'],
+  access: 'public', response: z.record(z.string(), z.unknown()),
+  async handler(): Promise<Record<string, unknown>> {
+    return buildOpenApi([...ROUTES, openApiRoute], { title: API_TITLE, version: API_VERSION });
+  },
+});
+
+function errorBody(code: string, message: string, field?: string, extra: Record<string, unknown> = {}) {
+  return { error: { code, message, ...(field ? { field } : {}), ...extra } };
+}
+
+export function createServer({ db, logger = false }: CreateServerOptions): FastifyInstance {
+  const app = Fastify({
+    ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    bodyLimit: 8 * 1024 * 1024,
+  }) as unknown as FastifyInstance;
+
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.status).send(errorBody(err.code, err.message, err.field, err.extra));
+    }
+    const status = (err as FastifyError).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own refusals: malformed JSON, unknown content type, body too large …
+      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
+      return reply.code(status).send(errorBody(code, err.message, status === 400 ? 'body' : undefined));
+    }
+    request.log.error(err);
+    return reply.code(500).send(errorBody('internal', 'internal server error'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
+  return app;
+}

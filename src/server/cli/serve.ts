@@ -1,0 +1,78 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { pathToFileURL } from 'node:url';
+import { createServer } from '../app';
+import { openDb, type Db } from '../db';
+import { migrate } from '../db/migrate';
+import { seedDemo } from '../demo/seed';
+
+export interface StartServerOptions {
+  port?: number;
+  host?: string;
+  /** PostgreSQL URL; without it PGlite in dataDir. */
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** An already open database (tests); then databaseUrl/dataDir are ignored and close() leaves it open. */
+  db?: Db;
+  /** Seed the demo organisation when the database has no organisation yet. */
+  demo?: boolean | { accounts?: number; seed?: number };
+  logger?: boolean | FastifyBaseLogger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const ownDb = !opts.db;
+  const db = opts.db ?? await openDb({ url: opts.databaseUrl, dataDir: opts.dataDir });
+  try {
+    await migrate(db);
+    if (opts.demo) {
+      const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations');
+      if ((row?.n ?? 0) === 0) await seedDemo(db, typeof opts.demo === 'object' ? opts.demo : {});
+    }
+  } catch (e) {
+    if (ownDb) await db.close();
+    throw e;
+  }
+  const app = createServer({ db, logger: opts.logger ?? false });
+  await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
+  const host = opts.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    db,
+    async close() {
+      await app.close();
+      if (ownDb) await db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const demoCount = process.env.DEMO_ACCOUNTS ? Number(process.env.DEMO_ACCOUNTS) : undefined;
+  const server = await startServer({
+    port: Number(process.env.PORT ?? 8787),
+    host: process.env.HOST ?? '127.0.0.1',
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: process.env.DATA_DIR || '.data/server',
+    demo: process.argv.includes('--demo') ? (demoCount ? { accounts: demoCount } : true) : false,
+    logger: true,
+  });
+  console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
+  const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

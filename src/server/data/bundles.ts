@@ -1,0 +1,43 @@
+import type { Db } from '../db';
+import type { Patch } from '../../shared/sync/protocol';
+import {
+  ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS, NOTE_COLUMNS, PAYMENT_COLUMNS, PROMISE_COLUMNS,
+  toAccount, toActivity, toContactPoint, toDebtor, toNote, toPayment, toPromise,
+  type AccountRow, type ActivityRow, type ContactPointRow, type DebtorRow, type NoteRow, type PaymentRow, type PromiseRow,
+} from './rows';
+
+export type Bundle = Omit<Patch, 'removedAccountIds'>;
+
+/**
+ * Everything a client keeps about a set of accounts: the accounts, their debtors and contact
+ * points, and their activities, notes, payments and promises. A fixed number of set-based
+ * queries (= ANY($1)) whatever the number of accounts.
+ */
+export async function loadBundles(db: Db, accounts: AccountRow[]): Promise<Bundle> {
+  if (accounts.length === 0) {
+    return { debtors: [], accounts: [], contactPoints: [], activities: [], notes: [], payments: [], promises: [] };
+  }
+  const accountIds = accounts.map((a) => a.id);
+  const debtorIds = [...new Set(accounts.map((a) => a.debtorId))];
+  const [debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
+    db.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])`, [debtorIds]),
+    db.query<ContactPointRow>(`SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id = ANY($1::uuid[])`, [debtorIds]),
+    db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at`, [accountIds]),
+    db.query<NoteRow>(`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.account_id = ANY($1::uuid[]) ORDER BY n.created_at`, [accountIds]),
+    db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at`, [accountIds]),
+    db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at`, [accountIds]),
+  ]);
+  return {
+    accounts: accounts.map(toAccount),
+    debtors: debtors.map(toDebtor),
+    contactPoints: contactPoints.map(toContactPoint),
+    activities: activities.map(toActivity),
+    notes: notes.map(toNote),
+    payments: payments.map(toPayment),
+    promises: promises.map(toPromise),
+  };
+}
+
+export async function loadAccountRows(db: Db, where: string, params: unknown[]): Promise<AccountRow[]> {
+  return db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE ${where}`, params);
+}

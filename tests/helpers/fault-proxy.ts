@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export const FAULT_KINDS = [
   'drop_request',   // reset the client's socket before the server sees anything
   'drop_response',  // forward, let the server commit, then reset the client's socket
-  'duplicate',      // send the request to the server twice, answer with one of the two
+  'duplicate',      // send the request to the server twice (together, back to back, or the copy late), answer with one
   'delay',          // wait a bounded random time before forwarding
   'reorder',        // hold the request until a later one has been answered (or a bounded hold)
   'cut_request',    // forward the headers and part of the body, then abort both sides
@@ -90,7 +90,7 @@ export interface FaultProxy {
   setMode(mode: ProxyMode): void;
   readonly mode: ProxyMode;
   stats(): FaultProxyStats;
-  /** Waits until no request is in flight through the proxy. */
+  /** Waits until no request (nor a late duplicate copy) is in flight through the proxy. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -165,11 +165,20 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   let refusedOffline = 0;
   let totalFaults = 0;
   let inFlight = 0;
+  let lateCopies = 0;
+  const late = new Set<Promise<unknown>>();
   let idleWaiters: (() => void)[] = [];
   /** Held ('reorder') requests wait for the next answered request or their own timer. */
   let heldReleasers: (() => void)[] = [];
   const sockets = new Set<Socket>();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  const notifyIdle = () => {
+    if (inFlight > 0 || lateCopies > 0) return;
+    const w = idleWaiters;
+    idleWaiters = [];
+    for (const f of w) f();
+  };
 
   const releaseHeld = () => {
     const rs = heldReleasers;
@@ -267,18 +276,27 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     let answer: UpstreamAnswer;
     try {
       if (decision === 'duplicate') {
-        // Both copies concurrently half of the time (races inside the server), one after the other otherwise.
-        const concurrent = rng() < 0.5;
+        // Three shapes: both copies at once (races inside the server), one after the other, or
+        // the second copy late, after the client has its answer and has moved on (a stale
+        // retransmission arriving behind newer requests).
+        const shape = rng();
         const useFirst = rng() < 0.5;
         let answers: PromiseSettledResult<UpstreamAnswer>[];
-        if (concurrent) {
+        if (shape < 1 / 3) {
           answers = await Promise.allSettled([sendUpstream(req, body), sendUpstream(req, body)]);
-        } else {
+        } else if (shape < 2 / 3) {
           const first = await Promise.allSettled([sendUpstream(req, body)]);
           const second = await Promise.allSettled([sendUpstream(req, body)]);
           answers = [...first, ...second];
+        } else {
+          answers = await Promise.allSettled([sendUpstream(req, body)]);
+          const lateMs = Math.floor(maxHoldMs * (0.5 + 0.5 * rng()));
+          lateCopies++;
+          const copy = sleep(lateMs).then(() => (closed ? undefined : sendUpstream(req, body))).catch(() => undefined)
+            .finally(() => { lateCopies--; late.delete(copy); notifyIdle(); });
+          late.add(copy);
         }
-        const chosen = answers[useFirst ? 0 : 1]!;
+        const chosen = answers.length > 1 && !useFirst ? answers[1]! : answers[0]!;
         if (chosen.status === 'rejected') throw chosen.reason;
         answer = chosen.value;
       } else {
@@ -311,10 +329,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     inFlight++;
     handle(req, res)
       .catch(() => { if (!res.headersSent && !res.destroyed) { res.writeHead(502); res.end(); } })
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) { const w = idleWaiters; idleWaiters = []; for (const f of w) f(); }
-      });
+      .finally(() => { inFlight--; notifyIdle(); });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -331,10 +346,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (m === 'offline') for (const s of sockets) s.destroy();
     },
     stats: () => ({ requests, forwarded, refusedOffline, faults: { ...faults }, totalFaults }),
-    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r))),
+    idle: () => (inFlight === 0 && lateCopies === 0 ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r))),
     async close() {
       closed = true;
       releaseHeld();
+      await Promise.allSettled([...late]);
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
       agent.destroy();

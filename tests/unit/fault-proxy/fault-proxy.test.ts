@@ -72,16 +72,31 @@ describe('fault proxy', () => {
   });
 
   it('duplicate: the server receives the same request twice, the client one answer', async () => {
-    proxy = await startFaultProxy({ target: rec.url, seed: 7, plan: always('duplicate') });
+    proxy = await startFaultProxy({ target: rec.url, seed: 7, plan: always('duplicate'), maxHoldMs: 100 });
     for (let i = 0; i < 4; i++) {
       const r = await post(`${proxy.url}/d${i}`, body);
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({ echo: body, path: `/d${i}` });
     }
+    await proxy.idle();
     expect(rec.seen).toHaveLength(8);
     for (let i = 0; i < 4; i++) expect(rec.seen.filter((s) => s.path === `/d${i}` && s.complete && s.body === body)).toHaveLength(2);
     expect(proxy.stats()).toMatchObject({ requests: 4, forwarded: 8 });
     expect(proxy.stats().faults.duplicate).toBe(4);
+  });
+
+  it('duplicate: some copies arrive late, behind the client\'s next request', async () => {
+    proxy = await startFaultProxy({ target: rec.url, seed: 11, maxHoldMs: 300, plan: (req) => (req.path.startsWith('/dup') ? 'duplicate' : 'pass') });
+    for (let i = 0; i < 12; i++) {
+      expect((await post(`${proxy.url}/dup${i}`, body)).status).toBe(200);
+      expect((await post(`${proxy.url}/next${i}`, body)).status).toBe(200);
+    }
+    await proxy.idle();
+    const order = rec.seen.map((s) => s.path);
+    const lateOnes = Array.from({ length: 12 }, (_, i) => i).filter((i) => order.lastIndexOf(`/dup${i}`) > order.indexOf(`/next${i}`));
+    expect(lateOnes.length).toBeGreaterThan(0);
+    expect(lateOnes.length).toBeLessThan(12);
+    for (let i = 0; i < 12; i++) expect(order.filter((p) => p === `/dup${i}`)).toHaveLength(2);
   });
 
   it('delay: bounded by maxDelayMs', async () => {

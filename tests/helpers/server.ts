@@ -1,0 +1,91 @@
+import { createServer } from '../../src/server/app';
+import { openDb, type Db } from '../../src/server/db';
+import { migrate } from '../../src/server/db/migrate';
+import { seedDemo, type SeedResult } from '../../src/server/demo/seed';
+import { createTestDatabase } from './pg';
+
+export type Backend = 'pg' | 'pglite';
+export const BACKENDS: readonly Backend[] = ['pg', 'pglite'];
+
+export interface TestServer {
+  backend: Backend;
+  url: string;
+  port: number;
+  db: Db;
+  /** Set when started with `seed`. */
+  seed: SeedResult | null;
+  /** Stops answering HTTP (the database stays): a client sees the server as offline. */
+  stop(): Promise<void>;
+  /** Listens again on the same port with the same data. */
+  restart(): Promise<void>;
+  /** Stops, closes the database and drops it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real server on a random port, over a fresh PostgreSQL database (dropped on close) or an
+ * in-memory PGlite. `seed` loads the demo organisation (users lider, agente1-3, admin).
+ */
+export async function startTestServer(opts: { backend: Backend; seed?: boolean | { accounts?: number; seed?: number } }): Promise<TestServer> {
+  const pgDb = opts.backend === 'pg' ? await createTestDatabase('srv') : null;
+  const db = await openDb(pgDb ? { url: pgDb.url } : { dataDir: 'memory://' });
+  await migrate(db);
+  const seed = opts.seed ? await seedDemo(db, typeof opts.seed === 'object' ? opts.seed : { accounts: 60 }) : null;
+
+  let app = createServer({ db });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('server has no port');
+  const port = address.port;
+  let listening = true;
+
+  const server: TestServer = {
+    backend: opts.backend,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    db,
+    seed,
+    async stop() {
+      if (!listening) return;
+      listening = false;
+      await app.close();
+    },
+    async restart() {
+      if (listening) await app.close();
+      app = createServer({ db });
+      await app.listen({ port, host: '127.0.0.1' });
+      listening = true;
+    },
+    async close() {
+      await server.stop();
+      await db.close();
+      await pgDb?.drop();
+    },
+  };
+  return server;
+}
+
+export interface ApiAnswer<T = any> { status: number; body: T }
+
+/** A tiny JSON client for tests: call(server, 'POST', '/api/v1/...', { token, body }). */
+export async function call<T = any>(
+  server: { url: string }, method: string, path: string,
+  opts: { token?: string; body?: unknown; contentType?: string } = {},
+): Promise<ApiAnswer<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = opts.contentType ?? 'application/json';
+    payload = typeof opts.body === 'string' && opts.contentType ? opts.body : JSON.stringify(opts.body);
+  }
+  const r = await fetch(server.url + path, { method, headers, body: payload });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+export async function login(server: { url: string }, username: string, password: string): Promise<{ token: string; user: any }> {
+  const r = await call(server, 'POST', '/api/v1/auth/login', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}

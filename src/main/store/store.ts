@@ -135,6 +135,8 @@ export class LocalStore {
         WHERE c.digits_rev >= ? AND c.digits_rev < ? ORDER BY a.priority DESC, a.id LIMIT 1`),
       debtorAttempts: db.prepare(`SELECT t.account_id, t.channel, t.started_at, t.disposition FROM activities t
         JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ? ORDER BY t.started_at`),
+      callbacksDue: db.prepare(`SELECT id AS accountId, debtor_name AS debtorName, callback_at AS callbackAt FROM accounts
+        WHERE callback_at IS NOT NULL AND callback_at > ? AND callback_at <= ? ORDER BY callback_at`),
       clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises']
         .map((t) => db.prepare(`DELETE FROM ${t}`)),
     };
@@ -313,6 +315,11 @@ export class LocalStore {
       this.setMeta('zoneDates', JSON.stringify(next));
       return [...touched];
     })();
+  }
+
+  /** Callbacks whose time fell in (from, to]: what a desktop notification announces. */
+  callbacksDueBetween(from: string, to: string): Array<{ accountId: string; debtorName: string; callbackAt: string }> {
+    return this.stmts.callbacksDue.all(from, to) as Array<{ accountId: string; debtorName: string; callbackAt: string }>;
   }
 
   recomputeAll(): number {

@@ -1,0 +1,22 @@
+import { WorkstationError } from '../../shared/api/contract';
+import { InvalidWriteError } from '../store/store';
+import { SyncHttpError } from '../sync/transport';
+
+/** Turns anything a handler throws into a WorkstationError with a code the UI translates. */
+export function toWorkstationError(e: unknown): WorkstationError {
+  if (e instanceof WorkstationError) return e;
+  if (e instanceof InvalidWriteError) return new WorkstationError('validation', e.message, e.field);
+  if (e instanceof SyncHttpError) {
+    switch (e.kind) {
+      case 'network': return new WorkstationError('server.unreachable', e.message);
+      case 'auth': return new WorkstationError(e.code === 'user_disabled' ? 'auth.user_disabled' : e.code === 'invalid_credentials' ? 'auth.invalid_credentials' : 'auth.required', e.message);
+      case 'update': return new WorkstationError('update_required', e.message);
+      case 'server': return new WorkstationError('server.error', e.message);
+      case 'client': return new WorkstationError(e.code === 'validation' ? 'validation' : `server.${e.code}`, e.message, e.field);
+    }
+  }
+  return new WorkstationError('internal', e instanceof Error ? e.message : String(e));
+}
+
+export const notSignedIn = () => new WorkstationError('auth.required', 'sign in first');
+export const notFound = (what: string, field: string) => new WorkstationError('not_found', `${what} not found in this workstation`, field);

@@ -1,0 +1,1 @@
+export { createWorkstation, type Workstation, type WorkstationOptions, type DueCallback } from './workstation';

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+/** Where things live under the app's data directory. */
+export function settingsFile(dataDir: string): string {
+  return join(dataDir, 'settings.json');
+}
+export function currentSessionFile(dataDir: string): string {
+  return join(dataDir, 'session.json');
+}
+
+export function normalizeServerUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * One store per server + user: another agent signing in on the same laptop gets their own
+ * file and never sees the first agent's data or outbox.
+ */
+export function storeFile(dataDir: string, serverUrl: string, userId: string): string {
+  const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
+  return join(dataDir, 'stores', server, `${userId}.sqlite`);
+}

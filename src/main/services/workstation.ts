@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  Settings, WorkstationError, type ApiEvents, type DataChangedEvent, type SyncState, type WorkstationHandlers,
+} from '../../shared/api/contract';
+import { LoginResponse } from '../../shared/api/rest';
+import { SipCredentials } from '../../shared/api/contract';
+import { STATUS_FROM_DISPOSITION } from '../../shared/domain/enums';
+import { checkContact } from '../../shared/rules/compliance';
+import type { LocalWrite } from '../store/store';
+import { systemClock, type Clock } from '../sync/engine';
+import { createServerClient, SyncHttpError, type FetchLike } from '../sync/transport';
+import { notFound, notSignedIn, toWorkstationError } from './errors';
+import { readJson, removeFile, writePrivateJson } from './files';
+import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
+import { UserContext, type StoredSession } from './user-context';
+
+export interface WorkstationOptions {
+  dataDir: string;
+  defaultServerUrl: string;
+  fetch?: FetchLike;
+  clock?: Clock;
+  random?: () => number;
+  syncIntervalMs?: number;
+  /** How often time-driven queue changes (new day, callbacks falling due) are checked. */
+  tickMs?: number;
+}
+
+export interface DueCallback { accountId: string; debtorName: string; callbackAt: string }
+
+export interface WorkstationEvents extends ApiEvents {
+  /** Main side only: callbacks that just fell due (for desktop notifications). */
+  onCallbacksDue(listener: (due: DueCallback[]) => void): () => void;
+}
+
+export interface Workstation {
+  handlers: WorkstationHandlers;
+  events: WorkstationEvents;
+  /** The OS reports the network is back. */
+  notifyOnline(): void;
+  close(): Promise<void>;
+}
+
+const GlobalSettings = z.object({ serverUrl: z.string().url(), locale: z.enum(['es', 'en']) });
+const CurrentSession = z.object({ serverUrl: z.string().url(), userId: z.string().uuid() });
+
+const OFFLINE_STATE: SyncState = {
+  online: false, syncing: false, pending: 0, lastSuccessAt: null, lastError: null, updateRequired: false,
+  authRequired: false, progress: null, rejected: [],
+};
+
+function listeners<T>() {
+  const set = new Set<(v: T) => void>();
+  return {
+    add(l: (v: T) => void) { set.add(l); return () => { set.delete(l); }; },
+    emit(v: T) { for (const l of set) { try { l(v); } catch { /* a listener's bug must not break the caller */ } } },
+  };
+}
+
+/**
+ * The main-side implementation of every API method: the agent's session, their local store and
+ * sync engine, settings. Every write is local first and queued; nothing waits for the network.
+ */
+export async function createWorkstation(o: WorkstationOptions): Promise<Workstation> {
+  const clock = o.clock ?? systemClock;
+  const syncState = listeners<SyncState>();
+  const dataChanged = listeners<DataChangedEvent>();
+  const callbacksDue = listeners<DueCallback[]>();
+  let settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? { serverUrl: o.defaultServerUrl, locale: 'es' as const };
+  let ctx: UserContext | null = null;
+  let lastTick = clock.now().toISOString();
+  let tickTimer: unknown = null;
+
+  const deps = {
+    dataDir: o.dataDir, fetch: o.fetch, clock: o.clock, random: o.random, syncIntervalMs: o.syncIntervalMs,
+    onState: (s: SyncState) => syncState.emit(s),
+    onDataChanged: (accountIds: string[] | null) => dataChanged.emit({ accountIds }),
+  };
+
+  function saveSettings() {
+    writePrivateJson(settingsFile(o.dataDir), settings);
+  }
+
+  function openContext(serverUrl: string, user: StoredSession['user'], token: string | null): UserContext {
+    const c = new UserContext(deps, serverUrl, user, token);
+    writePrivateJson(currentSessionFile(o.dataDir), { serverUrl, userId: user.id });
+    c.engine.start();
+    return c;
+  }
+
+  // resume the last session, offline-first: the agent works from the store whatever the network
+  const current = readJson(currentSessionFile(o.dataDir), CurrentSession);
+  if (current) {
+    const stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId);
+    if (stored?.token) ctx = openContext(stored.serverUrl, stored.user, stored.token);
+  }
+
+  function need(): UserContext {
+    if (!ctx) throw notSignedIn();
+    return ctx;
+  }
+
+  function write(c: UserContext, writes: LocalWrite[]): string[] {
+    const r = c.store.write(writes);
+    c.engine.notifyLocalWrite();
+    dataChanged.emit({ accountIds: r.accountIds });
+    return r.accountIds;
+  }
+
+  function tick() {
+    const now = clock.now().toISOString();
+    if (ctx) {
+      const touched = ctx.store.refreshForTime();
+      if (touched.length) dataChanged.emit({ accountIds: touched.length > 1000 ? null : touched });
+      const due = ctx.store.callbacksDueBetween(lastTick, now);
+      if (due.length) callbacksDue.emit(due);
+    }
+    lastTick = now;
+  }
+  function scheduleTick() {
+    tickTimer = clock.setTimeout(() => { try { tick(); } finally { scheduleTick(); } }, o.tickMs ?? 60_000);
+  }
+  if (ctx) ctx.store.refreshForTime();
+  scheduleTick();
+
+  const handlers: WorkstationHandlers = {
+    async getSession() {
+      return ctx ? ctx.publicSession() : null;
+    },
+
+    async login({ username, password, serverUrl }) {
+      const url = normalizeServerUrl(serverUrl ?? settings.serverUrl);
+      const client = createServerClient({ serverUrl: url, fetch: o.fetch, timeoutMs: 20_000 });
+      let res: LoginResponse;
+      try {
+        res = await client.call('POST', '/api/v1/auth/login', { username, password }, LoginResponse);
+      } catch (e) {
+        if (e instanceof SyncHttpError && e.kind === 'auth') {
+          throw new WorkstationError(e.code === 'user_disabled' ? 'auth.user_disabled' : 'auth.invalid_credentials', e.message);
+        }
+        throw toWorkstationError(e);
+      }
+      if (ctx && ctx.session.serverUrl === url && ctx.session.user.id === res.user.id) {
+        ctx.setToken(res.token, res.user);
+        ctx.engine.resume();
+      } else {
+        ctx?.close();
+        ctx = null;
+        ctx = openContext(url, res.user, res.token);
+      }
+      if (settings.serverUrl !== url) { settings = { ...settings, serverUrl: url }; saveSettings(); }
+      return ctx.publicSession();
+    },
+
+    async logout() {
+      if (!ctx) return null;
+      const c = ctx;
+      ctx = null;
+      // best effort: the server session is ended if we can reach it; the outbox stays in the store
+      try { await c.server.call('POST', '/api/v1/auth/logout', {}, z.unknown()); } catch { /* offline */ }
+      c.setToken(null);
+      c.close();
+      removeFile(currentSessionFile(o.dataDir));
+      syncState.emit(OFFLINE_STATE);
+      return null;
+    },
+
+    async listQueue(query) {
+      return need().store.listQueue(query);
+    },
+
+    async getAccount({ accountId }) {
+      const d = need().store.getAccount(accountId);
+      if (!d) throw notFound('account', 'accountId');
+      return d;
+    },
+
+    async findAccountByPhone({ phone }) {
+      return need().store.findAccountByPhone(phone);
+    },
+
+    async logOutcome(input) {
+      const c = need();
+      const account = c.store.getAccountRow(input.accountId);
+      if (!account) throw notFound('account', 'accountId');
+      if (input.disposition === 'promise_to_pay' && !input.promise) {
+        throw new WorkstationError('validation', 'a promise to pay needs at least one installment', 'promise');
+      }
+      const now = clock.now().toISOString();
+      const writes: LocalWrite[] = [];
+      const promiseId = input.promise ? randomUUID() : null;
+      if (input.promise && promiseId) {
+        writes.push({ name: 'promise.create', args: {
+          id: promiseId, accountId: input.accountId, channel: input.channel, createdAt: now, installments: input.promise.installments,
+        } });
+      }
+      let activityId: string;
+      if (input.callActivityId) {
+        const call = c.store.getActivity(input.callActivityId);
+        if (!call || call.accountId !== input.accountId) throw notFound('call', 'callActivityId');
+        activityId = call.id;
+        writes.push({ name: 'activity.setOutcome', args: { activityId, disposition: input.disposition, note: input.note, promiseId } });
+      } else {
+        activityId = randomUUID();
+        const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
+        if (input.contactPointId && !cp) throw notFound('contact point', 'contactPointId');
+        writes.push({ name: 'activity.log', args: {
+          id: activityId, accountId: input.accountId, channel: input.channel, contactPointId: input.contactPointId,
+          address: cp?.value ?? null, disposition: input.disposition, note: input.note, startedAt: now, promiseId,
+        } });
+      }
+      if (input.callbackAt) {
+        writes.push({ name: 'account.setCallback', args: { accountId: input.accountId, callbackAt: input.callbackAt, note: input.note } });
+      }
+      const status = STATUS_FROM_DISPOSITION[input.disposition];
+      if (status && status !== account.status) {
+        writes.push({ name: 'account.setStatus', args: { accountId: input.accountId, status, reason: input.note } });
+      }
+      write(c, writes);
+      return { activityId, promiseId };
+    },
+
+    async logCallAttempt(input) {
+      const c = need();
+      if (c.store.getActivity(input.id)) return { activityId: input.id }; // a retry of the same attempt
+      if (!c.store.getAccountRow(input.accountId)) throw notFound('account', 'accountId');
+      write(c, [{ name: 'activity.log', args: {
+        id: input.id, accountId: input.accountId, channel: 'call', direction: input.direction,
+        contactPointId: input.contactPointId, address: input.address, disposition: null, startedAt: input.startedAt,
+        answeredAt: input.answeredAt, endedAt: input.endedAt, durationSec: input.durationSec, sipStatus: input.sipStatus,
+        hangupBy: input.hangupBy,
+      } }]);
+      return { activityId: input.id };
+    },
+
+    async addNote({ accountId, body }) {
+      const c = need();
+      if (!c.store.getAccountRow(accountId)) throw notFound('account', 'accountId');
+      const id = randomUUID();
+      write(c, [{ name: 'note.add', args: { id, accountId, body, createdAt: clock.now().toISOString() } }]);
+      return { noteId: id };
+    },
+
+    async flagContactPoint(input) {
+      const c = need();
+      if (!c.store.getContactPoint(input.contactPointId)) throw notFound('contact point', 'contactPointId');
+      write(c, [{ name: 'contactPoint.flag', args: input }]);
+      return null;
+    },
+
+    async setCallback(input) {
+      const c = need();
+      if (!c.store.getAccountRow(input.accountId)) throw notFound('account', 'accountId');
+      write(c, [{ name: 'account.setCallback', args: input }]);
+      return null;
+    },
+
+    async setDebtorPreferences(input) {
+      const c = need();
+      if (!c.store.getDebtor(input.debtorId)) throw notFound('debtor', 'debtorId');
+      write(c, [{ name: 'debtor.setPreferences', args: input }]);
+      return null;
+    },
+
+    async checkContact({ accountId, contactPointId, channel, at }) {
+      const c = need();
+      const account = c.store.getAccountRow(accountId);
+      if (!account) throw notFound('account', 'accountId');
+      const debtor = c.store.getDebtor(account.debtorId)!;
+      const cp = contactPointId ? c.store.getContactPoint(contactPointId) : null;
+      if (contactPointId && (!cp || cp.debtorId !== debtor.id)) throw notFound('contact point', 'contactPointId');
+      return checkContact({
+        channel, contactPoint: cp, debtor, account, history: c.store.attemptsOnDebtor(debtor.id),
+        at: at ? new Date(at) : clock.now(),
+      });
+    },
+
+    async getSyncState() {
+      return ctx ? ctx.engine.getState() : OFFLINE_STATE;
+    },
+
+    async syncNow() {
+      const c = need();
+      c.engine.resume();
+      return c.engine.sync();
+    },
+
+    async getSettings() {
+      const sip = ctx?.sip() ?? { settings: null, password: null };
+      return Settings.parse({ serverUrl: settings.serverUrl, locale: settings.locale, sip: sip.settings, hasSipPassword: !!sip.password });
+    },
+
+    async saveSettings(update) {
+      if (update.sip !== undefined || update.sipPassword !== undefined) {
+        const c = ctx;
+        if (!c) throw new WorkstationError('auth.required', 'sign in to save SIP settings: they belong to the agent', update.sip !== undefined ? 'sip' : 'sipPassword');
+        const prev = c.sip();
+        c.setSip({
+          settings: update.sip !== undefined ? update.sip : prev.settings,
+          password: update.sipPassword !== undefined ? (update.sipPassword === '' ? null : update.sipPassword) : prev.password,
+        });
+      }
+      settings = {
+        serverUrl: update.serverUrl ? normalizeServerUrl(update.serverUrl) : settings.serverUrl,
+        locale: update.locale ?? settings.locale,
+      };
+      saveSettings();
+      return handlers.getSettings(undefined);
+    },
+
+    async getSipCredentials() {
+      const c = need();
+      const local = c.sip();
+      if (local.settings && local.password) return SipCredentials.parse({ ...local.settings, password: local.password });
+      try {
+        const creds = await c.server.call('GET', '/api/v1/me/sip', undefined, SipCredentials);
+        const { password, ...rest } = creds;
+        c.setSip({ settings: local.settings ?? rest, password: local.password ?? password });
+        return SipCredentials.parse({ ...(local.settings ?? rest), password: local.password ?? password });
+      } catch (e) {
+        if (e instanceof SyncHttpError && e.status === 404) return null;
+        throw toWorkstationError(e);
+      }
+    },
+  };
+
+  // every handler fails with a WorkstationError, whatever went wrong inside
+  const guarded = Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, async (input: unknown) => {
+    try {
+      return await (fn as (i: unknown) => Promise<unknown>)(input);
+    } catch (e) {
+      throw toWorkstationError(e);
+    }
+  }])) as unknown as WorkstationHandlers;
+
+  return {
+    handlers: guarded,
+    events: {
+      onSyncState: syncState.add,
+      onDataChanged: dataChanged.add,
+      onCallbacksDue: callbacksDue.add,
+    },
+    notifyOnline() { ctx?.engine.notifyOnline(); },
+    async close() {
+      if (tickTimer !== null) clock.clearTimeout(tickTimer);
+      tickTimer = null;
+      ctx?.close();
+      ctx = null;
+    },
+  };
+}

@@ -270,7 +270,7 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
       relax_column_count: true,
       skip_empty_lines: false,
       info: true,
-    }) as { record: string[]; info: { records: number } }[];
+    }) as unknown as { record: string[]; info: { records: number } }[];
   } catch (e) {
     const line = e instanceof CsvError ? Number((e as CsvError & { lines?: number }).lines ?? 0) : 0;
     return {

@@ -92,15 +92,22 @@ function areaZone(e164: string): string | undefined {
   return undefined;
 }
 
+const canonicalCache = new Map<string, string | undefined>();
+
 /** The canonical spelling of an IANA zone ("america/bogota" → "America/Bogota"), or undefined. */
 export function canonicalZone(zone: string): string | undefined {
   const z = zone.trim();
-  if (!z.includes('/') && z.toUpperCase() !== 'UTC') return undefined;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: z }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
+  if (canonicalCache.has(z)) return canonicalCache.get(z);
+  let result: string | undefined;
+  if (z.includes('/') || z.toUpperCase() === 'UTC') {
+    try {
+      result = new Intl.DateTimeFormat('en-US', { timeZone: z }).resolvedOptions().timeZone;
+    } catch {
+      result = undefined;
+    }
   }
+  canonicalCache.set(z, result);
+  return result;
 }
 
 export type ZoneResult = { ok: true; zone: string } | { ok: false; reason: string };

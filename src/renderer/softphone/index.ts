@@ -1,3 +1,10 @@
-// PLACEHOLDER — the softphone owner (issue 4) replaces this module. The account screen renders
-// <CallButton> next to each phone contact point and the top bar renders <SoftphoneBar/>.
-export { CallButton, SoftphoneBar } from './placeholder';
+// The softphone as the rest of the renderer uses it: <CallButton> beside each phone contact
+// point, <SoftphoneBar/> in the top bar, and the useSoftphone store (lastEnded → outcome form).
+import './i18n';
+
+export { CallButton } from './CallButton';
+export { SoftphoneBar } from './SoftphoneBar';
+export { IncomingCall } from './IncomingCall';
+export { SipSettings } from './SipSettings';
+export { useSoftphone, type LastEndedCall } from './store';
+export { SoftphoneEngine, type SoftphoneSnapshot, type CallInfo } from './engine';

@@ -91,7 +91,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   // resume the last session, offline-first: the agent works from the store whatever the network
   const current = readJson(currentSessionFile(o.dataDir), CurrentSession);
   if (current) {
-    const stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId);
+    // a store this app cannot open (written by a newer version) is left for the newer app
+    let stored: StoredSession | null = null;
+    try { stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId); } catch { stored = null; }
     if (stored?.token) ctx = openContext(stored.serverUrl, stored.user, stored.token);
   }
 

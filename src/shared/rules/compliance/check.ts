@@ -71,7 +71,8 @@ interface Prepared {
 }
 
 function prepare(input: ComplianceInput): Prepared {
-  if (!(input.at instanceof Date) || Number.isNaN(input.at.getTime())) throw invalidInput('at', 'not a valid Date');
+  // Not `instanceof Date`: a Date from another realm (iframe, vm context) is still a Date.
+  if (Object.prototype.toString.call(input.at) !== '[object Date]' || Number.isNaN(input.at.getTime())) throw invalidInput('at', 'not a valid Date');
   const parsedOverride = input.org?.overrides === undefined ? undefined : ComplianceOverride.safeParse(input.org.overrides);
   if (parsedOverride && !parsedOverride.success) {
     const issue = parsedOverride.error.issues[0];

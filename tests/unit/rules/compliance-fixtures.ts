@@ -53,6 +53,7 @@ export function inputOf(c: Case): ComplianceInput {
     account: { id: 'acct-1', status: c.status ?? 'active' },
     history: (c.history ?? []).map((h) => ({
       accountId: h.accountId ?? 'acct-1', debtorId: 'debtor-1', channel: h.channel ?? 'call', conversation: h.conversation ?? false, at: h.at,
+      ...(h.direction ? { direction: h.direction } : {}),
     })),
     ...(c.org ? { org: c.org } : {}),
     ...(c.party ? { party: c.party } : {}),

@@ -19,7 +19,7 @@ const situation = fc.record({
   channel,
   atMs: fc.integer({ min: 0, max: SPAN }),
   history: fc.array(fc.record({
-    back: fc.integer({ min: 0, max: 10 * 86_400_000 }), channel, conversation: fc.boolean(), other: fc.boolean(),
+    back: fc.integer({ min: 0, max: 10 * 86_400_000 }), channel, conversation: fc.boolean(), other: fc.boolean(), inbound: fc.boolean(),
   }), { maxLength: 9 }),
   windows: fc.option(fc.array(fc.record({
     days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }), from: hhmm, to: hhmm,
@@ -28,7 +28,7 @@ const situation = fc.record({
   const at = START + s.atMs;
   return {
     name: 'prop', rule: 'prop', country: s.country, zone: s.zone, channel: s.channel, at: new Date(at).toISOString(),
-    history: s.history.map((h) => ({ at: new Date(at - h.back).toISOString(), channel: h.channel, conversation: h.conversation, accountId: h.other ? 'acct-2' : 'acct-1' })),
+    history: s.history.map((h) => ({ at: new Date(at - h.back).toISOString(), channel: h.channel, conversation: h.conversation, accountId: h.other ? 'acct-2' : 'acct-1', direction: h.inbound ? 'inbound' as const : 'outbound' as const })),
     ...(s.windows ? { windows: s.windows } : {}),
     allowed: false, reasons: [], next: null,
   };

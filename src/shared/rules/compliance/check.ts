@@ -16,6 +16,11 @@ export interface ContactAttempt {
   at: string;
   /** A conversation with the debtor happened (right-party contact). */
   conversation: boolean;
+  /**
+   * Outbound when absent. An inbound contact (the debtor called or wrote) is not an attempt of
+   * ours, so it counts only towards the caps on conversations (Reg F's 7 days after a conversation).
+   */
+  direction?: 'outbound' | 'inbound';
 }
 
 export interface ComplianceInput {
@@ -82,7 +87,7 @@ function prepare(input: ComplianceInput): Prepared {
   const history: PastContact[] = input.history.map((h, i) => {
     const at = Date.parse(h.at);
     if (Number.isNaN(at)) throw invalidInput(`history[${i}].at`, `not an ISO instant: ${JSON.stringify(h.at)}`);
-    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId };
+    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId, inbound: h.direction === 'inbound' };
   });
   const cp = input.contactPoint;
   const hard: Reason[] = [];
@@ -138,8 +143,10 @@ function prepare(input: ComplianceInput): Prepared {
  * be allowed (null for a hard stop, or when nothing is allowed within 60 days).
  */
 export function checkContact(input: ComplianceInput): ComplianceDecision {
-  const { hard, soft } = prepare(input);
-  const t = input.at.getTime();
+  return decide(prepare(input), input.at.getTime());
+}
+
+function decide({ hard, soft }: Prepared, t: number): ComplianceDecision {
   const failing = softFailures(soft, t);
   const reasons = [...hard, ...failing.map(({ ruleId, es, en }) => ({ ruleId, es, en }))];
   if (hard.length > 0) return { allowed: false, reasons, nextAllowedAt: null };
@@ -154,10 +161,11 @@ export function checkContact(input: ComplianceInput): ComplianceDecision {
  * cap is reached, or under a hard stop.
  */
 export function isContactableToday(input: ComplianceInput): boolean {
-  const decision = checkContact(input);
+  const prepared = prepare(input);
+  const decision = decide(prepared, input.at.getTime());
   if (decision.allowed) return true;
   if (!decision.nextAllowedAt) return false;
-  const { soft } = prepare(input);
+  const { soft } = prepared;
   const next = Date.parse(decision.nextAllowedAt);
   return soft.zones.every((z) => localDate(next, z) === localDate(input.at, z));
 }

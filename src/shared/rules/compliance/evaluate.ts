@@ -15,6 +15,7 @@ export interface PastContact {
   channel: Channel;
   conversation: boolean;
   accountId: string;
+  inbound: boolean;
 }
 
 export interface SoftContext {
@@ -139,13 +140,26 @@ function capPasses(cap: FrequencyCap, channel: Channel, eventsOnDates: ReadonlyA
   }
 }
 
+/** Local dates of past contacts, memoised per context: the search re-reads them on every jump. */
+const eventDates = new WeakMap<SoftContext, Map<string, Map<PastContact, string>>>();
+function eventDate(ctx: SoftContext, e: PastContact, zone: string): string {
+  let byZone = eventDates.get(ctx);
+  if (!byZone) eventDates.set(ctx, (byZone = new Map()));
+  let dates = byZone.get(zone);
+  if (!dates) byZone.set(zone, (dates = new Map()));
+  let d = dates.get(e);
+  if (d === undefined) dates.set(e, (d = localParts(e.at, zone).date));
+  return d;
+}
+
 function capFailure(ctx: SoftContext, cap: FrequencyCap, zone: string, t: number): SoftFailure | null {
   if (!cap.appliesTo.includes(ctx.channel)) return null;
+  const conversationsOnly = cap.kind === 'count' && cap.counts === 'conversations';
   const events = ctx.history
     .filter((e) => cap.counted.includes(e.channel)
       && (cap.scope === 'debtor' || e.accountId === ctx.accountId)
-      && (cap.kind !== 'count' || cap.counts === 'attempts' || e.conversation))
-    .map((e) => ({ date: localParts(e.at, zone).date, channel: e.channel }));
+      && (conversationsOnly ? e.conversation : !e.inbound))
+    .map((e) => ({ date: eventDate(ctx, e, zone), channel: e.channel }));
   const today = localParts(t, zone).date;
   if (capPasses(cap, ctx.channel, events, today)) return null;
   let bound = Infinity;

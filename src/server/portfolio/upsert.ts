@@ -54,8 +54,13 @@ function contactPrefsFor(row: PortfolioRow): string {
 async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], agents: AgentIndex): Promise<ChunkCounts> {
   // One statement may not upsert the same debtor twice: the last row's debtor data wins,
   // which is what row-by-row processing would leave behind.
+  // A channel list on any of the debtor's rows counts (rows often fill it on the first only).
   const debtorRows = new Map<string, PortfolioRow>();
-  for (const { row } of rows) debtorRows.set(row.debtorExternalId, row);
+  for (const { row } of rows) {
+    const prev = debtorRows.get(row.debtorExternalId);
+    const channels = row.authorizedChannels.length > 0 ? row.authorizedChannels : prev?.authorizedChannels ?? [];
+    debtorRows.set(row.debtorExternalId, { ...row, authorizedChannels: channels });
+  }
   const debtors = [...debtorRows.values()];
   const debtorIds = await tx.query<{ id: string; external_id: string }>(
     `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment, contact_prefs, version)

@@ -88,8 +88,8 @@ export class UserContext {
     return r.success ? r.data : null;
   }
 
-  close(): void {
-    this.engine.stop();
+  async close(): Promise<void> {
+    await this.engine.stop();
     this.store.close();
   }
 }

@@ -146,8 +146,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
         ctx.setToken(res.token, res.user);
         ctx.engine.resume();
       } else {
-        ctx?.close();
+        const old = ctx;
         ctx = null;
+        await old?.close();
         ctx = openContext(url, res.user, res.token);
       }
       if (settings.serverUrl !== url) { settings = { ...settings, serverUrl: url }; saveSettings(); }
@@ -161,7 +162,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       // best effort: the server session is ended if we can reach it; the outbox stays in the store
       try { await c.server.call('POST', '/api/v1/auth/logout', {}, z.unknown()); } catch { /* offline */ }
       c.setToken(null);
-      c.close();
+      await c.close();
       removeFile(currentSessionFile(o.dataDir));
       syncState.emit(OFFLINE_STATE);
       return null;
@@ -346,8 +347,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     async close() {
       if (tickTimer !== null) clock.clearTimeout(tickTimer);
       tickTimer = null;
-      ctx?.close();
+      const c = ctx;
       ctx = null;
+      await c?.close();
     },
   };
 }

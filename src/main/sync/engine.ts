@@ -41,6 +41,7 @@ export class SyncEngine {
   private failures = 0;
   private timer: unknown = null;
   private started = false;
+  private stopped = false;
   private readonly clock: Clock;
   private readonly o: Required<Pick<SyncEngineOptions, 'intervalMs' | 'pushBatch' | 'pullLimit' | 'backoff' | 'random'>>;
 
@@ -67,10 +68,13 @@ export class SyncEngine {
     void this.sync();
   }
 
-  stop(): void {
+  /** Stops the schedule and resolves once a running cycle has finished (the store can close then). */
+  async stop(): Promise<void> {
     this.started = false;
+    this.stopped = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
+    await this.running?.catch(() => {});
   }
 
   /** After a local write: count it at once, send it when we can. */
@@ -96,6 +100,7 @@ export class SyncEngine {
 
   /** Runs a cycle (or joins the running one plus the follow-up it needs) and resolves when done. */
   async sync(): Promise<SyncState> {
+    if (this.stopped) return this.state;
     if (this.running) {
       this.dirty = true;
       await this.running;
@@ -111,7 +116,7 @@ export class SyncEngine {
     do {
       this.dirty = false;
       await this.cycle();
-    } while (this.dirty && !this.state.authRequired && !this.state.updateRequired && this.failures === 0);
+    } while (this.dirty && !this.stopped && !this.state.authRequired && !this.state.updateRequired && this.failures === 0);
     this.schedule();
   }
 

@@ -64,7 +64,10 @@ describe('sync against the real server', () => {
         startedAt: new Date().toISOString(), answeredAt: new Date().toISOString(), endedAt: new Date().toISOString(),
         durationSec: 42, sipStatus: 200, hangupBy: 'agent',
       });
-      const outcome = await ws.handlers.logOutcome({ accountId: row.accountId, channel: 'call', disposition: 'rpc', note: 'habló, pagará', callActivityId: callId });
+      const outcome = await ws.handlers.logOutcome({
+        accountId: row.accountId, channel: 'call', contactPointId: null, disposition: 'rpc', note: 'habló, pagará',
+        callActivityId: callId, callbackAt: null, promise: null,
+      });
       expect(outcome.activityId).toBe(callId);
       const { noteId } = await ws.handlers.addNote({ accountId: row.accountId, body: 'nota sin conexión' });
       const offline = await waitForState(ws, (s) => !s.online && !s.syncing && s.pending === 3);

@@ -1,7 +1,8 @@
 import type { QueueReason } from '../api/contract';
 import { dpdBucket, type AccountStatus, type DpdBucket, type PromiseStatus, type Segment } from '../domain/enums';
 import { currencyDigits, type CurrencyCode } from '../domain/money';
-import { daysBetween, localDate } from '../domain/time';
+import { daysBetween } from '../domain/time';
+import { localDateFast } from './clock';
 
 /**
  * Queue priority ("análisis de momentos"): a pure function used by the client store (offline) and
@@ -76,9 +77,9 @@ export function baseScore(input: Pick<PriorityInput, 'dpd' | 'balanceMinor' | 'c
 
 function safeLocalDate(now: Date, timeZone: string): string {
   try {
-    return localDate(now, timeZone);
+    return localDateFast(now.getTime(), timeZone);
   } catch {
-    return localDate(now, 'UTC');
+    return localDateFast(now.getTime(), 'UTC');
   }
 }
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { IsoDate } from '../domain/entities';
 import type { PromiseStatus } from '../domain/enums';
 import { MinorAmount } from '../domain/money';
-import { addDays, daysBetween, zonedTimeToUtc } from '../domain/time';
+import { addDays, daysBetween } from '../domain/time';
+import { localToUtc } from './clock';
 
 /**
  * Promises to pay ("promesas de pago"): the organisation's policy, validation of a new promise,
@@ -216,12 +217,12 @@ export function promiseStatus(
         promiseId: p.id, status: 'cancelled',
         installments: p.installments.map((i) => ({
           promiseId: p.id, seq: i.seq, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: 0, allocations: [],
-          onTimeMinor: 0, deadline: zonedTimeToUtc(addDays(i.dueDate, policy.graceDays + 1), '00:00', timeZone).toISOString(), status: 'cancelled',
+          onTimeMinor: 0, deadline: new Date(localToUtc(addDays(i.dueDate, policy.graceDays + 1), '00:00', timeZone)).toISOString(), status: 'cancelled',
         })),
       };
     }
     const installments = mine.map((i): InstallmentStatus => {
-      const deadlineMs = zonedTimeToUtc(addDays(i.dueDate, policy.graceDays + 1), '00:00', timeZone).getTime();
+      const deadlineMs = localToUtc(addDays(i.dueDate, policy.graceDays + 1), '00:00', timeZone);
       const onTimeMinor = i.allocations.filter((a) => Date.parse(a.paidAt) < deadlineMs).reduce((s, a) => s + a.amountMinor, 0);
       const threshold = pctOf(i.amountMinor, policy.keptThresholdPercent);
       let status: PromiseStatus;

@@ -1,7 +1,7 @@
 import type { ComplianceDecision } from '../../api/contract';
 import type { Account, ContactPoint, Debtor } from '../../domain/entities';
 import type { AccountStatus, Channel, ContactKind } from '../../domain/enums';
-import { localDate } from '../../domain/time';
+import { localDateFast } from '../clock';
 import { searchNextAllowed, softFailures, type PastContact, type SoftContext } from './evaluate';
 import type { HolidayCalendar } from './holidays';
 import { dateHolidaysCalendar } from './holidays.date-holidays';
@@ -167,7 +167,7 @@ export function isContactableToday(input: ComplianceInput): boolean {
   if (!decision.nextAllowedAt) return false;
   const { soft } = prepared;
   const next = Date.parse(decision.nextAllowedAt);
-  return soft.zones.every((z) => localDate(next, z) === localDate(input.at, z));
+  return soft.zones.every((z) => localDateFast(next, z) === localDateFast(input.at.getTime(), z));
 }
 
 /** The zones the rules read for this input, and where they came from (for the UI's local clock). */

@@ -1,6 +1,7 @@
 import type { ContactWindow } from '../../domain/entities';
 import type { Channel } from '../../domain/enums';
-import { addDays, localParts, zonedTimeToUtc } from '../../domain/time';
+import { addDays } from '../../domain/time';
+import { localClock, localToUtc } from '../clock';
 import type { HolidayCalendar } from './holidays';
 import type { ComplianceProfile, FrequencyCap, HourRule, Reason } from './types';
 
@@ -54,7 +55,7 @@ function nextOpening(ctx: SoftContext, rule: HourRule | null, zone: string, t: n
     if (dayClosed(ctx, rule, date)) continue;
     let best = Infinity;
     for (const iv of intervalsOf((startWeekday + k) % 7)) {
-      const open = zonedTimeToUtc(date, iv.from, zone).getTime();
+      const open = localToUtc(date, iv.from, zone);
       if (open > t && open < best) best = open;
     }
     if (best < Infinity) return best;
@@ -64,7 +65,7 @@ function nextOpening(ctx: SoftContext, rule: HourRule | null, zone: string, t: n
 
 function hourFailure(ctx: SoftContext, rule: HourRule, zone: string, t: number): SoftFailure | null {
   if (!rule.channels.includes(ctx.channel)) return null;
-  const p = localParts(t, zone);
+  const p = localClock(t, zone);
   const hours = rule.week[p.weekday] ?? null;
   const m = p.hour * 60 + p.minute;
   let ruleId: string;
@@ -94,7 +95,7 @@ function hourFailure(ctx: SoftContext, rule: HourRule, zone: string, t: number):
 
 /** Closed dates of the organisation apply to every channel, hour rule or not. */
 function closedDateFailure(ctx: SoftContext, zone: string, t: number): SoftFailure | null {
-  const p = localParts(t, zone);
+  const p = localClock(t, zone);
   if (!ctx.profile.closedDates.includes(p.date)) return null;
   let k = 1;
   while (k <= HORIZON_DAYS && ctx.profile.closedDates.includes(addDays(p.date, k))) k++;
@@ -102,7 +103,7 @@ function closedDateFailure(ctx: SoftContext, zone: string, t: number): SoftFailu
     ruleId: 'org.closed_date',
     es: `La organización no gestiona el ${p.date}`,
     en: `The organisation does not contact debtors on ${p.date}`,
-    bound: k > HORIZON_DAYS ? Infinity : zonedTimeToUtc(addDays(p.date, k), '00:00', zone).getTime(),
+    bound: k > HORIZON_DAYS ? Infinity : localToUtc(addDays(p.date, k), '00:00', zone),
   };
 }
 
@@ -113,7 +114,7 @@ function windowIntervals(w: ContactWindow): Array<{ from: string; to: string }> 
 
 function windowFailure(ctx: SoftContext, zone: string, t: number): SoftFailure | null {
   if (ctx.windows.length === 0) return null;
-  const p = localParts(t, zone);
+  const p = localClock(t, zone);
   const m = p.hour * 60 + p.minute;
   const inside = ctx.windows.some((w) => w.days.includes(p.weekday)
     && windowIntervals(w).some((iv) => m >= toMinutes(iv.from) && (m < toMinutes(iv.to) || iv.to === '23:59')));
@@ -148,7 +149,7 @@ function eventDate(ctx: SoftContext, e: PastContact, zone: string): string {
   let dates = byZone.get(zone);
   if (!dates) byZone.set(zone, (dates = new Map()));
   let d = dates.get(e);
-  if (d === undefined) dates.set(e, (d = localParts(e.at, zone).date));
+  if (d === undefined) dates.set(e, (d = localClock(e.at, zone).date));
   return d;
 }
 
@@ -160,13 +161,13 @@ function capFailure(ctx: SoftContext, cap: FrequencyCap, zone: string, t: number
       && (cap.scope === 'debtor' || e.accountId === ctx.accountId)
       && (conversationsOnly ? e.conversation : !e.inbound))
     .map((e) => ({ date: eventDate(ctx, e, zone), channel: e.channel }));
-  const today = localParts(t, zone).date;
+  const today = localClock(t, zone).date;
   if (capPasses(cap, ctx.channel, events, today)) return null;
   let bound = Infinity;
   for (let k = 1; k <= HORIZON_DAYS + 1; k++) {
     const date = addDays(today, k);
     if (capPasses(cap, ctx.channel, events, date)) {
-      bound = zonedTimeToUtc(date, '00:00', zone).getTime();
+      bound = localToUtc(date, '00:00', zone);
       break;
     }
   }

@@ -174,6 +174,7 @@ export class SoftphoneEngine {
         peerConnectionConfiguration: { iceServers: creds.iceServers },
         iceGatheringTimeout: this.opts.iceGatheringTimeoutMs,
       },
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(this.mediaStreamFactory),
       logBuiltinEnabled: false,
       logLevel: 'error',
       delegate: {
@@ -215,6 +216,7 @@ export class SoftphoneEngine {
   private async onTransportUp(): Promise<void> {
     this.reconnectDelay = this.opts.reconnectInitialMs;
     await this.register();
+    void this.warmUpMedia();
     // sip.js keeps a call "up" after a reconnect with no media path: a re-INVITE re-anchors it
     // (and carries the new Contact, so the far end reaches us on the new connection).
     if (this.session && this.snapshot.call?.recovering) await this.reanchorCall();
@@ -277,8 +279,18 @@ export class SoftphoneEngine {
   async call(req: CallRequest): Promise<CallResult> {
     const clickAt = performance.now();
     if (this.session) return { ok: false, reason: 'busy', message: 'a call is already in progress' };
-    const decision = await this.api.checkContact({ accountId: req.accountId, contactPointId: req.contactPointId, channel: 'call' });
+    // The microphone opens while the compliance check runs, so the INVITE leaves right after the
+    // decision; a refusal closes it again unused.
+    this.prefetchMicrophone();
+    let decision: ComplianceDecision;
+    try {
+      decision = await this.api.checkContact({ accountId: req.accountId, contactPointId: req.contactPointId, channel: 'call' });
+    } catch (e) {
+      this.dropPrefetchedMicrophone();
+      throw e;
+    }
     if (!decision.allowed) {
+      this.dropPrefetchedMicrophone();
       this.set({ blocked: decision });
       return { ok: false, reason: 'blocked', decision };
     }
@@ -286,12 +298,13 @@ export class SoftphoneEngine {
     const ua = this.ua;
     const creds = this.creds;
     if (!ua || !creds || this.snapshot.registration !== 'registered') {
+      this.dropPrefetchedMicrophone();
       return { ok: false, reason: 'not_registered', message: `softphone is ${this.snapshot.registration}` };
     }
     const dial = toDialString(req.number, creds.dialPlan);
-    if (!dial.ok) return { ok: false, reason: 'invalid_number', message: `${req.number}: ${dial.reason}` };
+    if (!dial.ok) { this.dropPrefetchedMicrophone(); return { ok: false, reason: 'invalid_number', message: `${req.number}: ${dial.reason}` }; }
     const target = UserAgent.makeURI(`sip:${encodeURIComponent(dial.dial).replace(/%2B/g, '+')}@${creds.domain}`);
-    if (!target) return { ok: false, reason: 'invalid_number', message: req.number };
+    if (!target) { this.dropPrefetchedMicrophone(); return { ok: false, reason: 'invalid_number', message: req.number }; }
 
     const inviter = new Inviter(ua, target, {
       sessionDescriptionHandlerOptions: { constraints: this.audioConstraints() },
@@ -494,6 +507,49 @@ export class SoftphoneEngine {
     return { input: this.inputDeviceId, output: this.outputDeviceId };
   }
 
+  private warmedUp = false;
+
+  /**
+   * The first getUserMedia and the first peer connection of a page are several times slower than
+   * the next ones. Pay that once at registration (which also asks for the microphone permission
+   * up front, not in the middle of the first call) instead of on the agent's first click.
+   */
+  private async warmUpMedia(): Promise<void> {
+    if (this.warmedUp || typeof navigator === 'undefined' || !navigator.mediaDevices || typeof RTCPeerConnection === 'undefined') return;
+    this.warmedUp = true;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia(this.audioConstraints());
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      for (const t of stream.getTracks()) pc.addTrack(t, stream);
+      await pc.setLocalDescription(await pc.createOffer());
+      pc.close();
+      for (const t of stream.getTracks()) t.stop();
+    } catch { /* no microphone yet: the first call will ask, and say so if it fails */ }
+  }
+
+  private prefetched: Promise<MediaStream> | null = null;
+
+  private prefetchMicrophone(): void {
+    if (this.prefetched || typeof navigator === 'undefined' || !navigator.mediaDevices) return;
+    const p = navigator.mediaDevices.getUserMedia(this.audioConstraints());
+    p.catch(() => undefined);
+    this.prefetched = p;
+  }
+
+  private dropPrefetchedMicrophone(): void {
+    const p = this.prefetched;
+    this.prefetched = null;
+    void p?.then((stream) => { for (const t of stream.getTracks()) t.stop(); }, () => undefined);
+  }
+
+  /** sip.js asks for local media through this: hand over the prefetched stream when there is one. */
+  private readonly mediaStreamFactory: Web.MediaStreamFactory = (constraints, sdh, options) => {
+    const p = this.prefetched;
+    this.prefetched = null;
+    if (p && constraints.audio && !constraints.video) return p.catch(() => Web.defaultMediaStreamFactory()(constraints, sdh, options));
+    return Web.defaultMediaStreamFactory()(constraints, sdh, options);
+  };
+
   private audioConstraints(): { audio: MediaTrackConstraints | boolean; video: false } {
     return { audio: this.inputDeviceId ? { deviceId: { exact: this.inputDeviceId } } : true, video: false };
   }
@@ -505,6 +561,7 @@ export class SoftphoneEngine {
     this.lastCounters = null;
     this.set({ call: info });
     session.delegate = {
+      onSessionDescriptionHandler: (sdh) => { if (sdh instanceof Web.SessionDescriptionHandler) this.shortenIceGathering(sdh); },
       onBye: (bye) => {
         if (!this.snapshot.call?.hangupBy) this.patchCall({ hangupBy: 'remote' });
         void bye.accept().catch(() => undefined);
@@ -529,6 +586,24 @@ export class SoftphoneEngine {
         setTimeout(() => { void this.finish(); }, 0);
       }
     });
+  }
+
+  /**
+   * With no STUN/TURN servers only host candidates can exist. Chromium hands out the UDP ones
+   * within a few ms but reports gathering complete only after its TCP candidates (~130 ms later),
+   * which would sit between the click and the INVITE: finish once the UDP ones have gone quiet.
+   */
+  private shortenIceGathering(sdh: Web.SessionDescriptionHandler): void {
+    if ((this.creds?.iceServers.length ?? 0) > 0) return;
+    let timers: Array<ReturnType<typeof setTimeout>> = [];
+    sdh.peerConnectionDelegate = {
+      onicecandidate: (ev: RTCPeerConnectionIceEvent) => {
+        if (!ev.candidate || !/ udp /i.test(` ${ev.candidate.candidate} `)) return;
+        for (const t of timers) clearTimeout(t);
+        // Repeated: a call made before sip.js has started waiting is a no-op.
+        timers = [10, 20, 30, 45, 60].map((ms) => setTimeout(() => sdh.iceGatheringComplete(), ms));
+      },
+    };
   }
 
   private attachRemoteAudio(session: Session): void {

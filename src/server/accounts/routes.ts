@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AccountBundle, AccountListPage, AccountListQuery, AssignRequest } from '../../shared/api/rest';
 import { Account, Activity, Id } from '../../shared/domain/entities';
 import { canSeeAgent, findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
-import { loadAccountRows, loadBundles } from '../data/bundles';
+import { loadBundles } from '../data/bundles';
 import { ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, toAccount, toActivity, type AccountRow, type ActivityRow } from '../data/rows';
 import { writeTransaction } from '../db/write';
 import { forbidden, HttpError, notFound } from '../http/errors';
@@ -52,8 +52,7 @@ export const accountRoutes = [
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
       if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
-      const rows = await loadAccountRows(db, 'a.id = $1', [params.id]);
-      const b = await loadBundles(db, rows);
+      const b = await loadBundles(db, { sql: 'a.id = $1', params: [params.id] });
       const account = b.accounts[0];
       const debtor = b.debtors[0];
       if (!account || !debtor) throw notFound('account');

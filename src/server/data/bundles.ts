@@ -8,27 +8,45 @@ import {
 
 export type Bundle = Omit<Patch, 'removedAccountIds'>;
 
+/** A condition on `accounts a`, with its parameters. */
+export interface AccountFilter {
+  sql: string;
+  params: unknown[];
+}
+
 /**
- * Everything a client keeps about a set of accounts: the accounts, their debtors and contact
- * points, and their activities, notes, payments and promises. A fixed number of set-based
- * queries (= ANY($1)) whatever the number of accounts.
+ * Everything a client keeps about the accounts matching `filter`: the accounts, their debtors and
+ * contact points, and their activities, notes, payments and promises. A fixed number of
+ * set-based queries whatever the number of accounts; each joins back to `accounts a` through
+ * the filter, so a page given as an id range costs index range scans, not a long id list.
+ * Queries run one after another: inside a transaction they share one connection.
+ * `accounts`, when given, are the filter's account rows already read by the caller.
  */
-export async function loadBundles(db: Db, accounts: AccountRow[]): Promise<Bundle> {
-  if (accounts.length === 0) {
+export async function loadBundles(db: Db, filter: AccountFilter, accounts?: AccountRow[]): Promise<Bundle> {
+  const { sql: where, params } = filter;
+  const accountRows = accounts ?? await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE ${where} ORDER BY a.id`, params);
+  if (accountRows.length === 0) {
     return { debtors: [], accounts: [], contactPoints: [], activities: [], notes: [], payments: [], promises: [] };
   }
-  const accountIds = accounts.map((a) => a.id);
-  const debtorIds = [...new Set(accounts.map((a) => a.debtorId))];
-  const [debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
-    db.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])`, [debtorIds]),
-    db.query<ContactPointRow>(`SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id = ANY($1::uuid[])`, [debtorIds]),
-    db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at`, [accountIds]),
-    db.query<NoteRow>(`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.account_id = ANY($1::uuid[]) ORDER BY n.created_at`, [accountIds]),
-    db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at`, [accountIds]),
-    db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at`, [accountIds]),
-  ]);
+  const debtorIds = `SELECT a.debtor_id FROM accounts a WHERE ${where}`;
+  const debtors = await db.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id IN (${debtorIds})`, params);
+  const contactPoints = await db.query<ContactPointRow>(
+    `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id IN (${debtorIds})`, params,
+  );
+  const activities = await db.query<ActivityRow>(
+    `SELECT ${ACTIVITY_COLUMNS} FROM activities t JOIN accounts a ON a.id = t.account_id WHERE ${where} ORDER BY t.started_at, t.id`, params,
+  );
+  const notes = await db.query<NoteRow>(
+    `SELECT ${NOTE_COLUMNS} FROM notes n JOIN accounts a ON a.id = n.account_id WHERE ${where} ORDER BY n.created_at, n.id`, params,
+  );
+  const payments = await db.query<PaymentRow>(
+    `SELECT ${PAYMENT_COLUMNS} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE ${where} ORDER BY p.paid_at, p.id`, params,
+  );
+  const promises = await db.query<PromiseRow>(
+    `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id WHERE ${where} ORDER BY pr.created_at, pr.id`, params,
+  );
   return {
-    accounts: accounts.map(toAccount),
+    accounts: accountRows.map(toAccount),
     debtors: debtors.map(toDebtor),
     contactPoints: contactPoints.map(toContactPoint),
     activities: activities.map(toActivity),

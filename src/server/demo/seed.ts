@@ -7,8 +7,9 @@ import { upsertPortfolio } from '../portfolio/upsert';
 
 export const DEMO_ORG_NAME = 'Cobranza Demo S.A.S.';
 export const DEMO_AGENTS = ['agente1', 'agente2', 'agente3'] as const;
+export type DemoUsername = 'admin' | 'lider' | (typeof DEMO_AGENTS)[number];
 
-interface DemoUser { username: string; displayName: string; role: Role; password: string; sipExtension: string | null }
+interface DemoUser { username: DemoUsername; displayName: string; role: Role; password: string; sipExtension: string | null }
 
 const DEMO_USERS: DemoUser[] = [
   { username: 'admin', displayName: 'Administración', role: 'admin', password: 'admin123', sipExtension: null },
@@ -22,7 +23,7 @@ export interface SeedResult {
   orgId: string;
   teamId: string;
   /** username → user id */
-  users: Record<string, string>;
+  users: Record<DemoUsername, string>;
   portfolio: ImportReport;
 }
 
@@ -43,7 +44,7 @@ export async function seedDemo(db: Db, opts: { accounts?: number; seed?: number 
       `INSERT INTO teams (org_id, name) VALUES ($1, 'Equipo Bogotá') ON CONFLICT (org_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
       [org.id],
     );
-    const ids: Record<string, string> = {};
+    const ids = {} as Record<DemoUsername, string>;
     for (const u of DEMO_USERS) {
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO users (org_id, team_id, username, display_name, role, password_hash, sip_extension, sip_password)
@@ -59,5 +60,7 @@ export async function seedDemo(db: Db, opts: { accounts?: number; seed?: number 
   });
   const rows = generateDemoPortfolio({ count: opts.accounts ?? 300, seed: opts.seed ?? 1, agents: DEMO_AGENTS });
   const portfolio = await upsertPortfolio(db, orgId, rows.map((row, i) => ({ rowNumber: i + 2, row })));
+  // Fresh statistics after a bulk load, or the planner guesses a handful of rows per organisation.
+  await db.exec('ANALYZE organizations, users, debtors, accounts, contact_points, assignment_log');
   return { orgId, teamId, users, portfolio };
 }

@@ -79,14 +79,23 @@ const BALANCE_RANGE: Record<CurrencyCode, { small: [number, number]; large: [num
 };
 const MINOR_DIGITS: Record<CurrencyCode, number> = { COP: 0, CLP: 0, MXN: 2, PEN: 2, USD: 2 };
 
-interface Product { name: string; large: boolean; installments: [number, number] | null; countries?: DemoCountry[]; companies: boolean }
+interface Product {
+  name: string;
+  /** Balance scale: 'large' for vehicles and companies, 'tiny' for phone bills. */
+  size: 'tiny' | 'small' | 'large';
+  installments: [number, number] | null;
+  countries?: DemoCountry[];
+  companies: boolean;
+  /** Peru lends in dollars too; phone bills and cards are billed in soles. */
+  dollars: boolean;
+}
 const PRODUCTS: Product[] = [
-  { name: 'Tarjeta de crédito', large: false, installments: null, companies: true },
-  { name: 'Crédito de consumo', large: false, installments: [12, 60], companies: false },
-  { name: 'Libranza', large: false, installments: [24, 96], countries: ['CO'], companies: false },
-  { name: 'Microcrédito', large: false, installments: [6, 24], companies: true },
-  { name: 'Crédito vehicular', large: true, installments: [36, 72], companies: true },
-  { name: 'Telefonía celular', large: false, installments: null, companies: true },
+  { name: 'Tarjeta de crédito', size: 'small', installments: null, companies: true, dollars: false },
+  { name: 'Crédito de consumo', size: 'small', installments: [12, 60], companies: false, dollars: true },
+  { name: 'Libranza', size: 'small', installments: [24, 96], countries: ['CO'], companies: false, dollars: false },
+  { name: 'Microcrédito', size: 'small', installments: [6, 24], companies: true, dollars: false },
+  { name: 'Crédito vehicular', size: 'large', installments: [36, 72], companies: true, dollars: true },
+  { name: 'Telefonía celular', size: 'tiny', installments: null, companies: true, dollars: false },
 ];
 
 /** Days-past-due buckets with their share of the portfolio; "current" feeds preventive reminders. */
@@ -129,7 +138,8 @@ function makeDebtor(d: Dice, n: number): DemoDebtor {
   } else {
     const female = d.chance(0.5);
     const given = d.pick(female ? GIVEN_NAMES_FEMALE : GIVEN_NAMES_MALE);
-    const second = d.chance(0.4) ? ` ${d.pick(female ? GIVEN_NAMES_FEMALE : GIVEN_NAMES_MALE)}` : '';
+    const secondName = d.chance(0.4) ? d.pick(female ? GIVEN_NAMES_FEMALE : GIVEN_NAMES_MALE) : '';
+    const second = secondName && secondName !== given ? ` ${secondName}` : '';
     const s1 = d.pick(SURNAMES);
     const s2 = d.pick(SURNAMES);
     name = `${given}${second} ${s1} ${s2}`;
@@ -169,9 +179,10 @@ function makeDebtor(d: Dice, n: number): DemoDebtor {
   };
 }
 
-function amountMinor(d: Dice, currency: CurrencyCode, large: boolean): number {
-  const [lo, hi] = BALANCE_RANGE[currency][large ? 'large' : 'small'];
-  const major = d.logUniform(lo, hi);
+function amountMinor(d: Dice, currency: CurrencyCode, size: Product['size']): number {
+  const [lo, hi] = BALANCE_RANGE[currency][size === 'large' ? 'large' : 'small'];
+  // A phone bill in arrears is a few months of plan: a tenth of a small loan.
+  const major = d.logUniform(lo, hi) * (size === 'tiny' ? 0.1 : 1);
   const digits = MINOR_DIGITS[currency];
   // Peso amounts are round to the hundred, as banks bill them; cents currencies keep cents.
   return digits === 0 ? Math.round(major / 100) * 100 : Math.round(major * 10 ** digits);
@@ -199,8 +210,9 @@ export function generateDemoPortfolio(options: DemoOptions): PortfolioRow[] {
     accountsLeft--;
     const candidates = PRODUCTS.filter((p) => (!p.countries || p.countries.includes(debtor!.country)) && (debtor!.type === 'individual' || p.companies));
     const product = d.pick(candidates);
-    const currency: CurrencyCode = debtor.country === 'PE' && d.chance(0.1) ? 'USD' : LOCAL_CURRENCY[debtor.country];
-    const principalMinor = amountMinor(d, currency, product.large || debtor.type === 'company');
+    const currency: CurrencyCode = debtor.country === 'PE' && product.dollars && d.chance(0.25) ? 'USD' : LOCAL_CURRENCY[debtor.country];
+    const size = debtor.type === 'company' && product.size === 'small' ? 'large' : product.size;
+    const principalMinor = amountMinor(d, currency, size);
     const bucket = d.weighted(DPD_MIX);
     const [dpdLo, dpdHi] = DPD_RANGE[bucket];
     const dpd = d.int(dpdLo, dpdHi);

@@ -53,11 +53,18 @@ async function startFull(tx: Db, scope: Scope, userId: string, head: number): Pr
 
 async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number): Promise<Page> {
   const p = new SqlParams();
+  const visible = visibleAccount(scope, 'a', p);
   const after = c.after ? ` AND a.id > ${p.add(c.after)}` : '';
-  const rows = await loadAccountRows(tx, `${visibleAccount(scope, 'a', p)}${after} ORDER BY a.id LIMIT ${p.add(limit + 1)}`, p.values);
+  const rows = await loadAccountRows(tx, `${visible}${after} ORDER BY a.id LIMIT ${p.add(limit + 1)}`, p.values);
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
-  const bundle = await loadBundles(tx, pageRows);
+  let bundle: Bundle = { debtors: [], accounts: [], contactPoints: [], activities: [], notes: [], payments: [], promises: [] };
+  if (pageRows.length > 0) {
+    // The page as an id range of visible accounts: the same rows, found by index range scans.
+    const f = new SqlParams();
+    const range = `${visibleAccount(scope, 'a', f)} AND a.id >= ${f.add(pageRows[0]!.id)} AND a.id <= ${f.add(pageRows.at(-1)!.id)}`;
+    bundle = await loadBundles(tx, { sql: range, params: f.values }, pageRows);
+  }
   const done = c.done + pageRows.length;
   const next = hasMore
     ? encodeCursor({ ...c, after: pageRows.at(-1)!.id, done })
@@ -75,10 +82,8 @@ async function incremental(tx: Db, scope: Scope, userId: string, since: number, 
     // Too many accounts arrived at once for one answer: start a fresh paged full pull.
     return fullPage(tx, scope, await startFull(tx, scope, userId, head), limit);
   }
-  const arrivedRows = moved.arrived.length
-    ? await loadAccountRows(tx, 'a.id = ANY($1::uuid[])', [moved.arrived])
-    : [];
-  const [arrived, changed] = await Promise.all([loadBundles(tx, arrivedRows), changedSince(tx, scope, since)]);
+  const arrived = await loadBundles(tx, { sql: 'a.id = ANY($1::uuid[])', params: [moved.arrived] });
+  const changed = await changedSince(tx, scope, since);
   return {
     cursor: encodeCursor({ k: 'inc', u: userId, v: head }), hasMore: false, reset: false,
     patch: { ...merge(arrived, changed), removedAccountIds: moved.removed },
@@ -105,21 +110,20 @@ async function changedSince(tx: Db, scope: Scope, since: number): Promise<Bundle
     const v = p.add(since);
     return tx.query<R>(sql(visibleAccount(scope, 'a', p), v), p.values);
   };
-  const [accounts, debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
-    q<AccountRow>((vis, v) => `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.version > ${v} AND ${vis} ORDER BY a.version`),
-    q<DebtorRow>((vis, v) => `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.version > ${v}
-      AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = d.id AND ${vis})`),
-    q<ContactPointRow>((vis, v) => `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.version > ${v}
-      AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = c.debtor_id AND ${vis})`),
-    q<ActivityRow>((vis, v) => `SELECT ${ACTIVITY_COLUMNS} FROM activities t JOIN accounts a ON a.id = t.account_id
-      WHERE t.version > ${v} AND ${vis} ORDER BY t.version`),
-    q<NoteRow>((vis, v) => `SELECT ${NOTE_COLUMNS} FROM notes n JOIN accounts a ON a.id = n.account_id
-      WHERE n.version > ${v} AND ${vis} ORDER BY n.version`),
-    q<PaymentRow>((vis, v) => `SELECT ${PAYMENT_COLUMNS} FROM payments p JOIN accounts a ON a.id = p.account_id
-      WHERE p.version > ${v} AND ${vis} ORDER BY p.version`),
-    q<PromiseRow>((vis, v) => `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id
-      WHERE pr.version > ${v} AND ${vis} ORDER BY pr.version`),
-  ]);
+  // One after another: inside the transaction they share one connection.
+  const accounts = await q<AccountRow>((vis, v) => `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.version > ${v} AND ${vis} ORDER BY a.version`);
+  const debtors = await q<DebtorRow>((vis, v) => `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.version > ${v}
+    AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = d.id AND ${vis})`);
+  const contactPoints = await q<ContactPointRow>((vis, v) => `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.version > ${v}
+    AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = c.debtor_id AND ${vis})`);
+  const activities = await q<ActivityRow>((vis, v) => `SELECT ${ACTIVITY_COLUMNS} FROM activities t JOIN accounts a ON a.id = t.account_id
+    WHERE t.version > ${v} AND ${vis} ORDER BY t.version`);
+  const notes = await q<NoteRow>((vis, v) => `SELECT ${NOTE_COLUMNS} FROM notes n JOIN accounts a ON a.id = n.account_id
+    WHERE n.version > ${v} AND ${vis} ORDER BY n.version`);
+  const payments = await q<PaymentRow>((vis, v) => `SELECT ${PAYMENT_COLUMNS} FROM payments p JOIN accounts a ON a.id = p.account_id
+    WHERE p.version > ${v} AND ${vis} ORDER BY p.version`);
+  const promises = await q<PromiseRow>((vis, v) => `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id
+    WHERE pr.version > ${v} AND ${vis} ORDER BY pr.version`);
   return {
     accounts: accounts.map(toAccount),
     debtors: debtors.map(toDebtor),

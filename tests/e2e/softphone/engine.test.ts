@@ -170,7 +170,7 @@ describe('softphone engine against Kamailio', () => {
     const res = await agent.call({ accountId: ACCOUNT.id, contactPointId: OK_CP.id, number: OK_CP.value });
     expect(res.ok).toBe(true);
     await waitFor(agent.snapshot, (x) => x.call?.phase === 'ringing', 3_000, 'ringing');
-    const s = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended', 8_000, 'no-answer ended');
+    const s = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''), 8_000, 'no-answer ended');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2_900);
     expect(s.lastEnded).toMatchObject({ sipStatus: 487, suggestedDisposition: 'no_answer', hangupBy: 'system' });
     expect(api.attempts.at(-1)).toMatchObject({ sipStatus: 487, hangupBy: 'system', answeredAt: null });
@@ -213,7 +213,8 @@ describe('softphone engine against Kamailio', () => {
     await waitFor(agent.snapshot, (x) => x.call?.phase === 'active', 5_000, 'incoming active');
     await rising(agent.inboundPackets, 'agent (inbound call)');
     await debtor.hangup();
-    const ended = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended', 5_000, 'incoming ended');
+    const callId = (await agent.snapshot()).call?.id;
+    const ended = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === callId, 5_000, 'incoming ended');
     expect(ended.lastEnded).toMatchObject({ accountId: ACCOUNT.id, sipStatus: 200, hangupBy: 'remote', suggestedDisposition: 'rpc' });
     expect(api.attempts.at(-1)).toMatchObject({ direction: 'inbound', address: DEBTOR_NUMBER, hangupBy: 'remote', sipStatus: 200 });
   });
@@ -226,7 +227,7 @@ describe('softphone engine against Kamailio', () => {
     await agent.transfer();
     await waitFor(async () => (await supervisor.state()).state, (st) => st === 'Established', 5_000, 'supervisor connected');
     expect((await debtor.state()).referredTo[0]).toContain(`sip:${SUPERVISOR}@`);
-    await waitFor(agent.snapshot, (s) => s.call?.phase === 'ended', 3_000, 'agent leg ended');
+    await waitFor(agent.snapshot, (s) => s.call?.phase === 'ended' && s.lastEnded?.activityId === (res.ok ? res.callId : ''), 3_000, 'agent leg ended');
     expect(api.attempts.at(-1)).toMatchObject({ hangupBy: 'agent', sipStatus: 200 });
     await supervisor.hangup();
   });
@@ -271,6 +272,7 @@ describe('softphone engine against Kamailio', () => {
       // The BYE must reach the debtor along the new connection.
       await agent2.hangup();
       await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE after reconnect');
+      await waitFor(async () => api.attempts.at(-1)?.id, (id) => id === (res.ok ? res.callId : ''), 3_000, 'attempt logged');
       expect(api.attempts.at(-1)).toMatchObject({ hangupBy: 'agent', sipStatus: 200 });
       await agent2.page.evaluate(() => (window as unknown as { agent: { stop(): Promise<void> } }).agent.stop());
     } finally {
@@ -291,7 +293,7 @@ describe('softphone engine against Kamailio', () => {
       expect(res.ok).toBe(true);
       await waitFor(agent3.snapshot, (s) => s.call?.phase === 'active', 5_000, 'active');
       await relay.close(); // the network stays down
-      const s = await waitFor(agent3.snapshot, (x) => x.call?.phase === 'ended', 6_000, 'ended by the system');
+      const s = await waitFor(agent3.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''), 6_000, 'ended by the system');
       expect(s.lastEnded).toMatchObject({ hangupBy: 'system', sipStatus: 200, suggestedDisposition: 'rpc' });
       expect(api.attempts.at(-1)).toMatchObject({ id: res.ok ? res.callId : '', hangupBy: 'system' });
       expect(api.attempts.at(-1)?.endedAt).not.toBeNull();

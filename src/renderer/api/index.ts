@@ -1,4 +1,5 @@
 import { ApiFailure, WorkstationError, type WorkstationApi } from '../../shared/api/contract';
+import { BRIDGE_ERROR_PREFIX } from '../../preload/methods';
 import { preloadApi } from './bridge';
 import { createHttpApi, hostKeyFromLocation } from './http';
 
@@ -40,8 +41,6 @@ function wrapBridge(b: WorkstationApi): WorkstationApi {
   }
   return out as unknown as WorkstationApi;
 }
-
-export const BRIDGE_ERROR_PREFIX = 'WorkstationError:';
 
 function failureFromBridge(e: unknown): WorkstationError {
   const message = e instanceof Error ? e.message : String(e);

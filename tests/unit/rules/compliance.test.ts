@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContact, isContactableToday } from '../../../src/shared/rules/compliance';
+import { checkContact, complianceZones, isContactableToday } from '../../../src/shared/rules/compliance';
 import { CASES } from './compliance-cases';
 import { inputOf } from './compliance-fixtures';
 
@@ -56,5 +56,18 @@ describe('bad input names the field', () => {
   });
   it('an invalid Date', () => {
     expect(() => checkContact({ ...inputOf(base), at: new Date('nope') })).toThrow(/\bat\b/);
+  });
+});
+
+describe('complianceZones: whose clock', () => {
+  const base = CASES.find((c) => c.name === 'CO Mon 07:00')!;
+  it.each([
+    ['the debtor zone when valid', { zone: 'America/Bogota' }, { zones: ['America/Bogota'], source: 'debtor' }],
+    ['an invalid debtor zone falls back to the phone country', { zone: 'Bogota/Colombia' }, { zones: ['America/Bogota'], source: 'phone' }],
+    ['a Chilean number gives every Chilean zone', { zone: '', country: 'CL', phone: '+56912345678' }, { zones: ['America/Santiago', 'America/Punta_Arenas', 'Pacific/Easter'], source: 'phone' }],
+    ['no zone, no phone: the organisation zone', { zone: '', phone: null, org: { timeZone: 'America/Lima' } }, { zones: ['America/Lima'], source: 'org' }],
+    ["no zone, no phone, no org zone: the debtor country's zones", { zone: '', phone: null }, { zones: ['America/Bogota'], source: 'country' }],
+  ] as const)('%s', (_n, patch, expected) => {
+    expect(complianceZones(inputOf({ ...base, ...patch } as typeof base))).toEqual(expected);
   });
 });

@@ -108,7 +108,7 @@ function prepare(input: ComplianceInput): Prepared {
   if ((profile.requireAuthorizedChannels || authorized.length > 0) && !authorized.includes(input.channel)) {
     hard.push({
       ruleId: 'hard.channel_not_authorized',
-      es: `El deudor no autorizó el canal ${input.channel}${profile.requireAuthorizedChannels ? ` (${profile.country === 'CO' ? 'Ley 2300 de 2023, art. 2' : 'política de la organización'})` : ''}`,
+      es: `El deudor no autorizó el canal ${input.channel}${profile.requireAuthorizedChannels ? ` (${profile.country === 'CO' ? 'Ley 2300 de 2023' : 'política de la organización'})` : ''}`,
       en: `The debtor has not authorised the ${input.channel} channel`,
     });
   }

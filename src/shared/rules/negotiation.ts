@@ -169,20 +169,28 @@ export function buildPlanSchedule(request: PlanRequest, currency: CurrencyCode):
   const n = r.installments;
   const raw = rate === 0 ? financed / n : (financed * rate) / (1 - (1 + rate) ** -n);
   const unit = r.roundingUnitMinor;
-  const level = Math.max(unit, Math.round(raw / unit) * unit);
   const dates = planDueDates(r.startDate, n, r.preferredPaymentDay, r.minDaysToFirst);
-  let remaining = financed;
-  let interestTotal = 0;
-  const installments: PlanSchedule['installments'] = [];
-  for (let k = 0; k < n; k++) {
-    const interest = Math.round(remaining * rate);
-    const last = k === n - 1;
-    let amount = last ? remaining + interest : Math.min(level, remaining + interest);
-    if (amount < interest) amount = interest;
-    const principal = amount - interest;
-    remaining -= principal;
-    interestTotal += interest;
-    installments.push({ seq: k + 1, dueDate: dates[k]!, amountMinor: amount, interestMinor: interest, principalMinor: principal });
+  const amortise = (level: number) => {
+    let remaining = financed;
+    let interestTotal = 0;
+    const rows: PlanSchedule['installments'] = [];
+    for (let k = 0; k < n; k++) {
+      const interest = Math.round(remaining * rate);
+      const amount = k === n - 1 ? remaining + interest : Math.max(interest, Math.min(level, remaining + interest));
+      remaining -= amount - interest;
+      interestTotal += interest;
+      rows.push({ seq: k + 1, dueDate: dates[k]!, amountMinor: amount, interestMinor: interest, principalMinor: amount - interest });
+    }
+    return { rows, interestTotal };
+  };
+  // Nearest rounding first; if rounding up empties the tail, round down (the last installment
+  // then absorbs the difference, and is never below the exact level payment).
+  let plan = amortise(Math.max(unit, Math.round(raw / unit) * unit));
+  if (plan.rows.some((i) => i.amountMinor <= 0)) plan = amortise(Math.max(unit, Math.floor(raw / unit) * unit));
+  const installments = plan.rows;
+  const interestTotal = plan.interestTotal;
+  if (installments.some((i) => i.amountMinor <= 0)) {
+    throw new Error(`buildPlanSchedule: installments: ${n} installments leave some empty for ${financed} minor units financed (rounding unit ${unit}); offer fewer installments or a settlement`);
   }
   const downPayment = r.downPaymentMinor > 0 ? { dueDate: r.startDate, amountMinor: r.downPaymentMinor } : null;
   const totalMinor = r.downPaymentMinor + installments.reduce((s, i) => s + i.amountMinor, 0);

@@ -70,6 +70,7 @@ describe('buildPlanSchedule', () => {
   const cases: Array<[string, PlanRequest, CurrencyCode, number[], number]> = [
     ['COP 1,000,000 in 3, no interest: last absorbs', { balanceMinor: 1_000_000, installments: 3, startDate: '2026-11-25' }, 'COP', [333_333, 333_333, 333_334], 1_000_000],
     ['COP rounded to 1,000 pesos', { balanceMinor: 1_000_000, installments: 3, startDate: '2026-11-25', roundingUnitMinor: 1_000 }, 'COP', [333_000, 333_000, 334_000], 1_000_000],
+    ['rounding up would empty the tail → rounds down, last absorbs', { balanceMinor: 17_500, installments: 7, startDate: '2026-11-25', roundingUnitMinor: 1_000 }, 'COP', [2_000, 2_000, 2_000, 2_000, 2_000, 2_000, 5_500], 17_500],
     ['CLP 20 % down, 4 installments', { balanceMinor: 999_999, downPaymentMinor: 200_000, installments: 4, startDate: '2026-11-25' }, 'CLP', [200_000, 200_000, 200_000, 199_999], 999_999],
     ['USD 1,000.00 in 12 at 1.5 % a month', { balanceMinor: 100_000, installments: 12, monthlyInterestPct: 1.5, startDate: '2026-11-25' }, 'USD', [9168, 9168, 9168, 9168, 9168, 9168, 9168, 9168, 9168, 9168, 9168, 9166], 110_014],
     ['MXN 10,000.00 in 6 at 2 %', { balanceMinor: 1_000_000, installments: 6, monthlyInterestPct: 2, startDate: '2026-11-25' }, 'MXN', [178_526, 178_526, 178_526, 178_526, 178_526, 178_524], 1_071_154],
@@ -90,6 +91,10 @@ describe('buildPlanSchedule', () => {
   });
   it('refuses a down payment above the balance, naming the field', () => {
     expect(() => buildPlanSchedule({ balanceMinor: 100, downPaymentMinor: 200, installments: 2, startDate: '2026-11-25' }, 'COP')).toThrow(/downPaymentMinor/);
+  });
+  it('refuses a plan that would leave empty installments, naming the field', () => {
+    expect(() => buildPlanSchedule({ balanceMinor: 2_500, installments: 5, startDate: '2026-11-25', roundingUnitMinor: 1_000 }, 'COP')).toThrow(/installments/);
+    expect(() => buildPlanSchedule({ balanceMinor: 100, downPaymentMinor: 100, installments: 1, startDate: '2026-11-25' }, 'COP')).toThrow(/installments/);
   });
   it('refuses more than 250 installments', () => {
     expect(() => buildPlanSchedule({ balanceMinor: 100_000, installments: 251, startDate: '2026-11-25' }, 'COP')).toThrow(/installments/);

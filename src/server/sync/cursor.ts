@@ -2,12 +2,13 @@ import { z } from 'zod';
 
 /**
  * The pull cursor, opaque to clients: base64url of a small JSON. `full` pages through the
- * visible accounts by id (keyset) as of change version `h`; `inc` means "everything up to change
+ * visible accounts by (debtor id, account id) (keyset) as of change version `h`; `inc` means "everything up to change
  * version `v` has been sent". `u` ties it to the user: someone else's cursor restarts a full pull.
  */
 const FullCursor = z.object({
   k: z.literal('full'), u: z.string(), h: z.number().int().nonnegative(),
-  after: z.string().nullable(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative(),
+  /** Last (debtor id, account id) sent: pages are ordered by debtor, then account. */
+  after: z.tuple([z.string(), z.string()]).nullable(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative(),
 });
 const IncCursor = z.object({ k: z.literal('inc'), u: z.string(), v: z.number().int().nonnegative() });
 const Cursor = z.discriminatedUnion('k', [FullCursor, IncCursor]);

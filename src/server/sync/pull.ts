@@ -54,20 +54,25 @@ async function startFull(tx: Db, scope: Scope, userId: string, head: number): Pr
 async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number): Promise<Page> {
   const p = new SqlParams();
   const visible = visibleAccount(scope, 'a', p);
-  const after = c.after ? ` AND a.id > ${p.add(c.after)}` : '';
-  const rows = await loadAccountRows(tx, `${visible}${after} ORDER BY a.id LIMIT ${p.add(limit + 1)}`, p.values);
+  const after = c.after ? ` AND (a.debtor_id, a.id) > (${p.add(c.after[0])}::uuid, ${p.add(c.after[1])}::uuid)` : '';
+  const rows = await loadAccountRows(tx, `${visible}${after} ORDER BY a.debtor_id, a.id LIMIT ${p.add(limit + 1)}`, p.values);
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const first = pageRows[0];
+  const last = pageRows.at(-1);
   let bundle: Bundle = { debtors: [], accounts: [], contactPoints: [], activities: [], notes: [], payments: [], promises: [] };
-  if (pageRows.length > 0) {
-    // The page as an id range of visible accounts: the same rows, found by index range scans.
+  if (first && last) {
+    // The page again as a (debtor, account) range of visible accounts: the same rows, and its
+    // debtors and contact points fall in one debtor-id range, all read by index range scans.
     const f = new SqlParams();
-    const range = `${visibleAccount(scope, 'a', f)} AND a.id >= ${f.add(pageRows[0]!.id)} AND a.id <= ${f.add(pageRows.at(-1)!.id)}`;
-    bundle = await loadBundles(tx, { sql: range, params: f.values }, pageRows);
+    const range = `${visibleAccount(scope, 'a', f)}
+      AND (a.debtor_id, a.id) >= (${f.add(first.debtorId)}::uuid, ${f.add(first.id)}::uuid)
+      AND (a.debtor_id, a.id) <= (${f.add(last.debtorId)}::uuid, ${f.add(last.id)}::uuid)`;
+    bundle = await loadBundles(tx, { sql: range, params: f.values, debtorRange: { lo: first.debtorId, hi: last.debtorId } }, pageRows);
   }
   const done = c.done + pageRows.length;
   const next = hasMore
-    ? encodeCursor({ ...c, after: pageRows.at(-1)!.id, done })
+    ? encodeCursor({ ...c, after: [last!.debtorId, last!.id], done })
     : encodeCursor({ k: 'inc', u: c.u, v: c.h });
   return {
     cursor: next, hasMore, reset: c.after === null,

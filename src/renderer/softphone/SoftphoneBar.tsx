@@ -121,7 +121,7 @@ export function SoftphoneBar() {
       </span>
       <IncomingCall />
       <ActiveCall />
-      <button type="button" className="link small" aria-expanded={showSettings} onClick={() => setShowSettings((v) => !v)}>
+      <button type="button" className="link small" data-testid="softphone-settings" aria-expanded={showSettings} onClick={() => setShowSettings((v) => !v)}>
         {t('settings')}
       </button>
       {showSettings && <SipSettings onSaved={() => setShowSettings(false)} />}

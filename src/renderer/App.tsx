@@ -13,6 +13,7 @@ import { TopBar } from './components/TopBar';
 import { SyncBanners } from './components/SyncBanners';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
+import { IncomingCall, useSoftphone } from './softphone';
 
 export function App() {
   const { t } = useTranslation();
@@ -47,6 +48,13 @@ function Workstation() {
     };
   }, []);
 
+  // An inbound call matched to a debtor opens their account once the agent answers it.
+  const answeredInbound = useSoftphone((s) =>
+    s.call && s.call.direction === 'inbound' && s.call.phase !== 'incoming' && s.call.caller ? s.call.caller.accountId : null);
+  useEffect(() => {
+    if (answeredInbound) useNav.getState().openAccount(answeredInbound);
+  }, [answeredInbound]);
+
   useKeydown((e) => {
     if (e.key === 'Escape' && helpOpen) {
       e.preventDefault();
@@ -63,6 +71,7 @@ function Workstation() {
     <div className="app">
       <TopBar />
       <SyncBanners />
+      <IncomingCall />
       <main className="app-main">
         <QueueScreen active={view.name === 'queue' && !helpOpen} hidden={view.name !== 'queue'} />
         {view.name === 'account' && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

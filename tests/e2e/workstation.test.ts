@@ -3,6 +3,7 @@ import { addDays, localDate } from '../../src/shared/domain/time';
 import { minorToDecimal } from '../../src/shared/domain/money';
 import type { Page } from 'playwright-core';
 import type { QueueRow } from '../../src/shared/api/contract';
+import { call, login } from '../helpers/server';
 import { loginThroughUi, startWorkstationStack, waitForSync, type WorkstationStack } from './helpers/stack';
 import { formatHeap, measureRendererHeap, scrollQueue } from './helpers/heap';
 
@@ -48,6 +49,12 @@ describe('agent workstation (e2e)', () => {
     await expect(page.locator('input[name="serverUrl"]').inputValue()).resolves.toBe(
       (await stack.workstation.handlers.getSettings(undefined)).serverUrl,
     );
+    // A wrong password is refused with the translated WorkstationError code.
+    await page.locator('input[name="username"]').fill('agente1');
+    await page.locator('input[name="password"]').fill('no-es-la-clave');
+    await page.locator('button[type="submit"]').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toBe('Usuario o contraseña incorrectos.');
+
     await loginThroughUi(page, 'agente1', 'agente123');
     await expect(page.getByTestId('agent-name').textContent()).resolves.toMatch(/Asesor/);
     await waitForSync(page, 0, 'online');
@@ -197,5 +204,24 @@ describe('agent workstation (e2e)', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.keyboard.press('Escape');
     await page.locator('.queue-screen:not([hidden])').waitFor();
+  });
+
+  it('shows "session expired" when the server refuses the agent, and lets them sign in again', async () => {
+    const { page, server } = stack;
+    await backToQueue(page);
+    const admin = await login(server, 'admin', 'admin123');
+    const agent = await login(server, 'agente1', 'agente123');
+    expect((await call(server, 'POST', `/api/v1/users/${agent.user.id}/disable`, { token: admin.token })).status).toBe(200);
+    await page.getByTestId('sync-now').click();
+    await page.getByTestId('banner-auth').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('banner-auth').textContent()).resolves.toMatch(/Tu sesión expiró/);
+    expect((await stack.workstation.handlers.getSyncState(undefined)).authRequired).toBe(true);
+
+    expect((await call(server, 'POST', `/api/v1/users/${agent.user.id}/enable`, { token: admin.token })).status).toBe(200);
+    await page.getByTestId('banner-auth').getByRole('button').click();
+    await loginThroughUi(page, 'agente1', 'agente123');
+    await page.getByTestId('sync-now').click();
+    await waitForSync(page, 0, 'online');
+    await page.getByTestId('banner-auth').waitFor({ state: 'detached' });
   });
 });

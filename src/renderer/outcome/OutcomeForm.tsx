@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import type { AccountDetail } from '../../shared/api/contract';
@@ -11,6 +11,7 @@ import { errorText, toUiError, type UiError } from '../lib/errors';
 import { altDigit, isTypingTarget, useKeydown } from '../lib/keyboard';
 import { useAccount } from '../stores/account';
 import { useQueue } from '../stores/queue';
+import { useSoftphone, type LastEndedCall } from '../softphone';
 
 const KINDS_FOR_CHANNEL: Record<Channel, ContactKind[]> = {
   call: ['phone'],
@@ -52,6 +53,20 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
   const formRef = useRef<HTMLFormElement>(null);
   const { account, debtor } = detail;
   const currency = account.currency;
+  // A call the softphone logged for this account: the outcome closes it (callActivityId).
+  const [call, setCall] = useState<LastEndedCall | null>(null);
+  const lastEnded = useSoftphone((s) => s.lastEnded);
+  useEffect(() => {
+    if (!lastEnded || lastEnded.accountId !== account.id) return;
+    setCall(lastEnded);
+    const cp = detail.contactPoints.find((c) => c.kind === 'phone' && c.id === draft.contactPointId);
+    setDraft((d) => ({
+      ...d, channel: 'call', contactPointId: cp?.id ?? d.contactPointId,
+      disposition: lastEnded.suggestedDisposition ?? d.disposition,
+    }));
+    setSuccess(null);
+    useSoftphone.getState().consumeLastEnded();
+  }, [lastEnded, account.id]);
 
   const contactOptions = useMemo(
     () => detail.contactPoints.filter((c) => KINDS_FOR_CHANNEL[draft.channel].includes(c.kind)),
@@ -83,6 +98,7 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     setSuccess(null);
     const built = buildOutcome(draft, {
       accountId: account.id, currency, balanceMinor: account.balanceMinor, timeZone: debtor.timeZone, now: new Date(),
+      callActivityId: call?.activityId ?? null,
     });
     if (!built.ok) {
       setErrors(built.errors);
@@ -96,6 +112,7 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
       const result = await getApi().logOutcome(built.input);
       setSuccess({ promise: result.promiseId !== null });
       setDraft(initialDraft(detail));
+      setCall(null);
       void useAccount.getState().refresh();
       void useQueue.getState().refresh();
     } catch (err) {
@@ -135,6 +152,12 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
   return (
     <form ref={formRef} className="card outcome-form" onSubmit={(e) => void submit(e)} aria-labelledby="outcome-title" noValidate data-testid="outcome-form">
       <h3 id="outcome-title">{t('outcome.title')}</h3>
+      {call && (
+        <div className="call-link" data-testid="outcome-call">
+          <span>{t('outcome.closingCall', { status: call.sipStatus ?? '—' })}</span>
+          <button type="button" className="link small" onClick={() => setCall(null)}>{t('outcome.detachCall')}</button>
+        </div>
+      )}
       <fieldset className="dispositions">
         <legend>{t('outcome.disposition')}</legend>
         {DISPOSITION_ORDER.map((d, i) => (

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { QueueRow } from '../../shared/api/contract';
 import { formatMoney } from '../../shared/domain/money';
 import { formatDateTime } from '../lib/datetime';
+import { reasonText } from '../lib/reason';
 import { BucketChip, SegmentChip, StatusChip } from '../components/Chips';
 
 export const ROW_HEIGHT = 52;
@@ -39,11 +40,14 @@ export const QueueRowView = memo(function QueueRowView({ row, index, selected, t
         <span>{row.product}</span>
         <span className="muted small">{row.externalRef}</span>
       </div>
-      <div role="gridcell" className="c-balance num">{formatMoney(row.balanceMinor, row.currency, lang)}</div>
+      <div role="gridcell" className="c-balance num">
+        <span>{formatMoney(row.balanceMinor, row.currency, lang)}</span>
+        <span className="muted small">{row.currency}</span>
+      </div>
       <div role="gridcell" className="c-dpd"><BucketChip bucket={row.bucket} dpd={row.dpd} /></div>
       <div role="gridcell" className="c-segment"><SegmentChip segment={row.segment} /></div>
       <div role="gridcell" className="c-status"><StatusChip status={row.status} /></div>
-      <div role="gridcell" className="c-reason small">{t(`reason.${row.reason.code}`, { ...row.reason.params, defaultValue: row.reason.code })}</div>
+      <div role="gridcell" className="c-reason small">{reasonText(t, row.reason, { currency: row.currency, timeZone: row.timeZone, lang })}</div>
       <div role="gridcell" className="c-callback small">
         {row.callbackAt ? formatDateTime(row.callbackAt, row.timeZone, lang) : <span className="muted">—</span>}
       </div>

@@ -34,7 +34,7 @@ const situation = fc.record({
   };
 });
 
-const dayHours = fc.option(fc.tuple(hhmm, hhmm).map(([a, b]) => (a < b ? { from: a, to: b } : { from: b, to: a === b ? '23:59' : a })), { nil: null });
+const dayHours = fc.option(fc.tuple(hhmm, hhmm).map(([a, b]) => (a < b ? { from: a, to: b } : a > b ? { from: b, to: a } : { from: '00:00', to: '23:59' })), { nil: null });
 const override: fc.Arbitrary<ComplianceOverrideInput> = fc.record({
   hourRules: fc.array(fc.record({
     id: fc.constant('org.hours'), source: fc.constant('test'), es: fc.constant('org'), en: fc.constant('org'),

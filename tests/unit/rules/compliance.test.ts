@@ -50,6 +50,12 @@ describe('bad input names the field', () => {
     const input = inputOf({ ...base, org: { overrides: { closedDates: ['25/11/2026'] } } });
     expect(() => checkContact(input)).toThrow(/org\.overrides\.closedDates\.0/);
   });
+  it('an override hour rule that closes before it opens', () => {
+    const closed = null;
+    const week = [closed, { from: '18:00', to: '08:00' }, closed, closed, closed, closed, closed];
+    const input = inputOf({ ...base, org: { overrides: { hourRules: [{ id: 'org.h', source: 's', es: 'e', en: 'e', channels: ['call'], week, closedOnHolidays: false }] } } });
+    expect(() => checkContact(input)).toThrow(/org\.overrides\.hourRules\.0\.week\.1\.to/);
+  });
   it('a history entry without a valid instant', () => {
     const input = inputOf({ ...base, history: [{ at: 'yesterday' }] });
     expect(() => checkContact(input)).toThrow(/history\[0\]\.at/);

@@ -145,7 +145,8 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
   const err = (field: string) => {
     const fe = errors[field];
     if (!fe) return null;
-    return <span className="field-error" role="alert" data-testid={`error-${field}`}>{t(`outcome.errors.${fe.key}`, fe.params)}</span>;
+    const text = fe.text ? fe.text[i18n.language === 'en' ? 'en' : 'es'] : t(`outcome.errors.${fe.key}`, fe.params);
+    return <span className="field-error" role="alert" data-testid={`error-${field}`}>{text}</span>;
   };
   const step = currencyDigits(currency) === 0 ? '1' : '0.01';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OutcomeInput } from '../../shared/api/contract';
+import { PromisePolicy } from '../../shared/rules/promises';
 import { buildOutcome, type OutcomeContext, type OutcomeDraft } from './buildOutcome';
 
 const ACCOUNT = '3f1c2b7e-8a4d-4c1e-9b2a-1d2e3f4a5b6c';
@@ -47,7 +48,12 @@ describe('buildOutcome', () => {
     expect(r.errors['installments.0.amount']?.key).toBe(key);
   });
 
-  it('refuses a date before the debtor\'s today, names the row', () => {
+  it('refuses a first date before the debtor\'s today (the UTC date is already the 25th)', () => {
+    const r = buildOutcome(draft({ installments: [{ key: 'a', amount: '100000', date: '2026-11-23' }] }), ctx());
+    expect(!r.ok && r.errors['installments.0.date']).toEqual({ key: 'date_past', params: { today: '2026-11-24' } });
+  });
+
+  it('names the row of a later date that is not after the previous one', () => {
     const r = buildOutcome(draft({
       installments: [
         { key: 'a', amount: '100000', date: '2026-11-30' },
@@ -56,11 +62,23 @@ describe('buildOutcome', () => {
     }), ctx());
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors['installments.1.date']?.key).toBe('date_past');
+    expect(r.errors['installments.1.date']?.key).toBe('date_order');
     expect(r.errors['installments.0.date']).toBeUndefined();
   });
 
-  it('refuses impossible dates and dates out of order in a series', () => {
+  it('applies the organisation\'s promise policy when given, with the rule\'s own text', () => {
+    const policy = PromisePolicy.parse({ maxInstallments: 1, minPercentOfBalance: 50 });
+    const r = buildOutcome(draft({ installments: [{ key: 'a', amount: '1000000', date: '2026-11-30' }] }), ctx({ policy }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.installments?.text?.es).toMatch(/al menos el 50 %/);
+    const two = buildOutcome(draft({
+      installments: [{ key: 'a', amount: '2500000', date: '2026-11-30' }, { key: 'b', amount: '2500000', date: '2026-12-30' }],
+    }), ctx({ policy }));
+    expect(!two.ok && two.errors.installments?.text?.en).toMatch(/At most 1 payments/);
+  });
+
+  it('refuses an impossible date in a series, naming its row', () => {
     const r = buildOutcome(draft({
       installments: [
         { key: 'a', amount: '1000', date: '2026-12-10' },
@@ -70,8 +88,9 @@ describe('buildOutcome', () => {
     }), ctx());
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors['installments.1.date']?.key).toBe('date_order');
+    // Typing errors come first; the promise rules run once every row parses.
     expect(r.errors['installments.2.date']?.key).toBe('date_invalid');
+    expect(r.errors['installments.1.date']).toBeUndefined();
   });
 
   it('refuses a promise larger than the balance', () => {

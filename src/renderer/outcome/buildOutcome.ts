@@ -2,6 +2,9 @@ import type { OutcomeInput } from '../../shared/api/contract';
 import type { Channel, Disposition } from '../../shared/domain/enums';
 import { parseAmount, type CurrencyCode } from '../../shared/domain/money';
 import { localDate, zonedTimeToUtc } from '../../shared/domain/time';
+import { MAX_INSTALLMENTS, PromisePolicy, validatePromise } from '../../shared/rules/promises';
+
+export { MAX_INSTALLMENTS };
 
 /** What the agent typed in the outcome form, as raw strings (amounts in major units). */
 export interface InstallmentDraft {
@@ -22,6 +25,8 @@ export interface OutcomeDraft {
 }
 
 export interface OutcomeContext {
+  /** The organisation's promise policy for this product, when the workstation knows it. */
+  policy?: PromisePolicy | null;
   accountId: string;
   currency: CurrencyCode;
   balanceMinor: number;
@@ -31,16 +36,38 @@ export interface OutcomeContext {
   callActivityId?: string | null;
 }
 
-/** An i18n key under `outcome.errors.` plus its parameters. */
+/** An i18n key under `outcome.errors.` plus its parameters, or a shared rule's own es/en text. */
 export interface FieldError {
   key: string;
   params?: Record<string, string | number>;
+  text?: { es: string; en: string };
 }
 export type FieldErrors = Record<string, FieldError>;
 
 export type BuildResult = { ok: true; input: OutcomeInput } | { ok: false; errors: FieldErrors };
 
-export const MAX_INSTALLMENTS = 250;
+/**
+ * Without the organisation's policy only the rules every promise obeys apply (positive amounts,
+ * no past first date, dates in order, no more than the balance, at most 250 payments); the
+ * server re-checks against the real policy.
+ */
+const OPEN_POLICY: PromisePolicy = PromisePolicy.parse({ maxInstallments: MAX_INSTALLMENTS, maxDaysToFirstPayment: 366 });
+
+/** Shared rule ids the form words itself (with the debtor's date in the message). */
+const RULE_KEYS: Record<string, string> = {
+  'promise.empty': 'installments_required',
+  'promise.amount_positive': 'amount_positive',
+  'promise.first_due_past': 'date_past',
+  'promise.dates_order': 'date_order',
+  'promise.exceeds_balance': 'total_exceeds_balance',
+};
+
+/** `installments[2].amountMinor` (the rules' field names) → `installments.2.amount` (the form's). */
+function formFieldOfRule(field: string): string {
+  const m = /^installments\[(\d+)\]\.(amountMinor|dueDate)$/.exec(field);
+  if (m) return `installments.${m[1]}.${m[2] === 'amountMinor' ? 'amount' : 'date'}`;
+  return 'installments';
+}
 const NOTE_MAX = 4000;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -75,31 +102,33 @@ export function buildOutcome(draft: OutcomeDraft, ctx: OutcomeContext): BuildRes
   const today = localDate(ctx.now, ctx.timeZone);
   let promise: OutcomeInput['promise'] = null;
   if (draft.disposition === 'promise_to_pay') {
+    // Only the typing is checked here (amount and date syntax); whether the promise is
+    // acceptable is the one shared rule, validatePromise in src/shared/rules/promises.ts.
     const installments: { dueDate: string; amountMinor: number }[] = [];
-    if (draft.installments.length === 0) errors.installments = { key: 'installments_required' };
-    if (draft.installments.length > MAX_INSTALLMENTS) {
-      errors.installments = { key: 'installments_too_many', params: { max: MAX_INSTALLMENTS } };
-    }
-    let previousDate: string | null = null;
-    let total = 0;
+    let parsedAll = true;
     draft.installments.forEach((row, i) => {
       const parsed = parseAmount(row.amount, ctx.currency);
-      let amountMinor = 0;
-      if (!parsed.ok) errors[`installments.${i}.amount`] = amountError(parsed.reason, ctx.currency);
-      else if (parsed.minor <= 0) errors[`installments.${i}.amount`] = { key: 'amount_positive' };
-      else amountMinor = parsed.minor;
-      total += amountMinor;
-
+      if (!parsed.ok) {
+        errors[`installments.${i}.amount`] = amountError(parsed.reason, ctx.currency);
+        parsedAll = false;
+      }
       const date = row.date.trim();
-      if (date === '') errors[`installments.${i}.date`] = { key: 'date_required' };
-      else if (!isRealDate(date)) errors[`installments.${i}.date`] = { key: 'date_invalid' };
-      else if (date < today) errors[`installments.${i}.date`] = { key: 'date_past', params: { today } };
-      else if (previousDate && date <= previousDate) errors[`installments.${i}.date`] = { key: 'date_order' };
-      if (isRealDate(date)) previousDate = date;
-      installments.push({ dueDate: date, amountMinor });
+      if (date === '' || !isRealDate(date)) {
+        errors[`installments.${i}.date`] = { key: date === '' ? 'date_required' : 'date_invalid' };
+        parsedAll = false;
+      }
+      installments.push({ dueDate: date, amountMinor: parsed.ok ? parsed.minor : 0 });
     });
-    if (!errors.installments && total > ctx.balanceMinor && Object.keys(errors).every((k) => !k.endsWith('.amount'))) {
-      errors.installments = { key: 'total_exceeds_balance' };
+    if (parsedAll) {
+      const verdict = validatePromise(ctx.policy ?? OPEN_POLICY, { balanceMinor: ctx.balanceMinor }, installments, today);
+      if (!verdict.ok) {
+        for (const broken of verdict.errors) {
+          const field = formFieldOfRule(broken.field);
+          if (errors[field]) continue;
+          const known = RULE_KEYS[broken.ruleId];
+          errors[field] = known ? { key: known, params: { today } } : { key: 'rule', text: { es: broken.es, en: broken.en } };
+        }
+      }
     }
     promise = { installments };
   }

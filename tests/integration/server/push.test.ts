@@ -14,6 +14,9 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
   const count = async (table: string, accountId: string) =>
     (await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE account_id = $1`, [accountId]))[0]!.n;
 
+  const foreignContactPoint = async (debtorId: string) =>
+    (await s.db.query<{ id: string }>('SELECT id FROM contact_points WHERE debtor_id <> $1 LIMIT 1', [debtorId]))[0]!.id;
+
   beforeAll(async () => {
     s = await startTestServer({ backend, seed: { accounts: 30 } });
     own = await accountsOf(s.db, s.seed!.users.agente1);
@@ -71,7 +74,7 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     const r = await c.push(c.make(
       ['account.explode', { accountId: acc }],
       ['note.add', { id: randomUUID(), accountId: acc, body: '   ', createdAt: now() }],
-      ['activity.log', { id: randomUUID(), accountId: acc, channel: 'call', disposition: null, startedAt: now(), contactPointId: await contactPointOf(s.db, own[4]!.debtorId) }],
+      ['activity.log', { id: randomUUID(), accountId: acc, channel: 'call', disposition: null, startedAt: now(), contactPointId: await foreignContactPoint(own[3]!.debtorId) }],
       ['note.add', { id: randomUUID(), accountId: acc, body: 'sigue', createdAt: now() }],
     ));
     expect(r.status).toBe(200);
@@ -178,5 +181,30 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     await c.push(c.make(activity(own[9]!.id, { id, agentId: s.seed!.users.agente2 })));
     const [row] = await s.db.query<{ agent: string }>('SELECT agent_id AS agent FROM activities WHERE id = $1', [id]);
     expect(row!.agent).toBe(s.seed!.users.agente1);
+  });
+
+  it("checks a promise against the organisation's policy when one is configured", async () => {
+    const c = await SyncClient.login(s, 'agente1', 'agente123');
+    const acc = own[0]!.id;
+    const [{ balance }] = await s.db.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1', [acc]) as [{ balance: number }];
+    await s.db.query(`UPDATE organizations SET settings = settings || $2::jsonb WHERE id = $1`, [
+      s.seed!.orgId, JSON.stringify({ promisePolicies: [{ product: null, maxInstallments: 3, maxDaysToFirstPayment: 60 }] }),
+    ]);
+    try {
+      const promise = (installments: { dueDate: string; amountMinor: number }[]) =>
+        ['promise.create', { id: randomUUID(), accountId: acc, channel: 'call', createdAt: now(), installments }] as const;
+      const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+      const r = await c.push(c.make(
+        promise([{ dueDate: day(10), amountMinor: balance + 1 }]),
+        promise([{ dueDate: day(10), amountMinor: 1 }, { dueDate: day(9), amountMinor: 1 }]),
+        promise([{ dueDate: day(10), amountMinor: 1 }, { dueDate: day(40), amountMinor: 1 }]),
+      ));
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.results[0]).toMatchObject({ status: 'rejected', error: { code: 'promise_policy', field: 'installments' } });
+      expect(r.body.results[1]).toMatchObject({ status: 'rejected', error: { code: 'promise_policy', field: 'installments[1].dueDate' } });
+      expect(r.body.results[2]).toEqual({ id: 3, status: 'applied' });
+    } finally {
+      await s.db.query(`UPDATE organizations SET settings = settings - 'promisePolicies' WHERE id = $1`, [s.seed!.orgId]);
+    }
   });
 });

@@ -1,12 +1,33 @@
+import { localDate } from '../../../shared/domain/time';
+import { PromisePolicy, selectPromisePolicy, validatePromise } from '../../../shared/rules/promises';
 import { findAccountForFacts } from '../../access/visibility';
+import type { Db } from '../../db';
 import { accountNotFound, MutationRejected, type Applier } from './types';
+
+/** The organisation's promise policies (settings.promisePolicies); none configured = no policy check. */
+async function policyFor(tx: Db, orgId: string, product: string): Promise<PromisePolicy | null> {
+  const [org] = await tx.query<{ policies: unknown }>(`SELECT settings -> 'promisePolicies' AS policies FROM organizations WHERE id = $1`, [orgId]);
+  const parsed = PromisePolicy.array().safeParse(org?.policies ?? []);
+  if (!parsed.success) throw new Error(`organisation ${orgId}: settings.promisePolicies is malformed`);
+  return selectPromisePolicy(parsed.data, product);
+}
 
 export const promiseCreate: Applier<'promise.create'> = async ({ tx, user, scope }, a) => {
   const account = await findAccountForFacts(tx, scope, a.accountId);
   if (!account) throw accountNotFound();
-  for (let i = 1; i < a.installments.length; i++) {
-    if (a.installments[i]!.dueDate < a.installments[i - 1]!.dueDate) {
-      throw new MutationRejected('invalid_args', 'installment due dates must not go backwards', `installments.${i}.dueDate`);
+  const [facts] = await tx.query<{ product: string; balanceMinor: number; timeZone: string }>(
+    `SELECT a.product, a.balance_minor AS "balanceMinor", d.time_zone AS "timeZone"
+     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`, [a.accountId],
+  );
+  const policy = facts ? await policyFor(tx, account.orgId, facts.product) : null;
+  if (policy && facts) {
+    // "Today" is the day the promise was made, in the debtor's zone — a promise made offline is
+    // judged by the day the agent made it — but never later than the server's today.
+    const made = Math.min(Date.parse(a.createdAt), Date.now());
+    const verdict = validatePromise(policy, facts, a.installments, localDate(made, facts.timeZone));
+    if (!verdict.ok) {
+      const first = verdict.errors[0]!;
+      throw new MutationRejected('promise_policy', verdict.errors.map((e) => e.es).join('; '), first.field);
     }
   }
   const inserted = await tx.query(

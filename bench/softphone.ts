@@ -39,6 +39,7 @@ export async function benchSoftphone(): Promise<BenchRow[]> {
     // In the app the agent logs in well before the first click; the engine warms media up then.
     await new Promise((r) => setTimeout(r, 1_000));
     const clickToInvite: number[] = [];
+    const clickToDecision: number[] = [];
     const inviteToAudio: number[] = [];
     for (let i = 0; i < CALLS; i++) {
       const res = await agent.call({ accountId: ACCOUNT.id, contactPointId: ACCOUNT.contactPoints[0]!.id, number: NUMBER });
@@ -46,6 +47,7 @@ export async function benchSoftphone(): Promise<BenchRow[]> {
       const s = await waitFor(agent.snapshot, (x) => x.call?.timings.firstAudioAt != null, 5_000, `first audio on call ${i}`);
       const t = s.call!.timings;
       clickToInvite.push(t.inviteSentAt! - t.clickAt);
+      clickToDecision.push(t.checkedAt! - t.clickAt);
       inviteToAudio.push(t.firstAudioAt! - t.inviteSentAt!);
       await agent.hangup();
       await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded !== null, 5_000, `call ${i} ended`);
@@ -57,6 +59,7 @@ export async function benchSoftphone(): Promise<BenchRow[]> {
     for (const [name, all, target] of [
       ['click → INVITE sent', clickToInvite, 50],
       ['INVITE → first inbound audio', inviteToAudio, 500],
+      ['of which click → compliance decision', clickToDecision, 50],
     ] as const) {
       const values = all.slice(1);
       const p50 = percentile(values, 50);

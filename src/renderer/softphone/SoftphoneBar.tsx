@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDuration } from './format';
 import { SOFTPHONE_NS } from './i18n';
-import { IncomingCall } from './IncomingCall';
 import { SipSettings } from './SipSettings';
 import { useSoftphone } from './store';
 
@@ -106,7 +105,10 @@ function EndedSummary() {
   );
 }
 
-/** Top-bar softphone: registration state, the current call and its controls, incoming calls, settings. */
+/**
+ * Top-bar softphone: registration state, the current call and its controls, settings. The
+ * ringing banner is <IncomingCall/>, which the app renders once at its top level.
+ */
 export function SoftphoneBar() {
   const { t } = useTranslation(SOFTPHONE_NS);
   const registration = useSoftphone((s) => s.registration);
@@ -119,7 +121,6 @@ export function SoftphoneBar() {
       <span className={`softphone-reg reg-${registration}`} title={error ?? ''} data-testid="softphone-registration">
         {t(`registration.${registration}`)}{extension ? ` · ${extension}` : ''}
       </span>
-      <IncomingCall />
       <ActiveCall />
       <button type="button" className="link small" data-testid="softphone-settings" aria-expanded={showSettings} onClick={() => setShowSettings((v) => !v)}>
         {t('settings')}

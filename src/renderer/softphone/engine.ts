@@ -24,6 +24,8 @@ export type HangupBy = 'agent' | 'remote' | 'system';
 export interface CallTimings {
   /** performance.now() when call() was invoked (the click). */
   clickAt: number;
+  /** When the compliance decision came back. */
+  checkedAt: number | null;
   inviteSentAt: number | null;
   answeredAt: number | null;
   firstAudioAt: number | null;
@@ -289,6 +291,7 @@ export class SoftphoneEngine {
       this.dropPrefetchedMicrophone();
       throw e;
     }
+    const checkedAt = performance.now();
     if (!decision.allowed) {
       this.dropPrefetchedMicrophone();
       this.set({ blocked: decision });
@@ -317,7 +320,7 @@ export class SoftphoneEngine {
       address: req.number, dial: dial.dial, phase: 'dialing', startedAt: new Date().toISOString(),
       answeredAt: null, endedAt: null, held: false, muted: false, recovering: false, sipStatus: null,
       hangupBy: null, quality: null, caller: null, dtmfSent: '',
-      timings: { clickAt, inviteSentAt: null, answeredAt: null, firstAudioAt: null },
+      timings: { clickAt, checkedAt, inviteSentAt: null, answeredAt: null, firstAudioAt: null },
     });
     const inviteOptions: InviterInviteOptions = {
       requestDelegate: {
@@ -360,7 +363,7 @@ export class SoftphoneEngine {
       address: e164 ?? user, dial: user, phase: 'incoming', startedAt: new Date().toISOString(),
       answeredAt: null, endedAt: null, held: false, muted: false, recovering: false, sipStatus: null,
       hangupBy: null, quality: null, caller: null, dtmfSent: '',
-      timings: { clickAt: performance.now(), inviteSentAt: null, answeredAt: null, firstAudioAt: null },
+      timings: { clickAt: performance.now(), checkedAt: null, inviteSentAt: null, answeredAt: null, firstAudioAt: null },
     });
     if (e164) {
       const match = await this.api.findAccountByPhone({ phone: e164 }).catch(() => null);
@@ -601,7 +604,7 @@ export class SoftphoneEngine {
         if (!ev.candidate || !/ udp /i.test(` ${ev.candidate.candidate} `)) return;
         for (const t of timers) clearTimeout(t);
         // Repeated: a call made before sip.js has started waiting is a no-op.
-        timers = [10, 20, 30, 45, 60].map((ms) => setTimeout(() => sdh.iceGatheringComplete(), ms));
+        timers = [6, 12, 20, 30, 45, 60].map((ms) => setTimeout(() => sdh.iceGatheringComplete(), ms));
       },
     };
   }

@@ -64,8 +64,11 @@ export function createQueueReader(db: Database.Database) {
         params.revHi = `${rev}:`; // ':' sorts right after '9'
         // national ids and refs are often typed without their dots and dashes
         params.likeDigits = `%${digits}%`;
-        where.push(`(a.debtor_id IN (SELECT c.debtor_id FROM contact_points c
-            WHERE c.digits_rev >= @revLo AND c.digits_rev < @revHi) OR ${text} OR a.search_text LIKE @likeDigits)`);
+        // a UNION of two index-friendly halves: the phone range on its index, the text scan
+        // on the narrow search_text index; an OR across them would scan with a subquery per row
+        where.push(`a.id IN (SELECT x.id FROM contact_points c JOIN accounts x ON x.debtor_id = c.debtor_id
+            WHERE c.digits_rev >= @revLo AND c.digits_rev < @revHi
+          UNION SELECT y.id FROM accounts y WHERE y.search_text LIKE @like ESCAPE '\\' OR y.search_text LIKE @likeDigits)`);
       } else {
         where.push(text);
       }

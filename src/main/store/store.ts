@@ -7,6 +7,7 @@ import { QueueQuery } from '../../shared/api/contract';
 import type { Account, ContactPoint, Debtor } from '../../shared/domain/entities';
 import { RIGHT_PARTY_DISPOSITIONS, type Channel, type Disposition } from '../../shared/domain/enums';
 import type { ContactAttempt } from '../../shared/rules/compliance';
+import { RECENT_CONTACT_HOURS } from '../../shared/rules/priority';
 import {
   MUTATION_ARGS, parseMutation, type MutationEnvelope, type MutationName, type ParsedMutation,
 } from '../../shared/sync/mutations';
@@ -121,6 +122,9 @@ export class LocalStore {
       zones: db.prepare('SELECT DISTINCT time_zone FROM accounts').pluck(),
       dueCallbacks: db.prepare(`SELECT id FROM accounts WHERE callback_at IS NOT NULL AND callback_at <= ?
         AND priority_reason NOT LIKE '{"code":"callback_due"%'`).pluck(),
+      // "recently contacted" sinks an account for a while (see rules/priority); lift it when that ends
+      contactAged: db.prepare(`SELECT id FROM accounts WHERE priority_reason LIKE '{"code":"recently_contacted"%'
+        AND last_contact_at <= ?`).pluck(),
       account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
       debtor: db.prepare('SELECT * FROM debtors WHERE id = ?'),
       contactPoints: db.prepare('SELECT * FROM contact_points WHERE debtor_id = ? ORDER BY kind, id'),
@@ -311,6 +315,8 @@ export class LocalStore {
         if (seen[tz] !== today) for (const id of this.stmts.accountIdsInZone.all(tz) as string[]) touched.add(id);
       }
       for (const id of this.stmts.dueCallbacks.all(now.toISOString()) as string[]) touched.add(id);
+      const aged = new Date(now.getTime() - RECENT_CONTACT_HOURS * 3_600_000).toISOString();
+      for (const id of this.stmts.contactAged.all(aged) as string[]) touched.add(id);
       this.refreshDerived(touched, now);
       this.setMeta('zoneDates', JSON.stringify(next));
       return [...touched];

@@ -270,9 +270,12 @@ describe('priority recompute', () => {
   it('recomputes the account on each local change', () => {
     const s = open();
     const { a } = seeded(s);
-    expect(s.listQueue({}).rows[0]!.priority).toBe(10);
+    const before = s.listQueue({}).rows[0]!;
+    expect(before.reason.code).toBe('risk');
     s.write([{ name: 'account.setStatus', args: { accountId: a.id, status: 'hardship' } }]);
-    expect(s.listQueue({}).rows[0]).toMatchObject({ priority: -1, status: 'hardship', reason: { code: 'status.hardship' } });
+    const after = s.listQueue({}).rows[0]!;
+    expect(after).toMatchObject({ status: 'hardship', reason: { code: 'status.hardship' } });
+    expect(after.priority).toBeLessThan(before.priority);
   });
 
   it('recomputes dpd when the debtor\'s day changes and when a callback falls due', () => {
@@ -281,17 +284,33 @@ describe('priority recompute', () => {
     const { a } = seeded(s);
     s.refreshForTime();
     s.write([{ name: 'account.setCallback', args: { accountId: a.id, callbackAt: '2026-11-26T16:00:00.000Z', note: null } }]);
-    expect(s.listQueue({}).rows[0]).toMatchObject({ dpd: 10, priority: 10 });
+    expect(s.listQueue({}).rows[0]).toMatchObject({ dpd: 10, reason: { code: 'callback_scheduled' } });
     // 04:59 UTC on the 26th is still the 25th in Bogotá (UTC-5)
     now = new Date('2026-11-26T04:59:00Z');
     expect(s.refreshForTime()).toEqual([]);
     now = new Date('2026-11-26T05:00:00Z');
     expect(s.refreshForTime()).toEqual([a.id]);
-    expect(s.listQueue({}).rows[0]).toMatchObject({ dpd: 11 });
+    expect(s.listQueue({}).rows[0]).toMatchObject({ dpd: 11, reason: { code: 'callback_today' } });
     now = new Date('2026-11-26T16:00:00Z');
     expect(s.refreshForTime()).toEqual([a.id]);
     expect(s.listQueue({}).rows[0]!.reason.code).toBe('callback_due');
     expect(s.refreshForTime()).toEqual([]);
+  });
+});
+
+describe('recently contacted', () => {
+  it('an attempt sinks the account, and it comes back once the quiet period is over', () => {
+    let now = new Date('2026-11-25T15:00:00Z');
+    const s = open(tmpFile(), () => now);
+    const { a } = seeded(s);
+    s.refreshForTime();
+    s.write([{ name: 'activity.log', args: { id: randomUUID(), accountId: a.id, channel: 'call', disposition: 'no_answer', startedAt: now.toISOString() } }]);
+    expect(s.listQueue({}).rows[0]!.reason.code).toBe('recently_contacted');
+    now = new Date('2026-11-25T20:00:00Z');
+    expect(s.refreshForTime()).toEqual([]);
+    now = new Date('2026-11-26T15:00:01Z');
+    expect(s.refreshForTime()).toContain(a.id);
+    expect(s.listQueue({}).rows[0]!.reason.code).toBe('risk');
   });
 });
 

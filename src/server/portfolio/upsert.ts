@@ -62,7 +62,13 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
     debtorRows.set(row.debtorExternalId, { ...row, authorizedChannels: channels });
   }
   const debtors = [...debtorRows.values()];
-  const debtorIds = await tx.query<{ id: string; external_id: string }>(
+  const prefsExpr = `CASE
+         WHEN jsonb_array_length(EXCLUDED.contact_prefs -> 'authorizedChannels') > 0
+           THEN debtors.contact_prefs || jsonb_build_object('authorizedChannels', EXCLUDED.contact_prefs -> 'authorizedChannels')
+         ELSE debtors.contact_prefs END`;
+  const externalIds = debtors.map((r) => r.debtorExternalId);
+  // The WHERE skips rows that would not change: no new tuple, no trigger, the version stays.
+  await tx.query(
     `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment, contact_prefs, version)
      SELECT $1, d.external_id, d.name, d.national_id, d.country, d.time_zone, d.debtor_type, d.segment, d.prefs::jsonb,
             nextval('change_version')
@@ -72,18 +78,18 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
        name = EXCLUDED.name, national_id = EXCLUDED.national_id, country = EXCLUDED.country,
        time_zone = EXCLUDED.time_zone, debtor_type = EXCLUDED.debtor_type, segment = EXCLUDED.segment,
        -- An empty channel list means the file did not say; a list replaces what was authorised.
-       contact_prefs = CASE
-         WHEN jsonb_array_length(EXCLUDED.contact_prefs -> 'authorizedChannels') > 0
-           THEN debtors.contact_prefs || jsonb_build_object('authorizedChannels', EXCLUDED.contact_prefs -> 'authorizedChannels')
-         ELSE debtors.contact_prefs END
-     RETURNING id, external_id`,
+       contact_prefs = ${prefsExpr}
+     WHERE (debtors.name, debtors.national_id, debtors.country, debtors.time_zone, debtors.debtor_type, debtors.segment, debtors.contact_prefs)
+       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.national_id, EXCLUDED.country, EXCLUDED.time_zone, EXCLUDED.debtor_type, EXCLUDED.segment, ${prefsExpr})`,
     [
       orgId,
-      debtors.map((r) => r.debtorExternalId), debtors.map((r) => r.name), debtors.map((r) => r.nationalId),
+      externalIds, debtors.map((r) => r.name), debtors.map((r) => r.nationalId),
       debtors.map((r) => r.country), debtors.map((r) => r.timeZone), debtors.map((r) => r.debtorType),
       debtors.map((r) => r.segment), debtors.map(contactPrefsFor),
     ],
   );
+  const debtorIds = await tx.query<{ id: string; external_id: string }>(
+    'SELECT id, external_id FROM debtors WHERE org_id = $1 AND external_id = ANY($2::text[])', [orgId, externalIds]);
   const debtorId = new Map(debtorIds.map((d) => [d.external_id, d.id]));
   const idOf = (row: PortfolioRow): string => {
     const id = debtorId.get(row.debtorExternalId);
@@ -106,7 +112,13 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
        principal_minor = EXCLUDED.principal_minor, balance_minor = EXCLUDED.balance_minor,
        due_date = EXCLUDED.due_date, installments_total = EXCLUDED.installments_total,
        installments_paid = EXCLUDED.installments_paid, installment_amount_minor = EXCLUDED.installment_amount_minor,
-       assigned_agent_id = COALESCE(EXCLUDED.assigned_agent_id, accounts.assigned_agent_id)`,
+       assigned_agent_id = COALESCE(EXCLUDED.assigned_agent_id, accounts.assigned_agent_id)
+     WHERE (accounts.debtor_id, accounts.product, accounts.currency, accounts.principal_minor, accounts.balance_minor,
+            accounts.due_date, accounts.installments_total, accounts.installments_paid, accounts.installment_amount_minor,
+            accounts.assigned_agent_id)
+       IS DISTINCT FROM (EXCLUDED.debtor_id, EXCLUDED.product, EXCLUDED.currency, EXCLUDED.principal_minor, EXCLUDED.balance_minor,
+            EXCLUDED.due_date, EXCLUDED.installments_total, EXCLUDED.installments_paid, EXCLUDED.installment_amount_minor,
+            COALESCE(EXCLUDED.assigned_agent_id, accounts.assigned_agent_id))`,
     [
       orgId, acc.map(idOf), acc.map((r) => r.accountRef), acc.map((r) => r.product), acc.map((r) => r.currency),
       acc.map((r) => r.principalMinor), acc.map((r) => r.balanceMinor), acc.map((r) => r.dueDate),

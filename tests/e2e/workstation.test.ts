@@ -163,6 +163,29 @@ describe('agent workstation (e2e)', () => {
     expect((await stack.workstation.handlers.getSyncState(undefined)).pending).toBe(0);
   });
 
+  it('records the debtor\'s own contact window and payment day', async () => {
+    const { page } = stack;
+    await page.getByTestId('account-screen').waitFor();
+    await page.getByTestId('edit-prefs').click();
+    const form = page.getByTestId('prefs-form');
+    await form.getByRole('button', { name: '+ Agregar horario' }).click();
+    await form.getByLabel('Desde').fill('19:00');
+    await form.getByLabel('Hasta').fill('10:00');
+    await form.getByRole('button', { name: 'Guardar preferencias' }).click();
+    await form.getByText('La hora de inicio debe ser anterior a la de fin.').waitFor();
+    await form.getByLabel('Desde').fill('08:30');
+    await form.getByLabel('Hasta').fill('12:00');
+    await form.locator('input[inputmode="numeric"]').fill('15');
+    await form.getByRole('button', { name: 'Guardar preferencias' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByText('Lun Mar Mié Jue Vie 08:30–12:00').waitFor();
+    const name = await page.getByTestId('debtor-name').textContent();
+    const row = (await stack.workstation.handlers.listQueue({ search: name ?? '', sort: 'priority', dir: 'desc', offset: 0, limit: 5 })).rows[0]!;
+    const detail = await stack.workstation.handlers.getAccount({ accountId: row.accountId });
+    expect(detail.debtor.contactPrefs.windows).toContainEqual({ days: [1, 2, 3, 4, 5], from: '08:30', to: '12:00' });
+    expect(detail.debtor.contactPrefs.preferredPaymentDay).toBe(15);
+  });
+
   it('switches the UI to English and persists the choice', async () => {
     const { page } = stack;
     await backToQueue(page);

@@ -8,6 +8,7 @@ import { BucketChip, SegmentChip, StatusChip } from '../components/Chips';
 import { dpdBucket } from '../../shared/domain/enums';
 import { useNav } from '../stores/nav';
 import { useNow } from './useNow';
+import { PreferencesEditor } from './PreferencesEditor';
 
 export function DebtorPanel({ detail }: { detail: AccountDetail }) {
   const { t, i18n } = useTranslation();
@@ -15,6 +16,7 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
   const now = useNow();
   const { debtor, account } = detail;
   const prefs = debtor.contactPrefs;
+  const [editing, setEditing] = useState(false);
   return (
     <section className="card debtor-card" aria-labelledby="debtor-name">
       <div className="card-head">
@@ -29,6 +31,9 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
           <strong>{formatTime(now, debtor.timeZone, lang)}</strong>{' '}
           <span className="muted">{debtor.timeZone} ({zoneLabel(debtor.timeZone, now, lang)})</span>
         </dd>
+      </dl>
+      {editing ? <PreferencesEditor debtor={debtor} onDone={() => setEditing(false)} /> : (
+      <dl className="kv">
         <dt>{t('account.preferredChannel')}</dt>
         <dd>{prefs.preferredChannel ? t(`channel.${prefs.preferredChannel}`) : <span className="muted">{t('common.none')}</span>}</dd>
         <dt>{t('account.authorizedChannels')}</dt>
@@ -50,7 +55,10 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
             <dt>{t('account.preferredPaymentDay')}</dt><dd>{prefs.preferredPaymentDay}</dd>
           </>
         )}
+        <dt />
+        <dd><button type="button" className="small" onClick={() => setEditing(true)} data-testid="edit-prefs">{t('prefs.edit')}</button></dd>
       </dl>
+      )}
 
       <h3>{t('account.debt')}</h3>
       <dl className="kv">

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountBundle, AccountListPage, AccountListQuery, AssignRequest } from '../../shared/api/rest';
 import { Account, Activity, Id } from '../../shared/domain/entities';
+import type { Segment } from '../../shared/domain/enums';
 import { canSeeAgent, findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
 import { loadBundles } from '../data/bundles';
 import { ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, toAccount, toActivity, type AccountRow, type ActivityRow } from '../data/rows';
@@ -32,7 +33,7 @@ export const accountRoutes = [
       const pageParams = new SqlParams();
       pageParams.values.push(...p.values);
       const after = query.after ? ` AND a.id > ${pageParams.add(query.after)}` : '';
-      const rows = await db.query<AccountRow & { debtorName: string; nationalId: string; timeZone: string; segment: string }>(
+      const rows = await db.query<AccountRow & { debtorName: string; nationalId: string; timeZone: string; segment: Segment }>(
         `SELECT ${ACCOUNT_COLUMNS}, d.name AS "debtorName", d.national_id AS "nationalId", d.time_zone AS "timeZone", d.segment
          FROM accounts a JOIN debtors d ON d.id = a.debtor_id
          WHERE ${filter}${after} ORDER BY a.id LIMIT ${pageParams.add(query.limit + 1)}`,
@@ -40,7 +41,7 @@ export const accountRoutes = [
       );
       const page = rows.slice(0, query.limit);
       return {
-        items: page.map((r) => ({ ...toAccount(r), debtorName: r.debtorName, nationalId: r.nationalId, timeZone: r.timeZone, segment: r.segment as 'low' })),
+        items: page.map((r) => ({ ...toAccount(r), debtorName: r.debtorName, nationalId: r.nationalId, timeZone: r.timeZone, segment: r.segment })),
         nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
         total,
       };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PullResponse, type Patch } from '../../../src/shared/sync/protocol';
+import type { Db } from '../../../src/server/db';
+import { pull } from '../../../src/server/sync/pull';
 import { BACKENDS, call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { accountsOf, SyncClient } from './fixtures';
 
@@ -168,5 +170,41 @@ describe.each(BACKENDS)('sync pull on %s', (backend) => {
     const r = await call(s, 'POST', '/api/v1/sync/pull', { token, body: { protocolVersion: 1, clientId: 'nope', cursor: null } });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'invalid_request', field: 'clientId' });
+  });
+
+  it('costs a fixed number of queries per page whatever the page size, and a handful when nothing changed', async () => {
+    let queries = 0;
+    const counting = (db: Db): Db => ({
+      ...db,
+      kind: db.kind,
+      query: (sql, params) => { queries++; return db.query(sql, params); },
+      transaction: (fn) => db.transaction((tx) => fn(counting(tx))),
+    });
+    const db = counting(s.db);
+    const [user] = await s.db.query<any>(
+      `SELECT id, org_id AS "orgId", team_id AS "teamId", username, display_name AS "displayName", role, disabled FROM users WHERE username = 'admin'`,
+    );
+    const run = async (limit: number) => {
+      queries = 0;
+      let cursor: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const r = await pull(db, user, { protocolVersion: 1, clientId: randomUUID(), cursor, limit });
+        pages++;
+        cursor = r.cursor;
+        if (!r.hasMore) break;
+      }
+      return { pages, queries, cursor: cursor! };
+    };
+    const big = await run(1000);
+    const small = await run(5);
+    expect(big.pages).toBe(1);
+    expect(small.pages).toBeGreaterThan(5);
+    expect(big.queries).toBeLessThanOrEqual(13);
+    expect(small.queries / small.pages).toBeLessThanOrEqual(13);
+    queries = 0;
+    const idle = await pull(db, user, { protocolVersion: 1, clientId: randomUUID(), cursor: big.cursor });
+    expect(isEmpty(idle.patch)).toBe(true);
+    expect(queries).toBeLessThanOrEqual(3);
   });
 });

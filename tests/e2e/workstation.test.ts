@@ -203,6 +203,28 @@ describe('agent workstation (e2e)', () => {
     await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sincronizar ahora');
   });
 
+  it('filters the queue by DPD bucket and sorts it by days past due', async () => {
+    const { page } = stack;
+    await backToQueue(page);
+    await page.getByTestId('queue-search').fill('');
+    const expected = await stack.workstation.handlers.listQueue({ bucket: '61-90', sort: 'dpd', dir: 'asc', offset: 0, limit: 50 });
+    expect(expected.total).toBeGreaterThan(0);
+    await page.getByLabel('Tramo de mora').selectOption('61-90');
+    await page.getByTestId('queue-sort').selectOption('dpd');
+    await page.getByRole('button', { name: 'Descendente' }).click();
+    await page.waitForFunction((total) => document.querySelector('[data-testid="queue-total"]')?.textContent === `${total} cuentas` ||
+      document.querySelector('[data-testid="queue-total"]')?.textContent === `${total} cuenta`, expected.total);
+    const first = page.getByTestId('queue-row').first();
+    await expect(first.getAttribute('data-account-id')).resolves.toBe(expected.rows[0]!.accountId);
+    const buckets = await page.locator('[data-testid="queue-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-bucket')));
+    expect(new Set(buckets)).toEqual(new Set(['61-90']));
+    const dpds = await page.locator('[data-testid="queue-row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-dpd'))));
+    expect(dpds).toEqual([...dpds].sort((a, b) => a - b));
+    await page.getByLabel('Tramo de mora').selectOption('');
+    await page.getByTestId('queue-sort').selectOption('priority');
+    await page.getByRole('button', { name: 'Ascendente' }).click();
+  });
+
   it('keeps the queue virtualised while scrolling; measures the renderer heap', async () => {
     const { page } = stack;
     await backToQueue(page);

@@ -28,6 +28,8 @@ export const QueueRowView = memo(function QueueRowView({ row, index, selected, t
       className={`queue-row${selected ? ' selected' : ''}`}
       data-testid="queue-row"
       data-account-id={row.accountId}
+      data-bucket={row.bucket}
+      data-dpd={row.dpd}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onClick={() => onSelect(index)}
       onDoubleClick={() => onOpen(row.accountId)}

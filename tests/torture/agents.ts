@@ -95,10 +95,7 @@ export class SimAgent {
   }
 
   async restart(): Promise<void> {
-    // Closing while a cycle is in flight makes that cycle touch the closed store afterwards (an
-    // unhandled rejection; shown by lifecycle.test.ts). Abrupt ends mid-sync are covered by the
-    // SIGKILL tests in crash.test.ts, so here the app quits between cycles, as a user would.
-    for (let i = 0; i < 200 && (await this.api.getSyncState()).syncing; i++) await new Promise((r) => setTimeout(r, 10));
+    // May land mid-cycle: close() waits for the running cycle, like the app quitting mid-sync.
     await this.ws.close();
     await this.open();
     this.restarts++;

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useQueue } from '../stores/queue';
 import { useNav } from '../stores/nav';
+import { useSync } from '../stores/sync';
 import { QueueFiltersBar } from '../queue/QueueFiltersBar';
 import { QueueRowView, ROW_HEIGHT } from '../queue/QueueRowView';
 import { isTypingTarget, useKeydown } from '../lib/keyboard';
@@ -18,6 +19,8 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
   const selected = useQueue((s) => s.selected);
   const error = useQueue((s) => s.error);
   const loading = useQueue((s) => s.loading);
+  // Right after the first login the portfolio is still being pulled: say so instead of "no accounts".
+  const syncing = useSync((s) => Boolean(s.state?.syncing && s.state.lastSuccessAt === null));
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -107,7 +110,9 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
               );
             })}
           </div>
-          {!loading && rows.length === 0 && <div className="empty">{t('queue.empty')}</div>}
+          {!loading && rows.length === 0 && (
+            <div className="empty" data-testid="queue-empty">{syncing ? t('queue.downloading') : t('queue.empty')}</div>
+          )}
         </div>
       </div>
     </section>

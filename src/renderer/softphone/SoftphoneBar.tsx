@@ -115,7 +115,11 @@ export function SoftphoneBar() {
   const error = useSoftphone((s) => s.error);
   const extension = useSoftphone((s) => s.extension);
   const [showSettings, setShowSettings] = useState(false);
-  useEffect(() => { void useSoftphone.getState().start(); }, []);
+  // The bar lives only while an agent is signed in: its extension must not outlive the session.
+  useEffect(() => {
+    void useSoftphone.getState().start();
+    return () => { void useSoftphone.getState().stop(); };
+  }, []);
   return (
     <div className="softphone-bar" data-testid="softphone-bar" data-registration={registration}>
       <span className={`softphone-reg reg-${registration}`} title={error ?? ''} data-testid="softphone-registration">

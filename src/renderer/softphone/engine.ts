@@ -199,20 +199,24 @@ export class SoftphoneEngine {
     }
   }
 
+  /** Hangs up (and logs) any call, unregisters and disconnects — on logout, before another agent signs in. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    if (this.session) await this.hangup().catch(() => undefined);
+    // Taken synchronously: a start() racing this stop() builds its own user agent, left alone.
     const ua = this.ua;
+    const registerer = this.registerer;
     this.ua = null;
+    this.registerer = null;
+    this.creds = null;
+    if (this.session) await this.hangup().catch(() => undefined);
     if (ua) {
-      try { if (this.registerer?.state === RegistererState.Registered) await this.registerer.unregister(); } catch { /* transport may be gone */ }
+      try { if (registerer?.state === RegistererState.Registered) await registerer.unregister(); } catch { /* transport may be gone */ }
       await ua.stop().catch(() => undefined);
     }
-    this.registerer = null;
-    this.set({ registration: 'unconfigured', extension: null });
+    if (this.ua === null) this.set({ registration: 'unconfigured', extension: null, error: null });
   }
 
   private async onTransportUp(): Promise<void> {

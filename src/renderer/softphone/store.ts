@@ -26,6 +26,8 @@ export interface SoftphoneStore extends Omit<SoftphoneSnapshot, 'lastEnded'> {
   lastResult: CallResult | null;
   start(): Promise<void>;
   restart(): Promise<void>;
+  /** Logout: hang up, unregister, forget the credentials. */
+  stop(): Promise<void>;
   /** Click-to-call: compliance check, then INVITE (named dial: `call` is the current call). */
   dial(req: CallRequest): Promise<CallResult>;
   hangup(): Promise<void>;
@@ -75,6 +77,7 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
       if (e.getSnapshot().registration === 'unconfigured') await guard(() => e.start());
     },
     restart: () => guard(() => getEngine().start()),
+    stop: () => guard(() => getEngine().stop()),
     dial: async (req) => {
       const result = await getEngine().call(req).catch((e: unknown): CallResult => ({ ok: false, reason: 'failed', message: e instanceof Error ? e.message : String(e) }));
       set({ lastResult: result, blockedContactPointId: !result.ok && result.reason === 'blocked' ? req.contactPointId : null });

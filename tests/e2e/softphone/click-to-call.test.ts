@@ -120,6 +120,9 @@ describe('click-to-call through the agent UI', () => {
     await page.getByTestId('call-ended').waitFor();
     await expect(page.getByTestId('call-ended').getAttribute('data-sip-status')).resolves.toBe('200');
     await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE at the debtor');
+    // The outcome form picks the ended call up, prefilled with the suggested disposition.
+    await page.getByTestId('outcome-call').waitFor();
+    await expect(page.locator('[data-testid="outcome-form"] input[name="disposition"][value="rpc"]').isChecked()).resolves.toBe(true);
 
     // In the local store at once …
     const detail = await stack.workstation.handlers.getAccount({ accountId: target.accountId });

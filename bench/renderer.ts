@@ -1,0 +1,1 @@
+export { benchRenderer } from '../tests/e2e/helpers/bench-renderer';

@@ -1,12 +1,16 @@
 // `npm test`: every check CI runs, in order, stopping at the first failure.
 import { spawnSync } from 'node:child_process';
 
+// Tools run through node with their JS entry points: npm does not always mark package bins
+// executable here, so `npx electron-vite` can fail with EACCES on a fresh install.
+const bin = (p) => [process.execPath, [`node_modules/${p}`]];
+const tool = (p, args) => { const [cmd, pre] = bin(p); return [cmd, [...pre, ...args]]; };
 const steps = [
-  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
-  ['lint (architecture boundaries)', 'npx', ['eslint', '.']],
-  ['build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']],
-  ['unit + integration', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'integration']],
-  ['e2e (Chromium)', 'npx', ['vitest', 'run', '--project', 'e2e']],
+  ['typecheck', ...tool('typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit'])],
+  ['lint (architecture boundaries)', ...tool('eslint/bin/eslint.js', ['.'])],
+  ['build (electron-vite: main, preload, renderer)', ...tool('electron-vite/bin/electron-vite.js', ['build'])],
+  ['unit + integration', ...tool('vitest/vitest.mjs', ['run', '--project', 'unit', '--project', 'integration'])],
+  ['e2e (Chromium)', ...tool('vitest/vitest.mjs', ['run', '--project', 'e2e'])],
 ];
 const only = process.argv[2];
 for (const [name, cmd, args] of steps) {

@@ -22,14 +22,19 @@ export const DEFAULT_PULL_LIMIT = 5000;
  */
 export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<PullResponse> {
   const limit = req.limit ?? DEFAULT_PULL_LIMIT;
-  return versionedRead(db, async (tx, head) => {
+  const cursor = decodeCursor(req.cursor, user.id);
+  // Later pages of a full pull need no change lock: whatever they miss or see half-done was
+  // committed after the full pull's starting version, and the incremental pull that follows
+  // the last page sends it. Writers are not held up by a long first sync.
+  const read = <T>(fn: (tx: Db, head: number) => Promise<T>): Promise<T> =>
+    cursor?.k === 'full' ? db.transaction((tx) => fn(tx, cursor.h)) : versionedRead(db, fn);
+  return read(async (tx, head) => {
     const [client] = await tx.query<{ userId: string; last: number }>(
       'SELECT user_id AS "userId", last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [req.clientId],
     );
     if (client && client.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
     const lastMutationId = client?.last ?? 0;
     const serverTime = new Date().toISOString();
-    const cursor = decodeCursor(req.cursor, user.id);
 
     if (cursor?.k === 'inc' && head <= cursor.v) {
       // The common case: nothing changed anywhere since the last pull.

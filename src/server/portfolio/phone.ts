@@ -9,10 +9,24 @@ import { getCountries, parsePhoneNumberFromString, type CountryCode as PhoneCoun
 const KNOWN_REGIONS = new Set<string>(getCountries());
 
 export type PhoneResult =
-  | { ok: true; e164: string; region: string | undefined; kind: string | undefined }
+  | { ok: true; e164: string; region: string | undefined }
   | { ok: false; reason: string };
 
+// A debtor's numbers repeat on each of their accounts' rows; parsing is the parser's main cost.
+const memo = new Map<string, PhoneResult>();
+const MEMO_LIMIT = 100_000;
+
 export function normalisePhone(text: string, country: string): PhoneResult {
+  const key = `${country}|${text}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const result = normaliseUncached(text, country);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+function normaliseUncached(text: string, country: string): PhoneResult {
   let raw = text.trim();
   // Spreadsheets that stored the number as a float export "3001234567.0".
   raw = raw.replace(/\.0+$/, '');
@@ -28,10 +42,10 @@ export function normalisePhone(text: string, country: string): PhoneResult {
   if (!parsed.isPossible()) return { ok: false, reason: `"${text}" tiene una longitud imposible para ${parsed.country ?? country}` };
   if (!parsed.isValid()) {
     const withPlus = raw.startsWith('+') ? undefined : parsePhoneNumberFromString(`+${raw}`);
-    if (withPlus?.isValid()) return { ok: true, e164: withPlus.number, region: withPlus.country, kind: withPlus.getType() };
+    if (withPlus?.isValid()) return { ok: true, e164: withPlus.number, region: withPlus.country };
     return { ok: false, reason: `"${text}" no es un número válido en ${parsed.country ?? country}` };
   }
-  return { ok: true, e164: parsed.number, region: parsed.country, kind: parsed.getType() };
+  return { ok: true, e164: parsed.number, region: parsed.country };
 }
 
 export function isValidMobile(e164: string): boolean {

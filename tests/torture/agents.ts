@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { storeFile } from '../../src/main/services/paths';
 import { systemClock, type Clock } from '../../src/main/sync/engine';
+import type { FetchLike } from '../../src/main/sync/transport';
 import { API, type ApiMethod, type SyncState, type WorkstationApi } from '../../src/shared/api/contract';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../helpers/fault-proxy';
 
@@ -24,6 +25,8 @@ export interface SimAgentOptions {
   /** Background sync interval; the tests drive syncs explicitly, so the default is long. */
   syncIntervalMs?: number;
   dataDir?: string;
+  /** Replaces the HTTP client (e.g. to play an older app version on the wire). */
+  fetch?: FetchLike;
 }
 
 export function skewedClock(skewMs: number): Clock {
@@ -39,7 +42,7 @@ export class SimAgent {
   restarts = 0;
   private readonly ownDir: boolean;
 
-  private constructor(readonly o: SimAgentOptions, proxy: FaultProxy, dataDir: string, ownDir: boolean) {
+  private constructor(public o: SimAgentOptions, proxy: FaultProxy, dataDir: string, ownDir: boolean) {
     this.proxy = proxy;
     this.dataDir = dataDir;
     this.ownDir = ownDir;
@@ -74,6 +77,7 @@ export class SimAgent {
       clock: skewedClock(this.o.skewMs ?? 0),
       syncIntervalMs: this.o.syncIntervalMs ?? 3_600_000,
       tickMs: 3_600_000,
+      ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
   }
 

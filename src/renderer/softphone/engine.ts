@@ -282,9 +282,21 @@ export class SoftphoneEngine {
 
   // ── outbound ────────────────────────────────────────────────────────────────────────────
 
+  /** Set from the click until the call exists: a double click must not place two calls. */
+  private placing = false;
+
   async call(req: CallRequest): Promise<CallResult> {
     const clickAt = performance.now();
-    if (this.session) return { ok: false, reason: 'busy', message: 'a call is already in progress' };
+    if (this.session || this.placing) return { ok: false, reason: 'busy', message: 'a call is already in progress' };
+    this.placing = true;
+    try {
+      return await this.place(req, clickAt);
+    } finally {
+      this.placing = false;
+    }
+  }
+
+  private async place(req: CallRequest, clickAt: number): Promise<CallResult> {
     // The microphone opens while the compliance check runs, so the INVITE leaves right after the
     // decision; a refusal closes it again unused.
     this.prefetchMicrophone();
@@ -356,7 +368,7 @@ export class SoftphoneEngine {
   // ── inbound ─────────────────────────────────────────────────────────────────────────────
 
   private async onIncoming(invitation: Invitation): Promise<void> {
-    if (this.session) {
+    if (this.session || this.placing) {
       await invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
     }

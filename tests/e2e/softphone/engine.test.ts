@@ -150,9 +150,25 @@ describe('softphone engine against Kamailio', () => {
     expect(Date.parse(a.endedAt!)).toBeGreaterThan(Date.parse(a.answeredAt!));
     expect(Math.abs(a.durationSec! - wall)).toBeLessThanOrEqual(1);
     expect(a.durationSec).toBeGreaterThanOrEqual(2);
-    const snap = await agent.snapshot();
+    const snap = await waitFor(agent.snapshot, (x) => x.lastEnded?.activityId === a.id, 3_000, 'lastEnded published');
     expect(snap.lastEnded).toMatchObject({ activityId: a.id, accountId: ACCOUNT.id, sipStatus: 200, suggestedDisposition: 'rpc' });
     await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE at the debtor');
+  });
+
+  it('a double click places one call, not two', async () => {
+    await debtor.setMode('answer');
+    const invites = kam.requests().filter((r) => r.method === 'INVITE').length;
+    const req = { accountId: ACCOUNT.id, contactPointId: OK_CP.id, number: OK_CP.value };
+    const [a, b] = await agent.page.evaluate((r) => {
+      const w = window as unknown as { agent: { call(x: typeof r): Promise<{ ok: boolean; reason?: string }> } };
+      return Promise.all([w.agent.call(r), w.agent.call(r)]);
+    }, req);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    expect([a, b].find((x) => !x.ok)?.reason).toBe('busy');
+    await waitFor(agent.snapshot, (s) => s.call?.phase === 'active', 5_000, 'the one call active');
+    expect(kam.requests().filter((r) => r.method === 'INVITE').length).toBe(invites + 1);
+    await agent.hangup();
+    await waitFor(agent.snapshot, (s) => s.call?.phase === 'ended' && s.lastEnded?.sipStatus === 200, 3_000, 'ended');
   });
 
   it('busy: 486 is logged with hangup by remote and suggests "busy"', async () => {

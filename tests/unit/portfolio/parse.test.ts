@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PortfolioRow } from '../../../src/shared/domain/portfolio';
+import { columnForHeader } from '../../../src/server/portfolio/columns';
 import { detectDelimiter, parsePortfolioCsv } from '../../../src/server/portfolio/parse';
 
 const AS_OF = '2026-11-25';
@@ -324,5 +325,19 @@ describe('parsePortfolioCsv: several rows', () => {
 
   it('several accounts per debtor each keep their own phones', () => {
     expect(r.rows.filter((x) => x.row.debtorExternalId === 'D1').map((x) => x.row.phones)).toEqual([['+573001234567'], ['+573109876543']]);
+  });
+});
+
+describe('columnForHeader', () => {
+  it.each([
+    ['Teléfono', 'phone'], ['TELEFONO 2', 'phone'], ['telefono_casa', 'phone'], ['Teléfono Oficina 2', 'phone'],
+    ['Celular-Personal', 'phone'], ['phone_3', 'phone'], ['Correo Personal', 'email'], ['email2', 'email'],
+    ['WhatsApp 1', 'whatsapp'], ['Días de mora', 'dpd'], ['N° documento', 'nationalId'], ['Nro. Cuenta', 'account'],
+    // a reference's (third party's) number is never read as the debtor's
+    ['telefono_referencia', undefined], ['celular_codeudor', undefined],
+    // numbers only extend columns that may repeat
+    ['saldo2', undefined], ['nombre_casa', undefined],
+  ])('%j → %s', (header, key) => {
+    expect(columnForHeader(header)?.key).toBe(key);
   });
 });

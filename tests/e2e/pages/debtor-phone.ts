@@ -29,9 +29,21 @@ function pc(): RTCPeerConnection | null {
   return sdh instanceof Web.SessionDescriptionHandler ? sdh.peerConnection ?? null : null;
 }
 
+// Remote audio is played out, as a phone would: Chromium only measures received audio energy
+// (totalAudioEnergy, used by the mute test) for a stream that is being played.
+const speaker = new Audio();
+speaker.autoplay = true;
+
 function track(session: Session): void {
   current = session;
-  session.stateChange.addListener((s) => { state.state = s; });
+  session.stateChange.addListener((s) => {
+    state.state = s;
+    const sdh = session.sessionDescriptionHandler;
+    if (s === SessionState.Established && sdh instanceof Web.SessionDescriptionHandler) {
+      speaker.srcObject = sdh.remoteMediaStream;
+      void speaker.play().catch(() => undefined);
+    }
+  });
   session.delegate = {
     onInfo: (info) => {
       const body = info.request.body ?? '';
@@ -93,6 +105,16 @@ const api = {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') n += Number(s.packetsReceived ?? 0);
     });
     return n;
+  },
+  /** Cumulative energy of the audio received (inbound-rtp totalAudioEnergy): flat while the far end is muted. */
+  async inboundEnergy(): Promise<number> {
+    const p = pc();
+    if (!p) return 0;
+    let e = 0;
+    (await p.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') e += Number(s.totalAudioEnergy ?? 0);
+    });
+    return e;
   },
   async hangup(): Promise<void> {
     if (current?.state === SessionState.Established) await current.bye();

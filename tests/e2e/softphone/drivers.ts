@@ -32,6 +32,7 @@ export function debtorDriver(page: Page) {
     setMode: (m: Parameters<DebtorPhoneApi['setMode']>[0]) => page.evaluate((mode) => (window as unknown as W).debtorPhone.setMode(mode), m),
     state: () => page.evaluate(() => (window as unknown as W).debtorPhone.state()),
     inboundPackets: () => page.evaluate(() => (window as unknown as W).debtorPhone.inboundPackets()),
+    inboundEnergy: () => page.evaluate(() => (window as unknown as W).debtorPhone.inboundEnergy()),
     hangup: () => page.evaluate(() => (window as unknown as W).debtorPhone.hangup()),
     call: (target: string, domain: string) => page.evaluate(([t, d]) => (window as unknown as W).debtorPhone.call(t, d), [target, domain] as const),
   };

@@ -124,6 +124,17 @@ describe('softphone engine against Kamailio', () => {
     expect(kam.requests().filter((r) => r.method === 'INFO').length).toBe(3);
     await agent.setDtmfMode('auto');
 
+    // Mute: packets keep flowing (silence) but the debtor hears nothing; unmute brings the voice back.
+    const energyOver = async (ms: number) => { const a = await debtor.inboundEnergy(); await new Promise((r) => setTimeout(r, ms)); return (await debtor.inboundEnergy()) - a; };
+    const speaking = await energyOver(800);
+    expect(speaking).toBeGreaterThan(0);
+    await agent.mute(true);
+    expect((await agent.snapshot()).call?.muted).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await energyOver(800)).toBeLessThan(speaking / 20);
+    await agent.mute(false);
+    await waitFor(() => energyOver(500), (e) => e > speaking / 4, 5_000, 'voice back after unmute');
+
     await agent.hold(true);
     expect((await agent.snapshot()).call?.held).toBe(true);
     expect(await stalled(agent.inboundPackets)).toBeLessThan(5);

@@ -92,6 +92,9 @@ export function createMutationApplier(db: Database.Database) {
       case 'debtor.setPreferences':
         stmts.setPrefs.run({ debtorId: m.args.debtorId, prefs: JSON.stringify(m.args.contactPrefs) });
         return stmts.accountsOfDebtor.all(m.args.debtorId) as string[];
+      default:
+        // a mutation with no local effect of its own (the server's answer arrives with the next pull)
+        return [];
     }
   };
 }

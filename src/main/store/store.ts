@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AccountDetail, QueuePage } from '../../shared/api/contract';
 import { QueueQuery } from '../../shared/api/contract';
@@ -64,8 +64,11 @@ export class LocalStore {
   private readonly stmts;
 
   static open(file: string, opts: StoreOptions): LocalStore {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const db = new Database(file);
+    // the session token and SIP password live in meta: readable by this user only
+    // (SQLite gives the -wal and -shm files the database file's permissions)
+    if (file !== ':memory:') chmodSync(file, 0o600);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,12 @@ describe('outbox', () => {
     expect(pending.map((m) => m.id)).toEqual([1, 2, 3]);
     expect(pending.map((m) => (m.args as { body: string }).body)).toEqual(['n1', 'n2', 'n3']);
     expect(again.clientId).toBe(clientId);
+  });
+
+  it('the store file (session token, SIP password) is readable by its user only', () => {
+    const file = tmpFile();
+    open(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('never reuses an id after the outbox is trimmed empty', () => {

@@ -1,21 +1,28 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ImportReport } from '../../shared/domain/portfolio';
 import { openDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { decodeCsvBytes } from '../portfolio/decode';
+import { generateDemoPortfolio } from '../portfolio/demo';
 import { importPortfolioCsv } from '../portfolio/import';
 import { parseDate } from '../portfolio/values';
+import { portfolioRowsToCsv } from '../portfolio/write-csv';
 
 /**
  * `npm run import -- FILE.csv [--org <id or name>] [--as-of YYYY-MM-DD]`
+ * `npm run import -- --generate N [--seed S] [--agents a,b,c] [--as-of …] FILE.csv` writes a
+ * generated demo portfolio to FILE instead (for demos and load tests); no database needed.
  * Loads a portfolio file into the server database (DATABASE_URL, else the PGlite folder in
  * DATA_DIR, default .data/server — the same the server uses). Exit 0: every row written;
  * 1: some rows refused (listed); 2: nothing done (bad arguments, unknown organisation, bad file).
  */
 
-export const USAGE = 'uso: npm run import -- ARCHIVO.csv [--org <id o nombre>] [--as-of AAAA-MM-DD]';
+export const USAGE = 'uso: npm run import -- ARCHIVO.csv [--org <id o nombre>] [--as-of AAAA-MM-DD]\n'
+  + '     npm run import -- --generate N [--seed S] [--agents agente1,agente2] [--as-of AAAA-MM-DD] SALIDA.csv';
 
 export interface CliEnv {
   DATABASE_URL?: string | undefined;
@@ -68,7 +75,10 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     try {
       parsed = parseArgs({
         args: argv, allowPositionals: true,
-        options: { org: { type: 'string' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          org: { type: 'string' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+          generate: { type: 'string' }, seed: { type: 'string' }, agents: { type: 'string' },
+        },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
@@ -81,6 +91,17 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
       const d = parseDate(asOf);
       if (!d.ok || d.value !== asOf) throw new UsageError(`--as-of debe ser una fecha AAAA-MM-DD, no "${asOf}"`);
     }
+    if (parsed.values.generate !== undefined) {
+      const count = Number(parsed.values.generate);
+      const seed = Number(parsed.values.seed ?? '1');
+      if (!Number.isInteger(count) || count < 1) throw new UsageError(`--generate espera un número de cuentas, no "${parsed.values.generate}"`);
+      if (!Number.isInteger(seed)) throw new UsageError(`--seed espera un entero, no "${parsed.values.seed}"`);
+      const agents = (parsed.values.agents ?? 'agente1,agente2,agente3').split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const rows = generateDemoPortfolio({ count, seed, agents, ...(asOf ? { asOf } : {}) });
+      await writeFile(file, portfolioRowsToCsv(rows, { separator: ';', dates: 'dmy' }));
+      io.out(`${count} cuentas de ${new Set(rows.map((r) => r.debtorExternalId)).size} deudores escritas en ${file} (semilla ${seed})`);
+      return 0;
+    }
     let bytes: Uint8Array;
     try {
       bytes = await readFile(file);
@@ -89,7 +110,15 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     }
     const { text, encoding } = decodeCsvBytes(bytes);
 
-    db = await openDb({ url: env.DATABASE_URL || undefined, dataDir: env.DATA_DIR || '.data/server' });
+    const dataDir = env.DATA_DIR || '.data/server';
+    // PGlite keeps postmaster.pid while a process has the folder open; two processes writing one
+    // folder corrupt it, so refuse rather than race the running server.
+    if (!env.DATABASE_URL && existsSync(join(dataDir, 'postmaster.pid'))) {
+      throw new UsageError(`la carpeta de datos ${dataDir} está en uso (¿el servidor está en marcha?). `
+        + 'Detenga el servidor, o suba el archivo desde la aplicación. Si no hay ningún proceso usándola, borre '
+        + `${join(dataDir, 'postmaster.pid')}`);
+    }
+    db = await openDb({ url: env.DATABASE_URL || undefined, dataDir });
     await migrate(db);
     const org = await resolveOrg(db, parsed.values.org);
     io.out(`Cartera ${file} (${encoding}) → organización "${org.name}" en ${db.kind === 'pg' ? 'PostgreSQL' : 'PGlite'}`);

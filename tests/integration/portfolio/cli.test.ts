@@ -74,6 +74,27 @@ describe('npm run import (PGlite data folder, in process)', () => {
     expect(c.out).toContain('Sin errores.');
   });
 
+  it('--generate writes a demo CSV that then imports without errors', async () => {
+    const out = join(dir, 'demo.csv');
+    const c = capture();
+    expect(await runImportCli(['--generate', '300', '--seed', '4', '--as-of', '2026-11-25', out], { DATA_DIR: dir }, c.io)).toBe(0);
+    expect(c.out[0]).toMatch(/^300 cuentas de \d+ deudores escritas/);
+    const c2 = capture();
+    expect(await runImportCli([out], { DATA_DIR: dir }, c2.io)).toBe(0);
+    expect(c2.out).toContain('Filas leídas: 300');
+  });
+
+  it('refuses a PGlite folder another process has open, and leaves it untouched', async () => {
+    const db = await openDb({ dataDir: dir });
+    try {
+      const c = capture();
+      expect(await runImportCli([EXAMPLE], { DATA_DIR: dir }, c.io)).toBe(2);
+      expect(c.err.join('\n')).toContain('está en uso');
+    } finally {
+      await db.close();
+    }
+  });
+
   it.each([
     [[], 'indique exactamente un archivo'],
     [['no-existe.csv'], 'no se puede leer'],

@@ -1,0 +1,121 @@
+// The agent's local store at 100,000 accounts: queue page, search, outcome write, and the
+// resident memory of the process holding it. Targets from the walking-product issue.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalStore } from '../src/main/store/store';
+import type { Account, ContactPoint, Debtor } from '../src/shared/domain/entities';
+import { emptyPatch, type PullResponse } from '../src/shared/sync/protocol';
+import type { BenchRow } from './run';
+
+const N = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
+const SURNAMES = ['García', 'Rodríguez', 'Martínez', 'López', 'González', 'Pérez', 'Sánchez', 'Ramírez', 'Torres', 'Flórez', 'Núñez', 'Muñoz'];
+const GIVEN = ['María', 'José', 'Luis', 'Ana', 'Carlos', 'Lucía', 'Andrés', 'Valentina', 'Jorge', 'Camila'];
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+function time<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const r = fn();
+  return [r, performance.now() - t0];
+}
+function rssMb(): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 1048576;
+}
+
+/** A synthetic full pull: N accounts, one debtor each, two contact points each. */
+function* makePages(orgId: string, agentId: string, pageSize: number): Generator<PullResponse> {
+  let v = 1;
+  for (let start = 0; start < N; start += pageSize) {
+    const patch = emptyPatch();
+    for (let i = start; i < Math.min(N, start + pageSize); i++) {
+      const debtorId = randomUUID();
+      const name = `${GIVEN[i % GIVEN.length]} ${SURNAMES[i % SURNAMES.length]} ${SURNAMES[(i * 7) % SURNAMES.length]} ${i}`;
+      const debtor: Debtor = {
+        id: debtorId, orgId, externalId: `D${i}`, name, nationalId: String(10_000_000 + i), country: 'CO',
+        timeZone: 'America/Bogota', debtorType: 'individual', segment: (['low', 'medium', 'high'] as const)[i % 3],
+        contactPrefs: { authorizedChannels: ['call', 'sms'], preferredChannel: 'call', windows: [], preferredPaymentDay: null },
+        version: String(v++),
+      };
+      const due = new Date(Date.UTC(2026, 10, 25) - (i % 400) * 86_400_000).toISOString().slice(0, 10);
+      const account: Account = {
+        id: randomUUID(), orgId, debtorId, externalRef: `A${i}`, product: 'Tarjeta de crédito', currency: 'COP',
+        principalMinor: 2_000_000 + i, balanceMinor: 500_000 + (i % 997) * 1000, dueDate: due, installmentsTotal: 12,
+        installmentsPaid: i % 12, installmentAmountMinor: 150_000, status: 'active', assignedAgentId: agentId,
+        callbackAt: null, callbackNote: null, lastContactAt: null, version: String(v++),
+      };
+      const cps: ContactPoint[] = [
+        { id: randomUUID(), debtorId, kind: 'phone', value: `+5731${String(10_000_000 + i).padStart(8, '0')}`, label: 'móvil', verified: true, invalid: false, doNotContact: false, version: String(v++) },
+        { id: randomUUID(), debtorId, kind: 'email', value: `deudor${i}@correo.co`, label: null, verified: false, invalid: false, doNotContact: false, version: String(v++) },
+      ];
+      patch.debtors.push(debtor);
+      patch.accounts.push(account);
+      patch.contactPoints.push(...cps);
+    }
+    yield ({
+      cursor: String(v), hasMore: start + pageSize < N, reset: start === 0, lastMutationId: 0,
+      progress: { done: Math.min(N, start + pageSize), total: N }, serverTime: new Date().toISOString(), patch,
+    });
+  }
+}
+
+export async function benchStore(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  try {
+    const agentId = randomUUID();
+    const store = LocalStore.open(join(dir, 'store.sqlite'), { agentId });
+    // pages are generated outside the timed part, one at a time, as they would arrive
+    let applyMs = 0;
+    for (const page of makePages(randomUUID(), agentId, 5000)) applyMs += time(() => store.applyPull(page))[1];
+
+    const queue: number[] = [];
+    const sorts = ['priority', 'balance', 'dpd', 'name'] as const;
+    for (let i = 0; i < 200; i++) {
+      const [page, ms] = time(() => store.listQueue({ sort: sorts[i % 4], dir: i % 2 ? 'asc' : 'desc', offset: (i % 20) * 50, limit: 50 }));
+      if (page.rows.length !== 50) throw new Error(`queue page returned ${page.rows.length} rows`);
+      queue.push(ms);
+    }
+    const filtered: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const [, ms] = time(() => store.listQueue({ bucket: (['1-30', '31-60', '91-120', '180+'] as const)[i % 4], segment: (['low', 'high'] as const)[i % 2], limit: 50 }));
+      filtered.push(ms);
+    }
+    const search: number[] = [];
+    const terms = (i: number) => [SURNAMES[i % SURNAMES.length]!.toLowerCase().replace('í', 'i'), String(10_000_000 + i * 37), `${String(10_000_000 + i * 53).slice(-7)}`, `A${i * 11}`][i % 4]!;
+    for (let i = 0; i < 200; i++) {
+      const [page, ms] = time(() => store.listQueue({ search: terms(i), limit: 50 }));
+      if (page.rows.length === 0) throw new Error(`search "${terms(i)}" found nothing`);
+      search.push(ms);
+    }
+    const first = store.listQueue({ limit: 200 }).rows;
+    const writes: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const row = first[i % first.length]!;
+      const [, ms] = time(() => store.write([{
+        name: 'activity.log',
+        args: { id: randomUUID(), accountId: row.accountId, channel: 'call', disposition: 'no_answer', note: 'no contesta', startedAt: new Date().toISOString() },
+      }]));
+      writes.push(ms);
+    }
+    const rss = rssMb();
+    store.close();
+    return [
+      { name: `apply full pull of ${N} accounts (SQLite)`, value: applyMs / 1000, unit: 's', target: '< 1 s floor part', ok: applyMs < 1500 },
+      { name: 'queue page of 50 (4 sorts) p95', value: pct(queue, 95), unit: 'ms', target: '< 5', ok: pct(queue, 95) < 5 },
+      { name: 'queue page filtered (bucket+segment) p95', value: pct(filtered, 95), unit: 'ms', target: '< 5', ok: pct(filtered, 95) < 5 },
+      { name: 'search name/id/phone/ref p95', value: pct(search, 95), unit: 'ms', target: '< 20', ok: pct(search, 95) < 20 },
+      { name: 'outcome write incl. outbox p95', value: pct(writes, 95), unit: 'ms', target: '< 2', ok: pct(writes, 95) < 2 },
+      { name: 'main-side process RSS with store', value: rss, unit: 'MB', target: '< 300', ok: rss < 300 },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await benchStore()) console.log(r);
+}

@@ -37,7 +37,7 @@ function* makePages(orgId: string, agentId: string, pageSize: number): Generator
       const name = `${GIVEN[i % GIVEN.length]} ${SURNAMES[i % SURNAMES.length]} ${SURNAMES[(i * 7) % SURNAMES.length]} ${i}`;
       const debtor: Debtor = {
         id: debtorId, orgId, externalId: `D${i}`, name, nationalId: String(10_000_000 + i), country: 'CO',
-        timeZone: 'America/Bogota', debtorType: 'individual', segment: (['low', 'medium', 'high'] as const)[i % 3],
+        timeZone: 'America/Bogota', debtorType: 'individual', segment: (['low', 'medium', 'high'] as const)[i % 3]!,
         contactPrefs: { authorizedChannels: ['call', 'sms'], preferredChannel: 'call', windows: [], preferredPaymentDay: null },
         version: String(v++),
       };

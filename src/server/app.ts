@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { z } from 'zod';
 import { accountRoutes } from './accounts/routes';
 import { authRoutes } from './auth/routes';
+import { collectionsRoutes } from './collections/routes';
 import type { Db } from './db';
 import { HttpError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
@@ -31,7 +32,7 @@ const healthRoute = defineRoute({
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
-  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes,
+  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({

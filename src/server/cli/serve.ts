@@ -4,6 +4,7 @@ import { createServer } from '../app';
 import { openDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
+import { schedulePromiseStatusBatch } from '../collections/status-batch';
 
 export interface StartServerOptions {
   port?: number;
@@ -16,6 +17,8 @@ export interface StartServerOptions {
   /** Seed the demo organisation when the database has no organisation yet. */
   demo?: boolean | { accounts?: number; seed?: number };
   logger?: boolean | FastifyBaseLogger;
+  /** Interval of the promise status batch; 0 = do not run it. */
+  promiseBatchMinutes?: number;
 }
 
 export interface RunningServer {
@@ -39,6 +42,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     throw e;
   }
   const app = createServer({ db, logger: opts.logger ?? false });
+  // Kept / broken promises as time passes: on start, then every PROMISE_BATCH_MINUTES (default 10).
+  const stopBatch = opts.promiseBatchMinutes === 0 ? () => {} : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000,
+    (msg) => app.log.info(msg));
   await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
@@ -48,6 +54,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     port,
     db,
     async close() {
+      stopBatch();
       await app.close();
       if (ownDb) await db.close();
     },
@@ -63,6 +70,7 @@ async function main(): Promise<void> {
     dataDir: process.env.DATA_DIR || '.data/server',
     demo: process.argv.includes('--demo') ? (demoCount ? { accounts: demoCount } : true) : false,
     logger: true,
+    promiseBatchMinutes: process.env.PROMISE_BATCH_MINUTES ? Number(process.env.PROMISE_BATCH_MINUTES) : undefined,
   });
   console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
   const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };

@@ -1,6 +1,7 @@
 import type { ImportReport } from '../../shared/domain/portfolio';
 import type { Role } from '../../shared/domain/enums';
 import { hashPassword } from '../auth/password';
+import { DEMO_POLICIES, savePolicies } from '../collections/policies';
 import type { Db } from '../db';
 import { generateDemoPortfolio } from '../portfolio/demo';
 import { upsertPortfolio } from '../portfolio/upsert';
@@ -56,6 +57,8 @@ export async function seedDemo(db: Db, opts: { accounts?: number; seed?: number 
       ids[u.username] = row!.id;
     }
     await tx.query('UPDATE teams SET lead_id = $2 WHERE id = $1', [team!.id, ids.lider]);
+    const [hasPolicies] = await tx.query(`SELECT 1 FROM organizations WHERE id = $1 AND settings ? 'negotiationPolicy'`, [org.id]);
+    if (!hasPolicies) await savePolicies(tx, org.id, DEMO_POLICIES);
     return { orgId: org.id, teamId: team!.id, users: ids };
   });
   const rows = generateDemoPortfolio({ count: opts.accounts ?? 300, seed: opts.seed ?? 1, agents: DEMO_AGENTS });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountStatus, Channel, Disposition } from '../domain/enums';
 import { ContactPreferences, HhMm, Id, IsoDate, IsoInstant } from '../domain/entities';
 import { MinorAmount } from '../domain/money';
+import { ApprovalRequestArgs } from '../domain/collections';
 
 /**
  * Every change a client can make, as named mutations with zod-checked args. The client applies
@@ -88,6 +89,8 @@ export const MUTATION_ARGS = {
   'account.setCallback': AccountSetCallbackArgs,
   'account.setStatus': AccountSetStatusArgs,
   'debtor.setPreferences': DebtorSetPreferencesArgs,
+  /** A negotiation outside the agent's authority, sent to the team lead (made offline too). */
+  'approval.request': ApprovalRequestArgs,
 } as const;
 
 export type MutationName = keyof typeof MUTATION_ARGS;

@@ -1,3 +1,4 @@
+import { approvalRequest } from '../../collections/approvals';
 import type { MutationName } from '../../../shared/sync/mutations';
 import { accountSetCallback } from './account-set-callback';
 import { accountSetStatus } from './account-set-status';
@@ -19,6 +20,7 @@ export const APPLIERS: { [N in MutationName]: Applier<N> } = {
   'account.setCallback': accountSetCallback,
   'account.setStatus': accountSetStatus,
   'debtor.setPreferences': debtorSetPreferences,
+  'approval.request': approvalRequest,
 };
 
 export { MutationRejected } from './types';

@@ -1,0 +1,47 @@
+import type { Payment } from '../../shared/domain/entities';
+import { PAYMENT_COLUMNS, toPayment, type PaymentRow } from '../data/rows';
+import type { Db } from '../db';
+import { HttpError } from '../http/errors';
+import { recomputeAccountPromises } from './recompute';
+
+/**
+ * Payment effects, shared by the single-payment endpoint, the CSV feed and reversals: the
+ * account balance moves by the amount and the account's promises are recomputed from all its
+ * non-reversed payments. Run inside a writeTransaction.
+ */
+export interface NewPayment { accountId: string; reference: string; amountMinor: number; currency: string; paidAt: string }
+
+export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: Date): Promise<{ payment: Payment; created: boolean }> {
+  const [created] = await tx.query<PaymentRow>(
+    `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, reference) DO NOTHING
+     RETURNING ${PAYMENT_COLUMNS.replace(/\bp\./g, '')}`,
+    [orgId, p.accountId, p.reference, p.amountMinor, p.currency, p.paidAt],
+  );
+  if (created) {
+    await tx.query('UPDATE accounts SET balance_minor = GREATEST(balance_minor - $2, 0) WHERE id = $1', [p.accountId, p.amountMinor]);
+    await recomputeAccountPromises(tx, p.accountId, now);
+    return { payment: toPayment(created), created: true };
+  }
+  const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, p.reference]);
+  if (!existing) throw new Error('payment reference conflicted but no row was found');
+  if (existing.accountId !== p.accountId || Number(existing.amountMinor) !== p.amountMinor) {
+    throw new HttpError(409, 'payment_reference_conflict', `reference ${p.reference} is already recorded for a different account or amount`, 'reference');
+  }
+  return { payment: toPayment(existing), created: false };
+}
+
+/** Marks a payment reversed (once): the balance rises again and allocations are recomputed without it. */
+export async function reversePayment(tx: Db, orgId: string, reference: string, at: string, now: Date): Promise<{ payment: Payment; changed: boolean } | null> {
+  const [row] = await tx.query<PaymentRow>(
+    `UPDATE payments p SET reversed_at = $3 WHERE p.org_id = $1 AND p.reference = $2 AND p.reversed_at IS NULL RETURNING ${PAYMENT_COLUMNS}`,
+    [orgId, reference, at],
+  );
+  if (row) {
+    await tx.query('UPDATE accounts SET balance_minor = balance_minor + $2 WHERE id = $1', [row.accountId, row.amountMinor]);
+    await recomputeAccountPromises(tx, row.accountId, now);
+    return { payment: toPayment(row), changed: true };
+  }
+  const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, reference]);
+  return existing ? { payment: toPayment(existing), changed: false } : null;
+}

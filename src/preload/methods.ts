@@ -11,6 +11,8 @@ export const PRELOAD_METHODS = [
   'listQueue', 'getAccount', 'findAccountByPhone',
   'logOutcome', 'logCallAttempt', 'addNote', 'flagContactPoint', 'setCallback', 'setDebtorPreferences',
   'checkContact',
+  'listMessageTemplates', 'sendMessage', 'getOrgCompliance', 'saveOrgCompliance', 'listComplianceAudit',
+  'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
   'getSyncState', 'syncNow',
   'getSettings', 'saveSettings', 'getSipCredentials',
 ] as const satisfies readonly ApiMethod[];

@@ -4,7 +4,9 @@ import {
   Settings, WorkstationError, type ApiEvents, type DataChangedEvent, type SyncState, type WorkstationHandlers,
 } from '../../shared/api/contract';
 import { LoginResponse } from '../../shared/api/rest';
-import { SipCredentials } from '../../shared/api/contract';
+import { ComplianceAuditEntry, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
+import { renderTemplate, templateVars } from '../../shared/domain/message-template';
+import { MUTATION_ARGS } from '../../shared/sync/mutations';
 import { STATUS_FROM_DISPOSITION } from '../../shared/domain/enums';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
@@ -13,6 +15,7 @@ import { createServerClient, SyncHttpError, type FetchLike } from '../sync/trans
 import { notFound, notSignedIn, toWorkstationError } from './errors';
 import { readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
+import { createOrgData } from './org-data';
 import { UserContext, type StoredSession } from './user-context';
 
 export interface WorkstationOptions {
@@ -71,9 +74,17 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   let lastTick = clock.now().toISOString();
   let tickTimer: unknown = null;
 
+  const orgData = createOrgData(() => clock.now());
+  let lastSuccess: string | null = null;
   const deps = {
     dataDir: o.dataDir, fetch: o.fetch, clock: o.clock, random: o.random, syncIntervalMs: o.syncIntervalMs,
-    onState: (s: SyncState) => syncState.emit(s),
+    onState: (s: SyncState) => {
+      syncState.emit(s);
+      if (s.lastSuccessAt && s.lastSuccessAt !== lastSuccess && ctx) {
+        lastSuccess = s.lastSuccessAt;
+        void orgData.refresh(ctx).catch(() => {});
+      }
+    },
     onDataChanged: (accountIds: string[] | null) => dataChanged.emit({ accountIds }),
   };
 
@@ -100,6 +111,17 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   function need(): UserContext {
     if (!ctx) throw notSignedIn();
     return ctx;
+  }
+
+  function complianceFor(
+    c: UserContext, account: Parameters<typeof checkContact>[0]['account'], debtor: Parameters<typeof checkContact>[0]['debtor'],
+    cp: Parameters<typeof checkContact>[0]['contactPoint'], channel: Parameters<typeof checkContact>[0]['channel'], at: Date,
+  ) {
+    const org = orgData.compliance(c);
+    return checkContact({
+      channel, contactPoint: cp, debtor, account, history: c.store.attemptsOnDebtor(debtor.id), at,
+      ...(org ? { org: { country: org.country, timeZone: org.timeZone, dncNumbers: org.rules.dncNumbers, overrides: org.rules.overrides } } : {}),
+    });
   }
 
   function write(c: UserContext, writes: LocalWrite[]): string[] {
@@ -272,10 +294,56 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       const debtor = c.store.getDebtor(account.debtorId)!;
       const cp = contactPointId ? c.store.getContactPoint(contactPointId) : null;
       if (contactPointId && (!cp || cp.debtorId !== debtor.id)) throw notFound('contact point', 'contactPointId');
-      return checkContact({
-        channel, contactPoint: cp, debtor, account, history: c.store.attemptsOnDebtor(debtor.id),
-        at: at ? new Date(at) : clock.now(),
-      });
+      return complianceFor(c, account, debtor, cp, channel, at ? new Date(at) : clock.now());
+    },
+
+    async listMessageTemplates({ accountId }) {
+      const c = need();
+      const account = c.store.getAccountRow(accountId);
+      if (!account) throw notFound('account', 'accountId');
+      const debtor = c.store.getDebtor(account.debtorId)!;
+      if (orgData.templates(c).length === 0) await orgData.refresh(c, true).catch(() => {});
+      const vars = templateVars(account, debtor, clock.now());
+      return orgData.templates(c).map((t) => ({ ...t, preview: renderTemplate(t.body, vars) }));
+    },
+
+    async sendMessage({ accountId, contactPointId, channel, templateId }) {
+      const c = need();
+      const account = c.store.getAccountRow(accountId);
+      if (!account) throw notFound('account', 'accountId');
+      const debtor = c.store.getDebtor(account.debtorId)!;
+      const cp = c.store.getContactPoint(contactPointId);
+      if (!cp || cp.debtorId !== debtor.id) throw notFound('contact point', 'contactPointId');
+      const template = orgData.templates(c).find((t) => t.id === templateId && t.channel === channel);
+      if (!template) throw notFound('template', 'templateId');
+      const now = clock.now();
+      const decision = complianceFor(c, account, debtor, cp, channel, now);
+      if (!decision.allowed) {
+        throw new WorkstationError('compliance.blocked', decision.reasons.map((r) => r.en).join('; ') || 'contact not allowed now', 'contactPointId');
+      }
+      if (!Object.prototype.hasOwnProperty.call(MUTATION_ARGS, 'message.send')) {
+        throw new WorkstationError('unsupported', 'this version cannot queue messages');
+      }
+      const id = randomUUID();
+      const body = renderTemplate(template.body, templateVars(account, debtor, now));
+      // 'message.send' joins the mutation list with the messaging feature; validated at runtime by the store
+      write(c, [{ name: 'message.send', args: { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() } } as unknown as LocalWrite]);
+      return { messageId: id };
+    },
+
+    async getOrgCompliance() {
+      return need().server.call('GET', '/api/v1/org/compliance', undefined, OrgComplianceState);
+    },
+
+    async saveOrgCompliance(rules) {
+      const c = need();
+      const state = await c.server.call('PUT', '/api/v1/org/compliance', rules, OrgComplianceState);
+      c.store.setMeta('orgCompliance', JSON.stringify(state));
+      return state;
+    },
+
+    async listComplianceAudit() {
+      return need().server.call('GET', '/api/v1/org/compliance/audit', undefined, z.array(ComplianceAuditEntry));
     },
 
     async getSyncState() {

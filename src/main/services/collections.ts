@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
+import {
+  ApprovalRequest, CollectionPolicies, MissedCallback, quoteNegotiation, QuoteError,
+  type NegotiationProposal, type NegotiationQuote,
+} from '../../shared/domain/collections';
+import type { Account } from '../../shared/domain/entities';
+import { localDate } from '../../shared/domain/time';
+import { selectPromisePolicy, validatePromise, type ProposedInstallment } from '../../shared/rules/promises';
+import type { LocalWrite } from '../store/store';
+import { SyncHttpError } from '../sync/transport';
+import { notFound } from './errors';
+import type { UserContext } from './user-context';
+
+/**
+ * The collections side of the workstation: policies and the agent's approval requests cached in
+ * the store's meta table (fetched after each successful sync), offline quotes and promise checks
+ * with the same shared functions the server uses, and the team lead's online-only calls.
+ */
+const POLICIES_KEY = 'collections.policies';
+const APPROVALS_KEY = 'collections.approvals';
+const SINCE_KEY = 'collections.approvalsSince';
+
+type CollectionMethods = Pick<WorkstationHandlers,
+  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listApprovals' | 'decideApproval' | 'listMissedCallbacks'>;
+
+export interface CollectionsDeps {
+  need(): UserContext;
+  now(): Date;
+  write(c: UserContext, writes: LocalWrite[]): string[];
+  dataChanged(accountIds: string[] | null): void;
+}
+
+export function cachedPolicies(c: UserContext): CollectionPolicies | null {
+  const raw = c.store.getMeta(POLICIES_KEY);
+  const r = raw ? CollectionPolicies.safeParse(JSON.parse(raw)) : null;
+  return r?.success ? r.data : null;
+}
+
+function cachedApprovals(c: UserContext): Record<string, MyApproval> {
+  const raw = c.store.getMeta(APPROVALS_KEY);
+  if (!raw) return {};
+  const r = z.record(z.string(), MyApproval).safeParse(JSON.parse(raw));
+  return r.success ? r.data : {};
+}
+function saveApprovals(c: UserContext, all: Record<string, MyApproval>): void {
+  c.store.setMeta(APPROVALS_KEY, JSON.stringify(all));
+}
+
+/** Refused before queueing, with the same validatePromise the server applier runs. */
+export function checkPromisePolicy(c: UserContext, account: Account, installments: ProposedInstallment[], now: Date): void {
+  const policies = cachedPolicies(c);
+  const policy = policies ? selectPromisePolicy(policies.promisePolicies, account.product) : null;
+  if (!policy) return;
+  const debtor = c.store.getDebtor(account.debtorId);
+  const verdict = validatePromise(policy, account, installments, localDate(now, debtor?.timeZone ?? 'UTC'));
+  if (!verdict.ok) {
+    const first = verdict.errors[0]!;
+    throw new WorkstationError('promise.policy', verdict.errors.map((e) => e.es).join('; '), first.field);
+  }
+}
+
+/** After a successful sync: refresh policies and the agent's approval requests; returns accounts whose requests changed. */
+export async function refreshCollectionsCache(c: UserContext): Promise<string[]> {
+  const policies = await c.server.call('GET', '/api/v1/collections/policies', undefined, CollectionPolicies);
+  c.store.setMeta(POLICIES_KEY, JSON.stringify(policies));
+  const since = Number(c.store.getMeta(SINCE_KEY) ?? '0');
+  const { approvals } = await c.server.call('GET', `/api/v1/approvals/mine?since=${since}`, undefined, z.object({ approvals: z.array(ApprovalRequest) }));
+  if (approvals.length === 0) return [];
+  const all = cachedApprovals(c);
+  let max = since;
+  for (const a of approvals) {
+    const before = all[a.id];
+    const decidedNow = a.status !== 'pending' && (!before || before.status === 'pending' || before.status !== a.status);
+    all[a.id] = { ...a, local: false, unseen: decidedNow ? true : (before?.unseen ?? false) };
+    max = Math.max(max, Number(a.version));
+  }
+  saveApprovals(c, all);
+  c.store.setMeta(SINCE_KEY, String(max));
+  return [...new Set(approvals.map((a) => a.accountId))];
+}
+
+export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods {
+  function quote(c: UserContext, accountId: string, proposal: NegotiationProposal): { quote: NegotiationQuote; account: Account } {
+    const detail = c.store.getAccount(accountId);
+    if (!detail) throw notFound('account', 'accountId');
+    const policies = cachedPolicies(c);
+    try {
+      return {
+        account: detail.account,
+        quote: quoteNegotiation(policies?.negotiationPolicy ?? null, {
+          product: detail.account.product, currency: detail.account.currency, balanceMinor: detail.account.balanceMinor,
+          principalMinor: detail.account.principalMinor, dpd: detail.dpd,
+          preferredPaymentDay: detail.debtor.contactPrefs.preferredPaymentDay,
+        }, proposal),
+      };
+    } catch (e) {
+      if (e instanceof QuoteError) throw new WorkstationError(e.code, e.message, e.field);
+      throw e;
+    }
+  }
+
+  async function online<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof SyncHttpError && e.kind === 'network') {
+        throw new WorkstationError('server.unreachable', 'the central server cannot be reached: approvals need a connection');
+      }
+      throw e;
+    }
+  }
+
+  return {
+    async quoteNegotiation({ accountId, proposal }) {
+      return quote(d.need(), accountId, proposal).quote;
+    },
+
+    async proposePlan({ accountId, proposal }): Promise<ProposeResult> {
+      const c = d.need();
+      const { quote: q, account } = quote(c, accountId, proposal);
+      const now = d.now();
+      if (q.authority.decision === 'outside_policy') {
+        throw new WorkstationError(q.authority.reasons[0]?.ruleId ?? 'negotiation.outside_policy',
+          q.authority.reasons.map((r) => r.es).join('; '), 'proposal');
+      }
+      if (q.authority.decision === 'within_agent') {
+        const promiseId = randomUUID();
+        d.write(c, [{ name: 'promise.create', args: {
+          id: promiseId, accountId, channel: 'call', createdAt: now.toISOString(), installments: q.schedule, planId: randomUUID(),
+        } }]);
+        return { outcome: 'agreed', promiseId, quote: q };
+      }
+      const requestId = randomUUID();
+      const debtor = c.store.getDebtor(account.debtorId);
+      d.write(c, [{ name: 'approval.request', args: { id: requestId, accountId, createdAt: now.toISOString(), proposal } }]);
+      const all = cachedApprovals(c);
+      all[requestId] = {
+        id: requestId, accountId, agentId: c.session.user.id, agentName: c.session.user.displayName,
+        debtorName: debtor?.name ?? '', externalRef: account.externalRef, currency: account.currency, balanceMinor: account.balanceMinor,
+        proposal, quote: q, status: 'pending', decidedBy: null, decidedAt: null, decisionReason: null, counterOffer: null,
+        promiseId: null, createdAt: now.toISOString(), version: '0', local: true, unseen: false,
+      };
+      saveApprovals(c, all);
+      return { outcome: 'sent_for_approval', requestId, quote: q };
+    },
+
+    async listMyApprovals({ accountId }) {
+      const all = Object.values(cachedApprovals(d.need()));
+      return all.filter((a) => !accountId || a.accountId === accountId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+
+    async markApprovalsSeen({ ids }) {
+      const c = d.need();
+      const all = cachedApprovals(c);
+      const touched: string[] = [];
+      for (const id of ids) {
+        const a = all[id];
+        if (a?.unseen) { all[id] = { ...a, unseen: false }; touched.push(a.accountId); }
+      }
+      if (touched.length) { saveApprovals(c, all); d.dataChanged(touched); }
+      return null;
+    },
+
+    async listApprovals({ status }) {
+      const c = d.need();
+      const q = status ? `?status=${status}` : '';
+      return online(async () => (await c.server.call('GET', `/api/v1/approvals${q}`, undefined, z.object({ approvals: z.array(ApprovalRequest) }))).approvals);
+    },
+
+    async decideApproval({ id, decision }) {
+      const c = d.need();
+      return online(() => c.server.call('POST', `/api/v1/approvals/${id}/decide`, decision, ApprovalRequest));
+    },
+
+    async listMissedCallbacks() {
+      const c = d.need();
+      return online(async () => (await c.server.call('GET', '/api/v1/collections/missed-callbacks', undefined, z.object({ callbacks: z.array(MissedCallback) }))).callbacks);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { MessageTemplate, OrgComplianceState } from '../../shared/api/contract';
+import type { UserContext } from './user-context';
+
+/**
+ * Organisation data the workstation needs offline: the compliance rules (stricter overrides and
+ * the internal do-not-call list) and the message templates. Fetched after a successful sync at
+ * most every few minutes, cached in the agent's store, read from the cache when offline.
+ */
+const REFRESH_MS = 5 * 60_000;
+const Templates = z.array(MessageTemplate);
+
+export function createOrgData(now: () => Date) {
+  let lastFetch = 0;
+  let inFlight: Promise<void> | null = null;
+
+  function read<S extends z.ZodTypeAny>(c: UserContext, key: string, schema: S): z.output<S> | null {
+    const raw = c.store.getMeta(key);
+    if (!raw) return null;
+    const r = schema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : null;
+  }
+
+  async function refresh(c: UserContext, force = false): Promise<void> {
+    if (inFlight) return inFlight;
+    if (!force && now().getTime() - lastFetch < REFRESH_MS) return;
+    inFlight = (async () => {
+      try {
+        const [rules, templates] = await Promise.allSettled([
+          c.server.call('GET', '/api/v1/compliance/rules', undefined, OrgComplianceState),
+          c.server.call('GET', '/api/v1/messages/templates', undefined, Templates),
+        ]);
+        if (!c.store.db.open) return;
+        if (rules.status === 'fulfilled') c.store.setMeta('orgCompliance', JSON.stringify(rules.value));
+        if (templates.status === 'fulfilled') c.store.setMeta('messageTemplates', JSON.stringify(templates.value));
+        if (rules.status === 'fulfilled' || templates.status === 'fulfilled') lastFetch = now().getTime();
+      } finally {
+        inFlight = null;
+      }
+    })();
+    return inFlight;
+  }
+
+  return {
+    refresh,
+    compliance: (c: UserContext) => read(c, 'orgCompliance', OrgComplianceState),
+    templates: (c: UserContext) => read(c, 'messageTemplates', Templates) ?? [],
+    reset() { lastFetch = 0; },
+  };
+}
+export type OrgData = ReturnType<typeof createOrgData>;

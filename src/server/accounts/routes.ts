@@ -3,7 +3,7 @@ import { AccountBundle, AccountListPage, AccountListQuery, AssignRequest } from 
 import { Account, Activity, Id } from '../../shared/domain/entities';
 import type { Segment } from '../../shared/domain/enums';
 import { canSeeAgent, findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
-import { loadBundles } from '../data/bundles';
+import { loadAccountRows, loadBundles } from '../data/bundles';
 import { ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, toAccount, toActivity, type AccountRow, type ActivityRow } from '../data/rows';
 import { writeTransaction } from '../db/write';
 import { forbidden, HttpError, notFound } from '../http/errors';
@@ -53,7 +53,7 @@ export const accountRoutes = [
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
       if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
-      const b = await loadBundles(db, { sql: 'a.id = $1', params: [params.id] });
+      const b = await loadBundles(db, await loadAccountRows(db, 'a.id = $1', [params.id]));
       const account = b.accounts[0];
       const debtor = b.debtors[0];
       if (!account || !debtor) throw notFound('account');

@@ -8,58 +8,36 @@ import {
 
 export type Bundle = Omit<Patch, 'removedAccountIds'>;
 
-/** A condition on `accounts a`, with its parameters. */
-export interface AccountFilter {
-  sql: string;
-  params: unknown[];
-  /** Bounds of the accounts' debtor ids, when known: lets debtors and contact points be read as an index range. */
-  debtorRange?: { lo: string; hi: string };
+export function emptyBundle(): Bundle {
+  return { debtors: [], accounts: [], contactPoints: [], activities: [], notes: [], payments: [], promises: [] };
 }
 
 /**
- * Everything a client keeps about the accounts matching `filter`: the accounts, their debtors and
- * contact points, and their activities, notes, payments and promises. A fixed number of
- * set-based queries whatever the number of accounts; each joins back to `accounts a` through
- * the filter, so a page given as an id range costs index range scans, not a long id list.
- * Queries run one after another: inside a transaction they share one connection.
- * `accounts`, when given, are the filter's account rows already read by the caller.
+ * Everything a client keeps about these accounts (already read by the caller): their debtors
+ * and contact points, activities, notes, payments and promises. A fixed number of set-based
+ * queries whatever the number of accounts, by id list, so the bundle matches the accounts even
+ * if one is reassigned meanwhile. Outside a transaction they run in parallel on the pool.
+ * When the accounts come sorted by debtor, the debtor-id bounds let the planner read debtors
+ * and contact points as an index range.
  */
-export async function loadBundles(db: Db, filter: AccountFilter, accounts?: AccountRow[]): Promise<Bundle> {
-  const { sql: where } = filter;
-  const params = [...filter.params];
-  let inDebtorRange = '';
-  if (filter.debtorRange) {
-    params.push(filter.debtorRange.lo, filter.debtorRange.hi);
-    inDebtorRange = ` BETWEEN $${params.length - 1}::uuid AND $${params.length}::uuid`;
-  }
-  const accountRows = accounts ?? await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE ${where} ORDER BY a.id`, params);
-  if (accountRows.length === 0) {
-    return { debtors: [], accounts: [], contactPoints: [], activities: [], notes: [], payments: [], promises: [] };
-  }
-  const debtorIds = `SELECT a.debtor_id FROM accounts a WHERE ${where}`;
-  const debtors = await db.query<DebtorRow>(
-    `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE ${inDebtorRange ? `d.id${inDebtorRange} AND ` : ''}d.id IN (${debtorIds})`, params,
-  );
-  const contactPoints = await db.query<ContactPointRow>(
-    `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c
-     WHERE ${inDebtorRange ? `c.debtor_id${inDebtorRange} AND ` : ''}c.debtor_id IN (${debtorIds})`, params,
-  );
-  // Account-level rows use only the filter's parameters.
-  const ap = filter.params;
-  const activities = await db.query<ActivityRow>(
-    `SELECT ${ACTIVITY_COLUMNS} FROM activities t JOIN accounts a ON a.id = t.account_id WHERE ${where} ORDER BY t.started_at, t.id`, ap,
-  );
-  const notes = await db.query<NoteRow>(
-    `SELECT ${NOTE_COLUMNS} FROM notes n JOIN accounts a ON a.id = n.account_id WHERE ${where} ORDER BY n.created_at, n.id`, ap,
-  );
-  const payments = await db.query<PaymentRow>(
-    `SELECT ${PAYMENT_COLUMNS} FROM payments p JOIN accounts a ON a.id = p.account_id WHERE ${where} ORDER BY p.paid_at, p.id`, ap,
-  );
-  const promises = await db.query<PromiseRow>(
-    `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id WHERE ${where} ORDER BY pr.created_at, pr.id`, ap,
-  );
+export async function loadBundles(db: Db, accounts: AccountRow[], sortedByDebtor = false): Promise<Bundle> {
+  if (accounts.length === 0) return emptyBundle();
+  const accountIds = accounts.map((a) => a.id);
+  const debtorIds = [...new Set(accounts.map((a) => a.debtorId))];
+  const range = sortedByDebtor ? ' AND {col} BETWEEN $2::uuid AND $3::uuid' : '';
+  const debtorParams = sortedByDebtor ? [debtorIds, debtorIds[0], debtorIds.at(-1)] : [debtorIds];
+  const [debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
+    db.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])${range.replace('{col}', 'd.id')}`, debtorParams),
+    db.query<ContactPointRow>(
+      `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id = ANY($1::uuid[])${range.replace('{col}', 'c.debtor_id')}`, debtorParams,
+    ),
+    db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at, t.id`, [accountIds]),
+    db.query<NoteRow>(`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.account_id = ANY($1::uuid[]) ORDER BY n.created_at, n.id`, [accountIds]),
+    db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at, p.id`, [accountIds]),
+    db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at, pr.id`, [accountIds]),
+  ]);
   return {
-    accounts: accountRows.map(toAccount),
+    accounts: accounts.map(toAccount),
     debtors: debtors.map(toDebtor),
     contactPoints: contactPoints.map(toContactPoint),
     activities: activities.map(toActivity),

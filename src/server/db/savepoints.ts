@@ -14,25 +14,26 @@ export interface TxConnection {
 export class TxDb implements Db {
   private failure: unknown = null;
   private depth = 0;
+  /** One connection runs one statement at a time: concurrent callers (Promise.all) queue here. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly kind: Db['kind'], private readonly conn: TxConnection) {}
 
-  async query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    try {
-      return await this.conn.query<T>(sql, params);
-    } catch (e) {
-      this.failure ??= e;
-      throw e;
-    }
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.serially(() => this.conn.query<T>(sql, params));
   }
 
-  async exec(sql: string): Promise<void> {
-    try {
-      await this.conn.exec(sql);
-    } catch (e) {
+  exec(sql: string): Promise<void> {
+    return this.serially(() => this.conn.exec(sql));
+  }
+
+  private serially<R>(run: () => Promise<R>): Promise<R> {
+    const result = this.queue.then(run).catch((e: unknown) => {
       this.failure ??= e;
       throw e;
-    }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

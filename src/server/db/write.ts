@@ -29,3 +29,4 @@ export function versionedRead<T>(db: Db, fn: (tx: Db, head: number) => Promise<T
     return fn(tx, row?.head ?? 0);
   });
 }
+

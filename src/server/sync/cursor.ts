@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 const FullCursor = z.object({
   k: z.literal('full'), u: z.string(), h: z.number().int().nonnegative(),
+  /** The client's last mutation id read with `h`: reported until the full pull is done. */
+  m: z.number().int().nonnegative(),
   /** Last (debtor id, account id) sent: pages are ordered by debtor, then account. */
   after: z.tuple([z.string(), z.string()]).nullable(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative(),
 });

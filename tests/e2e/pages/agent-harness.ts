@@ -20,11 +20,12 @@ const api: SoftphoneApi = {
 };
 
 let engine: SoftphoneEngine | null = null;
+const audioElement = new Audio();
 const log: string[] = [];
 
 const harness = {
   async start(options: Omit<SoftphoneOptions, 'audioElement'> = {}): Promise<void> {
-    engine = new SoftphoneEngine(api, options);
+    engine = new SoftphoneEngine(api, { ...options, audioElement });
     engine.subscribe((s) => { log.push(`${s.registration}|${s.call?.phase ?? '-'}`); });
     await engine.start();
   },
@@ -48,6 +49,16 @@ const harness = {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') n += Number(s.packetsReceived ?? 0);
     });
     return n;
+  },
+  async devices(): Promise<Array<{ kind: string; deviceId: string; label: string }>> {
+    return (await navigator.mediaDevices.enumerateDevices()).map((d) => ({ kind: d.kind, deviceId: d.deviceId, label: d.label }));
+  },
+  setInputDevice: (id: string | null) => engine!.setInputDevice(id),
+  setOutputDevice: (id: string) => engine!.setOutputDevice(id),
+  sinkId: () => (audioElement as HTMLAudioElement & { sinkId?: string }).sinkId ?? null,
+  senderTrackLabel(): string | null {
+    const pc = engine!.currentPeerConnection();
+    return pc?.getSenders().find((s) => s.track?.kind === 'audio')?.track?.label ?? null;
   },
   /** RFC 4733 tones the agent's RTCDTMFSender actually played out. */
   dtmfTonesPlayed: [] as string[],

@@ -22,6 +22,11 @@ export function agentDriver(page: Page) {
     answer: () => page.evaluate(() => (window as unknown as W).agent.answer()),
     reject: () => page.evaluate(() => (window as unknown as W).agent.reject()),
     inboundPackets: () => page.evaluate(() => (window as unknown as W).agent.inboundPackets()),
+    devices: () => page.evaluate(() => (window as unknown as W).agent.devices()),
+    setInputDevice: (id: string | null) => page.evaluate((d) => (window as unknown as W).agent.setInputDevice(d), id),
+    setOutputDevice: (id: string) => page.evaluate((d) => (window as unknown as W).agent.setOutputDevice(d), id),
+    sinkId: () => page.evaluate(() => (window as unknown as W).agent.sinkId()),
+    senderTrackLabel: () => page.evaluate(() => (window as unknown as W).agent.senderTrackLabel()),
   };
 }
 

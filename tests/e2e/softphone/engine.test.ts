@@ -166,6 +166,28 @@ describe('softphone engine against Kamailio', () => {
     await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE at the debtor');
   });
 
+  it('switches microphone mid-call and speaker by device id', async () => {
+    await debtor.setMode('answer');
+    const res = await agent.call({ accountId: ACCOUNT.id, contactPointId: OK_CP.id, number: OK_CP.value });
+    expect(res.ok).toBe(true);
+    await waitFor(agent.snapshot, (s) => s.call?.phase === 'active', 5_000, 'active');
+    const devices = await agent.devices();
+    const inputs = devices.filter((d) => d.kind === 'audioinput' && d.deviceId !== 'default' && d.deviceId !== 'communications');
+    expect(inputs.length).toBeGreaterThanOrEqual(2);
+    const current = await agent.senderTrackLabel();
+    const other = inputs.find((d) => d.label !== current)!;
+    await agent.setInputDevice(other.deviceId);
+    expect(await agent.senderTrackLabel()).toBe(other.label);
+    await rising(debtor.inboundPackets, 'debtor after the microphone switch');
+    const output = devices.find((d) => d.kind === 'audiooutput' && d.deviceId !== 'default')!;
+    expect(output).toBeDefined();
+    await agent.setOutputDevice(output.deviceId);
+    expect(await agent.sinkId()).toBe(output.deviceId);
+    await agent.setInputDevice(null);
+    await agent.hangup();
+    await waitFor(agent.snapshot, (s) => s.call?.phase === 'ended' && s.lastEnded?.activityId === (res.ok ? res.callId : ''), 3_000, 'ended');
+  });
+
   it('a double click places one call, not two', async () => {
     await debtor.setMode('answer');
     const invites = kam.requests().filter((r) => r.method === 'INVITE').length;

@@ -20,13 +20,17 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((file) => {
       const m = FILE_NAME.exec(file);
       if (!m) throw new Error(`migration file name "${file}" must look like 0001-some-name.sql`);
-      return { version: Number(m[1]), name: m[2]!, sql: readFileSync(`${dir}/${file}`, 'utf8') };
+      return { version: Number(m[1]), name: m[2]!, file, sql: readFileSync(`${dir}/${file}`, 'utf8') };
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
+    const twin = migrations[i - 1];
+    if (twin && twin.version === m.version) {
+      throw new Error(`two migrations are numbered ${m.version}: ${twin.file} and ${m.file}; give the newer one the next free number`);
+    }
     if (m.version !== i + 1) throw new Error(`migrations must be numbered 1, 2, 3 …: found ${m.version} at position ${i + 1}`);
   });
-  return migrations;
+  return migrations.map(({ file: _file, ...m }) => m);
 }
 
 export class SchemaTooNewError extends Error {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../../src/server/db';
 import { currentVersion, loadMigrations, migrate, SchemaTooNewError } from '../../../src/server/db/migrate';
@@ -81,5 +84,23 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     expect(same[0]!.version).toBe(d!.version);
     const changed = await writeTransaction(db, (tx) => tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana María' WHERE id = $1 RETURNING version`, [d!.id]));
     expect(changed[0]!.version).toBeGreaterThan(d!.version);
+  });
+});
+
+describe('migration files', () => {
+  it('refuse two files with the same number, or a gap, naming them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+    try {
+      writeFileSync(join(dir, '0001-a.sql'), 'SELECT 1;');
+      writeFileSync(join(dir, '0002-b.sql'), 'SELECT 1;');
+      expect(loadMigrations(dir).map((m) => [m.version, m.name])).toEqual([[1, 'a'], [2, 'b']]);
+      writeFileSync(join(dir, '0002-c.sql'), 'SELECT 1;');
+      expect(() => loadMigrations(dir)).toThrow(/two migrations are numbered 2: 0002-b.sql and 0002-c.sql/);
+      rmSync(join(dir, '0002-c.sql'));
+      writeFileSync(join(dir, '0004-d.sql'), 'SELECT 1;');
+      expect(() => loadMigrations(dir)).toThrow(/found 4 at position 3/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

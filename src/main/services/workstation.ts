@@ -17,6 +17,7 @@ import { readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
 import { UserContext, type StoredSession } from './user-context';
+import { checkPromisePolicy, createCollectionsHandlers, refreshCollectionsCache } from './collections';
 
 export interface WorkstationOptions {
   dataDir: string;
@@ -73,6 +74,13 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   let ctx: UserContext | null = null;
   let lastTick = clock.now().toISOString();
   let tickTimer: unknown = null;
+  // the collections cache (policies, the agent's approval requests) follows each successful sync
+  let collectionsSyncedAt: string | null = null;
+  syncState.add((s) => {
+    if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
+    collectionsSyncedAt = s.lastSuccessAt;
+    void refreshCollectionsCache(ctx).then((ids) => { if (ids.length) dataChanged.emit({ accountIds: ids }); }, () => {});
+  });
 
   const orgData = createOrgData(() => clock.now());
   let lastSuccess: string | null = null;
@@ -148,6 +156,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   scheduleTick();
 
   const handlers: WorkstationHandlers = {
+    ...createCollectionsHandlers({ need, now: () => clock.now(), write, dataChanged: (ids) => dataChanged.emit({ accountIds: ids }) }),
+
     async getSession() {
       return ctx ? ctx.publicSession() : null;
     },
@@ -211,6 +221,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (input.disposition === 'promise_to_pay' && !input.promise) {
         throw new WorkstationError('validation', 'a promise to pay needs at least one installment', 'promise');
       }
+      if (input.promise) checkPromisePolicy(c, account, input.promise.installments, clock.now());
       const now = clock.now().toISOString();
       const writes: LocalWrite[] = [];
       const promiseId = input.promise ? randomUUID() : null;

@@ -4,6 +4,7 @@ import {
 } from '../domain/entities';
 import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
 import { CurrencyCode, MinorAmount } from '../domain/money';
+import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 
 /**
@@ -178,6 +179,17 @@ export const SettingsUpdate = z.object({
 export const SipCredentials = SipSettings.extend({ password: z.string() });
 export type SipCredentials = z.infer<typeof SipCredentials>;
 
+
+/** An approval request as the agent's workstation keeps it: `local` until the server has it, `unseen` once decided. */
+export const MyApproval = ApprovalRequest.extend({ local: z.boolean(), unseen: z.boolean() });
+export type MyApproval = z.infer<typeof MyApproval>;
+
+export const ProposeResult = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('agreed'), promiseId: Id, quote: NegotiationQuote }),
+  z.object({ outcome: z.literal('sent_for_approval'), requestId: Id, quote: NegotiationQuote }),
+]);
+export type ProposeResult = z.infer<typeof ProposeResult>;
+
 const none = z.undefined();
 
 export const API = {
@@ -200,6 +212,17 @@ export const API = {
     input: z.object({ accountId: Id, contactPointId: Id.nullable(), channel: Channel, at: IsoInstant.optional() }),
     output: ComplianceDecision,
   },
+
+  /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
+  quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },
+  /** Within authority: the promise series at once; needs approval: an approval request (queued, works offline). */
+  proposePlan: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: ProposeResult },
+  listMyApprovals: { input: z.object({ accountId: Id.optional() }), output: z.array(MyApproval) },
+  markApprovalsSeen: { input: z.object({ ids: z.array(Id) }), output: z.null() },
+  /** Team lead / admin, online only. */
+  listApprovals: { input: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'countered']).optional() }), output: z.array(ApprovalRequest) },
+  decideApproval: { input: z.object({ id: Id, decision: ApprovalDecision }), output: ApprovalRequest },
+  listMissedCallbacks: { input: none, output: z.array(MissedCallback) },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workstation } from '../../../src/main/services';
+import { WorkstationError } from '../../../src/shared/api/contract';
+import { addDays } from '../../../src/shared/domain/time';
+import { call, login, startTestServer, type TestServer } from '../../helpers/server';
+import { openWorkstation } from '../sync/helpers';
+
+/** The agent's real workstation (better-sqlite3 store, sync engine) against the real server on PostgreSQL. */
+let s: TestServer;
+let ws: Workstation;
+let cleanup: () => void;
+let agentId: string;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function eventually<T>(fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try { return await fn(); } catch (e) { if (Date.now() > end) throw e; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  s = await startTestServer({ backend: 'pg', seed: { accounts: 60 } });
+  agentId = s.seed!.users.agente1;
+  // nothing sits above a broken promise in this test's queue: no callbacks due, no recent contacts
+  await s.db.query('UPDATE accounts SET callback_at = NULL, last_contact_at = NULL WHERE assigned_agent_id = $1', [agentId]);
+  ({ ws, cleanup } = await openWorkstation(s.url));
+  await ws.handlers.login({ username: 'agente1', password: 'agente123', serverUrl: s.url });
+  await ws.handlers.syncNow(undefined);
+}, 120_000);
+afterAll(async () => { await ws?.close(); cleanup?.(); await s?.close(); });
+
+async function pickAccount(minBalance: number, notFirst = false) {
+  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', status: 'active', limit: 200 });
+  const row = page.rows.slice(notFirst ? 5 : 0).find((r) => r.currency === 'COP' && r.balanceMinor >= minBalance);
+  if (!row) throw new Error('no suitable account');
+  return row;
+}
+
+describe('collections on the workstation', () => {
+  it('refuses an out-of-policy promise before queueing, naming the field (cached policy, same shared rule)', async () => {
+    const acc = await pickAccount(1_000_000);
+    await eventually(() => ws.handlers.quoteNegotiation({ accountId: acc.accountId, proposal: { kind: 'plan', installments: 3, downPaymentMinor: 0, monthlyInterestPct: null, startDate: today() } }));
+    const pending = (await ws.handlers.getSyncState(undefined)).pending;
+    const err = await ws.handlers.logOutcome({
+      accountId: acc.accountId, channel: 'call', disposition: 'promise_to_pay',
+      promise: { installments: [{ dueDate: addDays(today(), 120), amountMinor: acc.balanceMinor }] },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkstationError);
+    expect(err).toMatchObject({ code: 'promise.policy', field: 'installments[0].dueDate' });
+    expect((await ws.handlers.getSyncState(undefined)).pending).toBe(pending);
+  });
+
+  it('a promise broken by the server batch puts its account first in the queue after sync', async () => {
+    const acc = await pickAccount(0, true);
+    const id = randomUUID();
+    const due = addDays(today(), -5);
+    await s.db.query(`INSERT INTO promises (id, account_id, agent_id, channel, currency, created_at) VALUES ($1, $2, $3, 'call', $4, now() - interval '20 days')`,
+      [id, acc.accountId, agentId, acc.currency]);
+    await s.db.query(`INSERT INTO promise_installments (promise_id, seq, due_date, amount_minor) VALUES ($1, 1, $2, 100000)`, [id, due]);
+    const admin = await login(s, 'admin', 'admin123');
+    const run = await call(s, 'POST', '/api/v1/collections/promise-status/run', { token: admin.token });
+    expect(run.status).toBe(200);
+    expect(run.body.broken).toBeGreaterThanOrEqual(1);
+    await ws.handlers.syncNow(undefined);
+    const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', limit: 5 });
+    expect(page.rows[0]!.accountId).toBe(acc.accountId);
+    expect(page.rows[0]!.reason.code).toBe('promise_broken');
+    const detail = await ws.handlers.getAccount({ accountId: acc.accountId });
+    expect(detail.promises.find((p) => p.id === id)!.status).toBe('broken');
+  });
+
+  it('a plan outside authority becomes an approval request; after the team lead approves, the agent pulls the series and is told', async () => {
+    const acc = await pickAccount(2_000_000);
+    const proposal = { kind: 'plan' as const, installments: 18, downPaymentMinor: Math.ceil(acc.balanceMinor * 0.06), monthlyInterestPct: null, startDate: today() };
+    const quote = await ws.handlers.quoteNegotiation({ accountId: acc.accountId, proposal });
+    expect(quote.authority.decision).toBe('needs_approval');
+    expect(quote.schedule.reduce((t, i) => t + i.amountMinor, 0)).toBe(quote.totalMinor);
+    const r = await ws.handlers.proposePlan({ accountId: acc.accountId, proposal });
+    expect(r.outcome).toBe('sent_for_approval');
+    if (r.outcome !== 'sent_for_approval') return;
+    expect((await ws.handlers.listMyApprovals({ accountId: acc.accountId }))[0]).toMatchObject({ id: r.requestId, status: 'pending', local: true });
+    await ws.handlers.syncNow(undefined);
+    const lider = await login(s, 'lider', 'lider123');
+    const ok = await call(s, 'POST', `/api/v1/approvals/${r.requestId}/decide`, { token: lider.token, body: { decision: 'approve', reason: 'Ingresos verificados' } });
+    expect(ok.status).toBe(200);
+    await ws.handlers.syncNow(undefined);
+    const mine = await eventually(async () => {
+      const [a] = await ws.handlers.listMyApprovals({ accountId: acc.accountId });
+      if (a?.status !== 'approved') throw new Error('not yet');
+      return a;
+    });
+    expect(mine).toMatchObject({ unseen: true, local: false, decisionReason: 'Ingresos verificados' });
+    const detail = await ws.handlers.getAccount({ accountId: acc.accountId });
+    const series = detail.promises.find((p) => p.planId === r.requestId);
+    expect(series?.installments.map((i) => i.amountMinor)).toEqual(quote.schedule.map((i) => i.amountMinor));
+    await ws.handlers.markApprovalsSeen({ ids: [r.requestId] });
+    expect((await ws.handlers.listMyApprovals({ accountId: acc.accountId }))[0]!.unseen).toBe(false);
+  });
+
+  it('a plan within authority is agreed at once as a promise series', async () => {
+    const acc = await pickAccount(2_000_000);
+    const r = await ws.handlers.proposePlan({ accountId: acc.accountId, proposal: { kind: 'plan', installments: 4, downPaymentMinor: Math.ceil(acc.balanceMinor * 0.2), monthlyInterestPct: null, startDate: today() } });
+    expect(r.outcome).toBe('agreed');
+    if (r.outcome !== 'agreed') return;
+    const detail = await ws.handlers.getAccount({ accountId: acc.accountId });
+    expect(detail.promises.find((p) => p.id === r.promiseId)?.installments.length).toBe(5);
+    await ws.handlers.syncNow(undefined);
+    expect((await ws.handlers.getSyncState(undefined)).rejected).toEqual([]);
+  });
+});

@@ -2,12 +2,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { z } from 'zod';
 import { accountRoutes } from './accounts/routes';
 import { authRoutes } from './auth/routes';
+import { setComplianceClock } from './compliance/clock';
+import { complianceRoutes } from './compliance/routes';
 import { collectionsRoutes } from './collections/routes';
 import type { Db } from './db';
 import { HttpError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
+import { providersFromEnv } from './messaging/config';
+import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
+import { messagingRoutes } from './messaging/routes';
 import { paymentRoutes } from './payments/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
@@ -16,6 +21,10 @@ export interface CreateServerOptions {
   db: Db;
   /** false (default) for silence, true for pino's default, or a logger. */
   logger?: boolean | FastifyBaseLogger;
+  /** Sends queued messages after each push; default: providers from the environment, polling every 30 s. */
+  dispatcher?: Dispatcher;
+  /** The instant compliance is judged at (tests); real time when absent. */
+  now?: () => Date;
 }
 
 export const API_TITLE = 'Cobranza central server';
@@ -33,6 +42,7 @@ const healthRoute = defineRoute({
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
   healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
+  ...complianceRoutes, ...messagingRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({
@@ -47,7 +57,7 @@ function errorBody(code: string, message: string, field?: string, extra: Record<
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 
-export function createServer({ db, logger = false }: CreateServerOptions): FastifyInstance {
+export function createServer({ db, logger = false, dispatcher, now }: CreateServerOptions): FastifyInstance {
   const app = Fastify({
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
     bodyLimit: 8 * 1024 * 1024,
@@ -73,5 +83,13 @@ export function createServer({ db, logger = false }: CreateServerOptions): Fasti
   });
 
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
+
+  if (now) setComplianceClock(now);
+  const messages = dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000 });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.url.startsWith('/api/v1/sync/push') && reply.statusCode < 300) messages.kick();
+  });
+  // a dispatcher the caller passed in is the caller's to close
+  if (!dispatcher) app.addHook('onClose', async () => { await messages.close(); });
   return app;
 }

@@ -6,6 +6,7 @@ import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../doma
 import { CurrencyCode, MinorAmount } from '../domain/money';
 import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
+import { ComplianceOverride } from '../rules/compliance/types';
 
 /**
  * The one API the renderer talks to. The Electron preload implements it over IPC, the web host
@@ -110,6 +111,50 @@ export const ComplianceDecision = z.object({
 });
 export type ComplianceDecision = z.infer<typeof ComplianceDecision>;
 
+/**
+ * The organisation's own compliance rules: stricter-only overrides (validated by the rules' own
+ * schema) and its internal do-not-call list. Admins edit them; every client caches them so the
+ * check works offline.
+ */
+export const OrgComplianceRules = z.object({
+  overrides: ComplianceOverride,
+  dncNumbers: z.array(z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'phone number: digits, optional leading +')).max(100_000).default([]),
+});
+export type OrgComplianceRules = z.infer<typeof OrgComplianceRules>;
+
+export const OrgComplianceState = z.object({
+  rules: OrgComplianceRules,
+  /** Increases with every change. */
+  revision: z.number().int().nonnegative(),
+  updatedAt: IsoInstant.nullable(),
+  updatedBy: z.string().nullable(),
+  /** The organisation's country and zone: fallbacks of the rules. */
+  country: z.string(),
+  timeZone: z.string(),
+});
+export type OrgComplianceState = z.infer<typeof OrgComplianceState>;
+
+export const ComplianceAuditEntry = z.object({
+  seq: z.number().int(), userId: Id, username: z.string(), at: IsoInstant,
+  before: OrgComplianceRules, after: OrgComplianceRules,
+});
+export type ComplianceAuditEntry = z.infer<typeof ComplianceAuditEntry>;
+
+export const MessageChannel = z.enum(['sms', 'whatsapp', 'email']);
+export type MessageChannel = z.infer<typeof MessageChannel>;
+
+export const MessageTemplate = z.object({
+  id: Id, name: z.string().min(1), channel: MessageChannel, subject: z.string().nullable(), body: z.string().min(1),
+});
+export type MessageTemplate = z.infer<typeof MessageTemplate>;
+
+/** A template as the agent sees it for one account: rendered with that account's data. */
+export const MessagePreview = MessageTemplate.extend({ preview: z.string() });
+export type MessagePreview = z.infer<typeof MessagePreview>;
+
+export const SendMessageInput = z.object({ accountId: Id, contactPointId: Id, channel: MessageChannel, templateId: Id });
+export type SendMessageInput = z.input<typeof SendMessageInput>;
+
 export const OutcomeInput = z.object({
   accountId: Id,
   channel: Channel,
@@ -212,6 +257,14 @@ export const API = {
     input: z.object({ accountId: Id, contactPointId: Id.nullable(), channel: Channel, at: IsoInstant.optional() }),
     output: ComplianceDecision,
   },
+
+  listMessageTemplates: { input: z.object({ accountId: Id }), output: z.array(MessagePreview) },
+  /** Checked locally first (blocked → error `compliance.blocked`), then queued; the server checks again at send time. */
+  sendMessage: { input: SendMessageInput, output: z.object({ messageId: Id }) },
+  /** Admin only, online only. */
+  getOrgCompliance: { input: none, output: OrgComplianceState },
+  saveOrgCompliance: { input: OrgComplianceRules, output: OrgComplianceState },
+  listComplianceAudit: { input: none, output: z.array(ComplianceAuditEntry) },
 
   /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
   quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },

@@ -80,6 +80,22 @@ export const DebtorSetPreferencesArgs = z.object({
   contactPrefs: ContactPreferences,
 });
 
+/**
+ * An SMS, WhatsApp or e-mail from an organisation template. The client checked compliance before
+ * queueing; the server checks again with its full history when it applies it, then sends it
+ * through a provider (or records it as blocked). `id` is the message id: it is sent at most once.
+ */
+export const MessageSendArgs = z.object({
+  id: Id,
+  accountId: Id,
+  contactPointId: Id,
+  channel: z.enum(['sms', 'whatsapp', 'email']),
+  templateId: Id,
+  /** The text as the agent previewed it (the server sends its own rendering of the template). */
+  body: z.string().min(1).max(4000),
+  createdAt: IsoInstant,
+});
+
 export const MUTATION_ARGS = {
   'activity.log': ActivityLogArgs,
   'activity.setOutcome': ActivitySetOutcomeArgs,
@@ -91,6 +107,7 @@ export const MUTATION_ARGS = {
   'debtor.setPreferences': DebtorSetPreferencesArgs,
   /** A negotiation outside the agent's authority, sent to the team lead (made offline too). */
   'approval.request': ApprovalRequestArgs,
+  'message.send': MessageSendArgs,
 } as const;
 
 export type MutationName = keyof typeof MUTATION_ARGS;

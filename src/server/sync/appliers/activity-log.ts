@@ -1,4 +1,5 @@
 import { findAccountForFacts } from '../../access/visibility';
+import { judgeAttempt } from '../../compliance/verdict';
 import { applyImpliedStatus } from './implied-status';
 import { accountNotFound, MutationRejected, type Applier } from './types';
 
@@ -9,15 +10,16 @@ export const activityLog: Applier<'activity.log'> = async ({ tx, user, scope }, 
     const cp = await tx.query('SELECT 1 FROM contact_points WHERE id = $1 AND debtor_id = $2', [a.contactPointId, account.debtorId]);
     if (cp.length === 0) throw new MutationRejected('invalid_args', "contact point is not one of this debtor's", 'contactPointId');
   }
+  const violation = await judgeAttempt(tx, account.orgId, a);
   // The agent is the one pushing, never what the client claims. ON CONFLICT is a second guard
   // behind the client's mutation counter: an activity id is stored once, whatever happens.
   const inserted = await tx.query(
     `INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
-       started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [a.id, a.accountId, user.id, a.channel, a.direction, a.contactPointId, a.address, a.disposition, a.note,
-      a.startedAt, a.answeredAt, a.endedAt, a.durationSec, a.sipStatus, a.hangupBy, a.promiseId],
+      a.startedAt, a.answeredAt, a.endedAt, a.durationSec, a.sipStatus, a.hangupBy, a.promiseId, violation],
   );
   if (inserted.length === 0) return;
   // An old offline attempt synced late must not move "last contact" backwards.

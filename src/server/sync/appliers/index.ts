@@ -6,6 +6,7 @@ import { activityLog } from './activity-log';
 import { activitySetOutcome } from './activity-set-outcome';
 import { contactPointFlag } from './contact-point-flag';
 import { debtorSetPreferences } from './debtor-set-preferences';
+import { messageSend } from './message-send';
 import { noteAdd } from './note-add';
 import { promiseCreate } from './promise-create';
 import type { Applier } from './types';
@@ -21,6 +22,7 @@ export const APPLIERS: { [N in MutationName]: Applier<N> } = {
   'account.setStatus': accountSetStatus,
   'debtor.setPreferences': debtorSetPreferences,
   'approval.request': approvalRequest,
+  'message.send': messageSend,
 };
 
 export { MutationRejected } from './types';

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { ComplianceAuditEntry, ComplianceDecision, OrgComplianceRules, OrgComplianceState } from '../../shared/api/contract';
+import { Id, IsoInstant } from '../../shared/domain/entities';
+import { Channel } from '../../shared/domain/enums';
+import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
+import { HttpError, notFound } from '../http/errors';
+import { defineRoute } from '../http/route';
+import { CheckTargetNotFound, checkOnServer } from './check';
+import { complianceNow } from './clock';
+import { listComplianceAudit, loadOrgCompliance, saveOrgCompliance } from './rules-store';
+
+export const ComplianceViolation = z.object({
+  activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
+  startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
+});
+
+export const complianceRoutes = [
+  defineRoute({
+    method: 'GET', path: '/api/v1/org/compliance', summary: "The organisation's stricter compliance rules and DNC list", tags: ['compliance'],
+    access: ['admin'], response: OrgComplianceState,
+    async handler({ db, user }) {
+      return loadOrgCompliance(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    method: 'PUT', path: '/api/v1/org/compliance', summary: 'Replace the organisation rules (stricter only; audited)', tags: ['compliance'],
+    access: ['admin'], body: OrgComplianceRules, response: OrgComplianceState, errors: [400],
+    async handler({ db, user, body }) {
+      await saveOrgCompliance(db, user.orgId, user.id, body);
+      return loadOrgCompliance(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/org/compliance/audit', summary: 'Every change of the organisation rules, newest first', tags: ['compliance'],
+    access: ['admin'], response: z.array(ComplianceAuditEntry),
+    async handler({ db, user }) {
+      return listComplianceAudit(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    // Every user reads the rules (read-only) so their workstation can check contacts offline.
+    method: 'GET', path: '/api/v1/compliance/rules', summary: 'Organisation rules for offline checks on the workstation', tags: ['compliance'],
+    access: 'user', response: OrgComplianceState,
+    async handler({ db, user }) {
+      return loadOrgCompliance(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/compliance/check', summary: "May this contact happen now? Judged with every agent's attempts", tags: ['compliance'],
+    access: 'user', errors: [404],
+    body: z.object({ accountId: Id, contactPointId: Id.nullable().default(null), channel: Channel, at: IsoInstant.optional() }),
+    response: ComplianceDecision,
+    async handler({ db, user, body }) {
+      const scope = await scopeFor(db, user);
+      if (!(await findVisibleAccount(db, scope, body.accountId))) throw notFound('account');
+      try {
+        return await checkOnServer(db, {
+          orgId: user.orgId, accountId: body.accountId, contactPointId: body.contactPointId, channel: body.channel,
+          at: body.at ? new Date(body.at) : complianceNow(),
+        });
+      } catch (e) {
+        if (e instanceof CheckTargetNotFound) throw new HttpError(404, 'not_found', e.message, e.field);
+        throw e;
+      }
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/compliance/violations', summary: 'Attempts recorded although the rules forbade them (offline work)', tags: ['compliance'],
+    access: ['team_lead', 'admin'], query: z.object({ limit: z.coerce.number().int().positive().max(1000).default(200) }),
+    response: z.array(ComplianceViolation),
+    async handler({ db, user, query }) {
+      const scope = await scopeFor(db, user);
+      const p = new SqlParams();
+      const rows = await db.query<{ activityId: string; accountId: string; agentId: string; agentUsername: string; channel: Channel; startedAt: Date; recordedAt: Date; ruleIds: string[] }>(
+        `SELECT t.id AS "activityId", t.account_id AS "accountId", t.agent_id AS "agentId", u.username AS "agentUsername",
+                t.channel, t.started_at AS "startedAt", t.recorded_at AS "recordedAt", t.compliance_violation AS "ruleIds"
+         FROM activities t JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.agent_id
+         WHERE t.compliance_violation IS NOT NULL AND ${visibleAccount(scope, 'a', p)}
+         ORDER BY t.recorded_at DESC LIMIT ${p.add(query.limit)}`,
+        p.values,
+      );
+      return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), recordedAt: r.recordedAt.toISOString() }));
+    },
+  }),
+];

@@ -1,0 +1,89 @@
+import type { MessageChannel } from '../../shared/api/contract';
+import type { Db } from '../db';
+import type { MessageProvider } from './providers/types';
+
+export interface Dispatcher {
+  /** Sends every queued message once; resolves when the queue is empty. Safe to call concurrently. */
+  runOnce(): Promise<{ sent: number; failed: number }>;
+  /** Asks for a run soon (after a push). */
+  kick(): void;
+  close(): Promise<void>;
+}
+
+interface QueuedRow { id: string; channel: MessageChannel; address: string; body: string }
+
+/**
+ * Sends messages the push accepted, after their transaction committed. A message is claimed by
+ * moving it out of 'queued' in its own transaction (SKIP LOCKED), so two servers never send the
+ * same message id. A server that dies mid-send leaves it 'sending': never sent again (at most once
+ * — a duplicate collection message is worse than a missing one). A provider failure after all
+ * retries marks it failed; its activity keeps counting as an attempt (it may have been delivered).
+ */
+export function createDispatcher(db: Db, providers: Partial<Record<MessageChannel, MessageProvider>>, opts: { pollMs?: number } = {}): Dispatcher {
+  let running: Promise<{ sent: number; failed: number }> | null = null;
+  let again = false;
+  let closed = false;
+  const timer = opts.pollMs ? setInterval(() => dispatcher.kick(), opts.pollMs) : null;
+  timer?.unref?.();
+
+  async function claim(): Promise<QueuedRow | null> {
+    return db.transaction(async (tx) => {
+      const [row] = await tx.query<QueuedRow>(
+        `SELECT id, channel, address, body FROM outbound_messages WHERE status = 'queued'
+         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      );
+      if (!row) return null;
+      await tx.query(`UPDATE outbound_messages SET attempts = attempts + 1, status = 'sending', updated_at = now() WHERE id = $1`, [row.id]);
+      return row;
+    });
+  }
+
+  async function drain() {
+    let sent = 0; let failed = 0;
+    for (;;) {
+      const row = await claim();
+      if (!row) break;
+      const provider = providers[row.channel];
+      const result = provider
+        ? await provider.send({ messageId: row.id, to: row.address, body: row.body })
+        : { ok: false as const, permanent: true, status: null, code: 'no_provider', message: `no provider configured for ${row.channel}`, attempts: 0 };
+      if (result.ok) {
+        sent++;
+        await db.query(`UPDATE outbound_messages SET status = 'sent', provider_message_id = $2, error = NULL, updated_at = now() WHERE id = $1`,
+          [row.id, result.providerMessageId]);
+      } else {
+        failed++;
+        await db.query(`UPDATE outbound_messages SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`,
+          [row.id, `${result.code}: ${result.message}`]);
+      }
+    }
+    return { sent, failed };
+  }
+
+  const dispatcher: Dispatcher = {
+    async runOnce() {
+      while (running) await running.catch(() => undefined);
+      running = (async () => {
+        const total = { sent: 0, failed: 0 };
+        do {
+          again = false;
+          const r = await drain();
+          total.sent += r.sent; total.failed += r.failed;
+        } while (again && !closed);
+        return total;
+      })();
+      try { return await running; } finally { running = null; }
+    },
+    kick() {
+      if (closed) return;
+      if (running) { again = true; return; }
+      dispatcher.runOnce().catch(() => { /* retried on the next kick or poll */ });
+    },
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      if (running) await running.catch(() => undefined);
+    },
+  };
+  return dispatcher;
+}

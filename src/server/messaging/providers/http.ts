@@ -1,0 +1,40 @@
+import type { FetchLike, RetryPolicy } from './types';
+
+export interface HttpAnswer { status: number; json: unknown; attempts: number }
+
+export class ProviderUnreachable extends Error {
+  constructor(readonly attempts: number, cause: unknown) {
+    super(`provider unreachable after ${attempts} attempt(s): ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * POST with retries on network errors, timeouts and 5xx/429 (exponential backoff); a 4xx other
+ * than 429 is the request's fault and is answered at once, never retried.
+ */
+export async function postWithRetry(
+  fetchImpl: FetchLike, url: string, headers: Record<string, string>, body: string, policy: RetryPolicy,
+): Promise<HttpAnswer> {
+  let lastError: unknown = null;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    if (attempt > 1) await sleep(policy.baseDelayMs * 2 ** (attempt - 2));
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${policy.timeoutMs} ms`)), policy.timeoutMs);
+    try {
+      const res = await fetchImpl(url, { method: 'POST', headers, body, signal: ctl.signal });
+      const text = await res.text();
+      let json: unknown = null;
+      try { json = text ? JSON.parse(text) : null; } catch { json = { raw: text.slice(0, 500) }; }
+      const retryable = res.status >= 500 || res.status === 429;
+      if (!retryable || attempt === policy.attempts) return { status: res.status, json, attempts: attempt };
+      lastError = new Error(`HTTP ${res.status}`);
+    } catch (e) {
+      lastError = e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  throw new ProviderUnreachable(policy.attempts, lastError);
+}

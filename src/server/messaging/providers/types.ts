@@ -1,0 +1,34 @@
+import type { MessageChannel } from '../../../shared/api/contract';
+
+export interface OutboundMessage {
+  /** Our message id (the client's): logged with the provider's id, never sent twice by us. */
+  messageId: string;
+  /** E.164 phone number, or an e-mail address. */
+  to: string;
+  body: string;
+}
+
+export type SendResult =
+  | { ok: true; providerMessageId: string; attempts: number }
+  /** permanent: a 4xx (bad number, bad credentials …): retrying cannot help. */
+  | { ok: false; permanent: boolean; status: number | null; code: string; message: string; attempts: number };
+
+export interface MessageProvider {
+  readonly channel: MessageChannel;
+  readonly name: string;
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
+  status: number; text(): Promise<string>;
+}>;
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Delay before the 2nd attempt; doubled each time. */
+  baseDelayMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, timeoutMs: 15_000 };

@@ -1,0 +1,42 @@
+import type { Account, Debtor } from './entities';
+import { formatMoney } from './money';
+import { daysPastDue, localDate } from './time';
+
+/**
+ * Organisation message templates (SMS, WhatsApp, e-mail) are Spanish text with {{placeholders}}.
+ * Rendered once here for the agent's preview on the workstation and for the server's send, so
+ * what the agent previews is what the debtor receives.
+ */
+export const TEMPLATE_PLACEHOLDERS = ['nombre', 'monto', 'moneda', 'fecha_vencimiento', 'dias_mora', 'link'] as const;
+export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+
+const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
+
+/** Names used in the template that are not placeholders: a template with any is refused when saved. */
+export function unknownPlaceholders(body: string): string[] {
+  const known = new Set<string>(TEMPLATE_PLACEHOLDERS);
+  return [...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !known.has(n));
+}
+
+export function templateVars(
+  account: Pick<Account, 'balanceMinor' | 'currency' | 'dueDate' | 'externalRef'>,
+  debtor: Pick<Debtor, 'name' | 'timeZone'>,
+  at: Date,
+  linkBase = 'https://pagos.cobranza.example/p/',
+): Record<TemplatePlaceholder, string> {
+  const today = localDate(at, debtor.timeZone);
+  const due = account.dueDate;
+  return {
+    nombre: debtor.name,
+    monto: formatMoney(account.balanceMinor, account.currency, 'es'),
+    moneda: account.currency,
+    // dd/mm/aaaa: how Latin American debtors read dates
+    fecha_vencimiento: due ? `${due.slice(8, 10)}/${due.slice(5, 7)}/${due.slice(0, 4)}` : '',
+    dias_mora: String(daysPastDue(due, today)),
+    link: `${linkBase}${encodeURIComponent(account.externalRef)}`,
+  };
+}
+
+export function renderTemplate(body: string, vars: Record<TemplatePlaceholder, string>): string {
+  return body.replace(PLACEHOLDER, (whole, name: string) => (name in vars ? vars[name as TemplatePlaceholder] : whole));
+}

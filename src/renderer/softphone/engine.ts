@@ -2,103 +2,20 @@ import {
   Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web,
   type Session, type InviterInviteOptions,
 } from 'sip.js';
-import type { ComplianceDecision, SipCredentials, WorkstationApi } from '../../shared/api/contract';
-import type { Disposition } from '../../shared/domain/enums';
+import type { ComplianceDecision, SipCredentials } from '../../shared/api/contract';
 import { callerToE164, toDialString } from '../../shared/telephony/dialplan';
 import { suggestDisposition } from '../../shared/telephony/disposition';
-import { readInboundAudio, toQuality, type CallQuality, type InboundAudioCounters } from './quality';
+import { readInboundAudio, toQuality, type InboundAudioCounters } from './quality';
+import type { CallInfo, CallRequest, CallResult, SoftphoneApi, SoftphoneOptions, SoftphoneSnapshot } from './engine-types';
+import { LocalMedia } from './local-media';
+
+export type * from './engine-types';
 
 /**
  * The softphone without any UI: one sip.js user agent, its registration, and at most one call.
  * The zustand store and the components only read snapshots and call these methods, so the same
  * class runs in the app and, bundled on its own, in the Kamailio end-to-end tests and the bench.
  */
-
-export type SoftphoneApi = Pick<WorkstationApi, 'getSipCredentials' | 'logCallAttempt' | 'checkContact' | 'findAccountByPhone'>;
-
-export type RegistrationState = 'unconfigured' | 'connecting' | 'registered' | 'unregistered' | 'reconnecting' | 'failed';
-
-export type CallPhase = 'dialing' | 'ringing' | 'incoming' | 'active' | 'ended';
-export type HangupBy = 'agent' | 'remote' | 'system';
-
-export interface CallTimings {
-  /** performance.now() when call() was invoked (the click). */
-  clickAt: number;
-  /** When the compliance decision came back. */
-  checkedAt: number | null;
-  inviteSentAt: number | null;
-  answeredAt: number | null;
-  firstAudioAt: number | null;
-}
-
-export interface CallInfo {
-  /** Also the id of the activity logged for it. */
-  id: string;
-  direction: 'outbound' | 'inbound';
-  accountId: string | null;
-  contactPointId: string | null;
-  /** The number as stored (E.164) or as presented by the caller. */
-  address: string;
-  dial: string;
-  phase: CallPhase;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  held: boolean;
-  muted: boolean;
-  /** The transport dropped mid-call; the call is being re-established. */
-  recovering: boolean;
-  sipStatus: number | null;
-  hangupBy: HangupBy | null;
-  quality: CallQuality | null;
-  caller: { accountId: string; debtorName: string } | null;
-  dtmfSent: string;
-  timings: CallTimings;
-}
-
-export interface EndedCall {
-  activityId: string | null;
-  accountId: string | null;
-  sipStatus: number | null;
-  suggestedDisposition: Disposition | null;
-  hangupBy: HangupBy | null;
-  durationSec: number | null;
-  /** Set if the attempt could not be written to the local store. */
-  logError: string | null;
-}
-
-export interface SoftphoneSnapshot {
-  registration: RegistrationState;
-  /** Why registration or the last action failed, for the agent. */
-  error: string | null;
-  call: CallInfo | null;
-  lastEnded: EndedCall | null;
-  /** Set when the last call() was refused by the compliance check: no INVITE was sent. */
-  blocked: ComplianceDecision | null;
-  extension: string | null;
-}
-
-export type CallRequest = { accountId: string; contactPointId: string | null; number: string };
-export type CallResult =
-  | { ok: true; callId: string }
-  | { ok: false; reason: 'blocked'; decision: ComplianceDecision }
-  | { ok: false; reason: 'busy' | 'not_registered' | 'invalid_number' | 'failed'; message: string };
-
-export interface SoftphoneOptions {
-  /** Outbound calls unanswered after this are cancelled (→ 487, suggested 'no_answer'). */
-  ringTimeoutMs?: number;
-  /** 'auto': RFC 4733 via RTCDTMFSender when negotiated, else SIP INFO. 'info': always SIP INFO. */
-  dtmfMode?: 'auto' | 'info';
-  reconnectInitialMs?: number;
-  reconnectMaxMs?: number;
-  /** A call whose transport is not back within this is ended (and logged) rather than left hanging. */
-  callRecoveryMs?: number;
-  qualityIntervalMs?: number;
-  iceGatheringTimeoutMs?: number;
-  registerExpiresSec?: number;
-  /** Where remote audio plays; created if absent (the tests pass none). */
-  audioElement?: HTMLAudioElement;
-}
 
 const DEFAULTS = {
   ringTimeoutMs: 30_000, dtmfMode: 'auto', reconnectInitialMs: 500, reconnectMaxMs: 15_000,
@@ -125,16 +42,16 @@ export class SoftphoneEngine {
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
   private firstAudioTimer: ReturnType<typeof setInterval> | null = null;
   private lastCounters: InboundAudioCounters | null = null;
-  private audio: HTMLAudioElement;
-  private inputDeviceId: string | null = null;
-  private outputDeviceId: string | null = null;
+  private readonly media: LocalMedia;
+  setOutputDevice = (deviceId: string): Promise<void> => this.media.setOutputDevice(deviceId);
+  setInputDevice = (deviceId: string | null): Promise<void> => this.media.setInputDevice(deviceId, this.peerConnection(this.session));
+  getDevices = (): { input: string | null; output: string | null } => this.media.devices();
   private readonly onOnline = () => { if (this.snapshot.registration === 'reconnecting') this.reconnectNow(); };
 
   constructor(private readonly api: SoftphoneApi, options: SoftphoneOptions = {}) {
     this.opts = { ...DEFAULTS, ...options };
     this.reconnectDelay = this.opts.reconnectInitialMs;
-    this.audio = options.audioElement ?? new Audio();
-    this.audio.autoplay = true;
+    this.media = new LocalMedia(options.audioElement ?? new Audio());
   }
 
   getSnapshot = (): SoftphoneSnapshot => this.snapshot;
@@ -176,7 +93,7 @@ export class SoftphoneEngine {
         peerConnectionConfiguration: { iceServers: creds.iceServers },
         iceGatheringTimeout: this.opts.iceGatheringTimeoutMs,
       },
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(this.mediaStreamFactory),
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(this.media.mediaStreamFactory),
       logBuiltinEnabled: false,
       logLevel: 'error',
       delegate: {
@@ -222,7 +139,7 @@ export class SoftphoneEngine {
   private async onTransportUp(): Promise<void> {
     this.reconnectDelay = this.opts.reconnectInitialMs;
     await this.register();
-    void this.warmUpMedia();
+    void this.media.warmUp();
     // sip.js keeps a call "up" after a reconnect with no media path: a re-INVITE re-anchors it
     // (and carries the new Contact, so the far end reaches us on the new connection).
     if (this.session && this.snapshot.call?.recovering) await this.reanchorCall();
@@ -299,17 +216,17 @@ export class SoftphoneEngine {
   private async place(req: CallRequest, clickAt: number): Promise<CallResult> {
     // The microphone opens while the compliance check runs, so the INVITE leaves right after the
     // decision; a refusal closes it again unused.
-    this.prefetchMicrophone();
+    this.media.prefetch();
     let decision: ComplianceDecision;
     try {
       decision = await this.api.checkContact({ accountId: req.accountId, contactPointId: req.contactPointId, channel: 'call' });
     } catch (e) {
-      this.dropPrefetchedMicrophone();
+      this.media.dropPrefetched();
       throw e;
     }
     const checkedAt = performance.now();
     if (!decision.allowed) {
-      this.dropPrefetchedMicrophone();
+      this.media.dropPrefetched();
       this.set({ blocked: decision });
       return { ok: false, reason: 'blocked', decision };
     }
@@ -317,16 +234,16 @@ export class SoftphoneEngine {
     const ua = this.ua;
     const creds = this.creds;
     if (!ua || !creds || this.snapshot.registration !== 'registered') {
-      this.dropPrefetchedMicrophone();
+      this.media.dropPrefetched();
       return { ok: false, reason: 'not_registered', message: `softphone is ${this.snapshot.registration}` };
     }
     const dial = toDialString(req.number, creds.dialPlan);
-    if (!dial.ok) { this.dropPrefetchedMicrophone(); return { ok: false, reason: 'invalid_number', message: `${req.number}: ${dial.reason}` }; }
+    if (!dial.ok) { this.media.dropPrefetched(); return { ok: false, reason: 'invalid_number', message: `${req.number}: ${dial.reason}` }; }
     const target = UserAgent.makeURI(`sip:${encodeURIComponent(dial.dial).replace(/%2B/g, '+')}@${creds.domain}`);
-    if (!target) { this.dropPrefetchedMicrophone(); return { ok: false, reason: 'invalid_number', message: req.number }; }
+    if (!target) { this.media.dropPrefetched(); return { ok: false, reason: 'invalid_number', message: req.number }; }
 
     const inviter = new Inviter(ua, target, {
-      sessionDescriptionHandlerOptions: { constraints: this.audioConstraints() },
+      sessionDescriptionHandlerOptions: { constraints: this.media.constraints() },
       earlyMedia: true,
     });
     const id = crypto.randomUUID();
@@ -390,7 +307,7 @@ export class SoftphoneEngine {
   async answer(): Promise<void> {
     const s = this.session;
     if (!(s instanceof Invitation) || s.state !== SessionState.Initial) return;
-    await s.accept({ sessionDescriptionHandlerOptions: { constraints: this.audioConstraints() } });
+    await s.accept({ sessionDescriptionHandlerOptions: { constraints: this.media.constraints() } });
     this.patchCall({ sipStatus: 200 });
   }
 
@@ -502,77 +419,6 @@ export class SoftphoneEngine {
     await s.bye().catch(() => undefined);
   }
 
-  // ── audio devices ───────────────────────────────────────────────────────────────────────
-
-  async setOutputDevice(deviceId: string): Promise<void> {
-    this.outputDeviceId = deviceId;
-    const el = this.audio as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-    if (el.setSinkId) await el.setSinkId(deviceId);
-  }
-
-  /** Takes effect on the next call (and on the current one, by replacing the sender's track). */
-  async setInputDevice(deviceId: string | null): Promise<void> {
-    this.inputDeviceId = deviceId;
-    const sdh = this.session?.sessionDescriptionHandler;
-    if (sdh instanceof Web.SessionDescriptionHandler && sdh.peerConnection) {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: this.audioConstraints().audio, video: false });
-      const track = stream.getAudioTracks()[0];
-      const sender = sdh.peerConnection.getSenders().find((x) => x.track?.kind === 'audio');
-      if (track && sender) await sender.replaceTrack(track);
-    }
-  }
-
-  getDevices(): { input: string | null; output: string | null } {
-    return { input: this.inputDeviceId, output: this.outputDeviceId };
-  }
-
-  private warmedUp = false;
-
-  /**
-   * The first getUserMedia and the first peer connection of a page are several times slower than
-   * the next ones. Pay that once at registration (which also asks for the microphone permission
-   * up front, not in the middle of the first call) instead of on the agent's first click.
-   */
-  private async warmUpMedia(): Promise<void> {
-    if (this.warmedUp || typeof navigator === 'undefined' || !navigator.mediaDevices || typeof RTCPeerConnection === 'undefined') return;
-    this.warmedUp = true;
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia(this.audioConstraints());
-      const pc = new RTCPeerConnection({ iceServers: [] });
-      for (const t of stream.getTracks()) pc.addTrack(t, stream);
-      await pc.setLocalDescription(await pc.createOffer());
-      pc.close();
-      for (const t of stream.getTracks()) t.stop();
-    } catch { /* no microphone yet: the first call will ask, and say so if it fails */ }
-  }
-
-  private prefetched: Promise<MediaStream> | null = null;
-
-  private prefetchMicrophone(): void {
-    if (this.prefetched || typeof navigator === 'undefined' || !navigator.mediaDevices) return;
-    const p = navigator.mediaDevices.getUserMedia(this.audioConstraints());
-    p.catch(() => undefined);
-    this.prefetched = p;
-  }
-
-  private dropPrefetchedMicrophone(): void {
-    const p = this.prefetched;
-    this.prefetched = null;
-    void p?.then((stream) => { for (const t of stream.getTracks()) t.stop(); }, () => undefined);
-  }
-
-  /** sip.js asks for local media through this: hand over the prefetched stream when there is one. */
-  private readonly mediaStreamFactory: Web.MediaStreamFactory = (constraints, sdh, options) => {
-    const p = this.prefetched;
-    this.prefetched = null;
-    if (p && constraints.audio && !constraints.video) return p.catch(() => Web.defaultMediaStreamFactory()(constraints, sdh, options));
-    return Web.defaultMediaStreamFactory()(constraints, sdh, options);
-  };
-
-  private audioConstraints(): { audio: MediaTrackConstraints | boolean; video: false } {
-    return { audio: this.inputDeviceId ? { deviceId: { exact: this.inputDeviceId } } : true, video: false };
-  }
-
   // ── session lifecycle ───────────────────────────────────────────────────────────────────
 
   private bindSession(session: Session, info: CallInfo): void {
@@ -580,7 +426,9 @@ export class SoftphoneEngine {
     this.lastCounters = null;
     this.set({ call: info });
     session.delegate = {
-      onSessionDescriptionHandler: (sdh) => { if (sdh instanceof Web.SessionDescriptionHandler) this.shortenIceGathering(sdh); },
+      onSessionDescriptionHandler: (sdh) => {
+        if (sdh instanceof Web.SessionDescriptionHandler && (this.creds?.iceServers.length ?? 0) === 0) LocalMedia.shortenHostOnlyIceGathering(sdh);
+      },
       onBye: (bye) => {
         if (!this.snapshot.call?.hangupBy) this.patchCall({ hangupBy: 'remote' });
         void bye.accept().catch(() => undefined);
@@ -607,30 +455,10 @@ export class SoftphoneEngine {
     });
   }
 
-  /**
-   * With no STUN/TURN servers only host candidates can exist. Chromium hands out the UDP ones
-   * within a few ms but reports gathering complete only after its TCP candidates (~130 ms later),
-   * which would sit between the click and the INVITE: finish once the UDP ones have gone quiet.
-   */
-  private shortenIceGathering(sdh: Web.SessionDescriptionHandler): void {
-    if ((this.creds?.iceServers.length ?? 0) > 0) return;
-    let timers: Array<ReturnType<typeof setTimeout>> = [];
-    sdh.peerConnectionDelegate = {
-      onicecandidate: (ev: RTCPeerConnectionIceEvent) => {
-        if (!ev.candidate || !/ udp /i.test(` ${ev.candidate.candidate} `)) return;
-        for (const t of timers) clearTimeout(t);
-        // Repeated: a call made before sip.js has started waiting is a no-op.
-        timers = [6, 12, 20, 30, 45, 60].map((ms) => setTimeout(() => sdh.iceGatheringComplete(), ms));
-      },
-    };
-  }
 
   private attachRemoteAudio(session: Session): void {
     const sdh = session.sessionDescriptionHandler;
-    if (sdh instanceof Web.SessionDescriptionHandler) {
-      this.audio.srcObject = sdh.remoteMediaStream;
-      void this.audio.play().catch(() => undefined);
-    }
+    if (sdh instanceof Web.SessionDescriptionHandler) this.media.play(sdh.remoteMediaStream);
   }
 
   private peerConnection(session: Session | null): RTCPeerConnection | null {
@@ -731,7 +559,7 @@ export class SoftphoneEngine {
       const sipStatus = call.sipStatus ?? (call.hangupBy === 'agent' && !answered && call.direction === 'outbound' ? 487 : null);
       const ended: CallInfo = { ...call, phase: 'ended', endedAt, sipStatus, recovering: false };
       this.session = null;
-      this.audio.srcObject = null;
+      this.media.play(null);
       this.set({ call: ended });
       const suggested = suggestDisposition({ answered, sipStatus, ringTimeout: this.ringTimedOut });
       let activityId: string | null = null;

@@ -92,6 +92,18 @@ export function createMutationApplier(db: Database.Database) {
       case 'debtor.setPreferences':
         stmts.setPrefs.run({ debtorId: m.args.debtorId, prefs: JSON.stringify(m.args.contactPrefs) });
         return stmts.accountsOfDebtor.all(m.args.debtorId) as string[];
+      case 'message.send': {
+        const a = m.args;
+        if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
+        // counts as a contact at once, so a second contact offline is judged with it
+        stmts.insertActivity.run({
+          id: a.id, accountId: a.accountId, agentId: ctx.agentId, channel: a.channel, direction: 'outbound',
+          contactPointId: a.contactPointId, address: null, disposition: 'message_sent', note: a.body, startedAt: a.createdAt,
+          answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null,
+        });
+        stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
+        return [a.accountId];
+      }
       default:
         // a mutation with no local effect of its own (the server's answer arrives with the next pull)
         return [];

@@ -25,8 +25,11 @@ function likeEscape(s: string): string {
  * matches the folded name, national id or account reference as a substring, or — when the
  * agent typed 7+ digits and no letters — the tail of any of the debtor's phone numbers.
  */
-export function createQueueReader(db: Database.Database) {
+export function createQueueReader(db: Database.Database, generation: () => number) {
   const cache = new Map<string, { count: Database.Statement; page: Database.Statement }>();
+  // totals per filter, valid until the store changes: scrolling a queue recounts nothing
+  const totals = new Map<string, number>();
+  let totalsGeneration = -1;
 
   function statements(q: ParsedQuery, where: string[]) {
     const key = `${where.join('&')}|${q.sort}|${q.dir}`;
@@ -88,7 +91,13 @@ export function createQueueReader(db: Database.Database) {
       }
     }
     const s = statements(input, where);
-    const total = s.count.get(params) as number;
+    if (totalsGeneration !== generation()) { totals.clear(); totalsGeneration = generation(); }
+    const totalKey = JSON.stringify([input.bucket, input.segment, input.status, search]);
+    let total = totals.get(totalKey);
+    if (total === undefined) {
+      total = s.count.get(params) as number;
+      totals.set(totalKey, total);
+    }
     const rows = (s.page.all(params) as Array<Record<string, unknown>>).map((r): QueueRow => ({
       accountId: r.id as string,
       debtorId: r.debtor_id as string,

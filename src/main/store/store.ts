@@ -62,6 +62,8 @@ export class LocalStore {
   private readonly deriver: ReturnType<typeof createDeriver>;
   private readonly queue: ReturnType<typeof createQueueReader>;
   private readonly stmts;
+  /** Bumped on every change of the tables, so readers know when cached answers went stale. */
+  private generation = 0;
 
   static open(file: string, opts: StoreOptions): LocalStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -91,7 +93,7 @@ export class LocalStore {
     this.applyMutation = createMutationApplier(db);
     this.refreshDerived = createDerivedRefresher(db);
     this.deriver = createDeriver(db);
-    this.queue = createQueueReader(db);
+    this.queue = createQueueReader(db, () => this.generation);
     this.stmts = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -141,7 +143,10 @@ export class LocalStore {
       byPhone: db.prepare(`SELECT a.id, a.debtor_name FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
         WHERE c.digits_rev >= ? AND c.digits_rev < ? ORDER BY a.priority DESC, a.id LIMIT 1`),
       debtorAttempts: db.prepare(`SELECT t.account_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
-        JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ? ORDER BY t.started_at`),
+        JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ?
+          -- a message the server refused to send (recorded without disposition) never reached the debtor
+          AND NOT (t.channel IN ('sms', 'whatsapp', 'email') AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)
+        ORDER BY t.started_at`),
       callbacksDue: db.prepare(`SELECT id AS accountId, debtor_name AS debtorName, callback_at AS callbackAt FROM accounts
         WHERE callback_at IS NOT NULL AND callback_at > ? AND callback_at <= ? ORDER BY callback_at`),
       clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises']
@@ -184,6 +189,7 @@ export class LocalStore {
       if (!r.ok) throw new InvalidWriteError(r.message, r.field);
       return r.mutation;
     });
+    this.generation++;
     return this.db.transaction(() => {
       const mutationIds: number[] = [];
       const touched = new Set<string>();
@@ -238,6 +244,7 @@ export class LocalStore {
    */
   applyPull(page: PullResponse): string[] {
     this.db.pragma('synchronous = NORMAL');
+    this.generation++;
     try {
       return this.db.transaction(() => this.applyPullTx(page))();
     } finally {
@@ -310,6 +317,7 @@ export class LocalStore {
     const seen = JSON.parse(this.getMeta('zoneDates') ?? '{}') as Record<string, string>;
     const next: Record<string, string> = {};
     const touched = new Set<string>();
+    this.generation++;
     return this.db.transaction(() => {
       for (const tz of this.stmts.zones.all() as string[]) {
         let today: string;
@@ -332,6 +340,7 @@ export class LocalStore {
   }
 
   recomputeAll(): number {
+    this.generation++;
     return this.db.transaction(() => this.refreshDerived(this.stmts.allAccountIds.all() as string[], this.now()))();
   }
 

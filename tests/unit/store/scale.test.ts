@@ -9,24 +9,33 @@ import { AGENT, page, portfolio } from './fixtures';
 /**
  * The store at 100,000 accounts. Targets (issue): queue page p95 < 5 ms, search p95 < 20 ms,
  * outcome write incl. outbox p95 < 2 ms, initial pull well under 1 s of SQLite time.
- * This machine's two cores run several engineers' builds at once (load average 9-10 while this
- * was written), which inflates every timing 3-5x, so the assertions are regression bounds at
- * 5x the targets (pull: 30 s) and the measured numbers are printed for the record.
+ * This machine's two cores run several engineers' builds at once (load average 10-13 while this
+ * was written), which inflates wall-clock timings 4-8x; the assertions are therefore on the
+ * process's CPU time per operation (what SQLite and our code cost, not the wait for a core),
+ * at 3x the targets, and wall and CPU numbers are both printed for the record.
  */
 const N = 100_000;
 let dir: string;
 let store: LocalStore;
 let pullMs = 0;
+let pullCpuMs = 0;
 
-function p95(fn: (i: number) => void, runs = 200): number {
-  const t: number[] = [];
+const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+
+/** p95 of CPU time per call (ms), and of wall time for the record. */
+function p95(name: string, fn: (i: number) => void, runs = 200): number {
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
+    const w0 = performance.now();
+    const c0 = cpuMs();
     fn(i);
-    t.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+    wall.push(performance.now() - w0);
   }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(runs * 0.95)]!;
+  const at95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(runs * 0.95)]!;
+  console.log(`${name}: p95 cpu ${at95(cpu).toFixed(2)} ms, wall ${at95(wall).toFixed(2)} ms`);
+  return at95(cpu);
 }
 
 beforeAll(() => {
@@ -34,47 +43,47 @@ beforeAll(() => {
   store = LocalStore.open(join(dir, 'store.sqlite'), { agentId: AGENT, now: () => new Date('2026-11-25T15:00:00Z') });
   const pages = portfolio(N, 10_000);
   const t0 = performance.now();
+  const c0 = cpuMs();
   for (const p of pages) store.applyPull(page(p, { hasMore: true }));
+  pullCpuMs = cpuMs() - c0;
   pullMs = performance.now() - t0;
 }, 120_000);
 afterAll(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
 
 describe(`store with ${N} accounts`, () => {
   it('applies the initial pull (10 pages of 10,000 accounts + debtors + 2 phones)', () => {
-    console.log(`initial pull apply: ${pullMs.toFixed(0)} ms`);
+    console.log(`initial pull apply: cpu ${pullCpuMs.toFixed(0)} ms, wall ${pullMs.toFixed(0)} ms`);
     expect(store.listQueue({ limit: 1 }).total).toBe(N);
-    expect(pullMs).toBeLessThan(30_000);
+    // target "well under 1 s of SQLite time" is NOT met: see the report; this bounds regressions
+    expect(pullCpuMs).toBeLessThan(15_000);
   });
 
   it('serves queue pages fast, with and without filters', () => {
     const buckets = ['1-30', '31-60', '61-90', '91-120', '121-180', '180+'] as const;
-    const t = p95((i) => {
+    const t = p95('queue page', (i) => {
       const r = store.listQueue({ offset: (i % 20) * 50, bucket: i % 3 === 0 ? buckets[i % 6] : undefined, segment: i % 4 === 1 ? 'high' : undefined });
       if (r.rows.length === 0) throw new Error('empty page');
     });
-    console.log(`queue page p95: ${t.toFixed(2)} ms`);
-    expect(t).toBeLessThan(5 * 5);
+    expect(t).toBeLessThan(3 * 5);
   });
 
   it('searches by name, id, reference and phone suffix fast', () => {
     const terms = ['peña', 'MUNOZ diaz', '10004567', 'acc-0004', '3001004567', '6012003456'];
-    const t = p95((i) => store.listQueue({ search: terms[i % terms.length] }));
-    console.log(`search p95: ${t.toFixed(2)} ms`);
+    const t = p95('search', (i) => store.listQueue({ search: terms[i % terms.length] }));
     expect(store.listQueue({ search: '3001004567' }).rows[0]!.externalRef).toBe('ACC-0004567');
-    expect(t).toBeLessThan(5 * 20);
+    expect(t).toBeLessThan(3 * 20);
   });
 
   it('writes an outcome (activity + callback + outbox, fsync\'d) fast', () => {
     const ids = store.listQueue({ limit: 200 }).rows.map((r) => r.accountId);
-    const t = p95((i) => {
+    const t = p95('outcome write', (i) => {
       const accountId = ids[i % ids.length]!;
       store.write([
         { name: 'activity.log', args: { id: randomUUID(), accountId, channel: 'call', disposition: 'callback_requested', startedAt: new Date().toISOString() } },
         { name: 'account.setCallback', args: { accountId, callbackAt: '2026-11-28T15:00:00.000Z', note: null } },
       ]);
     });
-    console.log(`outcome write p95: ${t.toFixed(2)} ms`);
-    expect(t).toBeLessThan(5 * 2);
+    expect(t).toBeLessThan(3 * 2);
     expect(store.pendingCount()).toBe(400);
   });
 });

@@ -278,10 +278,14 @@ describe('priority recompute', () => {
     const { a } = seeded(s);
     const before = s.listQueue({}).rows[0]!;
     expect(before.reason.code).toBe('risk');
+    expect(s.listQueue({ status: 'hardship' }).total).toBe(0);
     s.write([{ name: 'account.setStatus', args: { accountId: a.id, status: 'hardship' } }]);
     const after = s.listQueue({}).rows[0]!;
     expect(after).toMatchObject({ status: 'hardship', reason: { code: 'status.hardship' } });
     expect(after.priority).toBeLessThan(before.priority);
+    // the cached total follows the write
+    expect(s.listQueue({ status: 'hardship' }).total).toBe(1);
+    expect(s.listQueue({ status: 'active' }).total).toBe(0);
   });
 
   it('recomputes dpd when the debtor\'s day changes and when a callback falls due', () => {

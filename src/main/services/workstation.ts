@@ -24,6 +24,8 @@ export interface WorkstationOptions {
   defaultServerUrl: string;
   fetch?: FetchLike;
   clock?: Clock;
+  /** The workstation's idea of now (tests, e2e): replaces clock.now, timers stay real. */
+  now?: () => Date;
   random?: () => number;
   syncIntervalMs?: number;
   /** How often time-driven queue changes (new day, callbacks falling due) are checked. */
@@ -66,7 +68,8 @@ function listeners<T>() {
  * sync engine, settings. Every write is local first and queued; nothing waits for the network.
  */
 export async function createWorkstation(o: WorkstationOptions): Promise<Workstation> {
-  const clock = o.clock ?? systemClock;
+  const baseClock = o.clock ?? systemClock;
+  const clock: Clock = o.now ? { ...baseClock, now: o.now } : baseClock;
   const syncState = listeners<SyncState>();
   const dataChanged = listeners<DataChangedEvent>();
   const callbacksDue = listeners<DueCallback[]>();
@@ -85,7 +88,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   const orgData = createOrgData(() => clock.now());
   let lastSuccess: string | null = null;
   const deps = {
-    dataDir: o.dataDir, fetch: o.fetch, clock: o.clock, random: o.random, syncIntervalMs: o.syncIntervalMs,
+    dataDir: o.dataDir, fetch: o.fetch, clock: o.clock || o.now ? clock : undefined, random: o.random, syncIntervalMs: o.syncIntervalMs,
     onState: (s: SyncState) => {
       syncState.emit(s);
       if (s.lastSuccessAt && s.lastSuccessAt !== lastSuccess && ctx) {

@@ -65,7 +65,11 @@ export class TortureFailure extends Error {
 }
 
 const OUTCOMES: Disposition[] = ['no_answer', 'busy', 'voicemail', 'rpc', 'refused', 'callback_requested', 'wrong_number', 'third_party', 'message_sent'];
-const USERS = ['agente1', 'agente2', 'agente3'] as const;
+/** Workstations 0–2 are the three agents, the 4th the team lead (sees all their accounts), then agents again on second machines. */
+const USERS = [
+  { username: 'agente1', password: 'agente123' }, { username: 'agente2', password: 'agente123' },
+  { username: 'agente3', password: 'agente123' }, { username: 'lider', password: 'lider123' },
+] as const;
 
 const opArb = fc.record({
   kind: fc.constantFrom<OpKind>('outcome', 'outcome', 'promise', 'note', 'flag', 'callback', 'callAttempt'),
@@ -106,7 +110,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
   try {
     for (let i = 0; i < opts.agents; i++) {
       const a = await SimAgent.start({
-        name: `a${i}`, serverUrl: server.url, username: USERS[i % USERS.length]!, password: 'agente123', skewMs: skewRng[i] ?? 0,
+        name: `a${i}`, serverUrl: server.url, ...USERS[i % USERS.length]!, skewMs: skewRng[i] ?? 0,
         proxy: { seed: opts.seed * 7919 + i, weights: opts.weights ?? DEFAULT_WEIGHTS, maxDelayMs: 80, maxHoldMs: 150, mode: 'pass' },
       });
       agents.push(a);
@@ -201,7 +205,17 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
       break;
     }
     case 'promise': {
-      const installments = Array.from({ length: 1 + (op.pick % 3) }, (_, k) => ({ dueDate: dateInDays(3 + k * 15), amountMinor: op.amount }));
+      // Within the demo organisation's promise policy (first payment ≤ 15 days, 5–100 % of the
+      // balance and ≥ 50,000, later payments ≥ 20,000): the torture is about sync, not about refused promises.
+      const { account } = await h.getAccount({ accountId });
+      const total = Math.min(account.balanceMinor, Math.max(50_000, Math.ceil((account.balanceMinor * (10 + (op.amount % 50))) / 100)));
+      let n = 1 + (op.pick % 3);
+      if (Math.floor(total / n) < 20_000) n = 1;
+      const each = Math.floor(total / n);
+      const installments = Array.from({ length: n }, (_, k) => ({
+        dueDate: dateInDays(3 + k * 15), amountMinor: k === n - 1 ? total - each * (n - 1) : each,
+      }));
+      if (account.balanceMinor <= 0) return;
       const r = await h.logOutcome({ accountId, channel: 'call', disposition: 'promise_to_pay', note: op.text, promise: { installments } });
       expected.activities.set(r.activityId, { disposition: 'promise_to_pay' });
       if (r.promiseId) expected.promises.add(r.promiseId);
@@ -251,6 +265,11 @@ function diff(what: string, client: string[], server: string[]): string | null {
   if (missingOnServer.length === 0 && missingOnClient.length === 0 && client.length === server.length) return null;
   return `${what}: client has ${client.length}, server ${server.length}; not on server [${missingOnServer.slice(0, 5).join(', ')}], not on client [${missingOnClient.slice(0, 5).join(', ')}]`;
 }
+
+/** What a user sees, restated independently of the server's code: own accounts, plus the team's for a lead. */
+const VISIBLE_SQL = `SELECT a.id::text FROM accounts a JOIN users me ON me.id = $1
+  WHERE a.org_id = me.org_id AND (a.assigned_agent_id = me.id OR (me.role = 'team_lead' AND a.assigned_agent_id IN (
+    SELECT u.id FROM users u WHERE u.team_id = me.team_id OR u.team_id IN (SELECT t.id FROM teams t WHERE t.lead_id = me.id))))`;
 
 interface Counts { activities: number; notes: number; promises: number }
 const COUNTS_SQL = `SELECT (SELECT count(*)::int FROM activities) AS activities, (SELECT count(*)::int FROM notes) AS notes,
@@ -312,7 +331,7 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
   // 3. Every store agrees with the server on what its agent sees.
   for (const a of agents) {
     const clientAccounts = sorted(await a.visibleAccountIds());
-    const serverAccounts = sorted((await db.query<{ id: string }>('SELECT id::text FROM accounts WHERE assigned_agent_id = $1', [a.userId])).map((r) => r.id));
+    const serverAccounts = sorted((await db.query<{ id: string }>(VISIBLE_SQL, [a.userId])).map((r) => r.id));
     const d = diff(`${a.o.name} accounts`, clientAccounts, serverAccounts);
     if (d) { problems.push(d); continue; }
     const facts = async (table: string) => {

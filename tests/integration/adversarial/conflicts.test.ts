@@ -180,6 +180,25 @@ describe('contact point flags', () => {
   });
 });
 
+describe('an edit the server acknowledges with no effect', () => {
+  it('an agent clears a do-not-contact flag their store already had: after sync the store shows the server\'s flag again', async () => {
+    const id = accounts[7]!;
+    const cp = await phoneOf(id);
+    await lead.api.flagContactPoint({ contactPointId: cp, doNotContact: true });
+    await settleAll(lead, agent);
+    expect((await detail(agent, id)).contactPoints.find((c) => c.id === cp)?.doNotContact).toBe(true);
+
+    await agent.api.flagContactPoint({ contactPointId: cp, doNotContact: false });
+    await settleAll(agent);
+    expect((await serverContactPoint(cp)).doNotContact).toBe(true);
+    // The client's optimistic clear must not outlive the server's refusal: the compliance check
+    // on the workstation reads this flag before every call.
+    expect((await detail(agent, id)).contactPoints.find((c) => c.id === cp)?.doNotContact).toBe(true);
+    const check = await agent.api.checkContact({ accountId: id, contactPointId: cp, channel: 'call' });
+    expect(check.allowed).toBe(false);
+  });
+});
+
 describe('account status', () => {
   it('last applied outcome-implied status wins, and both stores end on the server\'s value', async () => {
     const id = accounts[5]!;

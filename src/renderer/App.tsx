@@ -10,6 +10,9 @@ import { LoginScreen } from './screens/LoginScreen';
 import { QueueScreen } from './screens/QueueScreen';
 import { AccountScreen } from './screens/AccountScreen';
 import { TopBar } from './components/TopBar';
+import { ApprovalsBar } from './approvals/ApprovalsBar';
+import { ApprovalsScreen } from './approvals/ApprovalsScreen';
+import { useApprovalsView } from './approvals/store';
 import { SyncBanners } from './components/SyncBanners';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
@@ -29,6 +32,7 @@ export function App() {
 function Workstation() {
   const view = useNav((s) => s.view);
   const helpOpen = useNav((s) => s.helpOpen);
+  const approvalsOpen = useApprovalsView((s) => s.open);
 
   useEffect(() => {
     const stopSync = useSync.getState().start();
@@ -70,11 +74,13 @@ function Workstation() {
   return (
     <div className="app">
       <TopBar />
+      <ApprovalsBar />
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        <QueueScreen active={view.name === 'queue' && !helpOpen} hidden={view.name !== 'queue'} />
-        {view.name === 'account' && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}
+        {approvalsOpen && <ApprovalsScreen />}
+        <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
+        {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}
       </main>
       {helpOpen && <HelpOverlay />}
     </div>

@@ -8,6 +8,7 @@ import { ActivityHistory } from '../account/ActivityHistory';
 import { NotesPanel } from '../account/NotesPanel';
 import { PaymentsPanel } from '../account/PaymentsPanel';
 import { PromisesPanel } from '../account/PromisesPanel';
+import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { OutcomeForm } from '../outcome/OutcomeForm';
 import { errorText } from '../lib/errors';
 import { isTypingTarget, useKeydown } from '../lib/keyboard';
@@ -65,6 +66,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
         <div className="col">
           <OutcomeForm key={detail.account.id} detail={detail} active={active} />
           <PromisesPanel detail={detail} />
+          <NegotiationPanel detail={detail} />
           <PaymentsPanel detail={detail} />
         </div>
         <div className="col col-wide">

@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => { await ws?.close(); cleanup?.(); await s?.close(); });
 
 async function pickAccount(minBalance: number, notFirst = false) {
-  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', status: 'active', limit: 200 });
+  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', status: 'active', offset: 0, limit: 200 });
   const row = page.rows.slice(notFirst ? 5 : 0).find((r) => r.currency === 'COP' && r.balanceMinor >= minBalance);
   if (!row) throw new Error('no suitable account');
   return row;
@@ -46,7 +46,7 @@ describe('collections on the workstation', () => {
     await eventually(() => ws.handlers.quoteNegotiation({ accountId: acc.accountId, proposal: { kind: 'plan', installments: 3, downPaymentMinor: 0, monthlyInterestPct: null, startDate: today() } }));
     const pending = (await ws.handlers.getSyncState(undefined)).pending;
     const err = await ws.handlers.logOutcome({
-      accountId: acc.accountId, channel: 'call', disposition: 'promise_to_pay',
+      accountId: acc.accountId, channel: 'call', disposition: 'promise_to_pay', contactPointId: null, note: null, callActivityId: null, callbackAt: null,
       promise: { installments: [{ dueDate: addDays(today(), 120), amountMinor: acc.balanceMinor }] },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkstationError);
@@ -66,7 +66,7 @@ describe('collections on the workstation', () => {
     expect(run.status).toBe(200);
     expect(run.body.broken).toBeGreaterThanOrEqual(1);
     await ws.handlers.syncNow(undefined);
-    const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', limit: 5 });
+    const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 5 });
     expect(page.rows[0]!.accountId).toBe(acc.accountId);
     expect(page.rows[0]!.reason.code).toBe('promise_broken');
     const detail = await ws.handlers.getAccount({ accountId: acc.accountId });

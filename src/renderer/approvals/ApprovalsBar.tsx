@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getApi } from '../api';
+import { useSession } from '../stores/session';
+import { useNav } from '../stores/nav';
+import { useApprovalsView } from './store';
+
+/**
+ * Under the top bar: team leads open "Aprobaciones"; agents see decisions on their requests they
+ * have not looked at yet (the account's negotiation panel shows and clears them).
+ */
+export function ApprovalsBar() {
+  const { t } = useTranslation();
+  const role = useSession((s) => s.session?.user.role);
+  const open = useApprovalsView((s) => s.open);
+  const [unseen, setUnseen] = useState<Array<{ id: string; accountId: string; status: string; debtorName: string }>>([]);
+
+  useEffect(() => {
+    const load = () => void getApi().listMyApprovals({}).then((all) => setUnseen(all.filter((a) => a.unseen)), () => {});
+    load();
+    return getApi().onDataChanged(load);
+  }, []);
+
+  const lead = role === 'team_lead' || role === 'admin';
+  if (!lead && unseen.length === 0) return null;
+  return (
+    <div className="approvals-bar" data-testid="approvals-bar">
+      {lead && (
+        <button type="button" onClick={() => useApprovalsView.getState().setOpen(!open)} data-testid="open-approvals" aria-pressed={open}>
+          {open ? t('approvals.back') : t('approvals.title')}
+        </button>
+      )}
+      {unseen.map((a) => (
+        <button key={a.id} type="button" className="link notice" data-testid="approval-decided"
+          onClick={() => { useApprovalsView.getState().setOpen(false); useNav.getState().openAccount(a.accountId); }}>
+          {t(`negotiation.decided.${a.status}`)} — {a.debtorName}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccountDetail, MyApproval } from '../../shared/api/contract';
+import type { NegotiationProposalInput, NegotiationQuote } from '../../shared/domain/collections';
+import { formatMoney, parseAmount } from '../../shared/domain/money';
+import { localDate } from '../../shared/domain/time';
+import { getApi } from '../api';
+import { formatCalendarDate } from '../lib/datetime';
+import { errorText, toUiError, type UiError } from '../lib/errors';
+
+/**
+ * Negotiation calculator: a settlement with discounts or a plan with N installments. Quoted on
+ * the main side with the synced policy (works offline); "Acordar" within the agent's authority,
+ * "Enviar a aprobación" beyond it. Below it, this account's approval requests and their answers.
+ */
+export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const currency = detail.account.currency;
+  const today = localDate(new Date(), detail.debtor.timeZone);
+  const [kind, setKind] = useState<'plan' | 'settlement'>('plan');
+  const [installments, setInstallments] = useState('6');
+  const [down, setDown] = useState('0');
+  const [startDate, setStartDate] = useState(today);
+  const [disc, setDisc] = useState({ principalPct: '0', interestPct: '0', feesPct: '0' });
+  const [quote, setQuote] = useState<NegotiationQuote | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [approvals, setApprovals] = useState<MyApproval[]>([]);
+
+  const proposal = useCallback((): NegotiationProposalInput | UiError => {
+    if (kind === 'settlement') {
+      const pct = (v: string) => Number(v.replace(',', '.'));
+      const d = { principalPct: pct(disc.principalPct), interestPct: pct(disc.interestPct), feesPct: pct(disc.feesPct) };
+      for (const [k, v] of Object.entries(d)) if (!(v >= 0 && v <= 100)) return { code: 'validation', message: k, field: `discounts.${k}` };
+      return { kind: 'settlement', discounts: d, payDate: startDate };
+    }
+    const n = Number(installments);
+    if (!Number.isInteger(n) || n < 1 || n > 250) return { code: 'validation', message: t('negotiation.installments'), field: 'installments' };
+    const dp = down.trim() === '' ? { ok: true as const, minor: 0 } : parseAmount(down, currency);
+    if (!dp.ok) return { code: 'validation', message: `${t('negotiation.downPayment')}: ${dp.reason}`, field: 'downPaymentMinor' };
+    return { kind: 'plan', installments: n, downPaymentMinor: dp.minor, monthlyInterestPct: null, startDate };
+  }, [kind, disc, startDate, installments, down, currency, t]);
+
+  const loadApprovals = useCallback(async () => {
+    setApprovals(await getApi().listMyApprovals({ accountId: detail.account.id }));
+  }, [detail.account.id]);
+  useEffect(() => { void loadApprovals(); }, [loadApprovals, detail]);
+
+  useEffect(() => {
+    const p = proposal();
+    if ('code' in p) { setQuote(null); setError(p); return; }
+    let live = true;
+    getApi().quoteNegotiation({ accountId: detail.account.id, proposal: p }).then(
+      (q) => { if (live) { setQuote(q); setError(null); } },
+      (e: unknown) => { if (live) { setQuote(null); setError(toUiError(e)); } },
+    );
+    return () => { live = false; };
+  }, [proposal, detail.account.id, detail.account.balanceMinor]);
+
+  async function submit() {
+    const p = proposal();
+    if ('code' in p) return;
+    setBusy(true);
+    try {
+      const r = await getApi().proposePlan({ accountId: detail.account.id, proposal: p });
+      setNotice(r.outcome === 'agreed' ? t('negotiation.agreed') : t('negotiation.sent'));
+      await loadApprovals();
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const unseen = approvals.filter((a) => a.unseen);
+  const verdict = quote?.authority.decision;
+  return (
+    <section className="card" aria-labelledby="negotiation-title" data-testid="negotiation">
+      <h3 id="negotiation-title">{t('negotiation.title')}</h3>
+      {unseen.length > 0 && (
+        <div className="notice" role="status" data-testid="approval-notice">
+          {unseen.map((a) => <p key={a.id}>{t(`negotiation.decided.${a.status}`)}{a.decisionReason ? ` — ${a.decisionReason}` : ''}</p>)}
+          <button type="button" className="link" onClick={() => void getApi().markApprovalsSeen({ ids: unseen.map((a) => a.id) }).then(loadApprovals)}>
+            {t('negotiation.seen')}
+          </button>
+        </div>
+      )}
+      <div className="row">
+        <label><input type="radio" name="neg-kind" checked={kind === 'plan'} onChange={() => setKind('plan')} /> {t('negotiation.plan')}</label>
+        <label><input type="radio" name="neg-kind" checked={kind === 'settlement'} onChange={() => setKind('settlement')} data-testid="neg-settlement" /> {t('negotiation.settlement')}</label>
+      </div>
+      {kind === 'plan' ? (
+        <div className="row">
+          <label>{t('negotiation.installments')} <input data-testid="neg-installments" inputMode="numeric" size={4} value={installments} onChange={(e) => setInstallments(e.target.value)} /></label>
+          <label>{t('negotiation.downPayment')} <input data-testid="neg-down" inputMode="decimal" size={12} value={down} onChange={(e) => setDown(e.target.value)} /></label>
+          <label>{t('negotiation.startDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} /></label>
+        </div>
+      ) : (
+        <div className="row">
+          {(['principalPct', 'interestPct', 'feesPct'] as const).map((k) => (
+            <label key={k}>{t(`negotiation.${k}`)} <input inputMode="decimal" size={4} value={disc[k]} onChange={(e) => setDisc({ ...disc, [k]: e.target.value })} /> %</label>
+          ))}
+          <label>{t('negotiation.payDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} /></label>
+        </div>
+      )}
+      {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
+      {quote && (
+        <div data-testid="neg-quote">
+          <p>
+            {t('negotiation.total')}: <strong className="num" data-testid="neg-total">{formatMoney(quote.totalMinor, currency, lang)}</strong>
+            {quote.discountMinor > 0 && <> · {t('negotiation.discount')}: {formatMoney(quote.discountMinor, currency, lang)}</>}
+            {quote.interestMinor > 0 && <> · {t('negotiation.interest')}: {formatMoney(quote.interestMinor, currency, lang)}</>}
+          </p>
+          <table className="table compact">
+            <thead><tr><th>#</th><th>{t('promises.dueDate')}</th><th className="num">{t('promises.amount')}</th></tr></thead>
+            <tbody>
+              {quote.schedule.map((i, n) => (
+                <tr key={n}><td>{n + 1}</td><td>{formatCalendarDate(i.dueDate, lang)}</td><td className="num">{formatMoney(i.amountMinor, currency, lang)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          <p className={`chip verdict-${verdict}`} data-testid="neg-verdict" data-verdict={verdict}>{t(`negotiation.verdict.${verdict}`)}</p>
+          <ul className="small">{quote.authority.reasons.map((r) => <li key={r.ruleId}>{lang === 'en' ? r.en : r.es}</li>)}</ul>
+          {verdict !== 'outside_policy' && (
+            <button type="button" disabled={busy} onClick={() => void submit()} data-testid="neg-submit">
+              {verdict === 'within_agent' ? t('negotiation.agree') : t('negotiation.sendForApproval')}
+            </button>
+          )}
+        </div>
+      )}
+      {notice && <p className="muted" role="status" data-testid="neg-notice">{notice}</p>}
+      {approvals.length > 0 && (
+        <div>
+          <h4>{t('negotiation.requests')}</h4>
+          <ul data-testid="my-approvals">
+            {approvals.map((a) => (
+              <li key={a.id} data-status={a.status}>
+                <span className={`chip approval-${a.status}`}>{t(`approvals.status.${a.status}`)}</span>{' '}
+                {a.proposal.kind === 'plan' ? t('negotiation.planSummary', { n: a.proposal.installments }) : t('negotiation.settlement')}
+                {' · '}{formatMoney(a.quote.totalMinor, a.currency, lang)}
+                {a.decisionReason && <> — {a.decisionReason}</>}
+                {a.local && <span className="muted"> ({t('negotiation.notSynced')})</span>}
+                {a.counterOffer?.kind === 'plan' && <> · {t('negotiation.counter', { n: a.counterOffer.installments })}</>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -14,6 +14,9 @@ import { ApprovalsBar } from './approvals/ApprovalsBar';
 import { ApprovalsScreen } from './approvals/ApprovalsScreen';
 import { useApprovalsView } from './approvals/store';
 import { SyncBanners } from './components/SyncBanners';
+import { AdminBar } from './admin/AdminBar';
+import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
+import { useAdminView } from './admin/store';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
 import { IncomingCall, useSoftphone } from './softphone';
@@ -33,6 +36,7 @@ function Workstation() {
   const view = useNav((s) => s.view);
   const helpOpen = useNav((s) => s.helpOpen);
   const approvalsOpen = useApprovalsView((s) => s.open);
+  const adminOpen = useAdminView((s) => s.open);
 
   useEffect(() => {
     const stopSync = useSync.getState().start();
@@ -49,6 +53,7 @@ function Workstation() {
       useQueue.setState({ rows: [], total: 0, selected: 0 });
       useAccount.getState().close();
       useNav.getState().backToQueue();
+      useAdminView.getState().setOpen(false);
     };
   }, []);
 
@@ -75,9 +80,11 @@ function Workstation() {
     <div className="app">
       <TopBar />
       <ApprovalsBar />
+      <AdminBar />
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
+        {adminOpen && <ComplianceAdminScreen />}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

@@ -10,6 +10,7 @@ import { PaymentsPanel } from '../account/PaymentsPanel';
 import { PromisesPanel } from '../account/PromisesPanel';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { OutcomeForm } from '../outcome/OutcomeForm';
+import { MessagePanel } from '../messaging/MessagePanel';
 import { errorText } from '../lib/errors';
 import { isTypingTarget, useKeydown } from '../lib/keyboard';
 
@@ -24,6 +25,21 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
     void useAccount.getState().open(accountId);
     return () => useAccount.getState().close();
   }, [accountId]);
+
+  // A contact blocked until a later moment (e.g. 07:00 the debtor's time) is re-checked when that
+  // moment comes, so the call button comes back by itself.
+  const callChecks = useAccount((s) => s.callChecks);
+  useEffect(() => {
+    const now = Date.now();
+    const next = Object.values(callChecks)
+      .filter((d) => !d.allowed && d.nextAllowedAt)
+      .map((d) => Date.parse(d.nextAllowedAt!))
+      .filter((ms) => ms > now && ms - now < 24 * 3600_000)
+      .sort((a, b) => a - b)[0];
+    if (next === undefined) return;
+    const timer = setTimeout(() => void useAccount.getState().refresh(), next - now + 500);
+    return () => clearTimeout(timer);
+  }, [callChecks]);
 
   useKeydown((e) => {
     if (e.key === 'Escape') {
@@ -62,6 +78,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
         <div className="col">
           <DebtorPanel detail={detail} />
           <ContactPoints detail={detail} />
+          <MessagePanel detail={detail} />
         </div>
         <div className="col">
           <OutcomeForm key={detail.account.id} detail={detail} active={active} />

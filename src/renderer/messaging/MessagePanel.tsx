@@ -1,0 +1,103 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccountDetail, ComplianceDecision, MessageChannel, MessagePreview } from '../../shared/api/contract';
+import { getApi } from '../api';
+import { errorText, toUiError, type UiError } from '../lib/errors';
+import { useAccount } from '../stores/account';
+import { BlockedReason } from './BlockedReason';
+import { MESSAGE_KINDS } from './compatible';
+
+const CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
+
+/**
+ * "Enviar mensaje": the agent picks a channel, a contact point and an organisation template, sees
+ * the text as the debtor will read it, and sends. The workstation checks compliance (offline
+ * too) and the send button is greyed with the reason while it refuses; the server checks again.
+ */
+export function MessagePanel({ detail }: { detail: AccountDetail }) {
+  const { t } = useTranslation();
+  const accountId = detail.account.id;
+  const [channel, setChannel] = useState<MessageChannel>('sms');
+  const [templates, setTemplates] = useState<MessagePreview[]>([]);
+  const [templateId, setTemplateId] = useState<string>('');
+  const points = useMemo(() => detail.contactPoints.filter((cp) => MESSAGE_KINDS[channel].includes(cp.kind) && !cp.invalid), [detail, channel]);
+  const [cpId, setCpId] = useState<string>('');
+  const [decision, setDecision] = useState<ComplianceDecision | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [sent, setSent] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    getApi().listMessageTemplates({ accountId }).then((list) => { if (live) setTemplates(list); }, (e) => { if (live) setError(toUiError(e)); });
+    return () => { live = false; };
+  }, [accountId, detail.activities.length]);
+
+  const forChannel = templates.filter((x) => x.channel === channel);
+  const template = forChannel.find((x) => x.id === templateId) ?? forChannel[0] ?? null;
+  const cp = points.find((p) => p.id === cpId) ?? points[0] ?? null;
+
+  useEffect(() => {
+    let live = true;
+    setDecision(null);
+    if (!cp) return;
+    getApi().checkContact({ accountId, contactPointId: cp.id, channel }).then((d) => { if (live) setDecision(d); }, (e) => { if (live) setError(toUiError(e)); });
+    return () => { live = false; };
+  }, [accountId, cp?.id, channel, detail]);
+
+  const blocked = decision !== null && !decision.allowed;
+  const send = async () => {
+    if (!cp || !template) return;
+    setBusy(true); setError(null); setSent(false);
+    try {
+      await getApi().sendMessage({ accountId, contactPointId: cp.id, channel, templateId: template.id });
+      setSent(true);
+      await useAccount.getState().refresh();
+    } catch (e) {
+      setError(toUiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card message-panel" aria-labelledby="msg-title" data-testid="message-panel">
+      <h3 id="msg-title">{t('messaging.title')}</h3>
+      <div className="segmented" role="radiogroup" aria-label={t('messaging.channel')}>
+        {CHANNELS.map((c) => (
+          <button key={c} type="button" role="radio" aria-checked={channel === c} className={channel === c ? 'active' : ''}
+            data-testid={`msg-channel-${c}`} onClick={() => { setChannel(c); setTemplateId(''); setCpId(''); setSent(false); }}>
+            {t(`channel.${c}`)}
+          </button>
+        ))}
+      </div>
+      {points.length === 0 ? <p className="muted">{t('messaging.noContactPoint')}</p> : (
+        <label>{t('messaging.to')}
+          <select value={cp?.id ?? ''} onChange={(e) => setCpId(e.target.value)} data-testid="msg-contact-point">
+            {points.map((p) => <option key={p.id} value={p.id}>{p.value}{p.doNotContact ? ` (${t('contact.dnc')})` : ''}</option>)}
+          </select>
+        </label>
+      )}
+      {forChannel.length === 0 ? <p className="muted">{t('messaging.noTemplates')}</p> : (
+        <label>{t('messaging.template')}
+          <select value={template?.id ?? ''} onChange={(e) => setTemplateId(e.target.value)} data-testid="msg-template">
+            {forChannel.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+          </select>
+        </label>
+      )}
+      {template && (
+        <div className="msg-preview" aria-label={t('messaging.preview')} data-testid="msg-preview">
+          {template.subject && <strong>{template.subject}</strong>}
+          <p style={{ whiteSpace: 'pre-wrap' }}>{template.preview}</p>
+        </div>
+      )}
+      <button type="button" className="primary" data-testid="msg-send" data-channel={channel}
+        disabled={busy || !cp || !template || decision === null || blocked} onClick={() => void send()}>
+        {t('messaging.send', { channel: t(`channel.${channel}`) })}
+      </button>
+      {blocked && decision && <BlockedReason decision={decision} timeZone={detail.debtor.timeZone} testId="msg-blocked" />}
+      {sent && <p className="ok-text" role="status" data-testid="msg-queued">{t('messaging.queued')}</p>}
+      {error && <p className="field-error" role="alert">{errorText(t, error)}</p>}
+    </section>
+  );
+}

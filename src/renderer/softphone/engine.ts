@@ -448,6 +448,9 @@ export class SoftphoneEngine {
       } else if (state === SessionState.Terminated) {
         // Ended without a hang-up from us: the far end rejected, cancelled or hung up.
         if (!this.snapshot.call?.hangupBy) this.patchCall({ hangupBy: 'remote' });
+        // An incoming call that stops ringing before we answer was cancelled by the caller: 487.
+        const c = this.snapshot.call;
+        if (c && c.direction === 'inbound' && !c.answeredAt && c.sipStatus === null) this.patchCall({ sipStatus: 487 });
         // sip.js reports the final response to our request delegate only after this transition:
         // let it land so the attempt carries the real SIP status.
         setTimeout(() => { void this.finish(); }, 0);

@@ -118,6 +118,7 @@ const api = {
   },
   async hangup(): Promise<void> {
     if (current?.state === SessionState.Established) await current.bye();
+    else if (current instanceof Inviter && current.state === SessionState.Establishing) await current.cancel();
   },
   /** Calls someone (the agent), for inbound tests. */
   async call(target: string, domain: string): Promise<void> {

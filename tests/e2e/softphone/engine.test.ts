@@ -268,6 +268,16 @@ describe('softphone engine against Kamailio', () => {
     expect(api.attempts.at(-1)).toMatchObject({ direction: 'inbound', address: DEBTOR_NUMBER, hangupBy: 'remote', sipStatus: 200 });
   });
 
+  it('an incoming call the caller gives up on is logged as 487, hung up by the remote side', async () => {
+    await debtor.call('1001', DOMAIN);
+    await waitFor(agent.snapshot, (x) => x.call?.phase === 'incoming' && x.call.caller !== null, 5_000, 'ringing');
+    const callId = (await agent.snapshot()).call?.id;
+    await debtor.hangup();
+    const s = await waitFor(agent.snapshot, (x) => x.lastEnded?.activityId === callId, 5_000, 'missed call logged');
+    expect(s.lastEnded).toMatchObject({ sipStatus: 487, hangupBy: 'remote', durationSec: null });
+    expect(api.attempts.at(-1)).toMatchObject({ id: callId, direction: 'inbound', sipStatus: 487, hangupBy: 'remote', answeredAt: null });
+  });
+
   it('blind-transfers the debtor to the supervisor (REFER)', async () => {
     await debtor.setMode('answer');
     const res = await agent.call({ accountId: ACCOUNT.id, contactPointId: OK_CP.id, number: OK_CP.value });

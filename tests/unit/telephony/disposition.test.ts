@@ -19,3 +19,10 @@ describe('suggestDisposition', () => {
     expect(suggestDisposition(end)).toBe(expected);
   });
 });
+
+describe('formatDuration (call timer)', () => {
+  it.each([[0, '0:00'], [9.9, '0:09'], [61, '1:01'], [3599, '59:59'], [3600, '1:00:00'], [-5, '0:00']])('%s s → %s', async (sec, text) => {
+    const { formatDuration } = await import('../../../src/renderer/softphone/format');
+    expect(formatDuration(sec)).toBe(text);
+  });
+});

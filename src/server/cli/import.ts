@@ -124,6 +124,9 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     io.out(`Cartera ${file} (${encoding}) → organización "${org.name}" en ${db.kind === 'pg' ? 'PostgreSQL' : 'PGlite'}`);
     const t0 = performance.now();
     const report = await importPortfolioCsv(db, org.id, text, asOf ? { asOf } : {});
+    if (report.ignoredColumns.length > 0) {
+      io.out(`Columnas no leídas (nombre no reconocido, ver docs/portfolio-csv.md): ${report.ignoredColumns.join(', ')}`);
+    }
     for (const line of formatReport(report)) io.out(line);
     io.out(`Tiempo: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return report.errors.length > 0 ? 1 : 0;

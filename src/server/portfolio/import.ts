@@ -9,9 +9,9 @@ import { upsertPortfolio, type UpsertOptions } from './upsert';
  */
 export async function importPortfolioCsv(
   db: Db, orgId: string, text: string, options: ParseOptions & UpsertOptions = {},
-): Promise<ImportReport> {
+): Promise<ImportReport & { ignoredColumns: string[] }> {
   const parsed = parsePortfolioCsv(text, options);
   const written = await upsertPortfolio(db, orgId, parsed.rows, options);
   const errors = [...parsed.errors, ...written.errors].sort((a, b) => a.row - b.row);
-  return { ...written, rowsRead: parsed.rowsRead, errors };
+  return { ...written, rowsRead: parsed.rowsRead, errors, ignoredColumns: parsed.ignoredColumns ?? [] };
 }

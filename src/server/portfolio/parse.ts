@@ -26,6 +26,8 @@ export interface ParseResult {
   errors: RowError[];
   /** Data rows in the file, blank lines not counted. */
   rowsRead: number;
+  /** Header cells that name no known column, so their data was not read ("telefono_referencia"). */
+  ignoredColumns?: string[];
 }
 
 /** Field name for errors about the file as a whole rather than one column. */
@@ -55,15 +57,20 @@ export function detectDelimiter(text: string): string {
 interface HeaderMap {
   /** For each key, the indexes and original header names of the columns feeding it. */
   byKey: Map<ColumnKey, { index: number; header: string }[]>;
+  ignored: string[];
   errors: RowError[];
 }
 
 function mapHeaders(headers: string[]): HeaderMap {
   const byKey = new Map<ColumnKey, { index: number; header: string }[]>();
   const errors: RowError[] = [];
+  const ignored: string[] = [];
   headers.forEach((header, index) => {
     const spec = columnForHeader(header);
-    if (!spec) return;
+    if (!spec) {
+      if (header.trim() !== '') ignored.push(header.trim());
+      return;
+    }
     const list = byKey.get(spec.key) ?? [];
     if (list.length > 0 && !spec.repeatable) {
       errors.push({
@@ -82,7 +89,7 @@ function mapHeaders(headers: string[]): HeaderMap {
       });
     }
   }
-  return { byKey, errors };
+  return { byKey, ignored, errors };
 }
 
 /** Reads one data record against the header map, collecting every problem in the row. */
@@ -282,7 +289,7 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
   if (!header) return { rows: [], rowsRead: 0, errors: [{ row: 1, field: FILE_FIELD, message: 'el archivo está vacío' }] };
   const headers = mapHeaders(header.record);
   const nonBlank = data.filter((r) => r.record.some((c) => c.trim() !== ''));
-  if (headers.errors.length > 0) return { rows: [], errors: headers.errors, rowsRead: nonBlank.length };
+  if (headers.errors.length > 0) return { rows: [], errors: headers.errors, rowsRead: nonBlank.length, ignoredColumns: headers.ignored };
 
   const rows: ParsedPortfolioRow[] = [];
   const errors: RowError[] = [];
@@ -307,5 +314,5 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
     }
     errors.push(...reader.errors);
   }
-  return { rows, errors, rowsRead: nonBlank.length };
+  return { rows, errors, rowsRead: nonBlank.length, ignoredColumns: headers.ignored };
 }

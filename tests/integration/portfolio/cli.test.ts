@@ -68,10 +68,11 @@ describe('npm run import (PGlite data folder, in process)', () => {
 
   it('exits 0 for a clean file, and matches --org by name without case or accents', async () => {
     const clean = join(dir, 'limpia.csv');
-    writeFileSync(clean, 'id_deudor;nombre;documento;pais;cuenta;saldo\nX1;Ana;1;CO;X-1;1000\n');
+    writeFileSync(clean, 'id_deudor;nombre;documento;pais;cuenta;saldo;notas\nX1;Ana;1;CO;X-1;1000;x\n');
     const c = capture();
     expect(await runImportCli([clean, '--org', 'cobranzas ándinas', '--as-of', '2026-11-25'], { DATA_DIR: dir }, c.io)).toBe(0);
     expect(c.out).toContain('Sin errores.');
+    expect(c.out.join('\n')).toContain('Columnas no leídas (nombre no reconocido, ver docs/portfolio-csv.md): notas');
   });
 
   it('--generate writes a demo CSV that then imports without errors', async () => {

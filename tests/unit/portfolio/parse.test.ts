@@ -328,6 +328,14 @@ describe('parsePortfolioCsv: several rows', () => {
   });
 });
 
+it('lists the header cells it did not read, so a misspelt column is noticed', () => {
+  const r = parsePortfolioCsv(`${HEAD};telefono_referencia;Observaciones;;telefono\nD1;A;1;CO;C1;COP;10;3001234567;x;;3109876543\n`);
+  expect(r.errors).toEqual([]);
+  expect(r.ignoredColumns).toEqual(['telefono_referencia', 'Observaciones']);
+  // the reference's number is not taken as the debtor's
+  expect(r.rows[0]!.row.phones).toEqual(['+573109876543']);
+});
+
 describe('columnForHeader', () => {
   it.each([
     ['Teléfono', 'phone'], ['TELEFONO 2', 'phone'], ['telefono_casa', 'phone'], ['Teléfono Oficina 2', 'phone'],

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import { useSession } from '../stores/session';
 import { useNav } from '../stores/nav';
+import { CallbackToasts } from './CallbackToasts';
 import { useApprovalsView } from './store';
 
 /**
@@ -22,9 +23,10 @@ export function ApprovalsBar() {
   }, []);
 
   const lead = role === 'team_lead' || role === 'admin';
-  if (!lead && unseen.length === 0) return null;
+  if (!lead && unseen.length === 0) return <CallbackToasts />;
   return (
     <div className="approvals-bar" data-testid="approvals-bar">
+      <CallbackToasts />
       {lead && (
         <button type="button" onClick={() => useApprovalsView.getState().setOpen(!open)} data-testid="open-approvals" aria-pressed={open}>
           {open ? t('approvals.back') : t('approvals.title')}

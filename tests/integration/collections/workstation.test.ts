@@ -27,7 +27,7 @@ beforeAll(async () => {
   agentId = s.seed!.users.agente1;
   // nothing sits above a broken promise in this test's queue: no callbacks due, no recent contacts
   await s.db.query('UPDATE accounts SET callback_at = NULL, last_contact_at = NULL WHERE assigned_agent_id = $1', [agentId]);
-  ({ ws, cleanup } = await openWorkstation(s.url));
+  ({ ws, cleanup } = await openWorkstation(s.url, undefined, { tickMs: 300 }));
   await ws.handlers.login({ username: 'agente1', password: 'agente123', serverUrl: s.url });
   await ws.handlers.syncNow(undefined);
 }, 120_000);
@@ -110,5 +110,21 @@ describe('collections on the workstation', () => {
     expect(detail.promises.find((p) => p.id === r.promiseId)?.installments.length).toBe(5);
     await ws.handlers.syncNow(undefined);
     expect((await ws.handlers.getSyncState(undefined)).rejected).toEqual([]);
+  });
+
+  // last: a due callback outranks everything else in the queue
+  it('a callback raises its account to the top of the queue when it falls due (store timer), not before', async () => {
+    const acc = await pickAccount(0, true);
+    const at = new Date(Date.now() + 1500).toISOString();
+    await ws.handlers.setCallback({ accountId: acc.accountId, callbackAt: at, note: 'llamar a las 3' });
+    const before = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 });
+    expect(before.rows[0]!.accountId).not.toBe(acc.accountId);
+    const head = await eventually(async () => {
+      const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 });
+      if (page.rows[0]!.accountId !== acc.accountId) throw new Error('not yet');
+      return page.rows[0]!;
+    }, 10_000);
+    expect(head.reason.code).toBe('callback_due');
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(at));
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountBundle, AccountListPage } from '../../../src/shared/api/rest';
 import { BACKENDS, call, login, startTestServer, type TestServer } from '../../helpers/server';
-import { accountsOf, addUser, contactPointOf, everyMutation, SyncClient } from './fixtures';
+import { accountsOf, addUser, balanceOf, contactPointOf, everyMutation, SyncClient } from './fixtures';
 
 describe.each(BACKENDS)('authorization on %s', (backend) => {
   let s: TestServer;
@@ -81,7 +81,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     const client = await SyncClient.login(s, 'agente1', 'agente123');
     const cp = await contactPointOf(s.db, accountB.debtorId);
     const before = await snapshot(s, accountB.id, accountB.debtorId);
-    const kinds = everyMutation(accountB.id, accountB.debtorId, cp, activityB);
+    const kinds = everyMutation(accountB.id, accountB.debtorId, cp, activityB, await balanceOf(s.db, accountB.id));
     const r = await client.push(client.make(...kinds));
     expect(r.status).toBe(200);
     expect(r.body.lastMutationId).toBe(kinds.length);
@@ -100,8 +100,9 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     const activityId = randomUUID();
     const first = await client.push(client.make(['activity.log', { id: activityId, accountId: own.id, channel: 'call', disposition: null, startedAt: new Date().toISOString() }]));
     expect(first.body.results[0].status).toBe('applied');
-    const r = await client.push(client.make(...everyMutation(own.id, own.debtorId, cp, activityId)));
-    expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(Array(8).fill('applied'));
+    const r = await client.push(client.make(...everyMutation(own.id, own.debtorId, cp, activityId, await balanceOf(s.db, own.id))));
+    expect(r.body.results, JSON.stringify(r.body.results)).toEqual(r.body.results.map((x: { id: number }) => ({ id: x.id, status: 'applied' })));
+    expect(r.body.results).toHaveLength(8);
     const [acc] = await s.db.query<{ status: string; callback_note: string }>('SELECT status, callback_note FROM accounts WHERE id = $1', [own.id]);
     expect(acc).toMatchObject({ status: 'hardship', callback_note: 'llamar' });
   });

@@ -39,18 +39,28 @@ export async function assign(db: Db, accountId: string, agentId: string | null):
 }
 
 const now = () => new Date().toISOString();
+/** YYYY-MM-DD `n` days from today (UTC), for promise dates the demo policy accepts. */
+export const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+export async function balanceOf(db: Db, accountId: string): Promise<number> {
+  const [row] = await db.query<{ b: number }>('SELECT balance_minor AS b FROM accounts WHERE id = $1', [accountId]);
+  return row!.b;
+}
 
 export function mutation(id: number, name: string, args: unknown) {
   return { id, name, args, clientTime: now() };
 }
 
-/** Args of every mutation kind against one account (and its debtor and a contact point). */
-export function everyMutation(accountId: string, debtorId: string, contactPointId: string, activityId: string) {
+/**
+ * Args of every mutation kind against one account (and its debtor and a contact point). The
+ * promise pays the whole balance in a week, which the demo promise policy accepts.
+ */
+export function everyMutation(accountId: string, debtorId: string, contactPointId: string, activityId: string, balanceMinor: number) {
   return [
     ['activity.log', { id: randomUUID(), accountId, channel: 'call', disposition: 'no_answer', startedAt: now() }],
     ['activity.setOutcome', { activityId, disposition: 'rpc' }],
     ['note.add', { id: randomUUID(), accountId, body: 'nota', createdAt: now() }],
-    ['promise.create', { id: randomUUID(), accountId, channel: 'call', createdAt: now(), installments: [{ dueDate: '2030-01-15', amountMinor: 50000 }] }],
+    ['promise.create', { id: randomUUID(), accountId, channel: 'call', createdAt: now(), installments: [{ dueDate: inDays(7), amountMinor: balanceMinor }] }],
     ['contactPoint.flag', { contactPointId, invalid: true }],
     ['account.setCallback', { accountId, callbackAt: '2030-01-01T15:00:00.000Z', note: 'llamar' }],
     ['account.setStatus', { accountId, status: 'hardship', reason: null }],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueQuery } from '../../src/shared/api/contract';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { startWebHost } from '../../src/main/webhost';
 import { minorToDecimal } from '../../src/shared/domain/money';
@@ -43,7 +44,7 @@ describe('negotiation with approval (e2e)', () => {
     const { page, server, workstation } = stack;
     await loginThroughUi(page, 'agente1', 'agente123');
     await waitForSync(page, 0, 'online');
-    const rows = (await workstation.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, status: 'active' })).rows;
+    const rows = (await workstation.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, status: 'active' }))).rows;
     const row = rows.find((r) => r.currency === 'COP' && r.balanceMinor >= 2_000_000);
     if (!row) throw new Error('no COP account of 2 000 000 or more');
     await page.getByTestId('queue-search').fill(row.externalRef);

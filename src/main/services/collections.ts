@@ -126,6 +126,8 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
           q.authority.reasons.map((r) => r.es).join('; '), 'proposal');
       }
       if (q.authority.decision === 'within_agent') {
+        // the series is a promise like any other: the server applier checks the same policy
+        checkPromisePolicy(c, account, q.schedule, now);
         const promiseId = randomUUID();
         d.write(c, [{ name: 'promise.create', args: {
           id: promiseId, accountId, channel: 'call', createdAt: now.toISOString(), installments: q.schedule, planId: randomUUID(),

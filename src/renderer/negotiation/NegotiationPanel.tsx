@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountDetail, MyApproval } from '../../shared/api/contract';
 import type { NegotiationProposalInput, NegotiationQuote } from '../../shared/domain/collections';
-import { formatMoney, parseAmount } from '../../shared/domain/money';
+import { formatMoney, minorToDecimal, parseAmount } from '../../shared/domain/money';
 import { localDate } from '../../shared/domain/time';
 import { getApi } from '../api';
 import { formatCalendarDate } from '../lib/datetime';
@@ -71,6 +71,20 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
       setError(toUiError(e));
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** The team lead's counter-offer back into the calculator, to quote and propose again. */
+  function applyCounter(c: NonNullable<MyApproval['counterOffer']>) {
+    if (c.kind === 'plan') {
+      setKind('plan');
+      setInstallments(String(c.installments));
+      setDown(minorToDecimal(c.downPaymentMinor, currency));
+      setStartDate(c.startDate < today ? today : c.startDate);
+    } else {
+      setKind('settlement');
+      setDisc({ principalPct: String(c.discounts.principalPct), interestPct: String(c.discounts.interestPct), feesPct: String(c.discounts.feesPct) });
+      setStartDate(c.payDate < today ? today : c.payDate);
     }
   }
 
@@ -143,6 +157,9 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
                 {a.decisionReason && <> — {a.decisionReason}</>}
                 {a.local && <span className="muted"> ({t('negotiation.notSynced')})</span>}
                 {a.counterOffer?.kind === 'plan' && <> · {t('negotiation.counter', { n: a.counterOffer.installments })}</>}
+                {a.status === 'countered' && a.counterOffer && (
+                  <button type="button" className="link" data-testid="use-counter" onClick={() => applyCounter(a.counterOffer!)}>{t('negotiation.useCounter')}</button>
+                )}
               </li>
             ))}
           </ul>

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/shared/domain/time';
 import { PROTOCOL_VERSION } from '../../../src/shared/sync/protocol';
 import { addUser } from '../server/fixtures';
-import { call, login, startTestServer, type TestServer } from '../../helpers/server';
+import { BACKENDS, call, login, startTestServer, type TestServer } from '../../helpers/server';
 
-/** Collections core on the real server over real PostgreSQL: payments feed, policy, approvals. */
+/** Collections core on the real server over real PostgreSQL and PGlite: payments feed, policy, approvals. */
 let s: TestServer;
 let lider: string;
 let agent: { token: string; user: { id: string } };
@@ -36,129 +36,131 @@ async function installments(promiseId: string) {
     'SELECT seq, paid_minor AS "paidMinor", status FROM promise_installments WHERE promise_id = $1 ORDER BY seq', [promiseId]);
 }
 
-beforeAll(async () => {
-  s = await startTestServer({ backend: 'pg', seed: { accounts: 60 } });
-  lider = (await login(s, 'lider', 'lider123')).token;
-  agent = await login(s, 'agente1', 'agente123');
-  await addUser(s.db, s.seed!.orgId, 'lider2', { teamName: 'Equipo Medellín', role: 'team_lead' });
-  otherLead = (await login(s, 'lider2', 'clave123')).token;
-}, 120_000);
-afterAll(async () => { await s?.close(); });
+describe.each(BACKENDS)('%s', (backend) => {
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 60 } });
+    lider = (await login(s, 'lider', 'lider123')).token;
+    agent = await login(s, 'agente1', 'agente123');
+    await addUser(s.db, s.seed!.orgId, 'lider2', { teamName: 'Equipo Medellín', role: 'team_lead' });
+    otherLead = (await login(s, 'lider2', 'clave123')).token;
+  }, 120_000);
+  afterAll(async () => { await s?.close(); });
 
-describe('collections on the server', () => {
-  it('serves the seeded policies', async () => {
-    const r = await call(s, 'GET', '/api/v1/collections/policies', { token: agent.token });
-    expect(r.status).toBe(200);
-    expect(r.body.promisePolicies.length).toBeGreaterThan(0);
-    expect(r.body.negotiationPolicy.rules.length).toBeGreaterThan(0);
-  });
+  describe('collections on the server', () => {
+    it('serves the seeded policies', async () => {
+      const r = await call(s, 'GET', '/api/v1/collections/policies', { token: agent.token });
+      expect(r.status).toBe(200);
+      expect(r.body.promisePolicies.length).toBeGreaterThan(0);
+      expect(r.body.negotiationPolicy.rules.length).toBeGreaterThan(0);
+    });
 
-  it('refuses an out-of-policy promise with the rule id and field', async () => {
-    const acc = await accountOf(agent.user.id);
-    const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'promise.create', args: {
-      id: randomUUID(), accountId: acc.id, channel: 'call', createdAt: new Date().toISOString(),
-      installments: [{ dueDate: addDays(today(), 90), amountMinor: acc.balanceMinor }],
-    } }]);
-    expect(res.results[0]!.status).toBe('rejected');
-    expect(res.results[0]!.error!.code).toBe('promise_policy');
-    expect(res.results[0]!.error!.field).toBe('installments[0].dueDate');
-  });
+    it('refuses an out-of-policy promise with the rule id and field', async () => {
+      const acc = await accountOf(agent.user.id);
+      const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'promise.create', args: {
+        id: randomUUID(), accountId: acc.id, channel: 'call', createdAt: new Date().toISOString(),
+        installments: [{ dueDate: addDays(today(), 90), amountMinor: acc.balanceMinor }],
+      } }]);
+      expect(res.results[0]!.status).toBe('rejected');
+      expect(res.results[0]!.error!.code).toBe('promise_policy');
+      expect(res.results[0]!.error!.field).toBe('installments[0].dueDate');
+    });
 
-  it('imports payments idempotently, allocates FIFO to the promise, and a reversal undoes it exactly', async () => {
-    const acc = await accountOf(agent.user.id);
-    const promiseId = randomUUID();
-    const due1 = addDays(today(), 5);
-    const due2 = addDays(today(), 20);
-    // two installments of I, together above the policy's 5 % of the balance
-    const I = Math.ceil((acc.balanceMinor * 0.05) / 400) * 400;
-    const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'promise.create', args: {
-      id: promiseId, accountId: acc.id, channel: 'call', createdAt: new Date(Date.now() - 60_000).toISOString(),
-      installments: [{ dueDate: due1, amountMinor: I }, { dueDate: due2, amountMinor: I }],
-    } }]);
-    expect(res.results[0]!.status).toBe('applied');
-    const ref = `PAY-${randomUUID().slice(0, 8)}`;
-    const csv = `referencia,cuenta,monto,fecha\n${ref}-1,${acc.externalRef},${I * 1.5},${today()}\n${ref}-2,${acc.externalRef},${I / 4},${today()}\n${ref}-3,NO-EXISTE,5,${today()}\n`;
-    const first = await call(s, 'POST', '/api/v1/imports/payments', { token: lider, body: csv, contentType: 'text/csv' });
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ created: 2, duplicates: 0 });
-    expect(first.body.errors).toEqual([{ row: 4, field: 'cuenta', message: 'unknown account NO-EXISTE' }]);
-    const again = await call(s, 'POST', '/api/v1/imports/payments', { token: lider, body: csv, contentType: 'text/csv' });
-    expect(again.body).toMatchObject({ created: 0, duplicates: 2 });
-    const rows = await s.db.query<{ n: number; sum: number }>(`SELECT count(*)::int AS n, sum(amount_minor)::bigint AS sum FROM payments WHERE reference LIKE $1`, [`${ref}%`]);
-    expect(rows[0]).toEqual({ n: 2, sum: I * 1.75 });
-    const [bal] = await s.db.query<{ b: number }>('SELECT balance_minor AS b FROM accounts WHERE id = $1', [acc.id]);
-    expect(bal!.b).toBe(acc.balanceMinor - I * 1.75);
-    expect(await installments(promiseId)).toEqual([
-      { seq: 1, paidMinor: I, status: 'kept' }, { seq: 2, paidMinor: I * 0.75, status: 'pending' },
-    ]);
-    const [{ v: vBefore }] = await s.db.query<{ v: number }>('SELECT version AS v FROM promises WHERE id = $1', [promiseId]) as [{ v: number }];
-    const rev = await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(`${ref}-1`)}/reverse`, { token: lider, body: {} });
-    expect(rev.status).toBe(200);
-    expect(rev.body.changed).toBe(true);
-    // FIFO again without the reversed payment: only I/4 is left, on the first installment
-    expect(await installments(promiseId)).toEqual([
-      { seq: 1, paidMinor: I / 4, status: 'pending' }, { seq: 2, paidMinor: 0, status: 'pending' },
-    ]);
-    const [after] = await s.db.query<{ b: number; v: number }>(
-      'SELECT a.balance_minor AS b, p.version AS v FROM accounts a JOIN promises p ON p.account_id = a.id WHERE p.id = $1', [promiseId]);
-    expect(after!.b).toBe(acc.balanceMinor - I / 4);
-    expect(after!.v).toBeGreaterThan(vBefore);
-    const revAgain = await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(`${ref}-1`)}/reverse`, { token: lider, body: {} });
-    expect(revAgain.body.changed).toBe(false);
-  });
+    it('imports payments idempotently, allocates FIFO to the promise, and a reversal undoes it exactly', async () => {
+      const acc = await accountOf(agent.user.id);
+      const promiseId = randomUUID();
+      const due1 = addDays(today(), 5);
+      const due2 = addDays(today(), 20);
+      // two installments of I, together above the policy's 5 % of the balance
+      const I = Math.ceil((acc.balanceMinor * 0.05) / 400) * 400;
+      const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'promise.create', args: {
+        id: promiseId, accountId: acc.id, channel: 'call', createdAt: new Date(Date.now() - 60_000).toISOString(),
+        installments: [{ dueDate: due1, amountMinor: I }, { dueDate: due2, amountMinor: I }],
+      } }]);
+      expect(res.results[0]!.status).toBe('applied');
+      const ref = `PAY-${randomUUID().slice(0, 8)}`;
+      const csv = `referencia,cuenta,monto,fecha\n${ref}-1,${acc.externalRef},${I * 1.5},${today()}\n${ref}-2,${acc.externalRef},${I / 4},${today()}\n${ref}-3,NO-EXISTE,5,${today()}\n`;
+      const first = await call(s, 'POST', '/api/v1/imports/payments', { token: lider, body: csv, contentType: 'text/csv' });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ created: 2, duplicates: 0 });
+      expect(first.body.errors).toEqual([{ row: 4, field: 'cuenta', message: 'unknown account NO-EXISTE' }]);
+      const again = await call(s, 'POST', '/api/v1/imports/payments', { token: lider, body: csv, contentType: 'text/csv' });
+      expect(again.body).toMatchObject({ created: 0, duplicates: 2 });
+      const rows = await s.db.query<{ n: number; sum: number }>(`SELECT count(*)::int AS n, sum(amount_minor)::bigint AS sum FROM payments WHERE reference LIKE $1`, [`${ref}%`]);
+      expect(rows[0]).toEqual({ n: 2, sum: I * 1.75 });
+      const [bal] = await s.db.query<{ b: number }>('SELECT balance_minor AS b FROM accounts WHERE id = $1', [acc.id]);
+      expect(bal!.b).toBe(acc.balanceMinor - I * 1.75);
+      expect(await installments(promiseId)).toEqual([
+        { seq: 1, paidMinor: I, status: 'kept' }, { seq: 2, paidMinor: I * 0.75, status: 'pending' },
+      ]);
+      const [{ v: vBefore }] = await s.db.query<{ v: number }>('SELECT version AS v FROM promises WHERE id = $1', [promiseId]) as [{ v: number }];
+      const rev = await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(`${ref}-1`)}/reverse`, { token: lider, body: {} });
+      expect(rev.status).toBe(200);
+      expect(rev.body.changed).toBe(true);
+      // FIFO again without the reversed payment: only I/4 is left, on the first installment
+      expect(await installments(promiseId)).toEqual([
+        { seq: 1, paidMinor: I / 4, status: 'pending' }, { seq: 2, paidMinor: 0, status: 'pending' },
+      ]);
+      const [after] = await s.db.query<{ b: number; v: number }>(
+        'SELECT a.balance_minor AS b, p.version AS v FROM accounts a JOIN promises p ON p.account_id = a.id WHERE p.id = $1', [promiseId]);
+      expect(after!.b).toBe(acc.balanceMinor - I / 4);
+      expect(after!.v).toBeGreaterThan(vBefore);
+      const revAgain = await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(`${ref}-1`)}/reverse`, { token: lider, body: {} });
+      expect(revAgain.body.changed).toBe(false);
+    });
 
-  it('agent outside authority → request → the lead of another team cannot decide it, the own lead approves → the agent pulls the series', async () => {
-    const acc = await accountOf(agent.user.id);
-    const clientId = randomUUID();
-    const requestId = randomUUID();
-    // 12 installments exceed the agent's 6 (demo policy, non-180+ buckets) or need approval by down payment
-    const res = await push(agent.token, clientId, [{ id: 1, name: 'approval.request', args: {
-      id: requestId, accountId: acc.id, createdAt: new Date().toISOString(),
-      proposal: { kind: 'plan', installments: 18, downPaymentMinor: Math.ceil(acc.balanceMinor * 0.06), monthlyInterestPct: null, startDate: today() },
-    } }]);
-    expect(res.results[0]).toMatchObject({ status: 'applied' });
-    const pending = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: lider });
-    const mine = pending.body.approvals.find((a: { id: string }) => a.id === requestId);
-    expect(mine.quote.authority.decision).toBe('needs_approval');
-    expect(mine.quote.schedule.length).toBe(19);
-    const otherList = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: otherLead });
-    expect(otherList.body.approvals.map((a: { id: string }) => a.id)).not.toContain(requestId);
-    const forbidden = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: otherLead, body: { decision: 'approve', reason: 'ok' } });
-    expect(forbidden.status).toBe(404);
-    const byAgent = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: agent.token, body: { decision: 'approve', reason: 'ok' } });
-    expect(byAgent.status).toBe(403);
-    const ok = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: lider, body: { decision: 'approve', reason: 'Cliente con ingresos estables' } });
-    expect(ok.status).toBe(200);
-    expect(ok.body.status).toBe('approved');
-    const twice = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: lider, body: { decision: 'reject', reason: 'no' } });
-    expect(twice.status).toBe(409);
-    const pulled = await call(s, 'POST', '/api/v1/sync/pull', { token: agent.token, body: { protocolVersion: PROTOCOL_VERSION, clientId, cursor: null } });
-    const series = pulled.body.patch.promises.find((p: { planId: string | null }) => p.planId === requestId);
-    expect(series.id).toBe(ok.body.promiseId);
-    expect(series.installments.length).toBe(19);
-    expect(series.installments.reduce((t: number, i: { amountMinor: number }) => t + i.amountMinor, 0)).toBe(acc.balanceMinor);
-    const minePull = await call(s, 'GET', '/api/v1/approvals/mine?since=0', { token: agent.token });
-    expect(minePull.body.approvals.find((a: { id: string }) => a.id === requestId).status).toBe('approved');
-  });
+    it('agent outside authority → request → the lead of another team cannot decide it, the own lead approves → the agent pulls the series', async () => {
+      const acc = await accountOf(agent.user.id);
+      const clientId = randomUUID();
+      const requestId = randomUUID();
+      // 12 installments exceed the agent's 6 (demo policy, non-180+ buckets) or need approval by down payment
+      const res = await push(agent.token, clientId, [{ id: 1, name: 'approval.request', args: {
+        id: requestId, accountId: acc.id, createdAt: new Date().toISOString(),
+        proposal: { kind: 'plan', installments: 18, downPaymentMinor: Math.ceil(acc.balanceMinor * 0.06), monthlyInterestPct: null, startDate: today() },
+      } }]);
+      expect(res.results[0]).toMatchObject({ status: 'applied' });
+      const pending = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: lider });
+      const mine = pending.body.approvals.find((a: { id: string }) => a.id === requestId);
+      expect(mine.quote.authority.decision).toBe('needs_approval');
+      expect(mine.quote.schedule.length).toBe(19);
+      const otherList = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: otherLead });
+      expect(otherList.body.approvals.map((a: { id: string }) => a.id)).not.toContain(requestId);
+      const forbidden = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: otherLead, body: { decision: 'approve', reason: 'ok' } });
+      expect(forbidden.status).toBe(404);
+      const byAgent = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: agent.token, body: { decision: 'approve', reason: 'ok' } });
+      expect(byAgent.status).toBe(403);
+      const ok = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: lider, body: { decision: 'approve', reason: 'Cliente con ingresos estables' } });
+      expect(ok.status).toBe(200);
+      expect(ok.body.status).toBe('approved');
+      const twice = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: lider, body: { decision: 'reject', reason: 'no' } });
+      expect(twice.status).toBe(409);
+      const pulled = await call(s, 'POST', '/api/v1/sync/pull', { token: agent.token, body: { protocolVersion: PROTOCOL_VERSION, clientId, cursor: null } });
+      const series = pulled.body.patch.promises.find((p: { planId: string | null }) => p.planId === requestId);
+      expect(series.id).toBe(ok.body.promiseId);
+      expect(series.installments.length).toBe(19);
+      expect(series.installments.reduce((t: number, i: { amountMinor: number }) => t + i.amountMinor, 0)).toBe(acc.balanceMinor);
+      const minePull = await call(s, 'GET', '/api/v1/approvals/mine?since=0', { token: agent.token });
+      expect(minePull.body.approvals.find((a: { id: string }) => a.id === requestId).status).toBe('approved');
+    });
 
-  it('refuses a proposal outside the policy with the rule id', async () => {
-    const acc = await accountOf(agent.user.id);
-    const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'approval.request', args: {
-      id: randomUUID(), accountId: acc.id, createdAt: new Date().toISOString(),
-      proposal: { kind: 'plan', installments: 40, downPaymentMinor: 0, monthlyInterestPct: null, startDate: today() },
-    } }]);
-    expect(res.results[0]!.status).toBe('rejected');
-    expect(res.results[0]!.error!.code).toMatch(/^plan\./);
-  });
+    it('refuses a proposal outside the policy with the rule id', async () => {
+      const acc = await accountOf(agent.user.id);
+      const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'approval.request', args: {
+        id: randomUUID(), accountId: acc.id, createdAt: new Date().toISOString(),
+        proposal: { kind: 'plan', installments: 40, downPaymentMinor: 0, monthlyInterestPct: null, startDate: today() },
+      } }]);
+      expect(res.results[0]!.status).toBe('rejected');
+      expect(res.results[0]!.error!.code).toMatch(/^plan\./);
+    });
 
-  it('lists missed callbacks for the team lead', async () => {
-    const acc = await accountOf(agent.user.id, 0);
-    const at = new Date(Date.now() - 30 * 60_000).toISOString();
-    await s.db.query('UPDATE accounts SET callback_at = $2, callback_note = $3 WHERE id = $1', [acc.id, at, 'llamar tarde']);
-    const r = await call(s, 'GET', '/api/v1/collections/missed-callbacks', { token: lider });
-    expect(r.status).toBe(200);
-    expect(r.body.callbacks.map((c: { accountId: string }) => c.accountId)).toContain(acc.id);
-    const other = await call(s, 'GET', '/api/v1/collections/missed-callbacks', { token: otherLead });
-    expect(other.body.callbacks.map((c: { accountId: string }) => c.accountId)).not.toContain(acc.id);
+    it('lists missed callbacks for the team lead', async () => {
+      const acc = await accountOf(agent.user.id, 0);
+      const at = new Date(Date.now() - 30 * 60_000).toISOString();
+      await s.db.query('UPDATE accounts SET callback_at = $2, callback_note = $3 WHERE id = $1', [acc.id, at, 'llamar tarde']);
+      const r = await call(s, 'GET', '/api/v1/collections/missed-callbacks', { token: lider });
+      expect(r.status).toBe(200);
+      expect(r.body.callbacks.map((c: { accountId: string }) => c.accountId)).toContain(acc.id);
+      const other = await call(s, 'GET', '/api/v1/collections/missed-callbacks', { token: otherLead });
+      expect(other.body.callbacks.map((c: { accountId: string }) => c.accountId)).not.toContain(acc.id);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workstation } from '../../../src/main/services';
-import { WorkstationError } from '../../../src/shared/api/contract';
+import { QueueQuery, WorkstationError } from '../../../src/shared/api/contract';
 import { addDays } from '../../../src/shared/domain/time';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { openWorkstation } from '../sync/helpers';
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => { await ws?.close(); cleanup?.(); await s?.close(); });
 
 async function pickAccount(minBalance: number, notFirst = false) {
-  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', status: 'active', offset: 0, limit: 200 });
+  const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', status: 'active', offset: 0, limit: 200 }));
   const row = page.rows.slice(notFirst ? 5 : 0).find((r) => r.currency === 'COP' && r.balanceMinor >= minBalance);
   if (!row) throw new Error('no suitable account');
   return row;
@@ -66,7 +66,7 @@ describe('collections on the workstation', () => {
     expect(run.status).toBe(200);
     expect(run.body.broken).toBeGreaterThanOrEqual(1);
     await ws.handlers.syncNow(undefined);
-    const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 5 });
+    const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 5 }));
     expect(page.rows[0]!.accountId).toBe(acc.accountId);
     expect(page.rows[0]!.reason.code).toBe('promise_broken');
     const detail = await ws.handlers.getAccount({ accountId: acc.accountId });
@@ -117,10 +117,10 @@ describe('collections on the workstation', () => {
     const acc = await pickAccount(0, true);
     const at = new Date(Date.now() + 1500).toISOString();
     await ws.handlers.setCallback({ accountId: acc.accountId, callbackAt: at, note: 'llamar a las 3' });
-    const before = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 });
+    const before = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 }));
     expect(before.rows[0]!.accountId).not.toBe(acc.accountId);
     const head = await eventually(async () => {
-      const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 });
+      const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 }));
       if (page.rows[0]!.accountId !== acc.accountId) throw new Error('not yet');
       return page.rows[0]!;
     }, 10_000);

@@ -5,6 +5,7 @@ import { QueueQuery, WorkstationError } from '../../../src/shared/api/contract';
 import { addDays } from '../../../src/shared/domain/time';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { openWorkstation } from '../sync/helpers';
+import { startFaultProxy } from '../../helpers/fault-proxy';
 
 /** The agent's real workstation (better-sqlite3 store, sync engine) against the real server on PostgreSQL. */
 let s: TestServer;
@@ -110,6 +111,26 @@ describe('collections on the workstation', () => {
     expect(detail.promises.find((p) => p.id === r.promiseId)?.installments.length).toBe(5);
     await ws.handlers.syncNow(undefined);
     expect((await ws.handlers.getSyncState(undefined)).rejected).toEqual([]);
+  });
+
+  it("the team lead's calls go to the server: pending requests online, a clear error when it cannot be reached", async () => {
+    const proxy = await startFaultProxy({ target: s.url, seed: 1, mode: 'pass' });
+    const lead = await openWorkstation(proxy.url);
+    try {
+      await lead.ws.handlers.login({ username: 'lider', password: 'lider123', serverUrl: proxy.url });
+      const pending = await lead.ws.handlers.listApprovals({ status: 'pending' });
+      expect(pending.every((a) => a.status === 'pending')).toBe(true);
+      expect((await lead.ws.handlers.listMissedCallbacks(undefined)).length).toBeGreaterThanOrEqual(0);
+      proxy.setMode('offline');
+      const err = await lead.ws.handlers.listApprovals({ status: 'pending' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'server.unreachable' });
+      const err2 = await lead.ws.handlers.decideApproval({ id: randomUUID(), decision: { decision: 'approve', reason: 'ok', counterOffer: null } }).catch((e: unknown) => e);
+      expect(err2).toMatchObject({ code: 'server.unreachable' });
+    } finally {
+      await lead.ws.close();
+      lead.cleanup();
+      await proxy.close();
+    }
   });
 
   // last: a due callback outranks everything else in the queue

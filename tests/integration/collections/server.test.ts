@@ -161,6 +161,12 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(r.body.callbacks.map((c: { accountId: string }) => c.accountId)).toContain(acc.id);
       const other = await call(s, 'GET', '/api/v1/collections/missed-callbacks', { token: otherLead });
       expect(other.body.callbacks.map((c: { accountId: string }) => c.accountId)).not.toContain(acc.id);
+      // an attempt after the callback time means it was not missed
+      await push(agent.token, randomUUID(), [{ id: 1, name: 'activity.log', args: {
+        id: randomUUID(), accountId: acc.id, channel: 'call', disposition: 'no_answer', startedAt: new Date().toISOString(),
+      } }]);
+      const after = await call(s, 'GET', '/api/v1/collections/missed-callbacks', { token: lider });
+      expect(after.body.callbacks.map((c: { accountId: string }) => c.accountId)).not.toContain(acc.id);
     });
   });
 });

@@ -26,10 +26,9 @@ export function createOrgData(now: () => Date) {
     if (!force && now().getTime() - lastFetch < REFRESH_MS) return;
     inFlight = (async () => {
       try {
-        const [rules, templates] = await Promise.allSettled([
-          c.server.call('GET', '/api/v1/compliance/rules', undefined, OrgComplianceState),
-          c.server.call('GET', '/api/v1/messages/templates', undefined, Templates),
-        ]);
+        // one after the other: a background refresh should not compete with the agent's own requests
+        const [rules] = await Promise.allSettled([c.server.call('GET', '/api/v1/compliance/rules', undefined, OrgComplianceState)]);
+        const [templates] = await Promise.allSettled([c.server.call('GET', '/api/v1/messages/templates', undefined, Templates)]);
         if (!c.store.db.open) return;
         if (rules.status === 'fulfilled') c.store.setMeta('orgCompliance', JSON.stringify(rules.value));
         if (templates.status === 'fulfilled') c.store.setMeta('messageTemplates', JSON.stringify(templates.value));

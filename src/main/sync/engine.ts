@@ -176,7 +176,8 @@ export class SyncEngine {
         break;
       case 'server':
         this.failures++;
-        this.update({ online: true, lastError: err.message, progress: null });
+        // 502/503/504 come from a gateway, or from a server shutting down: the server itself did not answer
+        this.update({ online: !(err.status !== null && err.status >= 502 && err.status <= 504), lastError: err.message, progress: null });
         break;
       case 'client':
         // a refused request (not a refused mutation): report it and retry at the normal pace

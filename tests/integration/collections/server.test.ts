@@ -142,6 +142,25 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(minePull.body.approvals.find((a: { id: string }) => a.id === requestId).status).toBe('approved');
     });
 
+    it('a counter-offer needs new terms, and the agent sees them', async () => {
+      const acc = await accountOf(agent.user.id);
+      const requestId = randomUUID();
+      const proposal = { kind: 'settlement', discounts: { principalPct: 5, interestPct: 40, feesPct: 0 }, payDate: today() };
+      const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'approval.request', args: { id: requestId, accountId: acc.id, createdAt: new Date().toISOString(), proposal } }]);
+      expect(res.results[0]!.status).toBe('applied');
+      const bare = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: lider, body: { decision: 'counter', reason: 'menos descuento' } });
+      expect(bare.status).toBe(400);
+      expect(bare.body.error.field).toBe('counterOffer');
+      const counter = { ...proposal, discounts: { principalPct: 0, interestPct: 30, feesPct: 0 } };
+      const ok = await call(s, 'POST', `/api/v1/approvals/${requestId}/decide`, { token: lider, body: { decision: 'counter', reason: 'menos descuento', counterOffer: counter } });
+      expect(ok.status).toBe(200);
+      const mine = await call(s, 'GET', '/api/v1/approvals/mine?since=0', { token: agent.token });
+      const r = mine.body.approvals.find((a: { id: string }) => a.id === requestId);
+      expect(r).toMatchObject({ status: 'countered', counterOffer: counter, promiseId: null, decisionReason: 'menos descuento' });
+      const [n] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM promises WHERE plan_id = $1', [requestId]);
+      expect(n!.n).toBe(0);
+    });
+
     it('refuses a proposal outside the policy with the rule id', async () => {
       const acc = await accountOf(agent.user.id);
       const res = await push(agent.token, randomUUID(), [{ id: 1, name: 'approval.request', args: {

@@ -56,7 +56,7 @@ describe(`store with ${N} accounts`, () => {
     expect(store.listQueue({ limit: 1 }).total).toBe(N);
     // target "well under 1 s of SQLite time" is NOT met: see the report; this bounds regressions
     expect(pullCpuMs).toBeLessThan(15_000);
-  });
+  }, 120_000);
 
   it('serves queue pages fast, with and without filters', () => {
     const buckets = ['1-30', '31-60', '61-90', '91-120', '121-180', '180+'] as const;
@@ -65,14 +65,14 @@ describe(`store with ${N} accounts`, () => {
       if (r.rows.length === 0) throw new Error('empty page');
     });
     expect(t).toBeLessThan(3 * 5);
-  });
+  }, 120_000);
 
   it('searches by name, id, reference and phone suffix fast', () => {
     const terms = ['peña', 'MUNOZ diaz', '10004567', 'acc-0004', '3001004567', '6012003456'];
     const t = p95('search', (i) => store.listQueue({ search: terms[i % terms.length] }));
     expect(store.listQueue({ search: '3001004567' }).rows[0]!.externalRef).toBe('ACC-0004567');
     expect(t).toBeLessThan(3 * 20);
-  });
+  }, 120_000);
 
   it('writes an outcome (activity + callback + outbox, fsync\'d) fast', () => {
     const ids = store.listQueue({ limit: 200 }).rows.map((r) => r.accountId);
@@ -85,5 +85,5 @@ describe(`store with ${N} accounts`, () => {
     });
     expect(t).toBeLessThan(3 * 2);
     expect(store.pendingCount()).toBe(400);
-  });
+  }, 120_000);
 });

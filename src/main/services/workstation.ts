@@ -86,17 +86,14 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   });
 
   const orgData = createOrgData(() => clock.now());
-  let lastSuccess: string | null = null;
   const deps = {
     dataDir: o.dataDir, fetch: o.fetch, clock: o.clock || o.now ? clock : undefined, random: o.random, syncIntervalMs: o.syncIntervalMs,
-    onState: (s: SyncState) => {
-      syncState.emit(s);
-      if (s.lastSuccessAt && s.lastSuccessAt !== lastSuccess && ctx) {
-        lastSuccess = s.lastSuccessAt;
-        void orgData.refresh(ctx).catch(() => {});
-      }
+    onState: (s: SyncState) => syncState.emit(s),
+    onDataChanged: (accountIds: string[] | null) => {
+      // accounts a pull just brought in are judged for the queue's "contactable today" filter
+      const judged = ctx?.store.refreshContactability() ?? [];
+      dataChanged.emit({ accountIds: accountIds === null || judged.length > 1000 ? null : [...new Set([...accountIds, ...judged])] });
     },
-    onDataChanged: (accountIds: string[] | null) => dataChanged.emit({ accountIds }),
   };
 
   function saveSettings() {
@@ -145,10 +142,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   function tick() {
     const now = clock.now().toISOString();
     if (ctx) {
-      const touched = ctx.store.refreshForTime();
+      const touched = [...new Set([...ctx.store.refreshForTime(), ...ctx.store.refreshContactability()])];
       if (touched.length) dataChanged.emit({ accountIds: touched.length > 1000 ? null : touched });
       const due = ctx.store.callbacksDueBetween(lastTick, now);
       if (due.length) callbacksDue.emit(due);
+      if (ctx.engine.getState().online) void orgData.refresh(ctx).catch(() => {});
     }
     lastTick = now;
   }
@@ -187,6 +185,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
         ctx = openContext(url, res.user, res.token);
       }
       if (settings.serverUrl !== url) { settings = { ...settings, serverUrl: url }; saveSettings(); }
+      // the organisation's rules and templates, for offline checks; the login does not fail without them
+      orgData.reset();
+      await orgData.refresh(ctx, true).catch(() => {});
       return ctx.publicSession();
     },
 

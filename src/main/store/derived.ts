@@ -3,6 +3,7 @@ import { dpdBucket } from '../../shared/domain/enums';
 import type { PromiseInstallment } from '../../shared/domain/entities';
 import { daysPastDue, localDate } from '../../shared/domain/time';
 import { prioritize, type PriorityInput } from '../../shared/rules/priority';
+import { createContactability } from './contactability';
 import { searchText } from './rows';
 
 /**
@@ -64,15 +65,50 @@ export function createDerivedRefresher(db: Database.Database) {
       segment = @segment, time_zone = @time_zone, dpd = @dpd, bucket = @bucket, priority = @priority,
       priority_reason = @priority_reason WHERE id = @id`);
 
+  const contactability = createContactability(db);
+  const updateContactable = db.prepare(`UPDATE accounts SET contactable_today = @contactable_today,
+      not_contactable_reason = @not_contactable_reason, contactable_judged = @q WHERE id = @id`);
+
   return function refresh(accountIds: Iterable<string>, now: Date): number {
     const derive = deriver(now);
+    const judge = contactability(now);
     let n = 0;
     for (const id of accountIds) {
       const r = select.get(id) as DerivedSource | undefined;
       if (!r) continue;
       update.run({ id, ...derive(id, r) });
+      updateContactable.run({ id, q: quarterOf(now), ...judge(id) });
       n++;
     }
     return n;
+  };
+}
+
+/** The quarter hour an instant falls in: contactability is re-judged at most once per quarter. */
+export const quarterOf = (now: Date) => Math.floor(now.getTime() / 900_000);
+
+/**
+ * Judges contactability for every account not yet judged in this quarter hour (new accounts from
+ * a pull, and all of them as time passes: hours close, days change). Returns the accounts whose
+ * verdict changed.
+ */
+export function createContactabilityRefresher(db: Database.Database) {
+  const contactability = createContactability(db);
+  const stale = db.prepare(`SELECT id, contactable_today AS c, not_contactable_reason AS r FROM accounts
+    WHERE contactable_judged IS NULL OR contactable_judged <> ?`);
+  const update = db.prepare(`UPDATE accounts SET contactable_today = @contactable_today,
+      not_contactable_reason = @not_contactable_reason, contactable_judged = @q WHERE id = @id`);
+  return function refresh(now: Date): string[] {
+    const q = quarterOf(now);
+    const judge = contactability(now);
+    const changed: string[] = [];
+    return db.transaction(() => {
+      for (const row of stale.all(q) as Array<{ id: string; c: number; r: string | null }>) {
+        const v = judge(row.id);
+        update.run({ id: row.id, q, ...v });
+        if (v.contactable_today !== row.c || v.not_contactable_reason !== row.r) changed.push(row.id);
+      }
+      return changed;
+    })();
   };
 }

@@ -41,7 +41,7 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
         count: db.prepare(`SELECT count(*) FROM accounts a ${w}`).pluck(),
         page: db.prepare(`SELECT a.id, a.debtor_id, a.debtor_name, d.national_id, a.external_ref, a.product, a.currency,
             a.balance_minor, a.dpd, a.bucket, a.segment, a.status, a.priority, a.priority_reason, a.callback_at,
-            a.last_contact_at, a.time_zone,
+            a.last_contact_at, a.time_zone, a.contactable_today, a.not_contactable_reason,
             (SELECT c.value FROM contact_points c WHERE c.debtor_id = a.debtor_id AND c.kind = 'phone'
                AND c.invalid = 0 ORDER BY c.do_not_contact, c.verified DESC, c.id LIMIT 1) AS phone
           FROM accounts a JOIN debtors d ON d.id = a.debtor_id ${w}
@@ -76,6 +76,7 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
     if (input.bucket) { where.push('a.bucket = @bucket'); params.bucket = input.bucket; }
     if (input.segment) { where.push('a.segment = @segment'); params.segment = input.segment; }
     if (input.status) { where.push('a.status = @status'); params.status = input.status; }
+    if (input.contactableOnly) where.push('a.contactable_today = 1');
     const search = input.search?.trim();
     if (search) {
       // the matching ids first, each half on its own index (the narrow covering index on
@@ -92,7 +93,7 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
     }
     const s = statements(input, where);
     if (totalsGeneration !== generation()) { totals.clear(); totalsGeneration = generation(); }
-    const totalKey = JSON.stringify([input.bucket, input.segment, input.status, search]);
+    const totalKey = JSON.stringify([input.bucket, input.segment, input.status, search, input.contactableOnly]);
     let total = totals.get(totalKey);
     if (total === undefined) {
       total = s.count.get(params) as number;
@@ -117,6 +118,8 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
       lastContactAt: (r.last_contact_at ?? null) as string | null,
       phone: (r.phone ?? null) as string | null,
       timeZone: r.time_zone as string,
+      contactableToday: r.contactable_today !== 0,
+      notContactableReason: r.not_contactable_reason ? JSON.parse(r.not_contactable_reason as string) as QueueRow['notContactableReason'] : null,
     }));
     return { total, rows };
   };

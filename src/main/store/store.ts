@@ -14,7 +14,7 @@ import {
 import type { MutationResult, PullResponse } from '../../shared/sync/protocol';
 import type { z } from 'zod';
 import { createMutationApplier } from './apply-mutation';
-import { createDerivedRefresher, createDeriver, type DerivedSource } from './derived';
+import { createContactabilityRefresher, createDerivedRefresher, createDeriver, type DerivedSource } from './derived';
 
 const DERIVED_COLUMNS = ['debtor_name', 'search_text', 'segment', 'time_zone', 'dpd', 'bucket', 'priority', 'priority_reason'];
 import { migrate } from './migrate';
@@ -59,6 +59,7 @@ export class LocalStore {
   private readonly now: () => Date;
   private readonly applyMutation: ReturnType<typeof createMutationApplier>;
   private readonly refreshDerived: ReturnType<typeof createDerivedRefresher>;
+  private readonly contactability: ReturnType<typeof createContactabilityRefresher>;
   private readonly deriver: ReturnType<typeof createDeriver>;
   private readonly queue: ReturnType<typeof createQueueReader>;
   private readonly stmts;
@@ -92,6 +93,7 @@ export class LocalStore {
     this.now = opts.now ?? (() => new Date());
     this.applyMutation = createMutationApplier(db);
     this.refreshDerived = createDerivedRefresher(db);
+    this.contactability = createContactabilityRefresher(db);
     this.deriver = createDeriver(db);
     this.queue = createQueueReader(db, () => this.generation);
     this.stmts = {
@@ -332,6 +334,17 @@ export class LocalStore {
       this.setMeta('zoneDates', JSON.stringify(next));
       return [...touched];
     })();
+  }
+
+  /**
+   * Judges "contactable today" (the queue's compliance filter) for accounts not judged in this
+   * quarter hour: new accounts after a pull, and every account as hours close and days change.
+   * Returns the accounts whose verdict changed.
+   */
+  refreshContactability(): string[] {
+    const changed = this.contactability(this.now());
+    if (changed.length) this.generation++;
+    return changed;
   }
 
   /** Callbacks whose time fell in (from, to]: what a desktop notification announces. */

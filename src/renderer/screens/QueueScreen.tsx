@@ -13,8 +13,9 @@ import { errorText } from '../lib/errors';
 const PREFETCH_ROWS = 15;
 
 export function QueueScreen({ active, hidden }: { active: boolean; hidden: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const rows = useQueue((s) => s.rows);
+  const showNotContactable = useQueue((s) => s.filters.showNotContactable ?? false);
   const total = useQueue((s) => s.total);
   const selected = useQueue((s) => s.selected);
   const error = useQueue((s) => s.error);
@@ -80,6 +81,11 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
   return (
     <section className="queue-screen" hidden={hidden} aria-label={t('queue.title')}>
       <QueueFiltersBar searchRef={searchRef} />
+      <label className="inline small contactable-toggle">
+        <input type="checkbox" data-testid="show-not-contactable" checked={showNotContactable}
+          onChange={(e) => { useQueue.getState().setFilters({ showNotContactable: e.target.checked }); void useQueue.getState().reload(); }} />
+        {t('queue.showNotContactable')}
+      </label>
       {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
       <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')} data-loaded-rows={rows.length}>
         <div className="queue-head" role="row">
@@ -95,8 +101,13 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
         <div className="queue-scroll" ref={scrollRef} data-testid="queue-scroll">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
+              const stored = rows[item.index];
+              if (!stored) return null;
+              // a debtor the rules close for the rest of today says why instead of its priority reason
+              const why = stored.contactableToday === false ? stored.notContactableReason : null;
+              const row = why
+                ? { ...stored, reason: { code: 'not_contactable_today', params: { rule: why[i18n.language === 'en' ? 'en' : 'es'] } } }
+                : stored;
               return (
                 <QueueRowView
                   key={row.accountId}

@@ -14,6 +14,8 @@ export interface QueueFilters {
   status: AccountStatus | null;
   sort: SortKey;
   dir: SortDir;
+  /** Off by default: the queue offers only debtors who can still be contacted today. */
+  showNotContactable?: boolean;
 }
 
 export const PAGE_SIZE = 50;
@@ -47,6 +49,7 @@ function toQuery(f: QueueFilters, offset: number, limit: number): QueueQuery {
     ...(f.status ? { status: f.status } : {}),
     sort: f.sort,
     dir: f.dir,
+    contactableOnly: !f.showNotContactable,
     offset,
     limit,
   };

@@ -58,6 +58,8 @@ export const QueueQuery = z.object({
   dir: z.enum(['asc', 'desc']).default('desc'),
   offset: z.number().int().nonnegative().default(0),
   limit: z.number().int().positive().max(200).default(50),
+  /** Only accounts whose debtor can still be contacted today (shared isContactableToday); the agent's UI asks for it by default. */
+  contactableOnly: z.boolean().optional(),
 });
 export type QueueQuery = z.input<typeof QueueQuery>;
 
@@ -80,6 +82,9 @@ export const QueueRow = z.object({
   lastContactAt: IsoInstant.nullable(),
   phone: z.string().nullable(),
   timeZone: z.string(),
+  /** false when the debtor cannot be contacted any more today, with the first rule that refuses. */
+  contactableToday: z.boolean().optional(),
+  notContactableReason: z.object({ ruleId: z.string(), es: z.string(), en: z.string(), channel: Channel }).nullable().optional(),
 });
 export type QueueRow = z.infer<typeof QueueRow>;
 

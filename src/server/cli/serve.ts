@@ -43,7 +43,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   }
   const app = createServer({ db, logger: opts.logger ?? false });
   // Kept / broken promises as time passes: on start, then every PROMISE_BATCH_MINUTES (default 10).
-  const stopBatch = opts.promiseBatchMinutes === 0 ? () => {} : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000,
+  const stopBatch = opts.promiseBatchMinutes === 0 ? async () => {} : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000,
     (msg) => app.log.info(msg));
   await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
   const address = app.server.address();
@@ -54,7 +54,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     port,
     db,
     async close() {
-      stopBatch();
+      await stopBatch();
       await app.close();
       if (ownDb) await db.close();
     },

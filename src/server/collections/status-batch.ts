@@ -22,8 +22,8 @@ export async function runPromiseStatusBatch(db: Db, now: Date, orgId?: string): 
   return { accounts: rows.length, changed, broken };
 }
 
-/** Runs the batch now and then every `intervalMs`; returns a stop function. */
-export function schedulePromiseStatusBatch(db: Db, intervalMs: number, log: (msg: string) => void = () => {}): () => void {
+/** Runs the batch now and then every `intervalMs`; the returned stop waits for a run in progress (before the database closes). */
+export function schedulePromiseStatusBatch(db: Db, intervalMs: number, log: (msg: string) => void = () => {}): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
@@ -34,5 +34,5 @@ export function schedulePromiseStatusBatch(db: Db, intervalMs: number, log: (msg
   run();
   const timer = setInterval(() => { if (!stopped) run(); }, intervalMs);
   timer.unref?.();
-  return () => { stopped = true; clearInterval(timer); void running; };
+  return async () => { stopped = true; clearInterval(timer); await running; };
 }

@@ -91,20 +91,20 @@ describe('access changes reach the local stores', () => {
     try {
       await w.ws.handlers.login({ username: 'agente1', password: 'agente123' });
       await w.ws.handlers.syncNow(undefined);
-      const row = await firstAccount(w.ws);
-      // installments going backwards pass the client's schema but the server refuses them
-      await w.ws.handlers.logOutcome({
-        accountId: row.accountId, channel: 'call', contactPointId: null, disposition: 'promise_to_pay', note: null,
-        callActivityId: null, callbackAt: null,
-        promise: { installments: [{ dueDate: '2027-01-10', amountMinor: 1000 }, { dueDate: '2027-01-01', amountMinor: 1000 }] },
-      });
-      const { noteId } = await w.ws.handlers.addNote({ accountId: row.accountId, body: 'después del rechazo' });
+      const [taken, row] = (await w.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 2, status: 'active' })).rows;
+      // the team lead hands an account to someone else; this store has not pulled since, and the
+      // agent sets a callback on it: a mutable field needs the account in the agent's view now
+      const lead = await login(server, 'lider', 'lider123');
+      const moved = await call(server, 'POST', `/api/v1/accounts/${taken!.accountId}/assign`, { token: lead.token, body: { agentId: server.seed!.users.agente2 } });
+      expect(moved.status).toBe(200);
+      await w.ws.handlers.setCallback({ accountId: taken!.accountId, callbackAt: new Date(Date.now() + 86_400_000).toISOString(), note: null });
+      const { noteId } = await w.ws.handlers.addNote({ accountId: row!.accountId, body: 'después del rechazo' });
       const state = await w.ws.handlers.syncNow(undefined);
       expect(state.pending).toBe(0);
       expect(state.rejected).toHaveLength(1);
-      expect(state.rejected[0]).toMatchObject({ name: 'promise.create', code: 'invalid_args' });
+      expect(state.rejected[0]).toMatchObject({ name: 'account.setCallback' });
       const { token } = await login(server, 'agente1', 'agente123');
-      const bundle = await call(server, 'GET', `/api/v1/accounts/${row.accountId}`, { token });
+      const bundle = await call(server, 'GET', `/api/v1/accounts/${row!.accountId}`, { token });
       expect(bundle.body.notes.some((n: { id: string }) => n.id === noteId)).toBe(true);
       // the next sync does not send it again and still shows it
       expect((await w.ws.handlers.syncNow(undefined)).rejected).toHaveLength(1);

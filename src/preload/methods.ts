@@ -13,7 +13,6 @@ export const PRELOAD_METHODS = [
   'checkContact',
   'listMessageTemplates', 'sendMessage', 'getOrgCompliance', 'saveOrgCompliance', 'listComplianceAudit',
   'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
-  'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
   'getSyncState', 'syncNow',
   'getSettings', 'saveSettings', 'getSipCredentials',
 ] as const satisfies readonly ApiMethod[];

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Notification, powerMonitor, shell } from 'electron';
+import { app, BrowserWindow, net, Notification, powerMonitor, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,13 @@ app.whenReady().then(async () => {
   registerIpc(workstation, () => win);
   await notifyCallbacks(workstation);
   powerMonitor.on('resume', () => workstation?.notifyOnline());
+  // the OS network coming back: sync at once instead of waiting out the back-off
+  let wasOnline = net.isOnline();
+  setInterval(() => {
+    const online = net.isOnline();
+    if (online && !wasOnline) workstation?.notifyOnline();
+    wasOnline = online;
+  }, 5_000).unref();
   win = createWindow();
   win.on('closed', () => { win = null; });
   app.on('activate', () => { if (!win) { win = createWindow(); win.on('closed', () => { win = null; }); } });

@@ -3,15 +3,14 @@ import { Id, IsoInstant, Payment } from '../../shared/domain/entities';
 import {
   ApprovalDecision, ApprovalRequest, ApprovalStatus, CollectionPolicies, MissedCallback,
 } from '../../shared/domain/collections';
-import type { CurrencyCode } from '../../shared/domain/money';
 import { scopeFor } from '../access/visibility';
 import { writeTransaction } from '../db/write';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { decide, listForDecider, listMine } from './approvals';
 import { missedCallbacks } from './callbacks';
-import { csvAmount, csvInstant, parsePaymentsCsv } from './payments-csv';
-import { recordPayment, reversePayment } from './payments';
+import { importPaymentsCsv } from './payments-import';
+import { reversePayment } from './payments';
 import { loadPolicies, savePolicies } from './policies';
 import { runPromiseStatusBatch } from './status-batch';
 
@@ -42,32 +41,7 @@ export const collectionsRoutes = [
     body: z.string().min(1, 'empty file'), bodyContentType: 'text/csv', bodyLimit: 64 * 1024 * 1024,
     response: PaymentsImportReport, errors: [413, 415],
     async handler({ db, user, body }) {
-      const parsed = parsePaymentsCsv(body);
-      const report = { rows: parsed.rows.length + parsed.errors.filter((e) => e.row > 1).length, created: 0, duplicates: 0, reversed: 0, errors: [...parsed.errors] };
-      const now = new Date();
-      for (const r of parsed.rows) {
-        // one transaction per row: a bad row never undoes the good ones
-        await writeTransaction(db, async (tx) => {
-          const [acc] = await tx.query<{ id: string; currency: CurrencyCode; timeZone: string }>(
-            `SELECT a.id, a.currency, d.time_zone AS "timeZone" FROM accounts a JOIN debtors d ON d.id = a.debtor_id
-             WHERE a.org_id = $1 AND a.external_ref = $2`, [user.orgId, r.accountRef],
-          );
-          if (!acc) { report.errors.push({ row: r.rowNumber, field: 'cuenta', message: `unknown account ${r.accountRef}` }); return; }
-          const amount = csvAmount(r.amountText, acc.currency);
-          if (typeof amount === 'string') { report.errors.push({ row: r.rowNumber, field: 'monto', message: amount }); return; }
-          const paidAt = csvInstant(r.dateText, acc.timeZone);
-          if (!paidAt) { report.errors.push({ row: r.rowNumber, field: 'fecha', message: 'not a date (YYYY-MM-DD or ISO instant)' }); return; }
-          try {
-            const res = await recordPayment(tx, user.orgId, { accountId: acc.id, reference: r.reference, amountMinor: amount, currency: acc.currency, paidAt }, now);
-            if (res.created) report.created++; else report.duplicates++;
-            if (r.reversed && (await reversePayment(tx, user.orgId, r.reference, now.toISOString(), now))?.changed) report.reversed++;
-          } catch (e) {
-            report.errors.push({ row: r.rowNumber, field: 'referencia', message: e instanceof Error ? e.message : String(e) });
-          }
-        });
-      }
-      report.errors.sort((a, b) => a.row - b.row);
-      return report;
+      return importPaymentsCsv(db, user.orgId, body, new Date());
     },
   }),
   defineRoute({

@@ -1,0 +1,62 @@
+import type { CurrencyCode } from '../../shared/domain/money';
+import type { Db } from '../db';
+import { writeTransaction } from '../db/write';
+import { HttpError } from '../http/errors';
+import { csvAmount, csvInstant, parsePaymentsCsv, type CsvRowError, type PaymentCsvRow } from './payments-csv';
+import { recordPayment, reversePayment } from './payments';
+
+export interface PaymentsImportReport { rows: number; created: number; duplicates: number; reversed: number; errors: CsvRowError[] }
+
+/** Rows per transaction: each row has its own savepoint, so a bad row never undoes the good ones. */
+const CHUNK = 250;
+
+class RowError extends Error {
+  constructor(readonly field: string, message: string) { super(message); }
+}
+
+/**
+ * The payments feed: idempotent by reference (a file loaded twice adds nothing), reversals
+ * applied once. Commits every CHUNK rows, so the change lock is never held for long.
+ */
+export async function importPaymentsCsv(db: Db, orgId: string, text: string, now: Date): Promise<PaymentsImportReport> {
+  const parsed = parsePaymentsCsv(text);
+  const report: PaymentsImportReport = {
+    rows: parsed.rows.length + parsed.errors.filter((e) => e.row > 1).length, created: 0, duplicates: 0, reversed: 0, errors: [...parsed.errors],
+  };
+  const accounts = new Map<string, { id: string; currency: CurrencyCode; timeZone: string } | null>();
+  async function importRow(tx: Db, r: PaymentCsvRow): Promise<{ created: boolean; reversed: boolean }> {
+    if (!accounts.has(r.accountRef)) {
+      const [acc] = await tx.query<{ id: string; currency: CurrencyCode; timeZone: string }>(
+        `SELECT a.id, a.currency, d.time_zone AS "timeZone" FROM accounts a JOIN debtors d ON d.id = a.debtor_id
+         WHERE a.org_id = $1 AND a.external_ref = $2`, [orgId, r.accountRef],
+      );
+      accounts.set(r.accountRef, acc ?? null);
+    }
+    const acc = accounts.get(r.accountRef);
+    if (!acc) throw new RowError('cuenta', `unknown account ${r.accountRef}`);
+    const amount = csvAmount(r.amountText, acc.currency);
+    if (typeof amount === 'string') throw new RowError('monto', amount);
+    const paidAt = csvInstant(r.dateText, acc.timeZone);
+    if (!paidAt) throw new RowError('fecha', 'not a date (YYYY-MM-DD or ISO instant)');
+    const res = await recordPayment(tx, orgId, { accountId: acc.id, reference: r.reference, amountMinor: amount, currency: acc.currency, paidAt }, now);
+    const reversed = r.reversed ? (await reversePayment(tx, orgId, r.reference, now.toISOString(), now))?.changed ?? false : false;
+    return { created: res.created, reversed };
+  }
+  for (let k = 0; k < parsed.rows.length; k += CHUNK) {
+    await writeTransaction(db, async (tx) => {
+      for (const r of parsed.rows.slice(k, k + CHUNK)) {
+        try {
+          const res = await tx.transaction((sp) => importRow(sp, r));
+          if (res.created) report.created++; else report.duplicates++;
+          if (res.reversed) report.reversed++;
+        } catch (e) {
+          if (e instanceof RowError) report.errors.push({ row: r.rowNumber, field: e.field, message: e.message });
+          else if (e instanceof HttpError) report.errors.push({ row: r.rowNumber, field: 'referencia', message: e.message });
+          else throw e;
+        }
+      }
+    });
+  }
+  report.errors.sort((a, b) => a.row - b.row);
+  return report;
+}

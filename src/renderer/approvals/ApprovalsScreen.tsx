@@ -9,7 +9,7 @@ import { errorText, toUiError, type UiError } from '../lib/errors';
 
 /** The team lead's screen: pending negotiation requests with the policy limits, and missed callbacks. */
 export function ApprovalsScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [pending, setPending] = useState<ApprovalRequest[]>([]);
   const [missed, setMissed] = useState<MissedCallback[]>([]);
   const [error, setError] = useState<UiError | null>(null);
@@ -44,7 +44,7 @@ export function ApprovalsScreen() {
           <tbody>
             {missed.map((m) => (
               <tr key={m.accountId}><td>{m.debtorName} ({m.externalRef})</td><td>{m.agentName ?? '—'}</td>
-                <td>{formatDateTime(m.callbackAt, 'America/Bogota', 'es')}</td><td>{m.callbackNote}</td></tr>
+                <td>{formatDateTime(m.callbackAt, m.timeZone, i18n.language)}</td><td>{m.callbackNote}</td></tr>
             ))}
           </tbody>
         </table>

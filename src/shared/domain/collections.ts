@@ -163,6 +163,8 @@ export const MissedCallback = z.object({
   agentName: z.string().nullable(),
   callbackAt: IsoInstant,
   callbackNote: z.string().nullable(),
+  /** The debtor's zone: the callback time is shown in it. */
+  timeZone: z.string(),
 });
 export type MissedCallback = z.infer<typeof MissedCallback>;
 

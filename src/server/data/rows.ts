@@ -6,37 +6,54 @@ import { ContactPreferences } from '../../shared/domain/entities';
 /**
  * SQL column lists and row → entity mappers for the synced tables. Columns are aliased to the
  * entities' camelCase names; the mappers only turn timestamps into ISO strings and versions
- * into decimal strings (the wire form of Version).
+ * into decimal strings (the wire form of Version). The bulk tables of a first pull (debtors,
+ * accounts, contact points) are selected in their wire form already — text versions, ISO text
+ * timestamps — so their rows go out as they come, without a copy per row.
  */
 type Ts = Date | null;
 const iso = (d: Ts): string | null => (d === null ? null : d.toISOString());
 const isoReq = (d: Date): string => d.toISOString();
+/** timestamptz as text exactly like Date.prototype.toISOString (UTC, milliseconds, Z). */
+const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const DEFAULT_PREFS: ContactPreferences = ContactPreferences.parse({});
+function contactPrefsOf(stored: unknown): ContactPreferences {
+  const p = stored as Partial<ContactPreferences> | null;
+  // Written complete (by the import or a validated mutation): taken as is, no parse per debtor.
+  if (p && Array.isArray(p.authorizedChannels) && Array.isArray(p.windows) && 'preferredChannel' in p && 'preferredPaymentDay' in p) {
+    return p as ContactPreferences;
+  }
+  // Stored preferences may predate fields added later; defaults fill them in.
+  const parsed = ContactPreferences.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : DEFAULT_PREFS;
+}
 
 export const DEBTOR_COLUMNS = `d.id, d.org_id AS "orgId", d.external_id AS "externalId", d.name,
   d.national_id AS "nationalId", d.country, d.time_zone AS "timeZone", d.debtor_type AS "debtorType",
-  d.segment, d.contact_prefs AS "contactPrefs", d.version`;
-type DebtorRow = Omit<Debtor, 'version' | 'contactPrefs'> & { version: number; contactPrefs: unknown };
+  d.segment, d.contact_prefs AS "contactPrefs", d.version::text AS version`;
+type DebtorRow = Omit<Debtor, 'contactPrefs'> & { contactPrefs: unknown };
 export function toDebtor(r: DebtorRow): Debtor {
-  // Stored preferences may predate fields added later; defaults fill them in.
-  const prefs = ContactPreferences.safeParse(r.contactPrefs ?? {});
-  return { ...r, contactPrefs: prefs.success ? prefs.data : ContactPreferences.parse({}), version: String(r.version) };
+  const row = r as Debtor;
+  row.contactPrefs = contactPrefsOf(r.contactPrefs);
+  return row;
 }
 
 export const ACCOUNT_COLUMNS = `a.id, a.org_id AS "orgId", a.debtor_id AS "debtorId", a.external_ref AS "externalRef",
   a.product, a.currency, a.principal_minor AS "principalMinor", a.balance_minor AS "balanceMinor",
   a.due_date AS "dueDate", a.installments_total AS "installmentsTotal", a.installments_paid AS "installmentsPaid",
   a.installment_amount_minor AS "installmentAmountMinor", a.status, a.assigned_agent_id AS "assignedAgentId",
-  a.callback_at AS "callbackAt", a.callback_note AS "callbackNote", a.last_contact_at AS "lastContactAt", a.version`;
-type AccountRow = Omit<Account, 'version' | 'callbackAt' | 'lastContactAt'> & { version: number; callbackAt: Ts; lastContactAt: Ts };
+  ${isoSql('a.callback_at')} AS "callbackAt", a.callback_note AS "callbackNote", ${isoSql('a.last_contact_at')} AS "lastContactAt",
+  a.version::text AS version`;
+type AccountRow = Account;
 export function toAccount(r: AccountRow): Account {
-  return { ...r, callbackAt: iso(r.callbackAt), lastContactAt: iso(r.lastContactAt), version: String(r.version) };
+  return r;
 }
 
 export const CONTACT_POINT_COLUMNS = `c.id, c.debtor_id AS "debtorId", c.kind, c.value, c.label, c.verified, c.invalid,
-  c.do_not_contact AS "doNotContact", c.version`;
-type ContactPointRow = Omit<ContactPoint, 'version'> & { version: number };
+  c.do_not_contact AS "doNotContact", c.version::text AS version`;
+type ContactPointRow = ContactPoint;
 export function toContactPoint(r: ContactPointRow): ContactPoint {
-  return { ...r, version: String(r.version) };
+  return r;
 }
 
 export const ACTIVITY_COLUMNS = `t.id, t.account_id AS "accountId", t.agent_id AS "agentId", t.channel, t.direction,

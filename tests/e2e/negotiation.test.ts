@@ -67,11 +67,16 @@ describe('negotiation with approval (e2e)', () => {
     await page.getByTestId('sync-now').click();
     await waitForSync(page, 0, 'online');
 
+    // a callback of another account let pass 30 minutes ago without an attempt: the lead sees it
+    const missed = rows.find((r) => r.accountId !== row.accountId)!;
+    await server.db.query(`UPDATE accounts SET callback_at = now() - interval '30 minutes', callback_note = 'rellamar' WHERE id = $1`, [missed.accountId]);
+
     await loginThroughUi(leadPage, 'lider', 'lider123');
     await leadPage.getByTestId('open-approvals').click();
     const card = leadPage.getByTestId('approval').filter({ hasText: row.externalRef });
     await card.waitFor();
     await expect(card.getByTestId('policy-limits').textContent()).resolves.toMatch(/asesor hasta 6 cuotas/);
+    await expect(leadPage.getByTestId('missed-callbacks').textContent()).resolves.toContain(missed.externalRef);
     await card.getByTestId('approval-reason').fill('Ingresos verificados');
     await card.getByTestId('approve').click();
     await leadPage.getByTestId('approval').filter({ hasText: row.externalRef }).waitFor({ state: 'detached' });

@@ -127,7 +127,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     const t0 = performance.now();
     const s = await syncUntilQuiet(ws);
     const initialMs = performance.now() - t0;
-    const page = await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 1 }));
+    const page = await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 1, contactableOnly: false }));
     if (page.total !== visible) throw new Error(`initial sync: store has ${page.total} accounts, server ${visible}`);
     if (s.pending !== 0) throw new Error('initial sync left pending mutations');
     const floorMs = await floor(server.db, agentId);
@@ -136,7 +136,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     rows.push({ name: 'initial sync / floor', value: initialMs / floorMs, unit: '×' });
 
     // 2. 1,000 mutations queued offline, then pushed: time until the server acknowledged them all
-    const accountIds = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 200 }))).rows.map((r) => r.accountId);
+    const accountIds = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 200, contactableOnly: false }))).rows.map((r) => r.accountId);
     await host.stop();
     for (let i = 0; i < 1000; i++) {
       await ws.handlers.logOutcome(API.logOutcome.input.parse({

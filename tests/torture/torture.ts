@@ -5,6 +5,7 @@ import type { Db } from '../../src/server/db';
 import { FAULT_KINDS, type FaultKind, type FaultWeights, DEFAULT_WEIGHTS } from '../helpers/fault-proxy';
 import { startTestServer, type Backend } from '../helpers/server';
 import { SimAgent } from './agents';
+import { promiseWithinPolicy } from './promise-plan';
 
 /**
  * Torture: several real workstations behind misbehaving networks against the real server,
@@ -205,17 +206,9 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
       break;
     }
     case 'promise': {
-      // Within the demo organisation's promise policy (first payment ≤ 15 days, 5–100 % of the
-      // balance and ≥ 50,000, later payments ≥ 20,000): the torture is about sync, not about refused promises.
       const { account } = await h.getAccount({ accountId });
-      const total = Math.min(account.balanceMinor, Math.max(50_000, Math.ceil((account.balanceMinor * (10 + (op.amount % 50))) / 100)));
-      let n = 1 + (op.pick % 3);
-      if (Math.floor(total / n) < 20_000) n = 1;
-      const each = Math.floor(total / n);
-      const installments = Array.from({ length: n }, (_, k) => ({
-        dueDate: dateInDays(3 + k * 15), amountMinor: k === n - 1 ? total - each * (n - 1) : each,
-      }));
       if (account.balanceMinor <= 0) return;
+      const { installments } = promiseWithinPolicy(account.balanceMinor, { installments: 1 + (op.pick % 3), percent: 10 + (op.amount % 50) });
       const r = await h.logOutcome({ accountId, channel: 'call', disposition: 'promise_to_pay', note: op.text, promise: { installments } });
       expected.activities.set(r.activityId, { disposition: 'promise_to_pay' });
       if (r.promiseId) expected.promises.add(r.promiseId);

@@ -6,6 +6,7 @@
 import { writeSync } from 'node:fs';
 import { createWorkstation } from '../../../src/main/services';
 import { API } from '../../../src/shared/api/contract';
+import { promiseWithinPolicy } from '../../torture/promise-plan';
 
 const out = (line: string) => writeSync(1, `${line}\n`); // synchronous: nothing buffered is lost at SIGKILL
 
@@ -17,18 +18,20 @@ if (!(await ws.handlers.getSession(undefined))) {
   await ws.handlers.login(API.login.input.parse({ username: process.env.USERNAME, password: process.env.PASSWORD }));
 }
 await ws.handlers.syncNow(undefined);
-const page = await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50 }));
-const accounts = page.rows.map((r) => r.accountId);
+const page = await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }));
+const accounts = page.rows.filter((r) => r.balanceMinor > 0).map((r) => r.accountId);
+const balances = new Map(page.rows.map((r) => [r.accountId, r.balanceMinor]));
 if (accounts.length === 0) throw new Error('no accounts to write to');
 out(`READY ${accounts.length}`);
 
 const delay = Number(process.env.WRITE_DELAY_MS ?? 0);
 for (let i = 0; ; i++) {
   const withPromise = i % 4 === 0;
+  const accountId = accounts[i % accounts.length]!;
   const r = await ws.handlers.logOutcome(API.logOutcome.input.parse({
-    accountId: accounts[i % accounts.length], channel: 'call',
+    accountId, channel: 'call',
     disposition: withPromise ? 'promise_to_pay' : 'no_answer', note: `crash ${process.pid} #${i}`,
-    promise: withPromise ? { installments: [{ dueDate: '2026-12-15', amountMinor: 1_000_000 + i }] } : null,
+    promise: withPromise ? promiseWithinPolicy(balances.get(accountId)!, { percent: 10 + (i % 40) }) : null,
   }));
   out(`ACK ${r.activityId} ${r.promiseId ?? '-'}`);
   if (delay > 0) await new Promise((res) => setTimeout(res, delay));

@@ -164,7 +164,7 @@ describe('server killed or stopped in the middle of a big push', () => {
       await ws.handlers.login(API.login.input.parse({ username: 'agente2', password: 'agente123' }));
       await ws.handlers.syncNow(undefined);
       const session = (await ws.handlers.getSession(undefined))!;
-      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50 }))).rows.map((r) => r.accountId);
+      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }))).rows.map((r) => r.accountId);
 
       proxy.setMode('offline');
       const ids: string[] = [];
@@ -225,7 +225,7 @@ describe('server killed or stopped in the middle of a big push', () => {
       await ws.handlers.login(API.login.input.parse({ username: 'agente3', password: 'agente123' }));
       await ws.handlers.syncNow(undefined);
       const session = (await ws.handlers.getSession(undefined))!;
-      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50 }))).rows.map((r) => r.accountId);
+      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }))).rows.map((r) => r.accountId);
       proxy.setMode('offline');
       const ids: string[] = [];
       for (let i = 0; i < 1100; i++) {

@@ -6,6 +6,7 @@ import type { FetchLike } from '../../../src/main/sync/transport';
 import { PROTOCOL_VERSION } from '../../../src/shared/sync/protocol';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { SimAgent } from '../../torture/agents';
+import { promiseWithinPolicy } from '../../torture/promise-plan';
 
 /**
  * The long life of a client: app versions, reassignments, disabled users, long absences.
@@ -126,11 +127,12 @@ describe('reassignment away', () => {
   it('the account leaves the old agent\'s store at the next pull, and their unsent outcomes for it still reach the server', async () => {
     const a = await agentFor('agente2');
     const b = await agentFor('agente3');
-    const accountId = (await a.visibleAccountIds())[0]!;
+    const accountId = (await a.api.listQueue({ limit: 50, contactableOnly: false })).rows.find((r) => r.balanceMinor > 0 && r.status === 'active')!.accountId;
     a.proxy.setMode('offline');
     const outcome = await a.api.logOutcome({ accountId, channel: 'call', disposition: 'rpc', note: 'hablé con el titular' });
+    const { account } = await a.api.getAccount({ accountId });
     const promise = await a.api.logOutcome({
-      accountId, channel: 'call', disposition: 'promise_to_pay', promise: { installments: [{ dueDate: '2026-12-20', amountMinor: 5_000_000 }] },
+      accountId, channel: 'call', disposition: 'promise_to_pay', promise: promiseWithinPolicy(account.balanceMinor),
     });
     const { noteId } = await a.api.addNote({ accountId, body: 'antes de la reasignación' });
     await a.api.setCallback({ accountId, callbackAt: new Date(Date.now() + 86_400_000).toISOString(), note: null });

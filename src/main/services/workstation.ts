@@ -205,7 +205,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     },
 
     async listQueue(query) {
-      return need().store.listQueue(query);
+      // the agent's queue offers only debtors who can still be contacted today unless asked otherwise;
+      // a search looks for a specific debtor (an inbound call, a payment) and finds them all
+      return need().store.listQueue({ ...query, contactableOnly: query.contactableOnly ?? !query.search?.trim() });
     },
 
     async getAccount({ accountId }) {

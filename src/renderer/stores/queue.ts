@@ -49,7 +49,8 @@ function toQuery(f: QueueFilters, offset: number, limit: number): QueueQuery {
     ...(f.status ? { status: f.status } : {}),
     sort: f.sort,
     dir: f.dir,
-    contactableOnly: !f.showNotContactable,
+    // a search looks for a specific debtor and finds them whether contactable today or not
+    contactableOnly: !f.showNotContactable && !search,
     offset,
     limit,
   };

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, login } from '../helpers/server';
+import { loginThroughUi, startWorkstationStack, type WorkstationStack } from './helpers/stack';
+
+/** The admin edits the organisation's stricter rules and DNC list in the UI; every change is audited. */
+describe('compliance admin screen', () => {
+  let stack: WorkstationStack;
+  beforeAll(async () => { stack = await startWorkstationStack({ accounts: 20, seed: 3 }); }, 120_000);
+  afterAll(async () => { await stack?.close(); });
+
+  it('saves a DNC number and a closed day, shows the audit trail, and names the field of a bad value', async () => {
+    const { page } = stack;
+    await loginThroughUi(page, 'admin', 'admin123');
+    await page.getByTestId('open-compliance-admin').click();
+    const screen = page.getByTestId('compliance-admin');
+    await screen.waitFor();
+    await screen.locator('textarea[name="dncNumbers"]').fill('+573001112233\n+52 55 1234 5678');
+    await screen.locator('textarea[name="closedDates"]').fill('2026-12-24');
+    await screen.locator('input[name="blocked-letter"]').check();
+    await page.getByTestId('compliance-save').click();
+    await page.getByTestId('audit-row').first().waitFor();
+    expect(await page.getByTestId('audit-row').count()).toBe(1);
+    expect(await page.getByTestId('compliance-revision').textContent()).toMatch(/1.*admin/);
+
+    const { token } = await login(stack.server, 'admin', 'admin123');
+    const stored = await call(stack.server, 'GET', '/api/v1/org/compliance', { token });
+    expect(stored.body.rules).toMatchObject({
+      dncNumbers: ['+573001112233', '+52 55 1234 5678'],
+      overrides: { closedDates: ['2026-12-24'], blockedChannels: ['letter'] },
+    });
+
+    // a bad day is refused by the server, naming the field; nothing more is audited
+    await screen.locator('textarea[name="closedDates"]').fill('24/12/2026');
+    await page.getByTestId('compliance-save').click();
+    const err = page.getByTestId('compliance-error');
+    await err.waitFor();
+    expect(await err.getAttribute('data-field')).toBe('overrides.closedDates.0');
+    expect((await call(stack.server, 'GET', '/api/v1/org/compliance/audit', { token })).body).toHaveLength(1);
+    expect(stack.pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('an agent cannot change the rules (403)', async () => {
+    const { token } = await login(stack.server, 'agente1', 'agente123');
+    expect((await call(stack.server, 'PUT', '/api/v1/org/compliance', { token, body: { overrides: {}, dncNumbers: [] } })).status).toBe(403);
+  });
+});

@@ -30,14 +30,16 @@ export interface SyncEngineOptions {
 
 /**
  * Push the outbox in order, then pull until the server has nothing more, one transaction per
- * page. One cycle at a time: a write during a cycle marks the engine dirty and another cycle
+ * page. One cycle at a time: a write during a cycle asks for another one and it
  * follows at once, so nothing written while a pull applies waits 30 s (or is lost: the store
  * re-applies pending writes on top of every page).
  */
 export class SyncEngine {
   private state: SyncState;
   private running: Promise<void> | null = null;
-  private dirty = false;
+  /** Cycles asked for and cycles done, counted so a caller can wait for one that started after it asked. */
+  private requested = 0;
+  private completed = 0;
   private failures = 0;
   private timer: unknown = null;
   private started = false;
@@ -98,25 +100,32 @@ export class SyncEngine {
     if (this.started) void this.sync();
   }
 
-  /** Runs a cycle (or joins the running one plus the follow-up it needs) and resolves when done. */
+  /**
+   * Resolves once a cycle that started after this call has finished: joining a running cycle
+   * is not enough, since it may have read the outbox (or met a dead connection) before the call.
+   */
   async sync(): Promise<SyncState> {
     if (this.stopped) return this.state;
-    if (this.running) {
-      this.dirty = true;
-      await this.running;
-      if (this.running) await this.running;
-      return this.state;
+    const wanted = ++this.requested;
+    while (this.completed < wanted && !this.stopped) {
+      if (!this.running) {
+        this.running = this.loop();
+        try { await this.running; } finally { this.running = null; }
+      } else {
+        await this.running;
+      }
+      if (this.state.authRequired || this.state.updateRequired) break;
     }
-    this.running = this.loop();
-    try { await this.running; } finally { this.running = null; }
     return this.state;
   }
 
   private async loop(): Promise<void> {
     do {
-      this.dirty = false;
+      const startedFor = this.requested;
       await this.cycle();
-    } while (this.dirty && !this.stopped && !this.state.authRequired && !this.state.updateRequired && this.failures === 0);
+      this.completed = Math.max(this.completed, startedFor);
+      // writes during the cycle asked for another one; after a failure the back-off decides
+    } while (this.completed < this.requested && !this.stopped && !this.state.authRequired && !this.state.updateRequired && this.failures === 0);
     this.schedule();
   }
 

@@ -77,10 +77,23 @@ export function createServerClient(o: ServerClientOptions) {
     return parsed.data;
   }
 
+  /**
+   * Push and pull are idempotent by protocol, so a network error is retried once at once: the
+   * usual cause is a pooled keep-alive connection the server (restarted, or a proxy) has dropped.
+   */
+  async function idempotent<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof SyncHttpError && e.kind === 'network' && e.status === null) return fn();
+      throw e;
+    }
+  }
+
   return {
     call,
-    push: (req: Omit<PushRequest, 'protocolVersion'>) => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse),
-    pull: (req: Omit<PullRequest, 'protocolVersion'>) => call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, ...req }, PullResponse),
+    push: (req: Omit<PushRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
+    pull: (req: Omit<PullRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, ...req }, PullResponse)),
   };
 }
 export type ServerClient = ReturnType<typeof createServerClient>;

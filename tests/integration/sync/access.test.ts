@@ -19,8 +19,8 @@ describe('access changes reach the local stores', () => {
       await a2.ws.handlers.syncNow(undefined);
       const row = await firstAccount(a1.ws);
       await expect(a2.ws.handlers.getAccount({ accountId: row.accountId })).rejects.toMatchObject({ code: 'not_found', field: 'accountId' });
-      const before1 = (await a1.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 })).total;
-      const before2 = (await a2.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 })).total;
+      const before1 = (await a1.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1, contactableOnly: false })).total;
+      const before2 = (await a2.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1, contactableOnly: false })).total;
 
       const lead = await login(server, 'lider', 'lider123');
       const r = await call(server, 'POST', `/api/v1/accounts/${row.accountId}/assign`, { token: lead.token, body: { agentId: server.seed!.users.agente2 } });
@@ -29,10 +29,10 @@ describe('access changes reach the local stores', () => {
       await a1.ws.handlers.syncNow(undefined);
       await a2.ws.handlers.syncNow(undefined);
       await expect(a1.ws.handlers.getAccount({ accountId: row.accountId })).rejects.toMatchObject({ code: 'not_found' });
-      expect((await a1.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 })).total).toBe(before1 - 1);
+      expect((await a1.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1, contactableOnly: false })).total).toBe(before1 - 1);
       const moved = await a2.ws.handlers.getAccount({ accountId: row.accountId });
       expect(moved.account.assignedAgentId).toBe(server.seed!.users.agente2);
-      expect((await a2.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 })).total).toBe(before2 + 1);
+      expect((await a2.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 1, contactableOnly: false })).total).toBe(before2 + 1);
     } finally {
       await a1.ws.close(); await a2.ws.close();
       a1.cleanup(); a2.cleanup();
@@ -50,7 +50,7 @@ describe('access changes reach the local stores', () => {
       await w.ws.handlers.login({ username: 'agente3', password: 'agente123' });
       await w.ws.handlers.syncNow(undefined);
       await expect(w.ws.handlers.getAccount({ accountId: mine.accountId })).rejects.toMatchObject({ code: 'not_found' });
-      const page = await w.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 200 });
+      const page = await w.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, contactableOnly: false });
       expect(page.rows.some((x) => x.accountId === mine.accountId)).toBe(false);
     } finally {
       await w.ws.close();

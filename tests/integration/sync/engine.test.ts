@@ -95,9 +95,9 @@ describe('sync engine', () => {
       timers.shift()!.fn();
     }
     expect(delays).toEqual([750, 1500, 3000, 6000]);
-    down = false;
     while (engine.getState().syncing || timers.length === 0) await new Promise((r) => setTimeout(r, 5));
     expect(timers[0]!.ms).toBe(12_000);
+    down = false;
     timers.shift()!.fn();
     while (engine.getState().syncing || timers.length === 0) await new Promise((r) => setTimeout(r, 5));
     while (engine.getState().syncing || timers.length === 0) await new Promise((r) => setTimeout(r, 5));

@@ -25,7 +25,8 @@ describe('sync against the real server', () => {
       expect(session.user.username).toBe('agente1');
       const state = await ws.handlers.syncNow(undefined);
       expect(state).toMatchObject({ online: true, pending: 0, authRequired: false, lastError: null });
-      const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 200 });
+      // every account, not only those contactable today (the agent's default view)
+      const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, contactableOnly: false });
       expect(page.total).toBeGreaterThan(0);
       const { token } = await login(server, 'agente1', 'agente123');
       const r = await call(server, 'GET', '/api/v1/accounts?limit=500', { token });
@@ -55,7 +56,9 @@ describe('sync against the real server', () => {
       await ws.handlers.login({ username: 'agente2', password: 'agente123' });
       await ws.handlers.syncNow(undefined);
       const row = await firstAccount(ws);
-
+      // let background fetches after the sync (org rules, collections) finish: the helper's stop()
+      // waits out Fastify's 72 s keep-alive on a connection that was busy when it was called
+      await new Promise((r) => setTimeout(r, 1500));
       await server.stop();
       stopped = true;
       const callId = randomUUID();

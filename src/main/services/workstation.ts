@@ -6,7 +6,6 @@ import {
 import { LoginResponse } from '../../shared/api/rest';
 import { ComplianceAuditEntry, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
 import { renderTemplate, templateVars } from '../../shared/domain/message-template';
-import { MUTATION_ARGS } from '../../shared/sync/mutations';
 import { STATUS_FROM_DISPOSITION } from '../../shared/domain/enums';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
@@ -338,13 +337,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (!decision.allowed) {
         throw new WorkstationError('compliance.blocked', decision.reasons.map((r) => r.en).join('; ') || 'contact not allowed now', 'contactPointId');
       }
-      if (!Object.prototype.hasOwnProperty.call(MUTATION_ARGS, 'message.send')) {
-        throw new WorkstationError('unsupported', 'this version cannot queue messages');
-      }
       const id = randomUUID();
       const body = renderTemplate(template.body, templateVars(account, debtor, now));
-      // 'message.send' joins the mutation list with the messaging feature; validated at runtime by the store
-      write(c, [{ name: 'message.send', args: { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() } } as unknown as LocalWrite]);
+      write(c, [{ name: 'message.send', args: { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() } }]);
       return { messageId: id };
     },
 

@@ -17,6 +17,7 @@ import { SyncBanners } from './components/SyncBanners';
 import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
 import { useAdminView } from './admin/store';
+import { ViolationsScreen } from './admin/ViolationsScreen';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
 import { IncomingCall, useSoftphone } from './softphone';
@@ -37,6 +38,7 @@ function Workstation() {
   const helpOpen = useNav((s) => s.helpOpen);
   const approvalsOpen = useApprovalsView((s) => s.open);
   const adminOpen = useAdminView((s) => s.open);
+  const adminTab = useAdminView((s) => s.tab);
 
   useEffect(() => {
     const stopSync = useSync.getState().start();
@@ -84,7 +86,7 @@ function Workstation() {
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && <ComplianceAdminScreen />}
+        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : <ViolationsScreen />)}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

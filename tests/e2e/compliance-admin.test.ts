@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { PROTOCOL_VERSION } from '../../src/shared/sync/protocol';
 import { call, login } from '../helpers/server';
 import { loginThroughUi, startWorkstationStack, type WorkstationStack } from './helpers/stack';
 
@@ -38,6 +40,28 @@ describe('compliance admin screen', () => {
     expect((await call(stack.server, 'GET', '/api/v1/org/compliance/audit', { token })).body).toHaveLength(1);
     expect(stack.pageErrors).toEqual([]);
   }, 120_000);
+
+  it('a second call the same day, pushed late from offline, is listed as a violation', async () => {
+    const { page } = stack;
+    const [acc] = await stack.server.db.query<{ id: string; cp: string }>(
+      `SELECT a.id, c.id AS cp FROM accounts a JOIN users u ON u.id = a.assigned_agent_id JOIN debtors d ON d.id = a.debtor_id
+         JOIN contact_points c ON c.debtor_id = d.id AND c.kind = 'phone'
+        WHERE u.username = 'agente1' AND d.country = 'CO' AND a.status = 'active' AND d.contact_prefs->'authorizedChannels' ? 'call'
+        ORDER BY a.id LIMIT 1`);
+    expect(acc).toBeDefined();
+    const { token } = await login(stack.server, 'agente1', 'agente123');
+    const mutations = ['2026-11-25T15:00:00.000Z', '2026-11-25T16:00:00.000Z'].map((startedAt, i) => ({
+      id: i + 1, name: 'activity.log', clientTime: startedAt,
+      args: { id: randomUUID(), accountId: acc!.id, channel: 'call', contactPointId: acc!.cp, disposition: 'no_answer', startedAt },
+    }));
+    const pushed = await call(stack.server, 'POST', '/api/v1/sync/push', { token, body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), mutations } });
+    expect(pushed.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+    await page.getByTestId('open-violations').click();
+    const row = page.getByTestId('violation-row');
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    expect(await row.first().textContent()).toMatch(/agente1.*co\.freq\.daily/);
+  }, 60_000);
 
   it('an agent cannot change the rules (403)', async () => {
     const { token } = await login(stack.server, 'agente1', 'agente123');

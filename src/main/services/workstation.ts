@@ -4,7 +4,7 @@ import {
   Settings, WorkstationError, type ApiEvents, type DataChangedEvent, type SyncState, type WorkstationHandlers,
 } from '../../shared/api/contract';
 import { LoginResponse } from '../../shared/api/rest';
-import { ComplianceAuditEntry, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
+import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
 import { renderTemplate, templateVars } from '../../shared/domain/message-template';
 import { STATUS_FROM_DISPOSITION } from '../../shared/domain/enums';
 import { checkContact } from '../../shared/rules/compliance';
@@ -352,6 +352,10 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       const state = await c.server.call('PUT', '/api/v1/org/compliance', rules, OrgComplianceState);
       c.store.setMeta('orgCompliance', JSON.stringify(state));
       return state;
+    },
+
+    async listComplianceViolations() {
+      return need().server.call('GET', '/api/v1/compliance/violations', undefined, z.array(ComplianceViolation));
     },
 
     async listComplianceAudit() {

@@ -1,17 +1,24 @@
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../stores/session';
-import { useAdminView } from './store';
+import { useAdminView, type AdminTab } from './store';
 
-/** Under the top bar, for admins only: opens the organisation's compliance rules. */
+/** Under the top bar: admins open the organisation's compliance rules; admins and team leads the violations. */
 export function AdminBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
   const open = useAdminView((s) => s.open);
-  if (role !== 'admin') return null;
+  const tab = useAdminView((s) => s.tab);
+  if (role !== 'admin' && role !== 'team_lead') return null;
+  const toggle = (which: AdminTab) => useAdminView.getState().setOpen(!(open && tab === which), which);
   return (
     <div className="approvals-bar" data-testid="admin-bar">
-      <button type="button" data-testid="open-compliance-admin" aria-pressed={open} onClick={() => useAdminView.getState().setOpen(!open)}>
-        {open ? t('admin.back') : t('admin.compliance')}
+      {role === 'admin' && (
+        <button type="button" data-testid="open-compliance-admin" aria-pressed={open && tab === 'rules'} onClick={() => toggle('rules')}>
+          {open && tab === 'rules' ? t('admin.back') : t('admin.compliance')}
+        </button>
+      )}
+      <button type="button" data-testid="open-violations" aria-pressed={open && tab === 'violations'} onClick={() => toggle('violations')}>
+        {open && tab === 'violations' ? t('admin.back') : t('admin.violations')}
       </button>
     </div>
   );

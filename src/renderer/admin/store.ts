@@ -1,7 +1,10 @@
 import { create } from 'zustand';
 
-/** Whether the admin's compliance screen is open (admins only; the nav store stays the agent's). */
-export const useAdminView = create<{ open: boolean; setOpen(open: boolean): void }>((set) => ({
+export type AdminTab = 'rules' | 'violations';
+
+/** Whether the compliance screens are open (admins: rules and violations; team leads: violations). */
+export const useAdminView = create<{ open: boolean; tab: AdminTab; setOpen(open: boolean, tab?: AdminTab): void }>((set) => ({
   open: false,
-  setOpen: (open) => set({ open }),
+  tab: 'rules',
+  setOpen: (open, tab) => set((s) => ({ open, tab: tab ?? s.tab })),
 }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ComplianceAuditEntry, ComplianceDecision, OrgComplianceRules, OrgComplianceState } from '../../shared/api/contract';
+import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../../shared/api/contract';
 import { Id, IsoInstant } from '../../shared/domain/entities';
 import { Channel } from '../../shared/domain/enums';
 import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
@@ -9,10 +9,6 @@ import { CheckTargetNotFound, checkOnServer } from './check';
 import { complianceNow } from './clock';
 import { listComplianceAudit, loadOrgCompliance, saveOrgCompliance } from './rules-store';
 
-export const ComplianceViolation = z.object({
-  activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
-  startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
-});
 
 export const complianceRoutes = [
   defineRoute({

@@ -145,6 +145,13 @@ export const ComplianceAuditEntry = z.object({
 });
 export type ComplianceAuditEntry = z.infer<typeof ComplianceAuditEntry>;
 
+/** An attempt recorded although the rules forbade it (made offline, judged by the server when it arrived). */
+export const ComplianceViolation = z.object({
+  activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
+  startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
+});
+export type ComplianceViolation = z.infer<typeof ComplianceViolation>;
+
 export const MessageChannel = z.enum(['sms', 'whatsapp', 'email']);
 export type MessageChannel = z.infer<typeof MessageChannel>;
 
@@ -270,6 +277,8 @@ export const API = {
   getOrgCompliance: { input: none, output: OrgComplianceState },
   saveOrgCompliance: { input: OrgComplianceRules, output: OrgComplianceState },
   listComplianceAudit: { input: none, output: z.array(ComplianceAuditEntry) },
+  /** Team lead / admin, online only. */
+  listComplianceViolations: { input: none, output: z.array(ComplianceViolation) },
 
   /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
   quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },

@@ -4,6 +4,7 @@ import type { ContactPoint, Debtor } from '../../shared/domain/entities';
 import { ContactPreferences } from '../../shared/domain/entities';
 import { RIGHT_PARTY_DISPOSITIONS, type AccountStatus, type Channel, type Disposition } from '../../shared/domain/enums';
 import { checkContact, isContactableToday, type ComplianceInput, type ContactAttempt } from '../../shared/rules/compliance';
+import { isValidTimeZone } from '../../shared/rules/compliance/timezone';
 
 export interface Contactability { contactable_today: 0 | 1; not_contactable_reason: string | null }
 
@@ -49,26 +50,75 @@ export function createContactability(db: Database.Database) {
         org = { country: s.country, timeZone: s.timeZone, dncNumbers: s.rules.dncNumbers, overrides: s.rules.overrides };
       }
     }
-    return function judge(accountId: string): Contactability {
-      const a = stmts.account.get(accountId) as { id: string; status: AccountStatus; debtorId: string; country: string; timeZone: string; prefs: string } | undefined;
-      if (!a) return { contactable_today: 1, not_contactable_reason: null };
-      const prefsParsed = ContactPreferences.safeParse(JSON.parse(a.prefs || '{}'));
-      const debtor = { id: a.debtorId, country: a.country, timeZone: a.timeZone, contactPrefs: prefsParsed.success ? prefsParsed.data : ContactPreferences.parse({}) };
+    const orgDnc = (org?.dncNumbers?.length ?? 0) > 0;
+    // Within one batch `now` and the org rules are fixed, so for a debtor with no attempts the
+    // verdict depends only on what the key below holds: at 100k accounts most share a handful
+    // of keys, and the rules run once per key instead of once per account.
+    const verdicts = new Map<string, Contactability>();
+    const prefsByRaw = new Map<string, ContactPreferences>();
+    const prefsOf = (rawPrefs: string) => {
+      let p = prefsByRaw.get(rawPrefs);
+      if (!p) {
+        const parsed = ContactPreferences.safeParse(JSON.parse(rawPrefs || '{}'));
+        p = parsed.success ? parsed.data : ContactPreferences.parse({});
+        prefsByRaw.set(rawPrefs, p);
+      }
+      return p;
+    };
+    /** `mayHaveAttempts: false` when the caller knows the debtor has none (skips that query). */
+    function judgeKnown(a: JudgedAccount, mayHaveAttempts = true): Contactability {
+      const debtor = { id: a.debtorId, country: a.country, timeZone: a.timeZone, contactPrefs: prefsOf(a.prefs) };
       const cps: Cp[] = (stmts.cps.all(a.debtorId) as Array<{ kind: Cp['kind']; value: string; invalid: number; doNotContact: number; verified: number }>)
         .map((c) => ({ ...c, invalid: !!c.invalid, doNotContact: !!c.doNotContact, verified: !!c.verified }));
-      const history: ContactAttempt[] = (stmts.attempts.all(a.debtorId) as Array<{ account_id: string; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
-        .map((r) => ({ accountId: r.account_id, debtorId: a.debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
-          conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition) }));
+      const history: ContactAttempt[] = mayHaveAttempts
+        ? (stmts.attempts.all(a.debtorId) as Array<{ account_id: string; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
+          .map((r) => ({ accountId: r.account_id, debtorId: a.debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
+            conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition) }))
+        : [];
       const { channel, cp } = pickChannel(debtor, cps);
       const input: ComplianceInput = { channel, contactPoint: cp, debtor, account: { id: a.id, status: a.status }, history, at: now, ...(org ? { org } : {}) };
-      try {
-        if (isContactableToday(input)) return { contactable_today: 1, not_contactable_reason: null };
-        const first = checkContact(input).reasons[0];
-        return { contactable_today: 0, not_contactable_reason: first ? JSON.stringify({ ruleId: first.ruleId, es: first.es, en: first.en, channel }) : null };
-      } catch {
-        // data the rules cannot read (a zone typo): keep the account visible rather than hide it silently
-        return { contactable_today: 1, not_contactable_reason: null };
-      }
-    };
+      if (history.length > 0) return decide(input);
+      const key = memoKey(a, channel, cp, orgDnc);
+      let v = verdicts.get(key);
+      if (!v) { v = decide(input); verdicts.set(key, v); }
+      return v;
+    }
+    function judge(accountId: string): Contactability {
+      const a = stmts.account.get(accountId) as JudgedAccount | undefined;
+      if (!a) return { contactable_today: 1, not_contactable_reason: null };
+      return judgeKnown(a);
+    }
+    return Object.assign(judge, { known: judgeKnown });
   };
+}
+
+/** What judging an account reads of it and its debtor (contact points and attempts are queried). */
+export interface JudgedAccount { id: string; status: AccountStatus; debtorId: string; country: string; timeZone: string; prefs: string }
+
+/** The verdict an account gets before it is judged: visible. */
+export const UNJUDGED: Contactability = { contactable_today: 1, not_contactable_reason: null };
+
+/**
+ * What the rules read when the debtor has no attempts (caps and the account id then play no
+ * part): status, country, zone, preferences, channel and the contact point's flags. The number
+ * itself only when it can matter: as the source of the zone (no valid debtor zone) or against
+ * the organisation's do-not-call list.
+ */
+function memoKey(
+  a: { status: string; country: string; timeZone: string; prefs: string }, channel: Channel, cp: Cp | null, orgDnc: boolean,
+): string {
+  const phoneMatters = cp !== null && (cp.kind === 'phone' || cp.kind === 'whatsapp') && (orgDnc || !isValidTimeZone(a.timeZone));
+  const cpKey = cp ? `${cp.kind}|${Number(cp.invalid)}${Number(cp.doNotContact)}|${phoneMatters ? cp.value : ''}` : '-';
+  return `${a.status}\u0001${a.country}\u0001${a.timeZone}\u0001${channel}\u0001${cpKey}\u0001${a.prefs}`;
+}
+
+function decide(input: ComplianceInput): Contactability {
+  try {
+    if (isContactableToday(input)) return { contactable_today: 1, not_contactable_reason: null };
+    const first = checkContact(input).reasons[0];
+    return { contactable_today: 0, not_contactable_reason: first ? JSON.stringify({ ruleId: first.ruleId, es: first.es, en: first.en, channel: input.channel }) : null };
+  } catch {
+    // data the rules cannot read (a zone typo): keep the account visible rather than hide it silently
+    return { contactable_today: 1, not_contactable_reason: null };
+  }
 }

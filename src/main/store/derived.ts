@@ -26,7 +26,10 @@ type PromiseRow = { status: PriorityInput['promises'][number]['status']; install
 /** Per-batch context: "today" per time zone is computed once, not once per account. */
 export function createDeriver(db: Database.Database) {
   const promisesOf = db.prepare('SELECT status, installments FROM promises WHERE account_id = ?');
+  const anyPromise = db.prepare('SELECT EXISTS (SELECT 1 FROM promises)').pluck();
   return function deriverAt(now: Date) {
+    // a first pull of accounts without promises skips a query per account
+    const noPromises = anyPromise.get() === 0;
     const today = new Map<string, string>();
     const todayIn = (tz: string) => {
       let d = today.get(tz);
@@ -38,7 +41,7 @@ export function createDeriver(db: Database.Database) {
     };
     return function derive(accountId: string, s: DerivedSource): DerivedColumns {
       const dpd = daysPastDue(s.dueDate, todayIn(s.timeZone));
-      const promises = (promisesOf.all(accountId) as PromiseRow[]).map((p) => ({
+      const promises = noPromises ? [] : (promisesOf.all(accountId) as PromiseRow[]).map((p) => ({
         status: p.status, installments: JSON.parse(p.installments) as PromiseInstallment[],
       }));
       const pr = prioritize({

@@ -137,10 +137,20 @@ export function promiseFromRow(r: Row): PaymentPromise {
   };
 }
 
-/** `INSERT … ON CONFLICT(id) DO UPDATE` for every named column: the server's row wins. */
+/**
+ * `INSERT … ON CONFLICT(id) DO UPDATE` for every named column: the server's row wins. Positional
+ * parameters (see `inColumnOrder`): binding a named object costs a property lookup per column.
+ */
 export function upsertSql(table: string, columns: readonly string[]): string {
   const cols = columns.join(', ');
-  const vals = columns.map((c) => `@${c}`).join(', ');
+  const vals = columns.map(() => '?').join(', ');
   const sets = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
   return `INSERT INTO ${table} (${cols}) VALUES (${vals}) ON CONFLICT(id) DO UPDATE SET ${sets}`;
+}
+
+/** The values of `row` in the order of `columns`, for a statement built by upsertSql. */
+export function inColumnOrder(columns: readonly string[], row: Record<string, unknown>): unknown[] {
+  const out = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) out[i] = row[columns[i]!];
+  return out;
 }

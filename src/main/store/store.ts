@@ -14,15 +14,18 @@ import {
 import type { MutationResult, PullResponse } from '../../shared/sync/protocol';
 import type { z } from 'zod';
 import { createMutationApplier } from './apply-mutation';
-import { createContactabilityRefresher, createDerivedRefresher, createDeriver, type DerivedSource } from './derived';
+import { createContactability, UNJUDGED, type JudgedAccount } from './contactability';
+import { createContactabilityRefresher, createDerivedRefresher, createDeriver, quarterOf, type DerivedSource } from './derived';
 
 const DERIVED_COLUMNS = ['debtor_name', 'search_text', 'segment', 'time_zone', 'dpd', 'bucket', 'priority', 'priority_reason'];
+// a pulled account is judged in the transaction that brings it (see applyPullTx)
+const JUDGED_COLUMNS = ['contactable_today', 'not_contactable_reason', 'contactable_judged'];
 import { migrate } from './migrate';
 import { createQueueReader } from './queue';
 import {
   accountFromRow, accountParams, activityFromRow, activityParams, contactPointFromRow, contactPointParams,
   debtorFromRow, debtorParams, noteFromRow, noteParams, paymentFromRow, paymentParams, promiseFromRow,
-  promiseParams, upsertSql,
+  promiseParams, upsertSql, inColumnOrder,
 } from './rows';
 import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
 
@@ -61,8 +64,11 @@ export class LocalStore {
   private readonly refreshDerived: ReturnType<typeof createDerivedRefresher>;
   private readonly contactability: ReturnType<typeof createContactabilityRefresher>;
   private readonly deriver: ReturnType<typeof createDeriver>;
+  private readonly judge: ReturnType<typeof createContactability>;
   private readonly queue: ReturnType<typeof createQueueReader>;
   private readonly stmts;
+  /** Accounts a pull judged not contactable since the last refreshContactability (which reports them). */
+  private readonly judgedAtPull = new Set<string>();
   /** Bumped on every change of the tables, so readers know when cached answers went stale. */
   private generation = 0;
 
@@ -95,6 +101,7 @@ export class LocalStore {
     this.refreshDerived = createDerivedRefresher(db);
     this.contactability = createContactabilityRefresher(db);
     this.deriver = createDeriver(db);
+    this.judge = createContactability(db);
     this.queue = createQueueReader(db, () => this.generation);
     this.stmts = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
@@ -107,18 +114,19 @@ export class LocalStore {
       trim: db.prepare(`DELETE FROM outbox WHERE status = 'pending' AND id <= ?`),
       reject: db.prepare(`UPDATE outbox SET status = 'rejected', error = ? WHERE id = ?`),
       rejected: db.prepare(`SELECT id, name, error FROM outbox WHERE status = 'rejected' ORDER BY id`),
-      upsertDebtor: db.prepare(upsertSql('debtors', Object.keys(debtorParams(sampleDebtor)))),
-      upsertAccount: db.prepare(upsertSql('accounts', [...Object.keys(accountParams(sampleAccount)), ...DERIVED_COLUMNS])),
-      debtorById: db.prepare(`SELECT name AS debtorName, national_id AS nationalId, segment, time_zone AS timeZone
-        FROM debtors WHERE id = ?`),
+      upsertDebtor: db.prepare(upsertSql('debtors', DEBTOR_COLS)),
+      upsertAccount: db.prepare(upsertSql('accounts', ACCOUNT_COLS)),
+      debtorById: db.prepare(`SELECT name AS debtorName, national_id AS nationalId, segment, time_zone AS timeZone,
+        country, contact_prefs AS prefs FROM debtors WHERE id = ?`),
       accountsOfDebtors: db.prepare('SELECT id FROM accounts WHERE debtor_id IN (SELECT value FROM json_each(?))').pluck(),
-      upsertContactPoint: db.prepare(upsertSql('contact_points', Object.keys(contactPointParams(sampleContactPoint)))),
-      upsertActivity: db.prepare(upsertSql('activities', ['id', 'account_id', 'agent_id', 'channel', 'direction',
-        'contact_point_id', 'address', 'disposition', 'note', 'started_at', 'answered_at', 'ended_at', 'duration_sec',
-        'sip_status', 'hangup_by', 'promise_id', 'recorded_at', 'version'])),
-      upsertNote: db.prepare(upsertSql('notes', ['id', 'account_id', 'author_id', 'body', 'created_at', 'recorded_at', 'version'])),
-      upsertPayment: db.prepare(upsertSql('payments', ['id', 'account_id', 'reference', 'amount_minor', 'currency', 'paid_at', 'reversed_at', 'version'])),
-      upsertPromise: db.prepare(upsertSql('promises', ['id', 'account_id', 'agent_id', 'channel', 'currency', 'created_at', 'status', 'installments', 'plan_id', 'version'])),
+      upsertContactPoint: db.prepare(upsertSql('contact_points', CONTACT_POINT_COLS)),
+      upsertActivity: db.prepare(upsertSql('activities', ACTIVITY_COLS)),
+      upsertNote: db.prepare(upsertSql('notes', NOTE_COLS)),
+      upsertPayment: db.prepare(upsertSql('payments', PAYMENT_COLS)),
+      upsertPromise: db.prepare(upsertSql('promises', PROMISE_COLS)),
+      debtorsWithAttempts: db.prepare(`SELECT DISTINCT a.debtor_id FROM accounts a JOIN activities t ON t.account_id = a.id
+        WHERE a.debtor_id IN (SELECT value FROM json_each(?))`).pluck(),
+      setContactable: db.prepare('UPDATE accounts SET contactable_today = ?, not_contactable_reason = ? WHERE id = ?'),
       accountsOfDebtor: db.prepare('SELECT id FROM accounts WHERE debtor_id = ?').pluck(),
       removeAccount: db.prepare('DELETE FROM accounts WHERE id = ? RETURNING debtor_id').pluck(),
       removeFacts: ['activities', 'notes', 'payments', 'promises'].map((t) => db.prepare(`DELETE FROM ${t} WHERE account_id = ?`)),
@@ -248,13 +256,17 @@ export class LocalStore {
     this.db.pragma('synchronous = NORMAL');
     this.generation++;
     try {
-      return this.db.transaction(() => this.applyPullTx(page))();
+      const judged: string[] = [];
+      const touched = this.db.transaction(() => this.applyPullTx(page, judged))();
+      // reported by the next refreshContactability, like the verdicts it reaches itself
+      for (const id of judged) this.judgedAtPull.add(id);
+      return touched;
     } finally {
       this.db.pragma('synchronous = FULL');
     }
   }
 
-  private applyPullTx(page: PullResponse): string[] {
+  private applyPullTx(page: PullResponse, judgedOut: string[]): string[] {
     const s = this.stmts;
     const p = page.patch;
     const now = this.now();
@@ -263,21 +275,27 @@ export class LocalStore {
     const touched = new Set<string>();
     if (page.reset) for (const st of s.clearTables) st.run();
     const debtors = new Map<string, Debtor>();
-    for (const d of p.debtors) { s.upsertDebtor.run(debtorParams(d)); debtors.set(d.id, d); }
+    for (const d of p.debtors) { s.upsertDebtor.run(inColumnOrder(DEBTOR_COLS, debtorParams(d))); debtors.set(d.id, d); }
     if (debtors.size) for (const id of s.accountsOfDebtors.all(JSON.stringify([...debtors.keys()])) as string[]) touched.add(id);
-    for (const c of p.contactPoints) s.upsertContactPoint.run(contactPointParams(c));
-    for (const a of p.activities) { s.upsertActivity.run(activityParams(a)); touched.add(a.accountId); }
-    for (const n of p.notes) s.upsertNote.run(noteParams(n));
-    for (const x of p.payments) { s.upsertPayment.run(paymentParams(x)); touched.add(x.accountId); }
-    for (const x of p.promises) { s.upsertPromise.run(promiseParams(x)); touched.add(x.accountId); }
+    for (const c of p.contactPoints) s.upsertContactPoint.run(inColumnOrder(CONTACT_POINT_COLS, contactPointParams(c)));
+    for (const a of p.activities) { s.upsertActivity.run(inColumnOrder(ACTIVITY_COLS, activityParams(a))); touched.add(a.accountId); }
+    for (const n of p.notes) s.upsertNote.run(inColumnOrder(NOTE_COLS, noteParams(n)));
+    for (const x of p.payments) { s.upsertPayment.run(inColumnOrder(PAYMENT_COLS, paymentParams(x))); touched.add(x.accountId); }
+    for (const x of p.promises) { s.upsertPromise.run(inColumnOrder(PROMISE_COLS, promiseParams(x))); touched.add(x.accountId); }
     const derive = this.deriver(now);
+    const q = quarterOf(now);
+    const judged: JudgedAccount[] = [];
     for (const a of p.accounts) {
       const d = debtors.get(a.debtorId);
       const dv = d
-        ? { debtorName: d.name, nationalId: d.nationalId, segment: d.segment, timeZone: d.timeZone }
-        : (s.debtorById.get(a.debtorId) as Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> | undefined)
-          ?? { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC' };
-      s.upsertAccount.run({ ...accountParams(a), ...derive(a.id, { ...a, ...dv }) });
+        ? { debtorName: d.name, nationalId: d.nationalId, segment: d.segment, timeZone: d.timeZone, country: d.country, prefs: JSON.stringify(d.contactPrefs) }
+        : (s.debtorById.get(a.debtorId) as (Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> & { country: string; prefs: string }) | undefined)
+          ?? { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC', country: '', prefs: '{}' };
+      // stored as visible and judged now; the verdict is written below, once the page is in
+      s.upsertAccount.run(inColumnOrder(ACCOUNT_COLS, {
+        ...accountParams(a), ...derive(a.id, { ...a, ...dv }), ...UNJUDGED, contactable_judged: q,
+      }));
+      judged.push({ id: a.id, status: a.status, debtorId: a.debtorId, country: dv.country, timeZone: dv.timeZone, prefs: dv.prefs });
       touched.delete(a.id);
     }
     const fresh = new Set(p.accounts.map((a) => a.id));
@@ -294,9 +312,30 @@ export class LocalStore {
     s.trim.run(page.lastMutationId);
     for (const id of this.rebase()) touched.add(id);
     this.refreshDerived(touched, now);
+    judgedOut.push(...this.judgePulled(judged.filter((a) => fresh.has(a.id) && !touched.has(a.id)), now));
     this.setMeta('cursor', page.cursor);
     for (const id of fresh) touched.add(id);
     return [...touched];
+  }
+
+  /**
+   * "Contactable today" for the accounts a page brought (those the rebase touched were judged by
+   * refreshDerived): the same shared rules as refreshContactability, reading the page's account
+   * and debtor fields as just stored, and the attempts query only for debtors that have any.
+   */
+  private judgePulled(accounts: JudgedAccount[], now: Date): string[] {
+    const notVisible: string[] = [];
+    if (accounts.length === 0) return notVisible;
+    const withAttempts = new Set(this.stmts.debtorsWithAttempts.all(JSON.stringify([...new Set(accounts.map((a) => a.debtorId))])) as string[]);
+    const judge = this.judge(now);
+    for (const a of accounts) {
+      const v = judge.known(a, withAttempts.has(a.debtorId));
+      if (v.contactable_today !== UNJUDGED.contactable_today || v.not_contactable_reason !== UNJUDGED.not_contactable_reason) {
+        this.stmts.setContactable.run(v.contactable_today, v.not_contactable_reason, a.id);
+        notVisible.push(a.id);
+      }
+    }
+    return notVisible;
   }
 
   /** Re-applies every pending mutation in order; each effect is idempotent (see apply-mutation). */
@@ -344,7 +383,10 @@ export class LocalStore {
   refreshContactability(): string[] {
     const changed = this.contactability(this.now());
     if (changed.length) this.generation++;
-    return changed;
+    if (this.judgedAtPull.size === 0) return changed;
+    const all = [...new Set([...this.judgedAtPull, ...changed])];
+    this.judgedAtPull.clear();
+    return all;
   }
 
   /** Callbacks whose time fell in (from, to]: what a desktop notification announces. */
@@ -448,3 +490,12 @@ const sampleContactPoint: ContactPoint = {
   id: '', debtorId: '', kind: 'phone', value: '', label: null, verified: false, invalid: false, doNotContact: false, version: '0',
 };
 
+// column lists of the positional upserts (used at run time only, so defined after the samples)
+const DEBTOR_COLS = Object.keys(debtorParams(sampleDebtor));
+const ACCOUNT_COLS = [...Object.keys(accountParams(sampleAccount)), ...DERIVED_COLUMNS, ...JUDGED_COLUMNS];
+const CONTACT_POINT_COLS = Object.keys(contactPointParams(sampleContactPoint));
+const ACTIVITY_COLS = ['id', 'account_id', 'agent_id', 'channel', 'direction', 'contact_point_id', 'address', 'disposition', 'note',
+  'started_at', 'answered_at', 'ended_at', 'duration_sec', 'sip_status', 'hangup_by', 'promise_id', 'recorded_at', 'version'];
+const NOTE_COLS = ['id', 'account_id', 'author_id', 'body', 'created_at', 'recorded_at', 'version'];
+const PAYMENT_COLS = ['id', 'account_id', 'reference', 'amount_minor', 'currency', 'paid_at', 'reversed_at', 'version'];
+const PROMISE_COLS = ['id', 'account_id', 'agent_id', 'channel', 'currency', 'created_at', 'status', 'installments', 'plan_id', 'version'];

@@ -6,7 +6,6 @@ import {
 import { LoginResponse } from '../../shared/api/rest';
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
 import { renderTemplate, templateVars } from '../../shared/domain/message-template';
-import { STATUS_FROM_DISPOSITION } from '../../shared/domain/enums';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
@@ -253,10 +252,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (input.callbackAt) {
         writes.push({ name: 'account.setCallback', args: { accountId: input.accountId, callbackAt: input.callbackAt, note: input.note } });
       }
-      const status = STATUS_FROM_DISPOSITION[input.disposition];
-      if (status && status !== account.status) {
-        writes.push({ name: 'account.setStatus', args: { accountId: input.accountId, status, reason: input.note } });
-      }
+      // the status an outcome implies (dispute, do-not-contact …) is derived from the outcome
+      // itself, locally and on the server, never queued apart (docs/sync.md, set-once outcomes)
       write(c, writes);
       return { activityId, promiseId };
     },

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { STATUS_FROM_DISPOSITION, type Disposition } from '../../shared/domain/enums';
 import type { ParsedMutation } from '../../shared/sync/mutations';
 
 /**
@@ -42,6 +43,12 @@ export function createMutationApplier(db: Database.Database) {
   };
 
   const bit = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
+  // the same status the server derives from an outcome (its implied-status applier), so the
+  // client never queues a separate status change that could outlive a losing set-once outcome
+  const impliedStatus = (accountId: string, disposition: Disposition | null) => {
+    const status = disposition ? STATUS_FROM_DISPOSITION[disposition] : undefined;
+    if (status) stmts.setStatus.run({ accountId, status });
+  };
 
   return function applyMutation(m: ParsedMutation, ctx: MutationContext): string[] {
     switch (m.name) {
@@ -51,11 +58,13 @@ export function createMutationApplier(db: Database.Database) {
         if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
         stmts.insertActivity.run({ ...a, agentId: ctx.agentId });
         stmts.touchLastContact.run({ id: a.accountId, at: a.startedAt });
+        impliedStatus(a.accountId, a.disposition);
         return [a.accountId];
       }
       case 'activity.setOutcome': {
-        stmts.setOutcome.run(m.args);
+        const changed = stmts.setOutcome.run(m.args).changes > 0;
         const acc = stmts.activityAccount.get(m.args.activityId) as string | undefined;
+        if (acc && changed) impliedStatus(acc, m.args.disposition);
         return acc ? [acc] : [];
       }
       case 'note.add': {

@@ -17,5 +17,9 @@ export const contactPointFlag: Applier<'contactPoint.flag'> = async ({ tx, user,
   if (a.invalid !== undefined) set('invalid', a.invalid);
   if (a.verified !== undefined) set('verified', a.verified);
   if (a.doNotContact === true || (a.doNotContact === false && user.role !== 'agent')) set('do_not_contact', a.doNotContact);
+  // an agent's ignored clear still touches the row: its version moves, so the agent's next pull
+  // brings back the server's flag instead of leaving their optimistic clear in their store
+  const ignoredClear = a.doNotContact === false && user.role === 'agent';
+  if (ignoredClear) sets.push('updated_at = now()');
   if (sets.length > 0) await tx.query(`UPDATE contact_points SET ${sets.join(', ')} WHERE id = $1`, params);
 };

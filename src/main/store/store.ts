@@ -163,6 +163,33 @@ export class LocalStore {
         .map((t) => db.prepare(`DELETE FROM ${t}`)),
     };
     if (!this.getMeta('clientId')) this.setMeta('clientId', randomUUID());
+    if (this.getMeta(DEFERRED_INDEXES)) {
+      // the app stopped in the middle of a full pull (see deferIndexes): the queue gets its
+      // indexes back, and the next pull starts the full pull over (a reset page clears the rest)
+      db.transaction(() => { this.restoreIndexes(); this.setMeta('cursor', null); })();
+    }
+  }
+
+  /**
+   * A full pull into a cleared store inserts every account once: maintaining the queue's sort and
+   * filter indexes row by row costs more than building them once at the end (the last page
+   * does). Their definitions are kept in meta in the same transaction, so a store closed halfway
+   * knows to rebuild them and restart the pull. Indexes the apply itself reads stay.
+   */
+  private deferIndexes(): void {
+    if (this.getMeta(DEFERRED_INDEXES)) return;
+    const indexes = this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+      AND tbl_name IN ('accounts', 'contact_points')`).all() as Array<{ name: string; sql: string }>;
+    const deferred = indexes.filter((i) => !KEPT_DURING_FULL_PULL.has(i.name));
+    for (const i of deferred) this.db.exec(`DROP INDEX ${i.name}`);
+    this.setMeta(DEFERRED_INDEXES, JSON.stringify(deferred.map((i) => i.sql)));
+  }
+
+  private restoreIndexes(): void {
+    const raw = this.getMeta(DEFERRED_INDEXES);
+    if (!raw) return;
+    for (const sql of JSON.parse(raw) as string[]) this.db.exec(sql);
+    this.setMeta(DEFERRED_INDEXES, null);
   }
 
   close(): void {
@@ -273,7 +300,10 @@ export class LocalStore {
     // accounts of this page get their queue columns in the same INSERT; others the page
     // affects (through their debtor, promises, payments, activities) are refreshed after
     const touched = new Set<string>();
-    if (page.reset) for (const st of s.clearTables) st.run();
+    if (page.reset) {
+      for (const st of s.clearTables) st.run();
+      if (page.hasMore) this.deferIndexes();
+    }
     const debtors = new Map<string, Debtor>();
     for (const d of p.debtors) { s.upsertDebtor.run(inColumnOrder(DEBTOR_COLS, debtorParams(d))); debtors.set(d.id, d); }
     if (debtors.size) for (const id of s.accountsOfDebtors.all(JSON.stringify([...debtors.keys()])) as string[]) touched.add(id);
@@ -313,6 +343,7 @@ export class LocalStore {
     for (const id of this.rebase()) touched.add(id);
     this.refreshDerived(touched, now);
     judgedOut.push(...this.judgePulled(judged.filter((a) => fresh.has(a.id) && !touched.has(a.id)), now));
+    if (!page.hasMore) this.restoreIndexes();
     this.setMeta('cursor', page.cursor);
     for (const id of fresh) touched.add(id);
     return [...touched];
@@ -489,6 +520,10 @@ const sampleAccount: Account = {
 const sampleContactPoint: ContactPoint = {
   id: '', debtorId: '', kind: 'phone', value: '', label: null, verified: false, invalid: false, doNotContact: false, version: '0',
 };
+
+const DEFERRED_INDEXES = 'deferredIndexes';
+/** Read while a page applies: accounts and contact points of a debtor (touched accounts, contactability). */
+const KEPT_DURING_FULL_PULL = new Set(['accounts_debtor', 'contact_points_debtor']);
 
 // column lists of the positional upserts (used at run time only, so defined after the samples)
 const DEBTOR_COLS = Object.keys(debtorParams(sampleDebtor));

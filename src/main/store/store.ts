@@ -183,6 +183,9 @@ export class LocalStore {
     const deferred = indexes.filter((i) => !KEPT_DURING_FULL_PULL.has(i.name));
     for (const i of deferred) this.db.exec(`DROP INDEX ${i.name}`);
     this.setMeta(DEFERRED_INDEXES, JSON.stringify(deferred.map((i) => i.sql)));
+    // one checkpoint after the last page instead of one (with its fsync) every few pages;
+    // a connection setting, so a store reopened after a crash is back to the default
+    this.db.pragma('wal_autocheckpoint = 0');
   }
 
   private restoreIndexes(): void {
@@ -190,6 +193,7 @@ export class LocalStore {
     if (!raw) return;
     for (const sql of JSON.parse(raw) as string[]) this.db.exec(sql);
     this.setMeta(DEFERRED_INDEXES, null);
+    this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
   }
 
   close(): void {
@@ -522,6 +526,8 @@ const sampleContactPoint: ContactPoint = {
 };
 
 const DEFERRED_INDEXES = 'deferredIndexes';
+/** SQLite's default, in pages. */
+const WAL_AUTOCHECKPOINT = 1000;
 /** Read while a page applies: accounts and contact points of a debtor (touched accounts, contactability). */
 const KEPT_DURING_FULL_PULL = new Set(['accounts_debtor', 'contact_points_debtor']);
 

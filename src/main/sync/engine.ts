@@ -151,13 +151,22 @@ export class SyncEngine {
         // the server did not advance: do not spin, the next cycle retries
         if (res.lastMutationId < batch[0]!.id) throw new SyncHttpError('server', 200, 'push.stalled', `server stopped at mutation ${res.lastMutationId}`);
       }
-      // pull until the server has nothing more
+      // pull until the server has nothing more; while a page applies, the server already
+      // prepares the next one (asked for with the cursor of the page in hand, which is what
+      // the store will hold once it is applied; a page that fails to apply drops the one asked)
+      let next = server.pull({ clientId: store.clientId, cursor: store.cursor, limit: this.o.pullLimit });
       for (;;) {
-        const res = await server.pull({ clientId: store.clientId, cursor: store.cursor, limit: this.o.pullLimit });
+        const res = await next;
+        const following = res.hasMore ? server.pull({ clientId: store.clientId, cursor: res.cursor, limit: this.o.pullLimit }) : null;
+        // an unawaited failure is not unhandled: it is awaited (and thrown) on the next turn, or dropped
+        following?.catch(() => {});
+        // one turn of the event loop so the request leaves before the synchronous apply
+        if (following) await new Promise<void>((r) => setImmediate(r));
         const touched = store.applyPull(res);
         this.update({ online: true, pending: store.pendingCount(), progress: res.hasMore ? (res.progress ?? null) : null });
         if (touched.length) this.opts.onDataChanged?.(touched.length > 1000 ? null : touched);
-        if (!res.hasMore) break;
+        if (!following) break;
+        next = following;
       }
       const at = this.clock.now().toISOString();
       store.setMeta('lastSyncAt', at);

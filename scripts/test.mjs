@@ -1,16 +1,36 @@
 // `npm test`: every check CI runs, in order, stopping at the first failure.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Tools run through node with their JS entry points: npm does not always mark package bins
 // executable here, so `npx electron-vite` can fail with EACCES on a fresh install.
 const bin = (p) => [process.execPath, [`node_modules/${p}`]];
 const tool = (p, args) => { const [cmd, pre] = bin(p); return [cmd, [...pre, ...args]]; };
+// each vitest run also writes a JSON report, so the closing line can count every test
+const reports = [];
+function report(name) {
+  const file = join(tmpdir(), `cobranza-vitest-${process.pid}-${name}.json`);
+  reports.push(file);
+  return ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`];
+}
+function totals() {
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of reports) {
+    if (!existsSync(f)) continue;
+    const r = JSON.parse(readFileSync(f, 'utf8'));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    rmSync(f, { force: true });
+  }
+  return `${passed} passed, ${failed} failed, ${skipped} skipped`;
+}
 const steps = [
   ['typecheck', ...tool('typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit'])],
   ['lint (architecture boundaries)', ...tool('eslint/bin/eslint.js', ['.'])],
   ['build (electron-vite: main, preload, renderer)', ...tool('electron-vite/bin/electron-vite.js', ['build'])],
-  ['unit + integration', ...tool('vitest/vitest.mjs', ['run', '--project', 'unit', '--project', 'integration'])],
-  ['e2e (Chromium)', ...tool('vitest/vitest.mjs', ['run', '--project', 'e2e'])],
+  ['unit + integration', ...tool('vitest/vitest.mjs', ['run', '--project', 'unit', '--project', 'integration', ...report('unit-integration')])],
+  ['e2e (Chromium)', ...tool('vitest/vitest.mjs', ['run', '--project', 'e2e', ...report('e2e')])],
 ];
 const only = process.argv[2];
 for (const [name, cmd, args] of steps) {
@@ -19,5 +39,9 @@ for (const [name, cmd, args] of steps) {
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
   console.log(`◀ ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  if (r.status !== 0) {
+    console.log(`\ntests: ${totals()}`);
+    process.exit(r.status ?? 1);
+  }
 }
+console.log(`\ntests: ${totals()}`);

@@ -66,10 +66,9 @@ export function createContactability(db: Database.Database) {
       return p;
     };
     /** `mayHaveAttempts: false` when the caller knows the debtor has none (skips that query). */
-    function judgeKnown(a: JudgedAccount, mayHaveAttempts = true): Contactability {
+    function judgeKnown(a: JudgedAccount, mayHaveAttempts = true, debtorCps?: Cp[]): Contactability {
       const debtor = { id: a.debtorId, country: a.country, timeZone: a.timeZone, contactPrefs: prefsOf(a.prefs) };
-      const cps: Cp[] = (stmts.cps.all(a.debtorId) as Array<{ kind: Cp['kind']; value: string; invalid: number; doNotContact: number; verified: number }>)
-        .map((c) => ({ ...c, invalid: !!c.invalid, doNotContact: !!c.doNotContact, verified: !!c.verified }));
+      const cps: Cp[] = debtorCps ?? (stmts.cps.all(a.debtorId) as CpRow[]).map(cpFromRow);
       const history: ContactAttempt[] = mayHaveAttempts
         ? (stmts.attempts.all(a.debtorId) as Array<{ account_id: string; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
           .map((r) => ({ accountId: r.account_id, debtorId: a.debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
@@ -89,6 +88,24 @@ export function createContactability(db: Database.Database) {
       return judgeKnown(a);
     }
     return Object.assign(judge, { known: judgeKnown });
+  };
+}
+
+type CpRow = { kind: Cp['kind']; value: string; invalid: number; doNotContact: number; verified: number };
+const cpFromRow = (c: CpRow): Cp => ({ kind: c.kind, value: c.value, invalid: !!c.invalid, doNotContact: !!c.doNotContact, verified: !!c.verified });
+
+/**
+ * The contact points of many debtors in one query (json array of ids), for judging a pulled
+ * page: the same rows the per-account query reads, grouped by debtor.
+ */
+export function createContactPointsOfDebtors(db: Database.Database) {
+  const all = db.prepare(`SELECT debtor_id AS debtorId, kind, value, invalid, do_not_contact AS doNotContact, verified
+    FROM contact_points WHERE debtor_id IN (SELECT value FROM json_each(?))`);
+  return function contactPointsOf(debtorIds: string[]): Map<string, Cp[]> {
+    const byDebtor = new Map<string, Cp[]>();
+    for (const id of debtorIds) byDebtor.set(id, []);
+    for (const r of all.all(JSON.stringify(debtorIds)) as Array<CpRow & { debtorId: string }>) byDebtor.get(r.debtorId)?.push(cpFromRow(r));
+    return byDebtor;
   };
 }
 

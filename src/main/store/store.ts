@@ -14,7 +14,7 @@ import {
 import type { MutationResult, PullResponse } from '../../shared/sync/protocol';
 import type { z } from 'zod';
 import { createMutationApplier } from './apply-mutation';
-import { createContactability, UNJUDGED, type JudgedAccount } from './contactability';
+import { createContactability, createContactPointsOfDebtors, UNJUDGED, type JudgedAccount } from './contactability';
 import { createContactabilityRefresher, createDerivedRefresher, createDeriver, quarterOf, type DerivedSource } from './derived';
 
 const DERIVED_COLUMNS = ['debtor_name', 'search_text', 'segment', 'time_zone', 'dpd', 'bucket', 'priority', 'priority_reason'];
@@ -65,6 +65,7 @@ export class LocalStore {
   private readonly contactability: ReturnType<typeof createContactabilityRefresher>;
   private readonly deriver: ReturnType<typeof createDeriver>;
   private readonly judge: ReturnType<typeof createContactability>;
+  private readonly contactPointsOf: ReturnType<typeof createContactPointsOfDebtors>;
   private readonly queue: ReturnType<typeof createQueueReader>;
   private readonly stmts;
   /** Accounts a pull judged not contactable since the last refreshContactability (which reports them). */
@@ -102,6 +103,7 @@ export class LocalStore {
     this.contactability = createContactabilityRefresher(db);
     this.deriver = createDeriver(db);
     this.judge = createContactability(db);
+    this.contactPointsOf = createContactPointsOfDebtors(db);
     this.queue = createQueueReader(db, () => this.generation);
     this.stmts = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
@@ -361,10 +363,12 @@ export class LocalStore {
   private judgePulled(accounts: JudgedAccount[], now: Date): string[] {
     const notVisible: string[] = [];
     if (accounts.length === 0) return notVisible;
-    const withAttempts = new Set(this.stmts.debtorsWithAttempts.all(JSON.stringify([...new Set(accounts.map((a) => a.debtorId))])) as string[]);
+    const debtorIds = [...new Set(accounts.map((a) => a.debtorId))];
+    const withAttempts = new Set(this.stmts.debtorsWithAttempts.all(JSON.stringify(debtorIds)) as string[]);
+    const cps = this.contactPointsOf(debtorIds);
     const judge = this.judge(now);
     for (const a of accounts) {
-      const v = judge.known(a, withAttempts.has(a.debtorId));
+      const v = judge.known(a, withAttempts.has(a.debtorId), cps.get(a.debtorId));
       if (v.contactable_today !== UNJUDGED.contactable_today || v.not_contactable_reason !== UNJUDGED.not_contactable_reason) {
         this.stmts.setContactable.run(v.contactable_today, v.not_contactable_reason, a.id);
         notVisible.push(a.id);

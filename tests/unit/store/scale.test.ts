@@ -44,7 +44,10 @@ beforeAll(() => {
   const pages = portfolio(N, 10_000);
   const t0 = performance.now();
   const c0 = cpuMs();
-  for (const p of pages) store.applyPull(page(p, { hasMore: true }));
+  // a first full pull as the server pages it: reset on the first page, hasMore until the last;
+  // "store ready" includes the queue's contactability verdicts (judged in the pull)
+  pages.forEach((p, i) => store.applyPull(page(p, { reset: i === 0, hasMore: i < pages.length - 1 })));
+  store.refreshContactability();
   pullCpuMs = cpuMs() - c0;
   pullMs = performance.now() - t0;
 }, 120_000);
@@ -53,9 +56,16 @@ afterAll(() => { store.close(); rmSync(dir, { recursive: true, force: true }); }
 describe(`store with ${N} accounts`, () => {
   it('applies the initial pull (10 pages of 10,000 accounts + debtors + 2 phones)', () => {
     console.log(`initial pull apply: cpu ${pullCpuMs.toFixed(0)} ms, wall ${pullMs.toFixed(0)} ms`);
-    expect(store.listQueue({ limit: 1 }).total).toBe(N);
-    // target "well under 1 s of SQLite time" is NOT met: see the report; this bounds regressions
-    expect(pullCpuMs).toBeLessThan(15_000);
+    expect(store.listQueue({ limit: 1, contactableOnly: false }).total).toBe(N);
+    // every 50th account is in dispute: judged not contactable in the pull itself
+    expect(store.listQueue({ limit: 1, contactableOnly: true }).total).toBe(N - N / 50);
+    // the queue's indexes are back after the last page
+    const plan = (store.db.prepare('EXPLAIN QUERY PLAN SELECT id FROM accounts ORDER BY priority DESC, id DESC LIMIT 50').all() as Array<{ detail: string }>);
+    expect(plan.map((r) => r.detail).join(' ')).toMatch(/accounts_priority/);
+    // target "well under 1 s of SQLite time" is NOT met on this loaded machine (see the report):
+    // 17.7 s CPU before the index deferral and memoised contactability (13.2 apply + 4.5 judge),
+    // 11-12 s after (CPU time itself swells by ~20% at load average 6); this bounds regressions
+    expect(pullCpuMs).toBeLessThan(14_000);
   }, 120_000);
 
   it('serves queue pages fast, with and without filters', () => {

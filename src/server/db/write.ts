@@ -1,12 +1,19 @@
 import type { Db } from './types';
 
-/** See 0001-initial.sql: drawing change versions is serialised by this advisory lock. */
+/**
+ * Writers that must not run beside each other (imports, payments, reassignments …) hold this
+ * lock exclusively for their whole transaction; sync pushes hold it shared, so pushes run side
+ * by side but never beside such a writer. Pulls never take it: they read up to the visible change
+ * horizon instead (0006-change-horizon.sql), so no writer makes a pull wait.
+ */
 export const CHANGE_LOCK = 7262;
 
+/** Per-debtor locks of a push: (DEBTOR_LOCK_CLASS, hash of the debtor id), two-key form. */
+export const DEBTOR_LOCK_CLASS = 7264;
+
 /**
- * A transaction that writes synced rows. It takes the change lock as its FIRST statement, so it
- * never holds a row lock while waiting for the change lock (no deadlock with another writer),
- * and its versions commit before any later writer can draw one.
+ * A transaction that writes synced rows, alone among writers. The lock is its FIRST statement,
+ * so it never holds a row lock while waiting for it (no deadlock with another writer).
  */
 export function writeTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
@@ -16,17 +23,53 @@ export function writeTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise
 }
 
 /**
- * A read that must see a consistent set of versions (a pull). Waits for the writer in progress
- * to commit, then keeps new writers out until it finishes, so the high-water mark it returns is
- * never ahead of rows it could see.
+ * A sync push: beside other pushes, never beside a writeTransaction. Pushes touching the same
+ * debtor still run one after the other: the caller locks the debtors it will touch with
+ * lockDebtors before any row lock, so each sees the other's contacts when judging compliance.
  */
-export function versionedRead<T>(db: Db, fn: (tx: Db, head: number) => Promise<T>): Promise<T> {
+export function pushTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [CHANGE_LOCK]);
-    const [row] = await tx.query<{ head: number }>(
-      'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS head FROM change_version',
-    );
-    return fn(tx, row?.head ?? 0);
+    return fn(tx);
   });
 }
 
+/** Locks the debtors in one global order (by lock key), so two pushes can never deadlock on them. */
+export async function lockDebtors(tx: Db, debtorIds: readonly string[]): Promise<void> {
+  if (debtorIds.length === 0) return;
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock($1, k)) FROM (
+       SELECT DISTINCT hashtext(d::text) AS k FROM unnest($2::uuid[]) d ORDER BY 1) s`,
+    [DEBTOR_LOCK_CLASS, debtorIds],
+  );
+}
+
+/** Thrown by a versionedRead callback when the head does not cover what it must yet. */
+export class HeadBehind extends Error {
+  constructor(readonly needed: number, readonly head: number) {
+    super(`change head ${head} does not cover version ${needed} yet`);
+    this.name = 'HeadBehind';
+  }
+}
+
+const HEAD_WAIT_MS = 10_000;
+
+/**
+ * A read that must see a consistent set of versions (a pull). head = the visible change horizon:
+ * every version at or below it is committed (or rolled back), so rows read after this with
+ * version ≤ head are all there. Nothing is locked and no writer is waited for — unless fn throws
+ * HeadBehind (it needs a version a writer still in flight holds back), then it is asked again
+ * shortly, for at most HEAD_WAIT_MS.
+ */
+export async function versionedRead<T>(db: Db, fn: (tx: Db, head: number) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + HEAD_WAIT_MS;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    const [row] = await db.query<{ head: number }>('SELECT visible_change_head() AS head');
+    try {
+      return await fn(db, row?.head ?? 0);
+    } catch (e) {
+      if (!(e instanceof HeadBehind) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}

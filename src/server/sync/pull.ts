@@ -8,7 +8,7 @@ import {
   type AccountRow, type ActivityRow, type ContactPointRow, type DebtorRow, type NoteRow, type PaymentRow, type PromiseRow,
 } from '../data/rows';
 import type { Db } from '../db';
-import { versionedRead } from '../db/write';
+import { HeadBehind, versionedRead } from '../db/write';
 import { HttpError } from '../http/errors';
 import { decodeCursor, encodeCursor, type FullCursor } from './cursor';
 
@@ -16,8 +16,8 @@ export const DEFAULT_PULL_LIMIT = 5000;
 
 /**
  * Everything visible to the user that changed since the cursor, in server order. The head (the
- * change version up to which everything is committed) is read under the shared change lock;
- * the rows are then read outside any transaction, in parallel. Such reads see every row up to
+ * change version up to which everything is committed) is the visible change horizon, read
+ * without waiting for writers (0006-change-horizon.sql); the rows are then read outside any transaction, in parallel. Such reads see every row up to
  * the head and maybe a few newer ones, which the next pull sends again — harmless, rows are
  * applied by id — so the cursor never runs ahead of a row the client has not been sent.
  * First pull: pages of `limit` accounts with all their rows. Later pulls: rows with a newer
@@ -38,7 +38,7 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
     lastMutationId = cursor.m;
   } else {
     ({ head, lastMutationId } = await versionedRead(db, async (tx, h) => ({
-      head: h, lastMutationId: await clientLastMutation(tx, req.clientId, user.id),
+      head: h, lastMutationId: await clientLastMutation(tx, req.clientId, user.id, h),
     })));
     if (cursor?.k === 'inc' && head <= cursor.v) {
       // The common case: nothing changed anywhere since the last pull.
@@ -52,11 +52,13 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
   return { ...page, lastMutationId, serverTime };
 }
 
-async function clientLastMutation(db: Db, clientId: string, userId: string): Promise<number> {
-  const [client] = await db.query<{ userId: string; last: number }>(
-    'SELECT user_id AS "userId", last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [clientId],
+async function clientLastMutation(db: Db, clientId: string, userId: string, head?: number): Promise<number> {
+  const [client] = await db.query<{ userId: string; last: number; ack: number }>(
+    'SELECT user_id AS "userId", last_mutation_id AS last, ack_version AS ack FROM sync_clients WHERE client_id = $1', [clientId],
   );
   if (client && client.userId !== userId) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+  // The client drops from its outbox what this id covers: only once the head covers its effects.
+  if (client && head !== undefined && client.ack > head) throw new HeadBehind(client.ack, head);
   return client?.last ?? 0;
 }
 

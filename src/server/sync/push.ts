@@ -3,19 +3,24 @@ import type { MutationResult, PushRequest, PushResponse } from '../../shared/syn
 import { scopeFor } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
-import { writeTransaction } from '../db/write';
+import { lockDebtors, pushTransaction } from '../db/write';
 import { HttpError } from '../http/errors';
 import { APPLIERS, MutationRejected } from './appliers';
 import type { ApplyContext } from './appliers/types';
 
+/** Mutations applied under one savepoint when all goes well; a chunk with a refusal is replayed one by one. */
+const CHUNK = 32;
+
 /**
  * Applies a client's mutations exactly once, in its order. The whole batch is one transaction:
  * the client's last_mutation_id is committed with the data it covers, so a lost answer and a
- * resend can never apply anything twice. Each mutation runs in its own savepoint, so one that
- * is refused is rolled back alone, recorded, acknowledged, and the queue moves on.
+ * resend can never apply anything twice. A mutation that is refused is rolled back alone,
+ * recorded, acknowledged, and the queue moves on: mutations run in chunks under one savepoint,
+ * and a chunk in which anything failed is rolled back and replayed with a savepoint per mutation.
+ * Pushes run beside each other; two touching the same debtor take turns (see pushTransaction).
  */
 export async function push(db: Db, user: AuthUser, req: PushRequest): Promise<PushResponse> {
-  return writeTransaction(db, async (tx) => {
+  return pushTransaction(db, async (tx) => {
     await tx.query(
       'INSERT INTO sync_clients (client_id, user_id) VALUES ($1, $2) ON CONFLICT (client_id) DO NOTHING',
       [req.clientId, user.id],
@@ -39,7 +44,16 @@ export async function push(db: Db, user: AuthUser, req: PushRequest): Promise<Pu
       expected++;
     }
 
+    const fresh = req.mutations.filter((m) => m.id > client.last).map((m) => ({ m, parsed: parseMutation(m) }));
+    await lockDebtors(tx, await debtorsTouched(tx, fresh.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : []))));
     const ctx: ApplyContext = { tx, user, scope: await scopeFor(tx, user) };
+    const outcome = new Map<number, Refusal | null>();
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      const chunk = fresh.slice(i, i + CHUNK);
+      const refusals = (await applyChunk(ctx, chunk)) ?? (await applyOneByOne(ctx, chunk));
+      chunk.forEach((f, k) => outcome.set(f.m.id, refusals[k] ?? null));
+    }
+
     const results: MutationResult[] = [];
     let last = client.last;
     for (const m of req.mutations) {
@@ -47,7 +61,7 @@ export async function push(db: Db, user: AuthUser, req: PushRequest): Promise<Pu
         results.push({ id: m.id, status: 'duplicate' });
         continue;
       }
-      const refusal = await applyOne(ctx, m);
+      const refusal = outcome.get(m.id) ?? null;
       if (refusal) {
         await tx.query(
           `INSERT INTO sync_rejections (client_id, mutation_id, name, code, message, field, args)
@@ -60,19 +74,74 @@ export async function push(db: Db, user: AuthUser, req: PushRequest): Promise<Pu
       }
       last = m.id;
     }
+    // ack_version is drawn last, so it is above every version this push wrote: a pull reports
+    // last_mutation_id only once its head reaches it (src/server/sync/pull.ts).
     await tx.query(
-      'UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = now() WHERE client_id = $1', [req.clientId, last],
+      'UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = now(), ack_version = next_change_version() WHERE client_id = $1',
+      [req.clientId, last],
     );
     return { lastMutationId: last, results };
   });
 }
 
 type Refusal = { code: string; message: string; field?: string };
+type Fresh = { m: MutationEnvelope; parsed: ReturnType<typeof parseMutation> };
+
+/** The debtors a batch may touch, through whichever id each mutation names. */
+async function debtorsTouched(tx: Db, mutations: ParsedMutation[]): Promise<string[]> {
+  const ids = { account: new Set<string>(), activity: new Set<string>(), contactPoint: new Set<string>(), debtor: new Set<string>() };
+  for (const { args } of mutations) {
+    const a = args as { accountId?: unknown; activityId?: unknown; contactPointId?: unknown; debtorId?: unknown };
+    if (typeof a.accountId === 'string') ids.account.add(a.accountId);
+    if (typeof a.activityId === 'string') ids.activity.add(a.activityId);
+    if (typeof a.contactPointId === 'string') ids.contactPoint.add(a.contactPointId);
+    if (typeof a.debtorId === 'string') ids.debtor.add(a.debtorId);
+  }
+  if (ids.account.size + ids.activity.size + ids.contactPoint.size + ids.debtor.size === 0) return [];
+  const rows = await tx.query<{ id: string }>(
+    `SELECT debtor_id AS id FROM accounts WHERE id = ANY($1::uuid[])
+     UNION SELECT a.debtor_id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY($2::uuid[])
+     UNION SELECT debtor_id FROM contact_points WHERE id = ANY($3::uuid[])
+     UNION SELECT id FROM debtors WHERE id = ANY($4::uuid[])`,
+    [[...ids.account], [...ids.activity], [...ids.contactPoint], [...ids.debtor]],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The fast path: the whole chunk under one savepoint. null when anything in it failed (rolled back). */
+async function applyChunk(ctx: ApplyContext, chunk: Fresh[]): Promise<Array<Refusal | null> | null> {
+  try {
+    return await ctx.tx.transaction(async (sp) => {
+      const refusals: Array<Refusal | null> = [];
+      for (const { parsed } of chunk) {
+        if (!parsed.ok) {
+          refusals.push(parseRefusal(parsed));
+          continue;
+        }
+        await run({ ...ctx, tx: sp }, parsed.mutation);
+        refusals.push(null);
+      }
+      return refusals;
+    });
+  } catch {
+    // rolled back to the chunk's savepoint; the replay tells a refusal from a server fault
+    return null;
+  }
+}
+
+async function applyOneByOne(ctx: ApplyContext, chunk: Fresh[]): Promise<Array<Refusal | null>> {
+  const refusals: Array<Refusal | null> = [];
+  for (const f of chunk) refusals.push(await applyOne(ctx, f));
+  return refusals;
+}
+
+function parseRefusal(parsed: Extract<ReturnType<typeof parseMutation>, { ok: false }>): Refusal {
+  return { code: parsed.code, message: parsed.message, ...(parsed.field ? { field: parsed.field } : {}) };
+}
 
 /** null when applied; the refusal otherwise. Unexpected errors (database down …) propagate: 5xx, retry. */
-async function applyOne(ctx: ApplyContext, m: MutationEnvelope): Promise<Refusal | null> {
-  const parsed = parseMutation(m);
-  if (!parsed.ok) return { code: parsed.code, message: parsed.message, ...(parsed.field ? { field: parsed.field } : {}) };
+async function applyOne(ctx: ApplyContext, { m, parsed }: Fresh): Promise<Refusal | null> {
+  if (!parsed.ok) return parseRefusal(parsed);
   try {
     await ctx.tx.transaction((sp) => run({ ...ctx, tx: sp }, parsed.mutation));
     return null;

@@ -1,6 +1,6 @@
 import { findAccountForFacts } from '../../access/visibility';
 import { judgeAttempt } from '../../compliance/verdict';
-import { applyImpliedStatus } from './implied-status';
+import { STATUS_FROM_DISPOSITION } from '../../../shared/domain/enums';
 import { accountNotFound, MutationRejected, type Applier } from './types';
 
 export const activityLog: Applier<'activity.log'> = async ({ tx, user, scope }, a) => {
@@ -13,19 +13,19 @@ export const activityLog: Applier<'activity.log'> = async ({ tx, user, scope }, 
   const violation = await judgeAttempt(tx, account.orgId, a);
   // The agent is the one pushing, never what the client claims. ON CONFLICT is a second guard
   // behind the client's mutation counter: an activity id is stored once, whatever happens.
-  const inserted = await tx.query(
-    `INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
-       started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [a.id, a.accountId, user.id, a.channel, a.direction, a.contactPointId, a.address, a.disposition, a.note,
-      a.startedAt, a.answeredAt, a.endedAt, a.durationSec, a.sipStatus, a.hangupBy, a.promiseId, violation],
-  );
-  if (inserted.length === 0) return;
-  // An old offline attempt synced late must not move "last contact" backwards.
+  // One statement: the insert, then — only if it inserted — the account's last contact (an old
+  // offline attempt synced late must not move it backwards) and the status the outcome implies.
+  const status = a.disposition ? STATUS_FROM_DISPOSITION[a.disposition] ?? null : null;
   await tx.query(
-    `UPDATE accounts SET last_contact_at = GREATEST(coalesce(last_contact_at, $2::timestamptz), $2::timestamptz) WHERE id = $1`,
-    [a.accountId, a.startedAt],
+    `WITH ins AS (
+       INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
+         started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT (id) DO NOTHING RETURNING account_id)
+     UPDATE accounts a SET last_contact_at = GREATEST(coalesce(a.last_contact_at, $10::timestamptz), $10::timestamptz),
+       status = coalesce($18::text, a.status)
+     FROM ins WHERE a.id = ins.account_id`,
+    [a.id, a.accountId, user.id, a.channel, a.direction, a.contactPointId, a.address, a.disposition, a.note,
+      a.startedAt, a.answeredAt, a.endedAt, a.durationSec, a.sipStatus, a.hangupBy, a.promiseId, violation, status],
   );
-  await applyImpliedStatus(tx, a.accountId, a.disposition);
 };

@@ -95,19 +95,9 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export type Rng = () => number;
+import { createRng, type Rng } from '../../src/shared/lib/rng';
 
-/** mulberry32: tiny, fast, good enough to drive test decisions; same seed, same sequence. */
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRng, type Rng };
 
 export function pickWeighted(rng: Rng, weights: FaultWeights): Decision {
   const entries = Object.entries(weights).filter(([, w]) => (w ?? 0) > 0) as [Decision, number][];

@@ -1,3 +1,4 @@
+import { createRng } from '../../shared/lib/rng';
 import type { Channel, DebtorType, Segment } from '../../shared/domain/enums';
 import type { CurrencyCode } from '../../shared/domain/money';
 import { PortfolioRow } from '../../shared/domain/portfolio';
@@ -17,18 +18,6 @@ export interface DemoOptions {
   agents: readonly string[];
   /** The day DPD are counted from, 'YYYY-MM-DD'; defaults to today (UTC). */
   asOf?: string;
-}
-
-/** mulberry32: tiny, fast, and the same sequence on every platform for a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Dice {
@@ -197,7 +186,7 @@ export function generateDemoPortfolio(options: DemoOptions): PortfolioRow[] {
   const { count, seed, agents } = options;
   if (!Number.isInteger(count) || count < 0) throw new Error('count must be a non-negative integer');
   const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
-  const d = new Dice(prng(seed));
+  const d = new Dice(createRng(seed));
   const rows: PortfolioRow[] = [];
   let debtor: DemoDebtor | undefined;
   let debtorNo = 0;

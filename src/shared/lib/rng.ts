@@ -1,0 +1,16 @@
+export type Rng = () => number;
+
+/**
+ * mulberry32: a tiny seeded PRNG, the same sequence on every platform for a seed. For
+ * reproducible demo data and test decisions — never for anything secret.
+ */
+export function createRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

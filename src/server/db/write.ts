@@ -25,23 +25,13 @@ export function writeTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise
 /**
  * A sync push: beside other pushes, never beside a writeTransaction. Pushes touching the same
  * debtor still run one after the other: the caller locks the debtors it will touch with
- * lockDebtors before any row lock, so each sees the other's contacts when judging compliance.
+ * a (DEBTOR_LOCK_CLASS, key) lock per debtor, in key order, before any row lock, so each sees the other's contacts when judging compliance.
  */
 export function pushTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [CHANGE_LOCK]);
     return fn(tx);
   });
-}
-
-/** Locks the debtors in one global order (by lock key), so two pushes can never deadlock on them. */
-export async function lockDebtors(tx: Db, debtorIds: readonly string[]): Promise<void> {
-  if (debtorIds.length === 0) return;
-  await tx.query(
-    `SELECT count(pg_advisory_xact_lock($1, k)) FROM (
-       SELECT DISTINCT hashtext(d::text) AS k FROM unnest($2::uuid[]) d ORDER BY 1) s`,
-    [DEBTOR_LOCK_CLASS, debtorIds],
-  );
 }
 
 /** Thrown by a versionedRead callback when the head does not cover what it must yet. */

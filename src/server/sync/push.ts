@@ -1,9 +1,9 @@
 import { parseMutation, type MutationEnvelope, type ParsedMutation } from '../../shared/sync/mutations';
 import type { MutationResult, PushRequest, PushResponse } from '../../shared/sync/protocol';
-import { scopeFor } from '../access/visibility';
+import { scopeFor, SqlParams, visibleAccount, type AccountRef, type Scope } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
-import { lockDebtors, pushTransaction } from '../db/write';
+import { DEBTOR_LOCK_CLASS, pushTransaction } from '../db/write';
 import { HttpError } from '../http/errors';
 import { APPLIERS, MutationRejected } from './appliers';
 import type { ApplyContext } from './appliers/types';
@@ -15,80 +15,110 @@ const CHUNK = 32;
  * Applies a client's mutations exactly once, in its order. The whole batch is one transaction:
  * the client's last_mutation_id is committed with the data it covers, so a lost answer and a
  * resend can never apply anything twice. A mutation that is refused is rolled back alone,
- * recorded, acknowledged, and the queue moves on: mutations run in chunks under one savepoint,
- * and a chunk in which anything failed is rolled back and replayed with a savepoint per mutation.
- * Pushes run beside each other; two touching the same debtor take turns (see pushTransaction).
+ * recorded, acknowledged, and the queue moves on. Most batches have no refusal: they are first
+ * applied with no savepoint at all; if anything in one fails, that transaction is rolled back and
+ * the batch runs again carefully — in chunks under one savepoint each, a failing chunk replayed
+ * with a savepoint per mutation. Pushes run beside each other; two touching the same debtor take
+ * turns (see pushTransaction).
  */
 export async function push(db: Db, user: AuthUser, req: PushRequest): Promise<PushResponse> {
-  return pushTransaction(db, async (tx) => {
-    await tx.query(
-      'INSERT INTO sync_clients (client_id, user_id) VALUES ($1, $2) ON CONFLICT (client_id) DO NOTHING',
-      [req.clientId, user.id],
-    );
-    // Two pushes of the same client (a retry racing the original) wait for each other here.
-    const [client] = await tx.query<{ userId: string; last: number }>(
-      'SELECT user_id AS "userId", last_mutation_id AS last FROM sync_clients WHERE client_id = $1 FOR UPDATE',
-      [req.clientId],
-    );
-    if (!client) throw new Error('sync client row vanished');
-    if (client.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+  try {
+    return await pushTransaction(db, (tx) => applyBatch(tx, user, req, 'optimistic'));
+  } catch (e) {
+    if (!(e instanceof OptimismFailed)) throw e;
+    return pushTransaction(db, (tx) => applyBatch(tx, user, req, 'careful'));
+  }
+}
 
-    let expected = client.last + 1;
-    for (const m of req.mutations) {
-      if (m.id <= client.last) continue;
-      if (m.id !== expected) {
-        throw new HttpError(409, 'mutation_gap', `mutation ${m.id} received but ${expected} expected next`, 'mutations', {
-          lastMutationId: client.last,
-        });
-      }
-      expected++;
+class OptimismFailed extends Error {}
+
+async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optimistic' | 'careful'): Promise<PushResponse> {
+  // Two pushes of the same client (a retry racing the original) wait for each other here: the
+  // upsert locks the row like FOR UPDATE and returns it as committed.
+  const [client] = await tx.query<{ userId: string; last: number }>(
+    `INSERT INTO sync_clients (client_id, user_id) VALUES ($1, $2)
+     ON CONFLICT (client_id) DO UPDATE SET last_seen_at = now()
+     RETURNING user_id AS "userId", last_mutation_id AS last`,
+    [req.clientId, user.id],
+  );
+  if (!client) throw new Error('sync client row vanished');
+  if (client.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+
+  let expected = client.last + 1;
+  for (const m of req.mutations) {
+    if (m.id <= client.last) continue;
+    if (m.id !== expected) {
+      throw new HttpError(409, 'mutation_gap', `mutation ${m.id} received but ${expected} expected next`, 'mutations', {
+        lastMutationId: client.last,
+      });
     }
+    expected++;
+  }
 
-    const fresh = req.mutations.filter((m) => m.id > client.last).map((m) => ({ m, parsed: parseMutation(m) }));
-    await lockDebtors(tx, await debtorsTouched(tx, fresh.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : []))));
-    const ctx: ApplyContext = { tx, user, scope: await scopeFor(tx, user) };
-    const outcome = new Map<number, Refusal | null>();
+  const fresh = req.mutations.filter((m) => m.id > client.last).map((m) => ({ m, parsed: parseMutation(m) }));
+  const parsed = fresh.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : []));
+  await lockDebtorsTouched(tx, parsed);
+  const scope = await scopeFor(tx, user);
+  const ctx: ApplyContext = { tx, user, scope, factsAccounts: await accountsForFacts(tx, scope, parsed) };
+  const outcome = new Map<number, Refusal | null>();
+  if (mode === 'optimistic') {
+    for (const f of fresh) {
+      if (!f.parsed.ok) {
+        outcome.set(f.m.id, parseRefusal(f.parsed));
+        continue;
+      }
+      try {
+        await run(ctx, f.parsed.mutation);
+      } catch {
+        throw new OptimismFailed();
+      }
+      outcome.set(f.m.id, null);
+    }
+  } else {
     for (let i = 0; i < fresh.length; i += CHUNK) {
       const chunk = fresh.slice(i, i + CHUNK);
       const refusals = (await applyChunk(ctx, chunk)) ?? (await applyOneByOne(ctx, chunk));
       chunk.forEach((f, k) => outcome.set(f.m.id, refusals[k] ?? null));
     }
+  }
 
-    const results: MutationResult[] = [];
-    let last = client.last;
-    for (const m of req.mutations) {
-      if (m.id <= client.last) {
-        results.push({ id: m.id, status: 'duplicate' });
-        continue;
-      }
-      const refusal = outcome.get(m.id) ?? null;
-      if (refusal) {
-        await tx.query(
-          `INSERT INTO sync_rejections (client_id, mutation_id, name, code, message, field, args)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT DO NOTHING`,
-          [req.clientId, m.id, m.name, refusal.code, refusal.message, refusal.field ?? null, JSON.stringify(m.args ?? null)],
-        );
-        results.push({ id: m.id, status: 'rejected', error: refusal });
-      } else {
-        results.push({ id: m.id, status: 'applied' });
-      }
-      last = m.id;
+  const results: MutationResult[] = [];
+  let last = client.last;
+  for (const m of req.mutations) {
+    if (m.id <= client.last) {
+      results.push({ id: m.id, status: 'duplicate' });
+      continue;
     }
-    // ack_version is drawn last, so it is above every version this push wrote: a pull reports
-    // last_mutation_id only once its head reaches it (src/server/sync/pull.ts).
-    await tx.query(
-      'UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = now(), ack_version = next_change_version() WHERE client_id = $1',
-      [req.clientId, last],
-    );
-    return { lastMutationId: last, results };
-  });
+    const refusal = outcome.get(m.id) ?? null;
+    if (refusal) {
+      await tx.query(
+        `INSERT INTO sync_rejections (client_id, mutation_id, name, code, message, field, args)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT DO NOTHING`,
+        [req.clientId, m.id, m.name, refusal.code, refusal.message, refusal.field ?? null, JSON.stringify(m.args ?? null)],
+      );
+      results.push({ id: m.id, status: 'rejected', error: refusal });
+    } else {
+      results.push({ id: m.id, status: 'applied' });
+    }
+    last = m.id;
+  }
+  // ack_version is drawn last, so it is above every version this push wrote: a pull reports
+  // last_mutation_id only once its head reaches it (src/server/sync/pull.ts).
+  await tx.query(
+    'UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = now(), ack_version = next_change_version() WHERE client_id = $1',
+    [req.clientId, last],
+  );
+  return { lastMutationId: last, results };
 }
 
 type Refusal = { code: string; message: string; field?: string };
 type Fresh = { m: MutationEnvelope; parsed: ReturnType<typeof parseMutation> };
 
-/** The debtors a batch may touch, through whichever id each mutation names. */
-async function debtorsTouched(tx: Db, mutations: ParsedMutation[]): Promise<string[]> {
+/**
+ * Locks every debtor the batch may touch, through whichever id each mutation names, in one
+ * global order (by lock key), so two pushes can never deadlock on them. Before any row lock.
+ */
+async function lockDebtorsTouched(tx: Db, mutations: ParsedMutation[]): Promise<void> {
   const ids = { account: new Set<string>(), activity: new Set<string>(), contactPoint: new Set<string>(), debtor: new Set<string>() };
   for (const { args } of mutations) {
     const a = args as { accountId?: unknown; activityId?: unknown; contactPointId?: unknown; debtorId?: unknown };
@@ -97,15 +127,42 @@ async function debtorsTouched(tx: Db, mutations: ParsedMutation[]): Promise<stri
     if (typeof a.contactPointId === 'string') ids.contactPoint.add(a.contactPointId);
     if (typeof a.debtorId === 'string') ids.debtor.add(a.debtorId);
   }
-  if (ids.account.size + ids.activity.size + ids.contactPoint.size + ids.debtor.size === 0) return [];
-  const rows = await tx.query<{ id: string }>(
-    `SELECT debtor_id AS id FROM accounts WHERE id = ANY($1::uuid[])
-     UNION SELECT a.debtor_id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY($2::uuid[])
-     UNION SELECT debtor_id FROM contact_points WHERE id = ANY($3::uuid[])
-     UNION SELECT id FROM debtors WHERE id = ANY($4::uuid[])`,
-    [[...ids.account], [...ids.activity], [...ids.contactPoint], [...ids.debtor]],
+  if (ids.account.size + ids.activity.size + ids.contactPoint.size + ids.debtor.size === 0) return;
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock($5, k)) FROM (
+       SELECT DISTINCT hashtext(d.id::text) AS k FROM (
+         SELECT debtor_id AS id FROM accounts WHERE id = ANY($1::uuid[])
+         UNION SELECT a.debtor_id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY($2::uuid[])
+         UNION SELECT debtor_id FROM contact_points WHERE id = ANY($3::uuid[])
+         UNION SELECT id FROM debtors WHERE id = ANY($4::uuid[])) d
+       ORDER BY 1) s`,
+    [[...ids.account], [...ids.activity], [...ids.contactPoint], [...ids.debtor], DEBTOR_LOCK_CLASS],
   );
-  return rows.map((r) => r.id);
+}
+
+const FACT_MUTATIONS: ReadonlySet<string> = new Set(['activity.log', 'note.add', 'promise.create']);
+
+/**
+ * findAccountForFacts (src/server/access/visibility.ts) for every account the batch's facts name,
+ * in one query: visible now, or ever assigned to this user. Exclusive writers (reassignments)
+ * cannot run while the push holds the change lock, so the answer holds for the whole batch.
+ */
+async function accountsForFacts(tx: Db, scope: Scope, mutations: ParsedMutation[]): Promise<Map<string, AccountRef | null>> {
+  const ids = [...new Set(mutations.filter((m) => FACT_MUTATIONS.has(m.name)).map((m) => (m.args as { accountId: string }).accountId))];
+  const found = new Map<string, AccountRef | null>(ids.map((id) => [id, null]));
+  if (ids.length === 0) return found;
+  const p = new SqlParams();
+  const rows = await tx.query<AccountRef>(
+    `SELECT a.id, a.org_id AS "orgId", a.debtor_id AS "debtorId", a.assigned_agent_id AS "assignedAgentId", a.currency, a.status
+     FROM accounts a
+     WHERE a.id = ANY(${p.add(ids)}::uuid[])
+       AND ((${visibleAccount(scope, 'a', p)})
+         OR (a.org_id = ${p.add(scope.orgId)}
+             AND EXISTS (SELECT 1 FROM assignment_log l WHERE l.account_id = a.id AND l.to_agent_id = ${p.add(scope.userId)})))`,
+    p.values,
+  );
+  for (const r of rows) found.set(r.id, r);
+  return found;
 }
 
 /** The fast path: the whole chunk under one savepoint. null when anything in it failed (rolled back). */

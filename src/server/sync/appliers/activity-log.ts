@@ -1,10 +1,10 @@
-import { findAccountForFacts } from '../../access/visibility';
 import { judgeAttempt } from '../../compliance/verdict';
 import { STATUS_FROM_DISPOSITION } from '../../../shared/domain/enums';
-import { accountNotFound, MutationRejected, type Applier } from './types';
+import { accountForFacts, accountNotFound, MutationRejected, type Applier } from './types';
 
-export const activityLog: Applier<'activity.log'> = async ({ tx, user, scope }, a) => {
-  const account = await findAccountForFacts(tx, scope, a.accountId);
+export const activityLog: Applier<'activity.log'> = async (ctx, a) => {
+  const { tx, user } = ctx;
+  const account = await accountForFacts(ctx, a.accountId);
   if (!account) throw accountNotFound();
   if (a.contactPointId) {
     const cp = await tx.query('SELECT 1 FROM contact_points WHERE id = $1 AND debtor_id = $2', [a.contactPointId, account.debtorId]);

@@ -1,8 +1,7 @@
 import { localDate } from '../../../shared/domain/time';
 import { PromisePolicy, selectPromisePolicy, validatePromise } from '../../../shared/rules/promises';
-import { findAccountForFacts } from '../../access/visibility';
 import type { Db } from '../../db';
-import { accountNotFound, MutationRejected, type Applier } from './types';
+import { accountForFacts, accountNotFound, MutationRejected, type Applier } from './types';
 
 /** The organisation's promise policies (settings.promisePolicies); none configured = no policy check. */
 async function policyFor(tx: Db, orgId: string, product: string): Promise<PromisePolicy | null> {
@@ -12,8 +11,9 @@ async function policyFor(tx: Db, orgId: string, product: string): Promise<Promis
   return selectPromisePolicy(parsed.data, product);
 }
 
-export const promiseCreate: Applier<'promise.create'> = async ({ tx, user, scope }, a) => {
-  const account = await findAccountForFacts(tx, scope, a.accountId);
+export const promiseCreate: Applier<'promise.create'> = async (ctx, a) => {
+  const { tx, user } = ctx;
+  const account = await accountForFacts(ctx, a.accountId);
   if (!account) throw accountNotFound();
   const [facts] = await tx.query<{ product: string; balanceMinor: number; timeZone: string }>(
     `SELECT a.product, a.balance_minor AS "balanceMinor", d.time_zone AS "timeZone"

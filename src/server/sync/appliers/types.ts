@@ -1,5 +1,5 @@
 import type { MutationArgs, MutationName } from '../../../shared/sync/mutations';
-import type { Scope } from '../../access/visibility';
+import { findAccountForFacts, type AccountRef, type Scope } from '../../access/visibility';
 import type { AuthUser } from '../../auth/sessions';
 import type { Db } from '../../db';
 
@@ -16,6 +16,17 @@ export interface ApplyContext {
   tx: Db;
   user: AuthUser;
   scope: Scope;
+  /**
+   * findAccountForFacts answered for the whole batch in one query (push.ts), by account id; null =
+   * neither visible nor ever assigned to the user. Only fields a push never changes are read from it.
+   */
+  factsAccounts?: ReadonlyMap<string, AccountRef | null>;
+}
+
+/** The account if the user may record facts on it — from the batch's answer when there is one. */
+export function accountForFacts(ctx: ApplyContext, accountId: string): Promise<AccountRef | null> {
+  const known = ctx.factsAccounts?.get(accountId);
+  return known !== undefined ? Promise.resolve(known) : findAccountForFacts(ctx.tx, ctx.scope, accountId);
 }
 
 export type Applier<N extends MutationName> = (ctx: ApplyContext, args: MutationArgs<N>) => Promise<void>;

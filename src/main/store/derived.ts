@@ -64,23 +64,25 @@ export function createDerivedRefresher(db: Database.Database) {
       a.callback_at AS callbackAt, a.last_contact_at AS lastContactAt, a.external_ref AS externalRef,
       d.name AS debtorName, d.national_id AS nationalId, d.segment, d.time_zone AS timeZone
     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = ?`);
-  const update = db.prepare(`UPDATE accounts SET debtor_name = @debtor_name, search_text = @search_text,
-      segment = @segment, time_zone = @time_zone, dpd = @dpd, bucket = @bucket, priority = @priority,
-      priority_reason = @priority_reason WHERE id = @id`);
-
+  // one UPDATE for the queue columns and the verdict: each rewrite of the row also rewrites its
+  // index entries (the verdict reads the account's status and debtor, which these columns are not)
+  const update = db.prepare(`UPDATE accounts SET debtor_name = ?, search_text = ?, segment = ?, time_zone = ?, dpd = ?,
+      bucket = ?, priority = ?, priority_reason = ?, contactable_today = ?, not_contactable_reason = ?, contactable_judged = ?
+    WHERE id = ?`);
   const contactability = createContactability(db);
-  const updateContactable = db.prepare(`UPDATE accounts SET contactable_today = @contactable_today,
-      not_contactable_reason = @not_contactable_reason, contactable_judged = @q WHERE id = @id`);
 
   return function refresh(accountIds: Iterable<string>, now: Date): number {
     const derive = deriver(now);
     const judge = contactability(now);
+    const q = quarterOf(now);
     let n = 0;
     for (const id of accountIds) {
       const r = select.get(id) as DerivedSource | undefined;
       if (!r) continue;
-      update.run({ id, ...derive(id, r) });
-      updateContactable.run({ id, q: quarterOf(now), ...judge(id) });
+      const d = derive(id, r);
+      const v = judge(id);
+      update.run(d.debtor_name, d.search_text, d.segment, d.time_zone, d.dpd, d.bucket, d.priority, d.priority_reason,
+        v.contactable_today, v.not_contactable_reason, q, id);
       n++;
     }
     return n;

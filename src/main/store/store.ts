@@ -290,7 +290,11 @@ export class LocalStore {
     this.generation++;
     try {
       const judged: string[] = [];
+      const fullPullEnds = !page.hasMore && this.getMeta(DEFERRED_INDEXES) !== null;
       const touched = this.db.transaction(() => this.applyPullTx(page, judged))();
+      // building the indexes filled the page cache with every page of the tables: hand it back
+      // (the queue reads a small part of it) to keep the main process's resident memory down
+      if (fullPullEnds) this.db.pragma('shrink_memory');
       // reported by the next refreshContactability, like the verdicts it reaches itself
       for (const id of judged) this.judgedAtPull.add(id);
       return touched;

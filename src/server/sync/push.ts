@@ -1,4 +1,4 @@
-import { parseMutation, type MutationEnvelope, type ParsedMutation } from '../../shared/sync/mutations';
+import { parseMutation, type MutationArgs, type MutationEnvelope, type ParsedMutation } from '../../shared/sync/mutations';
 import type { MutationResult, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import { scopeFor, SqlParams, visibleAccount, type AccountRef, type Scope } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
@@ -6,6 +6,7 @@ import type { Db } from '../db';
 import { DEBTOR_LOCK_CLASS, pushTransaction } from '../db/write';
 import { HttpError } from '../http/errors';
 import { APPLIERS, MutationRejected } from './appliers';
+import { activityLogRun } from './appliers/activity-log-batch';
 import type { ApplyContext } from './appliers/types';
 
 /** Mutations applied under one savepoint when all goes well; a chunk with a refusal is replayed one by one. */
@@ -62,17 +63,29 @@ async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optim
   const ctx: ApplyContext = { tx, user, scope, factsAccounts: await accountsForFacts(tx, scope, parsed) };
   const outcome = new Map<number, Refusal | null>();
   if (mode === 'optimistic') {
-    for (const f of fresh) {
-      if (!f.parsed.ok) {
-        outcome.set(f.m.id, parseRefusal(f.parsed));
-        continue;
-      }
-      try {
+    try {
+      for (let i = 0; i < fresh.length;) {
+        const f = fresh[i]!;
+        if (!f.parsed.ok) {
+          outcome.set(f.m.id, parseRefusal(f.parsed));
+          i++;
+          continue;
+        }
+        // consecutive activity.log mutations (an offline outbox is mostly these) go as one run
+        let end = i;
+        const logs: Array<MutationArgs<'activity.log'>> = [];
+        for (let p = fresh[end]?.parsed; p?.ok && p.mutation.name === 'activity.log'; p = fresh[++end]?.parsed) logs.push(p.mutation.args);
+        if (logs.length > 1) {
+          await activityLogRun(ctx, logs);
+          for (; i < end; i++) outcome.set(fresh[i]!.m.id, null);
+          continue;
+        }
         await run(ctx, f.parsed.mutation);
-      } catch {
-        throw new OptimismFailed();
+        outcome.set(f.m.id, null);
+        i++;
       }
-      outcome.set(f.m.id, null);
+    } catch {
+      throw new OptimismFailed();
     }
   } else {
     for (let i = 0; i < fresh.length; i += CHUNK) {

@@ -314,8 +314,12 @@ export class LocalStore {
       for (const st of s.clearTables) st.run();
       if (page.hasMore) this.deferIndexes();
     }
-    const debtors = new Map<string, Debtor>();
-    for (const d of p.debtors) { s.upsertDebtor.run(inColumnOrder(DEBTOR_COLS, debtorParams(d))); debtors.set(d.id, d); }
+    const debtors = new Map<string, { d: Debtor; prefs: string }>();
+    for (const d of p.debtors) {
+      const row = debtorParams(d);
+      s.upsertDebtor.run(inColumnOrder(DEBTOR_COLS, row));
+      debtors.set(d.id, { d, prefs: row.contact_prefs });
+    }
     if (debtors.size) for (const id of s.accountsOfDebtors.all(JSON.stringify([...debtors.keys()])) as string[]) touched.add(id);
     for (const c of p.contactPoints) s.upsertContactPoint.run(inColumnOrder(CONTACT_POINT_COLS, contactPointParams(c)));
     for (const a of p.activities) { s.upsertActivity.run(inColumnOrder(ACTIVITY_COLS, activityParams(a))); touched.add(a.accountId); }
@@ -326,16 +330,17 @@ export class LocalStore {
     const q = quarterOf(now);
     const judged: JudgedAccount[] = [];
     for (const a of p.accounts) {
-      const d = debtors.get(a.debtorId);
-      const dv = d
-        ? { debtorName: d.name, nationalId: d.nationalId, segment: d.segment, timeZone: d.timeZone, country: d.country, prefs: JSON.stringify(d.contactPrefs) }
-        : (s.debtorById.get(a.debtorId) as (Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> & { country: string; prefs: string }) | undefined)
-          ?? { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC', country: '', prefs: '{}' };
+      const inPage = debtors.get(a.debtorId);
+      const known = inPage
+        ? { debtorName: inPage.d.name, nationalId: inPage.d.nationalId, segment: inPage.d.segment, timeZone: inPage.d.timeZone, country: inPage.d.country, prefs: inPage.prefs }
+        : (s.debtorById.get(a.debtorId) as (Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> & { country: string; prefs: string }) | undefined);
+      const dv = known ?? { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC', country: '', prefs: '{}' };
       // stored as visible and judged now; the verdict is written below, once the page is in
       s.upsertAccount.run(inColumnOrder(ACCOUNT_COLS, {
         ...accountParams(a), ...derive(a.id, { ...a, ...dv }), ...UNJUDGED, contactable_judged: q,
       }));
-      judged.push({ id: a.id, status: a.status, debtorId: a.debtorId, country: dv.country, timeZone: dv.timeZone, prefs: dv.prefs });
+      // an account whose debtor the store lacks stays visible, as refreshContactability leaves it
+      if (known) judged.push({ id: a.id, status: a.status, debtorId: a.debtorId, country: dv.country, timeZone: dv.timeZone, prefs: dv.prefs });
       touched.delete(a.id);
     }
     const fresh = new Set(p.accounts.map((a) => a.id));

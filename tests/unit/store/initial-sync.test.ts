@@ -98,4 +98,14 @@ describe('paged full pull into an empty store', () => {
     expect(s.refreshContactability()).toEqual([a.id]);
     expect(s.refreshContactability()).toEqual([]);
   });
+
+  it('an account whose debtor is not in the store yet stays visible; its debtor arriving judges it', () => {
+    const s = open();
+    const d = debtor({ name: 'Ana' }); const a = account(d, { status: 'dispute' }); const p = phone(d, '+573001112233');
+    s.applyPull(page({ accounts: [a] }));
+    expect(s.listQueue({ contactableOnly: true }).total).toBe(1);
+    s.applyPull(page({ debtors: [d], contactPoints: [p] }));
+    expect(s.listQueue({ contactableOnly: true }).total).toBe(0);
+    expect(s.listQueue({ contactableOnly: false }).rows[0]!.notContactableReason?.ruleId).toBe('hard.status.dispute');
+  });
 });

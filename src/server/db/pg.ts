@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { TxDb } from './savepoints';
 import type { Db } from './types';
@@ -13,6 +14,25 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * Statements with parameters run as named prepared statements: each connection parses and plans
+ * a statement text once, then only binds and executes it — the server's SQL is a fixed set of
+ * texts (parameters travel apart), and parsing/planning was a large share of a push's CPU.
+ */
+const names = new Map<string, string>();
+const MAX_PREPARED = 2000;
+function prepared(sql: string, params?: readonly unknown[]): pg.QueryConfig {
+  if (!params || params.length === 0) return { text: sql };
+  let name = names.get(sql);
+  if (!name) {
+    // a text built with values inlined would never repeat: past this many, stop preparing new ones
+    if (names.size >= MAX_PREPARED) return { text: sql, values: params as unknown[] };
+    name = `s_${createHash('sha1').update(sql).digest('base64url')}`;
+    names.set(sql, name);
+  }
+  return { name, text: sql, values: params as unknown[] };
+}
+
 export function openPgDb(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, types });
   // An idle client that loses its connection must not crash the process.
@@ -20,7 +40,7 @@ export function openPgDb(url: string, max = 10): Db {
   return {
     kind: 'pg',
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const r = await pool.query(sql, params as unknown[] | undefined);
+      const r = await pool.query(prepared(sql, params));
       return r.rows as T[];
     },
     async exec(sql: string) {
@@ -32,7 +52,7 @@ export function openPgDb(url: string, max = 10): Db {
       try {
         await client.query('BEGIN');
         const tx = new TxDb('pg', {
-          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[] | undefined)).rows as R[],
+          query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(prepared(sql, params))).rows as R[],
           exec: async (sql: string) => { await client.query(sql); },
         });
         try {

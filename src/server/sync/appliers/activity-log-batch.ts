@@ -30,21 +30,29 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[]): Promise<vo
   if (accounts.some((a) => a.orgId !== orgId)) throw new Error('a push spans one organisation');
   const debtorIds = [...new Set(accounts.map((a) => a.debtorId))];
   const cpIds = [...new Set(run.flatMap((a) => (a.contactPointId ? [a.contactPointId] : [])))];
-  const [cps, debtors, statuses, history, existing] = [
-    cpIds.length === 0 ? [] : await tx.query<ContactPointRow>(
-      `SELECT ${CONTACT_POINT_COLUMNS}, c.debtor_id AS "debtorId" FROM contact_points c WHERE c.id = ANY($1::uuid[])`, [cpIds],
-    ),
-    await tx.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])`, [debtorIds]),
-    await tx.query<{ id: string; status: AccountStatus }>('SELECT id, status FROM accounts WHERE id = ANY($1::uuid[])', [[...new Set(run.map((a) => a.accountId))]]),
-    // serverHistory (src/server/compliance/check.ts) for every debtor of the run at once
-    await tx.query<{ id: string; debtorId: string; accountId: string; channel: Channel; startedAt: Date; disposition: Disposition | null; direction: 'outbound' | 'inbound' }>(
-      `SELECT t.id, a.debtor_id AS "debtorId", t.account_id AS "accountId", t.channel, t.started_at AS "startedAt", t.disposition, t.direction
-       FROM activities t JOIN accounts a ON a.id = t.account_id
-       WHERE a.debtor_id = ANY($1::uuid[]) AND NOT t.compliance_blocked`,
-      [debtorIds],
-    ),
-    await tx.query<{ id: string }>('SELECT id FROM activities WHERE id = ANY($1::uuid[])', [run.map((a) => a.id)]),
-  ];
+  type HistoryRow = { id: string; debtorId: string; accountId: string; channel: Channel; startedAt: string; disposition: Disposition | null; direction: 'outbound' | 'inbound' };
+  // one round trip: contact points, debtors, account statuses, every debtor's history
+  // (serverHistory in src/server/compliance/check.ts, for all at once) and the ids already stored
+  const [read] = await tx.query<{
+    cps: ContactPointRow[] | null; debtors: DebtorRow[] | null; statuses: Array<{ id: string; status: AccountStatus }> | null;
+    history: HistoryRow[] | null; existing: string[] | null;
+  }>(
+    `SELECT
+       (SELECT json_agg(x) FROM (SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.id = ANY($1::uuid[])) x) AS cps,
+       (SELECT json_agg(x) FROM (SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($2::uuid[])) x) AS debtors,
+       (SELECT json_agg(x) FROM (SELECT id, status FROM accounts WHERE id = ANY($3::uuid[])) x) AS statuses,
+       (SELECT json_agg(x) FROM (
+          SELECT t.id, a.debtor_id AS "debtorId", t.account_id AS "accountId", t.channel, t.started_at AS "startedAt", t.disposition, t.direction
+          FROM activities t JOIN accounts a ON a.id = t.account_id
+          WHERE a.debtor_id = ANY($2::uuid[]) AND NOT t.compliance_blocked) x) AS history,
+       (SELECT json_agg(id) FROM activities WHERE id = ANY($4::uuid[])) AS existing`,
+    [cpIds, debtorIds, [...new Set(run.map((a) => a.accountId))], run.map((a) => a.id)],
+  );
+  const cps = read?.cps ?? [];
+  const debtors = read?.debtors ?? [];
+  const statuses = read?.statuses ?? [];
+  const history = (read?.history ?? []).map((h) => ({ ...h, startedAt: new Date(h.startedAt) }));
+  const existing = (read?.existing ?? []).map((id) => ({ id }));
   const cpById = new Map(cps.map((c) => [c.id, c]));
   const debtorById = new Map(debtors.map((d) => [d.id, d]));
   const statusOf = new Map(statuses.map((s) => [s.id, s.status]));

@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../helpers/browser';
 import { startTestServer } from '../../helpers/server';
 import { createWorkstation } from '../../../src/main/services';
 import { startWebHost } from '../../../src/main/webhost';
 
-export const RENDERER_DIR = resolve(__dirname, '../../../out/renderer');
+export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
 
 /** The e2e tests drive the built bundle, exactly what the web host and Electron serve. */
 export function assertRendererBuilt(): void {

@@ -232,7 +232,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     }
     const seqScans = plans.filter((p) => /Seq Scan/.test(p)).length;
     rows.push({ name: 'pull with nothing new (raw HTTP, median of 30)', value: raw[Math.floor(raw.length / 2)]!, unit: 'ms' });
-    rows.push({ name: 'idle pull: SQL statements (auth, lock, head, client)', value: statements.length, unit: 'stmts' });
+    rows.push({ name: 'idle pull: SQL statements (auth, head, client)', value: statements.length, unit: 'stmts' });
     rows.push({ name: 'idle pull: of which read a table, each by index', value: tableReads.length, unit: 'stmts', ok: seqScans === 0 });
     rows.push({ name: 'idle pull: sync statements beyond auth', value: statements.filter((q) => !q.includes('token_hash')).length, unit: 'stmts' });
     if (process.env.BENCH_VERBOSE || import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountBundle } from './rest';
 import {
   Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise, User,
 } from '../domain/entities';
@@ -91,14 +92,8 @@ export type QueueRow = z.infer<typeof QueueRow>;
 export const QueuePage = z.object({ total: z.number().int(), rows: z.array(QueueRow) });
 export type QueuePage = z.infer<typeof QueuePage>;
 
-export const AccountDetail = z.object({
-  account: Account,
-  debtor: Debtor,
-  contactPoints: z.array(ContactPoint),
-  activities: z.array(Activity),
-  notes: z.array(Note),
-  payments: z.array(Payment),
-  promises: z.array(PaymentPromise),
+/** The server's account bundle plus what only the workstation knows. */
+export const AccountDetail = AccountBundle.extend({
   /** Other accounts of the same debtor visible to this user. */
   siblingAccountIds: z.array(Id),
   dpd: z.number().int(),

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { AccountBundle } from './rest';
-import {
-  Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise, User,
-} from '../domain/entities';
+import { Id, IsoInstant, User } from '../domain/entities';
 import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
 import { CurrencyCode, MinorAmount } from '../domain/money';
 import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';

@@ -15,6 +15,8 @@ const SORT_COLUMN: Record<ParsedQuery['sort'], string> = {
 
 /** Above this many matches the id list costs more than scanning in sort order. */
 const BROAD_MATCH = 500;
+/** The trigram tokenizer indexes substrings of this many characters; shorter terms scan. */
+const TRIGRAM = 3;
 
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -37,6 +39,7 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
     if (!s) {
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
+      const order = `${SORT_COLUMN[q.sort]} ${dir}, a.id ${dir}`;
       s = {
         count: db.prepare(`SELECT count(*) FROM accounts a ${w}`).pluck(),
         page: db.prepare(`SELECT a.id, a.debtor_id, a.debtor_name, d.national_id, a.external_ref, a.product, a.currency,
@@ -45,29 +48,51 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
             (SELECT c.value FROM contact_points c WHERE c.debtor_id = a.debtor_id AND c.kind = 'phone'
                AND c.invalid = 0 ORDER BY c.do_not_contact, c.verified DESC, c.id LIMIT 1) AS phone
           FROM accounts a JOIN debtors d ON d.id = a.debtor_id ${w}
-          ORDER BY ${SORT_COLUMN[q.sort]} ${dir}, a.id ${dir} LIMIT @limit OFFSET @offset`),
+          ORDER BY ${order} LIMIT @limit OFFSET @offset`),
       };
       cache.set(key, s);
     }
     return s;
   }
 
-  const byText = db.prepare(`SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\'`).pluck();
-  const byTextOrDigits = db.prepare(`SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\' OR search_text LIKE ?`).pluck();
+  // each id list stops one past BROAD_MATCH: beyond that the page walks the sort index instead
+  const byText = db.prepare(`SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\' LIMIT ${BROAD_MATCH + 1}`).pluck();
+  const byTextOrDigits = db.prepare(`SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\' OR search_text LIKE ?
+    LIMIT ${BROAD_MATCH + 1}`).pluck();
   const byPhoneTail = db.prepare(`SELECT a.id FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
     WHERE c.digits_rev >= ? AND c.digits_rev < ?`).pluck();
 
-  function matchIds(search: string): string[] {
-    const like = `%${likeEscape(foldText(search))}%`;
+  // the trigram index answers substrings of 3+ characters; during a full pull its triggers are
+  // off (see LocalStore.deferIndexes) and it is stale until the rebuild, so the scan answers
+  const byTrigram = db.prepare(`SELECT a.id FROM accounts_fts f JOIN accounts a ON a.rowid = f.rowid
+    WHERE accounts_fts MATCH ? LIMIT ${BROAD_MATCH + 1}`).pluck();
+  const trigramLive = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'accounts_fts_insert'`).pluck();
+
+  /** An FTS5 query matching any of the terms as a substring (each a quoted phrase). */
+  function trigramQuery(terms: string[]): string {
+    return terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+  }
+
+  /**
+   * The matching account ids, or more than BROAD_MATCH of them when the match is broad; `fts` is
+   * the trigram query for the text part when the index answered it.
+   */
+  function matchIds(search: string): { ids: string[]; fts: string | null } {
+    const folded = foldText(search);
+    const like = `%${likeEscape(folded)}%`;
     const digits = digitsOnly(search);
+    const useTrigram = folded.length >= TRIGRAM && trigramLive.get() === 1;
     if (digits.length >= PHONE_SUFFIX_MIN && !/\p{L}/u.test(search)) {
       const rev = reverseDigits(digits);
       const ids = new Set(byPhoneTail.all(rev, `${rev}:`) as string[]); // ':' sorts right after '9'
       // national ids and refs are often typed without their dots and dashes
-      for (const id of byTextOrDigits.all(like, `%${digits}%`) as string[]) ids.add(id);
-      return [...ids];
+      const fts = useTrigram ? trigramQuery(folded === digits ? [folded] : [folded, digits]) : null;
+      const text = fts ? byTrigram.all(fts) : byTextOrDigits.all(like, `%${digits}%`);
+      for (const id of text as string[]) ids.add(id);
+      return { ids: [...ids], fts };
     }
-    return byText.all(like) as string[];
+    const fts = useTrigram ? trigramQuery([folded]) : null;
+    return { ids: (fts ? byTrigram.all(fts) : byText.all(like)) as string[], fts };
   }
 
   return function listQueue(input: ParsedQuery): QueuePage {
@@ -81,12 +106,17 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
     if (search) {
       // the matching ids first, each half on its own index (the narrow covering index on
       // search_text, the reversed-digits range on phones); filters and sort then run on them
-      const ids = matchIds(search);
+      const { ids, fts } = matchIds(search);
       if (ids.length <= BROAD_MATCH) {
         params.ids = JSON.stringify(ids);
         where.push('a.id IN (SELECT value FROM json_each(@ids))');
+      } else if (fts) {
+        // a broad match ("gomez"): the sort index is walked (the unary + keeps the planner off
+        // rowid lookups for thousands of matches) and each entry tested against the matched set
+        params.fts = fts;
+        where.push('+a.rowid IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH @fts)');
       } else {
-        // a broad match ("gomez"): walking the sort index and testing each row finds a page sooner
+        // a broad match while the search index rebuilds: walk the sort index testing each row
         params.like = `%${likeEscape(foldText(search))}%`;
         where.push(`a.search_text LIKE @like ESCAPE '\\'`);
       }

@@ -184,7 +184,12 @@ export class LocalStore {
       AND tbl_name IN ('accounts', 'contact_points')`).all() as Array<{ name: string; sql: string }>;
     const deferred = indexes.filter((i) => !KEPT_DURING_FULL_PULL.has(i.name));
     for (const i of deferred) this.db.exec(`DROP INDEX ${i.name}`);
-    this.setMeta(DEFERRED_INDEXES, JSON.stringify(deferred.map((i) => i.sql)));
+    // the search index too: its triggers go, and one rebuild from the content follows the indexes
+    const triggers = this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'accounts_fts_%'`)
+      .all() as Array<{ name: string; sql: string }>;
+    for (const t of triggers) this.db.exec(`DROP TRIGGER ${t.name}`);
+    const rebuild = triggers.length ? [...triggers.map((t) => t.sql), FTS_REBUILD] : [];
+    this.setMeta(DEFERRED_INDEXES, JSON.stringify([...deferred.map((i) => i.sql), ...rebuild]));
     // one checkpoint after the last page instead of one (with its fsync) every few pages;
     // a connection setting, so a store reopened after a crash is back to the default
     this.db.pragma('wal_autocheckpoint = 0');
@@ -311,8 +316,9 @@ export class LocalStore {
     // affects (through their debtor, promises, payments, activities) are refreshed after
     const touched = new Set<string>();
     if (page.reset) {
-      for (const st of s.clearTables) st.run();
+      // indexes and search triggers off first: the clear then maintains none of them
       if (page.hasMore) this.deferIndexes();
+      for (const st of s.clearTables) st.run();
     }
     const debtors = new Map<string, { d: Debtor; prefs: string }>();
     for (const d of p.debtors) {
@@ -539,6 +545,8 @@ const sampleContactPoint: ContactPoint = {
 };
 
 const DEFERRED_INDEXES = 'deferredIndexes';
+/** Refills the external-content search index from accounts (after its triggers were off). */
+const FTS_REBUILD = `INSERT INTO accounts_fts(accounts_fts) VALUES ('rebuild')`;
 /** SQLite's default, in pages. */
 const WAL_AUTOCHECKPOINT = 1000;
 /** Read while a page applies: accounts and contact points of a debtor (touched accounts, contactability). */

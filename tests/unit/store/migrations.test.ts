@@ -50,8 +50,9 @@ describe('migrations', () => {
     const db = new Database(tmpFile());
     migrate(db);
     db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('note.add', '{"a":1}', 'x')`).run();
-    const next = [...MIGRATIONS, { version: 2, name: 'add-col', up: 'ALTER TABLE accounts ADD COLUMN extra TEXT' }];
-    expect(migrate(db, next)).toBe(2);
+    const version = MIGRATIONS.at(-1)!.version + 1;
+    const next = [...MIGRATIONS, { version, name: 'add-col', up: 'ALTER TABLE accounts ADD COLUMN extra TEXT' }];
+    expect(migrate(db, next)).toBe(version);
     expect(db.prepare('SELECT args FROM outbox').pluck().get()).toBe('{"a":1}');
     db.close();
   });

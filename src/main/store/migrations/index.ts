@@ -1,7 +1,8 @@
 import type { Migration } from './types';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-contactability';
+import { migration0003 } from './0003-search-trigram';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
 export type { Migration };

@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { LocalStore } from '../../../src/main/store/store';
 import type { Account, ContactPoint, Debtor } from '../../../src/shared/domain/entities';
 import { emptyPatch, type Patch, type PullResponse } from '../../../src/shared/sync/protocol';
 
@@ -65,4 +70,25 @@ export function portfolio(n: number, pageSize = 10_000): Patch[] {
     pages.push(p);
   }
   return pages;
+}
+
+/** Stores on temp files, closed and removed after each test. Call once per test file. */
+export function tempStores(prefix: string) {
+  const dirs: string[] = [];
+  const stores: LocalStore[] = [];
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  function tmpFile(): string {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return join(d, 'store.sqlite');
+  }
+  function open(file = tmpFile()): LocalStore {
+    const s = LocalStore.open(file, { agentId: AGENT, now: () => new Date('2026-11-25T15:00:00Z') });
+    stores.push(s);
+    return s;
+  }
+  return { tmpFile, open };
 }

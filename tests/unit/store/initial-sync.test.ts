@@ -1,32 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../../src/main/store/store';
-import { account, AGENT, debtor, page, phone, portfolio } from './fixtures';
+import { account, AGENT, debtor, page, phone, portfolio, tempStores } from './fixtures';
 
 /**
  * A paged full pull into a cleared store builds the queue's indexes once, on its last page.
  * These tests hold the guarantees around that: the same indexes afterwards, queue and phone
  * lookups answered from them, and a store closed halfway that rebuilds them and restarts the pull.
  */
-const dirs: string[] = [];
-const stores: LocalStore[] = [];
-function tmpFile(): string {
-  const d = mkdtempSync(join(tmpdir(), 'store-initial-'));
-  dirs.push(d);
-  return join(d, 'store.sqlite');
-}
-function open(file = tmpFile()): LocalStore {
-  const s = LocalStore.open(file, { agentId: AGENT, now: () => new Date('2026-11-25T15:00:00Z') });
-  stores.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tmpFile, open } = tempStores('store-initial-');
 
 const indexes = (s: LocalStore) =>
   s.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as Array<{ name: string; sql: string }>;

@@ -1,30 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../../src/main/store/store';
-import { account, AGENT, debtor, page, portfolio } from './fixtures';
+import { account, AGENT, debtor, page, portfolio, tempStores } from './fixtures';
 
 /**
  * The trigram search index is kept in step by triggers, switched off during a paged full pull
  * and rebuilt at its end (or on reopen after a crash): every path must find what a scan finds.
  */
-const dirs: string[] = [];
-const stores: LocalStore[] = [];
-function tmpFile(): string {
-  const d = mkdtempSync(join(tmpdir(), 'store-search-'));
-  dirs.push(d);
-  return join(d, 'store.sqlite');
-}
-function open(file = tmpFile()): LocalStore {
-  const s = LocalStore.open(file, { agentId: AGENT, now: () => new Date('2026-11-25T15:00:00Z') });
-  stores.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tmpFile, open } = tempStores('store-search-');
 
 /** What a plain scan of search_text finds: the reference the index must agree with. */
 const scanCount = (s: LocalStore, term: string) =>

@@ -36,14 +36,24 @@ export async function loadBundles(db: Db, accounts: AccountRow[], sortedByDebtor
     db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at, p.id`, [accountIds]),
     db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at, pr.id`, [accountIds]),
   ]);
+  return bundleFromRows({ accounts, debtors, contactPoints, activities, notes, payments, promises });
+}
+
+export interface BundleRows {
+  accounts: AccountRow[]; debtors: DebtorRow[]; contactPoints: ContactPointRow[]; activities: ActivityRow[];
+  notes: NoteRow[]; payments: PaymentRow[]; promises: PromiseRow[];
+}
+
+/** Database rows to their wire form: the one place a bundle or a delta is shaped for a client. */
+export function bundleFromRows(r: BundleRows): Bundle {
   return {
-    accounts: accounts.map(toAccount),
-    debtors: debtors.map(toDebtor),
-    contactPoints: contactPoints.map(toContactPoint),
-    activities: activities.map(toActivity),
-    notes: notes.map(toNote),
-    payments: payments.map(toPayment),
-    promises: promises.map(toPromise),
+    accounts: r.accounts.map(toAccount),
+    debtors: r.debtors.map(toDebtor),
+    contactPoints: r.contactPoints.map(toContactPoint),
+    activities: r.activities.map(toActivity),
+    notes: r.notes.map(toNote),
+    payments: r.payments.map(toPayment),
+    promises: r.promises.map(toPromise),
   };
 }
 

@@ -1,10 +1,9 @@
 import { emptyPatch, type Patch, type PullRequest, type PullResponse } from '../../shared/sync/protocol';
 import { scopeFor, SqlParams, visibleAccount, type Scope } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
-import { emptyBundle, loadAccountRows, loadBundles, type Bundle } from '../data/bundles';
+import { bundleFromRows, emptyBundle, loadAccountRows, loadBundles, type Bundle } from '../data/bundles';
 import {
   ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS, NOTE_COLUMNS, PAYMENT_COLUMNS, PROMISE_COLUMNS,
-  toAccount, toActivity, toContactPoint, toDebtor, toNote, toPayment, toPromise,
   type AccountRow, type ActivityRow, type ContactPointRow, type DebtorRow, type NoteRow, type PaymentRow, type PromiseRow,
 } from '../data/rows';
 import type { Db } from '../db';
@@ -150,15 +149,7 @@ async function changedSince(tx: Db, scope: Scope, since: number, head: number): 
     q<PromiseRow>((vis, changed) => `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id
       WHERE ${changed('pr')} AND ${vis} ORDER BY pr.version`),
   ]);
-  return {
-    accounts: accounts.map(toAccount),
-    debtors: debtors.map(toDebtor),
-    contactPoints: contactPoints.map(toContactPoint),
-    activities: activities.map(toActivity),
-    notes: notes.map(toNote),
-    payments: payments.map(toPayment),
-    promises: promises.map(toPromise),
-  };
+  return bundleFromRows({ accounts, debtors, contactPoints, activities, notes, payments, promises });
 }
 
 function byId<T extends { id: string }>(...lists: T[][]): T[] {

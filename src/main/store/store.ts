@@ -12,6 +12,10 @@ import {
   MUTATION_ARGS, parseMutation, type MutationEnvelope, type MutationName, type ParsedMutation,
 } from '../../shared/sync/mutations';
 import type { MutationResult, PullResponse } from '../../shared/sync/protocol';
+import {
+  A, ACCOUNT_COLUMNS as WIRE_ACCOUNT_COLUMNS, C, CONTACT_POINT_COLUMNS as WIRE_CONTACT_POINT_COLUMNS, D,
+  DEBTOR_COLUMNS as WIRE_DEBTOR_COLUMNS, type Snapshot,
+} from '../../shared/sync/snapshot';
 import type { z } from 'zod';
 import { createMutationApplier } from './apply-mutation';
 import { createContactability, createContactPointsOfDebtors, UNJUDGED, type JudgedAccount } from './contactability';
@@ -170,6 +174,8 @@ export class LocalStore {
       // indexes back, and the next pull starts the full pull over (a reset page clears the rest)
       db.transaction(() => { this.restoreIndexes(); this.setMeta('cursor', null); })();
     }
+    // indexes a finished full pull left to build (see restoreIndexes) are built at once
+    while (this.buildPendingIndex() > 0) { /* one unit per transaction */ }
   }
 
   /**
@@ -189,18 +195,52 @@ export class LocalStore {
       .all() as Array<{ name: string; sql: string }>;
     for (const t of triggers) this.db.exec(`DROP TRIGGER ${t.name}`);
     const rebuild = triggers.length ? [...triggers.map((t) => t.sql), FTS_REBUILD] : [];
-    this.setMeta(DEFERRED_INDEXES, JSON.stringify([...deferred.map((i) => i.sql), ...rebuild]));
+    // indexes the previous full pull had not built yet are owed too
+    const pending = (JSON.parse(this.getMeta(PENDING_INDEXES) ?? '[]') as string[][]).flat();
+    this.setMeta(PENDING_INDEXES, null);
+    this.setMeta(DEFERRED_INDEXES, JSON.stringify([...deferred.map((i) => i.sql), ...rebuild, ...pending]));
     // one checkpoint after the last page instead of one (with its fsync) every few pages;
     // a connection setting, so a store reopened after a crash is back to the default
     this.db.pragma('wal_autocheckpoint = 0');
   }
 
-  private restoreIndexes(): void {
+  /**
+   * At the end of a full pull (`later`: the last page) or when reopening a store left in the
+   * middle of one. The indexes the queue's first screen and an incoming call read are built in
+   * the page's transaction; the other sort and filter indexes and the search index (~3 s of CPU
+   * at 100k accounts) are left in meta as units, built one per transaction by buildPendingIndex
+   * while the agent already works — until then those sorts and searches scan, with the same answers.
+   */
+  private restoreIndexes(later = false): void {
     const raw = this.getMeta(DEFERRED_INDEXES);
     if (!raw) return;
-    for (const sql of JSON.parse(raw) as string[]) this.db.exec(sql);
+    const all = JSON.parse(raw) as string[];
+    const search = all.filter((sql) => sql.includes('accounts_fts'));
+    const indexes = all.filter((sql) => !search.includes(sql));
+    const now = later ? indexes.filter((sql) => BUILT_WITH_LAST_PAGE.some((name) => sql.includes(` ${name} `))) : all;
+    for (const sql of now) this.db.exec(sql);
+    const units = later ? [...indexes.filter((sql) => !now.includes(sql)).map((sql) => [sql]), ...(search.length ? [search] : [])] : [];
     this.setMeta(DEFERRED_INDEXES, null);
+    this.setMeta(PENDING_INDEXES, units.length ? JSON.stringify(units) : null);
     this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+  }
+
+  /** Builds the next index a full pull left for later (one transaction); returns how many remain. */
+  buildPendingIndex(): number {
+    const raw = this.getMeta(PENDING_INDEXES);
+    if (!raw) return 0;
+    const [unit = [], ...rest] = JSON.parse(raw) as string[][];
+    this.db.transaction(() => {
+      for (const sql of unit) this.db.exec(sql);
+      this.setMeta(PENDING_INDEXES, rest.length ? JSON.stringify(rest) : null);
+    })();
+    return rest.length;
+  }
+
+  /** Indexes still to be built by buildPendingIndex. */
+  pendingIndexCount(): number {
+    const raw = this.getMeta(PENDING_INDEXES);
+    return raw ? (JSON.parse(raw) as unknown[]).length : 0;
   }
 
   close(): void {
@@ -335,6 +375,8 @@ export class LocalStore {
     const derive = this.deriver(now);
     const q = quarterOf(now);
     const judged: JudgedAccount[] = [];
+    const fresh = new Set<string>();
+    if (page.snapshot) this.applySnapshot(page.snapshot, p.activities, now, { fresh, judged, touched, judgedOut });
     for (const a of p.accounts) {
       const inPage = debtors.get(a.debtorId);
       const known = inPage
@@ -349,7 +391,7 @@ export class LocalStore {
       if (known) judged.push({ id: a.id, status: a.status, debtorId: a.debtorId, country: dv.country, timeZone: dv.timeZone, prefs: dv.prefs });
       touched.delete(a.id);
     }
-    const fresh = new Set(p.accounts.map((a) => a.id));
+    for (const a of p.accounts) fresh.add(a.id);
     for (const id of p.removedAccountIds) {
       const debtorId = s.removeAccount.get(id) as string | undefined;
       for (const st of s.removeFacts) st.run(id);
@@ -364,10 +406,93 @@ export class LocalStore {
     for (const id of this.rebase()) touched.add(id);
     this.refreshDerived(touched, now);
     judgedOut.push(...this.judgePulled(judged.filter((a) => fresh.has(a.id) && !touched.has(a.id)), now));
-    if (!page.hasMore) this.restoreIndexes();
+    if (!page.hasMore) this.restoreIndexes(true);
     this.setMeta('cursor', page.cursor);
     for (const id of fresh) touched.add(id);
     return [...touched];
+  }
+
+  /**
+   * The tuples of a full-pull page (src/shared/sync/snapshot.ts), inserted as they arrive: a
+   * debtor or contact point tuple is already a row of its table, an account tuple gets its queue
+   * columns and its verdict appended. Judging needs the debtor's contact points (all in this
+   * page) and past attempts: a debtor with none — nearly all at a first pull — is judged here,
+   * before the insert, so the row is written once; the others after, by judgePulled.
+   */
+  private applySnapshot(
+    snap: Snapshot, pageActivities: readonly { accountId: string }[], now: Date,
+    out: { fresh: Set<string>; judged: JudgedAccount[]; touched: Set<string>; judgedOut: string[] },
+  ): void {
+    const s = this.stmts;
+    const debtors = new Map<string, unknown[]>();
+    for (const d of snap.debtors) {
+      s.upsertDebtor.run(d);
+      debtors.set(d[D.id] as string, d);
+    }
+    const cps = new Map<string, Array<{ kind: ContactPoint['kind']; value: string; invalid: boolean; doNotContact: boolean; verified: boolean }>>();
+    for (const c of snap.contactPoints) {
+      const kind = c[C.kind] as ContactPoint['kind'];
+      const value = c[C.value] as string;
+      c.push(kind === 'phone' || kind === 'whatsapp' ? reverseDigits(value) : null);
+      s.upsertContactPoint.run(c);
+      const debtorId = c[C.debtorId] as string;
+      let list = cps.get(debtorId);
+      if (!list) cps.set(debtorId, list = []);
+      list.push({ kind, value, invalid: c[C.invalid] === 1, doNotContact: c[C.doNotContact] === 1, verified: c[C.verified] === 1 });
+    }
+    const debtorIds = [...debtors.keys()];
+    // accounts of earlier pages whose debtor this page sends again: their queue columns follow it
+    if (debtorIds.length) for (const id of s.accountsOfDebtors.all(JSON.stringify(debtorIds)) as string[]) out.touched.add(id);
+    // debtors with attempts: on accounts of earlier pages, or on this page's (its activities)
+    const withAttempts = new Set(debtorIds.length ? s.debtorsWithAttempts.all(JSON.stringify(debtorIds)) as string[] : []);
+    if (pageActivities.length) {
+      const attempted = new Set(pageActivities.map((t) => t.accountId));
+      for (const a of snap.accounts) if (attempted.has(a[A.id] as string)) withAttempts.add(a[A.debtorId] as string);
+    }
+    const derive = this.deriver(now);
+    const judge = this.judge(now);
+    const q = quarterOf(now);
+    for (const a of snap.accounts) {
+      const id = a[A.id] as string;
+      const debtorId = a[A.debtorId] as string;
+      const d = debtors.get(debtorId);
+      const debtor = d ?? this.debtorTuple(debtorId);
+      const dv = debtor
+        ? { debtorName: debtor[D.name] as string, nationalId: debtor[D.nationalId] as string, segment: debtor[D.segment] as Debtor['segment'], timeZone: debtor[D.timeZone] as string }
+        : { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC' };
+      const dc = derive(id, {
+        dueDate: a[A.dueDate] as string | null, balanceMinor: a[A.balanceMinor] as number, currency: a[A.currency] as Account['currency'],
+        status: a[A.status] as Account['status'], callbackAt: a[A.callbackAt] as string | null,
+        lastContactAt: a[A.lastContactAt] as string | null, externalRef: a[A.externalRef] as string, ...dv,
+      });
+      let verdict = UNJUDGED;
+      if (debtor) {
+        const ja: JudgedAccount = {
+          id, status: a[A.status] as Account['status'], debtorId, country: debtor[D.country] as string, timeZone: dv.timeZone,
+          prefs: debtor[D.contactPrefs] as string,
+        };
+        if (withAttempts.has(debtorId) || !d) out.judged.push(ja);
+        else {
+          verdict = judge.known(ja, false, cps.get(debtorId) ?? []);
+          if (verdict.contactable_today !== UNJUDGED.contactable_today || verdict.not_contactable_reason !== UNJUDGED.not_contactable_reason) out.judgedOut.push(id);
+        }
+      }
+      a.push(dc.debtor_name, dc.search_text, dc.segment, dc.time_zone, dc.dpd, dc.bucket, dc.priority, dc.priority_reason,
+        verdict.contactable_today, verdict.not_contactable_reason, q);
+      s.upsertAccount.run(a);
+      out.fresh.add(id);
+      out.touched.delete(id);
+    }
+  }
+
+  /** A debtor already in the store, in tuple form (an account whose debtor came in an earlier page). */
+  private debtorTuple(debtorId: string): unknown[] | null {
+    const r = this.stmts.debtorById.get(debtorId) as { debtorName: string; nationalId: string; segment: string; timeZone: string; country: string; prefs: string } | undefined;
+    if (!r) return null;
+    const t = new Array<unknown>(WIRE_DEBTOR_COLUMNS.length);
+    t[D.id] = debtorId; t[D.name] = r.debtorName; t[D.nationalId] = r.nationalId; t[D.segment] = r.segment;
+    t[D.timeZone] = r.timeZone; t[D.country] = r.country; t[D.contactPrefs] = r.prefs;
+    return t;
   }
 
   /**
@@ -545,6 +670,10 @@ const sampleContactPoint: ContactPoint = {
 };
 
 const DEFERRED_INDEXES = 'deferredIndexes';
+/** Units (statement lists) of indexes a finished full pull left to buildPendingIndex. */
+const PENDING_INDEXES = 'pendingIndexes';
+/** The default queue (contactable first, by priority), all accounts by priority, due callbacks, a caller's number. */
+const BUILT_WITH_LAST_PAGE = ['accounts_contactable', 'accounts_priority', 'accounts_callback', 'contact_points_digits_rev'];
 /** Refills the external-content search index from accounts (after its triggers were off). */
 const FTS_REBUILD = `INSERT INTO accounts_fts(accounts_fts) VALUES ('rebuild')`;
 /** SQLite's default, in pages. */
@@ -561,3 +690,12 @@ const ACTIVITY_COLS = ['id', 'account_id', 'agent_id', 'channel', 'direction', '
 const NOTE_COLS = ['id', 'account_id', 'author_id', 'body', 'created_at', 'recorded_at', 'version'];
 const PAYMENT_COLS = ['id', 'account_id', 'reference', 'amount_minor', 'currency', 'paid_at', 'reversed_at', 'version'];
 const PROMISE_COLS = ['id', 'account_id', 'agent_id', 'channel', 'currency', 'created_at', 'status', 'installments', 'plan_id', 'version'];
+
+// A tuple of the wire is a row of the store: the same columns in the same order (see snapshot.ts).
+for (const [wire, cols, extra] of [
+  [WIRE_DEBTOR_COLUMNS, DEBTOR_COLS, 0], [WIRE_CONTACT_POINT_COLUMNS, CONTACT_POINT_COLS, 1],
+  [WIRE_ACCOUNT_COLUMNS, ACCOUNT_COLS, DERIVED_COLUMNS.length + JUDGED_COLUMNS.length],
+] as const) {
+  const snake = wire.map((c) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`));
+  if (snake.join() !== cols.slice(0, cols.length - extra).join()) throw new Error(`store columns ${cols.join()} do not follow the wire tuple ${wire.join()}`);
+}

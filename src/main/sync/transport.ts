@@ -93,7 +93,8 @@ export function createServerClient(o: ServerClientOptions) {
   return {
     call,
     push: (req: Omit<PushRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
-    pull: (req: Omit<PullRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, ...req }, PullResponse)),
+    // the bulk rows of a full pull as tuples: the store inserts them as they come (snapshot.ts)
+    pull: (req: Omit<PullRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req }, PullResponse)),
   };
 }
 export type ServerClient = ReturnType<typeof createServerClient>;

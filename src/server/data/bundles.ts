@@ -26,17 +26,32 @@ export async function loadBundles(db: Db, accounts: AccountRow[], sortedByDebtor
   const debtorIds = [...new Set(accounts.map((a) => a.debtorId))];
   const range = sortedByDebtor ? ' AND {col} BETWEEN $2::uuid AND $3::uuid' : '';
   const debtorParams = sortedByDebtor ? [debtorIds, debtorIds[0], debtorIds.at(-1)] : [debtorIds];
-  const [debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
+  const [debtors, contactPoints, facts] = await Promise.all([
     db.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])${range.replace('{col}', 'd.id')}`, debtorParams),
     db.query<ContactPointRow>(
       `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id = ANY($1::uuid[])${range.replace('{col}', 'c.debtor_id')}`, debtorParams,
     ),
+    loadFactRows(db, accountIds),
+  ]);
+  return bundleFromRows({ accounts, debtors, contactPoints, ...facts });
+}
+
+type FactRows = Pick<BundleRows, 'activities' | 'notes' | 'payments' | 'promises'>;
+
+async function loadFactRows(db: Db, accountIds: string[]): Promise<FactRows> {
+  const [activities, notes, payments, promises] = await Promise.all([
     db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at, t.id`, [accountIds]),
     db.query<NoteRow>(`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.account_id = ANY($1::uuid[]) ORDER BY n.created_at, n.id`, [accountIds]),
     db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at, p.id`, [accountIds]),
     db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at, pr.id`, [accountIds]),
   ]);
-  return bundleFromRows({ accounts, debtors, contactPoints, activities, notes, payments, promises });
+  return { activities, notes, payments, promises };
+}
+
+/** Activities, notes, payments and promises of these accounts (the rest of the bundle left empty). */
+export async function loadFacts(db: Db, accountIds: string[]): Promise<Bundle> {
+  if (accountIds.length === 0) return emptyBundle();
+  return bundleFromRows({ accounts: [], debtors: [], contactPoints: [], ...await loadFactRows(db, accountIds) });
 }
 
 export interface BundleRows {

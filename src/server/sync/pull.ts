@@ -9,9 +9,18 @@ import {
 import type { Db } from '../db';
 import { HeadBehind, versionedRead } from '../db/write';
 import { HttpError } from '../http/errors';
+import { loadSnapshotPage, type SnapshotPage } from '../data/snapshot';
 import { decodeCursor, encodeCursor, type FullCursor } from './cursor';
 
 export const DEFAULT_PULL_LIMIT = 5000;
+
+/**
+ * An answer already in its wire form: a page whose bulk rows PostgreSQL wrote as JSON text
+ * (tuples, see data/snapshot.ts) is sent as built, never parsed and re-serialised here.
+ */
+export class SerializedPull {
+  constructor(readonly json: string) {}
+}
 
 /**
  * Everything visible to the user that changed since the cursor, in server order. The head (the
@@ -22,7 +31,9 @@ export const DEFAULT_PULL_LIMIT = 5000;
  * First pull: pages of `limit` accounts with all their rows. Later pulls: rows with a newer
  * version, full bundles for accounts that became visible, ids of accounts that left.
  */
-export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<PullResponse> {
+export async function pull(db: Db, user: AuthUser, req: PullRequest & { tuples?: false }): Promise<PullResponse>;
+export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<PullResponse | SerializedPull>;
+export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<PullResponse | SerializedPull> {
   const limit = req.limit ?? DEFAULT_PULL_LIMIT;
   const cursor = decodeCursor(req.cursor, user.id);
   const serverTime = new Date().toISOString();
@@ -45,10 +56,15 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
     }
   }
   const scope = await scopeFor(db, user);
+  const tuples = req.tuples === true;
   const page = cursor?.k === 'inc'
-    ? await incremental(db, scope, user.id, cursor.v, head, lastMutationId, limit)
-    : await fullPage(db, scope, cursor ?? await startFull(db, scope, user.id, head, lastMutationId), limit);
-  return { ...page, lastMutationId, serverTime };
+    ? await incremental(db, scope, user.id, cursor.v, head, lastMutationId, limit, tuples)
+    : await fullPage(db, scope, cursor ?? await startFull(db, scope, user.id, head, lastMutationId), limit, tuples);
+  const { snapshotJson, ...rest } = page;
+  const response: PullResponse = { ...rest, lastMutationId, serverTime };
+  if (!snapshotJson) return response;
+  const envelope = JSON.stringify(response);
+  return new SerializedPull(`${envelope.slice(0, -1)},"snapshot":{"debtors":${snapshotJson.debtors},"accounts":${snapshotJson.accounts},"contactPoints":${snapshotJson.contactPoints}}}`);
 }
 
 async function clientLastMutation(db: Db, clientId: string, userId: string, head?: number): Promise<number> {
@@ -61,7 +77,7 @@ async function clientLastMutation(db: Db, clientId: string, userId: string, head
   return client?.last ?? 0;
 }
 
-type Page = Omit<PullResponse, 'lastMutationId' | 'serverTime'>;
+type Page = Omit<PullResponse, 'lastMutationId' | 'serverTime' | 'snapshot'> & { snapshotJson?: SnapshotPage['json'] };
 
 async function startFull(tx: Db, scope: Scope, userId: string, head: number, lastMutationId: number): Promise<FullCursor> {
   const p = new SqlParams();
@@ -69,9 +85,20 @@ async function startFull(tx: Db, scope: Scope, userId: string, head: number, las
   return { k: 'full', u: userId, h: head, m: lastMutationId, after: null, done: 0, total: row?.n ?? 0 };
 }
 
-async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number): Promise<Page> {
+async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tuples: boolean): Promise<Page> {
   const p = new SqlParams();
   const visible = visibleAccount(scope, 'a', p);
+  if (tuples) {
+    const s = await loadSnapshotPage(tx, visible, p.values, c.after, limit);
+    const done = c.done + s.count;
+    return {
+      cursor: s.hasMore ? encodeCursor({ ...c, after: s.last, done }) : encodeCursor({ k: 'inc', u: c.u, v: c.h }),
+      hasMore: s.hasMore, reset: c.after === null,
+      progress: { done, total: Math.max(c.total, done) },
+      patch: { ...s.facts, removedAccountIds: [] },
+      snapshotJson: s.json,
+    };
+  }
   const after = c.after ? ` AND (a.debtor_id, a.id) > (${p.add(c.after[0])}::uuid, ${p.add(c.after[1])}::uuid)` : '';
   const rows = await loadAccountRows(tx, `${visible}${after} ORDER BY a.debtor_id, a.id LIMIT ${p.add(limit + 1)}`, p.values);
   const hasMore = rows.length > limit;
@@ -90,12 +117,12 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number): Pro
 }
 
 async function incremental(
-  tx: Db, scope: Scope, userId: string, since: number, head: number, lastMutationId: number, limit: number,
+  tx: Db, scope: Scope, userId: string, since: number, head: number, lastMutationId: number, limit: number, tuples: boolean,
 ): Promise<Page> {
   const moved = await reassigned(tx, scope, since, head);
   if (moved.arrived.length > limit) {
     // Too many accounts arrived at once for one answer: start a fresh paged full pull.
-    return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit);
+    return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);
   }
   const [arrived, changed] = await Promise.all([
     moved.arrived.length ? loadAccountRows(tx, 'a.id = ANY($1::uuid[])', [moved.arrived]).then((rows) => loadBundles(tx, rows)) : emptyBundle(),

@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, PullRequest, PullResponse, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import { HttpError } from '../http/errors';
 import { defineRoute } from '../http/route';
-import { pull } from './pull';
+import { pull, SerializedPull } from './pull';
 import { push } from './push';
 
 /** Checked before the body is parsed: a newer client's body may not parse at all. */
@@ -29,8 +29,12 @@ export const syncRoutes = [
     // Pages of thousands of accounts: the shape is covered by the sync tests, not re-checked per answer.
     trustResponse: true,
     guard: requireProtocol,
-    async handler({ db, user, body }) {
-      return pull(db, user, body);
+    async handler({ db, user, body, reply }) {
+      const res = await pull(db, user, body);
+      if (!(res instanceof SerializedPull)) return res;
+      // a JSON string with a JSON content type goes out as it is (Fastify does not serialise it)
+      void reply.type('application/json; charset=utf-8');
+      return res.json as unknown as PullResponse;
     },
   }),
 ];

@@ -3,6 +3,7 @@ import {
   Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise,
 } from '../domain/entities';
 import { MutationEnvelope } from './mutations';
+import { Snapshot } from './snapshot';
 
 /**
  * Push/pull sync between a client store and the central server (after Replicache):
@@ -45,6 +46,11 @@ export const PullRequest = z.object({
   cursor: z.string().nullable(),
   /** Page size hint in accounts. */
   limit: z.number().int().positive().max(20000).optional(),
+  /**
+   * The client reads the bulk rows of a full pull as tuples (`snapshot`, see snapshot.ts);
+   * without it they come as objects in `patch`, as they always did.
+   */
+  tuples: z.boolean().optional(),
 });
 export type PullRequest = z.infer<typeof PullRequest>;
 
@@ -73,6 +79,8 @@ export const PullResponse = z.object({
   progress: z.object({ done: z.number().int(), total: z.number().int() }).optional(),
   serverTime: IsoInstant,
   patch: Patch,
+  /** Pages of a full pull asked for with `tuples`: debtors, accounts and contact points (patch has the rest). */
+  snapshot: Snapshot.optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

@@ -86,9 +86,9 @@ export class SyncClient {
     return call(this.server, 'POST', '/api/v1/sync/push', { token: this.token, body: { protocolVersion, clientId: this.clientId, mutations } });
   }
 
-  pull(cursor: string | null, limit?: number) {
+  pull(cursor: string | null, limit?: number, tuples?: boolean) {
     return call(this.server, 'POST', '/api/v1/sync/pull', {
-      token: this.token, body: { protocolVersion: PROTOCOL_VERSION, clientId: this.clientId, cursor, ...(limit ? { limit } : {}) },
+      token: this.token, body: { protocolVersion: PROTOCOL_VERSION, clientId: this.clientId, cursor, ...(limit ? { limit } : {}), ...(tuples ? { tuples } : {}) },
     });
   }
 }

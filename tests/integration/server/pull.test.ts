@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContactPreferences } from '../../../src/shared/domain/entities';
 import { PullResponse, type Patch } from '../../../src/shared/sync/protocol';
+import { A, ACCOUNT_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS } from '../../../src/shared/sync/snapshot';
 import type { Db } from '../../../src/server/db';
 import { pull } from '../../../src/server/sync/pull';
 import { BACKENDS, call, login, startTestServer, type TestServer } from '../../helpers/server';
@@ -49,6 +51,54 @@ describe.each(BACKENDS)('sync pull on %s', (backend) => {
     // A debtor with accounts on two pages travels twice; the client upserts by id.
     expect(new Set(cps.map((x) => x.id)).size).toBe(n);
     expect(n).toBeGreaterThan(0);
+  });
+
+  it('sends the bulk rows of a full pull as tuples when asked: the same entities, pages and cursors', async () => {
+    // a debtor with an open promise's installments, a note and an activity: facts still travel as objects
+    const c = await SyncClient.login(s, 'agente1', 'agente123');
+    const own = await accountsOf(s.db, s.seed!.users.agente1);
+    await c.push(c.make(['note.add', { id: randomUUID(), accountId: own[0]!.id, body: 'con "comillas" y \\ barra', createdAt: now() }]));
+    await s.db.query(`UPDATE accounts SET callback_at = '2030-05-01T14:00:00.123Z', callback_note = 'línea 1
+línea 2 "citada"' WHERE id = $1`, [own[1]!.id]);
+    const pullWith = async (tuples: boolean) => {
+      const pages: PullResponse[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const r = await c.pull(cursor, 4, tuples);
+        expect(r.status).toBe(200);
+        const page: PullResponse = PullResponse.parse(r.body);
+        pages.push(page);
+        cursor = page.cursor;
+        if (!page.hasMore) return pages;
+      }
+    };
+    const objects = await pullWith(false);
+    const tuples = await pullWith(true);
+    expect(tuples.map((p) => [p.hasMore, p.reset, p.progress])).toEqual(objects.map((p) => [p.hasMore, p.reset, p.progress]));
+    expect(objects.every((p) => p.snapshot === undefined)).toBe(true);
+    const decode = <T>(cols: readonly string[], rows: unknown[][], fix: (o: Record<string, unknown>) => T) =>
+      rows.map((r) => fix(Object.fromEntries(cols.map((k, i) => [k, r[i]]))));
+    tuples.forEach((page, i) => {
+      const want = objects[i]!.patch;
+      expect(page.patch.accounts).toEqual([]);
+      expect(page.patch.debtors).toEqual([]);
+      expect(page.patch.contactPoints).toEqual([]);
+      expect(page.patch.notes).toEqual(want.notes);
+      expect(page.patch.activities).toEqual(want.activities);
+      const snap = page.snapshot!;
+      expect(decode(ACCOUNT_COLUMNS, snap.accounts, (o) => o)).toEqual(want.accounts);
+      expect(decode(DEBTOR_COLUMNS, snap.debtors, (o) => ({ ...o, contactPrefs: ContactPreferences.parse(JSON.parse(o.contactPrefs as string)) })))
+        .toEqual([...want.debtors].sort((a, b) => a.id.localeCompare(b.id)));
+      expect(decode(CONTACT_POINT_COLUMNS, snap.contactPoints, (o) => ({ ...o, verified: o.verified === 1, invalid: o.invalid === 1, doNotContact: o.doNotContact === 1 })))
+        .toEqual([...want.contactPoints].sort((a, b) => a.debtorId.localeCompare(b.debtorId) || a.id.localeCompare(b.id)));
+    });
+    const accounts = tuples.flatMap((p) => p.snapshot!.accounts);
+    expect(accounts).toHaveLength(own.length);
+    expect(accounts.find((a) => a[A.id] === own[1]!.id)?.[A.callbackNote]).toBe('línea 1\nlínea 2 "citada"');
+    expect(tuples.flatMap((p) => p.patch.notes).some((n) => n.body === 'con "comillas" y \\ barra')).toBe(true);
+    // the incremental pull after a tuple full pull is the usual object patch
+    const next = PullResponse.parse((await c.pull(tuples.at(-1)!.cursor, undefined, true)).body);
+    expect(next.snapshot).toBeUndefined();
   });
 
   it('answers an empty patch and the same cursor when nothing changed', async () => {
@@ -189,7 +239,7 @@ describe.each(BACKENDS)('sync pull on %s', (backend) => {
       let cursor: string | null = null;
       let pages = 0;
       for (;;) {
-        const r = await pull(db, user, { protocolVersion: 1, clientId: randomUUID(), cursor, limit });
+        const r: PullResponse = await pull(db, user, { protocolVersion: 1, clientId: randomUUID(), cursor, limit });
         pages++;
         cursor = r.cursor;
         if (!r.hasMore) break;

@@ -6,6 +6,7 @@ import { afterEach } from 'vitest';
 import { LocalStore } from '../../../src/main/store/store';
 import type { Account, ContactPoint, Debtor } from '../../../src/shared/domain/entities';
 import { emptyPatch, type Patch, type PullResponse } from '../../../src/shared/sync/protocol';
+import { ACCOUNT_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS } from '../../../src/shared/sync/snapshot';
 
 export const ORG = '00000000-0000-4000-8000-000000000001';
 export const AGENT = '00000000-0000-4000-8000-0000000000a1';
@@ -91,4 +92,23 @@ export function tempStores(prefix: string) {
     return s;
   }
   return { tmpFile, open };
+}
+
+/**
+ * The same page with its debtors, accounts and contact points as snapshot tuples (what the
+ * server sends a client that asks for `tuples`), the rest of the patch unchanged.
+ */
+export function asTuples(p: PullResponse): PullResponse {
+  const row = (cols: readonly string[], o: Record<string, unknown>) => cols.map((c) => o[c]);
+  return {
+    ...p,
+    patch: { ...p.patch, debtors: [], accounts: [], contactPoints: [] },
+    snapshot: {
+      debtors: p.patch.debtors.map((d) => row(DEBTOR_COLUMNS, { ...d, contactPrefs: JSON.stringify(d.contactPrefs) })),
+      accounts: p.patch.accounts.map((a) => row(ACCOUNT_COLUMNS, a)),
+      contactPoints: p.patch.contactPoints.map((c) => row(CONTACT_POINT_COLUMNS, {
+        ...c, verified: c.verified ? 1 : 0, invalid: c.invalid ? 1 : 0, doNotContact: c.doNotContact ? 1 : 0,
+      })),
+    },
+  };
 }

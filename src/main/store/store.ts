@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, close as closeFd, fsync, mkdirSync, open as openFd } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AccountDetail, QueuePage } from '../../shared/api/contract';
 import { QueueQuery } from '../../shared/api/contract';
@@ -36,12 +36,13 @@ import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
 /**
  * The agent's local store: one SQLite file per server + user.
  *
- * Durability: WAL journal. A commit returns only after its pages are written to the WAL file, so
- * a killed process (SIGKILL, crash) never loses an acknowledged write even with
- * synchronous=NORMAL — the data sits in the OS page cache. NORMAL can lose the last commits on a
- * power cut, though, and the agent's own writes exist nowhere else, so local writes run with
- * synchronous=FULL (an fsync per commit, ~0.2–0.4 ms here). Pulled pages, which the server can
- * send again, are applied under NORMAL for speed.
+ * Durability: WAL journal, synchronous=NORMAL. A commit returns only after its pages are written
+ * to the WAL file, so a killed process (SIGKILL, crash) never loses an acknowledged write — the
+ * data sits in the OS page cache. A power cut could still lose the last commits, and the agent's
+ * own writes exist nowhere else: after each of them the WAL file is fsync'd on libuv's thread
+ * pool (flushWal), so the agent does not wait for the disk (an fsync in the commit cost 2–3 ms
+ * of the 2 ms an outcome may take) and the window in which a power cut loses a write is the
+ * fsync's own few milliseconds. `durable()` resolves when every write so far is on disk.
  */
 export type LocalWrite = { [N in MutationName]: { name: N; args: z.input<(typeof MUTATION_ARGS)[N]> } }[MutationName];
 
@@ -85,21 +86,21 @@ export class LocalStore {
     if (file !== ':memory:') chmodSync(file, 0o600);
     try {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = OFF');
       db.pragma('busy_timeout = 5000');
       // the queue's indexes at 100k accounts are ~30 MB; keep them in memory
       db.pragma('cache_size = -131072');
       db.pragma('temp_store = MEMORY');
       migrate(db);
-      return new LocalStore(db, opts);
+      return new LocalStore(db, file, opts);
     } catch (e) {
       db.close();
       throw e;
     }
   }
 
-  private constructor(db: Database.Database, private readonly opts: StoreOptions) {
+  private constructor(db: Database.Database, private readonly file: string, private readonly opts: StoreOptions) {
     this.db = db;
     this.now = opts.now ?? (() => new Date());
     this.applyMutation = createMutationApplier(db);
@@ -222,7 +223,8 @@ export class LocalStore {
     const units = later ? [...indexes.filter((sql) => !now.includes(sql)).map((sql) => [sql]), ...(search.length ? [search] : [])] : [];
     this.setMeta(DEFERRED_INDEXES, null);
     this.setMeta(PENDING_INDEXES, units.length ? JSON.stringify(units) : null);
-    this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+    // the WAL holds the whole pull: copying it into the database file is work for later too
+    if (units.length === 0) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
   }
 
   /** Builds the next index a full pull left for later (one transaction); returns how many remain. */
@@ -234,6 +236,10 @@ export class LocalStore {
       for (const sql of unit) this.db.exec(sql);
       this.setMeta(PENDING_INDEXES, rest.length ? JSON.stringify(rest) : null);
     })();
+    if (rest.length === 0) {
+      this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
     return rest.length;
   }
 
@@ -244,7 +250,32 @@ export class LocalStore {
   }
 
   close(): void {
+    // closing checkpoints the WAL into the database file and syncs it
     if (this.db.open) this.db.close();
+  }
+
+  private flushing: Promise<void> | null = null;
+  private flushAgain = false;
+
+  /** fsync of the WAL off the main thread, after a local write (see the durability note above). */
+  private flushWal(): void {
+    if (this.file === ':memory:') return;
+    if (this.flushing) { this.flushAgain = true; return; }
+    this.flushing = new Promise<void>((resolve) => {
+      openFd(`${this.file}-wal`, 'r+', (err, fd) => {
+        // no WAL file: checkpointed and closed, already in the synced database file
+        if (err) { resolve(); return; }
+        fsync(fd, () => closeFd(fd, () => resolve()));
+      });
+    }).then(() => {
+      this.flushing = null;
+      if (this.flushAgain) { this.flushAgain = false; this.flushWal(); }
+    });
+  }
+
+  /** Resolves once every local write made so far has reached the disk. */
+  async durable(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 
   // ---- meta ---------------------------------------------------------------------------------
@@ -278,7 +309,7 @@ export class LocalStore {
       return r.mutation;
     });
     this.generation++;
-    return this.db.transaction(() => {
+    const result = this.db.transaction(() => {
       const mutationIds: number[] = [];
       const touched = new Set<string>();
       for (const m of parsed) {
@@ -289,6 +320,8 @@ export class LocalStore {
       this.refreshDerived(touched, this.now());
       return { mutationIds, accountIds: [...touched] };
     })();
+    this.flushWal();
+    return result;
   }
 
   // ---- outbox -------------------------------------------------------------------------------
@@ -331,21 +364,16 @@ export class LocalStore {
    * the data it describes. Returns the account ids touched.
    */
   applyPull(page: PullResponse): string[] {
-    this.db.pragma('synchronous = NORMAL');
     this.generation++;
-    try {
-      const judged: string[] = [];
-      const fullPullEnds = !page.hasMore && this.getMeta(DEFERRED_INDEXES) !== null;
-      const touched = this.db.transaction(() => this.applyPullTx(page, judged))();
-      // building the indexes filled the page cache with every page of the tables: hand it back
-      // (the queue reads a small part of it) to keep the main process's resident memory down
-      if (fullPullEnds) this.db.pragma('shrink_memory');
-      // reported by the next refreshContactability, like the verdicts it reaches itself
-      for (const id of judged) this.judgedAtPull.add(id);
-      return touched;
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    const judged: string[] = [];
+    const fullPullEnds = !page.hasMore && this.getMeta(DEFERRED_INDEXES) !== null;
+    const touched = this.db.transaction(() => this.applyPullTx(page, judged))();
+    // building the indexes filled the page cache with every page of the tables: hand it back
+    // (the queue reads a small part of it) to keep the main process's resident memory down
+    if (fullPullEnds) this.db.pragma('shrink_memory');
+    // reported by the next refreshContactability, like the verdicts it reaches itself
+    for (const id of judged) this.judgedAtPull.add(id);
+    return touched;
   }
 
   private applyPullTx(page: PullResponse, judgedOut: string[]): string[] {

@@ -80,7 +80,7 @@ describe(`store with ${N} accounts`, () => {
     expect(store.listQueue({ search: '3001004567' }).rows[0]!.externalRef).toBe('ACC-0004567');
   }, 120_000);
 
-  it('writes an outcome (activity + callback + outbox, fsync\'d) fast', () => {
+  it('writes an outcome (activity + callback + outbox) fast', () => {
     const ids = store.listQueue({ limit: 200 }).rows.map((r) => r.accountId);
     p95('outcome write', (i) => {
       const accountId = ids[i % ids.length]!;

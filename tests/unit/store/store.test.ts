@@ -57,6 +57,27 @@ describe('outbox', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('commits without waiting for the disk, and durable() resolves once the WAL is synced', async () => {
+    const file = tmpFile();
+    const s = open(file);
+    const d = debtor(); const a = account(d);
+    s.applyPull(page({ debtors: [d], accounts: [a] }));
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: no fsync inside the commit
+    for (let i = 0; i < 20; i++) s.write([{ name: 'note.add', args: { id: randomUUID(), accountId: a.id, body: `n${i}`, createdAt: '2026-11-25T15:00:00Z' } }]);
+    let synced = false;
+    const done = s.durable().then(() => { synced = true; });
+    expect(synced).toBe(false); // the fsync runs on the thread pool, after write() returned
+    await done;
+    // committed to the WAL at once: another connection (another process after a kill -9) reads all 20
+    const other = LocalStore.open(file, { agentId: AGENT });
+    try {
+      expect(other.pendingCount()).toBe(20);
+    } finally {
+      other.close();
+    }
+    await s.durable(); // nothing in flight: resolves at once
+  });
+
   it('never reuses an id after the outbox is trimmed empty', () => {
     const s = open();
     const { a } = seeded(s);

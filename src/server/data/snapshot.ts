@@ -88,14 +88,18 @@ export async function loadSnapshotPage(
   const add = (v: unknown) => { p.push(v); return `$${p.length}`; };
   const keyset = after ? ` AND (a.debtor_id, a.id) > (${add(after[0])}::uuid, ${add(after[1])}::uuid)` : '';
   const limitParam = add(limit);
-  const [row] = await db.query<{ fetched: number; ids: string[] | null; last: string | null; accounts: string; debtors: string; contact_points: string }>(
+  const [row] = await db.query<{ fetched: number; count: number; ids: string[] | null; last: string | null; accounts: string; debtors: string; contact_points: string }>(
     `WITH fetched AS MATERIALIZED (
        SELECT a.* FROM accounts a WHERE ${visible}${keyset} ORDER BY a.debtor_id, a.id LIMIT ${limitParam}::int + 1
      ), page AS MATERIALIZED (
        SELECT * FROM fetched ORDER BY debtor_id, id LIMIT ${limitParam}::int
      )
      SELECT (SELECT count(*)::int FROM fetched) AS fetched,
-            (SELECT array_agg(id::text) FROM page) AS ids,
+            (SELECT count(*)::int FROM page) AS count,
+            -- the facts are read by id list afterwards: only for accounts that have any
+            (SELECT array_agg(p.id::text) FROM page p WHERE EXISTS (SELECT 1 FROM activities t WHERE t.account_id = p.id)
+               OR EXISTS (SELECT 1 FROM notes n WHERE n.account_id = p.id) OR EXISTS (SELECT 1 FROM payments x WHERE x.account_id = p.id)
+               OR EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = p.id)) AS ids,
             (SELECT json_build_array(debtor_id, id)::text FROM page ORDER BY debtor_id DESC, id DESC LIMIT 1) AS last,
             (SELECT ${arrayOf(ACCOUNT_TUPLE, 'a.debtor_id, a.id')} FROM page a) AS accounts,
             (SELECT ${arrayOf(DEBTOR_TUPLE, 'd.id')} FROM debtors d WHERE d.id IN (SELECT debtor_id FROM page)) AS debtors,
@@ -103,12 +107,11 @@ export async function loadSnapshotPage(
               WHERE c.debtor_id IN (SELECT debtor_id FROM page)) AS contact_points`,
     p,
   );
-  const ids = row?.ids ?? [];
   return {
-    count: ids.length,
+    count: row?.count ?? 0,
     hasMore: (row?.fetched ?? 0) > limit,
     last: row?.last ? (JSON.parse(row.last) as [string, string]) : null,
     json: { debtors: row?.debtors ?? '[]', accounts: row?.accounts ?? '[]', contactPoints: row?.contact_points ?? '[]' },
-    facts: await loadFacts(db, ids),
+    facts: await loadFacts(db, row?.ids ?? []),
   };
 }

@@ -16,6 +16,8 @@ import { createServer } from '../src/server/app';
 import type { Db } from '../src/server/db';
 import { API, type SyncState } from '../src/shared/api/contract';
 import { PROTOCOL_VERSION } from '../src/shared/sync/protocol';
+import { PULL_PAGE_ACCOUNTS } from '../src/main/sync/engine';
+import { freePort, startServerProcess } from '../tests/integration/adversarial/processes';
 import { call, login, startTestServer } from '../tests/helpers/server';
 import { seedBulkAccounts } from '../tests/torture/bulk-seed';
 
@@ -58,7 +60,9 @@ async function syncUntilQuiet(ws: Workstation): Promise<SyncState> {
 /**
  * The floor: the least work any sync of these rows must do — read them from PostgreSQL, turn
  * them into JSON and back (the wire), insert them into an empty client store in one
- * transaction — with none of the protocol, paging, validation, rebase or queue columns.
+ * transaction — with none of the protocol, paging, validation, rebase, queue columns or
+ * secondary indexes (the store's tables keep only their primary keys, as a full pull keeps
+ * them while it inserts).
  */
 async function floor(db: Db, agentId: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
@@ -71,6 +75,9 @@ async function floor(db: Db, agentId: string): Promise<number> {
     store.pragma('synchronous = NORMAL');
     store.pragma('cache_size = -131072');
     migrateStore(store);
+    for (const { type, name } of store.prepare(`SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL`).all() as Array<{ type: string; name: string }>) {
+      store.exec(`DROP ${type === 'index' ? 'INDEX' : 'TRIGGER'} ${name}`);
+    }
     const t0 = performance.now();
     const accounts = await db.query<Record<string, unknown>>(
       `SELECT id, org_id, debtor_id, external_ref, product, currency, principal_minor, balance_minor, due_date::text,
@@ -110,6 +117,7 @@ export async function benchSync(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const server = await startTestServer({ backend: 'pg', seed: { accounts: 30 } });
   const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+  const cleanup = [dir];
   let ws: Workstation | null = null;
   let host: Awaited<ReturnType<typeof recordingServer>> | null = null;
   try {
@@ -126,45 +134,78 @@ export async function benchSync(): Promise<BenchRow[]> {
     host = await recordingServer(server.db, log);
     await server.stop();
 
-    // 1. initial sync into an empty store: login, then the full paged pull
-    ws = await createWorkstation({ dataDir: dir, defaultServerUrl: host.url, syncIntervalMs: 3_600_000, tickMs: 3_600_000 });
-    await ws.handlers.login(API.login.input.parse({ username: 'agente1', password: 'agente123' }));
-    // login starts the engine, whose first cycle is the initial sync: time from here to quiet
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const s = await syncUntilQuiet(ws);
-    const initialMs = performance.now() - t0;
-    const initialCpu = process.cpuUsage(c0);
-    const page = await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 1, contactableOnly: false }));
-    if (page.total !== visible) throw new Error(`initial sync: store has ${page.total} accounts, server ${visible}`);
-    if (s.pending !== 0) throw new Error('initial sync left pending mutations');
+    // 1. initial sync into an empty store: login, then the full paged pull — from the server in
+    // its own process, as in production (in this one it would take turns with the client on one
+    // JavaScript thread); the workstation keeps its data dir for the later parts
+    const child = await startServerProcess(server.databaseUrl!, await freePort());
+    const childUrl = /listening on (\S+)/.exec(child.lines.find((l) => l.includes('listening on')) ?? '')?.[1];
+    if (!childUrl) throw new Error('server process did not say where it listens');
+    let s: SyncState;
+    let initialMs: number;
+    let indexedMs: number;
+    let initialCpu: NodeJS.CpuUsage;
+    let rawMs: number;
+    let rawPages = 0;
+    try {
+      ws = await createWorkstation({ dataDir: dir, defaultServerUrl: childUrl, syncIntervalMs: 3_600_000, tickMs: 3_600_000 });
+      await ws.handlers.login(API.login.input.parse({ username: 'agente1', password: 'agente123' }));
+      // login starts the engine, whose first cycle is the initial sync: time from here to quiet
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      s = await syncUntilQuiet(ws);
+      initialMs = performance.now() - t0;
+      initialCpu = process.cpuUsage(c0);
+      const page = await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 1, contactableOnly: false }));
+      if (page.total !== visible) throw new Error(`initial sync: store has ${page.total} accounts, server ${visible}`);
+      if (s.pending !== 0) throw new Error('initial sync left pending mutations');
+      // the sort and search indexes the engine builds after the sync, while the queue is in use
+      const session = (await ws.handlers.getSession(undefined))!;
+      const probe = new Database(storeFile(dir, childUrl, session.user.id), { readonly: true });
+      const pending = probe.prepare(`SELECT count(*) FROM meta WHERE key = 'pendingIndexes'`).pluck();
+      while (pending.get() !== 0) await new Promise((r) => setTimeout(r, 20));
+      indexedMs = performance.now() - t0;
+      probe.close();
+      // Where the time goes: the same full pull as raw HTTP pages from the same server (server
+      // + wire + JSON.parse, no validation, no store).
+      const { token: rawToken } = await login({ url: childUrl }, 'agente1', 'agente123');
+      const tRaw = performance.now();
+      let rawCursor: string | null = null;
+      for (;;) {
+        const r: { status: number; body: { cursor: string; hasMore: boolean } } = await call({ url: childUrl }, 'POST', '/api/v1/sync/pull', {
+          token: rawToken, body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), cursor: rawCursor, limit: PULL_PAGE_ACCOUNTS, tuples: true },
+        });
+        if (r.status !== 200) throw new Error(`raw pull: ${r.status}`);
+        rawPages++;
+        rawCursor = r.body.cursor;
+        if (!r.body.hasMore) break;
+      }
+      rawMs = performance.now() - tRaw;
+    } finally {
+      await ws?.close();
+      ws = null;
+      await child.kill();
+    }
     const cf = process.cpuUsage();
     const floorMs = await floor(server.db, agentId);
     const floorCpu = process.cpuUsage(cf);
     const cpuS = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
-    // Where the time goes: the same full pull as raw HTTP pages (server + wire, no client work).
-    const { token: rawToken } = await login(host, 'agente1', 'agente123');
-    const tRaw = performance.now();
-    let rawCursor: string | null = null;
-    let rawPages = 0;
-    for (;;) {
-      const r: { status: number; body: { cursor: string; hasMore: boolean } } = await call(host, 'POST', '/api/v1/sync/pull', { token: rawToken, body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), cursor: rawCursor } });
-      if (r.status !== 200) throw new Error(`raw pull: ${r.status}`);
-      rawPages++;
-      rawCursor = r.body.cursor;
-      if (!r.body.hasMore) break;
-    }
-    const rawMs = performance.now() - tRaw;
     rows.push({ name: `initial sync, ${visible.toLocaleString('en')} accounts (login → store ready)`, value: initialMs / 1000, unit: 's', target: '< 5', ok: initialMs < 5000 });
+    rows.push({ name: '  … and every sort and search index built (background, after ready)', value: indexedMs / 1000, unit: 's' });
     rows.push({ name: 'floor: PG read + JSON round trip + SQLite insert (1 tx)', value: floorMs / 1000, unit: 's' });
     rows.push({ name: 'initial sync / floor', value: initialMs / floorMs, unit: '×' });
     // on a shared, loaded machine wall time includes waiting for a core; CPU time of this process
-    // (server and client both run here; PostgreSQL does not) is the steadier comparison
-    rows.push({ name: '  … CPU of this process: initial sync / floor', value: `${cpuS(initialCpu).toFixed(2)} / ${cpuS(floorCpu).toFixed(2)} s = ${(cpuS(initialCpu) / cpuS(floorCpu)).toFixed(2)}`, unit: '×' });
+    // (the client; the server and PostgreSQL run in others) is the steadier comparison
+    rows.push({ name: '  … CPU of the client process: initial sync / floor', value: `${cpuS(initialCpu).toFixed(2)} / ${cpuS(floorCpu).toFixed(2)} s = ${(cpuS(initialCpu) / cpuS(floorCpu)).toFixed(2)}`, unit: '×' });
     rows.push({ name: `  … of which server + wire (same pull as raw HTTP, ${rawPages} pages)`, value: rawMs / 1000, unit: 's' });
     rows.push({ name: '  … of which client (validate + apply + queue columns)', value: Math.max(0, initialMs - rawMs) / 1000, unit: 's' });
 
-    // 2. 1,000 mutations queued offline, then pushed: time until the server acknowledged them all
+    // 2. 1,000 mutations queued offline, then pushed: time until the server acknowledged them all.
+    // A workstation of the recording server (this process, counting statements), synced first.
+    const dir2 = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+    cleanup.push(dir2);
+    ws = await createWorkstation({ dataDir: dir2, defaultServerUrl: host.url, syncIntervalMs: 3_600_000, tickMs: 3_600_000 });
+    await ws.handlers.login(API.login.input.parse({ username: 'agente1', password: 'agente123' }));
+    await syncUntilQuiet(ws);
     const accountIds = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 200, contactableOnly: false }))).rows.map((r) => r.accountId);
     await host.stop();
     for (let i = 0; i < 1000; i++) {
@@ -202,7 +243,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     rows.push({ name: 'sync with nothing new (engine cycle, median of 30)', value: idleMs, unit: 'ms' });
 
     const session = (await ws.handlers.getSession(undefined))!;
-    const store = new Database(storeFile(dir, host.url, session.user.id), { readonly: true });
+    const store = new Database(storeFile(dir2, host.url, session.user.id), { readonly: true });
     const cursor = (store.prepare(`SELECT value FROM meta WHERE key = 'cursor'`).get() as { value: string } | undefined)?.value ?? null;
     store.close();
     if (!cursor) throw new Error('no cursor in the store after sync');
@@ -244,7 +285,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     await ws?.close();
     await host?.stop();
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   }
 }
 

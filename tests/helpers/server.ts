@@ -12,6 +12,8 @@ export interface TestServer {
   url: string;
   port: number;
   db: Db;
+  /** The PostgreSQL database's URL (null on PGlite): for a server started in another process. */
+  databaseUrl: string | null;
   /** Set when started with `seed`. */
   seed: SeedResult | null;
   /** Stops answering HTTP (the database stays): a client sees the server as offline. */
@@ -44,6 +46,7 @@ export async function startTestServer(opts: { backend: Backend; seed?: boolean |
     url: `http://127.0.0.1:${port}`,
     port,
     db,
+    databaseUrl: pgDb?.url ?? null,
     seed,
     async stop() {
       if (!listening) return;

@@ -196,12 +196,18 @@ export class SyncEngine {
    * turn holds the main process longer than one index takes (~0.2 s; the search index ~1.5 s).
    */
   private buildIndexesLater(): void {
-    if (this.indexTimer !== null || this.stopped || this.opts.store.pendingIndexCount() === 0) return;
+    const { store } = this.opts;
+    if (this.indexTimer !== null || this.stopped || !store.db.open || store.pendingIndexCount() === 0) return;
     this.indexTimer = this.clock.setTimeout(() => {
       this.indexTimer = null;
-      // a cycle in progress calls this again when it ends
-      if (this.stopped || this.running) return;
-      this.opts.store.buildPendingIndex();
+      // a cycle in progress calls this again when it ends; a closed store builds them when reopened
+      if (this.stopped || this.running || !store.db.open) return;
+      try {
+        store.buildPendingIndex();
+      } catch {
+        // (a full disk, say) the queue still answers without it; the next open tries again
+        return;
+      }
       this.buildIndexesLater();
     }, 0);
   }

@@ -55,6 +55,30 @@ describe('sync engine', () => {
     store.close();
   });
 
+  it('builds the indexes a full pull left for later one per timer turn after the sync, and not once stopped', async () => {
+    const { clock, timers } = manualClock();
+    const { store, engine } = await setup('agente2', realFetch, { pullLimit: 10, clock });
+    await engine.sync();
+    const owed = store.pendingIndexCount();
+    expect(owed).toBeGreaterThan(1);
+    const build = timers.find((t) => t.ms === 0)!;
+    expect(build).toBeDefined();
+    timers.splice(timers.indexOf(build), 1);
+    build.fn();
+    expect(store.pendingIndexCount()).toBe(owed - 1);
+    for (let t = timers.find((x) => x.ms === 0); t; t = timers.find((x) => x.ms === 0)) { timers.splice(timers.indexOf(t), 1); t.fn(); }
+    expect(store.pendingIndexCount()).toBe(0);
+    expect(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'accounts_fts_insert'`).pluck().get()).toBe(1);
+    // a store whose engine stopped keeps what is owed for the next open
+    const other = await setup('agente3', realFetch, { pullLimit: 10, clock });
+    await other.engine.sync();
+    expect(other.store.pendingIndexCount()).toBeGreaterThan(0);
+    await other.engine.stop();
+    expect(timers.some((t) => t.ms === 0)).toBe(false);
+    store.close();
+    other.store.close();
+  });
+
   it('a write made while a pull is applying is kept and sent by a follow-up cycle', async () => {
     let hold: (() => void) | null = null;
     let pulls = 0;

@@ -12,14 +12,18 @@ import { recomputeAccountPromises } from './recompute';
 export interface NewPayment { accountId: string; reference: string; amountMinor: number; currency: string; paidAt: string }
 
 export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: Date): Promise<{ payment: Payment; created: boolean }> {
+  // the balance as it is when the payment lands (locked): the part of the amount it absorbs is
+  // what a reversal gives back
+  const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [p.accountId]);
+  const applied = Math.min(p.amountMinor, Math.max(0, account?.balance ?? 0));
   const [created] = await tx.query<PaymentRow>(
-    `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, reference) DO NOTHING
+    `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at, applied_minor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, reference) DO NOTHING
      RETURNING ${PAYMENT_COLUMNS.replace(/\bp\./g, '')}`,
-    [orgId, p.accountId, p.reference, p.amountMinor, p.currency, p.paidAt],
+    [orgId, p.accountId, p.reference, p.amountMinor, p.currency, p.paidAt, applied],
   );
   if (created) {
-    await tx.query('UPDATE accounts SET balance_minor = GREATEST(balance_minor - $2, 0) WHERE id = $1', [p.accountId, p.amountMinor]);
+    await tx.query('UPDATE accounts SET balance_minor = balance_minor - $2 WHERE id = $1', [p.accountId, applied]);
     await recomputeAccountPromises(tx, p.accountId, now);
     return { payment: toPayment(created), created: true };
   }
@@ -33,12 +37,15 @@ export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: D
 
 /** Marks a payment reversed (once): the balance rises again and allocations are recomputed without it. */
 export async function reversePayment(tx: Db, orgId: string, reference: string, at: string, now: Date): Promise<{ payment: Payment; changed: boolean } | null> {
-  const [row] = await tx.query<PaymentRow>(
-    `UPDATE payments p SET reversed_at = $3 WHERE p.org_id = $1 AND p.reference = $2 AND p.reversed_at IS NULL RETURNING ${PAYMENT_COLUMNS}`,
+  const [reversed] = await tx.query<PaymentRow & { applied: number | null }>(
+    `UPDATE payments p SET reversed_at = $3 WHERE p.org_id = $1 AND p.reference = $2 AND p.reversed_at IS NULL
+     RETURNING ${PAYMENT_COLUMNS}, p.applied_minor AS applied`,
     [orgId, reference, at],
   );
-  if (row) {
-    await tx.query('UPDATE accounts SET balance_minor = balance_minor + $2 WHERE id = $1', [row.accountId, row.amountMinor]);
+  if (reversed) {
+    const { applied, ...row } = reversed;
+    // what the payment took off, not its amount: an over-payment took off less
+    await tx.query('UPDATE accounts SET balance_minor = balance_minor + $2 WHERE id = $1', [row.accountId, applied ?? row.amountMinor]);
     await recomputeAccountPromises(tx, row.accountId, now);
     return { payment: toPayment(row), changed: true };
   }

@@ -108,6 +108,22 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(revAgain.body.changed).toBe(false);
     });
 
+    it('an over-payment takes the balance to zero, and its reversal puts back only what it took off', async () => {
+      const acc = await accountOf(agent.user.id);
+      const ref = `OVER-${randomUUID().slice(0, 8)}`;
+      const pay = await call(s, 'POST', '/api/v1/imports/payments', {
+        token: lider, body: `referencia,cuenta,monto,fecha\n${ref},${acc.externalRef},${acc.balanceMinor + 250_000},${today()}\n`, contentType: 'text/csv',
+      });
+      expect(pay.body).toMatchObject({ created: 1 });
+      const balance = async () => (await s.db.query<{ b: number }>('SELECT balance_minor AS b FROM accounts WHERE id = $1', [acc.id]))[0]!.b;
+      expect(await balance()).toBe(0);
+      const rev = await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(ref)}/reverse`, { token: lider, body: {} });
+      expect(rev.status).toBe(200);
+      expect(rev.body.changed).toBe(true);
+      expect(rev.body.payment).not.toHaveProperty('applied');
+      expect(await balance()).toBe(acc.balanceMinor);
+    });
+
     it('agent outside authority → request → the lead of another team cannot decide it, the own lead approves → the agent pulls the series', async () => {
       const acc = await accountOf(agent.user.id);
       const clientId = randomUUID();

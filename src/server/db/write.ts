@@ -22,16 +22,19 @@ export function writeTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise
   });
 }
 
+/** SQL of the shared change lock a push takes: the first thing its first statement does. */
+export const SHARED_CHANGE_LOCK = `pg_advisory_xact_lock_shared(${CHANGE_LOCK})`;
+
 /**
- * A sync push: beside other pushes, never beside a writeTransaction. Pushes touching the same
- * debtor still run one after the other: the caller locks the debtors it will touch with
- * a (DEBTOR_LOCK_CLASS, key) lock per debtor, in key order, before any row lock, so each sees the other's contacts when judging compliance.
+ * A sync push: beside other pushes, never beside a writeTransaction. fn's FIRST statement must
+ * take SHARED_CHANGE_LOCK before anything else it does (push.ts folds it into the statement that
+ * opens the client's row: one round trip less per push), so the lock is never waited for while a
+ * row lock is held. Pushes touching the same debtor still run one after the other: the caller
+ * locks the debtors it will touch with a (DEBTOR_LOCK_CLASS, key) lock per debtor, in key order,
+ * before any lock on data rows, so each sees the other's contacts when judging compliance.
  */
 export function pushTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [CHANGE_LOCK]);
-    return fn(tx);
-  });
+  return db.transaction(fn);
 }
 
 /** Thrown by a versionedRead callback when the head does not cover what it must yet. */

@@ -3,10 +3,10 @@ import type { MutationResult, PushRequest, PushResponse } from '../../shared/syn
 import { scopeFor, SqlParams, visibleAccount, type AccountRef, type Scope } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
-import { DEBTOR_LOCK_CLASS, pushTransaction } from '../db/write';
+import { DEBTOR_LOCK_CLASS, pushTransaction, SHARED_CHANGE_LOCK } from '../db/write';
 import { HttpError } from '../http/errors';
 import { APPLIERS, MutationRejected } from './appliers';
-import { activityLogRun } from './appliers/activity-log-batch';
+import { activityLogRun, RUN_READ_COLUMNS, type RunRead } from './appliers/activity-log-batch';
 import type { ApplyContext } from './appliers/types';
 
 /** Mutations applied under one savepoint when all goes well; a chunk with a refusal is replayed one by one. */
@@ -34,15 +34,8 @@ export async function push(db: Db, user: AuthUser, req: PushRequest): Promise<Pu
 class OptimismFailed extends Error {}
 
 async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optimistic' | 'careful'): Promise<PushResponse> {
-  // Two pushes of the same client (a retry racing the original) wait for each other here: the
-  // upsert locks the row like FOR UPDATE and returns it as committed.
-  const [client] = await tx.query<{ userId: string; last: number }>(
-    `INSERT INTO sync_clients (client_id, user_id) VALUES ($1, $2)
-     ON CONFLICT (client_id) DO UPDATE SET last_seen_at = now()
-     RETURNING user_id AS "userId", last_mutation_id AS last`,
-    [req.clientId, user.id],
-  );
-  if (!client) throw new Error('sync client row vanished');
+  const all = req.mutations.map((m) => ({ m, parsed: parseMutation(m) }));
+  const client = await openClient(tx, req.clientId, user, all.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : [])));
   if (client.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
 
   let expected = client.last + 1;
@@ -56,12 +49,17 @@ async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optim
     expected++;
   }
 
-  const fresh = req.mutations.filter((m) => m.id > client.last).map((m) => ({ m, parsed: parseMutation(m) }));
+  const fresh = all.filter((f) => f.m.id > client.last);
   const parsed = fresh.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : []));
-  await lockDebtorsTouched(tx, parsed);
   const scope = await scopeFor(tx, user);
-  const ctx: ApplyContext = { tx, user, scope, factsAccounts: await accountsForFacts(tx, scope, parsed) };
+  // The usual offline outbox — nothing but outcomes — is read for in the same statement as the accounts.
+  const onlyLogs = mode === 'optimistic' && parsed.length > 1 && parsed.length === fresh.length && parsed.every((p) => p.name === 'activity.log')
+    ? parsed.map((p) => p.args as MutationArgs<'activity.log'>) : null;
+  const read = await readForBatch(tx, scope, parsed, onlyLogs);
+  const ctx: ApplyContext = { tx, user, scope, factsAccounts: read.factsAccounts };
   const outcome = new Map<number, Refusal | null>();
+  /** The client's row was already brought to expected - 1 with the batch's last write (activityLogRun). */
+  let finished = false;
   if (mode === 'optimistic') {
     try {
       for (let i = 0; i < fresh.length;) {
@@ -76,7 +74,8 @@ async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optim
         const logs: Array<MutationArgs<'activity.log'>> = [];
         for (let p = fresh[end]?.parsed; p?.ok && p.mutation.name === 'activity.log'; p = fresh[++end]?.parsed) logs.push(p.mutation.args);
         if (logs.length > 1) {
-          await activityLogRun(ctx, logs);
+          const whole = logs.length === onlyLogs?.length;
+          finished = await activityLogRun(ctx, logs, whole ? read.runRead : undefined, whole ? { clientId: req.clientId, lastMutationId: expected - 1 } : undefined);
           for (; i < end; i++) outcome.set(fresh[i]!.m.id, null);
           continue;
         }
@@ -116,7 +115,12 @@ async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optim
     last = m.id;
   }
   // ack_version is drawn last, so it is above every version this push wrote: a pull reports
-  // last_mutation_id only once its head reaches it (src/server/sync/pull.ts).
+  // last_mutation_id only once its head reaches it (src/server/sync/pull.ts). A run that was the
+  // whole batch drew it already, in the statement that wrote it.
+  if (finished) {
+    if (last !== expected - 1) throw new Error('a finished run acknowledges the whole batch');
+    return { lastMutationId: last, results };
+  }
   await tx.query(
     'UPDATE sync_clients SET last_mutation_id = $2, last_seen_at = now(), ack_version = next_change_version() WHERE client_id = $1',
     [req.clientId, last],
@@ -128,10 +132,19 @@ type Refusal = { code: string; message: string; field?: string };
 type Fresh = { m: MutationEnvelope; parsed: ReturnType<typeof parseMutation> };
 
 /**
- * Locks every debtor the batch may touch, through whichever id each mutation names, in one
- * global order (by lock key), so two pushes can never deadlock on them. Before any row lock.
+ * The push's first statement, one round trip: the shared change lock (pushTransaction), then the
+ * client's row — created or locked like FOR UPDATE and returned as committed, so two pushes of the
+ * same client (a retry racing the original) wait for each other here — then every debtor the batch
+ * may touch, through whichever id each mutation names, in one global order (by lock key), so two
+ * pushes can never deadlock on them. The order is forced by data: the client row is written from
+ * the lock's row, and the debtor locks are gated on the client row's having been written.
+ * Duplicates of already applied mutations are locked for too: harmless, and rare (a resend).
+ * It also makes the rest of the push's statements run on their generic plans: every one of them
+ * finds rows by key, and with parameters that are id arrays PostgreSQL would otherwise keep
+ * planning them anew on each execution (a custom plan looks cheaper to it), a large share of a
+ * push's database time. Local to the transaction: pulls sharing the connection are not affected.
  */
-async function lockDebtorsTouched(tx: Db, mutations: ParsedMutation[]): Promise<void> {
+async function openClient(tx: Db, clientId: string, user: AuthUser, mutations: ParsedMutation[]): Promise<{ userId: string; last: number }> {
   const ids = { account: new Set<string>(), activity: new Set<string>(), contactPoint: new Set<string>(), debtor: new Set<string>() };
   for (const { args } of mutations) {
     const a = args as { accountId?: unknown; activityId?: unknown; contactPointId?: unknown; debtorId?: unknown };
@@ -140,42 +153,63 @@ async function lockDebtorsTouched(tx: Db, mutations: ParsedMutation[]): Promise<
     if (typeof a.contactPointId === 'string') ids.contactPoint.add(a.contactPointId);
     if (typeof a.debtorId === 'string') ids.debtor.add(a.debtorId);
   }
-  if (ids.account.size + ids.activity.size + ids.contactPoint.size + ids.debtor.size === 0) return;
-  await tx.query(
-    `SELECT count(pg_advisory_xact_lock($5, k)) FROM (
-       SELECT DISTINCT hashtext(d.id::text) AS k FROM (
-         SELECT debtor_id AS id FROM accounts WHERE id = ANY($1::uuid[])
-         UNION SELECT a.debtor_id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY($2::uuid[])
-         UNION SELECT debtor_id FROM contact_points WHERE id = ANY($3::uuid[])
-         UNION SELECT id FROM debtors WHERE id = ANY($4::uuid[])) d
-       ORDER BY 1) s`,
-    [[...ids.account], [...ids.activity], [...ids.contactPoint], [...ids.debtor], DEBTOR_LOCK_CLASS],
+  // only the kinds of id the batch names: a handful of statement texts, each prepared once
+  const p = new SqlParams();
+  const sources = [
+    ids.account.size ? `SELECT debtor_id AS id FROM accounts WHERE id = ANY(${p.add([...ids.account])}::uuid[])` : null,
+    ids.activity.size ? `SELECT a.debtor_id AS id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY(${p.add([...ids.activity])}::uuid[])` : null,
+    ids.contactPoint.size ? `SELECT debtor_id AS id FROM contact_points WHERE id = ANY(${p.add([...ids.contactPoint])}::uuid[])` : null,
+    ids.debtor.size ? `SELECT id FROM debtors WHERE id = ANY(${p.add([...ids.debtor])}::uuid[])` : null,
+  ].filter((x) => x !== null);
+  const client = `client AS (
+       INSERT INTO sync_clients (client_id, user_id) SELECT ${p.add(clientId)}::uuid, ${p.add(user.id)}::uuid FROM change
+       ON CONFLICT (client_id) DO UPDATE SET last_seen_at = now()
+       RETURNING user_id, last_mutation_id)`;
+  const debtors = sources.length === 0 ? '' : `,
+     debtors AS MATERIALIZED (
+       SELECT count(pg_advisory_xact_lock(${p.add(DEBTOR_LOCK_CLASS)}, k)) AS n FROM (
+         SELECT DISTINCT hashtext(d.id::text) AS k FROM (${sources.join(' UNION ')}) d
+         WHERE EXISTS (SELECT FROM client)
+         ORDER BY 1) s)`;
+  const [row] = await tx.query<{ userId: string; last: number }>(
+    `WITH change AS MATERIALIZED (SELECT ${SHARED_CHANGE_LOCK}, set_config('plan_cache_mode', 'force_generic_plan', true)),
+     ${client}${debtors}
+     SELECT client.user_id AS "userId", client.last_mutation_id AS last FROM client${debtors ? ', debtors' : ''}`,
+    p.values,
   );
+  if (!row) throw new Error('sync client row vanished');
+  return row;
 }
 
 const FACT_MUTATIONS: ReadonlySet<string> = new Set(['activity.log', 'note.add', 'promise.create']);
 
 /**
- * findAccountForFacts (src/server/access/visibility.ts) for every account the batch's facts name,
- * in one query: visible now, or ever assigned to this user. Exclusive writers (reassignments)
- * cannot run while the push holds the change lock, so the answer holds for the whole batch.
+ * After the locks, one statement: findAccountForFacts (src/server/access/visibility.ts) for every
+ * account the batch's facts name — visible now, or ever assigned to this user; exclusive writers
+ * (reassignments) cannot run while the push holds the change lock, so the answer holds for the
+ * whole batch — and, when the batch is one run of outcomes, what activityLogRun reads to judge them.
  */
-async function accountsForFacts(tx: Db, scope: Scope, mutations: ParsedMutation[]): Promise<Map<string, AccountRef | null>> {
+async function readForBatch(tx: Db, scope: Scope, mutations: ParsedMutation[], run: Array<MutationArgs<'activity.log'>> | null): Promise<{
+  factsAccounts: Map<string, AccountRef | null>; runRead?: RunRead;
+}> {
   const ids = [...new Set(mutations.filter((m) => FACT_MUTATIONS.has(m.name)).map((m) => (m.args as { accountId: string }).accountId))];
-  const found = new Map<string, AccountRef | null>(ids.map((id) => [id, null]));
-  if (ids.length === 0) return found;
+  const factsAccounts = new Map<string, AccountRef | null>(ids.map((id) => [id, null]));
+  if (ids.length === 0) return { factsAccounts };
   const p = new SqlParams();
-  const rows = await tx.query<AccountRef>(
-    `SELECT a.id, a.org_id AS "orgId", a.debtor_id AS "debtorId", a.assigned_agent_id AS "assignedAgentId", a.currency, a.status
+  const facts = `SELECT a.id, a.org_id AS "orgId", a.debtor_id AS "debtorId", a.assigned_agent_id AS "assignedAgentId", a.currency, a.status
      FROM accounts a
      WHERE a.id = ANY(${p.add(ids)}::uuid[])
        AND ((${visibleAccount(scope, 'a', p)})
          OR (a.org_id = ${p.add(scope.orgId)}
-             AND EXISTS (SELECT 1 FROM assignment_log l WHERE l.account_id = a.id AND l.to_agent_id = ${p.add(scope.userId)})))`,
+             AND EXISTS (SELECT 1 FROM assignment_log l WHERE l.account_id = a.id AND l.to_agent_id = ${p.add(scope.userId)})))`;
+  const [row] = await tx.query<{ facts: AccountRef[] | null } & Partial<RunRead>>(
+    `WITH facts AS MATERIALIZED (${facts})
+     SELECT (SELECT json_agg(f) FROM facts f) AS facts${run ? `, ${RUN_READ_COLUMNS(p, run, scope.orgId)}` : ''}`,
     p.values,
   );
-  for (const r of rows) found.set(r.id, r);
-  return found;
+  for (const r of row?.facts ?? []) factsAccounts.set(r.id, r);
+  if (!run || !row) return { factsAccounts };
+  return { factsAccounts, runRead: { cps: row.cps ?? null, debtors: row.debtors ?? null, history: row.history ?? null, existing: row.existing ?? null, org: row.org ?? null } };
 }
 
 /** The fast path: the whole chunk under one savepoint. null when anything in it failed (rolled back). */

@@ -91,4 +91,40 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     const rows = await s.db.query<{ id: string }>('SELECT id FROM activities WHERE id = ANY($1::uuid[])', [ids]);
     expect(rows.map((x) => x.id).sort()).toEqual([ids[0], ids[2]].sort());
   });
+
+  it('a push that is one run acknowledges the client above every version it wrote; a resend, or the same outcomes under new ids, applies nothing again', async () => {
+    const agent = s.seed!.users.agente2;
+    const accs = (await accountsOf(s.db, agent)).slice(2, 4);
+    const client = await SyncClient.login(s, 'agente2', 'agente123');
+    const args = [accs[0], accs[1], accs[0]].map((a, i) => ({
+      id: randomUUID(), accountId: a!.id, channel: 'call', disposition: 'no_answer', startedAt: hoursAgo(3 - i), note: 'acuse',
+    }));
+    const batch = client.make(...args.map((a) => ['activity.log', a] as const));
+    const first = await client.push(batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ lastMutationId: 3, results: [{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }] });
+    const ack = async () => (await s.db.query<{ last: number; ack: number }>(
+      'SELECT last_mutation_id AS last, ack_version AS ack FROM sync_clients WHERE client_id = $1', [client.clientId]))[0]!;
+    const [written] = await s.db.query<{ top: number }>(
+      `SELECT greatest((SELECT max(version) FROM activities WHERE id = ANY($1::uuid[])),
+                       (SELECT max(version) FROM accounts WHERE id = ANY($2::uuid[]))) AS top`,
+      [args.map((a) => a.id), accs.map((a) => a!.id)],
+    );
+    const after = await ack();
+    expect(after.last).toBe(3);
+    expect(after.ack).toBeGreaterThan(written!.top);
+
+    const resent = await client.push(batch);
+    expect(resent.body.results.map((x: { status: string }) => x.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect((await ack()).last).toBe(3);
+
+    // the same outcomes again under the next mutation ids (a client that lost its counter's answer)
+    const again = await client.push(client.make(...args.map((a) => ['activity.log', a] as const)));
+    expect(again.body).toMatchObject({ lastMutationId: 6, results: [{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }] });
+    const [{ n }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [args.map((a) => a.id)]);
+    expect(n).toBe(3);
+    const last = await ack();
+    expect(last.last).toBe(6);
+    expect(last.ack).toBeGreaterThan(after.ack);
+  });
 });

@@ -1,7 +1,8 @@
 import {
   ApiError, PROTOCOL_VERSION, PullResponse, PushResponse, type PullRequest, type PushRequest,
 } from '../../shared/sync/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { checkSnapshot } from './snapshot-check';
 
 /**
  * HTTP calls to the central server. Failures are classified the way the sync engine acts on
@@ -37,6 +38,9 @@ export interface ServerClientOptions {
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }
+
+/** A pull answer with its tuples left for checkSnapshot. */
+const PullEnvelope = PullResponse.extend({ snapshot: z.unknown().optional() });
 
 export function createServerClient(o: ServerClientOptions) {
   const doFetch: FetchLike = o.fetch ?? ((url, init) => fetch(url, init));
@@ -93,8 +97,16 @@ export function createServerClient(o: ServerClientOptions) {
   return {
     call,
     push: (req: Omit<PushRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
-    // the bulk rows of a full pull as tuples: the store inserts them as they come (snapshot.ts)
-    pull: (req: Omit<PullRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req }, PullResponse)),
+    // the bulk rows of a full pull as tuples: the store inserts them as they come (snapshot.ts),
+    // checked by the compiled form of their schema (snapshot-check.ts), the rest by zod
+    pull: (req: Omit<PullRequest, 'protocolVersion'>) => idempotent(async (): Promise<PullResponse> => {
+      const res = await call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req }, PullEnvelope);
+      if (res.snapshot === undefined) return { ...res, snapshot: undefined };
+      const checked = checkSnapshot(res.snapshot);
+      // a body mangled on the way: as good as no answer
+      if (!checked.ok) throw new SyncHttpError('network', 200, 'server.bad_response', `unexpected answer from /api/v1/sync/pull: ${checked.path}: ${checked.message}`);
+      return { ...res, snapshot: checked.value };
+    }),
   };
 }
 export type ServerClient = ReturnType<typeof createServerClient>;

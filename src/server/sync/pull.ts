@@ -57,14 +57,49 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
   }
   const scope = await scopeFor(db, user);
   const tuples = req.tuples === true;
-  const page = cursor?.k === 'inc'
+  const prepared = cursor?.k === 'full' && tuples ? await takeAhead(user.id, limit, req.cursor!) : null;
+  const page = prepared ?? (cursor?.k === 'inc'
     ? await incremental(db, scope, user.id, cursor.v, head, lastMutationId, limit, tuples)
-    : await fullPage(db, scope, cursor ?? await startFull(db, scope, user.id, head, lastMutationId), limit, tuples);
+    : await fullPage(db, scope, cursor ?? await startFull(db, scope, user.id, head, lastMutationId), limit, tuples));
+  if (tuples && page.hasMore) {
+    const next = decodeCursor(page.cursor, user.id);
+    if (next?.k === 'full') startAhead(user.id, limit, page.cursor, fullPage(db, scope, next, limit, true));
+  }
   const { snapshotJson, ...rest } = page;
   const response: PullResponse = { ...rest, lastMutationId, serverTime };
   if (!snapshotJson) return response;
   const envelope = JSON.stringify(response);
   return new SerializedPull(`${envelope.slice(0, -1)},"snapshot":{"debtors":${snapshotJson.debtors},"accounts":${snapshotJson.accounts},"contactPoints":${snapshotJson.contactPoints}}}`);
+}
+
+/**
+ * The next page of a full pull, started as soon as a page is answered. The client applies a page
+ * (~0.4 s of its CPU for 10,000 accounts) before its request for the next one can even leave
+ * its event loop, so a page computed only on request leaves PostgreSQL idle while the client
+ * works and the client idle while PostgreSQL does. Keyed by user, page size and cursor, taken
+ * once, bounded in number and age; the request still authenticates and checks its client first.
+ * A server restarted or another instance behind a balancer simply computes the page itself.
+ */
+const AHEAD_TTL_MS = 60_000;
+const AHEAD_MAX = 16;
+const ahead = new Map<string, { at: number; page: Promise<Page> }>();
+
+function startAhead(userId: string, limit: number, cursor: string, page: Promise<Page>): void {
+  const now = Date.now();
+  for (const [k, v] of ahead) if (now - v.at > AHEAD_TTL_MS) ahead.delete(k);
+  while (ahead.size >= AHEAD_MAX) ahead.delete(ahead.keys().next().value!);
+  // a failure is the taker's to see (it then computes the page itself), never unhandled
+  page.catch(() => {});
+  ahead.set(`${userId}|${limit}|${cursor}`, { at: now, page });
+}
+
+async function takeAhead(userId: string, limit: number, cursor: string): Promise<Page | null> {
+  const key = `${userId}|${limit}|${cursor}`;
+  const entry = ahead.get(key);
+  if (!entry) return null;
+  ahead.delete(key);
+  if (Date.now() - entry.at > AHEAD_TTL_MS) return null;
+  return entry.page.catch(() => null);
 }
 
 async function clientLastMutation(db: Db, clientId: string, userId: string, head?: number): Promise<number> {

@@ -2,7 +2,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { z } from 'zod';
 import { accountRoutes } from './accounts/routes';
 import { authRoutes } from './auth/routes';
+import { ContactPreferences } from '../shared/domain/entities';
+import { checkContact } from '../shared/rules/compliance/check';
 import { setComplianceClock } from './compliance/clock';
+import { loadOrgCompliance } from './compliance/rules-store';
 import { complianceRoutes } from './compliance/routes';
 import { collectionsRoutes } from './collections/routes';
 import type { Db } from './db';
@@ -68,6 +71,24 @@ const openApiRoute: RouteDef = defineRoute({
   },
 });
 
+/**
+ * Judges one made-up contact per organisation before the first request: the first judgement in a
+ * process builds the country's holiday calendar (date-holidays) and the zones' date formatters,
+ * tens of milliseconds that would otherwise land on the first push after a start — when a
+ * restarted server is met by every client coming back at once. Reads only; failures are ignored.
+ */
+async function warmCompliance(db: Db): Promise<void> {
+  const orgs = await db.query<{ id: string }>('SELECT id FROM organizations ORDER BY id LIMIT 20');
+  const contactPrefs = ContactPreferences.parse({});
+  for (const { id } of orgs) {
+    const { country, timeZone, rules } = await loadOrgCompliance(db, id);
+    checkContact({
+      channel: 'call', contactPoint: null, account: { id, status: 'active' }, history: [], at: new Date(),
+      debtor: { id, country, timeZone, contactPrefs }, org: { country, timeZone, dncNumbers: rules.dncNumbers, overrides: rules.overrides },
+    });
+  }
+}
+
 function carriesMessage(body: unknown): boolean {
   const mutations = (body as { mutations?: unknown } | null)?.mutations;
   return Array.isArray(mutations) && mutations.some((m) => (m as { name?: unknown } | null)?.name === 'message.send');
@@ -106,6 +127,9 @@ export function createServer({ db, logger = false, dispatcher, now }: CreateServ
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
 
   if (now) setComplianceClock(now);
+  app.addHook('onReady', async () => {
+    await warmCompliance(db).catch((e: unknown) => app.log.warn({ err: e }, 'compliance warm-up failed'));
+  });
   const messages = dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000 });
   // Only a push that carried a message can have queued one; the poll catches anything else.
   app.addHook('onResponse', async (request, reply) => {

@@ -91,6 +91,8 @@ export class LocalStore {
       db.pragma('busy_timeout = 5000');
       // the queue's indexes at 100k accounts are ~30 MB; keep them in memory
       db.pragma('cache_size = -131072');
+      // checkpoints run when writes pause (checkpointWhenIdle); this is only the safety net
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
       db.pragma('temp_store = MEMORY');
       migrate(db);
       return new LocalStore(db, file, opts);
@@ -250,8 +252,31 @@ export class LocalStore {
   }
 
   close(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
     // closing checkpoints the WAL into the database file and syncs it
     if (this.db.open) this.db.close();
+  }
+
+  private checkpointTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Copies the WAL into the database file once writes have paused for a moment. SQLite's own
+   * automatic checkpoint runs inside the commit that crosses its threshold — an outcome write
+   * that happened to be the thousandth page took 5–50 ms instead of under 1 — so it is set far
+   * out (WAL_AUTOCHECKPOINT) and this does the work between the agent's actions.
+   */
+  private checkpointWhenIdle(): void {
+    if (this.file === ':memory:') return;
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      // a full pull in progress checkpoints once at its end (see deferIndexes)
+      if (this.db.open && this.getMeta(DEFERRED_INDEXES) === null && this.getMeta(PENDING_INDEXES) === null) {
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      }
+    }, CHECKPOINT_IDLE_MS);
+    this.checkpointTimer.unref?.();
   }
 
   private flushing: Promise<void> | null = null;
@@ -321,6 +346,7 @@ export class LocalStore {
       return { mutationIds, accountIds: [...touched] };
     })();
     this.flushWal();
+    this.checkpointWhenIdle();
     return result;
   }
 
@@ -373,6 +399,7 @@ export class LocalStore {
     if (fullPullEnds) this.db.pragma('shrink_memory');
     // reported by the next refreshContactability, like the verdicts it reaches itself
     for (const id of judged) this.judgedAtPull.add(id);
+    this.checkpointWhenIdle();
     return touched;
   }
 
@@ -704,8 +731,10 @@ const PENDING_INDEXES = 'pendingIndexes';
 const BUILT_WITH_LAST_PAGE = ['accounts_contactable', 'accounts_priority', 'accounts_callback', 'contact_points_digits_rev'];
 /** Refills the external-content search index from accounts (after its triggers were off). */
 const FTS_REBUILD = `INSERT INTO accounts_fts(accounts_fts) VALUES ('rebuild')`;
-/** SQLite's default, in pages. */
-const WAL_AUTOCHECKPOINT = 1000;
+/** WAL pages at which a commit checkpoints by itself: 64 MB, only if writes never pause. */
+const WAL_AUTOCHECKPOINT = 16_000;
+/** Quiet time after a write before the WAL is checkpointed. */
+const CHECKPOINT_IDLE_MS = 2_000;
 /** Read while a page applies: accounts and contact points of a debtor (touched accounts, contactability). */
 const KEPT_DURING_FULL_PULL = new Set(['accounts_debtor', 'contact_points_debtor']);
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidWriteError, LocalStore } from '../../../src/main/store/store';
 import { account, AGENT, debtor, page, phone } from './fixtures';
 
@@ -76,6 +77,34 @@ describe('outbox', () => {
       other.close();
     }
     await s.durable(); // nothing in flight: resolves at once
+  });
+
+  it('checkpoints the WAL once writes pause, never inside an outcome write', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const file = tmpFile();
+      const s = open(file);
+      const d = debtor(); const a = account(d);
+      s.applyPull(page({ debtors: [d], accounts: [a] }));
+      vi.advanceTimersByTime(5_000);
+      expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
+      // what the database file alone holds (a copy without its WAL): only checkpointed pages
+      const notesInFile = () => {
+        const copy = `${file}.copy`;
+        copyFileSync(file, copy);
+        const db = new Database(copy, { readonly: true });
+        try { return db.prepare('SELECT count(*) FROM notes').pluck().get(); } finally { db.close(); rmSync(copy); }
+      };
+      for (let i = 0; i < 30; i++) {
+        s.write([{ name: 'note.add', args: { id: randomUUID(), accountId: a.id, body: `n${i}`, createdAt: '2026-11-25T15:00:00Z' } }]);
+        vi.advanceTimersByTime(500); // an agent typing fast: never two quiet seconds
+      }
+      expect(notesInFile()).toBe(0);
+      vi.advanceTimersByTime(2_000);
+      expect(notesInFile()).toBe(30);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never reuses an id after the outbox is trimmed empty', () => {

@@ -121,8 +121,8 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     // the same outcomes again under the next mutation ids (a client that lost its counter's answer)
     const again = await client.push(client.make(...args.map((a) => ['activity.log', a] as const)));
     expect(again.body).toMatchObject({ lastMutationId: 6, results: [{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }] });
-    const [{ n }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [args.map((a) => a.id)]);
-    expect(n).toBe(3);
+    const [stored] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [args.map((a) => a.id)]);
+    expect(stored!.n).toBe(3);
     const last = await ack();
     expect(last.last).toBe(6);
     expect(last.ack).toBeGreaterThan(after.ack);

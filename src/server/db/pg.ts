@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { TxDb } from './savepoints';
-import type { Db } from './types';
+import type { Db, TransactionOptions } from './types';
 
 const INT8 = 20;
 const DATE = 1082;
@@ -46,11 +46,12 @@ export function openPgDb(url: string, max = 10): Db {
     async exec(sql: string) {
       await pool.query(sql);
     },
-    async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
+        // one simple-protocol message, one round trip
+        await client.query(options?.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN');
         const tx = new TxDb('pg', {
           query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(prepared(sql, params))).rows as R[],
           exec: async (sql: string) => { await client.query(sql); },

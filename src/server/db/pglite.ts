@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { TxDb } from './savepoints';
-import type { Db } from './types';
+import type { Db, TransactionOptions } from './types';
 
 /** dataDir: a folder, or 'memory://' for a throw-away database. */
 export async function openPgliteDb(dataDir: string): Promise<Db> {
@@ -23,8 +23,9 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
     },
     // PGlite has one connection; its transaction() holds a mutex, so other requests' queries
     // wait instead of running inside this transaction.
-    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T> {
       return pglite.transaction(async (ptx) => {
+        if (options?.genericPlans) await ptx.exec('SET LOCAL plan_cache_mode = force_generic_plan');
         const tx = new TxDb('pglite', {
           query: async <R>(sql: string, params?: readonly unknown[]) => (await ptx.query<R>(sql, params as unknown[] | undefined)).rows,
           exec: async (sql: string) => { await ptx.exec(sql); },

@@ -17,8 +17,16 @@ export interface Db {
    * A statement that failed inside fn poisons the transaction even if fn caught the error:
    * it is rolled back and the call throws, never committed half-done.
    */
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The transaction's statements run on their generic plans (plan_cache_mode, local to it; set in
+   * the same round trip as BEGIN). For statements that find rows by key. Ignored by a savepoint.
+   */
+  genericPlans?: boolean;
 }
 
 export class TransactionPoisonedError extends Error {

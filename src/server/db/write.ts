@@ -34,7 +34,10 @@ export const SHARED_CHANGE_LOCK = `pg_advisory_xact_lock_shared(${CHANGE_LOCK})`
  * before any lock on data rows, so each sees the other's contacts when judging compliance.
  */
 export function pushTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction(fn);
+  // Every statement of a push finds rows by key. With id-array parameters PostgreSQL would keep
+  // choosing custom plans, planning each statement anew on every execution — a large share of a
+  // push's database time.
+  return db.transaction(fn, { genericPlans: true });
 }
 
 /** Thrown by a versionedRead callback when the head does not cover what it must yet. */

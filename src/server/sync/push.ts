@@ -175,10 +175,6 @@ type Fresh = { m: MutationEnvelope; parsed: ReturnType<typeof parseMutation> };
  * pushes can never deadlock on them. The order is forced by data: the client row is written from
  * the lock's row, and the debtor locks are gated on the client row's having been written.
  * Duplicates of already applied mutations are locked for too: harmless, and rare (a resend).
- * It also makes the rest of the push's statements run on their generic plans: every one of them
- * finds rows by key, and with parameters that are id arrays PostgreSQL would otherwise keep
- * planning them anew on each execution (a custom plan looks cheaper to it), a large share of a
- * push's database time. Local to the transaction: pulls sharing the connection are not affected.
  */
 async function openClient(tx: Db, clientId: string, user: AuthUser, mutations: ParsedMutation[]): Promise<{ userId: string; last: number }> {
   const ids = { account: new Set<string>(), activity: new Set<string>(), contactPoint: new Set<string>(), debtor: new Set<string>() };
@@ -208,7 +204,7 @@ async function openClient(tx: Db, clientId: string, user: AuthUser, mutations: P
          WHERE EXISTS (SELECT FROM client)
          ORDER BY 1) s)`;
   const [row] = await tx.query<{ userId: string; last: number }>(
-    `WITH change AS MATERIALIZED (SELECT ${SHARED_CHANGE_LOCK}, set_config('plan_cache_mode', 'force_generic_plan', true)),
+    `WITH change AS MATERIALIZED (SELECT ${SHARED_CHANGE_LOCK}),
      ${client}${debtors}
      SELECT client.user_id AS "userId", client.last_mutation_id AS last FROM client${debtors ? ', debtors' : ''}`,
     p.values,

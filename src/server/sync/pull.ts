@@ -13,6 +13,8 @@ import { loadSnapshotPage, type SnapshotPage } from '../data/snapshot';
 import { decodeCursor, encodeCursor, type FullCursor } from './cursor';
 
 export const DEFAULT_PULL_LIMIT = 5000;
+/** Accounts in the first page of a tuple full pull. */
+const FIRST_TUPLE_PAGE = 1000;
 
 /**
  * An answer already in its wire form: a page whose bulk rows PostgreSQL wrote as JSON text
@@ -124,7 +126,9 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
   const p = new SqlParams();
   const visible = visibleAccount(scope, 'a', p);
   if (tuples) {
-    const s = await loadSnapshotPage(tx, visible, p.values, c.after, limit);
+    // a short first page: the client starts applying it at once while the next, full-size one
+    // is computed ahead (see startAhead), instead of waiting for a whole page at the start
+    const s = await loadSnapshotPage(tx, visible, p.values, c.after, c.after === null ? Math.min(limit, FIRST_TUPLE_PAGE) : limit);
     const done = c.done + s.count;
     return {
       cursor: s.hasMore ? encodeCursor({ ...c, after: s.last, done }) : encodeCursor({ k: 'inc', u: c.u, v: c.h }),

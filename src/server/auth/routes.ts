@@ -4,6 +4,7 @@ import { LoginRequest, LoginResponse } from '../../shared/api/rest';
 import { User } from '../../shared/domain/entities';
 import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
+import { loginThrottleFor, throttleKey } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { createSession, deleteSession, SESSION_TTL_DAYS, USER_COLUMNS, type AuthUser } from './sessions';
 
@@ -14,8 +15,15 @@ const OrgSip = SipSettings.pick({ wsUrl: true, domain: true, dialPlan: true, ice
 export const authRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/auth/login', summary: 'Log in; returns a bearer token', tags: ['auth'],
-    access: 'public', body: LoginRequest, response: LoginResponse,
-    async handler({ db, body }) {
+    access: 'public', body: LoginRequest, response: LoginResponse, errors: [429],
+    async handler({ db, body, request, reply }) {
+      const throttle = loginThrottleFor(db);
+      const key = throttleKey(body.username, request.ip);
+      const wait = throttle.retryAfter(key, Date.now());
+      if (wait !== null) {
+        void reply.header('retry-after', String(wait));
+        throw new HttpError(429, 'too_many_attempts', `too many failed logins for this user from here; try again in ${wait} s`, 'password', { retryAfterSec: wait });
+      }
       const candidates = await db.query<AuthUser & { passwordHash: string }>(
         `SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE u.username = $1`,
         [body.username],
@@ -25,7 +33,11 @@ export const authRoutes = [
         if (await verifyPassword(body.password, c.passwordHash)) { found = c; break; }
       }
       if (candidates.length === 0) await burnPasswordCheck(body.password);
-      if (!found) throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+      if (!found) {
+        throttle.failed(key, Date.now());
+        throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+      }
+      throttle.succeeded(key);
       if (found.disabled) throw new HttpError(401, 'user_disabled', 'this user is disabled');
       const token = await createSession(db, found.id);
       const { passwordHash: _omit, ...user } = found;

@@ -29,6 +29,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported media type',
   426: 'Client protocol version not supported',
+  429: 'Too many failed attempts (Retry-After says for how long)',
 };
 
 /** OpenAPI 3.1 document built from the route declarations (zod 4 → JSON Schema 2020-12). */

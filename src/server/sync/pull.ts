@@ -92,7 +92,11 @@ function startAhead(userId: string, limit: number, cursor: string, page: Promise
   while (ahead.size >= AHEAD_MAX) ahead.delete(ahead.keys().next().value!);
   // a failure is the taker's to see (it then computes the page itself), never unhandled
   page.catch(() => {});
-  ahead.set(`${userId}|${limit}|${cursor}`, { at: now, page });
+  const key = `${userId}|${limit}|${cursor}`;
+  const entry = { at: now, page };
+  ahead.set(key, entry);
+  // a page nobody comes for (the client quit) is let go, not held until the next full pull
+  setTimeout(() => { if (ahead.get(key) === entry) ahead.delete(key); }, AHEAD_TTL_MS).unref();
 }
 
 async function takeAhead(userId: string, limit: number, cursor: string): Promise<Page | null> {

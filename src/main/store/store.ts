@@ -174,11 +174,12 @@ export class LocalStore {
     if (!this.getMeta('clientId')) this.setMeta('clientId', randomUUID());
     if (this.getMeta(DEFERRED_INDEXES)) {
       // the app stopped in the middle of a full pull (see deferIndexes): the queue gets its
-      // indexes back, and the next pull starts the full pull over (a reset page clears the rest)
-      db.transaction(() => { this.restoreIndexes(); this.setMeta('cursor', null); })();
+      // indexes and restarts the full pull (a reset page clears the rest); like the last page
+      // of a pull, it builds only what the first screen reads and leaves the rest for later
+      db.transaction(() => { this.restoreIndexes(true); this.setMeta('cursor', null); })();
     }
-    // indexes a finished full pull left to build (see restoreIndexes) are built at once
-    while (this.buildPendingIndex() > 0) { /* one unit per transaction */ }
+    // indexes still owed (see restoreIndexes) are not built here: opening must not hold the
+    // app for seconds; the sync engine builds them one per event-loop turn once it runs
   }
 
   /**

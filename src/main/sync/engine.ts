@@ -182,11 +182,12 @@ export class SyncEngine {
       store.setMeta('lastSyncAt', at);
       this.failures = 0;
       this.update({ online: true, lastSuccessAt: at, lastError: null, authRequired: false, updateRequired: false, progress: null });
-      this.buildIndexesLater();
     } catch (e) {
       this.fail(e);
     } finally {
       this.update({ syncing: false, pending: store.pendingCount() });
+      // after a failed cycle too: a workstation that starts offline still gets its fast sorts
+      this.buildIndexesLater();
     }
   }
 
@@ -200,7 +201,7 @@ export class SyncEngine {
     if (this.indexTimer !== null || this.stopped || !store.db.open || store.pendingIndexCount() === 0) return;
     this.indexTimer = this.clock.setTimeout(() => {
       this.indexTimer = null;
-      // a cycle in progress calls this again when it ends; a closed store builds them when reopened
+      // a cycle in progress calls this again when it ends; a closed store keeps them owed
       if (this.stopped || this.running || !store.db.open) return;
       try {
         store.buildPendingIndex();

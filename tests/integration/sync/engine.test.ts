@@ -79,6 +79,31 @@ describe('sync engine', () => {
     other.store.close();
   });
 
+  it('a reopened store owing indexes gets them from the engine, even when its first cycle is offline', async () => {
+    const { clock, timers } = manualClock();
+    const first = await setup('agente3', realFetch, { pullLimit: 10, clock });
+    await first.engine.sync();
+    const owed = first.store.pendingIndexCount();
+    expect(owed).toBeGreaterThan(1);
+    await first.engine.stop();
+    const file = first.store.db.name;
+    first.store.close(); // the app quits before they were built
+    timers.length = 0;
+
+    const store = LocalStore.open(file, { agentId: first.user.id });
+    expect(store.pendingIndexCount()).toBe(owed); // opening did not build them
+    const offline: FetchLike = async () => { throw new TypeError('fetch failed'); };
+    const client = createServerClient({ serverUrl: server.url, fetch: offline, token: () => 'none' });
+    const engine = new SyncEngine({ store, server: client, clock });
+    const s = await engine.sync();
+    expect(s.online).toBe(false);
+    for (let t = timers.find((x) => x.ms === 0); t; t = timers.find((x) => x.ms === 0)) { timers.splice(timers.indexOf(t), 1); t.fn(); }
+    expect(store.pendingIndexCount()).toBe(0);
+    expect(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'accounts_fts_insert'`).pluck().get()).toBe(1);
+    await engine.stop();
+    store.close();
+  });
+
   it('a write made while a pull is applying is kept and sent by a follow-up cycle', async () => {
     let hold: (() => void) | null = null;
     let pulls = 0;

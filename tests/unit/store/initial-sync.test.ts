@@ -61,7 +61,9 @@ describe('paged full pull into an empty store', () => {
     s.close(); // a crash here: the page is committed, the pull is not finished
 
     const again = open(file);
-    expect(indexes(again)).toEqual(before);
+    // opening builds what the first screen reads and leaves the rest owed, as a last page does
+    expect(again.pendingIndexCount()).toBeGreaterThan(0);
+    expect(indexes(again).length).toBeLessThan(before.length);
     expect(again.cursor).toBeNull(); // the next pull is a full one from the start
     expect(again.getMeta('deferredIndexes')).toBeNull();
     // the restarted pull: its reset page clears what the first attempt left
@@ -71,7 +73,7 @@ describe('paged full pull into an empty store', () => {
     expect(indexes(again)).toEqual(before);
   });
 
-  it('indexes left for later are built when the store reopens, and owed again by a new full pull', () => {
+  it('indexes left for later stay owed across a reopen (not built at open), and again after a new full pull', () => {
     const file = tmpFile();
     const s = open(file);
     const before = indexes(s);
@@ -87,7 +89,10 @@ describe('paged full pull into an empty store', () => {
     expect(s.pendingIndexCount()).toBe(owed);
     s.close(); // the app quits before the engine built them
     const again = open(file);
-    expect(again.pendingIndexCount()).toBe(0);
+    // opening does not hold the app for them: the engine builds them once it runs
+    expect(again.pendingIndexCount()).toBe(owed);
+    expect(again.listQueue({ sort: 'balance', dir: 'desc', limit: 5, contactableOnly: false }).total).toBe(200);
+    buildPending(again);
     expect(indexes(again)).toEqual(before);
     expect(again.db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger'`).pluck().get()).toBe(3);
   });

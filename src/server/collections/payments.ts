@@ -46,9 +46,37 @@ export async function reversePayment(tx: Db, orgId: string, reference: string, a
     const { applied, ...row } = reversed;
     // what the payment took off, not its amount: an over-payment took off less
     await tx.query('UPDATE accounts SET balance_minor = balance_minor + $2 WHERE id = $1', [row.accountId, applied ?? row.amountMinor]);
+    await reapplySurpluses(tx, row.accountId);
     await recomputeAccountPromises(tx, row.accountId, now);
     return { payment: toPayment(row), changed: true };
   }
   const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, reference]);
   return existing ? { payment: toPayment(existing), changed: false } : null;
+}
+
+/**
+ * After a reversal raised the balance: payments that landed on a zero balance kept part of their
+ * amount unapplied (an over-payment). Without the reversed payment they would have taken it off,
+ * so they do now, oldest first — the balance ends where it would be had the reversed payment
+ * never arrived, not higher.
+ */
+async function reapplySurpluses(tx: Db, accountId: string): Promise<void> {
+  const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
+  let balance = Math.max(0, Number(account?.balance ?? 0));
+  if (balance === 0) return;
+  const surplus = await tx.query<{ id: string; surplus: number }>(
+    `SELECT id, (amount_minor - applied_minor)::int AS surplus FROM payments
+     WHERE account_id = $1 AND reversed_at IS NULL AND applied_minor IS NOT NULL AND amount_minor > applied_minor
+     ORDER BY paid_at, recorded_at, id`,
+    [accountId],
+  );
+  let taken = 0;
+  for (const p of surplus) {
+    if (balance === 0) break;
+    const extra = Math.min(Number(p.surplus), balance);
+    await tx.query('UPDATE payments SET applied_minor = applied_minor + $2 WHERE id = $1', [p.id, extra]);
+    balance -= extra;
+    taken += extra;
+  }
+  if (taken > 0) await tx.query('UPDATE accounts SET balance_minor = balance_minor - $2 WHERE id = $1', [accountId, taken]);
 }

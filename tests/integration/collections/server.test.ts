@@ -124,6 +124,27 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(await balance()).toBe(acc.balanceMinor);
     });
 
+    it('reversing one of two payments that together over-paid leaves the balance as if it never arrived', async () => {
+      const acc = await accountOf(agent.user.id);
+      const B = acc.balanceMinor;
+      const tag = randomUUID().slice(0, 8);
+      const first = Math.floor(B * 0.6);
+      const second = Math.floor(B * 0.7); // together 130 % of the balance: the second over-pays
+      const pay = await call(s, 'POST', '/api/v1/imports/payments', {
+        token: lider, body: `referencia,cuenta,monto,fecha\nA-${tag},${acc.externalRef},${first},${today()}\nB-${tag},${acc.externalRef},${second},${today()}\n`, contentType: 'text/csv',
+      });
+      expect(pay.body).toMatchObject({ created: 2 });
+      const balance = async () => (await s.db.query<{ b: number }>('SELECT balance_minor AS b FROM accounts WHERE id = $1', [acc.id]))[0]!.b;
+      expect(await balance()).toBe(0);
+      // without the first payment, the second alone takes `second` off
+      const rev = await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(`A-${tag}`)}/reverse`, { token: lider, body: {} });
+      expect(rev.body.changed).toBe(true);
+      expect(await balance()).toBe(B - second);
+      // and reversing the second too puts the whole balance back, no more
+      await call(s, 'POST', `/api/v1/payments/${encodeURIComponent(`B-${tag}`)}/reverse`, { token: lider, body: {} });
+      expect(await balance()).toBe(B);
+    });
+
     it('agent outside authority → request → the lead of another team cannot decide it, the own lead approves → the agent pulls the series', async () => {
       const acc = await accountOf(agent.user.id);
       const clientId = randomUUID();

@@ -17,6 +17,7 @@ import { providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
 import { paymentRoutes } from './payments/routes';
+import { reportRoutes } from './reports/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 
@@ -60,7 +61,7 @@ const healthRoute = defineRoute({
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
   healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
-  ...complianceRoutes, ...messagingRoutes,
+  ...complianceRoutes, ...messagingRoutes, ...reportRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({

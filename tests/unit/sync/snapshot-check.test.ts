@@ -18,6 +18,8 @@ const damages: Damage[] = [
   ['unknown status', (s) => { s.accounts[3]![A.status] = 'promise'; }],
   ['id not a uuid', (s) => { s.accounts[0]![A.id] = 'acc-1'; }],
   ['due date not a date', (s) => { s.accounts[0]![A.dueDate] = '01/10/2026'; }],
+  ['due date a day that does not exist', (s) => { s.accounts[0]![A.dueDate] = '2026-02-30'; }],
+  ['due date in month 13', (s) => { s.accounts[0]![A.dueDate] = '2026-13-01'; }],
   ['callback not an instant', (s) => { s.accounts[0]![A.callbackAt] = '2026-11-25 15:00'; }],
   ['version not decimal', (s) => { s.accounts[0]![A.version] = 'v1'; }],
   ['empty debtor name', (s) => { s.debtors[0]![D.name] = ''; }],

@@ -120,6 +120,16 @@ describe('SMTP e-mail adapter against a local relay', () => {
     expect(relay.received).toHaveLength(1);
   });
 
+  it('with TLS required, a relay without STARTTLS gets no credentials and no message: failed at once', async () => {
+    const r = await email({ requireTLS: true }).send(message());
+    expect(r).toMatchObject({ ok: false, permanent: true, attempts: 1 });
+    expect(relay.logins).toBe(0);
+    expect(relay.received).toHaveLength(0);
+    // the same relay, TLS not required: credentials go over the (loopback) connection
+    expect((await email().send(message())).ok).toBe(true);
+    expect(relay.logins).toBe(1);
+  });
+
   it('a message without a subject is refused before connecting', async () => {
     const r = await email().send(message({ subject: '  ' }));
     expect(r).toMatchObject({ ok: false, permanent: true, code: 'smtp.no_subject', attempts: 0 });

@@ -16,6 +16,8 @@ export interface LocalRelay {
   received: ReceivedMail[];
   /** Connections opened, accepted or not. */
   connections: number;
+  /** AUTH commands received, right credentials or not. */
+  logins: number;
   refuseNext(n: number, stage: Stage, code: number, text?: string): void;
   /** The next `n` messages are received (and recorded) but never answered, as when a relay dies mid-reply. */
   hangNext(n: number): void;
@@ -40,12 +42,12 @@ export async function startLocalRelay(): Promise<LocalRelay> {
     return smtpError(refusal.code, refusal.text);
   };
   const relay: LocalRelay = {
-    port: 0, url: '', received: [], connections: 0,
+    port: 0, url: '', received: [], connections: 0, logins: 0,
     refuseNext(n, stage, code, text = code >= 500 ? 'Requested action not taken: mailbox unavailable' : 'Requested action aborted: try again later') {
       refusal = { n, stage, code, text };
     },
     hangNext(n) { hang = n; },
-    reset() { relay.received.length = 0; relay.connections = 0; refusal = { ...refusal, n: 0 }; hang = 0; },
+    reset() { relay.received.length = 0; relay.connections = 0; relay.logins = 0; refusal = { ...refusal, n: 0 }; hang = 0; },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
@@ -55,6 +57,7 @@ export async function startLocalRelay(): Promise<LocalRelay> {
     closeTimeout: 200, logger: false, disableReverseLookup: true,
     onConnect(_session, cb) { relay.connections++; cb(); },
     onAuth(auth, _session, cb) {
+      relay.logins++;
       if (auth.username === RELAY_USER && auth.password === RELAY_PASS) return cb(null, { user: auth.username });
       cb(smtpError(535, 'Authentication credentials invalid'));
     },

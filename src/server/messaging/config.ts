@@ -7,7 +7,8 @@ import { whatsappCloud } from './providers/whatsapp';
 /**
  * Providers from the environment; a channel whose variables are missing has no provider and its
  * messages fail with `no_provider` (they are never silently dropped). A variable that is set but
- * wrong (an EMAIL_FROM without an address, a port that is not a number) stops the server at start.
+ * wrong or half of a setup (an EMAIL_FROM without an address or missing beside SMTP_URL, a port
+ * that is not a number) stops the server at start.
  */
 export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<MessageChannel, MessageProvider>> {
   const out: Partial<Record<MessageChannel, MessageProvider>> = {};
@@ -23,7 +24,9 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
       phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, accessToken: env.WHATSAPP_TOKEN,
     });
   }
-  if ((env.SMTP_URL || env.SMTP_HOST) && env.EMAIL_FROM) {
+  if (env.SMTP_URL || env.SMTP_HOST) {
+    // a relay without a sender is a half-done setup, not "e-mail off": say so at start
+    if (!env.EMAIL_FROM) throw new Error('EMAIL_FROM is required when SMTP_URL or SMTP_HOST is set');
     out.email = smtpEmail({
       ...(env.SMTP_URL ? { url: env.SMTP_URL } : {
         host: env.SMTP_HOST, port: env.SMTP_PORT ? portOf(env.SMTP_PORT) : undefined, secure: flag(env.SMTP_SECURE, 'SMTP_SECURE'),

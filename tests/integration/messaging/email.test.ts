@@ -140,7 +140,6 @@ describe('SMTP e-mail adapter against a local relay', () => {
 describe('e-mail configuration from the environment', () => {
   it('no SMTP variables: no e-mail provider (messages fail with no_provider)', () => {
     expect(providersFromEnv({}).email).toBeUndefined();
-    expect(providersFromEnv({ SMTP_URL: 'smtp://h:25' }).email).toBeUndefined(); // no sender
   });
 
   it('SMTP_HOST/PORT/USER/PASS and EMAIL_FROM/EMAIL_REPLY_TO reach the relay', async () => {
@@ -166,5 +165,6 @@ describe('e-mail configuration from the environment', () => {
     expect(() => providersFromEnv({ SMTP_HOST: 'h', SMTP_PORT: '58x', EMAIL_FROM: 'a@b.co' })).toThrow(/SMTP_PORT/);
     expect(() => providersFromEnv({ SMTP_HOST: 'h', SMTP_SECURE: 'si', EMAIL_FROM: 'a@b.co' })).toThrow(/SMTP_SECURE/);
     expect(() => providersFromEnv({ SMTP_HOST: 'h', EMAIL_FROM: 'Cartera' })).toThrow(/EMAIL_FROM/);
+    expect(() => providersFromEnv({ SMTP_URL: 'smtp://relay.acme.example:587' })).toThrow(/EMAIL_FROM is required/);
   });
 });

@@ -49,7 +49,7 @@ export function classifySmtpError(e: unknown): Verdict {
   if (err.code === 'ECONNECTION' || err.code === 'ESOCKET' || err.code === 'ETIMEDOUT') {
     return { permanent: false, retry: false, status: null, code: 'smtp.connection_lost', message };
   }
-  // EAUTH without a reply (no credentials), ETLS (STARTTLS required but not offered), EENVELOPE
+  // EAUTH without a reply (no credentials), ETLS (the TLS handshake failed), EENVELOPE
   // (an address the client itself refuses), ECONFIG: configuration or data, retrying cannot help
   return { permanent: true, retry: false, status: null, code: `smtp.${err.code ?? 'error'}`, message };
 }

@@ -28,14 +28,17 @@ export async function acceptMessage(tx: Db, userId: string, account: AccountRef,
   const [accRow] = await tx.query<Parameters<typeof toAccount>[0]>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [account.id]);
   const [debRow] = await tx.query<Parameters<typeof toDebtor>[0]>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = $1`, [account.debtorId]);
   if (!accRow || !debRow) throw new MutationRejected('not_found', 'account not found', 'accountId');
-  const body = renderTemplate(template.body, templateVars(toAccount(accRow), toDebtor(debRow), now));
+  const vars = templateVars(toAccount(accRow), toDebtor(debRow), now);
+  const body = renderTemplate(template.body, vars);
+  // a subject is one line: a newline in it would start a header of the debtor's data's choosing
+  const subject = a.channel === 'email' && template.subject ? renderTemplate(template.subject, vars).replace(/\s+/g, ' ').trim() : null;
 
   const decision = await checkOnServer(tx, { orgId: account.orgId, accountId: account.id, contactPointId: a.contactPointId, channel: a.channel, at: now });
   const status = decision.allowed ? 'queued' : 'blocked';
   await tx.query(
-    `INSERT INTO outbound_messages (id, org_id, account_id, agent_id, channel, contact_point_id, address, template_id, body, status, reasons)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)`,
-    [a.id, account.orgId, account.id, userId, a.channel, a.contactPointId, cp.value, template.id, body, status,
+    `INSERT INTO outbound_messages (id, org_id, account_id, agent_id, channel, contact_point_id, address, template_id, subject, body, status, reasons)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)`,
+    [a.id, account.orgId, account.id, userId, a.channel, a.contactPointId, cp.value, template.id, subject, body, status,
       decision.allowed ? null : JSON.stringify(decision.reasons)],
   );
   await tx.query(

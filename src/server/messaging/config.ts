@@ -1,11 +1,14 @@
 import type { MessageChannel } from '../../shared/api/contract';
 import type { MessageProvider } from './providers/types';
+import { smtpEmail } from './providers/smtp';
 import { twilioSms } from './providers/twilio';
 import { whatsappCloud } from './providers/whatsapp';
 
 /**
  * Providers from the environment; a channel whose variables are missing has no provider and its
- * messages fail with `no_provider` (they are never silently dropped). E-mail has no adapter yet.
+ * messages fail with `no_provider` (they are never silently dropped). A variable that is set but
+ * wrong or half of a setup (an EMAIL_FROM without an address or missing beside SMTP_URL, a port
+ * that is not a number) stops the server at start.
  */
 export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<MessageChannel, MessageProvider>> {
   const out: Partial<Record<MessageChannel, MessageProvider>> = {};
@@ -21,5 +24,30 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
       phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, accessToken: env.WHATSAPP_TOKEN,
     });
   }
+  if (env.SMTP_URL || env.SMTP_HOST) {
+    // a relay without a sender is a half-done setup, not "e-mail off": say so at start
+    if (!env.EMAIL_FROM) throw new Error('EMAIL_FROM is required when SMTP_URL or SMTP_HOST is set');
+    out.email = smtpEmail({
+      ...(env.SMTP_URL ? { url: env.SMTP_URL } : {
+        host: env.SMTP_HOST, port: env.SMTP_PORT ? portOf(env.SMTP_PORT) : undefined, secure: flag(env.SMTP_SECURE, 'SMTP_SECURE'),
+      }),
+      user: env.SMTP_USER || undefined, pass: env.SMTP_PASS || undefined,
+      requireTLS: flag(env.SMTP_REQUIRE_TLS, 'SMTP_REQUIRE_TLS'),
+      from: env.EMAIL_FROM, replyTo: env.EMAIL_REPLY_TO || undefined,
+    });
+  }
   return out;
+}
+
+function portOf(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`SMTP_PORT "${v}" is not a port number`);
+  return n;
+}
+
+function flag(v: string | undefined, name: string): boolean {
+  if (v === undefined || v === '') return false;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  throw new Error(`${name} "${v}" must be true or false`);
 }

@@ -7,7 +7,7 @@ import { defineRoute } from '../http/route';
 import { ensureDefaultTemplates, listTemplates } from './templates';
 
 export const OutboundMessageView = z.object({
-  id: Id, accountId: Id, agentId: Id, channel: MessageChannel, address: z.string(), body: z.string(),
+  id: Id, accountId: Id, agentId: Id, channel: MessageChannel, address: z.string(), subject: z.string().nullable(), body: z.string(),
   status: z.enum(['queued', 'sending', 'sent', 'blocked', 'failed']),
   reasons: z.array(z.object({ ruleId: z.string(), es: z.string(), en: z.string() })).nullable(),
   providerMessageId: z.string().nullable(), error: z.string().nullable(), attempts: z.number().int(),
@@ -33,7 +33,7 @@ export const messagingRoutes = [
       const scope = await scopeFor(db, user);
       if (!(await findAccountForFacts(db, scope, params.id))) throw notFound('account');
       const rows = await db.query<z.input<typeof OutboundMessageView> & { createdAt: Date }>(
-        `SELECT id, account_id AS "accountId", agent_id AS "agentId", channel, address, body, status, reasons,
+        `SELECT id, account_id AS "accountId", agent_id AS "agentId", channel, address, subject, body, status, reasons,
            provider_message_id AS "providerMessageId", error, attempts, created_at AS "createdAt"
          FROM outbound_messages WHERE account_id = $1 ORDER BY created_at DESC LIMIT 200`, [params.id],
       );

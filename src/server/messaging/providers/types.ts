@@ -5,12 +5,15 @@ export interface OutboundMessage {
   messageId: string;
   /** E.164 phone number, or an e-mail address. */
   to: string;
+  /** E-mail only: the template's subject, rendered like the body. */
+  subject?: string;
+  /** Plain text. */
   body: string;
 }
 
 export type SendResult =
   | { ok: true; providerMessageId: string; attempts: number }
-  /** permanent: a 4xx (bad number, bad credentials …): retrying cannot help. */
+  /** permanent: an HTTP 4xx or SMTP 5xx (bad number, no such mailbox, bad credentials …): retrying cannot help. */
   | { ok: false; permanent: boolean; status: number | null; code: string; message: string; attempts: number };
 
 export interface MessageProvider {

@@ -1,4 +1,5 @@
 import type { MessageChannel } from '../../../shared/api/contract';
+import type { WhatsAppTemplateMessage } from '../../../shared/domain/whatsapp-template';
 
 export interface OutboundMessage {
   /** Our message id (the client's): logged with the provider's id, never sent twice by us. */
@@ -6,6 +7,8 @@ export interface OutboundMessage {
   /** E.164 phone number, or an e-mail address. */
   to: string;
   body: string;
+  /** WhatsApp: the approved template the message is sent as (its parameters fill the body's {{1}} …). */
+  whatsappTemplate?: WhatsAppTemplateMessage | null;
 }
 
 export type SendResult =

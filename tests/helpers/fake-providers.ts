@@ -13,8 +13,8 @@ export interface RecordedRequest { method: string; path: string; headers: Record
 export interface FakeProvider {
   url: string;
   requests: RecordedRequest[];
-  /** The next `n` requests answer `status` (e.g. 503) before any validation. */
-  failNext(n: number, status?: number): void;
+  /** The next `n` requests answer `status` (e.g. 503) before any validation, with `body` if given. */
+  failNext(n: number, status?: number, body?: unknown): void;
   close(): Promise<void>;
 }
 
@@ -34,13 +34,13 @@ function send(res: ServerResponse, status: number, body: unknown) {
 
 async function listen(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
-  let failures: { n: number; status: number } = { n: 0, status: 500 };
+  let failures: { n: number; status: number; body?: unknown } = { n: 0, status: 500 };
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     if (failures.n > 0) {
       failures.n--;
-      return send(res, failures.status, { message: 'Service temporarily unavailable (fake)' });
+      return send(res, failures.status, failures.body ?? { message: 'Service temporarily unavailable (fake)' });
     }
     handler(req, body, res);
   });
@@ -50,7 +50,7 @@ async function listen(handler: (req: IncomingMessage, body: string, res: ServerR
   return {
     url: `http://127.0.0.1:${addr.port}`,
     requests,
-    failNext(n, status = 500) { failures = { n, status }; },
+    failNext(n, status = 500, body) { failures = { n, status, body }; },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
@@ -87,20 +87,68 @@ export async function startFakeTwilio(creds: { accountSid: string; authToken: st
   });
 }
 
-export async function startFakeWhatsApp(creds: { accessToken: string; phoneNumberId: string }): Promise<FakeProvider> {
+/** A template the fake's WhatsApp Business account has approved, in one language. */
+export interface FakeApprovedTemplate { name: string; language: string; bodyParams: number }
+
+export interface FakeWhatsAppOptions {
+  /** Approved templates; any other name/language answers 132001. */
+  templates?: FakeApprovedTemplate[];
+  /** Numbers (digits only) with an open 24-hour customer-service window: only they accept free text. */
+  openWindows?: string[];
+  /** Numbers (digits only) WhatsApp cannot deliver to (not on WhatsApp, or blocked the business): 131026. */
+  undeliverable?: string[];
+}
+
+interface TemplateRequest {
+  name?: string; language?: { code?: string };
+  components?: Array<{ type?: string; parameters?: Array<{ type?: string; text?: string }> }>;
+}
+
+/**
+ * Meta reports 131047 and 131026 synchronously here; the real Cloud API may also accept the
+ * request (200) and report them later in the status webhook.
+ */
+export async function startFakeWhatsApp(creds: { accessToken: string; phoneNumberId: string }, opts: FakeWhatsAppOptions = {}): Promise<FakeProvider> {
   return listen((req, raw, res) => {
     const m = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/.exec(req.url ?? '');
-    const fb = (status: number, code: number, message: string, type = 'OAuthException') =>
-      send(res, status, { error: { message, type, code, fbtrace_id: randomBytes(8).toString('base64url') } });
+    const fb = (status: number, code: number, message: string, type = 'OAuthException', details?: string) =>
+      send(res, status, { error: {
+        message, type, code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}),
+        fbtrace_id: randomBytes(8).toString('base64url'),
+      } });
     if (req.method !== 'POST' || !m) return fb(400, 100, 'Unsupported post request.', 'GraphMethodException');
     if (req.headers.authorization !== `Bearer ${creds.accessToken}`) return fb(401, 190, 'Invalid OAuth access token - Cannot parse access token');
     if (decodeURIComponent(m[2]!) !== creds.phoneNumberId) return fb(400, 100, `Unsupported post request. Object with ID '${m[2]}' does not exist`, 'GraphMethodException');
-    let j: { messaging_product?: string; to?: string; type?: string; text?: { body?: string } };
+    let j: { messaging_product?: string; to?: string; type?: string; text?: { body?: string }; template?: TemplateRequest };
     try { j = JSON.parse(raw); } catch { return fb(400, 100, 'Invalid parameter', 'OAuthException'); }
     if (j.messaging_product !== 'whatsapp') return fb(400, 100, '(#100) The parameter messaging_product is required.');
     if (!j.to) return fb(400, 100, '(#100) The parameter to is required.');
-    if (j.type !== 'text' || !j.text?.body) return fb(400, 100, '(#100) The parameter text[\'body\'] is required.');
     if (!/^\d{7,15}$/.test(j.to)) return fb(400, 131030, '(#131030) Recipient phone number not in allowed list');
+    if (j.type === 'text') {
+      if (!j.text?.body) return fb(400, 100, "(#100) The parameter text['body'] is required.");
+      if (!opts.openWindows?.includes(j.to)) {
+        return fb(400, 131047, '(#131047) Re-engagement message', 'OAuthException',
+          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
+      }
+    } else if (j.type === 'template') {
+      const t = j.template;
+      if (!t?.name) return fb(400, 100, "(#100) The parameter template['name'] is required.");
+      if (!t.language?.code) return fb(400, 100, "(#100) The parameter template['language'] is required.");
+      const approved = opts.templates?.find((a) => a.name === t.name && a.language === t.language!.code);
+      if (!approved) {
+        return fb(404, 132001, '(#132001) Template name does not exist in the translation', 'OAuthException',
+          `template name (${t.name}) does not exist in ${t.language.code}`);
+      }
+      const body = (t.components ?? []).filter((c) => c.type === 'body').flatMap((c) => c.parameters ?? []);
+      if (body.length !== approved.bodyParams) {
+        return fb(400, 132000, '(#132000) Number of parameters does not match the expected number of params', 'OAuthException',
+          `body: number of localizable_params (${body.length}) does not match the expected number of params (${approved.bodyParams})`);
+      }
+      if (body.some((p) => p.type !== 'text' || !p.text)) return fb(400, 131008, '(#131008) Required parameter is missing');
+    } else {
+      return fb(400, 100, `(#100) Param type must be one of {TEXT, TEMPLATE, …} - got "${j.type}".`);
+    }
+    if (opts.undeliverable?.includes(j.to)) return fb(400, 131026, '(#131026) Message undeliverable');
     send(res, 200, {
       messaging_product: 'whatsapp', contacts: [{ input: j.to, wa_id: j.to }],
       messages: [{ id: `wamid.${randomBytes(24).toString('base64url')}` }],

@@ -329,6 +329,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (!cp || cp.debtorId !== debtor.id) throw notFound('contact point', 'contactPointId');
       const template = orgData.templates(c).find((t) => t.id === templateId && t.channel === channel);
       if (!template) throw notFound('template', 'templateId');
+      // the server would refuse it (WhatsApp starts conversations only with Meta-approved templates):
+      // say so now, before a local attempt counts against the day's contacts
+      if (channel === 'whatsapp' && !template.whatsapp) {
+        throw new WorkstationError('server.whatsapp_template_unapproved', `template "${template.name}" has no Meta-approved WhatsApp template name`, 'templateId');
+      }
       const now = clock.now();
       const decision = complianceFor(c, account, debtor, cp, channel, now);
       if (!decision.allowed) {

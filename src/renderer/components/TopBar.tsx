@@ -4,7 +4,7 @@ import { SoftphoneBar } from '../softphone';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { LOCALES, type Locale } from '../i18n';
-import { errorText } from '../lib/errors';
+import { errorText, rejectionText } from '../lib/errors';
 
 function SyncStatus() {
   const { t, i18n } = useTranslation();
@@ -37,7 +37,7 @@ function SyncStatus() {
             <ul className="rejected-list" role="list">
               {state.rejected.map((r) => (
                 <li key={r.mutationId}>
-                  <strong>{t(`mutation.${r.name}`, { defaultValue: r.name })}</strong> — {t(`errors.${r.code}`, { defaultValue: r.message })}
+                  <strong>{t(`mutation.${r.name}`, { defaultValue: r.name })}</strong> — {rejectionText(t, r)}
                 </li>
               ))}
             </ul>

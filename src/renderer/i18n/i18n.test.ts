@@ -9,6 +9,7 @@ import {
 } from '../../shared/domain/enums';
 import { DISPOSITION_ORDER } from '../outcome/dispositions';
 import { SHORTCUTS } from '../components/HelpOverlay';
+import { rejectionText } from '../lib/errors';
 
 function leaves(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
@@ -62,6 +63,14 @@ describe('i18n resources', () => {
     expect(i18next.t('errors.auth.invalid_credentials', { lng: 'es' })).toBe('Usuario o contraseña incorrectos.');
     expect(i18next.t('errors.server.unreachable', { lng: 'en' })).toMatch(/Cannot reach the server/);
     expect(i18next.t('reason.status.hardship', { lng: 'es' })).toMatch(/Dificultad/);
+  });
+
+  it("a refused change shows the server's code translated, the app's own key first, else the server's message", () => {
+    const es = i18next.getFixedT('es');
+    expect(rejectionText(es, { code: 'whatsapp_template_unapproved', message: 'x' })).toMatch(/^Esta plantilla de WhatsApp no tiene una plantilla aprobada por Meta/);
+    expect(rejectionText(i18next.getFixedT('en'), { code: 'whatsapp_template_mismatch', message: 'x' })).toMatch(/does not match the one Meta approved/);
+    expect(rejectionText(es, { code: 'not_found', message: 'x' })).toBe('No se encontró el registro (o no tienes acceso).');
+    expect(rejectionText(es, { code: 'promise_policy', message: 'La cuota supera el saldo' })).toBe('La cuota supera el saldo');
   });
 
   it('plurals and interpolation work in both languages', () => {

@@ -31,3 +31,12 @@ export function errorText(t: TFunction, err: UiError): string {
   const text = t(key, { defaultValue: generic, message: err.message, field: err.field ?? '' });
   return text;
 }
+
+/**
+ * Why the server refused a pushed change. Its codes are the server's (errors.server.*, e.g.
+ * whatsapp_template_unapproved) unless the app has a key of its own (errors.not_found); an
+ * unknown code shows the server's message.
+ */
+export function rejectionText(t: TFunction, r: { code: string; message: string }): string {
+  return t([`errors.${r.code}`, `errors.server.${r.code}`], { defaultValue: r.message, message: r.message });
+}

@@ -1,7 +1,7 @@
 import type { ImportReport } from '../../shared/domain/portfolio';
 import type { Role } from '../../shared/domain/enums';
 import { hashPassword } from '../auth/password';
-import { ensureDefaultTemplates } from '../messaging/templates';
+import { DEMO_WHATSAPP_TEMPLATES, ensureDefaultTemplates, ensureTemplates } from '../messaging/templates';
 import { DEMO_POLICIES, savePolicies } from '../collections/policies';
 import type { Db } from '../db';
 import { generateDemoPortfolio } from '../portfolio/demo';
@@ -63,6 +63,7 @@ export async function seedDemo(db: Db, opts: { accounts?: number; seed?: number 
     return { orgId: org.id, teamId: team!.id, users: ids };
   });
   await ensureDefaultTemplates(db, orgId);
+  await ensureTemplates(db, orgId, DEMO_WHATSAPP_TEMPLATES);
   const rows = generateDemoPortfolio({ count: opts.accounts ?? 300, seed: opts.seed ?? 1, agents: DEMO_AGENTS });
   const portfolio = await upsertPortfolio(db, orgId, rows.map((row, i) => ({ rowNumber: i + 2, row })));
   // Fresh statistics after a bulk load, or the planner guesses a handful of rows per organisation.

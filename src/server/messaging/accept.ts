@@ -1,5 +1,6 @@
 import { renderTemplate, templateVars } from '../../shared/domain/message-template';
 import type { MutationArgs } from '../../shared/sync/mutations';
+import { whatsappTemplateMessage, whatsappTemplateMismatch } from '../../shared/domain/whatsapp-template';
 import { checkOnServer } from '../compliance/check';
 import { ACCOUNT_COLUMNS, DEBTOR_COLUMNS, toAccount, toDebtor } from '../data/rows';
 import type { Db } from '../db';
@@ -22,24 +23,32 @@ export async function acceptMessage(tx: Db, userId: string, account: AccountRef,
   const template = await findTemplate(tx, account.orgId, a.templateId);
   if (!template) throw new MutationRejected('not_found', 'message template not found', 'templateId');
   if (template.channel !== a.channel) throw new MutationRejected('invalid_args', `template is for ${template.channel}, not ${a.channel}`, 'channel');
+  // Meta refuses free text to start a conversation: never queue what it would reject
+  if (a.channel === 'whatsapp' && !template.whatsapp) {
+    throw new MutationRejected('whatsapp_template_unapproved', `template "${template.name}" has no Meta-approved WhatsApp template name`, 'templateId');
+  }
+  const mismatch = template.whatsapp ? whatsappTemplateMismatch(template.body, template.whatsapp) : [];
+  if (mismatch.length) throw new MutationRejected('whatsapp_template_mismatch', `template "${template.name}": ${mismatch.join('; ')}`, 'templateId');
   await tx.query('SELECT 1 FROM debtors WHERE id = $1 FOR UPDATE', [account.debtorId]);
   const [cp] = await tx.query<{ value: string }>('SELECT value FROM contact_points WHERE id = $1 AND debtor_id = $2', [a.contactPointId, account.debtorId]);
   if (!cp) throw new MutationRejected('invalid_args', "contact point is not one of this debtor's", 'contactPointId');
   const [accRow] = await tx.query<Parameters<typeof toAccount>[0]>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [account.id]);
   const [debRow] = await tx.query<Parameters<typeof toDebtor>[0]>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = $1`, [account.debtorId]);
   if (!accRow || !debRow) throw new MutationRejected('not_found', 'account not found', 'accountId');
-  const vars = templateVars(toAccount(accRow), toDebtor(debRow), now);
+  const debtor = toDebtor(debRow);
+  const vars = templateVars(toAccount(accRow), debtor, now);
   const body = renderTemplate(template.body, vars);
   // a subject is one line: a newline in it would start a header of the debtor's data's choosing
   const subject = a.channel === 'email' && template.subject ? renderTemplate(template.subject, vars).replace(/\s+/g, ' ').trim() : null;
+  const waTemplate = template.whatsapp ? whatsappTemplateMessage(template.whatsapp, debtor.country, vars) : null;
 
   const decision = await checkOnServer(tx, { orgId: account.orgId, accountId: account.id, contactPointId: a.contactPointId, channel: a.channel, at: now });
   const status = decision.allowed ? 'queued' : 'blocked';
   await tx.query(
-    `INSERT INTO outbound_messages (id, org_id, account_id, agent_id, channel, contact_point_id, address, template_id, subject, body, status, reasons)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)`,
+    `INSERT INTO outbound_messages (id, org_id, account_id, agent_id, channel, contact_point_id, address, template_id, subject, body, status, reasons, wa_template)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb)`,
     [a.id, account.orgId, account.id, userId, a.channel, a.contactPointId, cp.value, template.id, subject, body, status,
-      decision.allowed ? null : JSON.stringify(decision.reasons)],
+      decision.allowed ? null : JSON.stringify(decision.reasons), waTemplate && JSON.stringify(waTemplate)],
   );
   await tx.query(
     `INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,

@@ -1,5 +1,6 @@
 import type { MessageChannel } from '../../shared/api/contract';
 import type { Db } from '../db';
+import type { WhatsAppTemplateMessage } from '../../shared/domain/whatsapp-template';
 import type { MessageProvider } from './providers/types';
 
 export interface Dispatcher {
@@ -10,7 +11,7 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-interface QueuedRow { id: string; channel: MessageChannel; address: string; subject: string | null; body: string }
+interface QueuedRow { id: string; channel: MessageChannel; address: string; subject: string | null; body: string; waTemplate: WhatsAppTemplateMessage | null }
 
 /**
  * Sends messages the push accepted, after their transaction committed. A message is claimed by
@@ -29,7 +30,7 @@ export function createDispatcher(db: Db, providers: Partial<Record<MessageChanne
   async function claim(): Promise<QueuedRow | null> {
     return db.transaction(async (tx) => {
       const [row] = await tx.query<QueuedRow>(
-        `SELECT id, channel, address, subject, body FROM outbound_messages WHERE status = 'queued'
+        `SELECT id, channel, address, subject, body, wa_template AS "waTemplate" FROM outbound_messages WHERE status = 'queued'
          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
       if (!row) return null;
@@ -45,7 +46,7 @@ export function createDispatcher(db: Db, providers: Partial<Record<MessageChanne
       if (!row) break;
       const provider = providers[row.channel];
       const result = provider
-        ? await provider.send({ messageId: row.id, to: row.address, ...(row.subject === null ? {} : { subject: row.subject }), body: row.body })
+        ? await provider.send({ messageId: row.id, to: row.address, ...(row.subject === null ? {} : { subject: row.subject }), body: row.body, whatsappTemplate: row.waTemplate })
         : { ok: false as const, permanent: true, status: null, code: 'no_provider', message: `no provider configured for ${row.channel}`, attempts: 0 };
       if (result.ok) {
         sent++;

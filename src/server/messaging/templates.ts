@@ -1,8 +1,19 @@
 import { MessageTemplate, type MessageChannel } from '../../shared/api/contract';
+import type { WhatsAppTemplateConfig } from '../../shared/domain/whatsapp-template';
 import type { Db } from '../db';
 
-/** Templates every new organisation starts with (Spanish, the debtors' language). */
-export const DEFAULT_TEMPLATES: ReadonlyArray<{ name: string; channel: MessageChannel; subject: string | null; body: string }> = [
+export interface TemplateSeed {
+  name: string; channel: MessageChannel; subject: string | null; body: string;
+  /** WhatsApp only: the Meta-approved template; absent = not approved yet, refused when sent. */
+  whatsapp?: WhatsAppTemplateConfig;
+}
+
+/**
+ * Templates every new organisation starts with (Spanish, the debtors' language). The WhatsApp one
+ * has no Meta template: an organisation sends it only once its own WhatsApp Business account has
+ * the template approved and the name recorded here (docs/messaging.md).
+ */
+export const DEFAULT_TEMPLATES: ReadonlyArray<TemplateSeed> = [
   { name: 'Recordatorio preventivo (SMS)', channel: 'sms', subject: null,
     body: 'Hola {{nombre}}, le recordamos que su pago de {{monto}} vence el {{fecha_vencimiento}}. Pague aquí: {{link}}' },
   { name: 'Mora temprana (SMS)', channel: 'sms', subject: null,
@@ -13,25 +24,63 @@ export const DEFAULT_TEMPLATES: ReadonlyArray<{ name: string; channel: MessageCh
     body: 'Estimado(a) {{nombre}}:\n\nSu saldo pendiente es {{monto}} ({{moneda}}), vencido el {{fecha_vencimiento}} ({{dias_mora}} días de mora).\nPuede pagar o negociar aquí: {{link}}\n\nCordialmente,\nÁrea de cartera' },
 ];
 
-export async function ensureDefaultTemplates(db: Db, orgId: string): Promise<void> {
-  for (const t of DEFAULT_TEMPLATES) {
+/** Mexican debtors get the es_MX version of each approved template; the others the neutral es one. */
+const DEMO_LANGUAGES = { language: 'es', languageByCountry: { MX: 'es_MX' } };
+
+/**
+ * The demo organisation behaves as if its WhatsApp Business account had these templates
+ * approved by Meta (in es and es_MX), with exactly these bodies.
+ */
+export const DEMO_WHATSAPP_TEMPLATES: ReadonlyArray<TemplateSeed> = [
+  { name: 'Recordatorio de pago (WhatsApp)', channel: 'whatsapp', subject: null,
+    body: 'Hola {{nombre}}, le recordamos que su pago de {{monto}} vence el {{fecha_vencimiento}}. Puede pagar en línea aquí: {{link}}',
+    whatsapp: { name: 'recordatorio_pago', ...DEMO_LANGUAGES, params: ['nombre', 'monto', 'fecha_vencimiento', 'link'] } },
+  { ...DEFAULT_TEMPLATES.find((t) => t.channel === 'whatsapp')!,
+    whatsapp: { name: 'acuerdo_pago', ...DEMO_LANGUAGES, params: ['nombre', 'monto', 'dias_mora', 'link'] } },
+];
+
+/**
+ * Adds the templates an organisation lacks (matched by name; a template it already has keeps its
+ * text) and records the Meta template of a WhatsApp one that has none yet.
+ */
+export async function ensureTemplates(db: Db, orgId: string, templates: ReadonlyArray<TemplateSeed>): Promise<void> {
+  for (const t of templates) {
+    const wa = t.whatsapp ?? null;
     await db.query(
-      `INSERT INTO message_templates (org_id, name, channel, subject, body) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (org_id, name) DO NOTHING`, [orgId, t.name, t.channel, t.subject, t.body],
+      `INSERT INTO message_templates (org_id, name, channel, subject, body, wa_template_name, wa_language, wa_language_by_country, wa_params)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::text[])
+       ON CONFLICT (org_id, name) DO UPDATE SET wa_template_name = EXCLUDED.wa_template_name, wa_language = EXCLUDED.wa_language,
+         wa_language_by_country = EXCLUDED.wa_language_by_country, wa_params = EXCLUDED.wa_params
+       WHERE message_templates.wa_template_name IS NULL AND EXCLUDED.wa_template_name IS NOT NULL`,
+      [orgId, t.name, t.channel, t.subject, t.body, wa?.name ?? null, wa?.language ?? null,
+        JSON.stringify(wa?.languageByCountry ?? {}), wa?.params ?? []],
     );
   }
 }
 
+export const ensureDefaultTemplates = (db: Db, orgId: string): Promise<void> => ensureTemplates(db, orgId, DEFAULT_TEMPLATES);
+
+const COLUMNS = `id, name, channel, subject, body, wa_template_name AS "waName", wa_language AS "waLanguage",
+  wa_language_by_country AS "waLanguageByCountry", wa_params AS "waParams"`;
+
+interface TemplateRow {
+  id: string; name: string; channel: MessageChannel; subject: string | null; body: string;
+  waName: string | null; waLanguage: string | null; waLanguageByCountry: unknown; waParams: string[];
+}
+
+function toTemplate(r: TemplateRow): MessageTemplate {
+  return MessageTemplate.parse({
+    id: r.id, name: r.name, channel: r.channel, subject: r.subject, body: r.body,
+    whatsapp: r.waName ? { name: r.waName, language: r.waLanguage, languageByCountry: r.waLanguageByCountry, params: r.waParams } : null,
+  });
+}
+
 export async function listTemplates(db: Db, orgId: string): Promise<MessageTemplate[]> {
-  const rows = await db.query<MessageTemplate>(
-    'SELECT id, name, channel, subject, body FROM message_templates WHERE org_id = $1 ORDER BY channel, name', [orgId],
-  );
-  return rows.map((r) => MessageTemplate.parse(r));
+  const rows = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates WHERE org_id = $1 ORDER BY channel, name`, [orgId]);
+  return rows.map(toTemplate);
 }
 
 export async function findTemplate(db: Db, orgId: string, id: string): Promise<MessageTemplate | null> {
-  const [r] = await db.query<MessageTemplate>(
-    'SELECT id, name, channel, subject, body FROM message_templates WHERE org_id = $1 AND id = $2', [orgId, id],
-  );
-  return r ? MessageTemplate.parse(r) : null;
+  const [r] = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates WHERE org_id = $1 AND id = $2`, [orgId, id]);
+  return r ? toTemplate(r) : null;
 }

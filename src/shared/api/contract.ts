@@ -6,6 +6,7 @@ import { CurrencyCode, MinorAmount } from '../domain/money';
 import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
+import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
 
 /**
  * The one API the renderer talks to. The Electron preload implements it over IPC, the web host
@@ -150,6 +151,8 @@ export type MessageChannel = z.infer<typeof MessageChannel>;
 
 export const MessageTemplate = z.object({
   id: Id, name: z.string().min(1), channel: MessageChannel, subject: z.string().nullable(), body: z.string().min(1),
+  /** WhatsApp only: the Meta-approved template it is sent as; null = not approved, cannot be sent. */
+  whatsapp: WhatsAppTemplateConfig.nullable().default(null),
 });
 export type MessageTemplate = z.infer<typeof MessageTemplate>;
 

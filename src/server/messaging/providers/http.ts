@@ -10,12 +10,16 @@ export class ProviderUnreachable extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const retryOnStatus = (status: number) => status >= 500 || status === 429;
+
 /**
  * POST with retries on network errors, timeouts and 5xx/429 (exponential backoff); a 4xx other
- * than 429 is the request's fault and is answered at once, never retried.
+ * than 429 is the request's fault and is answered at once, never retried — unless `retryable`
+ * says otherwise (a provider that reports throttling as a 400 with its own code).
  */
 export async function postWithRetry(
   fetchImpl: FetchLike, url: string, headers: Record<string, string>, body: string, policy: RetryPolicy,
+  retryable: (status: number, json: unknown) => boolean = retryOnStatus,
 ): Promise<HttpAnswer> {
   let lastError: unknown = null;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
@@ -27,8 +31,7 @@ export async function postWithRetry(
       const text = await res.text();
       let json: unknown = null;
       try { json = text ? JSON.parse(text) : null; } catch { json = { raw: text.slice(0, 500) }; }
-      const retryable = res.status >= 500 || res.status === 429;
-      if (!retryable || attempt === policy.attempts) return { status: res.status, json, attempts: attempt };
+      if (!retryable(res.status, json) || attempt === policy.attempts) return { status: res.status, json, attempts: attempt };
       lastError = new Error(`HTTP ${res.status}`);
     } catch (e) {
       lastError = e;

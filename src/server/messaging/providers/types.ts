@@ -1,4 +1,5 @@
 import type { MessageChannel } from '../../../shared/api/contract';
+import type { WhatsAppTemplateMessage } from '../../../shared/domain/whatsapp-template';
 
 export interface OutboundMessage {
   /** Our message id (the client's): logged with the provider's id, never sent twice by us. */
@@ -9,6 +10,8 @@ export interface OutboundMessage {
   subject?: string;
   /** Plain text. */
   body: string;
+  /** WhatsApp: the approved template the message is sent as (its parameters fill the body's {{1}} …). */
+  whatsappTemplate?: WhatsAppTemplateMessage | null;
 }
 
 export type SendResult =

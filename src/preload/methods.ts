@@ -12,7 +12,7 @@ export const PRELOAD_METHODS = [
   'logOutcome', 'logCallAttempt', 'addNote', 'flagContactPoint', 'setCallback', 'setDebtorPreferences',
   'checkContact',
   'listMessageTemplates', 'sendMessage', 'getOrgCompliance', 'saveOrgCompliance', 'listComplianceAudit',
-  'listComplianceViolations',
+  'listComplianceViolations', 'getActivityReport',
   'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
   'getSyncState', 'syncNow',
   'getSettings', 'saveSettings', 'getSipCredentials',

@@ -18,6 +18,7 @@ import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
 import { useAdminView } from './admin/store';
 import { ViolationsScreen } from './admin/ViolationsScreen';
+import { ActivityScreen } from './admin/ActivityScreen';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
 import { IncomingCall, useSoftphone } from './softphone';
@@ -86,7 +87,7 @@ function Workstation() {
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : <ViolationsScreen />)}
+        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : <ViolationsScreen />)}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

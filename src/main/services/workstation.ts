@@ -5,6 +5,7 @@ import {
 } from '../../shared/api/contract';
 import { LoginResponse } from '../../shared/api/rest';
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
+import { ActivityReport } from '../../shared/reports/activity';
 import { renderTemplate, templateVars } from '../../shared/domain/message-template';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
@@ -358,6 +359,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
 
     async listComplianceViolations() {
       return need().server.call('GET', '/api/v1/compliance/violations', undefined, z.array(ComplianceViolation));
+    },
+
+    async getActivityReport(q) {
+      const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return need().server.call('GET', `/api/v1/reports/activity?${params}`, undefined, ActivityReport);
     },
 
     async listComplianceAudit() {

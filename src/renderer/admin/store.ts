@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 
-export type AdminTab = 'rules' | 'violations';
+export type AdminTab = 'rules' | 'violations' | 'activity';
 
-/** Whether the compliance screens are open (admins: rules and violations; team leads: violations). */
+/** Which admin screen is open (admins: rules, violations, activity; team leads: violations, activity). */
 export const useAdminView = create<{ open: boolean; tab: AdminTab; setOpen(open: boolean, tab?: AdminTab): void }>((set) => ({
   open: false,
   tab: 'rules',

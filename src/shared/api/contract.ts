@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { AccountBundle } from './rest';
 import { Id, IsoInstant, User } from '../domain/entities';
 import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
@@ -275,6 +276,8 @@ export const API = {
   listComplianceAudit: { input: none, output: z.array(ComplianceAuditEntry) },
   /** Team lead / admin, online only. */
   listComplianceViolations: { input: none, output: z.array(ComplianceViolation) },
+  /** Team lead / admin (an agent gets their own row), online only. */
+  getActivityReport: { input: ActivityReportQuery, output: ActivityReport },
 
   /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
   quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },

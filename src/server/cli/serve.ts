@@ -4,6 +4,7 @@ import { createServer } from '../app';
 import { openDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
+import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
 
 export interface StartServerOptions {
@@ -14,7 +15,7 @@ export interface StartServerOptions {
   dataDir?: string | undefined;
   /** An already open database (tests); then databaseUrl/dataDir are ignored and close() leaves it open. */
   db?: Db;
-  /** Seed the demo organisation when the database has no organisation yet. */
+  /** Seed the demo organisation, with a month of past work, when the database has no organisation yet. */
   demo?: boolean | { accounts?: number; seed?: number };
   logger?: boolean | FastifyBaseLogger;
   /** Interval of the promise status batch; 0 = do not run it. */
@@ -35,7 +36,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     await migrate(db);
     if (opts.demo) {
       const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations');
-      if ((row?.n ?? 0) === 0) await seedDemo(db, typeof opts.demo === 'object' ? opts.demo : {});
+      if ((row?.n ?? 0) === 0) {
+        const seeded = await seedDemo(db, typeof opts.demo === 'object' ? opts.demo : {});
+        await seedDemoHistory(db, seeded);
+      }
     }
   } catch (e) {
     if (ownDb) await db.close();

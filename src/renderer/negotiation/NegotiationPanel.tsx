@@ -21,6 +21,9 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   const [kind, setKind] = useState<'plan' | 'settlement'>('plan');
   const [installments, setInstallments] = useState('6');
   const [down, setDown] = useState('0');
+  // until the agent types a down payment, it follows the least the agent may accept, so the first
+  // quote shown is one the agent can offer (a plan with no down payment is often outside policy)
+  const [downTouched, setDownTouched] = useState(false);
   const [startDate, setStartDate] = useState(today);
   const [disc, setDisc] = useState({ principalPct: '0', interestPct: '0', feesPct: '0' });
   const [quote, setQuote] = useState<NegotiationQuote | null>(null);
@@ -53,11 +56,19 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
     if ('code' in p) { setQuote(null); setError(p); return; }
     let live = true;
     getApi().quoteNegotiation({ accountId: detail.account.id, proposal: p }).then(
-      (q) => { if (live) { setQuote(q); setError(null); } },
+      (q) => {
+        if (!live) return;
+        setQuote(q); setError(null);
+        const rule = q.rule as { plan?: { agentMinDownPaymentPct?: number } } | null;
+        const pct = rule?.plan?.agentMinDownPaymentPct ?? 0;
+        if (!downTouched && p.kind === 'plan' && pct > 0 && p.downPaymentMinor === 0) {
+          setDown(minorToDecimal(Math.ceil((q.balanceMinor * pct) / 100), currency));
+        }
+      },
       (e: unknown) => { if (live) { setQuote(null); setError(toUiError(e)); } },
     );
     return () => { live = false; };
-  }, [proposal, detail.account.id, detail.account.balanceMinor]);
+  }, [proposal, detail.account.id, detail.account.balanceMinor, downTouched, currency]);
 
   async function submit() {
     const p = proposal();
@@ -79,6 +90,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
     if (c.kind === 'plan') {
       setKind('plan');
       setInstallments(String(c.installments));
+      setDownTouched(true);
       setDown(minorToDecimal(c.downPaymentMinor, currency));
       setStartDate(c.startDate < today ? today : c.startDate);
     } else {
@@ -108,7 +120,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
       {kind === 'plan' ? (
         <div className="row">
           <label>{t('negotiation.installments')} <input data-testid="neg-installments" inputMode="numeric" size={4} value={installments} onChange={(e) => setInstallments(e.target.value)} /></label>
-          <label>{t('negotiation.downPayment')} <input data-testid="neg-down" inputMode="decimal" size={12} value={down} onChange={(e) => setDown(e.target.value)} /></label>
+          <label>{t('negotiation.downPayment')} <input data-testid="neg-down" inputMode="decimal" size={12} value={down} onChange={(e) => { setDownTouched(true); setDown(e.target.value); }} /></label>
           <label>{t('negotiation.startDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} /></label>
         </div>
       ) : (

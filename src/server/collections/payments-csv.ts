@@ -1,6 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { parseAmount, type CurrencyCode } from '../../shared/domain/money';
-import { zonedTimeToUtc } from '../../shared/domain/time';
+import { IsoDate } from '../../shared/domain/entities';
+import { addDays, zonedTimeToUtc } from '../../shared/domain/time';
 
 /**
  * The payments feed as CSV (e.g. a core-banking export): referencia, cuenta, monto, fecha and an
@@ -53,8 +54,18 @@ export function csvAmount(text: string, currency: CurrencyCode): number | string
   return r.minor > 0 ? r.minor : 'must be greater than zero';
 }
 
-export function csvInstant(text: string, timeZone: string): string | null {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return zonedTimeToUtc(text, '12:00', timeZone).toISOString();
+/**
+ * A bank file often dates a payment by day only. It is taken as the last moment of that day in
+ * the debtor's zone, or now if that is later than now: a payment dated the day a promise was made
+ * counts for that promise (the debtor paid after the call, as far as anyone can tell), and no
+ * payment is ever dated in the future.
+ */
+export function csvInstant(text: string, timeZone: string, now: Date = new Date()): string | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    if (!IsoDate.safeParse(text).success) return null;
+    const endOfDay = zonedTimeToUtc(addDays(text, 1), '00:00', timeZone).getTime() - 1000;
+    return new Date(Math.min(endOfDay, now.getTime())).toISOString();
+  }
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -36,7 +36,7 @@ export async function importPaymentsCsv(db: Db, orgId: string, text: string, now
     if (!acc) throw new RowError('cuenta', `unknown account ${r.accountRef}`);
     const amount = csvAmount(r.amountText, acc.currency);
     if (typeof amount === 'string') throw new RowError('monto', amount);
-    const paidAt = csvInstant(r.dateText, acc.timeZone);
+    const paidAt = csvInstant(r.dateText, acc.timeZone, now);
     if (!paidAt) throw new RowError('fecha', 'not a date (YYYY-MM-DD or ISO instant)');
     const res = await recordPayment(tx, orgId, { accountId: acc.id, reference: r.reference, amountMinor: amount, currency: acc.currency, paidAt }, now);
     const reversed = r.reversed ? (await reversePayment(tx, orgId, r.reference, now.toISOString(), now))?.changed ?? false : false;

@@ -238,9 +238,9 @@ export function checkAuthority(rule: NegotiationRule, proposal: Proposal): Autho
     }
     const downPct = proposal.balanceMinor === 0 ? 100 : (proposal.downPaymentMinor * 100) / proposal.balanceMinor;
     if (downPct < p.minDownPaymentPct) {
-      outside.push({ ruleId: 'plan.down_payment.under_policy', es: `Cuota inicial ${downPct.toFixed(1)} % menor al mínimo de la política (${p.minDownPaymentPct} %)`, en: `Down payment ${downPct.toFixed(1)}% is below the policy minimum (${p.minDownPaymentPct}%)` });
+      outside.push({ ruleId: 'plan.down_payment.under_policy', es: `Cuota inicial del ${downPct.toFixed(1).replace('.', ',')} %, por debajo del mínimo de la política (${p.minDownPaymentPct} %)`, en: `Down payment ${downPct.toFixed(1)}% is below the policy minimum (${p.minDownPaymentPct}%)` });
     } else if (downPct < p.agentMinDownPaymentPct) {
-      approval.push({ ruleId: 'plan.down_payment.under_agent', es: `Cuota inicial ${downPct.toFixed(1)} % menor a la que el asesor puede aceptar (${p.agentMinDownPaymentPct} %): requiere aprobación`, en: `Down payment ${downPct.toFixed(1)}% is below what the agent may accept (${p.agentMinDownPaymentPct}%): needs approval` });
+      approval.push({ ruleId: 'plan.down_payment.under_agent', es: `Cuota inicial del ${downPct.toFixed(1).replace('.', ',')} %, por debajo de lo que el asesor puede aceptar (${p.agentMinDownPaymentPct} %): requiere aprobación`, en: `Down payment ${downPct.toFixed(1)}% is below what the agent may accept (${p.agentMinDownPaymentPct}%): needs approval` });
     }
     if (proposal.monthlyInterestPct < p.monthlyInterestPct) {
       approval.push({ ruleId: 'plan.interest.reduced', es: `Interés mensual ${proposal.monthlyInterestPct} % menor al de la política (${p.monthlyInterestPct} %): requiere aprobación`, en: `Monthly interest ${proposal.monthlyInterestPct}% below the policy's (${p.monthlyInterestPct}%): needs approval` });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from '../domain/entities';
 import type { PromiseStatus } from '../domain/enums';
-import { MinorAmount } from '../domain/money';
+import { formatMoney, MinorAmount, type CurrencyCode } from '../domain/money';
 import { addDays, daysBetween } from '../domain/time';
 import { localToUtc } from './clock';
 
@@ -57,11 +57,14 @@ const pctOf = (minor: number, pct: number) => Math.ceil((minor * pct) / 100);
  */
 export function validatePromise(
   policy: PromisePolicy,
-  account: { balanceMinor: number },
+  account: { balanceMinor: number; currency?: CurrencyCode },
   installments: ReadonlyArray<ProposedInstallment>,
   today: string,
 ): PromiseValidation {
   const errors: PromiseRuleBroken[] = [];
+  // the agent reads these: amounts in the account's currency, days as the debtor writes them
+  const money = (minor: number, lang: 'es' | 'en') => (account.currency ? formatMoney(minor, account.currency, lang) : `${minor} (${lang === 'es' ? 'unidades menores' : 'minor units'})`);
+  const day = (d: string, lang: 'es' | 'en') => (lang === 'es' ? d.split('-').reverse().join('/') : d);
   const err = (ruleId: string, field: string, es: string, en: string) => errors.push({ ruleId, field, es, en });
   if (installments.length === 0) {
     err('promise.empty', 'installments', 'La promesa no tiene pagos', 'The promise has no payments');
@@ -87,8 +90,8 @@ export function validatePromise(
     err('promise.first_due_past', 'installments[0].dueDate', 'El primer pago no puede tener fecha pasada', 'The first payment cannot be dated in the past');
   } else if (daysBetween(today, first.dueDate) > policy.maxDaysToFirstPayment) {
     err('promise.first_due_too_far', 'installments[0].dueDate',
-      `El primer pago debe ser a más tardar el ${addDays(today, policy.maxDaysToFirstPayment)} (${policy.maxDaysToFirstPayment} días)`,
-      `The first payment must be no later than ${addDays(today, policy.maxDaysToFirstPayment)} (${policy.maxDaysToFirstPayment} days)`);
+      `El primer pago debe ser a más tardar el ${day(addDays(today, policy.maxDaysToFirstPayment), 'es')} (${policy.maxDaysToFirstPayment} días)`,
+      `The first payment must be no later than ${day(addDays(today, policy.maxDaysToFirstPayment), 'en')} (${policy.maxDaysToFirstPayment} days)`);
   }
   for (let i = 1; i < installments.length; i++) {
     if (installments[i]!.dueDate <= installments[i - 1]!.dueDate) {
@@ -101,17 +104,17 @@ export function validatePromise(
   }
   const minAbs = Math.min(policy.minAmountMinor, account.balanceMinor);
   if (total < minAbs) {
-    err('promise.min_amount', 'installments', `El total prometido debe ser al menos ${minAbs} (unidades menores)`, `The promised total must be at least ${minAbs} (minor units)`);
+    err('promise.min_amount', 'installments', `El total prometido debe ser al menos ${money(minAbs, 'es')}`, `The promised total must be at least ${money(minAbs, 'en')}`);
   }
   const minPct = pctOf(account.balanceMinor, policy.minPercentOfBalance);
   if (total < minPct) {
-    err('promise.min_percent', 'installments', `El total prometido debe ser al menos el ${policy.minPercentOfBalance} % del saldo (${minPct})`, `The promised total must be at least ${policy.minPercentOfBalance}% of the balance (${minPct})`);
+    err('promise.min_percent', 'installments', `El total prometido debe ser al menos el ${policy.minPercentOfBalance} % del saldo (${money(minPct, 'es')})`, `The promised total must be at least ${policy.minPercentOfBalance}% of the balance (${money(minPct, 'en')})`);
   }
   installments.forEach((inst, i) => {
     if (i === 0 || inst.amountMinor >= policy.minLaterPaymentMinor) return;
     const settlesLast = i === installments.length - 1 && total === account.balanceMinor;
     if (!settlesLast) {
-      err('promise.min_later_payment', `installments[${i}].amountMinor`, `Pago ${i + 1}: mínimo ${policy.minLaterPaymentMinor} (unidades menores)`, `Payment ${i + 1}: at least ${policy.minLaterPaymentMinor} (minor units)`);
+      err('promise.min_later_payment', `installments[${i}].amountMinor`, `Pago ${i + 1}: mínimo ${money(policy.minLaterPaymentMinor, 'es')}`, `Payment ${i + 1}: at least ${money(policy.minLaterPaymentMinor, 'en')}`);
     }
   });
   return errors.length === 0 ? { ok: true } : { ok: false, errors };

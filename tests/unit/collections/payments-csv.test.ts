@@ -23,7 +23,10 @@ describe('payments CSV', () => {
     expect(csvAmount('1,500.50', 'USD')).toBe(150_050);
     expect(csvAmount('0', 'COP')).toBe('must be greater than zero');
     expect(typeof csvAmount('abc', 'COP')).toBe('string');
-    expect(csvInstant('2026-11-20', 'America/Bogota')).toBe('2026-11-20T17:00:00.000Z');
+    // a day: its last second in the debtor's zone, never later than now
+    expect(csvInstant('2026-11-20', 'America/Bogota', new Date('2026-12-01T00:00:00Z'))).toBe('2026-11-21T04:59:59.000Z');
+    expect(csvInstant('2026-11-20', 'America/Bogota', new Date('2026-11-20T15:30:00Z'))).toBe('2026-11-20T15:30:00.000Z');
+    expect(csvInstant('2026-02-30', 'America/Bogota')).toBeNull();
     expect(csvInstant('ayer', 'America/Bogota')).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import type { CurrencyCode } from '../../../shared/domain/money';
 import { localDate } from '../../../shared/domain/time';
 import { PromisePolicy, selectPromisePolicy, validatePromise } from '../../../shared/rules/promises';
 import type { Db } from '../../db';
@@ -15,8 +16,8 @@ export const promiseCreate: Applier<'promise.create'> = async (ctx, a) => {
   const { tx, user } = ctx;
   const account = await accountForFacts(ctx, a.accountId);
   if (!account) throw accountNotFound();
-  const [facts] = await tx.query<{ product: string; balanceMinor: number; timeZone: string }>(
-    `SELECT a.product, a.balance_minor AS "balanceMinor", d.time_zone AS "timeZone"
+  const [facts] = await tx.query<{ product: string; balanceMinor: number; currency: CurrencyCode; timeZone: string }>(
+    `SELECT a.product, a.balance_minor AS "balanceMinor", a.currency, d.time_zone AS "timeZone"
      FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`, [a.accountId],
   );
   const policy = facts ? await policyFor(tx, account.orgId, facts.product) : null;

@@ -131,4 +131,26 @@ describe.each(BACKENDS)('team moves on %s', (backend) => {
     expect(await localIds(l2)).toEqual(await accountsOf(agente2, agente3));
     void lider;
   });
+
+  it('an agent promoted to team lead gets the team in their store at the next pull, and loses it when demoted', async () => {
+    const { agente1 } = users();
+    const w = await openWorkstation(server.url);
+    stores.push(w);
+    await w.ws.handlers.login({ username: 'agente1', password: 'agente123' });
+    await sync(w.ws);
+    const own = await accountsOf(agente1);
+    expect(await localIds(w.ws)).toEqual(own);
+    // a colleague joins the team: nothing changes for an agent
+    await moveTo(users().agente2, bogota);
+    await sync(w.ws);
+    expect(await localIds(w.ws)).toEqual(own);
+    // promoted, the same store is replaced by the team's accounts (a fresh full pull)
+    const up = await call(server, 'PATCH', `/api/v1/users/${agente1}`, { token: admin, body: { role: 'team_lead' } });
+    expect(up.status).toBe(200);
+    await sync(w.ws);
+    expect(await localIds(w.ws)).toEqual(await accountsOf(agente1, users().agente2));
+    expect((await call(server, 'PATCH', `/api/v1/users/${agente1}`, { token: admin, body: { role: 'agent' } })).status).toBe(200);
+    await sync(w.ws);
+    expect(await localIds(w.ws)).toEqual(own);
+  });
 });

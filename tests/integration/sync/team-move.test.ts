@@ -129,7 +129,6 @@ describe.each(BACKENDS)('team moves on %s', (backend) => {
     await sync(l2);
     expect(await localIds(l1)).toEqual(await accountsOf(agente1));
     expect(await localIds(l2)).toEqual(await accountsOf(agente2, agente3));
-    void lider;
   });
 
   it('an agent promoted to team lead gets the team in their store at the next pull, and loses it when demoted', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserList } from '../../shared/api/rest';
-import { AdminUser, ChangeOwnPasswordRequest, CreateUserRequest, SetPasswordRequest, UpdateUserRequest } from '../../shared/api/users';
+import { AdminUser, AuditList, ChangeOwnPasswordRequest, CreateUserRequest, SetPasswordRequest, UpdateUserRequest } from '../../shared/api/users';
 import { Id, User } from '../../shared/domain/entities';
 import { USER_COLUMNS, hashToken, type AuthUser } from '../auth/sessions';
 import { loginThrottleFor, throttleKey } from '../auth/login-throttle';
@@ -19,6 +19,13 @@ import { recordAudit } from './audit';
  */
 
 const IdParams = z.object({ id: Id });
+const AuditQuery = z.object({
+  userId: Id.optional(),
+  teamId: Id.optional(),
+  /** The `seq` of the oldest entry already shown. */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().positive().max(500).default(100),
+});
 
 /** The old endpoints, kept for existing clients: the same change as PATCH { disabled }. */
 function setDisabled(disabled: boolean): RouteDef {
@@ -102,6 +109,22 @@ export const userRoutes = [
         await recordAudit(tx, { orgId: user.orgId, actorId: user.id, action: 'user.password_change', userId: user.id });
       });
       return { ok: true as const };
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/users/audit',
+    summary: 'User and team administration history of the organisation, newest first (admin); filter by user or team, page with `before`',
+    tags: ['users'], access: ['admin'], query: AuditQuery, response: AuditList,
+    async handler({ db, user, query }) {
+      const rows = await db.query<z.input<typeof AuditList>['entries'][number] & { at: Date }>(
+        `SELECT seq::int AS seq, actor_id AS "actorId", action, user_id AS "userId", team_id AS "teamId", before, after, at
+         FROM user_admin_audit
+         WHERE org_id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) AND ($3::uuid IS NULL OR team_id = $3::uuid)
+           AND ($4::bigint IS NULL OR seq < $4::bigint)
+         ORDER BY seq DESC LIMIT $5`,
+        [user.orgId, query.userId ?? null, query.teamId ?? null, query.before ?? null, query.limit],
+      );
+      return { entries: rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() })) };
     },
   }),
   setDisabled(true),

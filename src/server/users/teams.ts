@@ -29,9 +29,10 @@ async function loadTeam(db: Db, orgId: string, id: string): Promise<TeamRow | nu
 
 async function checkLead(tx: Db, orgId: string, leadId: string | null | undefined): Promise<void> {
   if (!leadId) return;
-  const [lead] = await tx.query<{ role: string }>('SELECT role FROM users WHERE id = $1 AND org_id = $2', [leadId, orgId]);
+  const [lead] = await tx.query<{ role: string; disabled: boolean }>('SELECT role, disabled FROM users WHERE id = $1 AND org_id = $2', [leadId, orgId]);
   if (!lead) throw new HttpError(400, 'invalid_request', 'body.leadId: no such user in your organisation', 'leadId');
   if (lead.role !== 'team_lead') throw new HttpError(400, 'invalid_request', 'body.leadId: the lead must have the team_lead role', 'leadId');
+  if (lead.disabled) throw new HttpError(400, 'invalid_request', 'body.leadId: that user is disabled', 'leadId');
 }
 
 async function checkNameFree(tx: Db, orgId: string, name: string, exceptId: string | null): Promise<void> {

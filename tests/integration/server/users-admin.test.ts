@@ -205,6 +205,10 @@ describe.each(BACKENDS)('user administration on %s', (backend) => {
     const notALead = await call(s, 'POST', '/api/v1/teams', { token: admin, body: { name: 'Equipo Sur', leadId: s.seed!.users.agente1 } });
     expect(notALead.status).toBe(400);
     expect(notALead.body.error).toMatchObject({ field: 'leadId' });
+    const gone = (await create(admin, { username: 'lider-ido', displayName: 'Líder Ido', role: 'team_lead', teamId: null, password: PASSWORD })).body.id;
+    await call(s, 'PATCH', `/api/v1/users/${gone}`, { token: admin, body: { disabled: true } });
+    const disabledLead = await call(s, 'POST', '/api/v1/teams', { token: admin, body: { name: 'Equipo Sur', leadId: gone } });
+    expect(disabledLead.body.error).toMatchObject({ code: 'invalid_request', field: 'leadId', message: expect.stringMatching(/disabled/) });
     const r = await call(s, 'POST', '/api/v1/teams', { token: admin, body: { name: 'Equipo Sur', leadId } });
     expect(r.status).toBe(201);
     const team = Team.parse(r.body);
@@ -230,6 +234,23 @@ describe.each(BACKENDS)('user administration on %s', (backend) => {
     // both leads' scopes changed: their next pulls start over
     const reshaped = await s.db.query<{ userId: string }>('SELECT user_id AS "userId" FROM scope_changes WHERE full_pull AND user_id = ANY($1::uuid[])', [[leadId, s.seed!.users.lider]]);
     expect(new Set(reshaped.map((x) => x.userId))).toEqual(new Set([leadId, s.seed!.users.lider]));
+  });
+
+  it('admins read the audit trail newest first, filtered and paged; nobody else does', async () => {
+    const id = (await create(admin, { username: 'auditado', displayName: 'Auditado', role: 'agent', teamId, password: PASSWORD })).body.id;
+    await call(s, 'PATCH', `/api/v1/users/${id}`, { token: admin, body: { displayName: 'Auditado 2' } });
+    await call(s, 'POST', `/api/v1/users/${id}/password`, { token: admin, body: { password: 'otra-clave-larga' } });
+    const r = await call(s, 'GET', `/api/v1/users/audit?userId=${id}`, { token: admin });
+    expect(r.status).toBe(200);
+    expect(r.body.entries.map((e: { action: string }) => e.action)).toEqual(['user.password_set', 'user.update', 'user.create']);
+    expect(r.body.entries[1]).toMatchObject({ actorId: s.seed!.users.admin, userId: id, before: { displayName: 'Auditado' }, after: { displayName: 'Auditado 2' } });
+    expect(Date.parse(r.body.entries[0].at)).toBeGreaterThan(Date.now() - 60_000);
+    const page = await call(s, 'GET', `/api/v1/users/audit?userId=${id}&limit=1&before=${r.body.entries[0].seq}`, { token: admin });
+    expect(page.body.entries.map((e: { action: string }) => e.action)).toEqual(['user.update']);
+    const bad = await call(s, 'GET', '/api/v1/users/audit?limit=0', { token: admin });
+    expect(bad.body.error).toMatchObject({ code: 'invalid_request', field: 'limit' });
+    for (const token of [lead, agent]) expect((await call(s, 'GET', '/api/v1/users/audit', { token })).status).toBe(403);
+    expect((await call(s, 'GET', `/api/v1/users/audit?userId=${id}`, { token: otherAdmin })).body.entries).toEqual([]);
   });
 
   it('the last enabled admin cannot disable or demote themselves; with a second admin they can', async () => {

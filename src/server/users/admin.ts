@@ -6,7 +6,7 @@ import { USER_COLUMNS, type AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import { HttpError, notFound } from '../http/errors';
-import { diff, recordAudit } from './audit';
+import { diff, recordAudit, type Actor } from './audit';
 import { membersMoved, scopesReshaped } from './scope-changes';
 
 /**
@@ -35,7 +35,7 @@ async function checkSipExtension(tx: Db, orgId: string, extension: string | unde
   if (taken) throw conflict('sip_extension_taken', `SIP extension ${extension} already belongs to another user`, 'sip.extension');
 }
 
-export async function createUser(db: Db, actor: AuthUser, body: z.output<typeof CreateUserRequest>): Promise<AdminUserRow> {
+export async function createUser(db: Db, actor: Actor, body: z.output<typeof CreateUserRequest>): Promise<AdminUserRow> {
   // scrypt takes tens of milliseconds: not while holding the writers' lock
   const passwordHash = await hashPassword(body.password);
   return writeTransaction(db, async (tx) => {
@@ -74,7 +74,7 @@ async function keepAnAdmin(tx: Db, target: AdminUserRow, role: Role, disabled: b
   }
 }
 
-export async function updateUser(db: Db, actor: AuthUser, userId: string, body: z.output<typeof UpdateUserRequest>): Promise<AdminUserRow> {
+export async function updateUser(db: Db, actor: Actor, userId: string, body: z.output<typeof UpdateUserRequest>): Promise<AdminUserRow> {
   return writeTransaction(db, async (tx) => {
     const before = await lockUser(tx, actor.orgId, userId);
     const role = body.role ?? before.role;
@@ -121,7 +121,7 @@ export async function updateUser(db: Db, actor: AuthUser, userId: string, body: 
 }
 
 /** An administrator sets a user's password; every session of that user ends. */
-export async function setPassword(db: Db, actor: AuthUser, userId: string, password: string): Promise<AdminUserRow> {
+export async function setPassword(db: Db, actor: Actor, userId: string, password: string): Promise<AdminUserRow> {
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [row] = await tx.query<AdminUserRow>(

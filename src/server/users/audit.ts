@@ -1,12 +1,16 @@
 import type { Db } from '../db';
 
+/** Who makes a change: a logged-in administrator, or the command line (id null). */
+export interface Actor { id: string | null; orgId: string }
+
 export type AdminAction =
   | 'user.create' | 'user.update' | 'user.password_set' | 'user.password_change'
   | 'team.create' | 'team.update';
 
 export interface AuditFact {
   orgId: string;
-  actorId: string;
+  /** null: the server's command line (npm run users). */
+  actorId: string | null;
   action: AdminAction;
   userId?: string | null;
   teamId?: string | null;
@@ -18,9 +22,9 @@ export interface AuditFact {
 /** Appends one row to user_admin_audit, in the caller's transaction: no change without its record. */
 export async function recordAudit(tx: Db, f: AuditFact): Promise<void> {
   await tx.query(
-    `INSERT INTO user_admin_audit (org_id, actor_id, action, user_id, team_id, before, after)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-    [f.orgId, f.actorId, f.action, f.userId ?? null, f.teamId ?? null,
+    `INSERT INTO user_admin_audit (org_id, actor_id, via, action, user_id, team_id, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`,
+    [f.orgId, f.actorId, f.actorId ? 'api' : 'cli', f.action, f.userId ?? null, f.teamId ?? null,
       f.before ? JSON.stringify(f.before) : null, f.after ? JSON.stringify(f.after) : null],
   );
 }

@@ -117,7 +117,7 @@ export const userRoutes = [
     tags: ['users'], access: ['admin'], query: AuditQuery, response: AuditList,
     async handler({ db, user, query }) {
       const rows = await db.query<z.input<typeof AuditList>['entries'][number] & { at: Date }>(
-        `SELECT seq::int AS seq, actor_id AS "actorId", action, user_id AS "userId", team_id AS "teamId", before, after, at
+        `SELECT seq::int AS seq, actor_id AS "actorId", via, action, user_id AS "userId", team_id AS "teamId", before, after, at
          FROM user_admin_audit
          WHERE org_id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) AND ($3::uuid IS NULL OR team_id = $3::uuid)
            AND ($4::bigint IS NULL OR seq < $4::bigint)

@@ -77,7 +77,9 @@ export const UpdateTeamRequest = z.object({ name: TeamName.optional(), leadId: I
 
 export const AuditEntry = z.object({
   seq: z.number().int(),
-  actorId: Id,
+  /** null: done from the server's command line. */
+  actorId: Id.nullable(),
+  via: z.enum(['api', 'cli']),
   action: z.string(),
   userId: Id.nullable(),
   teamId: Id.nullable(),

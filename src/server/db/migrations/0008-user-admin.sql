@@ -4,7 +4,9 @@
 CREATE TABLE user_admin_audit (
   seq bigserial PRIMARY KEY,
   org_id uuid NOT NULL REFERENCES organizations(id),
-  actor_id uuid NOT NULL REFERENCES users(id),
+  -- NULL when done from the server's command line (npm run users), which has no user
+  actor_id uuid REFERENCES users(id),
+  via text NOT NULL CHECK (via IN ('api', 'cli')),
   -- user.create, user.update, user.password_set, user.password_change, team.create, team.update
   action text NOT NULL,
   user_id uuid REFERENCES users(id),

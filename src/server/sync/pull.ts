@@ -163,12 +163,17 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
 async function incremental(
   tx: Db, scope: Scope, userId: string, since: number, head: number, lastMutationId: number, limit: number, tuples: boolean,
 ): Promise<Page> {
-  const changes = await scopeChangesSince(tx, scope.orgId, userId, since, head);
+  // Scope changes are rare: looked up beside the reassignments, not before them.
+  const [changes, byAssignment] = await Promise.all([
+    scopeChangesSince(tx, scope.orgId, userId, since, head),
+    reassigned(tx, scope, since, head, []),
+  ]);
   // This user's own scope changed shape (role, led teams): what the store holds cannot be
   // patched from here without knowing the old scope, so it is replaced by a fresh full pull.
   if (changes.reshaped) return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);
   // An agent's scope is their own accounts whatever team they are in: team moves concern leads.
-  const moved = await reassigned(tx, scope, since, head, scope.role === 'agent' ? [] : changes.moved);
+  const movedUsers = scope.role === 'agent' ? [] : changes.moved;
+  const moved = movedUsers.length ? await reassigned(tx, scope, since, head, movedUsers) : byAssignment;
   if (moved.arrived.length > limit) {
     // Too many accounts arrived at once for one answer: start a fresh paged full pull.
     return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);

@@ -16,6 +16,7 @@ import { useApprovalsView } from './approvals/store';
 import { SyncBanners } from './components/SyncBanners';
 import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
+import { UsersAdminScreen } from './admin/UsersAdminScreen';
 import { useAdminView } from './admin/store';
 import { ViolationsScreen } from './admin/ViolationsScreen';
 import { HelpOverlay } from './components/HelpOverlay';
@@ -86,7 +87,7 @@ function Workstation() {
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : <ViolationsScreen />)}
+        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'users' ? <UsersAdminScreen /> : <ViolationsScreen />)}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

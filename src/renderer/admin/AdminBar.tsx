@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../stores/session';
 import { useAdminView, type AdminTab } from './store';
 
-/** Under the top bar: admins open the organisation's compliance rules; admins and team leads the violations. */
+/** Under the top bar: admins open the organisation's compliance rules and its users; admins and team leads the violations. */
 export function AdminBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
@@ -15,6 +15,11 @@ export function AdminBar() {
       {role === 'admin' && (
         <button type="button" data-testid="open-compliance-admin" aria-pressed={open && tab === 'rules'} onClick={() => toggle('rules')}>
           {open && tab === 'rules' ? t('admin.back') : t('admin.compliance')}
+        </button>
+      )}
+      {role === 'admin' && (
+        <button type="button" data-testid="open-users-admin" aria-pressed={open && tab === 'users'} onClick={() => toggle('users')}>
+          {open && tab === 'users' ? t('admin.back') : t('admin.users')}
         </button>
       )}
       <button type="button" data-testid="open-violations" aria-pressed={open && tab === 'violations'} onClick={() => toggle('violations')}>

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 
-export type AdminTab = 'rules' | 'violations';
+export type AdminTab = 'rules' | 'violations' | 'users';
 
-/** Whether the compliance screens are open (admins: rules and violations; team leads: violations). */
+/** Whether the admin screens are open (admins: rules, users and violations; team leads: violations). */
 export const useAdminView = create<{ open: boolean; tab: AdminTab; setOpen(open: boolean, tab?: AdminTab): void }>((set) => ({
   open: false,
   tab: 'rules',

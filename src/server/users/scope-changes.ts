@@ -3,7 +3,7 @@ import type { Db } from '../db';
 /**
  * Changes to who sees whose accounts (team moves, team leads, roles), logged with a version
  * from the change sequence so pulls pick them up like any other change; see
- * 0008-user-admin.sql for the meaning of a row. Writers call these inside a writeTransaction.
+ * 0011-user-admin.sql for the meaning of a row. Writers call these inside a writeTransaction.
  */
 
 /** Accounts assigned to these users may have entered or left other users' scopes. */

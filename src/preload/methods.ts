@@ -14,6 +14,7 @@ export const PRELOAD_METHODS = [
   'listMessageTemplates', 'sendMessage', 'getOrgCompliance', 'saveOrgCompliance', 'listComplianceAudit',
   'listComplianceViolations', 'getActivityReport',
   'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
+  'listUsers', 'listTeams', 'createUser', 'updateUser',
   'getSyncState', 'syncNow',
   'getSettings', 'saveSettings', 'getSipCredentials',
 ] as const satisfies readonly ApiMethod[];

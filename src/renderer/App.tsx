@@ -16,6 +16,7 @@ import { useApprovalsView } from './approvals/store';
 import { SyncBanners } from './components/SyncBanners';
 import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
+import { UsersAdminScreen } from './admin/UsersAdminScreen';
 import { useAdminView } from './admin/store';
 import { ViolationsScreen } from './admin/ViolationsScreen';
 import { ActivityScreen } from './admin/ActivityScreen';
@@ -87,7 +88,7 @@ function Workstation() {
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : <ViolationsScreen />)}
+        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : adminTab === 'users' ? <UsersAdminScreen /> : <ViolationsScreen />)}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

@@ -20,6 +20,7 @@ import { paymentRoutes } from './payments/routes';
 import { reportRoutes } from './reports/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
+import { teamRoutes } from './users/teams';
 
 export interface CreateServerOptions {
   db: Db;
@@ -60,7 +61,7 @@ const healthRoute = defineRoute({
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
-  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
+  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
   ...complianceRoutes, ...messagingRoutes, ...reportRoutes,
 ];
 

@@ -51,10 +51,10 @@ export async function startTestServer(opts: { backend: Backend; seed?: boolean |
     async stop() {
       if (!listening) return;
       listening = false;
-      await app.close();
+      await closeApp(app);
     },
     async restart() {
-      if (listening) await app.close();
+      if (listening) await closeApp(app);
       app = createServer({ db });
       await app.listen({ port, host: '127.0.0.1' });
       listening = true;
@@ -66,6 +66,21 @@ export async function startTestServer(opts: { backend: Backend; seed?: boolean |
     },
   };
   return server;
+}
+
+/**
+ * Fastify closes the connections idle when close starts; one whose request was still being
+ * answered then (a workstation's background fetch) stays open after its answer for the client's
+ * keep-alive (Fastify announces 72 s), and close waits for it. Closed as soon as it is idle.
+ */
+async function closeApp(app: ReturnType<typeof createServer>): Promise<void> {
+  const closing = app.close();
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await closing;
+  } finally {
+    clearInterval(sweep);
+  }
 }
 
 export interface ApiAnswer<T = any> { status: number; body: T }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import {
   Settings, WorkstationError, type ApiEvents, type DataChangedEvent, type SyncState, type WorkstationHandlers,
 } from '../../shared/api/contract';
-import { LoginResponse } from '../../shared/api/rest';
+import { LoginResponse, UserList } from '../../shared/api/rest';
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
 import { ActivityReport } from '../../shared/reports/activity';
+import { AdminUser, Team, TeamList } from '../../shared/api/users';
 import { renderTemplate, templateVars } from '../../shared/domain/message-template';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
@@ -368,6 +369,22 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
 
     async listComplianceAudit() {
       return need().server.call('GET', '/api/v1/org/compliance/audit', undefined, z.array(ComplianceAuditEntry));
+    },
+
+    async listUsers() {
+      return (await need().server.call('GET', '/api/v1/users', undefined, UserList)).users;
+    },
+
+    async listTeams() {
+      return (await need().server.call('GET', '/api/v1/teams', undefined, TeamList)).teams;
+    },
+
+    async createUser(body) {
+      return need().server.call('POST', '/api/v1/users', body, AdminUser);
+    },
+
+    async updateUser({ id, change }) {
+      return need().server.call('PATCH', `/api/v1/users/${id}`, change, AdminUser);
     },
 
     async getSyncState() {

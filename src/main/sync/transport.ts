@@ -46,7 +46,7 @@ export function createServerClient(o: ServerClientOptions) {
   const doFetch: FetchLike = o.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = o.timeoutMs ?? 60_000;
 
-  async function call<S extends z.ZodTypeAny>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  async function call<S extends z.ZodTypeAny>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, schema: S): Promise<z.output<S>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = o.token?.();

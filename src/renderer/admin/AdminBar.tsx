@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../stores/session';
 import { useAdminView, type AdminTab } from './store';
 
-/** Under the top bar: admins open the organisation's compliance rules; admins and team leads the team's activity and the violations. */
+/** Under the top bar: admins open the organisation's compliance rules and its users; admins and team leads the team's activity and the violations. */
 export function AdminBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
@@ -20,6 +20,11 @@ export function AdminBar() {
       <button type="button" data-testid="open-activity" aria-pressed={open && tab === 'activity'} onClick={() => toggle('activity')}>
         {open && tab === 'activity' ? t('admin.back') : t('activity.title')}
       </button>
+      {role === 'admin' && (
+        <button type="button" data-testid="open-users-admin" aria-pressed={open && tab === 'users'} onClick={() => toggle('users')}>
+          {open && tab === 'users' ? t('admin.back') : t('admin.users')}
+        </button>
+      )}
       <button type="button" data-testid="open-violations" aria-pressed={open && tab === 'violations'} onClick={() => toggle('violations')}>
         {open && tab === 'violations' ? t('admin.back') : t('admin.violations')}
       </button>

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 
-export type AdminTab = 'rules' | 'violations' | 'activity';
+export type AdminTab = 'rules' | 'violations' | 'activity' | 'users';
 
-/** Which admin screen is open (admins: rules, violations, activity; team leads: violations, activity). */
+/** Which admin screen is open (admins: rules, users, violations, activity; team leads: violations, activity). */
 export const useAdminView = create<{ open: boolean; tab: AdminTab; setOpen(open: boolean, tab?: AdminTab): void }>((set) => ({
   open: false,
   tab: 'rules',

@@ -31,11 +31,11 @@ export interface CliEnv {
 
 export interface CliIo { out: (line: string) => void; err: (line: string) => void }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function resolveOrg(db: Db, org: string | undefined): Promise<{ id: string; name: string }> {
+export async function resolveOrg(db: Db, org: string | undefined): Promise<{ id: string; name: string }> {
   const all = await db.query<{ id: string; name: string }>('SELECT id, name FROM organizations ORDER BY created_at');
   if (all.length === 0) {
     throw new UsageError('la base de datos no tiene organizaciones; cree una primero (p. ej. `npm run server -- --demo`)');

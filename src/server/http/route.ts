@@ -28,7 +28,7 @@ export interface RouteContext<P, Q, B> {
 export interface RouteDef<
   P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType,
 > {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify style: /api/v1/accounts/:id */
   path: string;
   summary: string;

@@ -10,6 +10,7 @@ import type { Db } from '../db';
 import { HeadBehind, versionedRead } from '../db/write';
 import { HttpError } from '../http/errors';
 import { loadSnapshotPage, type SnapshotPage } from '../data/snapshot';
+import { scopeChangesSince } from '../users/scope-changes';
 import { decodeCursor, encodeCursor, type FullCursor } from './cursor';
 
 export const DEFAULT_PULL_LIMIT = 5000;
@@ -162,7 +163,17 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
 async function incremental(
   tx: Db, scope: Scope, userId: string, since: number, head: number, lastMutationId: number, limit: number, tuples: boolean,
 ): Promise<Page> {
-  const moved = await reassigned(tx, scope, since, head);
+  // Scope changes are rare: looked up beside the reassignments, not before them.
+  const [changes, byAssignment] = await Promise.all([
+    scopeChangesSince(tx, scope.orgId, userId, since, head),
+    reassigned(tx, scope, since, head, []),
+  ]);
+  // This user's own scope changed shape (role, led teams): what the store holds cannot be
+  // patched from here without knowing the old scope, so it is replaced by a fresh full pull.
+  if (changes.reshaped) return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);
+  // An agent's scope is their own accounts whatever team they are in: team moves concern leads.
+  const movedUsers = scope.role === 'agent' ? [] : changes.moved;
+  const moved = movedUsers.length ? await reassigned(tx, scope, since, head, movedUsers) : byAssignment;
   if (moved.arrived.length > limit) {
     // Too many accounts arrived at once for one answer: start a fresh paged full pull.
     return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);
@@ -177,15 +188,28 @@ async function incremental(
   };
 }
 
-/** Accounts that entered or left the scope in (since, head], from the assignment log. */
-async function reassigned(tx: Db, scope: Scope, since: number, head: number): Promise<{ arrived: string[]; removed: string[] }> {
+/**
+ * Accounts that entered or left the scope in (since, head]: from the assignment log (accounts
+ * moved between agents), and — for `movedUsers`, whose team or team lead changed in that range
+ * (scope_changes) — every account assigned to them now or moved to or from them since. Each is
+ * judged against the scope now: visible ones are sent whole (maybe again), the others removed
+ * (a no-op on a store that never had them). Judging against the scope now, not replaying the
+ * moves, is what keeps a client that was offline through several moves right.
+ */
+async function reassigned(
+  tx: Db, scope: Scope, since: number, head: number, movedUsers: readonly string[],
+): Promise<{ arrived: string[]; removed: string[] }> {
   if (scope.agentIds === null) return { arrived: [], removed: [] };
+  const logged = movedUsers.length ? [...new Set([...scope.agentIds, ...movedUsers])] : scope.agentIds;
+  const current = movedUsers.length
+    ? ' UNION SELECT c.id AS account_id FROM accounts c WHERE c.org_id = $3 AND c.assigned_agent_id = ANY($6::uuid[])'
+    : '';
   const rows = await tx.query<{ id: string; visible: boolean }>(
     `SELECT m.account_id AS id, (a.org_id = $3 AND a.assigned_agent_id = ANY($2::uuid[])) AS visible
      FROM (SELECT DISTINCT l.account_id FROM assignment_log l
-           WHERE l.seq > $1 AND l.seq <= $4 AND (l.to_agent_id = ANY($2::uuid[]) OR l.from_agent_id = ANY($2::uuid[]))) m
+           WHERE l.seq > $1 AND l.seq <= $4 AND (l.to_agent_id = ANY(${movedUsers.length ? '$5' : '$2'}::uuid[]) OR l.from_agent_id = ANY(${movedUsers.length ? '$5' : '$2'}::uuid[]))${current}) m
      JOIN accounts a ON a.id = m.account_id`,
-    [since, scope.agentIds, scope.orgId, head],
+    movedUsers.length ? [since, scope.agentIds, scope.orgId, head, logged, movedUsers] : [since, scope.agentIds, scope.orgId, head],
   );
   return { arrived: rows.filter((r) => r.visible).map((r) => r.id), removed: rows.filter((r) => !r.visible).map((r) => r.id) };
 }

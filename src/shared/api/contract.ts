@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { AccountBundle } from './rest';
+import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
 import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
 import { CurrencyCode, MinorAmount } from '../domain/money';
@@ -289,6 +290,12 @@ export const API = {
   listApprovals: { input: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'countered']).optional() }), output: z.array(ApprovalRequest) },
   decideApproval: { input: z.object({ id: Id, decision: ApprovalDecision }), output: ApprovalRequest },
   listMissedCallbacks: { input: none, output: z.array(MissedCallback) },
+
+  /** Admin only, online only (team leads may list). The server decides and audits. */
+  listUsers: { input: none, output: z.array(AdminUser) },
+  listTeams: { input: none, output: z.array(Team) },
+  createUser: { input: CreateUserRequest, output: AdminUser },
+  updateUser: { input: z.object({ id: Id, change: UpdateUserRequest }), output: AdminUser },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

@@ -54,7 +54,7 @@ describe.each(BACKENDS)('auth on %s', (backend) => {
     expect((await call(s, 'GET', '/api/v1/me', { token })).status).toBe(401);
   });
 
-  it('disabling a user ends their open sessions at once and refuses their login; enabling restores it', async () => {
+  it('disabling a user ends their open sessions at once and refuses their login; enabled again, they log in anew', async () => {
     const agent = await login(s, 'agente3', 'agente123');
     const admin = await login(s, 'admin', 'admin123');
     expect((await call(s, 'GET', '/api/v1/accounts', { token: agent.token })).status).toBe(200);
@@ -68,7 +68,10 @@ describe.each(BACKENDS)('auth on %s', (backend) => {
     expect(relogin.status).toBe(401);
     expect(relogin.body.error.code).toBe('user_disabled');
     expect((await call(s, 'POST', `/api/v1/users/${agent.user.id}/enable`, { token: admin.token })).status).toBe(200);
-    expect((await call(s, 'GET', '/api/v1/accounts', { token: agent.token })).status).toBe(200);
+    // enabled again, they log in anew: a token from before the disable never comes back
+    expect((await call(s, 'GET', '/api/v1/accounts', { token: agent.token })).status).toBe(401);
+    const again = await login(s, 'agente3', 'agente123');
+    expect((await call(s, 'GET', '/api/v1/accounts', { token: again.token })).status).toBe(200);
   });
 
   it('only an admin may disable users (403 for a team lead or agent), and not themselves', async () => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => { await ws?.close(); cleanup?.(); await s?.close(); });
 
 async function pickAccount(minBalance: number, notFirst = false) {
-  const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', status: 'active', offset: 0, limit: 200 }));
+  const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', status: 'active', offset: 0, limit: 200, contactableOnly: false }));
   const row = page.rows.slice(notFirst ? 5 : 0).find((r) => r.currency === 'COP' && r.balanceMinor >= minBalance);
   if (!row) throw new Error('no suitable account');
   return row;
@@ -67,7 +67,7 @@ describe('collections on the workstation', () => {
     expect(run.status).toBe(200);
     expect(run.body.broken).toBeGreaterThanOrEqual(1);
     await ws.handlers.syncNow(undefined);
-    const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 5 }));
+    const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 5, contactableOnly: false }));
     expect(page.rows[0]!.accountId).toBe(acc.accountId);
     expect(page.rows[0]!.reason.code).toBe('promise_broken');
     const detail = await ws.handlers.getAccount({ accountId: acc.accountId });
@@ -138,10 +138,10 @@ describe('collections on the workstation', () => {
     const acc = await pickAccount(0, true);
     const at = new Date(Date.now() + 1500).toISOString();
     await ws.handlers.setCallback({ accountId: acc.accountId, callbackAt: at, note: 'llamar a las 3' });
-    const before = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 }));
+    const before = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 1, contactableOnly: false }));
     expect(before.rows[0]!.accountId).not.toBe(acc.accountId);
     const head = await eventually(async () => {
-      const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 1 }));
+      const page = await ws.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 1, contactableOnly: false }));
       if (page.rows[0]!.accountId !== acc.accountId) throw new Error('not yet');
       return page.rows[0]!;
     }, 10_000);

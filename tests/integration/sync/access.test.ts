@@ -91,7 +91,7 @@ describe('access changes reach the local stores', () => {
     try {
       await w.ws.handlers.login({ username: 'agente1', password: 'agente123' });
       await w.ws.handlers.syncNow(undefined);
-      const [taken, row] = (await w.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 2, status: 'active' })).rows;
+      const [taken, row] = (await w.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 2, status: 'active', contactableOnly: false })).rows;
       // the team lead hands an account to someone else; this store has not pulled since, and the
       // agent sets a callback on it: a mutable field needs the account in the agent's view now
       const lead = await login(server, 'lider', 'lider123');

@@ -23,7 +23,7 @@ export function waitForState(ws: Workstation, pred: (s: SyncState) => boolean, t
 }
 
 export async function firstAccount(ws: Workstation) {
-  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 50, status: 'active' });
+  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 50, status: 'active', contactableOnly: false });
   const row = page.rows[0];
   if (!row) throw new Error('queue is empty');
   return row;

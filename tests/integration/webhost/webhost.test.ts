@@ -94,7 +94,7 @@ describe('web host', () => {
     const r = await apiCall('getAccount', { accountId: 'not-a-uuid' }, { 'x-cobranza-key': host.key });
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'validation', field: 'accountId' } });
-    const q = await apiCall('listQueue', { limit: 5000 }, { 'x-cobranza-key': host.key });
+    const q = await apiCall('listQueue', { limit: 5000, contactableOnly: false }, { 'x-cobranza-key': host.key });
     expect(JSON.parse(q.body).error.field).toBe('limit');
     expect((await apiCall('nope', {}, { 'x-cobranza-key': host.key })).status).toBe(404);
     expect((await apiCall('constructor', {}, { 'x-cobranza-key': host.key })).status).toBe(404);
@@ -112,7 +112,7 @@ describe('web host', () => {
     expect(session.user.username).toBe('agente1');
     await synced;
     expect(states.some((s) => s.syncing)).toBe(true);
-    const page = await api.listQueue({ limit: 10 });
+    const page = await api.listQueue({ limit: 10, contactableOnly: false });
     expect(page.rows.length).toBeGreaterThan(0);
     const settings = await api.saveSettings({ sipPassword: 'secreto', sip: { wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1', extension: '1001' } });
     expect(settings.hasSipPassword).toBe(true);

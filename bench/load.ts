@@ -1,4 +1,5 @@
-// Load: the central server on PostgreSQL under 1,000 agents pulling every 30 s plus outcome
+// Load: the central server on PostgreSQL under 1,000 agents syncing every 30 s (each cycle as the
+// workstation makes it: a pull, then its policies and its own approval requests) plus outcome
 // bursts. The server runs in a child process so its resident memory can be sampled alone.
 // Run alone: `npx tsx bench/load.ts` (LOAD_AGENTS, LOAD_WINDOW_S, LOAD_ACCOUNTS_PER_AGENT tune it).
 import http from 'node:http';
@@ -157,6 +158,8 @@ export async function benchLoad(): Promise<BenchRow[]> {
     // Measured window: each agent pulls once at a uniformly random moment (1,000 agents every
     // 30 s ≈ 33 pulls/s), and every 5 s a burst of agents pushes a handful of outcomes at once.
     const pulls = new Latencies();
+    const gets = new Latencies();
+    const cycles = new Latencies();
     const pushes = new Latencies();
     const all = new Latencies();
     const inflight: Promise<void>[] = [];
@@ -177,8 +180,17 @@ export async function benchLoad(): Promise<BenchRow[]> {
       if (wait > 0) await sleep(wait);
       if (nextPull <= nextBurst) {
         const a = agents[pullAt[pi++]!.i]!;
-        record(pulls, 'pull', http.request<PullBody>('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, cursor: a.cursor }, a.token)
-          .then((r) => { if (r.status === 200) a.cursor = r.body.cursor; return r; }));
+        // the workstation's whole cycle: the pull, then (after a successful sync) its negotiation
+        // policies and its own approval requests (src/main/services/collections.ts), one after the other
+        const tc = performance.now();
+        const pulled = http.request<PullBody>('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, cursor: a.cursor }, a.token)
+          .then((r) => { if (r.status === 200) a.cursor = r.body.cursor; return r; });
+        record(pulls, 'pull', pulled);
+        const policies = pulled.then((r) => (r.status === 200 ? http.request('GET', '/api/v1/collections/policies', undefined, a.token) : r));
+        record(gets, 'policies', policies);
+        const approvals = policies.then((r) => (r.status === 200 ? http.request('GET', '/api/v1/approvals/mine?since=0', undefined, a.token) : r));
+        record(gets, 'approvals', approvals);
+        inflight.push(approvals.then((r) => { if (r.status === 200) cycles.add(performance.now() - tc); }, () => {}));
       } else {
         bi++;
         // distinct agents with no push in flight: a real client sends its outbox one push at a time
@@ -210,10 +222,12 @@ export async function benchLoad(): Promise<BenchRow[]> {
     if (errors > 0) process.stderr.write(`load errors: ${JSON.stringify(Object.fromEntries(all.errorKinds))}\n`);
     return [
       { name: `agents × accounts each`, value: `${AGENTS} × ${PER_AGENT}`, unit: '' },
-      { name: `requests in the ${WINDOW_S} s window (pulls + pushes)`, value: `${pulls.count + pulls.errors} + ${pushes.count + pushes.errors}`, unit: 'req' },
-      { name: 'achieved rate', value: (pulls.count + pushes.count) / elapsedS, unit: 'req/s' },
+      { name: `requests in the ${WINDOW_S} s window (pulls + their 2 GETs + pushes)`, value: `${pulls.count + pulls.errors} + ${gets.count + gets.errors} + ${pushes.count + pushes.errors}`, unit: 'req' },
+      { name: 'achieved rate', value: (pulls.count + gets.count + pushes.count) / elapsedS, unit: 'req/s' },
       { name: 'pull p50', value: pulls.percentile(50), unit: 'ms' },
       { name: 'pull p99', value: pulls.percentile(99), unit: 'ms' },
+      { name: 'policies / own approvals GET p99', value: gets.percentile(99), unit: 'ms' },
+      { name: 'whole workstation cycle (pull + 2 GETs) p50 / p99', value: `${cycles.percentile(50).toFixed(1)} / ${cycles.percentile(99).toFixed(1)}`, unit: 'ms' },
       { name: `bursts: ${BURST_AGENTS} agents × ${BURST_OUTCOMES} outcomes every ${BURST_EVERY_S} s`, value: pushed, unit: 'outc.' },
       { name: `push (${BURST_OUTCOMES} outcomes) p50`, value: pushes.percentile(50), unit: 'ms' },
       { name: `push (${BURST_OUTCOMES} outcomes) p99`, value: pushes.percentile(99), unit: 'ms' },

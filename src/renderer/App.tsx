@@ -17,6 +17,7 @@ import { SyncBanners } from './components/SyncBanners';
 import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
 import { useAdminView } from './admin/store';
+import { TemplatesAdminScreen } from './admin/TemplatesAdminScreen';
 import { ViolationsScreen } from './admin/ViolationsScreen';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
@@ -86,7 +87,8 @@ function Workstation() {
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : <ViolationsScreen />)}
+        {adminOpen && adminTab !== 'templates' && (adminTab === 'rules' ? <ComplianceAdminScreen /> : <ViolationsScreen />)}
+        {adminOpen && adminTab === 'templates' && <TemplatesAdminScreen />}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

@@ -78,12 +78,15 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   const orgData = createOrgData(() => clock.now());
   // the collections cache (policies, the agent's approval requests) and the message templates follow each successful sync
   let collectionsSyncedAt: string | null = null;
+  // requests started after a sync, awaited by close() so none is left half-read on a closed store
+  const background = new Set<Promise<unknown>>();
+  const inBackground = (p: Promise<unknown>) => { const q = p.catch(() => {}); background.add(q); void q.finally(() => background.delete(q)); };
   syncState.add((s) => {
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;
-    void refreshCollectionsCache(ctx).then((ids) => { if (ids.length) dataChanged.emit({ accountIds: ids }); }, () => {});
+    inBackground(refreshCollectionsCache(ctx).then((ids) => { if (ids.length) dataChanged.emit({ accountIds: ids }); }));
     // open message panels re-read their templates (previews of every account may have changed)
-    void orgData.refreshTemplates(ctx).then((changed) => { if (changed) dataChanged.emit({ accountIds: null }); }, () => {});
+    inBackground(orgData.refreshTemplates(ctx).then((changed) => { if (changed) dataChanged.emit({ accountIds: null }); }));
   });
 
   const deps = {
@@ -463,6 +466,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       tickTimer = null;
       const c = ctx;
       ctx = null;
+      await c?.engine.stop();
+      await Promise.all([...background]);
       await c?.close();
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TEMPLATE_PLACEHOLDERS, unknownPlaceholders } from './message-template';
-import { WhatsAppTemplateConfig, whatsappTemplateMismatch } from './whatsapp-template';
+import { WhatsAppTemplateConfig, whatsappParamDiff, whatsappTemplateMismatch } from './whatsapp-template';
 
 /**
  * What an administrator saves as an organisation message template, and the rules it must meet.
@@ -13,13 +13,21 @@ export const WHATSAPP_BODY_MAX = 1024;
 /** One GSM-7 SMS segment; longer texts are sent (and billed) as several. */
 export const SMS_SEGMENT_CHARS = 160;
 
-export interface TemplateProblem { field: 'name' | 'body' | 'subject' | 'whatsapp' | 'whatsapp.params'; message: string }
+export type TemplateProblemCode =
+  | 'unknown_placeholder' | 'subject_required' | 'subject_not_email' | 'whatsapp_not_whatsapp' | 'whatsapp_body_too_long'
+  | 'whatsapp_param_missing' | 'whatsapp_param_extra';
+
+/** `message` is the server's English wording; `code` and `names` let a screen word it in Spanish or English. */
+export interface TemplateProblem {
+  field: 'body' | 'subject' | 'whatsapp' | 'whatsapp.params';
+  code: TemplateProblemCode; names: string[]; message: string;
+}
 
 interface TemplateDraft {
   channel: 'sms' | 'whatsapp' | 'email';
   subject: string | null;
   body: string;
-  whatsapp: WhatsAppTemplateConfig | null;
+  whatsapp: (Omit<WhatsAppTemplateConfig, 'params'> & { params: readonly string[] }) | null;
 }
 
 const known = TEMPLATE_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
@@ -29,23 +37,28 @@ const unknownText = (names: string[]) =>
 /** Why a template cannot be saved (empty = it can). */
 export function templateProblems(t: TemplateDraft): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
+  const add = (field: TemplateProblem['field'], code: TemplateProblemCode, message: string, names: string[] = []) =>
+    problems.push({ field, code, names, message });
   const inBody = unknownPlaceholders(t.body);
-  if (inBody.length) problems.push({ field: 'body', message: unknownText(inBody) });
+  if (inBody.length) add('body', 'unknown_placeholder', unknownText(inBody), inBody);
   const subject = t.subject?.trim() ?? '';
   if (t.channel === 'email') {
-    if (!subject) problems.push({ field: 'subject', message: 'an e-mail template needs a subject' });
+    if (!subject) add('subject', 'subject_required', 'an e-mail template needs a subject');
     const inSubject = unknownPlaceholders(subject);
-    if (inSubject.length) problems.push({ field: 'subject', message: unknownText(inSubject) });
+    if (inSubject.length) add('subject', 'unknown_placeholder', unknownText(inSubject), inSubject);
   } else if (subject) {
-    problems.push({ field: 'subject', message: 'only e-mail templates have a subject' });
+    add('subject', 'subject_not_email', 'only e-mail templates have a subject');
   }
-  if (t.channel !== 'whatsapp' && t.whatsapp) {
-    problems.push({ field: 'whatsapp', message: 'only WhatsApp templates have a Meta-approved template' });
-  }
+  if (t.channel !== 'whatsapp' && t.whatsapp) add('whatsapp', 'whatsapp_not_whatsapp', 'only WhatsApp templates have a Meta-approved template');
   if (t.channel === 'whatsapp') {
-    if (t.body.length > WHATSAPP_BODY_MAX) problems.push({ field: 'body', message: `a WhatsApp template body has at most ${WHATSAPP_BODY_MAX} characters` });
-    const mismatch = t.whatsapp ? whatsappTemplateMismatch(t.body, t.whatsapp) : [];
-    if (mismatch.length) problems.push({ field: 'whatsapp.params', message: mismatch.join('; ') });
+    if (t.body.length > WHATSAPP_BODY_MAX) add('body', 'whatsapp_body_too_long', `a WhatsApp template body has at most ${WHATSAPP_BODY_MAX} characters`);
+    if (t.whatsapp) {
+      // the check the server runs at push (accept.ts), refused here already when saved
+      const mismatch = whatsappTemplateMismatch(t.body, t.whatsapp).join('; ');
+      const { notInParams, notInBody } = whatsappParamDiff(t.body, t.whatsapp);
+      if (notInParams.length) add('whatsapp.params', 'whatsapp_param_missing', mismatch, notInParams);
+      if (notInBody.length) add('whatsapp.params', 'whatsapp_param_extra', mismatch, notInBody);
+    }
   }
   return problems;
 }

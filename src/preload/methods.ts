@@ -13,6 +13,7 @@ export const PRELOAD_METHODS = [
   'checkContact',
   'listMessageTemplates', 'sendMessage', 'getOrgCompliance', 'saveOrgCompliance', 'listComplianceAudit',
   'listComplianceViolations', 'getActivityReport',
+  'listOrgTemplates', 'createOrgTemplate', 'updateOrgTemplate', 'listTemplateAudit',
   'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
   'listUsers', 'listTeams', 'createUser', 'updateUser',
   'getSyncState', 'syncNow',

@@ -18,6 +18,7 @@ import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
 import { UsersAdminScreen } from './admin/UsersAdminScreen';
 import { useAdminView } from './admin/store';
+import { TemplatesAdminScreen } from './admin/TemplatesAdminScreen';
 import { ViolationsScreen } from './admin/ViolationsScreen';
 import { ActivityScreen } from './admin/ActivityScreen';
 import { HelpOverlay } from './components/HelpOverlay';
@@ -88,7 +89,8 @@ function Workstation() {
       <SyncBanners />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : adminTab === 'users' ? <UsersAdminScreen /> : <ViolationsScreen />)}
+        {adminOpen && adminTab !== 'templates' && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : adminTab === 'users' ? <UsersAdminScreen /> : <ViolationsScreen />)}
+        {adminOpen && adminTab === 'templates' && <TemplatesAdminScreen />}
         {approvalsOpen && <ApprovalsScreen />}
         <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
         {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}

@@ -40,8 +40,31 @@ export function createOrgData(now: () => Date) {
     return inFlight;
   }
 
+  /**
+   * The templates alone, after every successful sync: an administrator's change (or a template
+   * withdrawn) must reach the agents' previews on their next sync, not minutes later. True when
+   * the cached list changed.
+   */
+  let templatesInFlight: Promise<boolean> | null = null;
+  function refreshTemplates(c: UserContext): Promise<boolean> {
+    templatesInFlight ??= (async () => {
+      try {
+        const list = await c.server.call('GET', '/api/v1/messages/templates', undefined, Templates);
+        if (!c.store.db.open) return false;
+        const json = JSON.stringify(list);
+        if (c.store.getMeta('messageTemplates') === json) return false;
+        c.store.setMeta('messageTemplates', json);
+        return true;
+      } finally {
+        templatesInFlight = null;
+      }
+    })();
+    return templatesInFlight;
+  }
+
   return {
     refresh,
+    refreshTemplates,
     compliance: (c: UserContext) => read(c, 'orgCompliance', OrgComplianceState),
     templates: (c: UserContext) => read(c, 'messageTemplates', Templates) ?? [],
     reset() { lastFetch = 0; },

@@ -4,10 +4,10 @@ import {
   Settings, WorkstationError, type ApiEvents, type DataChangedEvent, type SyncState, type WorkstationHandlers,
 } from '../../shared/api/contract';
 import { LoginResponse, UserList } from '../../shared/api/rest';
-import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, SipCredentials } from '../../shared/api/contract';
+import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, OrgMessageTemplate, SipCredentials, TemplateAuditEntry } from '../../shared/api/contract';
 import { ActivityReport } from '../../shared/reports/activity';
 import { AdminUser, Team, TeamList } from '../../shared/api/users';
-import { renderTemplate, templateVars } from '../../shared/domain/message-template';
+import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
@@ -77,15 +77,20 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   let ctx: UserContext | null = null;
   let lastTick = clock.now().toISOString();
   let tickTimer: unknown = null;
-  // the collections cache (policies, the agent's approval requests) follows each successful sync
+  const orgData = createOrgData(() => clock.now());
+  // the collections cache (policies, the agent's approval requests) and the message templates follow each successful sync
   let collectionsSyncedAt: string | null = null;
+  // requests started after a sync, awaited by close() so none is left half-read on a closed store
+  const background = new Set<Promise<unknown>>();
+  const inBackground = (p: Promise<unknown>) => { const q = p.catch(() => {}); background.add(q); void q.finally(() => background.delete(q)); };
   syncState.add((s) => {
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;
-    void refreshCollectionsCache(ctx).then((ids) => { if (ids.length) dataChanged.emit({ accountIds: ids }); }, () => {});
+    inBackground(refreshCollectionsCache(ctx).then((ids) => { if (ids.length) dataChanged.emit({ accountIds: ids }); }));
+    // open message panels re-read their templates (previews of every account may have changed)
+    inBackground(orgData.refreshTemplates(ctx).then((changed) => { if (changed) dataChanged.emit({ accountIds: null }); }));
   });
 
-  const orgData = createOrgData(() => clock.now());
   const deps = {
     dataDir: o.dataDir, fetch: o.fetch, clock: o.clock || o.now ? clock : undefined, random: o.random, syncIntervalMs: o.syncIntervalMs,
     onState: (s: SyncState) => syncState.emit(s),
@@ -319,7 +324,10 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       const debtor = c.store.getDebtor(account.debtorId)!;
       if (orgData.templates(c).length === 0) await orgData.refresh(c, true).catch(() => {});
       const vars = templateVars(account, debtor, clock.now());
-      return orgData.templates(c).map((t) => ({ ...t, preview: renderTemplate(t.body, vars) }));
+      // the subject as the debtor's inbox shows it, rendered like the body (and like the server will)
+      return orgData.templates(c).map((t) => ({
+        ...t, preview: renderTemplate(t.body, vars), subjectPreview: t.channel === 'email' && t.subject ? renderSubject(t.subject, vars) : null,
+      }));
     },
 
     async sendMessage({ accountId, contactPointId, channel, templateId }) {
@@ -356,6 +364,29 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       const state = await c.server.call('PUT', '/api/v1/org/compliance', rules, OrgComplianceState);
       c.store.setMeta('orgCompliance', JSON.stringify(state));
       return state;
+    },
+
+    async listOrgTemplates() {
+      return need().server.call('GET', '/api/v1/org/message-templates', undefined, z.array(OrgMessageTemplate));
+    },
+
+    async createOrgTemplate(template) {
+      const c = need();
+      const created = await c.server.call('POST', '/api/v1/org/message-templates', template, OrgMessageTemplate);
+      // this workstation's own previews follow at once; the others on their next sync
+      await orgData.refresh(c, true).catch(() => {});
+      return created;
+    },
+
+    async updateOrgTemplate({ id, template }) {
+      const c = need();
+      const updated = await c.server.call('PUT', `/api/v1/org/message-templates/${encodeURIComponent(id)}`, template, OrgMessageTemplate);
+      await orgData.refresh(c, true).catch(() => {});
+      return updated;
+    },
+
+    async listTemplateAudit() {
+      return need().server.call('GET', '/api/v1/org/message-templates/audit', undefined, z.array(TemplateAuditEntry));
     },
 
     async listComplianceViolations() {
@@ -458,6 +489,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       tickTimer = null;
       const c = ctx;
       ctx = null;
+      await c?.engine.stop();
+      await Promise.all([...background]);
       await c?.close();
     },
   };

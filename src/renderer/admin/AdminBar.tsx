@@ -25,6 +25,11 @@ export function AdminBar() {
           {open && tab === 'users' ? t('admin.back') : t('admin.users')}
         </button>
       )}
+      {role === 'admin' && (
+        <button type="button" data-testid="open-templates-admin" aria-pressed={open && tab === 'templates'} onClick={() => toggle('templates')}>
+          {open && tab === 'templates' ? t('admin.back') : t('admin.templates')}
+        </button>
+      )}
       <button type="button" data-testid="open-violations" aria-pressed={open && tab === 'violations'} onClick={() => toggle('violations')}>
         {open && tab === 'violations' ? t('admin.back') : t('admin.violations')}
       </button>

@@ -31,7 +31,8 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
     let live = true;
     getApi().listMessageTemplates({ accountId }).then((list) => { if (live) setTemplates(list); }, (e) => { if (live) setError(toUiError(e)); });
     return () => { live = false; };
-  }, [accountId, detail.activities.length]);
+    // `detail` changes after every write and when the workstation's templates change (admin edits reach it on sync)
+  }, [accountId, detail]);
 
   const forChannel = templates.filter((x) => x.channel === channel);
   const template = forChannel.find((x) => x.id === templateId) ?? forChannel[0] ?? null;
@@ -46,6 +47,8 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
   }, [accountId, cp?.id, channel, detail]);
 
   const blocked = decision !== null && !decision.allowed;
+  // WhatsApp starts a conversation only with a template Meta approved: say so before the click
+  const unapproved = channel === 'whatsapp' && template !== null && !template.whatsapp;
   const send = async () => {
     if (!cp || !template) return;
     setBusy(true); setError(null); setSent(false);
@@ -81,18 +84,29 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
       {forChannel.length === 0 ? <p className="muted">{t('messaging.noTemplates')}</p> : (
         <label>{t('messaging.template')}
           <select value={template?.id ?? ''} onChange={(e) => setTemplateId(e.target.value)} data-testid="msg-template">
-            {forChannel.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+            {forChannel.map((x) => (
+              <option key={x.id} value={x.id}>{x.name}{x.channel === 'whatsapp' && !x.whatsapp ? ` — ${t('messaging.unapproved')}` : ''}</option>
+            ))}
           </select>
         </label>
       )}
       {template && (
         <div className="msg-preview" aria-label={t('messaging.preview')} data-testid="msg-preview">
-          {template.subject && <strong>{template.subject}</strong>}
-          <p style={{ whiteSpace: 'pre-wrap' }}>{template.preview}</p>
+          {template.subjectPreview !== null && (
+            <p data-testid="msg-preview-subject"><span className="muted">{t('messaging.subject')}: </span><strong>{template.subjectPreview}</strong></p>
+          )}
+          <p style={{ whiteSpace: 'pre-wrap' }} data-testid="msg-preview-body">{template.preview}</p>
         </div>
       )}
+      {unapproved && (
+        <p className="field-error" role="note" id="msg-unapproved" data-testid="msg-unapproved">
+          <strong>{t('messaging.unapproved')}</strong> {t('messaging.unapprovedWhy')}
+        </p>
+      )}
       <button type="button" className="primary" data-testid="msg-send" data-channel={channel}
-        disabled={busy || !cp || !template || decision === null || blocked} onClick={() => void send()}>
+        disabled={busy || !cp || !template || decision === null || blocked || unapproved}
+        aria-describedby={unapproved ? 'msg-unapproved' : undefined} title={unapproved ? t('messaging.unapproved') : undefined}
+        onClick={() => void send()}>
         {t('messaging.send', { channel: t(`channel.${channel}`) })}
       </button>
       {blocked && decision && <BlockedReason decision={decision} timeZone={detail.debtor.timeZone} testId="msg-blocked" />}

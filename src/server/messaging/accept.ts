@@ -1,4 +1,4 @@
-import { renderTemplate, templateVars } from '../../shared/domain/message-template';
+import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
 import type { MutationArgs } from '../../shared/sync/mutations';
 import { whatsappTemplateMessage, whatsappTemplateMismatch } from '../../shared/domain/whatsapp-template';
 import { checkOnServer } from '../compliance/check';
@@ -22,6 +22,8 @@ export async function acceptMessage(tx: Db, userId: string, account: AccountRef,
   if (existing.length) return 'queued'; // the id is the message: a replay changes nothing
   const template = await findTemplate(tx, account.orgId, a.templateId);
   if (!template) throw new MutationRejected('not_found', 'message template not found', 'templateId');
+  // withdrawn by an administrator: a workstation whose cached list is older may still offer it
+  if (!template.active) throw new MutationRejected('template_inactive', `template "${template.name}" was deactivated by an administrator`, 'templateId');
   if (template.channel !== a.channel) throw new MutationRejected('invalid_args', `template is for ${template.channel}, not ${a.channel}`, 'channel');
   // Meta refuses free text to start a conversation: never queue what it would reject
   if (a.channel === 'whatsapp' && !template.whatsapp) {
@@ -38,8 +40,7 @@ export async function acceptMessage(tx: Db, userId: string, account: AccountRef,
   const debtor = toDebtor(debRow);
   const vars = templateVars(toAccount(accRow), debtor, now);
   const body = renderTemplate(template.body, vars);
-  // a subject is one line: a newline in it would start a header of the debtor's data's choosing
-  const subject = a.channel === 'email' && template.subject ? renderTemplate(template.subject, vars).replace(/\s+/g, ' ').trim() : null;
+  const subject = a.channel === 'email' && template.subject ? renderSubject(template.subject, vars) : null;
   const waTemplate = template.whatsapp ? whatsappTemplateMessage(template.whatsapp, debtor.country, vars) : null;
 
   const decision = await checkOnServer(tx, { orgId: account.orgId, accountId: account.id, contactPointId: a.contactPointId, channel: a.channel, at: now });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { MessageChannel, MessageTemplate } from '../../shared/api/contract';
+import { MessageChannel, MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../../shared/api/contract';
+import { MessageTemplateInput, MessageTemplateUpdate } from '../../shared/domain/template-admin';
 import { Id, IsoInstant } from '../../shared/domain/entities';
 import { findAccountForFacts, scopeFor } from '../access/visibility';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
-import { ensureDefaultTemplates, listTemplates } from './templates';
+import { createTemplate, listTemplateAudit, updateTemplate } from './template-admin';
+import { ensureDefaultTemplates, hasAnyTemplate, listOrgTemplates, listTemplates } from './templates';
 
 export const OutboundMessageView = z.object({
   id: Id, accountId: Id, agentId: Id, channel: MessageChannel, address: z.string(), subject: z.string().nullable(), body: z.string(),
@@ -16,14 +18,43 @@ export const OutboundMessageView = z.object({
 
 export const messagingRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/messages/templates', summary: "The organisation's message templates", tags: ['messaging'],
+    method: 'GET', path: '/api/v1/messages/templates', summary: "The organisation's active message templates (what agents may send)", tags: ['messaging'],
     access: 'user', response: z.array(MessageTemplate),
     async handler({ db, user }) {
-      const templates = await listTemplates(db, user.orgId);
-      if (templates.length) return templates;
-      // an organisation starts with the default Spanish templates
-      await ensureDefaultTemplates(db, user.orgId);
+      // an organisation starts with the default Spanish templates; one whose admin deactivated
+      // them all has chosen to offer none
+      if (!(await hasAnyTemplate(db, user.orgId))) await ensureDefaultTemplates(db, user.orgId);
       return listTemplates(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/org/message-templates', summary: "Every template of the organisation, inactive ones too (administration)", tags: ['messaging'],
+    access: ['admin'], response: z.array(OrgMessageTemplate),
+    async handler({ db, user }) {
+      if (!(await hasAnyTemplate(db, user.orgId))) await ensureDefaultTemplates(db, user.orgId);
+      return listOrgTemplates(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    method: 'POST', path: '/api/v1/org/message-templates', summary: 'Create a message template (audited)', tags: ['messaging'],
+    access: ['admin'], body: MessageTemplateInput, response: OrgMessageTemplate, successStatus: 201, errors: [400, 409],
+    async handler({ db, user, body }) {
+      return createTemplate(db, user.orgId, user.id, body);
+    },
+  }),
+  defineRoute({
+    // no DELETE: sent messages refer to their template; `active: false` withdraws it instead
+    method: 'PUT', path: '/api/v1/org/message-templates/:id', summary: 'Replace a message template, or deactivate it (audited)', tags: ['messaging'],
+    access: ['admin'], params: z.object({ id: Id }), body: MessageTemplateUpdate, response: OrgMessageTemplate, errors: [400, 404, 409],
+    async handler({ db, user, params, body }) {
+      return updateTemplate(db, user.orgId, user.id, params.id, body);
+    },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/org/message-templates/audit', summary: 'Every change of the message templates, newest first', tags: ['messaging'],
+    access: ['admin'], response: z.array(TemplateAuditEntry),
+    async handler({ db, user }) {
+      return listTemplateAudit(db, user.orgId);
     },
   }),
   defineRoute({

@@ -1,4 +1,4 @@
-import { MessageTemplate, type MessageChannel } from '../../shared/api/contract';
+import { MessageTemplate, type MessageChannel, type OrgMessageTemplate } from '../../shared/api/contract';
 import type { WhatsAppTemplateConfig } from '../../shared/domain/whatsapp-template';
 import type { Db } from '../db';
 
@@ -60,12 +60,14 @@ export async function ensureTemplates(db: Db, orgId: string, templates: Readonly
 
 export const ensureDefaultTemplates = (db: Db, orgId: string): Promise<void> => ensureTemplates(db, orgId, DEFAULT_TEMPLATES);
 
-const COLUMNS = `id, name, channel, subject, body, wa_template_name AS "waName", wa_language AS "waLanguage",
-  wa_language_by_country AS "waLanguageByCountry", wa_params AS "waParams"`;
+const COLUMNS = `t.id, t.name, t.channel, t.subject, t.body, t.wa_template_name AS "waName", t.wa_language AS "waLanguage",
+  t.wa_language_by_country AS "waLanguageByCountry", t.wa_params AS "waParams", t.active, t.revision, t.updated_at AS "updatedAt",
+  (SELECT u.username FROM users u WHERE u.id = t.updated_by) AS "updatedBy"`;
 
 interface TemplateRow {
   id: string; name: string; channel: MessageChannel; subject: string | null; body: string;
   waName: string | null; waLanguage: string | null; waLanguageByCountry: unknown; waParams: string[];
+  active: boolean; revision: number; updatedAt: Date; updatedBy: string | null;
 }
 
 function toTemplate(r: TemplateRow): MessageTemplate {
@@ -75,12 +77,35 @@ function toTemplate(r: TemplateRow): MessageTemplate {
   });
 }
 
+function toOrgTemplate(r: TemplateRow): OrgMessageTemplate {
+  return { ...toTemplate(r), active: r.active, revision: r.revision, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy };
+}
+
+/** The templates agents are offered: the active ones. */
 export async function listTemplates(db: Db, orgId: string): Promise<MessageTemplate[]> {
-  const rows = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates WHERE org_id = $1 ORDER BY channel, name`, [orgId]);
+  const rows = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates t WHERE t.org_id = $1 AND t.active ORDER BY t.channel, t.name`, [orgId]);
   return rows.map(toTemplate);
 }
 
-export async function findTemplate(db: Db, orgId: string, id: string): Promise<MessageTemplate | null> {
-  const [r] = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates WHERE org_id = $1 AND id = $2`, [orgId, id]);
-  return r ? toTemplate(r) : null;
+/** Every template of the organisation, inactive ones included (administration). */
+export async function listOrgTemplates(db: Db, orgId: string): Promise<OrgMessageTemplate[]> {
+  const rows = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates t WHERE t.org_id = $1 ORDER BY t.channel, t.name`, [orgId]);
+  return rows.map(toOrgTemplate);
+}
+
+/** Whether the organisation ever had templates (deactivating them all must not bring the defaults back). */
+export async function hasAnyTemplate(db: Db, orgId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM message_templates WHERE org_id = $1 LIMIT 1', [orgId])).length > 0;
+}
+
+export async function findOrgTemplate(db: Db, orgId: string, id: string, lock = false): Promise<OrgMessageTemplate | null> {
+  const [r] = await db.query<TemplateRow>(
+    `SELECT ${COLUMNS} FROM message_templates t WHERE t.org_id = $1 AND t.id = $2${lock ? ' FOR UPDATE' : ''}`, [orgId, id]);
+  return r ? toOrgTemplate(r) : null;
+}
+
+/** A template with whether it may still be used (an inactive one is refused at push). */
+export async function findTemplate(db: Db, orgId: string, id: string): Promise<(MessageTemplate & { active: boolean }) | null> {
+  const [r] = await db.query<TemplateRow>(`SELECT ${COLUMNS} FROM message_templates t WHERE t.org_id = $1 AND t.id = $2`, [orgId, id]);
+  return r ? { ...toTemplate(r), active: r.active } : null;
 }

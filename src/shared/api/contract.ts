@@ -9,6 +9,7 @@ import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal,
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
+import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 
 /**
  * The one API the renderer talks to. The Electron preload implements it over IPC, the web host
@@ -158,9 +159,22 @@ export const MessageTemplate = z.object({
 });
 export type MessageTemplate = z.infer<typeof MessageTemplate>;
 
-/** A template as the agent sees it for one account: rendered with that account's data. */
-export const MessagePreview = MessageTemplate.extend({ preview: z.string() });
+/** A template as the agent sees it for one account: rendered with that account's data (the e-mail subject too). */
+export const MessagePreview = MessageTemplate.extend({ preview: z.string(), subjectPreview: z.string().nullable() });
 export type MessagePreview = z.infer<typeof MessagePreview>;
+
+/** A template as its administrator sees it: inactive ones too, with the revision an update must name. */
+export const OrgMessageTemplate = MessageTemplate.extend({
+  active: z.boolean(), revision: z.number().int(), updatedAt: IsoInstant, updatedBy: z.string().nullable(),
+});
+export type OrgMessageTemplate = z.infer<typeof OrgMessageTemplate>;
+
+/** One change of a template: who, when, and the template before (null when created) and after. */
+export const TemplateAuditEntry = z.object({
+  seq: z.number().int(), templateId: Id, userId: Id, username: z.string(), at: IsoInstant,
+  action: z.enum(['create', 'update']), before: OrgMessageTemplate.nullable(), after: OrgMessageTemplate,
+});
+export type TemplateAuditEntry = z.infer<typeof TemplateAuditEntry>;
 
 export const SendMessageInput = z.object({ accountId: Id, contactPointId: Id, channel: MessageChannel, templateId: Id });
 export type SendMessageInput = z.input<typeof SendMessageInput>;
@@ -275,6 +289,11 @@ export const API = {
   getOrgCompliance: { input: none, output: OrgComplianceState },
   saveOrgCompliance: { input: OrgComplianceRules, output: OrgComplianceState },
   listComplianceAudit: { input: none, output: z.array(ComplianceAuditEntry) },
+  /** Admin only, online only: the organisation's templates (inactive too) and their audit. */
+  listOrgTemplates: { input: none, output: z.array(OrgMessageTemplate) },
+  createOrgTemplate: { input: MessageTemplateInput, output: OrgMessageTemplate },
+  updateOrgTemplate: { input: z.object({ id: Id, template: MessageTemplateUpdate }), output: OrgMessageTemplate },
+  listTemplateAudit: { input: none, output: z.array(TemplateAuditEntry) },
   /** Team lead / admin, online only. */
   listComplianceViolations: { input: none, output: z.array(ComplianceViolation) },
   /** Team lead / admin (an agent gets their own row), online only. */

@@ -11,11 +11,17 @@ export const TEMPLATE_PLACEHOLDERS = ['nombre', 'monto', 'moneda', 'fecha_vencim
 export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
+/** Anything between double braces: `{{ Nombre }}` or `{{monto-total}}` is a typo the renderer would print as is. */
+const ANY_BRACES = /\{\{([^{}]*)\}\}/g;
 
-/** Names used in the template that are not placeholders: a template with any is refused when saved. */
+/**
+ * Names used in the template that are not placeholders (in order, once each): a template with any
+ * is refused when saved, since the debtor would read the braces.
+ */
 export function unknownPlaceholders(body: string): string[] {
   const known = new Set<string>(TEMPLATE_PLACEHOLDERS);
-  return [...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !known.has(n));
+  const names = [...body.matchAll(ANY_BRACES)].map((m) => m[1]!.trim()).filter((n) => !known.has(n));
+  return [...new Set(names)];
 }
 
 export function templateVars(
@@ -39,4 +45,12 @@ export function templateVars(
 
 export function renderTemplate(body: string, vars: Record<TemplatePlaceholder, string>): string {
   return body.replace(PLACEHOLDER, (whole, name: string) => (name in vars ? vars[name as TemplatePlaceholder] : whole));
+}
+
+/**
+ * An e-mail subject as sent: rendered like the body and folded to one line (a line break in a
+ * header would start another header of the debtor's data's choosing).
+ */
+export function renderSubject(subject: string, vars: Record<TemplatePlaceholder, string>): string {
+  return renderTemplate(subject, vars).replace(/\s+/g, ' ').trim();
 }

@@ -43,13 +43,19 @@ const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
  * shows but no parameter carries, or a parameter the preview does not show, would make the debtor
  * receive something other than what the agent read.
  */
-export function whatsappTemplateMismatch(body: string, config: WhatsAppTemplateConfig): string[] {
+export function whatsappTemplateMismatch(body: string, config: { params: readonly string[] }): string[] {
+  const { notInParams, notInBody } = whatsappParamDiff(body, config);
+  return [
+    ...notInParams.map((p) => `{{${p}}} is in the body but not in the Meta parameters`),
+    ...notInBody.map((p) => `{{${p}}} is a Meta parameter but not in the body`),
+  ];
+}
+
+/** The same comparison as names, for a screen that words it in the reader's language. */
+export function whatsappParamDiff(body: string, config: { params: readonly string[] }): { notInParams: string[]; notInBody: string[] } {
   const inBody = new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!));
   const inParams = new Set<string>(config.params);
-  return [
-    ...[...inBody].filter((p) => !inParams.has(p)).map((p) => `{{${p}}} is in the body but not in the Meta parameters`),
-    ...[...inParams].filter((p) => !inBody.has(p)).map((p) => `{{${p}}} is a Meta parameter but not in the body`),
-  ];
+  return { notInParams: [...inBody].filter((p) => !inParams.has(p)), notInBody: [...inParams].filter((p) => !inBody.has(p)) };
 }
 
 export function whatsappTemplateMessage(

@@ -264,7 +264,9 @@ export async function benchSync(): Promise<BenchRow[]> {
     const tableReads = statements.filter((q) => /\bFROM\s+(?!change_version)\w+/i.test(q));
     const plans: string[] = [];
     for (const q of tableReads) {
-      const params = q.includes('token_hash') ? ['0'.repeat(64)] : q.includes('$1') ? [session.clientId] : [];
+      const params = q.includes('token_hash') ? ['0'.repeat(64)]
+        : q.includes('$3') ? [session.clientId, session.user.orgId, session.user.id] // the client row and the org data tokens
+          : q.includes('$1') ? [session.clientId] : [];
       const plan = await server.db.transaction(async (tx) => {
         await tx.query('SET LOCAL enable_seqscan = off');
         return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q}`, params);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import { z } from 'zod';
 import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
 import {
@@ -63,10 +64,18 @@ export function checkPromisePolicy(c: UserContext, account: Account, installment
 
 /** After a successful sync: refresh policies and the agent's approval requests; returns accounts whose requests changed. */
 export async function refreshCollectionsCache(c: UserContext): Promise<string[]> {
-  const policies = await c.server.call('GET', '/api/v1/collections/policies', undefined, CollectionPolicies);
-  c.store.setMeta(POLICIES_KEY, JSON.stringify(policies));
+  // each only when the last pull says it changed (org-versions.ts)
+  const pol = orgDataStale(c.store, 'policies');
+  if (pol.stale) {
+    const policies = await c.server.call('GET', '/api/v1/collections/policies', undefined, CollectionPolicies);
+    c.store.setMeta(POLICIES_KEY, JSON.stringify(policies));
+    markOrgDataFetched(c.store, 'policies', pol.token);
+  }
+  const mine = orgDataStale(c.store, 'approvals');
+  if (!mine.stale) return [];
   const since = Number(c.store.getMeta(SINCE_KEY) ?? '0');
   const { approvals } = await c.server.call('GET', `/api/v1/approvals/mine?since=${since}`, undefined, z.object({ approvals: z.array(ApprovalRequest) }));
+  markOrgDataFetched(c.store, 'approvals', mine.token);
   if (approvals.length === 0) return [];
   const all = cachedApprovals(c);
   let max = since;

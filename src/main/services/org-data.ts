@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { MessageTemplate, OrgComplianceState } from '../../shared/api/contract';
+import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import type { UserContext } from './user-context';
 
 /**
  * Organisation data the workstation needs offline: the compliance rules (stricter overrides and
- * the internal do-not-call list) and the message templates. Fetched after a successful sync at
- * most every few minutes, cached in the agent's store, read from the cache when offline.
+ * the internal do-not-call list) and the message templates. Fetched after a successful sync when
+ * the pull's token says they changed, cached in the agent's store, read from the cache offline.
  */
 const REFRESH_MS = 5 * 60_000;
 const Templates = z.array(MessageTemplate);
@@ -23,16 +24,23 @@ export function createOrgData(now: () => Date) {
 
   async function refresh(c: UserContext, force = false): Promise<void> {
     if (inFlight) return inFlight;
-    if (!force && now().getTime() - lastFetch < REFRESH_MS) return;
+    // with the pull's tokens (org-versions.ts) only what changed is fetched, whenever it changed;
+    // without them (an older server), both every few minutes
+    const rulesAt = orgDataStale(c.store, 'compliance');
+    const templatesAt = orgDataStale(c.store, 'templates');
+    const tokens = rulesAt.token !== null;
+    const wantRules = force || (tokens ? rulesAt.stale : now().getTime() - lastFetch >= REFRESH_MS);
+    const wantTemplates = force || (tokens ? templatesAt.stale : now().getTime() - lastFetch >= REFRESH_MS);
+    if (!wantRules && !wantTemplates) return;
     inFlight = (async () => {
       try {
         // one after the other: a background refresh should not compete with the agent's own requests
-        const [rules] = await Promise.allSettled([c.server.call('GET', '/api/v1/compliance/rules', undefined, OrgComplianceState)]);
-        const [templates] = await Promise.allSettled([c.server.call('GET', '/api/v1/messages/templates', undefined, Templates)]);
+        const [rules] = wantRules ? await Promise.allSettled([c.server.call('GET', '/api/v1/compliance/rules', undefined, OrgComplianceState)]) : [null];
+        const [templates] = wantTemplates ? await Promise.allSettled([c.server.call('GET', '/api/v1/messages/templates', undefined, Templates)]) : [null];
         if (!c.store.db.open) return;
-        if (rules.status === 'fulfilled') c.store.setMeta('orgCompliance', JSON.stringify(rules.value));
-        if (templates.status === 'fulfilled') c.store.setMeta('messageTemplates', JSON.stringify(templates.value));
-        if (rules.status === 'fulfilled' || templates.status === 'fulfilled') lastFetch = now().getTime();
+        if (rules?.status === 'fulfilled') { c.store.setMeta('orgCompliance', JSON.stringify(rules.value)); markOrgDataFetched(c.store, 'compliance', rulesAt.token); }
+        if (templates?.status === 'fulfilled') { c.store.setMeta('messageTemplates', JSON.stringify(templates.value)); markOrgDataFetched(c.store, 'templates', templatesAt.token); }
+        if (rules?.status === 'fulfilled' || templates?.status === 'fulfilled') lastFetch = now().getTime();
       } finally {
         inFlight = null;
       }
@@ -47,10 +55,13 @@ export function createOrgData(now: () => Date) {
    */
   let templatesInFlight: Promise<boolean> | null = null;
   function refreshTemplates(c: UserContext): Promise<boolean> {
+    const at = orgDataStale(c.store, 'templates');
+    if (!at.stale) return Promise.resolve(false);
     templatesInFlight ??= (async () => {
       try {
         const list = await c.server.call('GET', '/api/v1/messages/templates', undefined, Templates);
         if (!c.store.db.open) return false;
+        markOrgDataFetched(c.store, 'templates', at.token);
         const json = JSON.stringify(list);
         if (c.store.getMeta('messageTemplates') === json) return false;
         c.store.setMeta('messageTemplates', json);

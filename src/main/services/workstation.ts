@@ -88,7 +88,12 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     collectionsSyncedAt = s.lastSuccessAt;
     inBackground(refreshCollectionsCache(ctx).then((ids) => { if (ids.length) dataChanged.emit({ accountIds: ids }); }));
     // open message panels re-read their templates (previews of every account may have changed)
-    inBackground(orgData.refreshTemplates(ctx).then((changed) => { if (changed) dataChanged.emit({ accountIds: null }); }));
+    const c = ctx;
+    inBackground(orgData.refreshTemplates(c).then((changed) => {
+      if (changed) dataChanged.emit({ accountIds: null });
+      // then the compliance rules, when the pull's token says they changed (templates are done)
+      return orgData.refresh(c);
+    }));
   });
 
   const deps = {
@@ -424,7 +429,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
 
     async syncNow() {
       const c = need();
-      c.engine.resume();
+      c.engine.resume(false);
       return c.engine.sync();
     },
 

@@ -1,4 +1,5 @@
 import type { SyncState } from '../../shared/api/contract';
+import { recordOrgDataVersions } from './org-versions';
 import type { LocalStore } from '../store/store';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { SyncHttpError, type ServerClient } from './transport';
@@ -103,11 +104,11 @@ export class SyncEngine {
     void this.sync();
   }
 
-  /** New credentials after an authRequired stop. */
-  resume(): void {
+  /** New credentials after an authRequired stop; `andSync: false` when the caller syncs itself (one cycle, not two). */
+  resume(andSync = true): void {
     this.update({ authRequired: false, updateRequired: false, lastError: null });
     this.failures = 0;
-    if (this.started) void this.sync();
+    if (andSync && this.started) void this.sync();
   }
 
   /**
@@ -173,6 +174,7 @@ export class SyncEngine {
         // one turn of the event loop so the request leaves before the synchronous apply
         if (following) await new Promise<void>((r) => setImmediate(r));
         const touched = store.applyPull(res);
+        if (res.orgData) recordOrgDataVersions(store, res.orgData);
         this.update({ online: true, pending: store.pendingCount(), progress: res.hasMore ? (res.progress ?? null) : null });
         if (touched.length) this.opts.onDataChanged?.(touched.length > 1000 ? null : touched);
         if (!following) break;

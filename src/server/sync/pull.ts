@@ -1,4 +1,4 @@
-import { emptyPatch, type Patch, type PullRequest, type PullResponse } from '../../shared/sync/protocol';
+import { emptyPatch, type OrgDataVersions, type Patch, type PullRequest, type PullResponse } from '../../shared/sync/protocol';
 import { scopeFor, SqlParams, visibleAccount, type Scope } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
 import { bundleFromRows, emptyBundle, loadAccountRows, loadBundles, type Bundle } from '../data/bundles';
@@ -42,6 +42,7 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
   const serverTime = new Date().toISOString();
   let head: number;
   let lastMutationId: number;
+  let orgData: OrgDataVersions | undefined;
   if (cursor?.k === 'full') {
     // Later pages of a full pull take no lock at all: whatever they miss or see half-done was
     // committed after the starting head, and the incremental pull after the last page sends it.
@@ -50,12 +51,12 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
     // As of the head: the client may trim its outbox only of mutations whose effects it has.
     lastMutationId = cursor.m;
   } else {
-    ({ head, lastMutationId } = await versionedRead(db, async (tx, h) => ({
-      head: h, lastMutationId: await clientLastMutation(tx, req.clientId, user.id, h),
+    ({ head, lastMutationId, orgData } = await versionedRead(db, async (tx, h) => ({
+      head: h, ...await clientAndOrgData(tx, req.clientId, user, h),
     })));
     if (cursor?.k === 'inc' && head <= cursor.v) {
       // The common case: nothing changed anywhere since the last pull.
-      return { cursor: req.cursor!, hasMore: false, reset: false, lastMutationId, serverTime, patch: emptyPatch() };
+      return { cursor: req.cursor!, hasMore: false, reset: false, lastMutationId, serverTime, patch: emptyPatch(), orgData };
     }
   }
   const scope = await scopeFor(db, user);
@@ -69,7 +70,7 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
     if (next?.k === 'full') startAhead(user.id, limit, page.cursor, fullPage(db, scope, next, limit, true));
   }
   const { snapshotJson, ...rest } = page;
-  const response: PullResponse = { ...rest, lastMutationId, serverTime };
+  const response: PullResponse = { ...rest, lastMutationId, serverTime, ...(orgData ? { orgData } : {}) };
   if (!snapshotJson) return response;
   const envelope = JSON.stringify(response);
   return new SerializedPull(`${envelope.slice(0, -1)},"snapshot":{"debtors":${snapshotJson.debtors},"accounts":${snapshotJson.accounts},"contactPoints":${snapshotJson.contactPoints}}}`);
@@ -117,6 +118,28 @@ async function clientLastMutation(db: Db, clientId: string, userId: string, head
   // The client drops from its outbox what this id covers: only once the head covers its effects.
   if (client && head !== undefined && client.ack > head) throw new HeadBehind(client.ack, head);
   return client?.last ?? 0;
+}
+
+/**
+ * clientLastMutation and, in the same statement (every lookup by index), the tokens of the
+ * organisation data and of the caller's approval requests: the idle pull stays at one statement
+ * beyond authentication and the head, and the workstation learns whether anything it caches
+ * beside its store changed without asking for it.
+ */
+async function clientAndOrgData(db: Db, clientId: string, user: AuthUser, head: number): Promise<{ lastMutationId: number; orgData: OrgDataVersions }> {
+  const [row] = await db.query<{ userId: string | null; last: number | null; ack: number | null } & OrgDataVersions>(
+    `SELECT c.user_id AS "userId", c.last_mutation_id AS last, c.ack_version AS ack,
+            (SELECT md5(o.settings::text) FROM organizations o WHERE o.id = $2) AS policies,
+            (SELECT count(*) || ':' || coalesce(max(t.updated_at)::text, '') FROM message_templates t WHERE t.org_id = $2) AS templates,
+            (SELECT coalesce(max(k.revision), 0)::text FROM org_compliance k WHERE k.org_id = $2) AS compliance,
+            (SELECT coalesce(max(r.version), 0)::text FROM approval_requests r WHERE r.agent_id = $3) AS approvals
+     FROM (SELECT 1) AS one LEFT JOIN sync_clients c ON c.client_id = $1`,
+    [clientId, user.orgId, user.id],
+  );
+  if (row?.userId && row.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+  if (row?.userId && row.ack !== null && row.ack > head) throw new HeadBehind(row.ack, head);
+  const orgData = { policies: row?.policies ?? '', templates: row?.templates ?? '', compliance: row?.compliance ?? '', approvals: row?.approvals ?? '' };
+  return { lastMutationId: row?.last ?? 0, orgData };
 }
 
 type Page = Omit<PullResponse, 'lastMutationId' | 'serverTime' | 'snapshot'> & { snapshotJson?: SnapshotPage['json'] };

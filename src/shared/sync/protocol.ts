@@ -67,6 +67,17 @@ export const Patch = z.object({
 });
 export type Patch = z.infer<typeof Patch>;
 
+/**
+ * Tokens of the organisation data a workstation caches beside its store (negotiation policies,
+ * message templates, compliance rules) and of the caller's own approval requests. They change
+ * when that data does; the workstation fetches only what changed, so a sync with nothing new is
+ * one request.
+ */
+export const OrgDataVersions = z.object({
+  policies: z.string(), templates: z.string(), compliance: z.string(), approvals: z.string(),
+});
+export type OrgDataVersions = z.infer<typeof OrgDataVersions>;
+
 export const PullResponse = z.object({
   cursor: z.string(),
   /** More pages follow: pull again at once with the new cursor. */
@@ -81,6 +92,8 @@ export const PullResponse = z.object({
   patch: Patch,
   /** Pages of a full pull asked for with `tuples`: debtors, accounts and contact points (patch has the rest). */
   snapshot: Snapshot.optional(),
+  /** On every answer but the later pages of a full pull (absent from older servers). */
+  orgData: OrgDataVersions.optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

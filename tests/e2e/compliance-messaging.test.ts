@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { startWebHost, type WebHost } from '../../src/main/webhost';
 import { twilioSms } from '../../src/server/messaging/providers/twilio';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, pageClockTime } from '../helpers/browser';
 import { startFakeTwilio, type FakeProvider } from '../helpers/fake-providers';
 import { importRows, row, startComplianceServer, type ComplianceServer } from '../integration/compliance/helpers';
 import { assertRendererBuilt, RENDERER_DIR, loginThroughUi, waitForSync } from './helpers/stack';
@@ -39,7 +39,7 @@ describe('send a message from the account screen', () => {
     browser = await launchChromium();
     const context = await browser.newContext({ timezoneId: 'America/Bogota', viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
-    await page.clock.install({ time: AT });
+    await page.clock.install({ time: pageClockTime(AT) });
     await page.goto(webHost.url);
   }, 120_000);
 

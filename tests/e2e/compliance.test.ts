@@ -7,7 +7,7 @@ import { createWorkstation, type Workstation } from '../../src/main/services';
 import { startWebHost, type WebHost } from '../../src/main/webhost';
 import { portfolioRowsToCsv } from '../../src/server/portfolio/write-csv';
 import type { PortfolioRow } from '../../src/shared/domain/portfolio';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, pageClockTime } from '../helpers/browser';
 import { startKamailio, type KamailioHandle } from '../helpers/kamailio';
 import { call, login, startTestServer, type TestServer } from '../helpers/server';
 import { assertRendererBuilt, RENDERER_DIR, loginThroughUi, waitForSync } from './helpers/stack';
@@ -56,7 +56,7 @@ describe('contact compliance in the agent UI: the debtor\'s clock, not the agent
     browser = await launchChromium();
     context = await browser.newContext({ timezoneId: 'America/Bogota', viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
-    await page.clock.install({ time: AT_0630_MX });
+    await page.clock.install({ time: pageClockTime(AT_0630_MX) });
     await page.goto(webHost.url);
   }, 120_000);
 

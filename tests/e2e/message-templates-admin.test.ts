@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { startWebHost, type WebHost } from '../../src/main/webhost';
-import { launchChromium } from '../helpers/browser';
+import { installPageClock, launchChromium } from '../helpers/browser';
 import { call, login, startTestServer, type TestServer } from '../helpers/server';
 import { importRows, row } from '../integration/compliance/helpers';
 import { assertRendererBuilt, loginThroughUi, RENDERER_DIR, waitForSync } from './helpers/stack';
@@ -30,6 +30,7 @@ describe('message templates: admin edits, agent previews', () => {
     const webHost = await startWebHost({ workstation, rendererDir: RENDERER_DIR, host: '127.0.0.1' });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
+    await installPageClock(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(webHost.url);

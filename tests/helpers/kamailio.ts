@@ -1,3 +1,4 @@
+import { realClockEnv } from './browser';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -77,7 +78,7 @@ export async function startKamailio(opts: { port?: number; udpPort?: number } = 
       '-A', `WS_PORT=${wsPort}`, '-A', `UDP_PORT=${udpPort}`,
       '-P', join(dir, 'kamailio.pid'), '-Y', dir, '-w', dir,
       '-m', '64', '-M', '8',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() ?? process.env });
     child = proc;
     let partial = '';
     const onData = (buf: Buffer) => {

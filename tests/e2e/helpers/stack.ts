@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../helpers/browser';
+import { installPageClock, launchChromium } from '../../helpers/browser';
 import { startTestServer } from '../../helpers/server';
 import { createWorkstation } from '../../../src/main/services';
 import { startWebHost } from '../../../src/main/webhost';
@@ -41,6 +41,7 @@ export async function startWorkstationStack(opts: StackOptions = {}) {
   try {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await installPageClock(page);
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(webHost.url);

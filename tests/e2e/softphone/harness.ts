@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { installPageClock } from '../../helpers/browser';
 import { CallAttemptInput, SipCredentials, type ComplianceDecision } from '../../../src/shared/api/contract';
 import type { AccountStatus } from '../../../src/shared/domain/enums';
 import { checkContact } from '../../../src/shared/rules/compliance';
@@ -121,6 +122,7 @@ export async function startTestApiServer(opts: { pagesDir: string; credentials: 
 export async function openPage(browser: Browser, url: string, global: 'agent' | 'debtorPhone'): Promise<Page> {
   const ctx = await browser.newContext({ permissions: ['microphone'] });
   const page = await ctx.newPage();
+  await installPageClock(page);
   await page.goto(url);
   await page.waitForFunction((g) => g in window, global);
   return page;

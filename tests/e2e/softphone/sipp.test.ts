@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../helpers/browser';
+import { launchChromium, realClockEnv } from '../../helpers/browser';
 import { freePort, startKamailio, type KamailioHandle } from '../../helpers/kamailio';
 import type { SipCredentials } from '../../../src/shared/api/contract';
 import { bundlePages, openPage, startTestApiServer, waitFor, type FixtureAccount, type TestApiServer } from './harness';
@@ -25,7 +25,7 @@ function runSipp(udpPort: number, localPort: number, service: string): Promise<{
     const p = spawn(SIPP, [
       `127.0.0.1:${udpPort}`, '-sf', SCENARIO, '-s', service, '-m', '1', '-i', '127.0.0.1', '-p', String(localPort),
       '-timeout', '20s', '-timeout_error', '-nostdin',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() ?? process.env });
     let output = '';
     p.stdout.on('data', (b: Buffer) => { output += b.toString(); });
     p.stderr.on('data', (b: Buffer) => { output += b.toString(); });

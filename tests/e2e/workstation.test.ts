@@ -94,6 +94,9 @@ describe('agent workstation (e2e)', () => {
     await page.locator('textarea[name="note"]').fill(note);
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('outcome-success').waitFor();
+    // the agent's own day counts it at once, offline, from the local store
+    await page.waitForFunction(() => document.querySelector('[data-testid="my-day-promises"]')?.textContent === '1 promesa');
+    expect(await page.getByTestId('my-day-calls').textContent()).toBe('1 llamada');
 
     await page.getByTestId('banner-offline').waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('banner-offline').textContent()).resolves.toBe(

@@ -7,6 +7,7 @@ import { LoginResponse, UserList } from '../../shared/api/rest';
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, OrgMessageTemplate, SipCredentials, TemplateAuditEntry } from '../../shared/api/contract';
 import { ActivityReport } from '../../shared/reports/activity';
 import { AdminUser, Team, TeamList } from '../../shared/api/users';
+import { localDate, zonedTimeToUtc } from '../../shared/domain/time';
 import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
 import { checkContact } from '../../shared/rules/compliance';
 import type { LocalWrite } from '../store/store';
@@ -212,6 +213,15 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       removeFile(currentSessionFile(o.dataDir));
       syncState.emit(OFFLINE_STATE);
       return null;
+    },
+
+    async getMyDay() {
+      const c = need();
+      // the workstation's calendar day: the agent's own working day, wherever the debtors are
+      const now = clock.now();
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const since = zonedTimeToUtc(localDate(now, zone), '00:00', zone).toISOString();
+      return { since, ...c.store.myDay(c.session.user.id, since) };
     },
 
     async listQueue(query) {

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { AccountDetail, QueuePage } from '../../shared/api/contract';
 import { QueueQuery } from '../../shared/api/contract';
 import type { Account, ContactPoint, Debtor } from '../../shared/domain/entities';
+import type { MyDay } from '../../shared/reports/activity';
 import { RIGHT_PARTY_DISPOSITIONS, type Channel, type Disposition } from '../../shared/domain/enums';
 import type { ContactAttempt } from '../../shared/rules/compliance';
 import { RECENT_CONTACT_HOURS } from '../../shared/rules/priority';
@@ -635,6 +636,26 @@ export class LocalStore {
   }
 
   // ---- reads --------------------------------------------------------------------------------
+
+  /** The agent's own attempts and promises since `since` (ISO instant), local writes included. */
+  myDay(agentId: string, since: string): Omit<MyDay, 'since'> {
+    const rpc = [...RIGHT_PARTY_DISPOSITIONS];
+    const a = this.db.prepare(`SELECT
+        count(*) FILTER (WHERE channel = 'call') AS calls,
+        count(*) FILTER (WHERE channel IN ('sms', 'whatsapp', 'email') AND disposition IS NOT NULL) AS messages,
+        count(*) FILTER (WHERE channel = 'visit') AS visits,
+        count(*) FILTER (WHERE disposition IN (${rpc.map(() => '?').join(', ')})) AS rpc
+      FROM activities WHERE agent_id = ? AND started_at >= ?`).get(...rpc, agentId, since) as { calls: number; messages: number; visits: number; rpc: number };
+    const promised = this.db.prepare(`SELECT p.currency, sum(json_extract(i.value, '$.amountMinor')) AS amount, count(DISTINCT p.id) AS n
+      FROM promises p, json_each(p.installments) i
+      WHERE p.agent_id = ? AND p.created_at >= ? AND p.status <> 'cancelled' GROUP BY p.currency ORDER BY p.currency`)
+      .all(agentId, since) as Array<{ currency: string; amount: number; n: number }>;
+    return {
+      calls: a.calls, messages: a.messages, visits: a.visits, rightPartyContacts: a.rpc,
+      promisesMade: promised.reduce((n, r) => n + r.n, 0),
+      promised: promised.map((r) => ({ currency: r.currency, amountMinor: r.amount })),
+    };
+  }
 
   listQueue(query: z.input<typeof QueueQuery>): QueuePage {
     return this.queue(QueueQuery.parse(query));

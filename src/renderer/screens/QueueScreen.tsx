@@ -5,6 +5,7 @@ import { useQueue } from '../stores/queue';
 import { useNav } from '../stores/nav';
 import { useSync } from '../stores/sync';
 import { QueueFiltersBar } from '../queue/QueueFiltersBar';
+import { MyDayStrip } from '../queue/MyDayStrip';
 import { QueueRowView, ROW_HEIGHT } from '../queue/QueueRowView';
 import { isTypingTarget, useKeydown } from '../lib/keyboard';
 import { errorText } from '../lib/errors';
@@ -86,6 +87,7 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
           onChange={(e) => { useQueue.getState().setFilters({ showNotContactable: e.target.checked }); void useQueue.getState().reload(); }} />
         {t('queue.showNotContactable')}
       </label>
+      <MyDayStrip />
       {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
       <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')} data-loaded-rows={rows.length}>
         <div className="queue-head" role="row">

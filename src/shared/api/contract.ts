@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActivityReport, ActivityReportQuery } from '../reports/activity';
+import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { AccountBundle } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
@@ -298,6 +298,8 @@ export const API = {
   listComplianceViolations: { input: none, output: z.array(ComplianceViolation) },
   /** Team lead / admin (an agent gets their own row), online only. */
   getActivityReport: { input: ActivityReportQuery, output: ActivityReport },
+  /** The agent's own day, from the local store (offline work included). */
+  getMyDay: { input: none, output: MyDay },
 
   /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
   quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },

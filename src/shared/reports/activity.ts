@@ -100,3 +100,18 @@ export function keptRate(a: Pick<AgentActivity, 'promisesKept' | 'promisesPartia
   const due = a.promisesKept + a.promisesPartiallyKept + a.promisesBroken;
   return due === 0 ? null : a.promisesKept / due;
 }
+
+/**
+ * The agent's own day on the workstation ("Mi día"): counted from the local store, so it includes
+ * what was done offline and not yet sent. The day is the workstation's calendar day.
+ */
+export const MyDay = z.object({
+  since: IsoInstant,
+  calls: z.number().int(),
+  messages: z.number().int(),
+  visits: z.number().int(),
+  rightPartyContacts: z.number().int(),
+  promisesMade: z.number().int(),
+  promised: MoneyByCurrency,
+});
+export type MyDay = z.infer<typeof MyDay>;

@@ -82,12 +82,14 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
   return (
     <section className="queue-screen" hidden={hidden} aria-label={t('queue.title')}>
       <QueueFiltersBar searchRef={searchRef} />
+      <div className="queue-subbar">
       <label className="inline small contactable-toggle">
         <input type="checkbox" data-testid="show-not-contactable" checked={showNotContactable}
           onChange={(e) => { useQueue.getState().setFilters({ showNotContactable: e.target.checked }); void useQueue.getState().reload(); }} />
         {t('queue.showNotContactable')}
       </label>
       <MyDayStrip />
+      </div>
       {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
       <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')} data-loaded-rows={rows.length}>
         <div className="queue-head" role="row">

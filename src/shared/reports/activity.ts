@@ -105,13 +105,7 @@ export function keptRate(a: Pick<AgentActivity, 'promisesKept' | 'promisesPartia
  * The agent's own day on the workstation ("Mi día"): counted from the local store, so it includes
  * what was done offline and not yet sent. The day is the workstation's calendar day.
  */
-export const MyDay = z.object({
-  since: IsoInstant,
-  calls: z.number().int(),
-  messages: z.number().int(),
-  visits: z.number().int(),
-  rightPartyContacts: z.number().int(),
-  promisesMade: z.number().int(),
-  promised: MoneyByCurrency,
-});
+export const MyDay = AgentActivity.pick({
+  calls: true, messages: true, visits: true, rightPartyContacts: true, promisesMade: true, promised: true,
+}).extend({ since: IsoInstant });
 export type MyDay = z.infer<typeof MyDay>;

@@ -4,6 +4,7 @@ import { WorkstationError } from '../../../src/shared/api/contract';
 import { call, login } from '../../helpers/server';
 import { openWorkstation } from '../sync/helpers';
 import { importRows, lookup, row, startComplianceServer, type ComplianceServer } from './helpers';
+import { until } from '../../helpers/until';
 
 // Wednesday 25 Nov 2026, 10:00 in Bogotá.
 const AT = new Date('2026-11-25T15:00:00Z');
@@ -32,15 +33,6 @@ async function agentWorkstation(username: string, now: () => Date): Promise<Work
   await ws.handlers.login({ username, password: 'agente123' });
   await ws.handlers.syncNow(undefined);
   return ws;
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const ids = (d: { reasons: Array<{ ruleId: string }> }) => d.reasons.map((r) => r.ruleId);

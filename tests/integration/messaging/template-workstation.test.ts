@@ -3,6 +3,7 @@ import type { Workstation } from '../../../src/main/services';
 import type { MessagePreview, OrgMessageTemplate } from '../../../src/shared/api/contract';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { firstAccount, openWorkstation } from '../sync/helpers';
+import { until } from '../../helpers/until';
 
 let s: TestServer;
 let ws: Workstation;
@@ -22,15 +23,6 @@ afterAll(async () => {
   cleanup?.();
   await s?.close();
 });
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const email = (list: MessagePreview[]) => list.find((t) => t.channel === 'email')!;
 

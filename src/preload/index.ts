@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEnvelope, ApiMethod, DataChangedEvent, SyncState, WorkstationApi } from '../shared/api/contract';
-import { BRIDGE_ERROR_PREFIX, channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE, PRELOAD_METHODS } from './methods';
+import { BRIDGE_ERROR_PREFIX, channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE, PRELOAD_METHODS } from '../shared/api/wire';
 
 /**
  * The whole bridge: one named function per API method (fixed channels, no generic send) and

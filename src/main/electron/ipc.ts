@@ -1,12 +1,13 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { API, API_METHODS, WorkstationError, type ApiEnvelope } from '../../shared/api/contract';
-import { channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE } from '../../preload/methods';
+import { API_METHODS, type ApiEnvelope } from '../../shared/api/contract';
+import { channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE } from '../../shared/api/wire';
+import { createDispatcher } from '../api/dispatch';
 import type { Workstation } from '../services/workstation';
 import { APP_ORIGIN } from './protocol';
 
 /**
  * One ipcMain.handle per API method. Only our window's main frame, loaded from our own
- * protocol, may call; inputs are parsed with the contract's schemas before any handler runs.
+ * protocol, may call; src/main/api/dispatch.ts validates and runs the call, as for the web host.
  */
 export function registerIpc(workstation: Workstation, window: () => BrowserWindow | null): () => void {
   const senderOk = (e: IpcMainInvokeEvent) => {
@@ -16,21 +17,11 @@ export function registerIpc(workstation: Workstation, window: () => BrowserWindo
       && frame.url.startsWith(`${APP_ORIGIN}/`);
   };
 
+  const dispatch = createDispatcher(workstation.handlers);
   for (const m of API_METHODS) {
     ipcMain.handle(channelOf(m), async (e, rawInput: unknown): Promise<ApiEnvelope<unknown>> => {
       if (!senderOk(e)) return { ok: false, error: { code: 'host.forbidden', message: 'unknown sender' } };
-      const parsed = API[m].input.safeParse(rawInput);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.join('.') || undefined;
-        return { ok: false, error: { code: 'validation', message: `${m}: ${field ?? 'input'}: ${issue?.message ?? 'invalid'}`, ...(field ? { field } : {}) } };
-      }
-      try {
-        return { ok: true, value: await (workstation.handlers[m] as (i: unknown) => Promise<unknown>)(parsed.data) };
-      } catch (err) {
-        const we = err instanceof WorkstationError ? err : new WorkstationError('internal', (err as Error).message);
-        return { ok: false, error: we.toFailure() };
-      }
+      return dispatch(m, rawInput);
     });
   }
 

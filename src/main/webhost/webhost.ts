@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API, WorkstationError, type ApiEnvelope, type ApiMethod } from '../../shared/api/contract';
-import { KEY_HEADER, KEY_PARAM, type HostEvent } from '../../renderer/api/http';
+import { WorkstationError, type ApiEnvelope } from '../../shared/api/contract';
+import { KEY_HEADER, KEY_PARAM, type HostEvent } from '../../shared/api/wire';
+import { createDispatcher } from '../api/dispatch';
 import type { Workstation } from '../services/workstation';
 import { createGuard } from './guard';
 import { resolveStatic, sendFile } from './static';
@@ -63,7 +64,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 /**
  * Serves the workstation to a plain browser on loopback: the built renderer, POST /api/<method>
  * answering ApiEnvelope, and a WebSocket /events pushing syncState and dataChanged. The same
- * handlers and the same input schemas as Electron's IPC.
+ * dispatcher (src/main/api/dispatch.ts) as Electron's IPC.
  */
 export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const key = o.key ?? randomBytes(24).toString('base64url');
@@ -71,14 +72,13 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   let port = o.port ?? 0;
   const guard = createGuard(() => port, key);
   const ws = o.workstation;
+  const dispatch = createDispatcher(ws.handlers);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') return fail(res, new WorkstationError('host.bad_request', 'use POST'));
     if (!guard.originOk(req)) return fail(res, new WorkstationError('host.forbidden', 'foreign origin'));
     const presented = req.headers[KEY_HEADER];
     if (!guard.keyOk(Array.isArray(presented) ? presented[0] : presented)) return fail(res, new WorkstationError('host.forbidden', 'missing or wrong key'));
-    if (!Object.prototype.hasOwnProperty.call(API, method)) return fail(res, new WorkstationError('host.unknown_method', `no API method "${method}"`));
-    const m = method as ApiMethod;
     let body: unknown;
     try {
       const text = await readBody(req);
@@ -87,18 +87,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       return fail(res, e instanceof WorkstationError ? e : new WorkstationError('host.bad_request', 'body is not JSON'));
     }
     const rawInput = body && typeof body === 'object' ? (body as { input?: unknown }).input : undefined;
-    const parsed = API[m].input.safeParse(rawInput);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || undefined;
-      return fail(res, new WorkstationError('validation', `${m}: ${field ?? 'input'}: ${issue?.message ?? 'invalid'}`, field));
-    }
-    try {
-      const value = await (ws.handlers[m] as (i: unknown) => Promise<unknown>)(parsed.data);
-      sendJson(res, 200, { ok: true, value });
-    } catch (e) {
-      fail(res, e instanceof WorkstationError ? e : new WorkstationError('internal', (e as Error).message));
-    }
+    const env = await dispatch(method, rawInput);
+    sendJson(res, env.ok ? 200 : STATUS_OF[env.error.code] ?? 500, env);
   }
 
   const server = createServer((req, res) => {

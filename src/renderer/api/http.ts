@@ -2,12 +2,7 @@ import {
   API_METHODS, WorkstationError, type ApiEnvelope, type ApiMethod, type DataChangedEvent, type SyncState,
   type WorkstationApi,
 } from '../../shared/api/contract';
-
-/** Header and WebSocket query parameter carrying the web host's per-launch key. */
-export const KEY_HEADER = 'x-cobranza-key';
-export const KEY_PARAM = 'key';
-
-export type HostEvent = { type: 'syncState'; state: SyncState } | { type: 'dataChanged'; event: DataChangedEvent };
+import { KEY_HEADER, KEY_PARAM, type HostEvent } from '../../shared/api/wire';
 
 export interface HttpApiOptions {
   /** e.g. http://127.0.0.1:5173 (no trailing slash needed) */

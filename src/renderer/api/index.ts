@@ -1,5 +1,5 @@
 import { ApiFailure, WorkstationError, type WorkstationApi } from '../../shared/api/contract';
-import { BRIDGE_ERROR_PREFIX } from '../../preload/methods';
+import { BRIDGE_ERROR_PREFIX } from '../../shared/api/wire';
 import { preloadApi } from './bridge';
 import { createHttpApi, hostKeyFromLocation } from './http';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, backoffDelay } from '../../../src/main/sync/backoff';
-import { ALL_METHODS_COVERED, PRELOAD_METHODS } from '../../../src/preload/methods';
+import { ALL_METHODS_COVERED, PRELOAD_METHODS } from '../../../src/shared/api/wire';
 import { API_METHODS } from '../../../src/shared/api/contract';
 import { resolveStatic } from '../../../src/main/webhost/static';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,10 +1,14 @@
-import type { ApiMethod } from '../shared/api/contract';
+import type { ApiMethod, DataChangedEvent, SyncState } from './contract';
 
 /**
- * The allowlist of IPC channels the preload exposes (`api:<method>`), one per API method.
+ * The wire between the renderer and the main side, for both shells: the method list, the IPC
+ * channel names and event names, the bridge's error prefix (Electron), and the web host's key
+ * header, key parameter and event messages (browser). It lives here because the preload, the
+ * main side and the renderer all speak it and none of them may import another.
+ *
  * Kept free of runtime imports (the sandboxed preload cannot load zod); the type below fails
- * to compile when a method of src/shared/api/contract.ts is missing here, and a unit test
- * compares the list with API_METHODS.
+ * to compile when a method of ./contract.ts is missing here, and a unit test compares the list
+ * with API_METHODS.
  */
 export const PRELOAD_METHODS = [
   'getSession', 'login', 'logout',
@@ -23,7 +27,15 @@ export const PRELOAD_METHODS = [
 type Missing = Exclude<ApiMethod, (typeof PRELOAD_METHODS)[number]>;
 export const ALL_METHODS_COVERED: [Missing] extends [never] ? true : { missing: Missing } = true;
 
+/** Electron IPC: one channel per method, two event channels pushed by the main side. */
 export const EVENT_SYNC_STATE = 'event:syncState';
 export const EVENT_DATA_CHANGED = 'event:dataChanged';
-export const BRIDGE_ERROR_PREFIX = 'WorkstationError:';
 export const channelOf = (m: ApiMethod) => `api:${m}` as const;
+/** contextBridge keeps only an error's message: a failure travels as `WorkstationError:{json}`. */
+export const BRIDGE_ERROR_PREFIX = 'WorkstationError:';
+
+/** Web host: header and WebSocket query parameter carrying the per-launch key. */
+export const KEY_HEADER = 'x-cobranza-key';
+export const KEY_PARAM = 'key';
+/** Web host: what the /events WebSocket sends. */
+export type HostEvent = { type: 'syncState'; state: SyncState } | { type: 'dataChanged'; event: DataChangedEvent };

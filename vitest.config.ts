@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects, run in this order by scripts/test.mjs:
+// Four projects, run in this order by scripts/test.mjs:
 // unit (pure rules, client store), integration (real PostgreSQL / PGlite, real HTTP),
+// electron (smoke test of the packaged app; see tests/electron),
 // e2e (the real UI in Debian's Chromium through the web host; needs `electron-vite build` first).
 export default defineConfig({
   test: {
@@ -20,6 +21,17 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // the Electron smoke test (release workflow; skipped, saying why, without Electron's binary)
+        test: {
+          name: 'electron',
+          include: ['tests/electron/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

@@ -1,6 +1,6 @@
 // `npm test`: every check CI runs, in order, stopping at the first failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasFaketime, shiftToWorkingDay } from './working-day.mjs';
@@ -29,10 +29,19 @@ function totals() {
 const steps = [
   ['typecheck', ...tool('typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit'])],
   ['lint (architecture boundaries)', ...tool('eslint/bin/eslint.js', ['.'])],
+  ['workflow (action-validator: .github/workflows)', ...tool('@action-validator/cli/cli.mjs', workflows())],
   ['build (electron-vite: main, preload, renderer)', ...tool('electron-vite/bin/electron-vite.js', ['build'])],
   ['unit + integration', ...tool('vitest/vitest.mjs', ['run', '--project', 'unit', '--project', 'integration', ...report('unit-integration')])],
+  // skipped, saying why, where Electron's binary is absent (it is not downloaded offline)
+  ['electron smoke (packaged app)', ...tool('vitest/vitest.mjs', ['run', '--project', 'electron', ...report('electron')])],
   ['e2e (Chromium)', ...inWorkingDay(tool('vitest/vitest.mjs', ['run', '--project', 'e2e', ...report('e2e')]))],
 ];
+
+/** Every workflow file, checked against GitHub's workflow schema (offline, WebAssembly). */
+function workflows() {
+  const dir = '.github/workflows';
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : [];
+}
 
 /** The e2e run, shifted into the last Latin American working hour when now is not one (scripts/working-day.mjs). */
 function inWorkingDay([cmd, args]) {

@@ -1,6 +1,9 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEnvelope, ApiMethod, DataChangedEvent, SyncState, WorkstationApi } from '../shared/api/contract';
-import { BRIDGE_ERROR_PREFIX, channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE, PRELOAD_METHODS } from '../shared/api/wire';
+import {
+  BRIDGE_ERROR_PREFIX, channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE, PRELOAD_METHODS,
+  SHELL_GET_UPDATE_STATE, SHELL_INSTALL_UPDATE, SHELL_UPDATE_STATE, type ShellBridge, type UpdateState,
+} from '../shared/api/wire';
 
 /**
  * The whole bridge: one named function per API method (fixed channels, no generic send) and
@@ -34,3 +37,11 @@ export type PreloadApi = typeof api;
 const typed: WorkstationApi = api satisfies WorkstationApi;
 
 contextBridge.exposeInMainWorld('cobranza', typed);
+
+// the shell's own bridge (updates), beside the API: the web host has none
+const shellBridge: ShellBridge = {
+  getUpdateState: () => ipcRenderer.invoke(SHELL_GET_UPDATE_STATE) as Promise<UpdateState>,
+  onUpdateState: (listener) => subscribe(SHELL_UPDATE_STATE, listener),
+  installUpdate: () => ipcRenderer.invoke(SHELL_INSTALL_UPDATE) as Promise<boolean>,
+};
+contextBridge.exposeInMainWorld('cobranzaShell', shellBridge);

@@ -14,6 +14,7 @@ import { ApprovalsBar } from './approvals/ApprovalsBar';
 import { ApprovalsScreen } from './approvals/ApprovalsScreen';
 import { useApprovalsView } from './approvals/store';
 import { SyncBanners } from './components/SyncBanners';
+import { UpdateBanner } from './components/UpdateBanner';
 import { AdminBar } from './admin/AdminBar';
 import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
 import { UsersAdminScreen } from './admin/UsersAdminScreen';
@@ -87,6 +88,7 @@ function Workstation() {
       <ApprovalsBar />
       <AdminBar />
       <SyncBanners />
+      <UpdateBanner />
       <IncomingCall />
       <main className="app-main">
         {adminOpen && adminTab !== 'templates' && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : adminTab === 'users' ? <UsersAdminScreen /> : <ViolationsScreen />)}

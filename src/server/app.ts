@@ -21,6 +21,7 @@ import { reportRoutes } from './reports/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 import { teamRoutes } from './users/teams';
+import { registerUpdateFeed } from './updates/routes';
 
 export interface CreateServerOptions {
   db: Db;
@@ -30,6 +31,8 @@ export interface CreateServerOptions {
   dispatcher?: Dispatcher;
   /** The instant compliance is judged at (tests); real time when absent. */
   now?: () => Date;
+  /** The workstation update feed's folder (GET /updates/…); default UPDATES_DIR, none when unset. */
+  updatesDir?: string;
 }
 
 /** A request slower than this is logged (the others are not). */
@@ -100,7 +103,7 @@ function errorBody(code: string, message: string, field?: string, extra: Record<
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 
-export function createServer({ db, logger = false, dispatcher, now }: CreateServerOptions): FastifyInstance {
+export function createServer({ db, logger = false, dispatcher, now, updatesDir = process.env.UPDATES_DIR || undefined }: CreateServerOptions): FastifyInstance {
   const app = Fastify({
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
     bodyLimit: 8 * 1024 * 1024,
@@ -127,6 +130,7 @@ export function createServer({ db, logger = false, dispatcher, now }: CreateServ
   });
 
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
+  registerUpdateFeed(app, updatesDir);
 
   if (now) setComplianceClock(now);
   app.addHook('onReady', async () => {

@@ -46,7 +46,7 @@ describe.skipIf(skipReason !== null)('Electron smoke (packaged app)', () => {
     app = await _electron.launch({
       executablePath: found.executablePath,
       // fake devices: CI runners have no microphone, and the permission decision is what is tested
-      args: [...found.args, '--use-fake-device-for-media-stream', `--user-data-dir=${userData}`],
+      args: [...found.args, '--use-fake-device-for-media-stream'],
       env: { ...process.env, COBRANZA_SERVER_URL: server.url, COBRANZA_USER_DATA: userData } as Record<string, string>,
       cwd: dirname(found.executablePath),
       timeout: 60_000,
@@ -68,6 +68,15 @@ describe.skipIf(skipReason !== null)('Electron smoke (packaged app)', () => {
   it('answers through the preload bridge', async () => {
     const settings = await page.evaluate(() => (window as unknown as { cobranza: { getSettings(): Promise<{ serverUrl: string }> } }).cobranza.getSettings());
     expect(settings.serverUrl).toBe(server.url);
+    const update = await page.evaluate(() => (window as unknown as { cobranzaShell: { getUpdateState(): Promise<unknown> } }).cobranzaShell.getUpdateState());
+    expect(update).toEqual({ status: 'idle' });
+  });
+
+  it('sends its documents with the tightened CSP', async () => {
+    const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain(`connect-src 'self' ${new URL(server.url).origin}`);
   });
 
   it('logs in against the server started here and shows the queue', async () => {

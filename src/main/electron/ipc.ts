@@ -1,27 +1,32 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, type ApiEnvelope } from '../../shared/api/contract';
+import { API_METHODS, type ApiEnvelope, type ApiMethod } from '../../shared/api/contract';
 import { channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE } from '../../shared/api/wire';
 import { createDispatcher } from '../api/dispatch';
 import type { Workstation } from '../services/workstation';
-import { APP_ORIGIN } from './protocol';
+import { isAppUrl } from '../shell/origin';
+
+/** Only our window's main frame, loaded from our own protocol, may call the main side. */
+export function senderIsOurs(e: IpcMainInvokeEvent, win: BrowserWindow | null): boolean {
+  const frame = e.senderFrame;
+  return !!win && e.sender === win.webContents && !!frame && frame === e.sender.mainFrame && isAppUrl(frame.url);
+}
 
 /**
- * One ipcMain.handle per API method. Only our window's main frame, loaded from our own
- * protocol, may call; src/main/api/dispatch.ts validates and runs the call, as for the web host.
+ * One ipcMain.handle per API method; src/main/api/dispatch.ts validates and runs the call, as
+ * for the web host. `afterCall` sees each answer (the shell reacts to settings changes).
  */
-export function registerIpc(workstation: Workstation, window: () => BrowserWindow | null): () => void {
-  const senderOk = (e: IpcMainInvokeEvent) => {
-    const win = window();
-    const frame = e.senderFrame;
-    return !!win && e.sender === win.webContents && !!frame && frame === e.sender.mainFrame
-      && frame.url.startsWith(`${APP_ORIGIN}/`);
-  };
-
+export function registerIpc(
+  workstation: Workstation,
+  window: () => BrowserWindow | null,
+  afterCall?: (method: ApiMethod, env: ApiEnvelope<unknown>) => void,
+): () => void {
   const dispatch = createDispatcher(workstation.handlers);
   for (const m of API_METHODS) {
     ipcMain.handle(channelOf(m), async (e, rawInput: unknown): Promise<ApiEnvelope<unknown>> => {
-      if (!senderOk(e)) return { ok: false, error: { code: 'host.forbidden', message: 'unknown sender' } };
-      return dispatch(m, rawInput);
+      if (!senderIsOurs(e, window())) return { ok: false, error: { code: 'host.forbidden', message: 'unknown sender' } };
+      const env = await dispatch(m, rawInput);
+      afterCall?.(m, env);
+      return env;
     });
   }
 

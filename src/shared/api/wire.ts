@@ -39,3 +39,19 @@ export const KEY_HEADER = 'x-cobranza-key';
 export const KEY_PARAM = 'key';
 /** Web host: what the /events WebSocket sends. */
 export type HostEvent = { type: 'syncState'; state: SyncState } | { type: 'dataChanged'; event: DataChangedEvent };
+
+/**
+ * Electron only, beside the API: the shell's own bridge (`window.cobranzaShell`) for updates.
+ * The main side downloads an update and says so; the renderer, which knows whether a call is
+ * on, offers it to the agent between calls; only the agent's click installs it.
+ */
+export type UpdateState = { status: 'idle' } | { status: 'ready'; version: string };
+export const SHELL_UPDATE_STATE = 'shell:updateState';
+export const SHELL_GET_UPDATE_STATE = 'shell:getUpdateState';
+export const SHELL_INSTALL_UPDATE = 'shell:installUpdate';
+export interface ShellBridge {
+  getUpdateState(): Promise<UpdateState>;
+  onUpdateState(listener: (state: UpdateState) => void): () => void;
+  /** Quits and installs the downloaded update; false when none is ready. */
+  installUpdate(): Promise<boolean>;
+}

@@ -85,11 +85,17 @@ describe.skipIf(skipReason !== null)('Electron smoke (packaged app)', () => {
     await page.locator('input[name="password"]').fill('agente123');
     await page.locator('button[type="submit"]').click();
     await page.locator('.queue-screen:not([hidden])').waitFor({ timeout: 60_000 });
-    // outside contact hours the default queue is rightly empty: show every assigned account
-    const toggle = page.getByTestId('show-not-contactable');
-    if (!(await toggle.isChecked())) await toggle.check();
-    await page.getByTestId('queue-row').first().waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('queue-row').count()).toBeGreaterThan(0);
+    // Outside contact hours the default queue is rightly empty: show every assigned account.
+    // The window may reload once after login (a new SIP host let through the CSP), so the
+    // toggle is set again until rows show.
+    const rows = page.getByTestId('queue-row');
+    const deadline = Date.now() + 60_000;
+    while ((await rows.count()) === 0 && Date.now() < deadline) {
+      const toggle = page.getByTestId('show-not-contactable');
+      if (await toggle.isVisible().catch(() => false) && !(await toggle.isChecked().catch(() => true))) await toggle.check().catch(() => {});
+      await page.waitForTimeout(500);
+    }
+    expect(await rows.count()).toBeGreaterThan(0);
   });
 
   it('grants the microphone and refuses the camera', async () => {

@@ -45,9 +45,13 @@ async function currentCsp(): Promise<string> {
   loadedSources = connectSources(input).join(' ');
   return buildCsp(input);
 }
+let lastReloadAt = 0;
 async function reloadIfHostsChanged(): Promise<void> {
   const now = connectSources(await cspInput()).join(' ');
-  if (now !== loadedSources && win && !win.isDestroyed()) win.webContents.reload();
+  // at most one reload a minute: a settings read failing on and off must not loop
+  if (now === loadedSources || Date.now() - lastReloadAt < 60_000 || !win || win.isDestroyed()) return;
+  lastReloadAt = Date.now();
+  win.webContents.reload();
 }
 
 async function openExternally(url: string): Promise<void> {

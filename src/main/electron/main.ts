@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorkstation, type Workstation } from '../services';
+import { secretsFile } from '../services/paths';
 import { registerIpc } from './ipc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
+import { createSafeStorageVault } from './safe-storage-vault';
 
 /**
  * The Electron shell: one sandboxed window on our own protocol, the workstation in the main
@@ -66,7 +68,9 @@ app.on('second-instance', () => { if (win) { if (win.isMinimized()) win.restore(
 
 app.whenReady().then(async () => {
   serveRenderer(rendererDir);
-  workstation = await createWorkstation({ dataDir: app.getPath('userData'), defaultServerUrl: DEFAULT_SERVER_URL });
+  // the session token, SIP password and store keys, sealed with the OS keychain's key
+  const vault = createSafeStorageVault(secretsFile(app.getPath('userData')));
+  workstation = await createWorkstation({ dataDir: app.getPath('userData'), vault, defaultServerUrl: DEFAULT_SERVER_URL });
   registerIpc(workstation, () => win);
   await notifyCallbacks(workstation);
   powerMonitor.on('resume', () => workstation?.notifyOnline());

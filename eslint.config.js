@@ -27,7 +27,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'src/shared must stay pure.' }],
         patterns: [{
-          group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**', 'node:*', 'better-sqlite3', 'pg', '@electric-sql/pglite', 'fastify'],
+          group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**', 'node:*', 'better-sqlite3-multiple-ciphers', 'pg', '@electric-sql/pglite', 'fastify'],
           message: 'src/shared must stay pure: it runs in Node, Chromium and the server alike.',
         }],
       }],

@@ -2,7 +2,7 @@
 // measured in the same run), 1,000 queued mutations pushed and acknowledged, and a pull with
 // nothing new (with the SQL it runs, and the plan of each statement that reads a table).
 // Run alone: `npx tsx bench/sync.ts` (SYNC_ACCOUNTS overrides 100,000).
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { storeFile } from '../../src/main/services/paths';
 import { systemClock, type Clock } from '../../src/main/sync/engine';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { SipSettings, type Session, type SyncState } from '../../shared/api/contract';
@@ -106,13 +107,28 @@ function vaultOf(dataDir: string, vault: SecretVault | undefined): SecretVault {
   return vault ?? createFileVault(secretsFile(dataDir));
 }
 
+/**
+ * The store's encryption key: 32 random bytes made at its first open, kept only in the vault. A
+ * vault that lost it (a reset keychain) gets a new one; the old file then reads as damaged, is
+ * quarantined, and the store is rebuilt from the server (recovery.ts).
+ */
+function storeKey(vault: SecretVault, scope: string): Buffer {
+  const name = secretKeys.storeKey(scope);
+  const hex = vault.get(name);
+  if (hex && /^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');
+  const key = randomBytes(32);
+  vault.set(name, key.toString('hex'));
+  return key;
+}
+
 function putSecret(vault: SecretVault, key: string, value: string | null): void {
   if (value === null) vault.delete(key);
   else vault.set(key, value);
 }
 
 function openStore(dataDir: string, serverUrl: string, userId: string, vault: SecretVault, now?: () => Date): LocalStore {
-  const store = LocalStore.open(storeFile(dataDir, serverUrl, userId), { agentId: userId, now });
+  const key = storeKey(vault, secretScope(serverUrl, userId));
+  const store = LocalStore.open(storeFile(dataDir, serverUrl, userId), { agentId: userId, now, key });
   try {
     moveSecretsToVault(store, vault, secretScope(serverUrl, userId));
   } catch (e) {

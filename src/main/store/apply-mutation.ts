@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { STATUS_FROM_DISPOSITION, type Disposition } from '../../shared/domain/enums';
 import type { MutationArgs, MutationName, ParsedMutation } from '../../shared/sync/mutations';
 

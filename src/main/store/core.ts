@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { MutationApplier } from './apply-mutation';
 import type { createDerivedRefresher } from './derived';
 import type { Meta } from './meta';

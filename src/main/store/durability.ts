@@ -1,5 +1,5 @@
 import { close as closeFd, fsync, open as openFd } from 'node:fs';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 
 /** Quiet time after a write before the WAL is checkpointed. */
 const CHECKPOINT_IDLE_MS = 2_000;

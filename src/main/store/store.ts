@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { randomUUID } from 'node:crypto';
 import type { AccountDetail, QueuePage, QueueQuery } from '../../shared/api/contract';
 import type { Account, ContactPoint, Debtor } from '../../shared/domain/entities';
@@ -14,6 +14,7 @@ import { createDurability } from './durability';
 import { createDeferredIndexes } from './indexes';
 import { createMeta, type Meta, type MetaKey } from './meta';
 import { openDatabase } from './open';
+import type { Salvage } from './recovery';
 import { createOutbox, type LocalWrite, type RejectedEntry } from './outbox';
 import { createPullApplier } from './pull';
 import { createReads } from './reads';
@@ -21,11 +22,14 @@ import { createUpkeep } from './upkeep';
 
 export { InvalidWriteError, type LocalWrite, type OutboxEntry, type RejectedEntry } from './outbox';
 export type { MetaKey } from './meta';
+export type { Salvage } from './recovery';
 
 export interface StoreOptions {
   /** The signed-in agent: author of local activities, notes and promises. */
   agentId: string;
   now?: () => Date;
+  /** 32 random bytes from the secret vault: the file is encrypted with them. None: a plaintext file (tests, tools). */
+  key?: Buffer;
 }
 
 /**
@@ -47,10 +51,15 @@ export class LocalStore {
   /** Bumped on every change of the tables, so readers know when cached answers went stale. */
   private generation = 0;
 
+  /** Set when the file was unreadable at open: where it was moved and what of its outbox was kept (see recovery.ts). */
+  recovered: Salvage | null = null;
+
   static open(file: string, opts: StoreOptions): LocalStore {
-    const db = openDatabase(file);
+    const { db, recovered } = openDatabase(file, { key: opts.key, now: opts.now });
     try {
-      return new LocalStore(db, file, opts);
+      const store = new LocalStore(db, file, opts);
+      store.recovered = recovered;
+      return store;
     } catch (e) {
       db.close();
       throw e;

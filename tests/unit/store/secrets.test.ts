@@ -53,7 +53,12 @@ describe('secret vault', () => {
     expect(vault.get(secretKeys.token(scope))).toBe('old-bearer-token');
     expect(vault.get(secretKeys.sipPassword(scope))).toBe('sip-pass-987');
 
-    const after = LocalStore.open(file, { agentId: AGENT });
+    // the plaintext store was encrypted in place on the way, with a key kept in the vault only
+    const onDisk = readFileSync(file);
+    expect(onDisk.subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+    expect(onDisk.includes('old-bearer-token')).toBe(false);
+    const key = Buffer.from(vault.get(secretKeys.storeKey(scope))!, 'hex');
+    const after = LocalStore.open(file, { agentId: AGENT, key });
     try {
       expect(after.getMeta('session')).not.toContain('old-bearer-token');
       expect(JSON.parse(after.getMeta('session')!).user.id).toBe(AGENT);

@@ -13,8 +13,8 @@ import { createDerivedRefresher } from './derived';
 import { createDurability } from './durability';
 import { createDeferredIndexes } from './indexes';
 import { createMeta, type Meta, type MetaKey } from './meta';
-import { openDatabase } from './open';
-import type { Salvage } from './recovery';
+import { markSuspect, openDatabase } from './open';
+import { isCorruption, type Salvage } from './recovery';
 import { createOutbox, type LocalWrite, type RejectedEntry } from './outbox';
 import { createPullApplier } from './pull';
 import { createReads } from './reads';
@@ -30,6 +30,8 @@ export interface StoreOptions {
   now?: () => Date;
   /** 32 random bytes from the secret vault: the file is encrypted with them. None: a plaintext file (tests, tools). */
   key?: Buffer;
+  /** Files up to this size are checked whole at every open (see open.ts); for tests. */
+  fullCheckMaxBytes?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export class LocalStore {
   recovered: Salvage | null = null;
 
   static open(file: string, opts: StoreOptions): LocalStore {
-    const { db, recovered } = openDatabase(file, { key: opts.key, now: opts.now });
+    const { db, recovered } = openDatabase(file, { key: opts.key, now: opts.now, fullCheckMaxBytes: opts.fullCheckMaxBytes });
     try {
       const store = new LocalStore(db, file, opts);
       store.recovered = recovered;
@@ -66,7 +68,7 @@ export class LocalStore {
     }
   }
 
-  private constructor(db: Database.Database, file: string, opts: StoreOptions) {
+  private constructor(db: Database.Database, private readonly file: string, opts: StoreOptions) {
     this.db = db;
     const meta = this.meta = createMeta(db);
     const core: StoreCore = {
@@ -92,50 +94,60 @@ export class LocalStore {
     // the sync engine builds them one per event-loop turn once it runs
   }
 
+  /** A damaged page met by any call marks the file, so the next open checks it whole and quarantines it. */
+  private guard<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (isCorruption(e)) markSuspect(this.file);
+      throw e;
+    }
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------
 
   close(): void { this.durability.close(); }
   /** Resolves once every local write made so far has reached the disk. */
   durable(): Promise<void> { return this.durability.durable(); }
   /** Builds the next index a full pull left for later (one transaction); returns how many remain. */
-  buildPendingIndex(): number { return this.indexes.buildPending(); }
+  buildPendingIndex(): number { return this.guard(() => this.indexes.buildPending()); }
   /** Indexes still to be built by buildPendingIndex. */
-  pendingIndexCount(): number { return this.indexes.pendingCount(); }
+  pendingIndexCount(): number { return this.guard(() => this.indexes.pendingCount()); }
 
   // ---- meta -----------------------------------------------------------------------------------
 
-  getMeta(key: MetaKey): string | null { return this.meta.get(key); }
-  setMeta(key: MetaKey, value: string | null): void { this.meta.set(key, value); }
-  get clientId(): string { return this.meta.get('clientId')!; }
-  get cursor(): string | null { return this.meta.get('cursor'); }
+  getMeta(key: MetaKey): string | null { return this.guard(() => this.meta.get(key)); }
+  setMeta(key: MetaKey, value: string | null): void { this.guard(() => this.meta.set(key, value)); }
+  get clientId(): string { return this.guard(() => this.meta.get('clientId')!); }
+  get cursor(): string | null { return this.guard(() => this.meta.get('cursor')); }
 
   // ---- outbox ---------------------------------------------------------------------------------
 
-  write(writes: readonly LocalWrite[]): { mutationIds: number[]; accountIds: string[] } { return this.outbox.write(writes); }
-  pendingMutations(limit: number): MutationEnvelope[] { return this.outbox.pendingMutations(limit); }
-  pendingCount(): number { return this.outbox.pendingCount(); }
-  acknowledge(lastMutationId: number, results: readonly MutationResult[]): void { this.outbox.acknowledge(lastMutationId, results); }
-  rejected(): RejectedEntry[] { return this.outbox.rejected(); }
+  write(writes: readonly LocalWrite[]): { mutationIds: number[]; accountIds: string[] } { return this.guard(() => this.outbox.write(writes)); }
+  pendingMutations(limit: number): MutationEnvelope[] { return this.guard(() => this.outbox.pendingMutations(limit)); }
+  pendingCount(): number { return this.guard(() => this.outbox.pendingCount()); }
+  acknowledge(lastMutationId: number, results: readonly MutationResult[]): void { this.guard(() => this.outbox.acknowledge(lastMutationId, results)); }
+  rejected(): RejectedEntry[] { return this.guard(() => this.outbox.rejected()); }
 
   // ---- pull and time --------------------------------------------------------------------------
 
-  applyPull(page: PullResponse): string[] { return this.pull(page); }
-  refreshForTime(): string[] { return this.upkeep.refreshForTime(); }
-  refreshContactability(): string[] { return this.upkeep.refreshContactability(); }
-  recomputeAll(): number { return this.upkeep.recomputeAll(); }
+  applyPull(page: PullResponse): string[] { return this.guard(() => this.pull(page)); }
+  refreshForTime(): string[] { return this.guard(() => this.upkeep.refreshForTime()); }
+  refreshContactability(): string[] { return this.guard(() => this.upkeep.refreshContactability()); }
+  recomputeAll(): number { return this.guard(() => this.upkeep.recomputeAll()); }
 
   // ---- reads ----------------------------------------------------------------------------------
 
-  myDay(agentId: string, since: string): Omit<MyDay, 'since'> { return this.reads.myDay(agentId, since); }
-  listQueue(query: z.input<typeof QueueQuery>): QueuePage { return this.reads.listQueue(query); }
-  getAccount(accountId: string): AccountDetail | null { return this.reads.getAccount(accountId); }
-  getAccountRow(accountId: string): Account | null { return this.reads.getAccountRow(accountId); }
-  getDebtor(debtorId: string): Debtor | null { return this.reads.getDebtor(debtorId); }
-  getContactPoint(id: string): ContactPoint | null { return this.reads.getContactPoint(id); }
-  getActivity(id: string) { return this.reads.getActivity(id); }
-  findAccountByPhone(phone: string): { accountId: string; debtorName: string } | null { return this.reads.findAccountByPhone(phone); }
-  attemptsOnDebtor(debtorId: string): ContactAttempt[] { return this.reads.attemptsOnDebtor(debtorId); }
+  myDay(agentId: string, since: string): Omit<MyDay, 'since'> { return this.guard(() => this.reads.myDay(agentId, since)); }
+  listQueue(query: z.input<typeof QueueQuery>): QueuePage { return this.guard(() => this.reads.listQueue(query)); }
+  getAccount(accountId: string): AccountDetail | null { return this.guard(() => this.reads.getAccount(accountId)); }
+  getAccountRow(accountId: string): Account | null { return this.guard(() => this.reads.getAccountRow(accountId)); }
+  getDebtor(debtorId: string): Debtor | null { return this.guard(() => this.reads.getDebtor(debtorId)); }
+  getContactPoint(id: string): ContactPoint | null { return this.guard(() => this.reads.getContactPoint(id)); }
+  getActivity(id: string) { return this.guard(() => this.reads.getActivity(id)); }
+  findAccountByPhone(phone: string): { accountId: string; debtorName: string } | null { return this.guard(() => this.reads.findAccountByPhone(phone)); }
+  attemptsOnDebtor(debtorId: string): ContactAttempt[] { return this.guard(() => this.reads.attemptsOnDebtor(debtorId)); }
   callbacksDueBetween(from: string, to: string): Array<{ accountId: string; debtorName: string; callbackAt: string }> {
-    return this.reads.callbacksDueBetween(from, to);
+    return this.guard(() => this.reads.callbacksDueBetween(from, to));
   }
 }

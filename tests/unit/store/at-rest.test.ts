@@ -146,4 +146,30 @@ describe('a corrupted store', () => {
       again.close();
     });
   }
+
+  it('in a large file, damage the open does not check is marked by the first read that meets it, and the next open quarantines', () => {
+    const file = tmpFile();
+    const key = randomBytes(32);
+    // checked whole only up to 0 bytes: every open here checks just the outbox and meta, as for a large store
+    const opts = { agentId: AGENT, key, now: NOW, fullCheckMaxBytes: 0 };
+    const s = LocalStore.open(file, opts);
+    for (const p of portfolio(3000, 1000)) s.applyPull(page(p));
+    while (s.buildPendingIndex() > 0) { /* all indexes */ }
+    const accountIds = s.db.prepare('SELECT id FROM accounts').pluck().all() as string[];
+    const { mutationIds } = s.write([note(accountIds[0]!, 'guardada')]);
+    s.close();
+    corruptMiddle(file);
+
+    const damaged = LocalStore.open(file, opts);
+    expect(damaged.recovered).toBeNull();
+    expect(() => { for (const id of accountIds) damaged.getAccount(id); damaged.listQueue({ search: 'Gómez', limit: 200 }); }).toThrow();
+    expect(existsSync(`${file}.check`)).toBe(true);
+    damaged.close();
+
+    const r = LocalStore.open(file, opts);
+    expect(r.recovered).not.toBeNull();
+    expect(r.pendingMutations(10).map((m) => m.id)).toEqual(mutationIds);
+    expect(existsSync(`${file}.check`)).toBe(false);
+    r.close();
+  });
 });

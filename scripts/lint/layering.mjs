@@ -28,15 +28,15 @@ const UI_ONLY = ['react', 'react-dom', 'zustand', 'sip.js', 'i18next', 'react-i1
  */
 export const LAYERS = {
   // rules, schemas, the contract and the wire: run in Node, Chromium and the server alike
-  shared: { may: ['shared'], node: false, packages: ['better-sqlite3', ...SERVER_ONLY, ...UI_ONLY, 'ws'] },
+  shared: { may: ['shared'], node: false, packages: ['better-sqlite3-multiple-ciphers', ...SERVER_ONLY, ...UI_ONLY, 'ws'] },
   // the workstation's main side: plain Node, talks to the server over HTTP, never imports it
   main: { may: ['shared', 'main'], node: true, packages: [...SERVER_ONLY, ...UI_ONLY] },
   // the sandboxed preload: electron and the wire, nothing else
   preload: { may: ['shared', 'preload'], node: false, packages: ['*'] },
   // the same bundle in Electron and a browser: only getApi() reaches the main side
-  renderer: { may: ['shared', 'renderer'], node: false, packages: ['better-sqlite3', 'ws', ...SERVER_ONLY] },
+  renderer: { may: ['shared', 'renderer'], node: false, packages: ['better-sqlite3-multiple-ciphers', 'ws', ...SERVER_ONLY] },
   // the central server
-  server: { may: ['shared', 'server'], node: true, packages: ['better-sqlite3', ...UI_ONLY] },
+  server: { may: ['shared', 'server'], node: true, packages: ['better-sqlite3-multiple-ciphers', ...UI_ONLY] },
   bench: { may: '*', node: true, packages: [] },
   tests: { may: '*', node: true, packages: [] },
 };

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { storeFile } from '../../src/main/services/paths';
 import { systemClock, type Clock } from '../../src/main/sync/engine';
 import type { FetchLike } from '../../src/main/sync/transport';
 import { API, type ApiMethod, type SyncState, type WorkstationApi } from '../../src/shared/api/contract';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../helpers/fault-proxy';
+import { openRawStore } from '../helpers/raw-store';
 
 /**
  * One simulated collector: a REAL workstation (main-side handlers, better-sqlite3 store on a
@@ -134,7 +135,7 @@ export class SimAgent {
 
   /** Highest mutation id this client ever allocated (SQLite AUTOINCREMENT keeps it after trims). */
   highestMutationId(): number {
-    const db = new Database(storeFile(this.dataDir, this.proxy.url, this.userId), { readonly: true, fileMustExist: true });
+    const db = openRawStore(this.dataDir, this.proxy.url, this.userId, { readonly: true, fileMustExist: true });
     try {
       const row = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).get() as { seq: number } | undefined;
       return row?.seq ?? 0;

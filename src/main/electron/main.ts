@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorkstation, type Workstation } from '../services';
+import { secretsFile } from '../services/paths';
 import { buildCsp, connectSources, type CspInput } from '../shell/csp';
 import { externalLinkAction, externalLinkQuestion } from '../shell/links';
 import { callbackNotice } from '../shell/notifications';
 import { mayGrant } from '../shell/permissions';
 import { registerIpc } from './ipc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
+import { createSafeStorageVault } from './safe-storage-vault';
 import { startUpdates } from './updates';
 
 /**
@@ -133,7 +135,9 @@ app.on('second-instance', () => { if (win) { if (win.isMinimized()) win.restore(
 app.whenReady().then(async () => {
   restrictPermissions();
   serveRenderer(rendererDir, currentCsp);
-  workstation = await createWorkstation({ dataDir: app.getPath('userData'), defaultServerUrl: DEFAULT_SERVER_URL });
+  // the session token, SIP password and store keys, sealed with the OS keychain's key
+  const vault = createSafeStorageVault(secretsFile(app.getPath('userData')));
+  workstation = await createWorkstation({ dataDir: app.getPath('userData'), vault, defaultServerUrl: DEFAULT_SERVER_URL });
   registerIpc(workstation, () => win, (method, env) => {
     // a new server or SIP host is let through the CSP by reloading the renderer once
     if (env.ok && (method === 'saveSettings' || method === 'login' || method === 'getSipCredentials')) void reloadIfHostsChanged();

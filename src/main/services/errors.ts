@@ -1,4 +1,5 @@
 import { WorkstationError } from '../../shared/api/contract';
+import { isDiskFull } from '../store/disk-full';
 import { InvalidWriteError } from '../store/store';
 import { SyncHttpError } from '../sync/transport';
 
@@ -6,6 +7,7 @@ import { SyncHttpError } from '../sync/transport';
 export function toWorkstationError(e: unknown): WorkstationError {
   if (e instanceof WorkstationError) return e;
   if (e instanceof InvalidWriteError) return new WorkstationError('validation', e.message, e.field);
+  if (isDiskFull(e)) return new WorkstationError('storage.full', e instanceof Error ? e.message : String(e));
   if (e instanceof SyncHttpError) {
     switch (e.kind) {
       case 'network': return new WorkstationError('server.unreachable', e.message);

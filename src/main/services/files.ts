@@ -24,6 +24,15 @@ export function writePrivateJson(file: string, value: unknown): void {
   renameSync(tmp, file);
 }
 
+/**
+ * The app's data folder is this user's alone (0700), even when something else made it (Electron
+ * creates userData with the default umask): it holds the stores, the vault file and sessions.
+ */
+export function ensurePrivateDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 export function removeFile(file: string): void {
   rmSync(file, { force: true });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MessageTemplate, OrgComplianceState } from '../../shared/api/contract';
 import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
+import type { MetaKey } from '../store/store';
 import type { UserContext } from './user-context';
 
 /**
@@ -15,7 +16,7 @@ export function createOrgData(now: () => Date) {
   let lastFetch = 0;
   let inFlight: Promise<void> | null = null;
 
-  function read<S extends z.ZodTypeAny>(c: UserContext, key: string, schema: S): z.output<S> | null {
+  function read<S extends z.ZodTypeAny>(c: UserContext, key: MetaKey, schema: S): z.output<S> | null {
     const raw = c.store.getMeta(key);
     if (!raw) return null;
     const r = schema.safeParse(JSON.parse(raw));

@@ -22,3 +22,14 @@ export function storeFile(dataDir: string, serverUrl: string, userId: string): s
   const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
   return join(dataDir, 'stores', server, `${userId}.sqlite`);
 }
+
+/** The vault file of the hosts without an OS keychain (see secrets/vault.ts). */
+export function secretsFile(dataDir: string): string {
+  return join(dataDir, 'secrets.json');
+}
+
+/** Names one signed-in store's secrets in the vault: the same server + user as storeFile. */
+export function secretScope(serverUrl: string, userId: string): string {
+  const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
+  return `${server}/${userId}`;
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { SipSettings, type Session, type SyncState } from '../../shared/api/contract';
@@ -5,9 +6,13 @@ import { User } from '../../shared/domain/entities';
 import { LocalStore } from '../store/store';
 import { SyncEngine, type Clock } from '../sync/engine';
 import { createServerClient, type FetchLike, type ServerClient } from '../sync/transport';
-import { storeFile } from './paths';
+import { createFileVault, secretKeys, type SecretVault } from '../secrets/vault';
+import { secretScope, secretsFile, storeFile } from './paths';
 
-/** What the main side keeps for the signed-in agent, in their store's meta table. */
+/**
+ * What the main side keeps for the signed-in agent. The token and the SIP password live in the
+ * secret vault; the store's meta table keeps the rest (with token and password null).
+ */
 export const StoredSession = z.object({ token: z.string().nullable(), user: User, serverUrl: z.string().url() });
 export type StoredSession = z.infer<typeof StoredSession>;
 export const StoredSip = z.object({ settings: SipSettings.nullable(), password: z.string().nullable() });
@@ -15,6 +20,8 @@ export type StoredSip = z.infer<typeof StoredSip>;
 
 export interface UserContextDeps {
   dataDir: string;
+  /** Where the token, SIP password and store key are kept; a 0600 file under dataDir by default. */
+  vault?: SecretVault;
   fetch?: FetchLike;
   clock?: Clock;
   random?: () => number;
@@ -30,14 +37,17 @@ export class UserContext {
   readonly engine: SyncEngine;
   private sessionCache: StoredSession;
 
+  private readonly vault: SecretVault;
+  private readonly scope: string;
+
   constructor(deps: UserContextDeps, serverUrl: string, user: User, token: string | null) {
     const clock = deps.clock;
-    this.store = LocalStore.open(storeFile(deps.dataDir, serverUrl, user.id), {
-      agentId: user.id, now: clock ? () => clock.now() : undefined,
-    });
-    const prior = this.readSession();
+    this.vault = vaultOf(deps.dataDir, deps.vault);
+    this.scope = secretScope(serverUrl, user.id);
+    this.store = openStore(deps.dataDir, serverUrl, user.id, this.vault, clock ? () => clock.now() : undefined);
+    const prior = readSession(this.store, this.vault, this.scope);
     this.sessionCache = { token: token ?? prior?.token ?? null, user, serverUrl };
-    this.store.setMeta('session', JSON.stringify(this.sessionCache));
+    this.saveSession();
     this.server = createServerClient({ serverUrl, fetch: deps.fetch, token: () => this.sessionCache.token });
     this.engine = new SyncEngine({
       store: this.store, server: this.server, clock, random: deps.random, intervalMs: deps.syncIntervalMs,
@@ -45,15 +55,14 @@ export class UserContext {
     });
   }
 
-  /** The session kept in a user's store, without starting anything. */
-  static peek(dataDir: string, serverUrl: string, userId: string): StoredSession | null {
+  /** The session kept for a user's store, without starting anything. */
+  static peek(dataDir: string, serverUrl: string, userId: string, vault?: SecretVault): StoredSession | null {
     const file = storeFile(dataDir, serverUrl, userId);
     if (!existsSync(file)) return null;
-    const store = LocalStore.open(file, { agentId: userId });
+    const v = vaultOf(dataDir, vault);
+    const store = openStore(dataDir, serverUrl, userId, v);
     try {
-      const raw = store.getMeta('session');
-      const r = raw ? StoredSession.safeParse(JSON.parse(raw)) : null;
-      return r?.success ? r.data : null;
+      return readSession(store, v, secretScope(serverUrl, userId));
     } finally {
       store.close();
     }
@@ -69,27 +78,95 @@ export class UserContext {
 
   setToken(token: string | null, user?: User): void {
     this.sessionCache = { ...this.sessionCache, token, ...(user ? { user } : {}) };
-    this.store.setMeta('session', JSON.stringify(this.sessionCache));
+    this.saveSession();
   }
 
   sip(): StoredSip {
     const raw = this.store.getMeta('sip');
     const r = raw ? StoredSip.safeParse(JSON.parse(raw)) : null;
-    return r?.success ? r.data : { settings: null, password: null };
+    const settings = r?.success ? r.data.settings : null;
+    return { settings, password: this.vault.get(secretKeys.sipPassword(this.scope)) };
   }
   setSip(sip: StoredSip): void {
-    this.store.setMeta('sip', JSON.stringify(sip));
+    this.store.setMeta('sip', JSON.stringify({ settings: sip.settings, password: null }));
+    putSecret(this.vault, secretKeys.sipPassword(this.scope), sip.password);
   }
 
-  private readSession(): StoredSession | null {
-    const raw = this.store.getMeta('session');
-    if (!raw) return null;
-    const r = StoredSession.safeParse(JSON.parse(raw));
-    return r.success ? r.data : null;
+  private saveSession(): void {
+    putSecret(this.vault, secretKeys.token(this.scope), this.sessionCache.token);
+    this.store.setMeta('session', JSON.stringify({ ...this.sessionCache, token: null }));
   }
 
   async close(): Promise<void> {
     await this.engine.stop();
     this.store.close();
   }
+}
+
+function vaultOf(dataDir: string, vault: SecretVault | undefined): SecretVault {
+  return vault ?? createFileVault(secretsFile(dataDir));
+}
+
+/**
+ * The store's encryption key: 32 random bytes made at its first open, kept only in the vault. A
+ * vault that lost it (a reset keychain) gets a new one; the old file then reads as damaged, is
+ * quarantined, and the store is rebuilt from the server (recovery.ts).
+ */
+function storeKey(vault: SecretVault, scope: string): Buffer {
+  const name = secretKeys.storeKey(scope);
+  const hex = vault.get(name);
+  if (hex && /^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');
+  const key = randomBytes(32);
+  vault.set(name, key.toString('hex'));
+  return key;
+}
+
+function putSecret(vault: SecretVault, key: string, value: string | null): void {
+  if (value === null) vault.delete(key);
+  else vault.set(key, value);
+}
+
+function openStore(dataDir: string, serverUrl: string, userId: string, vault: SecretVault, now?: () => Date): LocalStore {
+  const key = storeKey(vault, secretScope(serverUrl, userId));
+  const store = LocalStore.open(storeFile(dataDir, serverUrl, userId), { agentId: userId, now, key });
+  try {
+    moveSecretsToVault(store, vault, secretScope(serverUrl, userId));
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  return store;
+}
+
+/**
+ * Stores written before the vault kept the token and SIP password in meta, as JSON: they move
+ * to the vault (the vault first, so a crash between the two loses nothing) and leave meta.
+ */
+export function moveSecretsToVault(store: LocalStore, vault: SecretVault, scope: string): void {
+  const session = parseMeta(store, 'session', StoredSession);
+  if (session?.token) {
+    vault.set(secretKeys.token(scope), session.token);
+    store.setMeta('session', JSON.stringify({ ...session, token: null }));
+  }
+  const sip = parseMeta(store, 'sip', StoredSip);
+  if (sip?.password) {
+    vault.set(secretKeys.sipPassword(scope), sip.password);
+    store.setMeta('sip', JSON.stringify({ ...sip, password: null }));
+  }
+}
+
+function parseMeta<S extends z.ZodTypeAny>(store: LocalStore, key: 'session' | 'sip', schema: S): z.output<S> | null {
+  const raw = store.getMeta(key);
+  if (!raw) return null;
+  try {
+    const r = schema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function readSession(store: LocalStore, vault: SecretVault, scope: string): StoredSession | null {
+  const s = parseMeta(store, 'session', StoredSession);
+  return s ? { ...s, token: vault.get(secretKeys.token(scope)) } : null;
 }

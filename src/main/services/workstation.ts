@@ -14,14 +14,17 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import { createServerClient, SyncHttpError, type FetchLike } from '../sync/transport';
 import { notFound, notSignedIn, toWorkstationError } from './errors';
-import { readJson, removeFile, writePrivateJson } from './files';
+import { ensurePrivateDataDir, readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
+import type { SecretVault } from '../secrets/vault';
 import { UserContext, type StoredSession } from './user-context';
 import { checkPromisePolicy, createCollectionsHandlers, refreshCollectionsCache } from './collections';
 
 export interface WorkstationOptions {
   dataDir: string;
+  /** Where secrets are kept (the desktop app: the OS keychain); a 0600 file under dataDir by default. */
+  vault?: SecretVault;
   defaultServerUrl: string;
   fetch?: FetchLike;
   clock?: Clock;
@@ -74,6 +77,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   const syncState = listeners<SyncState>();
   const dataChanged = listeners<DataChangedEvent>();
   const callbacksDue = listeners<DueCallback[]>();
+  ensurePrivateDataDir(o.dataDir);
   let settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? { serverUrl: o.defaultServerUrl, locale: 'es' as const };
   let ctx: UserContext | null = null;
   let lastTick = clock.now().toISOString();
@@ -98,7 +102,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   });
 
   const deps = {
-    dataDir: o.dataDir, fetch: o.fetch, clock: o.clock || o.now ? clock : undefined, random: o.random, syncIntervalMs: o.syncIntervalMs,
+    dataDir: o.dataDir, vault: o.vault, fetch: o.fetch, clock: o.clock || o.now ? clock : undefined, random: o.random, syncIntervalMs: o.syncIntervalMs,
     onState: (s: SyncState) => syncState.emit(s),
     onDataChanged: (accountIds: string[] | null) => {
       // accounts a pull just brought in are judged for the queue's "contactable today" filter
@@ -123,7 +127,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   if (current) {
     // a store this app cannot open (written by a newer version) is left for the newer app
     let stored: StoredSession | null = null;
-    try { stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId); } catch { stored = null; }
+    try { stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId, o.vault); } catch { stored = null; }
     if (stored?.token) ctx = openContext(stored.serverUrl, stored.user, stored.token);
   }
 

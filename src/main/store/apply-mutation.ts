@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { STATUS_FROM_DISPOSITION, type Disposition } from '../../shared/domain/enums';
-import type { ParsedMutation } from '../../shared/sync/mutations';
+import type { MutationArgs, MutationName, ParsedMutation } from '../../shared/sync/mutations';
 
 /**
  * The optimistic local effect of each mutation: what the agent sees before the server answers.
@@ -13,7 +13,10 @@ export interface MutationContext {
   agentId: string;
 }
 
-export function createMutationApplier(db: Database.Database) {
+type LocalApplier<N extends MutationName> = (args: MutationArgs<N>, ctx: MutationContext) => string[];
+export type MutationApplier = (m: ParsedMutation, ctx: MutationContext) => string[];
+
+export function createMutationApplier(db: Database.Database): MutationApplier {
   const stmts = {
     insertActivity: db.prepare(`INSERT OR IGNORE INTO activities (id, account_id, agent_id, channel, direction,
       contact_point_id, address, disposition, note, started_at, answered_at, ended_at, duration_sec, sip_status,
@@ -50,72 +53,76 @@ export function createMutationApplier(db: Database.Database) {
     if (status) stmts.setStatus.run({ accountId, status });
   };
 
-  return function applyMutation(m: ParsedMutation, ctx: MutationContext): string[] {
-    switch (m.name) {
-      case 'activity.log': {
-        const a = m.args;
-        // an activity for an account no longer in this store (reassigned away) stays in the outbox only
-        if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
-        stmts.insertActivity.run({ ...a, agentId: ctx.agentId });
-        stmts.touchLastContact.run({ id: a.accountId, at: a.startedAt });
-        impliedStatus(a.accountId, a.disposition);
-        return [a.accountId];
-      }
-      case 'activity.setOutcome': {
-        const changed = stmts.setOutcome.run(m.args).changes > 0;
-        const acc = stmts.activityAccount.get(m.args.activityId) as string | undefined;
-        if (acc && changed) impliedStatus(acc, m.args.disposition);
-        return acc ? [acc] : [];
-      }
-      case 'note.add': {
-        if (stmts.accountCurrency.get(m.args.accountId) === undefined) return [];
-        stmts.insertNote.run({ ...m.args, authorId: ctx.agentId });
-        return [m.args.accountId];
-      }
-      case 'promise.create': {
-        const p = m.args;
-        const currency = stmts.accountCurrency.get(p.accountId) as string | undefined;
-        if (currency === undefined) return [];
-        const installments = p.installments.map((i, n) => ({
-          seq: n + 1, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: 0, status: 'pending',
-        }));
-        stmts.insertPromise.run({
-          id: p.id, accountId: p.accountId, agentId: ctx.agentId, channel: p.channel, currency,
-          createdAt: p.createdAt, installments: JSON.stringify(installments), planId: p.planId,
-        });
-        return [p.accountId];
-      }
-      case 'contactPoint.flag': {
-        const f = m.args;
-        stmts.flagContactPoint.run({
-          contactPointId: f.contactPointId, invalid: bit(f.invalid), verified: bit(f.verified), doNotContact: bit(f.doNotContact),
-        });
-        return stmts.accountsOfContactPoint.all(f.contactPointId) as string[];
-      }
-      case 'account.setCallback':
-        stmts.setCallback.run(m.args);
-        return [m.args.accountId];
-      case 'account.setStatus':
-        stmts.setStatus.run(m.args);
-        return [m.args.accountId];
-      case 'debtor.setPreferences':
-        stmts.setPrefs.run({ debtorId: m.args.debtorId, prefs: JSON.stringify(m.args.contactPrefs) });
-        return stmts.accountsOfDebtor.all(m.args.debtorId) as string[];
-      case 'message.send': {
-        const a = m.args;
-        if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
-        // counts as a contact at once, so a second contact offline is judged with it
-        stmts.insertActivity.run({
-          id: a.id, accountId: a.accountId, agentId: ctx.agentId, channel: a.channel, direction: 'outbound',
-          contactPointId: a.contactPointId, address: null, disposition: 'message_sent', note: a.body, startedAt: a.createdAt,
-          answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null,
-        });
-        stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
-        return [a.accountId];
-      }
-      default:
-        // a mutation with no local effect of its own (the server's answer arrives with the next pull)
-        return [];
-    }
+  /**
+   * One local effect per mutation name, as the server's appliers/index.ts: the type makes a new
+   * mutation without a client applier a compile error instead of a silent no-op.
+   */
+  const appliers: { [N in MutationName]: LocalApplier<N> } = {
+    'activity.log': (a, ctx) => {
+      // an activity for an account no longer in this store (reassigned away) stays in the outbox only
+      if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
+      stmts.insertActivity.run({ ...a, agentId: ctx.agentId });
+      stmts.touchLastContact.run({ id: a.accountId, at: a.startedAt });
+      impliedStatus(a.accountId, a.disposition);
+      return [a.accountId];
+    },
+    'activity.setOutcome': (a) => {
+      const changed = stmts.setOutcome.run(a).changes > 0;
+      const acc = stmts.activityAccount.get(a.activityId) as string | undefined;
+      if (acc && changed) impliedStatus(acc, a.disposition);
+      return acc ? [acc] : [];
+    },
+    'note.add': (a, ctx) => {
+      if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
+      stmts.insertNote.run({ ...a, authorId: ctx.agentId });
+      return [a.accountId];
+    },
+    'promise.create': (p, ctx) => {
+      const currency = stmts.accountCurrency.get(p.accountId) as string | undefined;
+      if (currency === undefined) return [];
+      const installments = p.installments.map((i, n) => ({
+        seq: n + 1, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: 0, status: 'pending',
+      }));
+      stmts.insertPromise.run({
+        id: p.id, accountId: p.accountId, agentId: ctx.agentId, channel: p.channel, currency,
+        createdAt: p.createdAt, installments: JSON.stringify(installments), planId: p.planId,
+      });
+      return [p.accountId];
+    },
+    'contactPoint.flag': (f) => {
+      stmts.flagContactPoint.run({
+        contactPointId: f.contactPointId, invalid: bit(f.invalid), verified: bit(f.verified), doNotContact: bit(f.doNotContact),
+      });
+      return stmts.accountsOfContactPoint.all(f.contactPointId) as string[];
+    },
+    'account.setCallback': (a) => {
+      stmts.setCallback.run(a);
+      return [a.accountId];
+    },
+    'account.setStatus': (a) => {
+      stmts.setStatus.run(a);
+      return [a.accountId];
+    },
+    'debtor.setPreferences': (a) => {
+      stmts.setPrefs.run({ debtorId: a.debtorId, prefs: JSON.stringify(a.contactPrefs) });
+      return stmts.accountsOfDebtor.all(a.debtorId) as string[];
+    },
+    // no local effect of its own: the server's answer arrives with the next pull
+    'approval.request': () => [],
+    'message.send': (a, ctx) => {
+      if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
+      // counts as a contact at once, so a second contact offline is judged with it
+      stmts.insertActivity.run({
+        id: a.id, accountId: a.accountId, agentId: ctx.agentId, channel: a.channel, direction: 'outbound',
+        contactPointId: a.contactPointId, address: null, disposition: 'message_sent', note: a.body, startedAt: a.createdAt,
+        answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null,
+      });
+      stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
+      return [a.accountId];
+    },
+  };
+
+  return function applyMutation(m, ctx) {
+    return (appliers[m.name] as LocalApplier<typeof m.name>)(m.args as never, ctx);
   };
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { OrgComplianceState } from '../../shared/api/contract';
 import type { ContactPoint, Debtor } from '../../shared/domain/entities';
 import { ContactPreferences } from '../../shared/domain/entities';

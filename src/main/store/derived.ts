@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { dpdBucket } from '../../shared/domain/enums';
 import type { PromiseInstallment } from '../../shared/domain/entities';
 import { daysPastDue, localDate } from '../../shared/domain/time';

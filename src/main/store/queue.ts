@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { QueueQuery, QueueReason, type QueuePage, type QueueRow } from '../../shared/api/contract';
 import type { z } from 'zod';
 import { digitsOnly, foldText, PHONE_SUFFIX_MIN, reverseDigits } from './text';

@@ -1,6 +1,7 @@
 import type { SyncState } from '../../shared/api/contract';
 import { recordOrgDataVersions } from './org-versions';
 import type { LocalStore } from '../store/store';
+import { isDiskFull } from '../store/disk-full';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { SyncHttpError, type ServerClient } from './transport';
 
@@ -183,7 +184,7 @@ export class SyncEngine {
       const at = this.clock.now().toISOString();
       store.setMeta('lastSyncAt', at);
       this.failures = 0;
-      this.update({ online: true, lastSuccessAt: at, lastError: null, authRequired: false, updateRequired: false, progress: null });
+      this.update({ online: true, lastSuccessAt: at, lastError: null, authRequired: false, updateRequired: false, progress: null, storageFull: false });
     } catch (e) {
       this.fail(e);
     } finally {
@@ -216,6 +217,12 @@ export class SyncEngine {
   }
 
   private fail(e: unknown): void {
+    if (isDiskFull(e)) {
+      // the server answered; this side could not store its answer: retried at the back-off's pace
+      this.failures++;
+      this.update({ online: true, storageFull: true, lastError: 'storage.full', progress: null });
+      return;
+    }
     const err = e instanceof SyncHttpError ? e : new SyncHttpError('network', null, 'sync.failed', (e as Error)?.message ?? String(e));
     switch (err.kind) {
       case 'auth':

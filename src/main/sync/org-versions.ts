@@ -1,5 +1,5 @@
 import { OrgDataVersions } from '../../shared/sync/protocol';
-import type { LocalStore } from '../store/store';
+import type { LocalStore, MetaKey } from '../store/store';
 
 /**
  * What the workstation caches beside its store (policies, templates, compliance rules, the
@@ -11,7 +11,7 @@ export type OrgDataKind = keyof OrgDataVersions;
 const SEEN = 'orgDataVersions';
 const FETCHED = 'orgDataFetched';
 
-function readJson(store: LocalStore, key: string): Record<string, string> {
+function readJson(store: LocalStore, key: MetaKey): Record<string, string> {
   try { return JSON.parse(store.getMeta(key) ?? '{}') as Record<string, string>; } catch { return {}; }
 }
 

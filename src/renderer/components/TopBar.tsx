@@ -14,7 +14,8 @@ function SyncStatus() {
   const [showRejected, setShowRejected] = useState(false);
   if (!state) return <span className="sync-pill">{t('sync.unknown')}</span>;
 
-  const mode = state.syncing ? 'syncing' : state.online ? 'online' : 'offline';
+  // a full disk is not "offline": the agent has to free space, not wait for the network
+  const mode = state.storageFull ? 'full' : state.syncing ? 'syncing' : state.online ? 'online' : 'offline';
   const last = state.lastSuccessAt
     ? new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-US' : 'es-CO', { timeStyle: 'short' }).format(new Date(state.lastSuccessAt))
     : t('sync.never');
@@ -47,6 +48,7 @@ function SyncStatus() {
       <button type="button" onClick={() => void syncNow()} disabled={state.syncing} data-testid="sync-now">
         {t('sync.now')}
       </button>
+      {state.storageFull && <span className="error-text" role="alert">{t('sync.storageFull')}</span>}
       {error && <span className="error-text">{errorText(t, error)}</span>}
     </div>
   );

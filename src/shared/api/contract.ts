@@ -36,6 +36,8 @@ export const SyncState = z.object({
   updateRequired: z.boolean(),
   /** Set when the server answered 401 (session expired or user disabled): the outbox is kept. */
   authRequired: z.boolean(),
+  /** Set when this computer's disk is full (SQLITE_FULL, ENOSPC): not offline, nothing new can be saved. */
+  storageFull: z.boolean().optional(),
   /** Progress of a paged full pull. */
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   /** Mutations the server refused (kept for the agent to see; they never block the queue). */

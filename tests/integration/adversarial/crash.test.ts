@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkstation } from '../../../src/main/services';
 import { storeFile } from '../../../src/main/services/paths';
@@ -13,6 +13,7 @@ import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy';
 import { createTestDatabase, type TestDatabase } from '../../helpers/pg';
 import { startTestServer, type TestServer } from '../../helpers/server';
 import { freePort, runTs, startServerProcess } from './processes';
+import { openRawStore } from '../../helpers/raw-store';
 
 /**
  * Crash safety. A workstation in a child process is killed with SIGKILL while it writes and
@@ -33,8 +34,8 @@ function parseAcks(lines: string[], into: Acked): void {
   }
 }
 
-function readStore(file: string) {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+function readStore(dataDir: string, serverUrl: string, userId: string) {
+  const db = openRawStore(dataDir, serverUrl, userId, { readonly: true, fileMustExist: true });
   try {
     return {
       activities: new Map((db.prepare(`SELECT id, promise_id FROM activities WHERE note LIKE 'crash %'`).all() as Array<{ id: string; promise_id: string | null }>)
@@ -93,7 +94,7 @@ describe('workstation killed with SIGKILL', () => {
       // each outcome-with-promise is whole (both mutations or neither).
       const session = JSON.parse(readFileSession(dataDir));
       const file = storeFile(dataDir, proxy.url, session.userId);
-      const local = readStore(file);
+      const local = readStore(dataDir, proxy.url, session.userId);
       for (const id of acked.activities) expect(local.activities.has(id), `acked activity ${id} missing from the store`).toBe(true);
       for (const id of acked.promises) expect(local.promises.has(id), `acked promise ${id} missing from the store`).toBe(true);
       for (const [id, promiseId] of local.activities) if (promiseId) expect(local.promises.has(promiseId), `activity ${id} without its promise`).toBe(true);
@@ -106,7 +107,7 @@ describe('workstation killed with SIGKILL', () => {
         for (let i = 0; i < 20 && (state.pending > 0 || state.lastError); i++) state = await ws.handlers.syncNow(undefined);
         expect(state).toMatchObject({ pending: 0, lastError: null, rejected: [] });
         const clientId = (await ws.handlers.getSession(undefined))!.clientId;
-        const after = readStore(file);
+        const after = readStore(dataDir, proxy.url, session.userId);
 
         // Exactly once on the server: every activity the store holds (acknowledged or committed
         // just before a kill), no other, each once; the server processed every mutation id.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeFile } from '../../../src/main/services/paths';
 import type { FetchLike } from '../../../src/main/sync/transport';
@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION } from '../../../src/shared/sync/protocol';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { SimAgent } from '../../torture/agents';
 import { promiseWithinPolicy } from '../../torture/promise-plan';
+import { openRawStore } from '../../helpers/raw-store';
 
 /**
  * The long life of a client: app versions, reassignments, disabled users, long absences.
@@ -90,7 +91,7 @@ describe('protocol versions', () => {
     // A newer app's mutation sitting in this outbox (e.g. written before a downgrade), between two good ones.
     const before = (await a.api.addNote({ accountId, body: 'antes' })).noteId;
     a.proxy.setMode('offline');
-    const db = new Database(storeFile(a.dataDir, a.url, a.userId));
+    const db = openRawStore(a.dataDir, a.url, a.userId);
     db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('account.archive', ?, ?)`).run(JSON.stringify({ accountId }), new Date().toISOString());
     db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('note.add', ?, ?)`).run(
       JSON.stringify({ id: randomUUID(), accountId, body: '', createdAt: 'ayer' }), new Date().toISOString(),

@@ -55,6 +55,20 @@ describe('sync engine', () => {
     store.close();
   });
 
+  it('a full disk is said as such, not as offline, and clears once a sync fits again', async () => {
+    const { store, engine } = await setup('agente1', realFetch, { pullLimit: 10 });
+    // the store may not grow: the pull's pages fail with SQLITE_FULL, as on a full disk
+    store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
+    const full = await engine.sync();
+    // the server answered: it is not offline that is reported
+    expect(full).toMatchObject({ storageFull: true, online: true, lastError: 'storage.full', syncing: false });
+    store.db.pragma('max_page_count = 1073741823');
+    const ok = await engine.sync();
+    expect(ok).toMatchObject({ storageFull: false, online: true, lastError: null });
+    await engine.stop();
+    store.close();
+  });
+
   it('builds the indexes a full pull left for later one per timer turn after the sync, and not once stopped', async () => {
     const { clock, timers } = manualClock();
     const { store, engine } = await setup('agente2', realFetch, { pullLimit: 10, clock });

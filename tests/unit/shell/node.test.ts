@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 
 // `npm test` and every npm script run on Node 24 LTS (the optional node-linux-* package on

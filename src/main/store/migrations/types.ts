@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 
 /** One numbered schema step. `up` is SQL or a function run inside the migration's transaction. */
 export interface Migration {

@@ -74,6 +74,19 @@ describe('accessibility of the main screens (axe-core)', () => {
       found.push(...await seriousFindings(page, screen));
       await page.getByTestId(button).click();
     }
+    // the admin's account screen, with its "export the debtor's data" button: it saves the HTML file
+    const first = page.getByTestId('queue-row').first().locator('.debtor-name');
+    const name = (await first.textContent())?.trim() ?? '';
+    await first.click();
+    await page.getByTestId('account-screen').waitFor();
+    found.push(...await seriousFindings(page, 'account (admin)'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-debtor').click()]);
+    expect(download.suggestedFilename()).toMatch(/^datos-.+-\d{4}-\d{2}-\d{2}\.html$/);
+    const file = await download.path();
+    const html = (await import('node:fs')).readFileSync(file, 'utf8');
+    expect(html).toContain('<html lang="es">');
+    expect(name).not.toBe('');
+    expect(html).toContain(name);
     expect(found).toEqual([]);
     expect(stack.pageErrors).toEqual([]);
   }, 180_000);

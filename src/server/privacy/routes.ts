@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { DebtorExport, EraseRequest, EraseResult, PrivacySettings } from '../../shared/api/privacy';
 import { Id } from '../../shared/domain/entities';
+import { debtorExportFileName, renderDebtorExportHtml } from '../../shared/privacy/export-html';
 import { defineRoute } from '../http/route';
 import { recordPrivacy } from './audit';
 import { eraseDebtor } from './erase';
 import { collectDebtorExport } from './export';
-import { renderDebtorExportHtml } from './export-html';
 import { loadPrivacySettings, savePrivacySettings } from './settings';
 
 const DebtorParams = z.object({ id: Id });
@@ -24,10 +24,6 @@ async function exportFor(ctx: { db: Parameters<typeof collectDebtorExport>[0]; u
     return doc;
   });
 }
-
-/** A download name from the creditor's id of the debtor: letters, digits, dash and dot only. */
-const fileName = (doc: DebtorExport, ext: string) =>
-  `datos-${doc.debtor.externalId.replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60)}-${doc.generatedAt.slice(0, 10)}.${ext}`;
 
 export const privacyRoutes = [
   defineRoute({
@@ -50,7 +46,7 @@ export const privacyRoutes = [
     tags: ['privacy'], access: ADMIN, params: DebtorParams, response: DebtorExport, errors: [404],
     async handler(ctx) {
       const doc = await exportFor(ctx, ctx.params.id, 'json');
-      ctx.reply.header('content-disposition', `attachment; filename="${fileName(doc, 'json')}"`);
+      ctx.reply.header('content-disposition', `attachment; filename="${debtorExportFileName(doc, 'json')}"`);
       return doc;
     },
   }),
@@ -61,7 +57,7 @@ export const privacyRoutes = [
     async handler(ctx) {
       const doc = await exportFor(ctx, ctx.params.id, 'html');
       ctx.reply.type('text/html; charset=utf-8');
-      ctx.reply.header('content-disposition', `attachment; filename="${fileName(doc, 'html')}"`);
+      ctx.reply.header('content-disposition', `attachment; filename="${debtorExportFileName(doc, 'html')}"`);
       return renderDebtorExportHtml(doc);
     },
   }),

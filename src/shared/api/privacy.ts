@@ -101,3 +101,7 @@ export const DebtorExport = z.object({
   privacyLog: z.array(z.object({ action: z.string(), actor: Staff, at: IsoInstant, detail: Json })),
 });
 export type DebtorExport = z.infer<typeof DebtorExport>;
+
+/** What the workstation's "export" button saves: the HTML form (src/shared/privacy/export-html.ts). */
+export const DebtorExportFile = z.object({ fileName: z.string().min(1), html: z.string().min(1) });
+export type DebtorExportFile = z.infer<typeof DebtorExportFile>;

@@ -152,6 +152,13 @@ describe.each(BACKENDS)('debtor privacy on %s', (backend) => {
     expect(open.body.error.code).toBe('accounts_open');
     expect(open.body.error.message).toContain('PRV-A-1 is active');
     await s.db.query(`UPDATE accounts SET status = 'closed' WHERE debtor_id = $1`, [mine.debtorId]);
+    // closed_at is kept by a trigger: set on closing, cleared on reopening, set again on closing again
+    const closedAt = async () => (await s.db.query<{ c: Date | null }>('SELECT closed_at AS c FROM accounts WHERE id = $1', [mine.accountId]))[0]!.c;
+    expect(await closedAt()).not.toBeNull();
+    await s.db.query(`UPDATE accounts SET status = 'dispute' WHERE id = $1`, [mine.accountId]);
+    expect(await closedAt()).toBeNull();
+    await s.db.query(`UPDATE accounts SET status = 'closed' WHERE id = $1`, [mine.accountId]);
+    expect(await closedAt()).not.toBeNull();
     const early = await erase(mine.debtorId);
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('retention_not_elapsed');

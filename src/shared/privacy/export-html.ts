@@ -1,6 +1,6 @@
-import type { DebtorExport } from '../../shared/api/privacy';
-import { CurrencyCode, formatMoney } from '../../shared/domain/money';
-import { localParts } from '../../shared/domain/time';
+import type { DebtorExport } from '../api/privacy';
+import { CurrencyCode, formatMoney } from '../domain/money';
+import { localParts } from '../domain/time';
 
 /**
  * The export as one self-contained HTML file: what an administrator hands to the debtor or to a
@@ -8,7 +8,8 @@ import { localParts } from '../../shared/domain/time';
  * viewer), in Spanish, dates in the debtor's zone as dd/mm/aaaa, money in each account's
  * currency with its code. The complete JSON document travels inside it
  * (<script type="application/json" id="datos">), so the same single file is also the
- * structured, machine-readable copy a portability request asks for.
+ * structured, machine-readable copy a portability request asks for. Pure: the server answers it
+ * (export.html) and the workstation's admin button builds it from the JSON document.
  */
 
 const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -107,4 +108,9 @@ Formato de los datos: ${esc(doc.format)}.</small></p>
 <script type="application/json" id="datos">${json}</script>
 </body></html>
 `;
+}
+
+/** A download name from the creditor's id of the debtor: letters, digits, dash and dot only. */
+export function debtorExportFileName(doc: DebtorExport, ext: 'html' | 'json'): string {
+  return `datos-${doc.debtor.externalId.replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60)}-${doc.generatedAt.slice(0, 10)}.${ext}`;
 }

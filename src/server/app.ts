@@ -17,6 +17,7 @@ import { providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
 import { paymentRoutes } from './payments/routes';
+import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
@@ -65,7 +66,7 @@ const healthRoute = defineRoute({
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
   healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
-  ...complianceRoutes, ...messagingRoutes, ...reportRoutes,
+  ...complianceRoutes, ...messagingRoutes, ...reportRoutes, ...privacyRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({

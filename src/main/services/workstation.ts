@@ -6,6 +6,8 @@ import {
 import { LoginResponse, UserList } from '../../shared/api/rest';
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceState, OrgMessageTemplate, SipCredentials, TemplateAuditEntry } from '../../shared/api/contract';
 import { ActivityReport } from '../../shared/reports/activity';
+import { DebtorExport } from '../../shared/api/privacy';
+import { debtorExportFileName, renderDebtorExportHtml } from '../../shared/privacy/export-html';
 import { AdminUser, Team, TeamList } from '../../shared/api/users';
 import { localDate, zonedTimeToUtc } from '../../shared/domain/time';
 import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
@@ -415,6 +417,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     async getActivityReport(q) {
       const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
       return need().server.call('GET', `/api/v1/reports/activity?${params}`, undefined, ActivityReport);
+    },
+
+    async exportDebtorData({ debtorId }) {
+      const doc = await need().server.call('GET', `/api/v1/privacy/debtors/${encodeURIComponent(debtorId)}/export`, undefined, DebtorExport);
+      return { fileName: debtorExportFileName(doc, 'html'), html: renderDebtorExportHtml(doc) };
     },
 
     async listComplianceAudit() {

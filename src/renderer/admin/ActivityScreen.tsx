@@ -89,7 +89,7 @@ export function ActivityScreen() {
       {error && <p className="field-error" role="alert">{errorText(t, error)}</p>}
       {report === null && !error && <p className="muted" role="status">{t('common.loading')}</p>}
       {report && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="activity-title">
           <table className="audit activity-table">
             <thead>
               <tr>

@@ -61,7 +61,7 @@ export function TopBar() {
   const logout = useSession((s) => s.logout);
   return (
     <header className="topbar">
-      <div className="brand">{t('app.title')}</div>
+      <h1 className="brand">{t('app.title')}</h1>
       <SyncStatus />
       <div className="softphone-slot"><SoftphoneBar /></div>
       <div className="topbar-right">

@@ -11,6 +11,7 @@ import { PromisesPanel } from '../account/PromisesPanel';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { OutcomeForm } from '../outcome/OutcomeForm';
 import { MessagePanel } from '../messaging/MessagePanel';
+import { ExportDebtorButton } from '../account/ExportDebtorButton';
 import { errorText } from '../lib/errors';
 import { isTypingTarget, useKeydown } from '../lib/keyboard';
 
@@ -74,6 +75,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
   return (
     <section className="account-screen" aria-label={t('account.title')} data-testid="account-screen">
       {back}
+      <ExportDebtorButton debtorId={detail.account.debtorId} />
       <div className="account-grid">
         <div className="col">
           <DebtorPanel detail={detail} />

@@ -23,7 +23,7 @@ export function LoginScreen() {
   const fieldError = (field: string) => (error?.field === field ? errorText(t, error) : null);
 
   return (
-    <div className="login-page">
+    <main className="login-page">
       <form className="login-card" onSubmit={submit} aria-labelledby="login-title" noValidate>
         <h1 id="login-title">{t('app.title')}</h1>
         <p className="muted">{t('login.subtitle')}</p>
@@ -56,6 +56,6 @@ export function LoginScreen() {
           {LOCALES.map((l) => <option key={l} value={l}>{t(`settings.locale.${l}`)}</option>)}
         </select>
       </form>
-    </div>
+    </main>
   );
 }

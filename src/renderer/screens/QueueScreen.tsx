@@ -102,7 +102,7 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
           <div role="columnheader" className="c-reason">{t('queue.col.reason')}</div>
           <div role="columnheader" className="c-callback">{t('queue.col.callback')}</div>
         </div>
-        <div className="queue-scroll" ref={scrollRef} data-testid="queue-scroll">
+        <div className="queue-scroll" ref={scrollRef} data-testid="queue-scroll" role="rowgroup" tabIndex={0}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const stored = rows[item.index];

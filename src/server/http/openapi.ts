@@ -44,7 +44,7 @@ export function buildOpenApi(routes: readonly RouteDef[], info: { title: string;
     const responses: Record<string, JsonSchema> = {
       [String(r.successStatus ?? 200)]: {
         description: 'OK',
-        content: { 'application/json': { schema: schemaOf(r.response, 'output') } },
+        content: { [r.responseContentType ?? 'application/json']: { schema: schemaOf(r.response, 'output') } },
       },
     };
     for (const s of [...statuses].sort()) {

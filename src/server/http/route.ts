@@ -41,6 +41,8 @@ export interface RouteDef<
   bodyContentType?: 'application/json' | 'text/csv';
   bodyLimit?: number;
   response: R;
+  /** Default application/json; a route answering another type sets it on the reply itself. */
+  responseContentType?: 'application/json' | 'text/html';
   successStatus?: number;
   /** Extra error statuses this route answers (documented in OpenAPI). */
   errors?: number[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
+import { DebtorExportFile } from './privacy';
 import { AccountBundle } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
@@ -302,6 +303,8 @@ export const API = {
   getActivityReport: { input: ActivityReportQuery, output: ActivityReport },
   /** The agent's own day, from the local store (offline work included). */
   getMyDay: { input: none, output: MyDay },
+  /** Admin only, online only: everything held on a debtor as the printable HTML file (audited on the server). */
+  exportDebtorData: { input: z.object({ debtorId: Id }), output: DebtorExportFile },
 
   /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
   quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },

@@ -33,6 +33,10 @@ import {
   promiseParams, upsertSql, inColumnOrder,
 } from './rows';
 import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
+import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
+
+/** The message channels as an SQL list (constants, never input). */
+const MESSAGE_SQL = sqlList(MESSAGE_CHANNELS);
 
 /**
  * The agent's local store: one SQLite file per server + user.
@@ -165,7 +169,7 @@ export class LocalStore {
       debtorAttempts: db.prepare(`SELECT t.account_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
         JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ?
           -- a message the server refused to send (recorded without disposition) never reached the debtor
-          AND NOT (t.channel IN ('sms', 'whatsapp', 'email') AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)
+          AND NOT (t.channel IN (${MESSAGE_SQL}) AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)
         ORDER BY t.started_at`),
       callbacksDue: db.prepare(`SELECT id AS accountId, debtor_name AS debtorName, callback_at AS callbackAt FROM accounts
         WHERE callback_at IS NOT NULL AND callback_at > ? AND callback_at <= ? ORDER BY callback_at`),
@@ -642,7 +646,7 @@ export class LocalStore {
     const rpc = [...RIGHT_PARTY_DISPOSITIONS];
     const a = this.db.prepare(`SELECT
         count(*) FILTER (WHERE channel = 'call') AS calls,
-        count(*) FILTER (WHERE channel IN ('sms', 'whatsapp', 'email') AND disposition IS NOT NULL) AS messages,
+        count(*) FILTER (WHERE channel IN (${MESSAGE_SQL}) AND disposition IS NOT NULL) AS messages,
         count(*) FILTER (WHERE channel = 'visit') AS visits,
         count(*) FILTER (WHERE disposition IN (${rpc.map(() => '?').join(', ')})) AS rpc
       FROM activities WHERE agent_id = ? AND started_at >= ?`).get(...rpc, agentId, since) as { calls: number; messages: number; visits: number; rpc: number };

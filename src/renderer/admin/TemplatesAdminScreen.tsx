@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import type { MessageChannel, OrgMessageTemplate, TemplateAuditEntry } from '../../shared/api/contract';
 import { renderSubject, renderTemplate, TEMPLATE_PLACEHOLDERS, templateVars } from '../../shared/domain/message-template';
 import { MessageTemplateInput, smsSegments, templateProblems, WHATSAPP_BODY_MAX } from '../../shared/domain/template-admin';
+import { MESSAGE_CHANNELS } from '../../shared/domain/channels';
 import { getApi } from '../api';
 import { errorText, toUiError, type UiError } from '../lib/errors';
 
-const CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
+const CHANNELS: readonly MessageChannel[] = MESSAGE_CHANNELS;
 
 /** The form's label for a field a rule names (`whatsapp.params.2` → the parameters field). */
 const FIELD_LABELS: Record<string, string> = {

@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountDetail, ComplianceDecision, MessageChannel, MessagePreview } from '../../shared/api/contract';
+import { MESSAGE_CHANNELS } from '../../shared/domain/channels';
 import { getApi } from '../api';
 import { errorText, toUiError, type UiError } from '../lib/errors';
 import { useAccount } from '../stores/account';
 import { BlockedReason } from './BlockedReason';
 import { MESSAGE_KINDS } from './compatible';
 
-const CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
+const CHANNELS: readonly MessageChannel[] = MESSAGE_CHANNELS;
 
 /**
  * "Enviar mensaje": the agent picks a channel, a contact point and an organisation template, sees

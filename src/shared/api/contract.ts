@@ -9,6 +9,7 @@ import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal,
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
+import { MessageChannel } from '../domain/channels';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 
 /**
@@ -149,8 +150,7 @@ export const ComplianceViolation = z.object({
 });
 export type ComplianceViolation = z.infer<typeof ComplianceViolation>;
 
-export const MessageChannel = z.enum(['sms', 'whatsapp', 'email']);
-export type MessageChannel = z.infer<typeof MessageChannel>;
+export { MessageChannel } from '../domain/channels';
 
 export const MessageTemplate = z.object({
   id: Id, name: z.string().min(1), channel: MessageChannel, subject: z.string().nullable(), body: z.string().min(1),

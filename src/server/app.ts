@@ -21,6 +21,7 @@ import { reportRoutes } from './reports/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 import { teamRoutes } from './users/teams';
+import type { ServerErrorCode } from '../shared/errors/codes';
 
 export interface CreateServerOptions {
   db: Db;
@@ -96,7 +97,7 @@ function carriesMessage(body: unknown): boolean {
   return Array.isArray(mutations) && mutations.some((m) => (m as { name?: unknown } | null)?.name === 'message.send');
 }
 
-function errorBody(code: string, message: string, field?: string, extra: Record<string, unknown> = {}) {
+function errorBody(code: ServerErrorCode, message: string, field?: string, extra: Record<string, unknown> = {}) {
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 

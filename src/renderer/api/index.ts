@@ -47,7 +47,7 @@ function failureFromBridge(e: unknown): WorkstationError {
   const at = message.indexOf(BRIDGE_ERROR_PREFIX);
   if (at >= 0) {
     const parsed = ApiFailure.safeParse((() => { try { return JSON.parse(message.slice(at + BRIDGE_ERROR_PREFIX.length)); } catch { return null; } })());
-    if (parsed.success) return new WorkstationError(parsed.data.code, parsed.data.message, parsed.data.field);
+    if (parsed.success) return WorkstationError.fromFailure(parsed.data);
   }
   return new WorkstationError('unexpected', message);
 }

@@ -22,6 +22,11 @@ export function getApi(): WorkstationApi {
   return api;
 }
 
+/** Puts a given API in place (tests drive the renderer's stores against a real web host this way). */
+export function setApi(given: WorkstationApi | null): void {
+  api = given;
+}
+
 /**
  * contextBridge keeps only an error's message, so the preload puts the failure in it as
  * `WorkstationError:{json}`; restore the WorkstationError here.

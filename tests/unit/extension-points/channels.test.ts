@@ -30,7 +30,7 @@ describe('one list of channels (src/shared/domain/channels.ts)', () => {
   });
 
   it('sqlList quotes the names for an IN list', () => {
-    expect(sqlList(MESSAGE_CHANNELS)).toBe("'sms', 'whatsapp', 'email'");
+    expect(sqlList(['sms', 'whatsapp', "o'brien"])).toBe("'sms', 'whatsapp', 'o''brien'");
   });
 
   it("the client store's schema has no CHECK that lists other channels or kinds than the shared lists", () => {

@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { getApi } from './api';
 import { useSession } from './stores/session';
 import { useSync } from './stores/sync';
 import { useNav } from './stores/nav';
@@ -8,20 +7,13 @@ import { useQueue } from './stores/queue';
 import { useAccount } from './stores/account';
 import { LoginScreen } from './screens/LoginScreen';
 import { QueueScreen } from './screens/QueueScreen';
-import { AccountScreen } from './screens/AccountScreen';
 import { TopBar } from './components/TopBar';
 import { ApprovalsBar } from './approvals/ApprovalsBar';
-import { ApprovalsScreen } from './approvals/ApprovalsScreen';
-import { useApprovalsView } from './approvals/store';
 import { SyncBanners } from './components/SyncBanners';
 import { UpdateBanner } from './components/UpdateBanner';
 import { AdminBar } from './admin/AdminBar';
-import { ComplianceAdminScreen } from './admin/ComplianceAdminScreen';
-import { UsersAdminScreen } from './admin/UsersAdminScreen';
-import { useAdminView } from './admin/store';
-import { TemplatesAdminScreen } from './admin/TemplatesAdminScreen';
-import { ViolationsScreen } from './admin/ViolationsScreen';
-import { ActivityScreen } from './admin/ActivityScreen';
+import { ADMIN_SCREENS, renderView } from './screens/registry';
+import { followDataChanges } from './stores/data';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
 import { IncomingCall, useSoftphone } from './softphone';
@@ -40,17 +32,12 @@ export function App() {
 function Workstation() {
   const view = useNav((s) => s.view);
   const helpOpen = useNav((s) => s.helpOpen);
-  const approvalsOpen = useApprovalsView((s) => s.open);
-  const adminOpen = useAdminView((s) => s.open);
-  const adminTab = useAdminView((s) => s.tab);
+  const adminTab = useNav((s) => s.admin);
+  const admin = ADMIN_SCREENS.find((s) => s.tab === adminTab);
 
   useEffect(() => {
     const stopSync = useSync.getState().start();
-    const stopData = getApi().onDataChanged((event) => {
-      void useQueue.getState().refresh();
-      const open = useAccount.getState().accountId;
-      if (open && (event.accountIds === null || event.accountIds.includes(open))) void useAccount.getState().refresh();
-    });
+    const stopData = followDataChanges();
     void useQueue.getState().reload();
     return () => {
       stopSync();
@@ -58,8 +45,7 @@ function Workstation() {
       // Another agent may log in next on this computer: nothing of this one's list may linger.
       useQueue.setState({ rows: [], total: 0, selected: 0 });
       useAccount.getState().close();
-      useNav.getState().backToQueue();
-      useAdminView.getState().setOpen(false);
+      useNav.getState().reset();
     };
   }, []);
 
@@ -91,11 +77,9 @@ function Workstation() {
       <UpdateBanner />
       <IncomingCall />
       <main className="app-main">
-        {adminOpen && adminTab !== 'templates' && (adminTab === 'rules' ? <ComplianceAdminScreen /> : adminTab === 'activity' ? <ActivityScreen /> : adminTab === 'users' ? <UsersAdminScreen /> : <ViolationsScreen />)}
-        {adminOpen && adminTab === 'templates' && <TemplatesAdminScreen />}
-        {approvalsOpen && <ApprovalsScreen />}
-        <QueueScreen active={view.name === 'queue' && !helpOpen && !approvalsOpen} hidden={view.name !== 'queue' || approvalsOpen} />
-        {view.name === 'account' && !approvalsOpen && <AccountScreen key={view.accountId} accountId={view.accountId} active={!helpOpen} />}
+        {admin && <admin.Screen key={admin.tab} />}
+        <QueueScreen active={view.name === 'queue' && !helpOpen} hidden={view.name !== 'queue'} />
+        {renderView(view, !helpOpen)}
       </main>
       {helpOpen && <HelpOverlay />}
     </div>

@@ -23,6 +23,7 @@ import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 import { teamRoutes } from './users/teams';
 import { registerUpdateFeed } from './updates/routes';
+import type { ServerErrorCode } from '../shared/errors/codes';
 
 export interface CreateServerOptions {
   db: Db;
@@ -100,7 +101,7 @@ function carriesMessage(body: unknown): boolean {
   return Array.isArray(mutations) && mutations.some((m) => (m as { name?: unknown } | null)?.name === 'message.send');
 }
 
-function errorBody(code: string, message: string, field?: string, extra: Record<string, unknown> = {}) {
+function errorBody(code: ServerErrorCode, message: string, field?: string, extra: Record<string, unknown> = {}) {
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 

@@ -58,7 +58,7 @@ export function checkPromisePolicy(c: UserContext, account: Account, installment
   const verdict = validatePromise(policy, account, installments, localDate(now, debtor?.timeZone ?? 'UTC'));
   if (!verdict.ok) {
     const first = verdict.errors[0]!;
-    throw new WorkstationError('promise.policy', verdict.errors.map((e) => e.es).join('; '), first.field);
+    throw new WorkstationError('promise_policy', verdict.errors.map((e) => e.es).join('; '), first.field);
   }
 }
 
@@ -131,7 +131,7 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       const { quote: q, account } = quote(c, accountId, proposal);
       const now = d.now();
       if (q.authority.decision === 'outside_policy') {
-        throw new WorkstationError(q.authority.reasons[0]?.ruleId ?? 'negotiation.outside_policy',
+        throw WorkstationError.rule(q.authority.reasons[0]?.ruleId ?? 'negotiation.outside_policy',
           q.authority.reasons.map((r) => r.es).join('; '), 'proposal');
       }
       if (q.authority.decision === 'within_agent') {

@@ -1,5 +1,6 @@
 import { WorkstationError } from '../../shared/api/contract';
 import { isDiskFull } from '../store/disk-full';
+import { relayed } from '../../shared/errors/codes';
 import { InvalidWriteError } from '../store/store';
 import { SyncHttpError } from '../sync/transport';
 
@@ -14,7 +15,7 @@ export function toWorkstationError(e: unknown): WorkstationError {
       case 'auth': return new WorkstationError(e.code === 'user_disabled' ? 'auth.user_disabled' : e.code === 'invalid_credentials' ? 'auth.invalid_credentials' : 'auth.required', e.message);
       case 'update': return new WorkstationError('update_required', e.message);
       case 'server': return new WorkstationError('server.error', e.message);
-      case 'client': return new WorkstationError(e.code === 'validation' ? 'validation' : `server.${e.code}`, e.message, e.field);
+      case 'client': return new WorkstationError(e.code === 'validation' ? 'validation' : relayed(e.code), e.message, e.field);
     }
   }
   return new WorkstationError('internal', e instanceof Error ? e.message : String(e));

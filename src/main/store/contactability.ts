@@ -5,6 +5,10 @@ import { ContactPreferences } from '../../shared/domain/entities';
 import { RIGHT_PARTY_DISPOSITIONS, type AccountStatus, type Channel, type Disposition } from '../../shared/domain/enums';
 import { checkContact, isContactableToday, type ComplianceInput, type ContactAttempt } from '../../shared/rules/compliance';
 import { isValidTimeZone } from '../../shared/rules/compliance/timezone';
+import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
+
+/** The message channels as an SQL list (constants, never input). */
+const MESSAGE_SQL = sqlList(MESSAGE_CHANNELS);
 
 export interface Contactability { contactable_today: 0 | 1; not_contactable_reason: string | null }
 
@@ -36,7 +40,7 @@ export function createContactability(db: Database.Database) {
     cps: db.prepare('SELECT kind, value, invalid, do_not_contact AS doNotContact, verified FROM contact_points WHERE debtor_id = ?'),
     attempts: db.prepare(`SELECT t.account_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
       JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ?
-        AND NOT (t.channel IN ('sms', 'whatsapp', 'email') AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)`),
+        AND NOT (t.channel IN (${MESSAGE_SQL}) AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)`),
     meta: db.prepare("SELECT value FROM meta WHERE key = 'orgCompliance'").pluck(),
   };
 

@@ -12,6 +12,10 @@ import {
   accountFromRow, activityFromRow, contactPointFromRow, debtorFromRow, noteFromRow, paymentFromRow, promiseFromRow,
 } from './rows';
 import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
+import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
+
+/** The message channels as an SQL list (constants, never input). */
+const MESSAGE_SQL = sqlList(MESSAGE_CHANNELS);
 
 type Row = Record<string, unknown>;
 
@@ -35,7 +39,7 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
     debtorAttempts: db.prepare(`SELECT t.account_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
       JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ?
         -- a message the server refused to send (recorded without disposition) never reached the debtor
-        AND NOT (t.channel IN ('sms', 'whatsapp', 'email') AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)
+        AND NOT (t.channel IN (${MESSAGE_SQL}) AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)
       ORDER BY t.started_at`),
     callbacksDue: db.prepare(`SELECT id AS accountId, debtor_name AS debtorName, callback_at AS callbackAt FROM accounts
       WHERE callback_at IS NOT NULL AND callback_at > ? AND callback_at <= ? ORDER BY callback_at`),
@@ -47,7 +51,7 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
       const rpc = [...RIGHT_PARTY_DISPOSITIONS];
       const a = db.prepare(`SELECT
           count(*) FILTER (WHERE channel = 'call') AS calls,
-          count(*) FILTER (WHERE channel IN ('sms', 'whatsapp', 'email') AND disposition IS NOT NULL) AS messages,
+          count(*) FILTER (WHERE channel IN (${MESSAGE_SQL}) AND disposition IS NOT NULL) AS messages,
           count(*) FILTER (WHERE channel = 'visit') AS visits,
           count(*) FILTER (WHERE disposition IN (${rpc.map(() => '?').join(', ')})) AS rpc
         FROM activities WHERE agent_id = ? AND started_at >= ?`).get(...rpc, agentId, since) as { calls: number; messages: number; visits: number; rpc: number };

@@ -1,11 +1,11 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import type { AccountDetail, ComplianceDecision } from '../../shared/api/contract';
 import type { ContactPoint } from '../../shared/domain/entities';
 import { CallButton } from '../softphone';
 import { useAccount } from '../stores/account';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 import { formatDateTime } from '../lib/datetime';
 
 function Blocked({ decision, timeZone }: { decision: ComplianceDecision; timeZone: string }) {
@@ -25,20 +25,9 @@ function Blocked({ decision, timeZone }: { decision: ComplianceDecision; timeZon
 
 function ContactPointRow({ cp, detail, decision }: { cp: ContactPoint; detail: AccountDetail; decision: ComplianceDecision | undefined }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<UiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const flag = async (patch: { invalid?: boolean; verified?: boolean }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await getApi().flagContactPoint({ contactPointId: cp.id, ...patch });
-      await useAccount.getState().refresh();
-    } catch (err) {
-      setError(toUiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  // the account is read again on the dataChanged the write emits (stores/data.ts)
+  const flag = (patch: { invalid?: boolean; verified?: boolean }) => run(() => getApi().flagContactPoint({ contactPointId: cp.id, ...patch }));
   const blocked = decision && !decision.allowed;
   return (
     <li className={`cp-row${cp.invalid || cp.doNotContact ? ' cp-dead' : ''}`} data-testid="contact-point" data-value={cp.value}>

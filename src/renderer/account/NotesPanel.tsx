@@ -2,33 +2,26 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import type { AccountDetail } from '../../shared/api/contract';
-import { useAccount } from '../stores/account';
 import { useSession } from '../stores/session';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 import { formatDateTime } from '../lib/datetime';
 
 export function NotesPanel({ detail, noteRef }: { detail: AccountDetail; noteRef?: React.RefObject<HTMLTextAreaElement | null> }) {
   const { t, i18n } = useTranslation();
   const me = useSession((s) => s.session?.user.id);
   const [body, setBody] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError | null>(null);
+  const { busy, error, run } = useAction();
   const notes = [...detail.notes].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!body.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    // the account is read again on the dataChanged the write emits (stores/data.ts)
+    await run(async () => {
       await getApi().addNote({ accountId: detail.account.id, body: body.trim() });
       setBody('');
-      await useAccount.getState().refresh();
-    } catch (err) {
-      setError(toUiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import { ContactPreferences, type Debtor } from '../../shared/domain/entities';
 import { Channel } from '../../shared/domain/enums';
-import { useAccount } from '../stores/account';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 
 type WindowDraft = { days: number[]; from: string; to: string };
 const WEEK = [1, 2, 3, 4, 5, 6, 0];
@@ -22,8 +22,7 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
   const [windows, setWindows] = useState<WindowDraft[]>(prefs.windows.map((w) => ({ ...w, days: [...w.days] })));
   const [payDay, setPayDay] = useState(prefs.preferredPaymentDay ? String(prefs.preferredPaymentDay) : '');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [apiError, setApiError] = useState<UiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: apiError, run } = useAction();
 
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const setWindow = (i: number, patch: Partial<WindowDraft>) => setWindows((ws) => ws.map((w, j) => (j === i ? { ...w, ...patch } : w)));
@@ -48,17 +47,8 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
       setErrors({ form: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       return;
     }
-    setBusy(true);
-    setApiError(null);
-    try {
-      await getApi().setDebtorPreferences({ debtorId: debtor.id, contactPrefs: parsed.data });
-      await useAccount.getState().refresh();
-      onDone();
-    } catch (err) {
-      setApiError(toUiError(err));
-    } finally {
-      setBusy(false);
-    }
+    // the account is read again on the dataChanged the write emits (stores/data.ts)
+    if (await run(() => getApi().setDebtorPreferences({ debtorId: debtor.id, contactPrefs: parsed.data }))) onDone();
   };
 
   return (

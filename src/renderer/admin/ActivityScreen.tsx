@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CurrencyCode } from '../../shared/domain/money';
 import { formatMoney } from '../../shared/domain/money';
@@ -6,7 +6,8 @@ import {
   contactRate, keptRate, type ActivityReport, type AgentActivity, type MoneyByCurrency, type ReportPeriodPreset,
 } from '../../shared/reports/activity';
 import { getApi } from '../api';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useLoad } from '../lib/useAction';
 
 const PERIODS: ReportPeriodPreset[] = ['today', '7d', '30d', 'month'];
 
@@ -44,14 +45,7 @@ function totalOf(agents: AgentActivity[]): AgentActivity {
 export function ActivityScreen() {
   const { t, i18n } = useTranslation();
   const [period, setPeriod] = useState<ReportPeriodPreset>('today');
-  const [report, setReport] = useState<ActivityReport | null>(null);
-  const [error, setError] = useState<UiError | null>(null);
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    getApi().getActivityReport({ period }).then((r) => { if (live) setReport(r); }, (e) => { if (live) setError(toUiError(e)); });
-    return () => { live = false; };
-  }, [period]);
+  const { data: report, error } = useLoad<ActivityReport>(() => getApi().getActivityReport({ period }), [period]);
   const pct = (x: number | null) => (x === null ? '—' : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(x));
   const day = (d: string) => new Intl.DateTimeFormat(i18n.language, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
   const when = (iso: string | null) => (iso === null || !report ? '—'

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { ComplianceAuditEntry, OrgComplianceRules, OrgComplianceState } from '../../shared/api/contract';
 import { Channel } from '../../shared/domain/enums';
 import { getApi } from '../api';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText, toUiError } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 
 const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 
@@ -31,9 +32,8 @@ export function ComplianceAdminScreen() {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState<OrgComplianceState | null>(null);
   const [audit, setAudit] = useState<ComplianceAuditEntry[]>([]);
-  const [error, setError] = useState<UiError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [dnc, setDnc] = useState('');
   const [closed, setClosed] = useState('');
   const [blocked, setBlocked] = useState<string[]>([]);
@@ -56,8 +56,8 @@ export function ComplianceAdminScreen() {
   useEffect(() => { void load(); }, []);
 
   const save = async () => {
-    setBusy(true); setError(null); setSaved(false);
-    try {
+    setSaved(false);
+    await run(async () => {
       let extra: Record<string, unknown>;
       try { extra = advanced.trim() ? JSON.parse(advanced) as Record<string, unknown> : {}; } catch (e) {
         throw Object.assign(new Error((e as Error).message), { code: 'validation', field: 'overrides' });
@@ -69,11 +69,7 @@ export function ComplianceAdminScreen() {
       await getApi().saveOrgCompliance(rules);
       setSaved(true);
       await load();
-    } catch (e) {
-      setError(toUiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!state && !error) return <section className="card"><p className="muted" role="status">{t('common.loading')}</p></section>;

@@ -4,10 +4,12 @@ import { useTranslation } from 'react-i18next';
 import type { MessageChannel, OrgMessageTemplate, TemplateAuditEntry } from '../../shared/api/contract';
 import { renderSubject, renderTemplate, TEMPLATE_PLACEHOLDERS, templateVars } from '../../shared/domain/message-template';
 import { MessageTemplateInput, smsSegments, templateProblems, WHATSAPP_BODY_MAX } from '../../shared/domain/template-admin';
+import { MESSAGE_CHANNELS } from '../../shared/domain/channels';
 import { getApi } from '../api';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText, toUiError } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 
-const CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
+const CHANNELS: readonly MessageChannel[] = MESSAGE_CHANNELS;
 
 /** The form's label for a field a rule names (`whatsapp.params.2` → the parameters field). */
 const FIELD_LABELS: Record<string, string> = {
@@ -74,9 +76,8 @@ export function TemplatesAdminScreen() {
   const [list, setList] = useState<OrgMessageTemplate[] | null>(null);
   const [audit, setAudit] = useState<TemplateAuditEntry[]>([]);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<UiError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const load = async () => {
     try {
@@ -106,19 +107,15 @@ export function TemplatesAdminScreen() {
   const save = async () => {
     if (!draft || !checked?.success) return;
     const valid = checked.data;
-    setBusy(true); setError(null); setSaved(false);
-    try {
+    setSaved(false);
+    await run(async () => {
       const result = draft.id
         ? await getApi().updateOrgTemplate({ id: draft.id, template: { ...valid, revision: draft.revision } })
         : await getApi().createOrgTemplate(valid);
       setDraft(toDraft(result));
       setSaved(true);
       await load();
-    } catch (e) {
-      setError(toUiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!list && !error) return <section className="card"><p className="muted" role="status">{t('common.loading')}</p></section>;

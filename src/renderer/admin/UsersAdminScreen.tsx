@@ -4,7 +4,8 @@ import type { AdminUser, Team, UpdateUserRequest } from '../../shared/api/users'
 import { PASSWORD_MIN_LENGTH } from '../../shared/api/users';
 import { Role } from '../../shared/domain/enums';
 import { getApi } from '../api';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText, toUiError } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 import { useSession } from '../stores/session';
 
 const EMPTY = { username: '', displayName: '', role: 'agent' as Role, teamId: '', password: '' };
@@ -19,9 +20,9 @@ export function UsersAdminScreen() {
   const me = useSession((s) => s.session?.user.id);
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [teams, setTeams] = useState<Team[]>([]);
-  const [error, setError] = useState<UiError | null>(null);
+  const action = useAction();
+  const { busy, error, setError } = action;
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [form, setForm] = useState(EMPTY);
 
   const load = async () => {
@@ -34,19 +35,13 @@ export function UsersAdminScreen() {
   };
   useEffect(() => { void load(); }, []);
 
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true); setError(null); setNotice(null);
-    try {
-      await action();
+  const run = (change: () => Promise<unknown>, done: string) => {
+    setNotice(null);
+    return action.run(async () => {
+      await change();
       setNotice(done);
       await load();
-      return true;
-    } catch (e) {
-      setError(toUiError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const update = (u: AdminUser, change: UpdateUserRequest) => run(() => getApi().updateUser({ id: u.id, change }), t('users.saved', { username: u.username }));

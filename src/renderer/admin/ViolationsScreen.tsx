@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ComplianceViolation } from '../../shared/api/contract';
 import { getApi } from '../api';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useLoad } from '../lib/useAction';
 import { useNav } from '../stores/nav';
-import { useAdminView } from './store';
 
 /**
  * Contacts the server recorded although the rules forbade them (made offline, judged when they
@@ -12,11 +11,7 @@ import { useAdminView } from './store';
  */
 export function ViolationsScreen() {
   const { t, i18n } = useTranslation();
-  const [rows, setRows] = useState<ComplianceViolation[] | null>(null);
-  const [error, setError] = useState<UiError | null>(null);
-  useEffect(() => {
-    getApi().listComplianceViolations().then(setRows, (e) => setError(toUiError(e)));
-  }, []);
+  const { data: rows, error } = useLoad<ComplianceViolation[]>(() => getApi().listComplianceViolations(), []);
   return (
     <section className="card" aria-labelledby="viol-title" data-testid="violations">
       <h2 id="viol-title">{t('admin.violations')}</h2>
@@ -35,7 +30,7 @@ export function ViolationsScreen() {
                 <td>{t(`channel.${v.channel}`)}</td>
                 <td>{v.ruleIds.join(', ')}</td>
                 <td>
-                  <button type="button" className="link" onClick={() => { useAdminView.getState().setOpen(false); useNav.getState().openAccount(v.accountId); }}>
+                  <button type="button" className="link" onClick={() => { useNav.getState().closeAdmin(); useNav.getState().openAccount(v.accountId); }}>
                     {t('admin.openAccount')}
                   </button>
                 </td>

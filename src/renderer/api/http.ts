@@ -40,7 +40,7 @@ export function createHttpApi(o: HttpApiOptions): WorkstationApi {
       throw new WorkstationError('host.bad_response', `HTTP ${res.status} without a JSON envelope`);
     }
     if (!env || typeof env !== 'object' || !('ok' in env)) throw new WorkstationError('host.bad_response', `HTTP ${res.status}: unexpected body`);
-    if (!env.ok) throw new WorkstationError(env.error.code, env.error.message, env.error.field);
+    if (!env.ok) throw WorkstationError.fromFailure(env.error);
     return env.value;
   }
 

@@ -22,6 +22,11 @@ export function getApi(): WorkstationApi {
   return api;
 }
 
+/** Puts a given API in place (tests drive the renderer's stores against a real web host this way). */
+export function setApi(given: WorkstationApi | null): void {
+  api = given;
+}
+
 /**
  * contextBridge keeps only an error's message, so the preload puts the failure in it as
  * `WorkstationError:{json}`; restore the WorkstationError here.
@@ -47,7 +52,7 @@ function failureFromBridge(e: unknown): WorkstationError {
   const at = message.indexOf(BRIDGE_ERROR_PREFIX);
   if (at >= 0) {
     const parsed = ApiFailure.safeParse((() => { try { return JSON.parse(message.slice(at + BRIDGE_ERROR_PREFIX.length)); } catch { return null; } })());
-    if (parsed.success) return new WorkstationError(parsed.data.code, parsed.data.message, parsed.data.field);
+    if (parsed.success) return WorkstationError.fromFailure(parsed.data);
   }
   return new WorkstationError('unexpected', message);
 }

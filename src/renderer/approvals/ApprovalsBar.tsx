@@ -4,7 +4,6 @@ import { getApi } from '../api';
 import { useSession } from '../stores/session';
 import { useNav } from '../stores/nav';
 import { CallbackToasts } from './CallbackToasts';
-import { useApprovalsView } from './store';
 
 /**
  * Under the top bar: team leads open "Aprobaciones"; agents see decisions on their requests they
@@ -13,7 +12,7 @@ import { useApprovalsView } from './store';
 export function ApprovalsBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
-  const open = useApprovalsView((s) => s.open);
+  const open = useNav((s) => s.view.name === 'approvals');
   const [unseen, setUnseen] = useState<Array<{ id: string; accountId: string; status: string; debtorName: string }>>([]);
 
   useEffect(() => {
@@ -28,13 +27,13 @@ export function ApprovalsBar() {
     <div className="approvals-bar" data-testid="approvals-bar">
       <CallbackToasts />
       {lead && (
-        <button type="button" onClick={() => useApprovalsView.getState().setOpen(!open)} data-testid="open-approvals" aria-pressed={open}>
+        <button type="button" onClick={() => useNav.getState().toggleApprovals()} data-testid="open-approvals" aria-pressed={open}>
           {open ? t('approvals.back') : t('approvals.title')}
         </button>
       )}
       {unseen.map((a) => (
         <button key={a.id} type="button" className="link notice" data-testid="approval-decided"
-          onClick={() => { useApprovalsView.getState().setOpen(false); useNav.getState().openAccount(a.accountId); }}>
+          onClick={() => useNav.getState().openAccount(a.accountId)}>
           {t(`negotiation.decided.${a.status}`)} — {a.debtorName}
         </button>
       ))}

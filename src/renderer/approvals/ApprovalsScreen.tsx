@@ -6,6 +6,7 @@ import { formatMoney } from '../../shared/domain/money';
 import { getApi } from '../api';
 import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 
 /** The team lead's screen: pending negotiation requests with the policy limits, and missed callbacks. */
 export function ApprovalsScreen() {
@@ -58,7 +59,7 @@ function ApprovalCard({ request: a, onDone }: { request: ApprovalRequest; onDone
   const lang = i18n.language;
   const [reason, setReason] = useState('');
   const [counterN, setCounterN] = useState('6');
-  const [error, setError] = useState<UiError | null>(null);
+  const { error, setError, run } = useAction();
   const rule = a.quote.rule as NegotiationRule | null;
 
   async function decide(decision: 'approve' | 'reject' | 'counter') {
@@ -66,12 +67,10 @@ function ApprovalCard({ request: a, onDone }: { request: ApprovalRequest; onDone
     const counterOffer = decision === 'counter' && a.proposal.kind === 'plan'
       ? { ...a.proposal, installments: Number(counterN) }
       : decision === 'counter' ? a.proposal : null;
-    try {
+    await run(async () => {
       await getApi().decideApproval({ id: a.id, decision: { decision, reason: reason.trim(), counterOffer } });
       await onDone();
-    } catch (e) {
-      setError(toUiError(e));
-    }
+    });
   }
 
   return (

@@ -10,6 +10,7 @@ import {
 import { DISPOSITION_ORDER } from '../outcome/dispositions';
 import { SHORTCUTS } from '../components/HelpOverlay';
 import { rejectionText } from '../lib/errors';
+import { ALL_WORKSTATION_ERROR_CODES, errorKey, relayed, SERVER_ERROR_CODES } from '../../shared/errors/codes';
 
 function leaves(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
@@ -63,6 +64,16 @@ describe('i18n resources', () => {
     expect(i18next.t('errors.auth.invalid_credentials', { lng: 'es' })).toBe('Usuario o contraseña incorrectos.');
     expect(i18next.t('errors.server.unreachable', { lng: 'en' })).toMatch(/Cannot reach the server/);
     expect(i18next.t('reason.status.hardship', { lng: 'es' })).toMatch(/Dificultad/);
+  });
+
+  it('every error code (src/shared/errors/codes.ts) has its text in both languages, and the errors section has no other key', () => {
+    for (const lng of ['es', 'en']) {
+      const missing = ALL_WORKSTATION_ERROR_CODES.filter((c) => !i18next.exists(errorKey(c), { lng }));
+      expect(missing, `missing in ${lng}`).toEqual([]);
+    }
+    expect(Object.keys(es.errors).sort()).toEqual(ALL_WORKSTATION_ERROR_CODES.map((c) => errorKey(c).slice('errors.'.length)).sort());
+    for (const c of SERVER_ERROR_CODES) expect(relayed(c)).toBe(`server.${c}`);
+    expect(relayed('no_such_code')).toBe('server.error');
   });
 
   it("a refused change shows the server's code translated, the app's own key first, else the server's message", () => {

@@ -1,13 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountDetail, ComplianceDecision, MessageChannel, MessagePreview } from '../../shared/api/contract';
+import { MESSAGE_CHANNELS } from '../../shared/domain/channels';
 import { getApi } from '../api';
-import { errorText, toUiError, type UiError } from '../lib/errors';
-import { useAccount } from '../stores/account';
+import { errorText, toUiError } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 import { BlockedReason } from './BlockedReason';
 import { MESSAGE_KINDS } from './compatible';
 
-const CHANNELS: readonly MessageChannel[] = ['sms', 'whatsapp', 'email'];
+const CHANNELS: readonly MessageChannel[] = MESSAGE_CHANNELS;
 
 /**
  * "Enviar mensaje": the agent picks a channel, a contact point and an organisation template, sees
@@ -23,8 +24,7 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
   const points = useMemo(() => detail.contactPoints.filter((cp) => MESSAGE_KINDS[channel].includes(cp.kind) && !cp.invalid), [detail, channel]);
   const [cpId, setCpId] = useState<string>('');
   const [decision, setDecision] = useState<ComplianceDecision | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [sent, setSent] = useState(false);
 
   useEffect(() => {
@@ -51,16 +51,12 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
   const unapproved = channel === 'whatsapp' && template !== null && !template.whatsapp;
   const send = async () => {
     if (!cp || !template) return;
-    setBusy(true); setError(null); setSent(false);
-    try {
+    setSent(false);
+    // the account is read again on the dataChanged the write emits (stores/data.ts)
+    await run(async () => {
       await getApi().sendMessage({ accountId, contactPointId: cp.id, channel, templateId: template.id });
       setSent(true);
-      await useAccount.getState().refresh();
-    } catch (e) {
-      setError(toUiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

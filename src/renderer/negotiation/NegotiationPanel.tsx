@@ -7,6 +7,7 @@ import { localDate } from '../../shared/domain/time';
 import { getApi } from '../api';
 import { formatCalendarDate } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 
 /**
  * Negotiation calculator: a settlement with discounts or a plan with N installments. Quoted on
@@ -27,9 +28,8 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   const [startDate, setStartDate] = useState(today);
   const [disc, setDisc] = useState({ principalPct: '0', interestPct: '0', feesPct: '0' });
   const [quote, setQuote] = useState<NegotiationQuote | null>(null);
-  const [error, setError] = useState<UiError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [approvals, setApprovals] = useState<MyApproval[]>([]);
 
   const proposal = useCallback((): NegotiationProposalInput | UiError => {
@@ -73,16 +73,11 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   async function submit() {
     const p = proposal();
     if ('code' in p) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await getApi().proposePlan({ accountId: detail.account.id, proposal: p });
       setNotice(r.outcome === 'agreed' ? t('negotiation.agreed') : t('negotiation.sent'));
       await loadApprovals();
-    } catch (e) {
-      setError(toUiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   /** The team lead's counter-offer back into the calculator, to quote and propose again. */

@@ -7,11 +7,11 @@ import type { ContactKind } from '../../shared/domain/enums';
 import { currencyDigits } from '../../shared/domain/money';
 import { buildOutcome, MAX_INSTALLMENTS, type FieldErrors, type InstallmentDraft, type OutcomeDraft } from './buildOutcome';
 import { DISPOSITION_ORDER, dispositionForShortcut, shortcutLabel } from './dispositions';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useAction } from '../lib/useAction';
 import { altDigit, isTypingTarget, useKeydown } from '../lib/keyboard';
-import { useAccount } from '../stores/account';
-import { useQueue } from '../stores/queue';
 import { useSoftphone, type LastEndedCall } from '../softphone';
+import { useAccount } from '../stores/account';
 
 const KINDS_FOR_CHANNEL: Record<Channel, ContactKind[]> = {
   call: ['phone'],
@@ -47,9 +47,8 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState<OutcomeDraft>(() => initialDraft(detail));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [apiError, setApiError] = useState<UiError | null>(null);
+  const { busy, error: apiError, setError: setApiError, run } = useAction();
   const [success, setSuccess] = useState<{ promise: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const { account, debtor } = detail;
   const currency = account.currency;
@@ -107,22 +106,19 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
-      const result = await getApi().logOutcome(built.input);
+    // the account and the queue are read again — once — on the dataChanged the write emits (stores/data.ts)
+    await run(async () => {
+      const result = await useAccount.getState().logOutcome(built.input);
       setSuccess({ promise: result.promiseId !== null });
       setDraft(initialDraft(detail));
       setCall(null);
-      void useAccount.getState().refresh();
-      void useQueue.getState().refresh();
-    } catch (err) {
-      const ui = toUiError(err);
-      const field = formField(ui.field);
-      if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
-      else setApiError(ui);
-    } finally {
-      setBusy(false);
-    }
+    }, {
+      onError: (ui) => {
+        const field = formField(ui.field);
+        if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
+        else setApiError(ui);
+      },
+    });
   };
 
   useKeydown((e) => {

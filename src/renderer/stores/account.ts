@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { getApi } from '../api';
-import type { AccountDetail, ComplianceDecision } from '../../shared/api/contract';
+import type { AccountDetail, ComplianceDecision, OutcomeInput } from '../../shared/api/contract';
 import { toUiError, type UiError } from '../lib/errors';
 
 interface AccountStore {
@@ -13,6 +13,11 @@ interface AccountStore {
   open(accountId: string): Promise<void>;
   refresh(): Promise<void>;
   close(): void;
+  /**
+   * Logs an outcome. It does not read the account or the queue again: the write's dataChanged
+   * does, once (stores/data.ts).
+   */
+  logOutcome(input: OutcomeInput): Promise<{ activityId: string; promiseId: string | null }>;
 }
 
 export const useAccount = create<AccountStore>((set, get) => ({
@@ -53,4 +58,6 @@ export const useAccount = create<AccountStore>((set, get) => ({
   close() {
     set({ accountId: null, detail: null, callChecks: {}, error: null });
   },
+
+  logOutcome: (input) => getApi().logOutcome(input),
 }));

@@ -81,7 +81,7 @@ export const approvalRequest: Applier<'approval.request'> = async ({ tx, user, s
   }
   if (quote.authority.decision === 'outside_policy') {
     const first = quote.authority.reasons[0]!;
-    throw new MutationRejected(first.ruleId, quote.authority.reasons.map((r) => r.es).join('; '), 'proposal');
+    throw MutationRejected.rule(first.ruleId, quote.authority.reasons.map((r) => r.es).join('; '), 'proposal');
   }
   await tx.query(
     `INSERT INTO approval_requests (id, org_id, account_id, agent_id, team_id, proposal, quote, created_at)

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import type { ServerErrorCode } from '../../shared/errors/codes';
 
 /** An answer the API gives on purpose; rendered as ApiError (src/shared/sync/protocol.ts). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ServerErrorCode,
     message: string,
     readonly field?: string,
     readonly extra: Record<string, unknown> = {},

@@ -1,5 +1,6 @@
 import { minorToDecimal } from '../../shared/domain/money';
 import type { PortfolioRow } from '../../shared/domain/portfolio';
+import type { Channel } from '../../shared/domain/channels';
 
 /**
  * Writes portfolio rows back as a CSV the parser reads: demo files for people to open in a
@@ -20,7 +21,7 @@ const HEADERS = [
 
 const TYPE_ES = { individual: 'persona', company: 'empresa' } as const;
 const SEGMENT_ES = { low: 'bajo', medium: 'medio', high: 'alto' } as const;
-const CHANNEL_ES = { call: 'llamada', sms: 'sms', email: 'email', whatsapp: 'whatsapp', visit: 'visita', letter: 'carta' } as const;
+const CHANNEL_ES = { call: 'llamada', sms: 'sms', email: 'email', whatsapp: 'whatsapp', visit: 'visita', letter: 'carta' } as const satisfies Record<Channel, string>;
 
 function quote(value: string, separator: string): string {
   return /["\r\n]/.test(value) || value.includes(separator) ? `"${value.replace(/"/g, '""')}"` : value;

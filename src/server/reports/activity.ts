@@ -4,6 +4,10 @@ import {
 } from '../../shared/reports/activity';
 import type { Scope } from '../access/visibility';
 import type { Db } from '../db';
+import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
+
+/** The message channels as an SQL list (constants, never input). */
+const MESSAGE_SQL = sqlList(MESSAGE_CHANNELS);
 
 type Sums = Map<string, MoneyByCurrency>;
 
@@ -50,7 +54,7 @@ export async function activityReport(db: Db, scope: Scope, q: ActivityReportQuer
       `SELECT agent_id AS "agentId",
               count(*) FILTER (WHERE channel = 'call')::int AS calls,
               -- a message the server refused to send is recorded without disposition: it reached no one
-              count(*) FILTER (WHERE channel IN ('sms', 'whatsapp', 'email') AND disposition IS NOT NULL)::int AS messages,
+              count(*) FILTER (WHERE channel IN (${MESSAGE_SQL}) AND disposition IS NOT NULL)::int AS messages,
               count(*) FILTER (WHERE channel = 'visit')::int AS visits,
               count(*) FILTER (WHERE disposition = ANY($4::text[]))::int AS rpc,
               count(*) FILTER (WHERE compliance_violation IS NOT NULL)::int AS violations,

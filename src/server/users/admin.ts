@@ -8,6 +8,7 @@ import { writeTransaction } from '../db/write';
 import { HttpError, notFound } from '../http/errors';
 import { diff, recordAudit, type Actor } from './audit';
 import { membersMoved, scopesReshaped } from './scope-changes';
+import type { ServerErrorCode } from '../../shared/errors/codes';
 
 /**
  * What an administrator changes about users. Every write runs in a writeTransaction: scope
@@ -18,7 +19,7 @@ import { membersMoved, scopesReshaped } from './scope-changes';
 export interface AdminUserRow extends AuthUser { sipExtension: string | null }
 const ADMIN_USER_COLUMNS = `${USER_COLUMNS}, u.sip_extension AS "sipExtension"`;
 
-const conflict = (code: string, message: string, field?: string) => new HttpError(409, code, message, field);
+const conflict = (code: ServerErrorCode, message: string, field?: string) => new HttpError(409, code, message, field);
 const badField = (field: string, message: string) => new HttpError(400, 'invalid_request', `body.${field}: ${message}`, field);
 
 async function checkTeam(tx: Db, orgId: string, teamId: string | null | undefined): Promise<void> {

@@ -10,6 +10,8 @@ import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal,
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
+import { MessageChannel } from '../domain/channels';
+import type { WorkstationErrorCode } from '../errors/codes';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 
 /**
@@ -152,8 +154,7 @@ export const ComplianceViolation = z.object({
 });
 export type ComplianceViolation = z.infer<typeof ComplianceViolation>;
 
-export const MessageChannel = z.enum(['sms', 'whatsapp', 'email']);
-export type MessageChannel = z.infer<typeof MessageChannel>;
+export { MessageChannel } from '../domain/channels';
 
 export const MessageTemplate = z.object({
   id: Id, name: z.string().min(1), channel: MessageChannel, subject: z.string().nullable(), body: z.string().min(1),
@@ -359,9 +360,19 @@ export const ApiFailure = z.object({ code: z.string(), message: z.string(), fiel
 export type ApiFailure = z.infer<typeof ApiFailure>;
 
 export class WorkstationError extends Error {
+  /** `code` is one of src/shared/errors/codes.ts; a rule's refusal uses WorkstationError.rule. */
+  constructor(code: WorkstationErrorCode, message: string, field?: string);
   constructor(public readonly code: string, message: string, public readonly field?: string) {
     super(message);
     this.name = 'WorkstationError';
+  }
+  /** A refusal by a shared rule, coded with the rule's id (its text comes with the rule). */
+  static rule(ruleId: string, message: string, field?: string): WorkstationError {
+    return new (WorkstationError as new (code: string, message: string, field?: string) => WorkstationError)(ruleId, message, field);
+  }
+  /** A failure as it crossed IPC / HTTP, code as the main side gave it. */
+  static fromFailure(f: ApiFailure): WorkstationError {
+    return WorkstationError.rule(f.code, f.message, f.field);
   }
   toFailure(): ApiFailure {
     return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, IsoDate, IsoInstant } from './entities';
 import { dpdBucket } from './enums';
 import { CurrencyCode, MinorAmount } from './money';
+import type { ServerErrorCode } from '../errors/codes';
 import {
   buildPlanSchedule, checkAuthority, NegotiationPolicy, quoteSettlement, selectNegotiationRule,
   type AuthorityDecision, type NegotiationRule,
@@ -70,8 +71,11 @@ export interface QuoteFacts {
   preferredPaymentDay: number | null;
 }
 
+/** The codes a quote fails with: the negotiation.* entries of src/shared/errors/codes.ts. */
+export type QuoteErrorCode = Extract<ServerErrorCode, `negotiation.${string}`>;
+
 export class QuoteError extends Error {
-  constructor(readonly code: string, message: string, readonly field: string) {
+  constructor(readonly code: QuoteErrorCode, message: string, readonly field: string) {
     super(message);
     this.name = 'QuoteError';
   }

@@ -3,12 +3,8 @@ import { z } from 'zod';
 export const Role = z.enum(['agent', 'team_lead', 'admin']);
 export type Role = z.infer<typeof Role>;
 
-/** Every way the organisation can reach a debtor. */
-export const Channel = z.enum(['call', 'sms', 'email', 'whatsapp', 'visit', 'letter']);
-export type Channel = z.infer<typeof Channel>;
-
-export const ContactKind = z.enum(['phone', 'email', 'whatsapp', 'address']);
-export type ContactKind = z.infer<typeof ContactKind>;
+/** Every way the organisation can reach a debtor, and the contact point kinds: one list, in channels.ts. */
+export { Channel, ContactKind } from './channels';
 
 /** ISO 3166-1 alpha-2. CO, MX, PE, CL and US have compliance profiles; others use the default. */
 export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageChannel } from './channels';
 import { TEMPLATE_PLACEHOLDERS, unknownPlaceholders } from './message-template';
 import { WhatsAppTemplateConfig, whatsappParamDiff, whatsappTemplateMismatch } from './whatsapp-template';
 
@@ -24,7 +25,7 @@ export interface TemplateProblem {
 }
 
 interface TemplateDraft {
-  channel: 'sms' | 'whatsapp' | 'email';
+  channel: MessageChannel;
   subject: string | null;
   body: string;
   whatsapp: (Omit<WhatsAppTemplateConfig, 'params'> & { params: readonly string[] }) | null;
@@ -73,7 +74,7 @@ export function smsSegments(text: string): number {
 
 const Fields = z.object({
   name: z.string().trim().min(1, 'a name is required').max(120),
-  channel: z.enum(['sms', 'whatsapp', 'email']),
+  channel: MessageChannel,
   subject: z.string().trim().max(200).nullable().default(null).transform((s) => (s ? s : null)),
   body: z.string().trim().min(1, 'the body is empty').max(10_000),
   /** WhatsApp only: the Meta-approved template; null = not approved yet (cannot be sent). */

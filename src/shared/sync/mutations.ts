@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountStatus, Channel, Disposition } from '../domain/enums';
 import { ContactPreferences, HhMm, Id, IsoDate, IsoInstant } from '../domain/entities';
 import { MinorAmount } from '../domain/money';
+import { MessageChannel } from '../domain/channels';
 import { ApprovalRequestArgs } from '../domain/collections';
 
 /**
@@ -89,7 +90,7 @@ export const MessageSendArgs = z.object({
   id: Id,
   accountId: Id,
   contactPointId: Id,
-  channel: z.enum(['sms', 'whatsapp', 'email']),
+  channel: MessageChannel,
   templateId: Id,
   /** The text as the agent previewed it (the server sends its own rendering of the template). */
   body: z.string().min(1).max(4000),

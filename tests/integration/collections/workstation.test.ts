@@ -51,7 +51,7 @@ describe('collections on the workstation', () => {
       promise: { installments: [{ dueDate: addDays(today(), 120), amountMinor: acc.balanceMinor }] },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkstationError);
-    expect(err).toMatchObject({ code: 'promise.policy', field: 'installments[0].dueDate' });
+    expect(err).toMatchObject({ code: 'promise_policy', field: 'installments[0].dueDate' });
     expect((await ws.handlers.getSyncState(undefined)).pending).toBe(pending);
   });
 

@@ -2,12 +2,19 @@ import type { MutationArgs, MutationName } from '../../../shared/sync/mutations'
 import { findAccountForFacts, type AccountRef, type Scope } from '../../access/visibility';
 import type { AuthUser } from '../../auth/sessions';
 import type { Db } from '../../db';
+import type { ServerErrorCode } from '../../../shared/errors/codes';
 
 /** A refusal the client should show the agent; the mutation is acknowledged as rejected. */
 export class MutationRejected extends Error {
+  /** `code` is one of src/shared/errors/codes.ts; a rule's refusal uses MutationRejected.rule. */
+  constructor(code: ServerErrorCode, message: string, field?: string);
   constructor(readonly code: string, message: string, readonly field?: string) {
     super(message);
     this.name = 'MutationRejected';
+  }
+  /** A refusal by a shared rule, coded with the rule's id (its text comes with the rule). */
+  static rule(ruleId: string, message: string, field?: string): MutationRejected {
+    return new (MutationRejected as new (code: string, message: string, field?: string) => MutationRejected)(ruleId, message, field);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ComplianceDecision } from '../../api/contract';
 import type { Account, ContactPoint, Debtor } from '../../domain/entities';
+import { CHANNEL_FACTS } from '../../domain/channels';
 import type { AccountStatus, Channel, ContactKind } from '../../domain/enums';
 import { localDateFast } from '../clock';
 import { searchNextAllowed, softFailures, type PastContact, type SoftContext } from './evaluate';
@@ -53,16 +54,6 @@ const HARD_STATUS: Partial<Record<AccountStatus, { es: string; en: string }>> = 
   closed: { es: 'Cuenta cerrada', en: 'Account closed' },
 };
 
-/** Which kinds of contact point each channel can use. */
-const CHANNEL_KINDS: Record<Channel, ReadonlyArray<ContactKind>> = {
-  call: ['phone', 'whatsapp'],
-  sms: ['phone'],
-  whatsapp: ['whatsapp', 'phone'],
-  email: ['email'],
-  visit: ['address'],
-  letter: ['address'],
-};
-
 const digits = (s: string) => s.replace(/\D/g, '');
 
 function invalidInput(field: string, message: string): Error {
@@ -95,7 +86,7 @@ function prepare(input: ComplianceInput): Prepared {
   if (status) hard.push({ ruleId: `hard.status.${input.account.status}`, ...status });
   if (cp?.invalid) hard.push({ ruleId: 'hard.contact_point.invalid', es: 'Dato de contacto inválido', en: 'Invalid contact point' });
   if (cp?.doNotContact) hard.push({ ruleId: 'hard.contact_point.dnc', es: 'Dato de contacto marcado "no contactar"', en: 'Contact point marked do-not-contact' });
-  if (cp && !CHANNEL_KINDS[input.channel].includes(cp.kind)) {
+  if (cp && !CHANNEL_FACTS[input.channel].kinds.includes(cp.kind)) {
     hard.push({ ruleId: 'hard.contact_point.kind', es: `El canal ${input.channel} no puede usar un dato de tipo ${cp.kind}`, en: `Channel ${input.channel} cannot use a ${cp.kind} contact point` });
   }
   if (cp && (cp.kind === 'phone' || cp.kind === 'whatsapp') && input.org?.dncNumbers?.length) {

@@ -1,3 +1,4 @@
+import { CHANNEL_FACTS, CHANNELS } from '../../domain/channels';
 import type { Channel } from '../../domain/enums';
 import type { ComplianceOverride, ComplianceProfile, DayHours, FrequencyCap, HourRule } from './types';
 
@@ -8,14 +9,14 @@ import type { ComplianceOverride, ComplianceProfile, DayHours, FrequencyCap, Hou
  * counsel confirm them before relying on them in production.
  */
 
-const ALL: Channel[] = ['call', 'sms', 'email', 'whatsapp', 'visit', 'letter'];
+const ALL: Channel[] = [...CHANNELS];
 /**
  * Hour rules cover every channel whose moment of contact the sender controls. A letter's moment of
- * contact is its delivery, which the post decides, so hour rules leave letters out.
+ * contact is its delivery, which the post decides, so hour rules leave letters out (CHANNEL_FACTS).
  */
-const TIMED: Channel[] = ['call', 'sms', 'email', 'whatsapp', 'visit'];
+const TIMED: Channel[] = CHANNELS.filter((c) => CHANNEL_FACTS[c].timed);
 const VOICE_AND_VISIT: Channel[] = ['call', 'visit'];
-const WRITTEN: Channel[] = ['sms', 'email', 'whatsapp', 'letter'];
+const WRITTEN: Channel[] = CHANNELS.filter((c) => CHANNEL_FACTS[c].written);
 
 const h = (from: string, to: string): DayHours => ({ from, to });
 /** Sunday … Saturday */

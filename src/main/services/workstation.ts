@@ -14,6 +14,7 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import { createServerClient, SyncHttpError, type FetchLike } from '../sync/transport';
 import { notFound, notSignedIn, toWorkstationError } from './errors';
+import { refuseForbiddenContact } from './outcome-compliance';
 import { readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
@@ -256,6 +257,12 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
           id: promiseId, accountId: input.accountId, channel: input.channel, createdAt: now, installments: input.promise.installments,
         } });
       }
+      // an outcome logged by hand is the contact itself: checked like placing it (a softphone call was checked before dialling)
+      const direction = input.direction ?? 'outbound';
+      if (!input.callActivityId) refuseForbiddenContact(input.channel, direction, () => {
+        const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
+        return complianceFor(c, account, c.store.getDebtor(account.debtorId)!, cp, input.channel, clock.now());
+      });
       let activityId: string;
       if (input.callActivityId) {
         const call = c.store.getActivity(input.callActivityId);
@@ -268,7 +275,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
         if (input.contactPointId && !cp) throw notFound('contact point', 'contactPointId');
         writes.push({ name: 'activity.log', args: {
           id: activityId, accountId: input.accountId, channel: input.channel, contactPointId: input.contactPointId,
-          address: cp?.value ?? null, disposition: input.disposition, note: input.note, startedAt: now, promiseId,
+          address: cp?.value ?? null, disposition: input.disposition, note: input.note, startedAt: now, promiseId, direction,
+          manualDial: input.channel === 'call' && direction === 'outbound', loggedOnline: c.engine.getState().online,
         } });
       }
       if (input.callbackAt) {

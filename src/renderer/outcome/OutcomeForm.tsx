@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
-import type { AccountDetail } from '../../shared/api/contract';
+import type { AccountDetail, ComplianceDecision } from '../../shared/api/contract';
+import { BlockedReason } from '../messaging/BlockedReason';
 import { Channel, type Disposition } from '../../shared/domain/enums';
 import type { ContactKind } from '../../shared/domain/enums';
 import { currencyDigits } from '../../shared/domain/money';
@@ -28,7 +29,7 @@ const newRow = (): InstallmentDraft => ({ key: `r${++rowKey}`, amount: '', date:
 function initialDraft(detail: AccountDetail): OutcomeDraft {
   const phone = detail.contactPoints.find((c) => c.kind === 'phone' && !c.invalid && !c.doNotContact);
   return {
-    disposition: null, channel: 'call', contactPointId: phone?.id ?? null, note: '',
+    disposition: null, channel: 'call', direction: 'outbound', contactPointId: phone?.id ?? null, note: '',
     installments: [newRow()], callbackDate: '', callbackTime: '',
   };
 }
@@ -68,6 +69,21 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     useSoftphone.getState().consumeLastEnded();
   }, [lastEnded, account.id]);
 
+  // Logging a contact by hand is making it: checked like placing it, before and at submit (the
+  // workstation refuses a forbidden outbound one). A softphone call was checked before dialling.
+  const direction = draft.direction ?? 'outbound';
+  const checked = !call && direction === 'outbound' && draft.channel !== 'letter';
+  const [decision, setDecision] = useState<ComplianceDecision | null>(null);
+  const [refused, setRefused] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setDecision(null);
+    if (!checked) return;
+    getApi().checkContact({ accountId: account.id, contactPointId: draft.contactPointId, channel: draft.channel })
+      .then((d) => { if (live) setDecision(d); }, () => { /* the submit's own check answers */ });
+    return () => { live = false; };
+  }, [checked, account.id, draft.contactPointId, draft.channel, detail]);
+
   const contactOptions = useMemo(
     () => detail.contactPoints.filter((c) => KINDS_FOR_CHANNEL[draft.channel].includes(c.kind)),
     [detail.contactPoints, draft.channel],
@@ -96,6 +112,7 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     if (busy) return;
     setApiError(null);
     setSuccess(null);
+    setRefused(false);
     const built = buildOutcome(draft, {
       accountId: account.id, currency, balanceMinor: account.balanceMinor, timeZone: debtor.timeZone, now: new Date(),
       callActivityId: call?.activityId ?? null,
@@ -117,6 +134,13 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
       void useQueue.getState().refresh();
     } catch (err) {
       const ui = toUiError(err);
+      if (ui.code === 'compliance.blocked') {
+        // the reasons and the next allowed moment, in the agent's language and the debtor's time
+        setRefused(true);
+        void getApi().checkContact({ accountId: account.id, contactPointId: built.input.contactPointId ?? null, channel: built.input.channel })
+          .then(setDecision, () => {});
+        return;
+      }
       const field = formField(ui.field);
       if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
       else setApiError(ui);
@@ -251,6 +275,27 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
             {err('callbackTime')}
           </label>
         </fieldset>
+      )}
+
+      {!call && (
+        <fieldset className="direction" data-testid="outcome-direction">
+          <legend>{t('outcome.direction')}</legend>
+          {(['outbound', 'inbound'] as const).map((d) => (
+            <label key={d}>
+              <input type="radio" name="direction" value={d} checked={direction === d}
+                onChange={() => { update({ direction: d }); setRefused(false); }} />
+              {t(`outcome.direction_${d}`)}
+            </label>
+          ))}
+          {draft.channel === 'call' && direction === 'outbound' && <span className="muted small" data-testid="outcome-manual-dial">{t('outcome.manualDial')}</span>}
+        </fieldset>
+      )}
+      {checked && decision && !decision.allowed && (
+        <div data-testid={refused ? 'outcome-refused' : 'outcome-blocked'} role={refused ? 'alert' : undefined}>
+          <strong>{t(refused ? 'outcome.refused' : 'outcome.blockedNow')}</strong>
+          <BlockedReason decision={decision} timeZone={debtor.timeZone} testId="outcome-blocked-reason" />
+          <span className="muted small">{t('outcome.inboundHint')}</span>
+        </div>
       )}
 
       <label>

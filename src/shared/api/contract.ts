@@ -187,6 +187,12 @@ export const OutcomeInput = z.object({
   note: z.string().trim().max(4000).nullable().default(null),
   /** For an outcome that closes a call already logged by the softphone: that activity's id. */
   callActivityId: Id.nullable().default(null),
+  /**
+   * Outbound (we contacted the debtor: checked like placing the contact, refused when the rules
+   * forbid it) or inbound (the debtor called or wrote: never refused). Ignored when closing a
+   * softphone call, which knows its own direction.
+   */
+  direction: z.enum(['outbound', 'inbound']).default('outbound'),
   callbackAt: IsoInstant.nullable().default(null),
   promise: PromiseCreateArgs.pick({ installments: true }).nullable().default(null),
 });

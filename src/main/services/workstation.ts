@@ -248,6 +248,12 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (input.disposition === 'promise_to_pay' && !input.promise) {
         throw new WorkstationError('validation', 'a promise to pay needs at least one installment', 'promise');
       }
+      // an outcome logged by hand is the contact itself: checked like placing it (a softphone call was checked before dialling)
+      const direction = input.direction ?? 'outbound';
+      if (!input.callActivityId) refuseForbiddenContact(input.channel, direction, () => {
+        const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
+        return complianceFor(c, account, c.store.getDebtor(account.debtorId)!, cp, input.channel, clock.now());
+      });
       if (input.promise) checkPromisePolicy(c, account, input.promise.installments, clock.now());
       const now = clock.now().toISOString();
       const writes: LocalWrite[] = [];
@@ -257,12 +263,6 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
           id: promiseId, accountId: input.accountId, channel: input.channel, createdAt: now, installments: input.promise.installments,
         } });
       }
-      // an outcome logged by hand is the contact itself: checked like placing it (a softphone call was checked before dialling)
-      const direction = input.direction ?? 'outbound';
-      if (!input.callActivityId) refuseForbiddenContact(input.channel, direction, () => {
-        const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
-        return complianceFor(c, account, c.store.getDebtor(account.debtorId)!, cp, input.channel, clock.now());
-      });
       let activityId: string;
       if (input.callActivityId) {
         const call = c.store.getActivity(input.callActivityId);

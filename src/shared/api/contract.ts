@@ -146,6 +146,11 @@ export type ComplianceAuditEntry = z.infer<typeof ComplianceAuditEntry>;
 export const ComplianceViolation = z.object({
   activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
   startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
+  /** Who was contacted, on which account (the lead opens it from the list), in whose clock. */
+  debtorName: z.string().default(''), externalRef: z.string().default(''), debtorTimeZone: z.string().default('UTC'),
+  agentName: z.string().default(''),
+  /** Online: it reached the server within minutes of being made; offline: synced later. */
+  made: z.enum(['online', 'offline']).default('offline'),
 });
 export type ComplianceViolation = z.infer<typeof ComplianceViolation>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workstation } from '../../../src/main/services';
-import { login } from '../../helpers/server';
+import { call, login } from '../../helpers/server';
 import { openWorkstation } from '../sync/helpers';
 import { importRows, lookup, rawClient, row, startComplianceServer, type ComplianceServer } from './helpers';
 
@@ -11,6 +11,8 @@ const AT_0350 = new Date('2026-11-25T08:50:00Z');
 const AT_1000 = new Date('2026-11-25T15:00:00Z');
 
 let s: ComplianceServer;
+/** The optional fields of a logOutcome input, as the form leaves them. */
+const NONE = { note: null, callActivityId: null, callbackAt: null, direction: 'outbound' as const };
 const cleanups: Array<() => void | Promise<void>> = [];
 
 beforeAll(async () => {
@@ -42,7 +44,7 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     const acc = await lookup(s.db, 'L-WS-1');
     const pending = (await ws.handlers.getSyncState(undefined)).pending;
     const err = await ws.handlers.logOutcome({
-      accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, disposition: 'promise_to_pay',
+      accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, disposition: 'promise_to_pay', ...NONE,
       promise: { installments: [{ dueDate: '2026-12-10', amountMinor: 60_000_000 }] },
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'compliance.blocked', field: 'direction' });
@@ -54,7 +56,7 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
 
     // the debtor called in: an inbound contact is the debtor's doing and is never refused
     const { activityId, promiseId } = await ws.handlers.logOutcome({
-      accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, disposition: 'promise_to_pay', direction: 'inbound',
+      accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, disposition: 'promise_to_pay', ...NONE, direction: 'inbound',
       promise: { installments: [{ dueDate: '2026-12-10', amountMinor: 60_000_000 }] },
     });
     expect(promiseId).not.toBeNull();
@@ -69,7 +71,7 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     s.clock.at = AT_1000;
     const ws = await agentWorkstation('agente2', () => AT_1000);
     const acc = await lookup(s.db, 'L-RAW-2');
-    const { activityId } = await ws.handlers.logOutcome({ accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, disposition: 'no_answer' });
+    const { activityId } = await ws.handlers.logOutcome({ accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, disposition: 'no_answer', ...NONE, promise: null });
     await ws.handlers.syncNow(undefined);
     const [stored] = await s.db.query<{ manual: boolean; v: string[] | null }>('SELECT manual_dial AS manual, compliance_violation AS v FROM activities WHERE id = $1', [activityId]);
     expect(stored).toEqual({ manual: true, v: null });
@@ -108,5 +110,32 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     expect(byId.get(lateId)?.v).toContain('co.hours.time');
     expect(byId.get(softId)?.v).toContain('co.hours.time');
     expect(byId.get(inId)).toMatchObject({ direction: 'inbound', v: null });
+  }, 60_000);
+
+  it("the lead's violations list names the debtor, the account, the agent, every rule, and whether it was made online", async () => {
+    const { token } = await login(s, 'agente2', 'agente123');
+    const acc = await lookup(s.db, 'L-RAW-2');
+    const c = rawClient(s, token);
+    // two softphone calls on the same debtor a second apart, pushed at once: the second breaks the daily cap, online
+    const now = Date.now();
+    const [first, second] = [randomUUID(), randomUUID()];
+    for (const [id, at] of [[first, now - 1000], [second, now]] as const) {
+      expect((await c.push('activity.log', {
+        id, accountId: acc.accountId, channel: 'call', contactPointId: acc.phoneId, address: '+573209998877', disposition: null,
+        startedAt: new Date(at).toISOString(), sipStatus: 486,
+      })).status).toBe('applied');
+    }
+    const { token: lider } = await login(s, 'lider', 'lider123');
+    const list = await call(s, 'GET', '/api/v1/compliance/violations', { token: lider });
+    expect(list.status).toBe(200);
+    type V = { activityId: string; made: string; debtorName: string; externalRef: string; agentName: string; agentUsername: string; ruleIds: string[]; debtorTimeZone: string };
+    const online = (list.body as V[]).find((v) => v.activityId === second);
+    expect(online).toMatchObject({ made: 'online', debtorName: 'Carla Díaz', externalRef: 'L-RAW-2', agentUsername: 'agente2', debtorTimeZone: 'America/Bogota' });
+    expect(online!.agentName).not.toBe('');
+    expect(online!.ruleIds).toContain('co.freq.daily');
+    // made at 03:50 and synced hours later (the third test's late push): offline
+    const offline = (list.body as V[]).filter((v) => v.debtorName === 'Beto Ruiz');
+    expect(offline.length).toBeGreaterThan(0);
+    expect(offline.every((v) => v.made === 'offline' && v.externalRef === 'L-RAW-1')).toBe(true);
   }, 60_000);
 });

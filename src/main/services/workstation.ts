@@ -14,7 +14,7 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import { createServerClient, SyncHttpError, type FetchLike } from '../sync/transport';
 import { notFound, notSignedIn, toWorkstationError } from './errors';
-import { refuseForbiddenContact } from './outcome-compliance';
+import { nameHolders, refuseForbiddenContact } from './contact-compliance';
 import { readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
@@ -138,10 +138,10 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     cp: Parameters<typeof checkContact>[0]['contactPoint'], channel: Parameters<typeof checkContact>[0]['channel'], at: Date,
   ) {
     const org = orgData.compliance(c);
-    return checkContact({
+    return nameHolders(c, checkContact({
       channel, contactPoint: cp, debtor, account, history: c.store.attemptsOnDebtor(debtor.id), at,
       ...(org ? { org: { country: org.country, timeZone: org.timeZone, dncNumbers: org.rules.dncNumbers, overrides: org.rules.overrides } } : {}),
-    });
+    }));
   }
 
   function write(c: UserContext, writes: LocalWrite[]): string[] {

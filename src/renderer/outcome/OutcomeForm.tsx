@@ -293,7 +293,7 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
       {checked && decision && !decision.allowed && (
         <div data-testid={refused ? 'outcome-refused' : 'outcome-blocked'} role={refused ? 'alert' : undefined}>
           <strong>{t(refused ? 'outcome.refused' : 'outcome.blockedNow')}</strong>
-          <BlockedReason decision={decision} timeZone={debtor.timeZone} testId="outcome-blocked-reason" />
+          <BlockedReason decision={decision} timeZone={debtor.timeZone} testId="outcome-blocked-reason" accountId={account.id} />
           <span className="muted small">{t('outcome.inboundHint')}</span>
         </div>
       )}

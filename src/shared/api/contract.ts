@@ -107,7 +107,15 @@ export type AccountDetail = z.infer<typeof AccountDetail>;
 /** The answer of the one compliance check (src/shared/rules/compliance). */
 export const ComplianceDecision = z.object({
   allowed: z.boolean(),
-  reasons: z.array(z.object({ ruleId: z.string(), es: z.string(), en: z.string() })),
+  reasons: z.array(z.object({
+    ruleId: z.string(), es: z.string(), en: z.string(),
+    /** A cap's refusal names the contact that holds it and when it frees (rules/compliance/types.ts Reason). */
+    heldBy: z.object({
+      accountId: z.string(), channel: Channel, at: IsoInstant, agentId: z.string().nullable(), freesAt: IsoInstant.nullable(),
+      /** Filled by the workstation where it knows them: the account's reference, the agent's name. */
+      externalRef: z.string().nullable().optional(), agentName: z.string().nullable().optional(),
+    }).optional(),
+  })),
   /** Earliest instant a contact on this channel would be allowed; null if never (hard stop). */
   nextAllowedAt: IsoInstant.nullable(),
 });

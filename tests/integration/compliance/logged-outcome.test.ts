@@ -20,6 +20,9 @@ beforeAll(async () => {
   await importRows(s, [
     row({ accountRef: 'L-WS-1', assignedAgent: 'agente1' }),
     row({ debtorExternalId: 'L-D2', name: 'Beto Ruiz', nationalId: '79111222', accountRef: 'L-RAW-1', phones: ['+573105556677'], whatsapp: [], emails: [], assignedAgent: 'agente2' }),
+    // one debtor, two accounts, one agent: a contact on one holds the channel on the other
+    row({ debtorExternalId: 'L-D4', name: 'Diana Mora', nationalId: '79555666', accountRef: 'L-TWO-1', phones: ['+573151112233'], whatsapp: [], emails: [], assignedAgent: 'agente1' }),
+    row({ debtorExternalId: 'L-D4', name: 'Diana Mora', nationalId: '79555666', accountRef: 'L-TWO-2', phones: ['+573151112233'], whatsapp: [], emails: [], assignedAgent: 'agente1' }),
     row({ debtorExternalId: 'L-D3', name: 'Carla Díaz', nationalId: '79333444', accountRef: 'L-RAW-2', phones: ['+573209998877'], whatsapp: [], emails: [], assignedAgent: 'agente2' }),
   ]);
 }, 60_000);
@@ -137,5 +140,20 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     const offline = (list.body as V[]).filter((v) => v.debtorName === 'Beto Ruiz');
     expect(offline.length).toBeGreaterThan(0);
     expect(offline.every((v) => v.made === 'offline' && v.externalRef === 'L-RAW-1')).toBe(true);
+  }, 60_000);
+
+  it('a refusal by a cap names the contact that holds it: channel, moment, the other account of the same debtor, the agent, the day it frees', async () => {
+    s.clock.at = AT_1000;
+    const ws = await agentWorkstation('agente1', () => AT_1000);
+    const one = await lookup(s.db, 'L-TWO-1');
+    const two = await lookup(s.db, 'L-TWO-2');
+    await ws.handlers.logOutcome({ accountId: one.accountId, channel: 'call', contactPointId: one.phoneId, disposition: 'no_answer', ...NONE, promise: null });
+    const d = await ws.handlers.checkContact({ accountId: two.accountId, contactPointId: two.phoneId, channel: 'sms' });
+    expect(d.allowed).toBe(false);
+    const week = d.reasons.find((r) => r.ruleId === 'co.freq.one_channel_week');
+    expect(week?.heldBy).toMatchObject({
+      accountId: one.accountId, externalRef: 'L-TWO-1', channel: 'call', at: AT_1000.toISOString(), freesAt: '2026-12-02T05:00:00.000Z',
+    });
+    expect(week?.heldBy?.agentName).toBeTruthy();
   }, 60_000);
 });

@@ -21,6 +21,8 @@ export interface ContactAttempt {
    * ours, so it counts only towards the caps on conversations (Reg F's 7 days after a conversation).
    */
   direction?: 'outbound' | 'inbound';
+  /** Who made it, when known: named in a cap's refusal (Reason.heldBy). */
+  agentId?: string | null;
 }
 
 export interface ComplianceInput {
@@ -87,7 +89,7 @@ function prepare(input: ComplianceInput): Prepared {
   const history: PastContact[] = input.history.map((h, i) => {
     const at = Date.parse(h.at);
     if (Number.isNaN(at)) throw invalidInput(`history[${i}].at`, `not an ISO instant: ${JSON.stringify(h.at)}`);
-    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId, inbound: h.direction === 'inbound' };
+    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId, inbound: h.direction === 'inbound', agentId: h.agentId ?? null };
   });
   const cp = input.contactPoint;
   const hard: Reason[] = [];
@@ -148,7 +150,7 @@ export function checkContact(input: ComplianceInput): ComplianceDecision {
 
 function decide({ hard, soft }: Prepared, t: number): ComplianceDecision {
   const failing = softFailures(soft, t);
-  const reasons = [...hard, ...failing.map(({ ruleId, es, en }) => ({ ruleId, es, en }))];
+  const reasons = [...hard, ...failing.map(({ ruleId, es, en, heldBy }) => ({ ruleId, es, en, ...(heldBy ? { heldBy } : {}) }))];
   if (hard.length > 0) return { allowed: false, reasons, nextAllowedAt: null };
   if (failing.length === 0) return { allowed: true, reasons: [], nextAllowedAt: new Date(t).toISOString() };
   const next = searchNextAllowed(soft, t);

@@ -53,6 +53,8 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     await form.getByTestId('outcome-blocked').waitFor();
 
     await form.locator('input[name="disposition"][value="promise_to_pay"]').check();
+    // the policy's minimum (5 % of the balance) is said before the agent types
+    expect(await form.getByTestId('promise-minimum').textContent()).toMatch(/6\.000\.000/);
     await form.locator('input[name="installments.0.amount"]').fill('20000000');
     const due = new Date(Date.now() + 5 * 86_400_000);
     await form.locator('input[name="installments.0.date"]').fill(localDate(due, 'America/Bogota'));

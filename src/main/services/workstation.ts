@@ -19,7 +19,8 @@ import { readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
 import { UserContext, type StoredSession } from './user-context';
-import { checkPromisePolicy, createCollectionsHandlers, refreshCollectionsCache } from './collections';
+import { cachedPolicies, checkPromisePolicy, createCollectionsHandlers, refreshCollectionsCache } from './collections';
+import { selectPromisePolicy } from '../../shared/rules/promises';
 
 export interface WorkstationOptions {
   dataDir: string;
@@ -232,9 +233,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     },
 
     async getAccount({ accountId }) {
-      const d = need().store.getAccount(accountId);
+      const c = need();
+      const d = c.store.getAccount(accountId);
       if (!d) throw notFound('account', 'accountId');
-      return d;
+      // the form shows the policy's minimum before the agent types, and checks it as they submit
+      return { ...d, promisePolicy: selectPromisePolicy(cachedPolicies(c)?.promisePolicies ?? [], d.account.product) };
     },
 
     async findAccountByPhone({ phone }) {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API, WorkstationError, type ApiEnvelope, type ApiMethod } from '../../shared/api/contract';
+import { httpStatusOf } from '../services/errors';
 import { KEY_HEADER, KEY_PARAM, type HostEvent } from '../../renderer/api/http';
 import type { Workstation } from '../services/workstation';
 import { createGuard } from './guard';
@@ -29,11 +30,6 @@ export interface WebHost {
 
 const MAX_BODY = 1 << 20;
 
-const STATUS_OF: Record<string, number> = {
-  validation: 400, not_found: 404, 'auth.required': 401, 'auth.invalid_credentials': 401, 'auth.user_disabled': 401,
-  'host.forbidden': 403, 'host.bad_request': 400, 'host.unknown_method': 404, 'server.unreachable': 503,
-  update_required: 426,
-};
 
 function sendJson(res: ServerResponse, status: number, body: ApiEnvelope<unknown>): void {
   const text = JSON.stringify(body);
@@ -43,7 +39,7 @@ function sendJson(res: ServerResponse, status: number, body: ApiEnvelope<unknown
   res.end(text);
 }
 function fail(res: ServerResponse, e: WorkstationError): void {
-  sendJson(res, STATUS_OF[e.code] ?? 500, { ok: false, error: e.toFailure() });
+  sendJson(res, httpStatusOf(e.code), { ok: false, error: e.toFailure() });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -5,7 +5,8 @@ import type { AccountDetail, ComplianceDecision } from '../../shared/api/contrac
 import { BlockedReason } from '../messaging/BlockedReason';
 import { Channel, type Disposition } from '../../shared/domain/enums';
 import type { ContactKind } from '../../shared/domain/enums';
-import { currencyDigits } from '../../shared/domain/money';
+import { currencyDigits, formatMoney } from '../../shared/domain/money';
+import { promiseMinimumMinor } from '../../shared/rules/promises';
 import { buildOutcome, MAX_INSTALLMENTS, type FieldErrors, type InstallmentDraft, type OutcomeDraft } from './buildOutcome';
 import { DISPOSITION_ORDER, dispositionForShortcut, shortcutLabel } from './dispositions';
 import { errorText, toUiError, type UiError } from '../lib/errors';
@@ -37,8 +38,10 @@ function initialDraft(detail: AccountDetail): OutcomeDraft {
 /** Maps a field named by the main side (API schema paths) to the form field that shows it. */
 function formField(apiField: string | undefined): string | null {
   if (!apiField) return null;
-  const inst = /installments\.(\d+)\.(amountMinor|dueDate)/.exec(apiField);
-  if (inst) return `installments.${inst[1]}.${inst[2] === 'amountMinor' ? 'amount' : 'date'}`;
+  // the API schema's paths (installments.2.amountMinor) and the promise rules' (installments[2].amountMinor)
+  const inst = /installments(?:\.(\d+)\.|\[(\d+)\]\.)(amountMinor|dueDate)/.exec(apiField);
+  if (inst) return `installments.${inst[1] ?? inst[2]}.${inst[3] === 'amountMinor' ? 'amount' : 'date'}`;
+  if (apiField === 'installments' || apiField === 'promise') return 'installments';
   if (apiField.endsWith('callbackAt')) return 'callbackTime';
   if (apiField === 'note' || apiField === 'disposition') return apiField;
   return null;
@@ -115,7 +118,7 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     setRefused(false);
     const built = buildOutcome(draft, {
       accountId: account.id, currency, balanceMinor: account.balanceMinor, timeZone: debtor.timeZone, now: new Date(),
-      callActivityId: call?.activityId ?? null,
+      callActivityId: call?.activityId ?? null, policy: detail.promisePolicy ?? null,
     });
     if (!built.ok) {
       setErrors(built.errors);
@@ -173,6 +176,8 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     return <span className="field-error" role="alert" data-testid={`error-${field}`}>{text}</span>;
   };
   const step = currencyDigits(currency) === 0 ? '1' : '0.01';
+  // the policy's least total, said before the agent types (the same rule checks it at submit)
+  const minimum = detail.promisePolicy ? promiseMinimumMinor(detail.promisePolicy, account.balanceMinor) : 0;
 
   return (
     <form ref={formRef} className="card outcome-form" onSubmit={(e) => void submit(e)} aria-labelledby="outcome-title" noValidate data-testid="outcome-form">
@@ -255,6 +260,11 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
             <button type="button" className="small" onClick={() => update({ installments: [...draft.installments, newRow()] })}>
               {t('outcome.addRow')}
             </button>
+          )}
+          {minimum > 0 && (
+            <span className="muted small" data-testid="promise-minimum">
+              {t('outcome.minimum', { amount: formatMoney(minimum, currency, i18n.language), currency })}
+            </span>
           )}
           <span className="muted small">{t('outcome.debtorCalendar', { zone: debtor.timeZone })}</span>
           {err('installments')}

@@ -8,6 +8,7 @@ import { CurrencyCode, MinorAmount } from '../domain/money';
 import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
+import { PromisePolicy } from '../rules/promises';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 
@@ -101,6 +102,8 @@ export const AccountDetail = AccountBundle.extend({
   dpd: z.number().int(),
   /** Ids of local writes for this account not yet acknowledged by the server. */
   pendingActivityIds: z.array(Id),
+  /** The promise policy for this account's product as the workstation last synced it (null: none known). */
+  promisePolicy: PromisePolicy.nullable().optional(),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 

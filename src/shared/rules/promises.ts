@@ -51,6 +51,11 @@ export type PromiseValidation = { ok: true } | { ok: false; errors: PromiseRuleB
 
 const pctOf = (minor: number, pct: number) => Math.ceil((minor * pct) / 100);
 
+/** The least total a promise on this balance may promise under the policy (shown before the agent types). */
+export function promiseMinimumMinor(policy: PromisePolicy, balanceMinor: number): number {
+  return Math.max(Math.min(policy.minAmountMinor, balanceMinor), pctOf(balanceMinor, policy.minPercentOfBalance));
+}
+
 /**
  * Checks a proposed promise against the policy. Returns every broken rule, each naming the field
  * at fault, so the agent (or the debtor's self-service page) can fix them all at once.

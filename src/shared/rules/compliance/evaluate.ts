@@ -1,4 +1,5 @@
 import type { ContactWindow } from '../../domain/entities';
+import { dayWord } from './words';
 import type { Channel } from '../../domain/enums';
 import { addDays } from '../../domain/time';
 import { localClock, localToUtc } from '../clock';
@@ -102,8 +103,8 @@ function closedDateFailure(ctx: SoftContext, zone: string, t: number): SoftFailu
   while (k <= HORIZON_DAYS && ctx.profile.closedDates.includes(addDays(p.date, k))) k++;
   return {
     ruleId: 'org.closed_date',
-    es: `La organización no gestiona el ${p.date}`,
-    en: `The organisation does not contact debtors on ${p.date}`,
+    es: `La organización no gestiona el ${dayWord(p.date, 'es')}`,
+    en: `The organisation does not contact debtors on ${dayWord(p.date, 'en')}`,
     bound: k > HORIZON_DAYS ? Infinity : localToUtc(addDays(p.date, k), '00:00', zone),
   };
 }

@@ -60,7 +60,15 @@ describe('compliance admin screen', () => {
     const row = page.getByTestId('violation-row');
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
-    expect(await row.first().textContent()).toMatch(/agente1.*co\.freq\.daily/);
+    // the debtor, the agent, the rule in words (not its id), made offline (pushed long after), and a link to the account
+    const text = (await row.first().textContent()) ?? '';
+    expect(text).toMatch(/agente1/);
+    expect(text).toContain('Más de un contacto en el mismo día');
+    expect(text).not.toContain('co.freq.daily');
+    expect(await row.first().getAttribute('data-made')).toBe('offline');
+    expect(await row.first().locator('[data-rule="co.freq.daily"]').count()).toBe(1);
+    await row.first().getByTestId('violation-account').click();
+    await page.getByTestId('account-screen').waitFor();
   }, 60_000);
 
   it('an agent cannot change the rules (403)', async () => {

@@ -199,7 +199,7 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
     case 'outcome': {
       const disposition = OUTCOMES[op.pick % OUTCOMES.length]!;
       const r = await h.logOutcome({
-        accountId, channel: 'call', disposition, note: op.text,
+        accountId, channel: 'call', disposition, note: op.text, direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
         callbackAt: disposition === 'callback_requested' ? isoInMinutes(op.minutes) : null,
       });
       expected.activities.set(r.activityId, { disposition });
@@ -209,7 +209,7 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
       const { account } = await h.getAccount({ accountId });
       if (account.balanceMinor <= 0) return;
       const { installments } = promiseWithinPolicy(account.balanceMinor, { installments: 1 + (op.pick % 3), percent: 10 + (op.amount % 50) });
-      const r = await h.logOutcome({ accountId, channel: 'call', disposition: 'promise_to_pay', note: op.text, promise: { installments } });
+      const r = await h.logOutcome({ accountId, channel: 'call', direction: 'inbound', disposition: 'promise_to_pay', note: op.text, promise: { installments } });
       expected.activities.set(r.activityId, { disposition: 'promise_to_pay' });
       if (r.promiseId) expected.promises.add(r.promiseId);
       break;

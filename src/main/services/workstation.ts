@@ -16,12 +16,14 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import { createServerClient, SyncHttpError, type FetchLike } from '../sync/transport';
 import { notFound, notSignedIn, toWorkstationError } from './errors';
+import { nameHolders, refuseForbiddenContact } from './contact-compliance';
 import { ensurePrivateDataDir, readJson, removeFile, writePrivateJson } from './files';
 import { currentSessionFile, normalizeServerUrl, settingsFile } from './paths';
 import { createOrgData } from './org-data';
 import type { SecretVault } from '../secrets/vault';
 import { UserContext, type StoredSession } from './user-context';
-import { checkPromisePolicy, createCollectionsHandlers, refreshCollectionsCache } from './collections';
+import { cachedPolicies, checkPromisePolicy, createCollectionsHandlers, refreshCollectionsCache } from './collections';
+import { selectPromisePolicy } from '../../shared/rules/promises';
 
 export interface WorkstationOptions {
   dataDir: string;
@@ -143,10 +145,10 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     cp: Parameters<typeof checkContact>[0]['contactPoint'], channel: Parameters<typeof checkContact>[0]['channel'], at: Date,
   ) {
     const org = orgData.compliance(c);
-    return checkContact({
+    return nameHolders(c, checkContact({
       channel, contactPoint: cp, debtor, account, history: c.store.attemptsOnDebtor(debtor.id), at,
       ...(org ? { org: { country: org.country, timeZone: org.timeZone, dncNumbers: org.rules.dncNumbers, overrides: org.rules.overrides } } : {}),
-    });
+    }));
   }
 
   function write(c: UserContext, writes: LocalWrite[]): string[] {
@@ -237,9 +239,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     },
 
     async getAccount({ accountId }) {
-      const d = need().store.getAccount(accountId);
+      const c = need();
+      const d = c.store.getAccount(accountId);
       if (!d) throw notFound('account', 'accountId');
-      return d;
+      // the form shows the policy's minimum before the agent types, and checks it as they submit
+      return { ...d, promisePolicy: selectPromisePolicy(cachedPolicies(c)?.promisePolicies ?? [], d.account.product) };
     },
 
     async findAccountByPhone({ phone }) {
@@ -253,6 +257,12 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (input.disposition === 'promise_to_pay' && !input.promise) {
         throw new WorkstationError('validation', 'a promise to pay needs at least one installment', 'promise');
       }
+      // an outcome logged by hand is the contact itself: checked like placing it (a softphone call was checked before dialling)
+      const direction = input.direction ?? 'outbound';
+      if (!input.callActivityId) refuseForbiddenContact(input.channel, direction, () => {
+        const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
+        return complianceFor(c, account, c.store.getDebtor(account.debtorId)!, cp, input.channel, clock.now());
+      });
       if (input.promise) checkPromisePolicy(c, account, input.promise.installments, clock.now());
       const now = clock.now().toISOString();
       const writes: LocalWrite[] = [];
@@ -274,7 +284,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
         if (input.contactPointId && !cp) throw notFound('contact point', 'contactPointId');
         writes.push({ name: 'activity.log', args: {
           id: activityId, accountId: input.accountId, channel: input.channel, contactPointId: input.contactPointId,
-          address: cp?.value ?? null, disposition: input.disposition, note: input.note, startedAt: now, promiseId,
+          address: cp?.value ?? null, disposition: input.disposition, note: input.note, startedAt: now, promiseId, direction,
+          manualDial: input.channel === 'call' && direction === 'outbound', loggedOnline: c.engine.getState().online,
         } });
       }
       if (input.callbackAt) {

@@ -20,9 +20,9 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
   const stmts = {
     insertActivity: db.prepare(`INSERT OR IGNORE INTO activities (id, account_id, agent_id, channel, direction,
       contact_point_id, address, disposition, note, started_at, answered_at, ended_at, duration_sec, sip_status,
-      hangup_by, promise_id, recorded_at, version)
+      hangup_by, promise_id, manual_dial, recorded_at, version)
       VALUES (@id, @accountId, @agentId, @channel, @direction, @contactPointId, @address, @disposition, @note,
-      @startedAt, @answeredAt, @endedAt, @durationSec, @sipStatus, @hangupBy, @promiseId, NULL, '0')`),
+      @startedAt, @answeredAt, @endedAt, @durationSec, @sipStatus, @hangupBy, @promiseId, @manualDial, NULL, '0')`),
     touchLastContact: db.prepare(`UPDATE accounts SET last_contact_at = @at
       WHERE id = @id AND (last_contact_at IS NULL OR last_contact_at < @at)`),
     setOutcome: db.prepare(`UPDATE activities SET disposition = @disposition, note = COALESCE(@note, note),
@@ -61,7 +61,7 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
     'activity.log': (a, ctx) => {
       // an activity for an account no longer in this store (reassigned away) stays in the outbox only
       if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
-      stmts.insertActivity.run({ ...a, agentId: ctx.agentId });
+      stmts.insertActivity.run({ ...a, agentId: ctx.agentId, manualDial: a.manualDial ? 1 : 0, loggedOnline: undefined });
       stmts.touchLastContact.run({ id: a.accountId, at: a.startedAt });
       impliedStatus(a.accountId, a.disposition);
       return [a.accountId];
@@ -115,7 +115,7 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
       stmts.insertActivity.run({
         id: a.id, accountId: a.accountId, agentId: ctx.agentId, channel: a.channel, direction: 'outbound',
         contactPointId: a.contactPointId, address: null, disposition: 'message_sent', note: a.body, startedAt: a.createdAt,
-        answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null,
+        answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null, manualDial: 0,
       });
       stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
       return [a.accountId];

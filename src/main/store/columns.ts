@@ -28,7 +28,7 @@ export const DEBTOR_COLS = Object.keys(debtorParams(sampleDebtor));
 export const ACCOUNT_COLS = [...Object.keys(accountParams(sampleAccount)), ...DERIVED_COLUMNS, ...JUDGED_COLUMNS];
 export const CONTACT_POINT_COLS = Object.keys(contactPointParams(sampleContactPoint));
 export const ACTIVITY_COLS = ['id', 'account_id', 'agent_id', 'channel', 'direction', 'contact_point_id', 'address', 'disposition', 'note',
-  'started_at', 'answered_at', 'ended_at', 'duration_sec', 'sip_status', 'hangup_by', 'promise_id', 'recorded_at', 'version'];
+  'started_at', 'answered_at', 'ended_at', 'duration_sec', 'sip_status', 'hangup_by', 'promise_id', 'manual_dial', 'recorded_at', 'version'];
 export const NOTE_COLS = ['id', 'account_id', 'author_id', 'body', 'created_at', 'recorded_at', 'version'];
 export const PAYMENT_COLS = ['id', 'account_id', 'reference', 'amount_minor', 'currency', 'paid_at', 'reversed_at', 'version'];
 export const PROMISE_COLS = ['id', 'account_id', 'agent_id', 'channel', 'currency', 'created_at', 'status', 'installments', 'plan_id', 'version'];

@@ -36,7 +36,7 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
     siblings: db.prepare('SELECT id FROM accounts WHERE debtor_id = ? AND id <> ? ORDER BY id').pluck(),
     byPhone: db.prepare(`SELECT a.id, a.debtor_name FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
       WHERE c.digits_rev >= ? AND c.digits_rev < ? ORDER BY a.priority DESC, a.id LIMIT 1`),
-    debtorAttempts: db.prepare(`SELECT t.account_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
+    debtorAttempts: db.prepare(`SELECT t.account_id, t.agent_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
       JOIN accounts a ON a.id = t.account_id WHERE a.debtor_id = ?
         -- a message the server refused to send (recorded without disposition) never reached the debtor
         AND NOT (t.channel IN (${MESSAGE_SQL}) AND t.disposition IS NULL AND t.recorded_at IS NOT NULL)
@@ -121,9 +121,9 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
 
     /** Every attempt on a debtor this store knows of, unsynced ones included, for the compliance check. */
     attemptsOnDebtor(debtorId: string): ContactAttempt[] {
-      return (s.debtorAttempts.all(debtorId) as Array<{ account_id: string; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
+      return (s.debtorAttempts.all(debtorId) as Array<{ account_id: string; agent_id: string | null; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
         .map((r) => ({
-          accountId: r.account_id, debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
+          accountId: r.account_id, agentId: r.agent_id, debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
           conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
         }));
     },

@@ -77,7 +77,7 @@ export function activityParams(a: Activity) {
     id: a.id, account_id: a.accountId, agent_id: a.agentId, channel: a.channel, direction: a.direction,
     contact_point_id: a.contactPointId, address: a.address, disposition: a.disposition, note: a.note,
     started_at: a.startedAt, answered_at: a.answeredAt, ended_at: a.endedAt, duration_sec: a.durationSec,
-    sip_status: a.sipStatus, hangup_by: a.hangupBy, promise_id: a.promiseId, recorded_at: a.recordedAt,
+    sip_status: a.sipStatus, hangup_by: a.hangupBy, promise_id: a.promiseId, manual_dial: a.manualDial ? 1 : 0, recorded_at: a.recordedAt,
     version: a.version,
   };
 }
@@ -89,7 +89,7 @@ export function activityFromRow(r: Row): Activity {
     note: strOrNull(r.note), startedAt: str(r.started_at), answeredAt: strOrNull(r.answered_at),
     endedAt: strOrNull(r.ended_at), durationSec: numOrNull(r.duration_sec), sipStatus: numOrNull(r.sip_status),
     hangupBy: (r.hangup_by ?? null) as Activity['hangupBy'], promiseId: strOrNull(r.promise_id),
-    recordedAt: strOrNull(r.recorded_at), version: str(r.version),
+    manualDial: r.manual_dial === 1, recordedAt: strOrNull(r.recorded_at), version: str(r.version),
   };
 }
 

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WorkstationError, type ApiEnvelope } from '../../shared/api/contract';
 import { KEY_HEADER, KEY_PARAM, type HostEvent } from '../../shared/api/wire';
 import { createDispatcher } from '../api/dispatch';
+import { httpStatusOf } from '../services/errors';
 import type { Workstation } from '../services/workstation';
 import { createGuard } from './guard';
 import { resolveStatic, sendFile } from './static';
@@ -30,12 +31,6 @@ export interface WebHost {
 
 const MAX_BODY = 1 << 20;
 
-const STATUS_OF: Record<string, number> = {
-  validation: 400, not_found: 404, 'auth.required': 401, 'auth.invalid_credentials': 401, 'auth.user_disabled': 401,
-  'host.forbidden': 403, 'host.bad_request': 400, 'host.unknown_method': 404, 'server.unreachable': 503,
-  update_required: 426,
-};
-
 function sendJson(res: ServerResponse, status: number, body: ApiEnvelope<unknown>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -44,7 +39,7 @@ function sendJson(res: ServerResponse, status: number, body: ApiEnvelope<unknown
   res.end(text);
 }
 function fail(res: ServerResponse, e: WorkstationError): void {
-  sendJson(res, STATUS_OF[e.code] ?? 500, { ok: false, error: e.toFailure() });
+  sendJson(res, httpStatusOf(e.code), { ok: false, error: e.toFailure() });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -88,7 +83,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     }
     const rawInput = body && typeof body === 'object' ? (body as { input?: unknown }).input : undefined;
     const env = await dispatch(method, rawInput);
-    sendJson(res, env.ok ? 200 : STATUS_OF[env.error.code] ?? 500, env);
+    sendJson(res, env.ok ? 200 : httpStatusOf(env.error.code), env);
   }
 
   const server = createServer((req, res) => {

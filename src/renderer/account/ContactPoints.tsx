@@ -7,13 +7,19 @@ import { useAccount } from '../stores/account';
 import { errorText } from '../lib/errors';
 import { useAction } from '../lib/useAction';
 import { formatDateTime } from '../lib/datetime';
+import { HeldBy } from '../messaging/HeldBy';
 
-function Blocked({ decision, timeZone }: { decision: ComplianceDecision; timeZone: string }) {
+function Blocked({ decision, timeZone, accountId }: { decision: ComplianceDecision; timeZone: string; accountId: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'es';
   return (
     <div className="blocked" data-testid="call-blocked">
-      {decision.reasons.map((r) => <div key={r.ruleId}>{r[lang]}</div>)}
+      {decision.reasons.map((r) => (
+        <div key={r.ruleId} data-rule={r.ruleId}>
+          {r[lang]}
+          {r.heldBy && <HeldBy held={r.heldBy} accountId={accountId} timeZone={timeZone} />}
+        </div>
+      ))}
       <div className="muted">
         {decision.nextAllowedAt
           ? t('contact.nextAllowed', { time: formatDateTime(decision.nextAllowedAt, timeZone, i18n.language) })
@@ -46,7 +52,7 @@ function ContactPointRow({ cp, detail, decision }: { cp: ContactPoint; detail: A
           {cp.verified ? t('contact.unmarkVerified') : t('contact.markVerified')}
         </button>
       </span>
-      {blocked && <Blocked decision={decision} timeZone={detail.debtor.timeZone} />}
+      {blocked && <Blocked decision={decision} timeZone={detail.debtor.timeZone} accountId={detail.account.id} />}
       {error && <span className="field-error">{errorText(t, error)}</span>}
     </li>
   );

@@ -80,7 +80,7 @@ function ApprovalCard({ request: a, onDone }: { request: ApprovalRequest; onDone
       </header>
       <p>
         {a.proposal.kind === 'plan'
-          ? t('approvals.planProposal', { n: a.proposal.installments, down: formatMoney(a.proposal.downPaymentMinor, a.currency, lang) })
+          ? t('approvals.planProposal', { count: a.proposal.installments, down: formatMoney(a.proposal.downPaymentMinor, a.currency, lang) })
           : t('approvals.settlementProposal', { p: a.proposal.discounts.principalPct, i: a.proposal.discounts.interestPct, f: a.proposal.discounts.feesPct })}
         {' · '}{t('negotiation.total')}: {formatMoney(a.quote.totalMinor, a.currency, lang)}
         {' · '}{a.quote.schedule.length} {t('approvals.payments')}, {formatCalendarDate(a.quote.schedule[0]!.dueDate, lang)} – {formatCalendarDate(a.quote.schedule.at(-1)!.dueDate, lang)}

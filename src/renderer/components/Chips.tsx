@@ -4,7 +4,7 @@ import type { AccountStatus, DpdBucket, PromiseStatus, Segment } from '../../sha
 export function BucketChip({ bucket, dpd }: { bucket: DpdBucket; dpd: number }) {
   const { t } = useTranslation();
   return (
-    <span className={`chip bucket bucket-${bucket.replace('+', 'plus')}`} title={t('queue.dpdTitle', { dpd })}>
+    <span className={`chip bucket bucket-${bucket.replace('+', 'plus')}`} title={t('queue.dpdTitle', { dpd, count: dpd })}>
       <strong>{dpd}</strong> {t(`bucket.${bucket}`)}
     </span>
   );

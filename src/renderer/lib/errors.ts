@@ -24,12 +24,41 @@ export function toUiError(err: unknown): UiError {
   return { code: 'unexpected', message: String(err) };
 }
 
+/**
+ * A field as the main side or the server names it (`installments.0.amountMinor`,
+ * `installments[2].dueDate`, `proposal.discounts.principalPct`) in the agent's words ("pago 1 ›
+ * monto", "descuento de capital"); a name the app has no word for becomes "un dato", never itself.
+ */
+export function fieldLabel(t: TFunction, field: string | undefined): string {
+  if (!field) return '';
+  const segs = field.split(/[.[\]]+/).filter(Boolean);
+  const known = (s: string) => t(`fields.${s}`, { count: 2, defaultValue: '' }) !== '';
+  // the wrapping objects add nothing the agent needs ("proposal.", "promise.", "input.")
+  const words = segs.filter((s) => !['proposal', 'promise', 'input', 'args'].includes(s) || segs.length === 1);
+  const parts: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const s = words[i]!;
+    if (/^\d+$/.test(s)) continue;
+    if (!known(s)) return t('fields.unknown');
+    const index = words[i + 1];
+    parts.push(index !== undefined && /^\d+$/.test(index)
+      ? `${t(`fields.${s}`, { count: 1 })} ${Number(index) + 1}`
+      : t(`fields.${s}`, { count: 2 }));
+  }
+  return parts.length ? parts.join(' › ') : t('fields.unknown');
+}
+
 /** Translated text for an error code; unknown codes fall back to a generic sentence plus the message. */
 export function errorText(t: TFunction, err: UiError): string {
   const key = `errors.${err.code}`;
+  const field = fieldLabel(t, err.field);
+  // a bare identifier ("principalPct", a schema's own name for the field) says nothing more than the field
+  const bare = /^[\w.[\]]+$/.test(err.message.trim()) && !/\s/.test(err.message.trim());
+  if (bare && (err.code === 'validation' || err.code === 'server.validation' || err.code === 'server.invalid_request')) {
+    return t('errors.validation_field', { field: field || t('fields.unknown') });
+  }
   const generic = t('errors.unexpected', { message: err.message });
-  const text = t(key, { defaultValue: generic, message: err.message, field: err.field ?? '' });
-  return text;
+  return t(key, { defaultValue: generic, message: err.message, field });
 }
 
 /**

@@ -20,5 +20,7 @@ export function reasonText(
     else if (k === 'bucket') params[k] = t(`bucket.${v}`);
     else params[k] = v;
   }
+  // days past due are counted words: "1 día de mora", "3 días de mora" (i18next plurals)
+  if (typeof reason.params.dpd === 'number') params.count = reason.params.dpd;
   return t(`reason.${reason.code}`, { ...params, defaultValue: reason.code });
 }

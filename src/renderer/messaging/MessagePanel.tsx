@@ -105,7 +105,7 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
         onClick={() => void send()}>
         {t('messaging.send', { channel: t(`channel.${channel}`) })}
       </button>
-      {blocked && decision && <BlockedReason decision={decision} timeZone={detail.debtor.timeZone} testId="msg-blocked" />}
+      {blocked && decision && <BlockedReason decision={decision} timeZone={detail.debtor.timeZone} testId="msg-blocked" accountId={accountId} />}
       {sent && <p className="ok-text" role="status" data-testid="msg-queued">{t('messaging.queued')}</p>}
       {error && <p className="field-error" role="alert">{errorText(t, error)}</p>}
     </section>

@@ -159,11 +159,11 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
             {approvals.map((a) => (
               <li key={a.id} data-status={a.status}>
                 <span className={`chip approval-${a.status}`}>{t(`approvals.status.${a.status}`)}</span>{' '}
-                {a.proposal.kind === 'plan' ? t('negotiation.planSummary', { n: a.proposal.installments }) : t('negotiation.settlement')}
+                {a.proposal.kind === 'plan' ? t('negotiation.planSummary', { count: a.proposal.installments }) : t('negotiation.settlement')}
                 {' · '}{formatMoney(a.quote.totalMinor, a.currency, lang)}
                 {a.decisionReason && <> — {a.decisionReason}</>}
                 {a.local && <span className="muted"> ({t('negotiation.notSynced')})</span>}
-                {a.counterOffer?.kind === 'plan' && <> · {t('negotiation.counter', { n: a.counterOffer.installments })}</>}
+                {a.counterOffer?.kind === 'plan' && <> · {t('negotiation.counter', { count: a.counterOffer.installments })}</>}
                 {a.status === 'countered' && a.counterOffer && (
                   <button type="button" className="link" data-testid="use-counter" onClick={() => applyCounter(a.counterOffer!)}>{t('negotiation.useCounter')}</button>
                 )}

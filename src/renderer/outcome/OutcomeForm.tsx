@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
-import type { AccountDetail } from '../../shared/api/contract';
+import type { AccountDetail, ComplianceDecision } from '../../shared/api/contract';
+import { BlockedReason } from '../messaging/BlockedReason';
 import { Channel, type Disposition } from '../../shared/domain/enums';
 import type { ContactKind } from '../../shared/domain/enums';
-import { currencyDigits } from '../../shared/domain/money';
+import { currencyDigits, formatMoney } from '../../shared/domain/money';
+import { promiseMinimumMinor } from '../../shared/rules/promises';
 import { buildOutcome, MAX_INSTALLMENTS, type FieldErrors, type InstallmentDraft, type OutcomeDraft } from './buildOutcome';
 import { DISPOSITION_ORDER, dispositionForShortcut, shortcutLabel } from './dispositions';
 import { errorText } from '../lib/errors';
@@ -28,7 +30,7 @@ const newRow = (): InstallmentDraft => ({ key: `r${++rowKey}`, amount: '', date:
 function initialDraft(detail: AccountDetail): OutcomeDraft {
   const phone = detail.contactPoints.find((c) => c.kind === 'phone' && !c.invalid && !c.doNotContact);
   return {
-    disposition: null, channel: 'call', contactPointId: phone?.id ?? null, note: '',
+    disposition: null, channel: 'call', direction: 'outbound', contactPointId: phone?.id ?? null, note: '',
     installments: [newRow()], callbackDate: '', callbackTime: '',
   };
 }
@@ -36,8 +38,10 @@ function initialDraft(detail: AccountDetail): OutcomeDraft {
 /** Maps a field named by the main side (API schema paths) to the form field that shows it. */
 function formField(apiField: string | undefined): string | null {
   if (!apiField) return null;
-  const inst = /installments\.(\d+)\.(amountMinor|dueDate)/.exec(apiField);
-  if (inst) return `installments.${inst[1]}.${inst[2] === 'amountMinor' ? 'amount' : 'date'}`;
+  // the API schema's paths (installments.2.amountMinor) and the promise rules' (installments[2].amountMinor)
+  const inst = /installments(?:\.(\d+)\.|\[(\d+)\]\.)(amountMinor|dueDate)/.exec(apiField);
+  if (inst) return `installments.${inst[1] ?? inst[2]}.${inst[3] === 'amountMinor' ? 'amount' : 'date'}`;
+  if (apiField === 'installments' || apiField === 'promise') return 'installments';
   if (apiField.endsWith('callbackAt')) return 'callbackTime';
   if (apiField === 'note' || apiField === 'disposition') return apiField;
   return null;
@@ -67,6 +71,21 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     useSoftphone.getState().consumeLastEnded();
   }, [lastEnded, account.id]);
 
+  // Logging a contact by hand is making it: checked like placing it, before and at submit (the
+  // workstation refuses a forbidden outbound one). A softphone call was checked before dialling.
+  const direction = draft.direction ?? 'outbound';
+  const checked = !call && direction === 'outbound' && draft.channel !== 'letter';
+  const [decision, setDecision] = useState<ComplianceDecision | null>(null);
+  const [refused, setRefused] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setDecision(null);
+    if (!checked) return;
+    getApi().checkContact({ accountId: account.id, contactPointId: draft.contactPointId, channel: draft.channel })
+      .then((d) => { if (live) setDecision(d); }, () => { /* the submit's own check answers */ });
+    return () => { live = false; };
+  }, [checked, account.id, draft.contactPointId, draft.channel, detail]);
+
   const contactOptions = useMemo(
     () => detail.contactPoints.filter((c) => KINDS_FOR_CHANNEL[draft.channel].includes(c.kind)),
     [detail.contactPoints, draft.channel],
@@ -95,9 +114,10 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     if (busy) return;
     setApiError(null);
     setSuccess(null);
+    setRefused(false);
     const built = buildOutcome(draft, {
       accountId: account.id, currency, balanceMinor: account.balanceMinor, timeZone: debtor.timeZone, now: new Date(),
-      callActivityId: call?.activityId ?? null,
+      callActivityId: call?.activityId ?? null, policy: detail.promisePolicy ?? null,
     });
     if (!built.ok) {
       setErrors(built.errors);
@@ -114,6 +134,13 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
       setCall(null);
     }, {
       onError: (ui) => {
+        if (ui.code === 'compliance.blocked') {
+          // the reasons and the next allowed moment, in the agent's language and the debtor's time
+          setRefused(true);
+          void getApi().checkContact({ accountId: account.id, contactPointId: built.input.contactPointId ?? null, channel: built.input.channel })
+            .then(setDecision, () => {});
+          return;
+        }
         const field = formField(ui.field);
         if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
         else setApiError(ui);
@@ -145,6 +172,8 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     return <span className="field-error" role="alert" data-testid={`error-${field}`}>{text}</span>;
   };
   const step = currencyDigits(currency) === 0 ? '1' : '0.01';
+  // the policy's least total, said before the agent types (the same rule checks it at submit)
+  const minimum = detail.promisePolicy ? promiseMinimumMinor(detail.promisePolicy, account.balanceMinor) : 0;
 
   return (
     <form ref={formRef} className="card outcome-form" onSubmit={(e) => void submit(e)} aria-labelledby="outcome-title" noValidate data-testid="outcome-form">
@@ -228,6 +257,11 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
               {t('outcome.addRow')}
             </button>
           )}
+          {minimum > 0 && (
+            <span className="muted small" data-testid="promise-minimum">
+              {t('outcome.minimum', { amount: formatMoney(minimum, currency, i18n.language), currency })}
+            </span>
+          )}
           <span className="muted small">{t('outcome.debtorCalendar', { zone: debtor.timeZone })}</span>
           {err('installments')}
         </fieldset>
@@ -247,6 +281,27 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
             {err('callbackTime')}
           </label>
         </fieldset>
+      )}
+
+      {!call && (
+        <fieldset className="direction" data-testid="outcome-direction">
+          <legend>{t('outcome.direction')}</legend>
+          {(['outbound', 'inbound'] as const).map((d) => (
+            <label key={d}>
+              <input type="radio" name="direction" value={d} checked={direction === d}
+                onChange={() => { update({ direction: d }); setRefused(false); }} />
+              {t(`outcome.direction_${d}`)}
+            </label>
+          ))}
+          {draft.channel === 'call' && direction === 'outbound' && <span className="muted small" data-testid="outcome-manual-dial">{t('outcome.manualDial')}</span>}
+        </fieldset>
+      )}
+      {checked && decision && !decision.allowed && (
+        <div data-testid={refused ? 'outcome-refused' : 'outcome-blocked'} role={refused ? 'alert' : undefined}>
+          <strong>{t(refused ? 'outcome.refused' : 'outcome.blockedNow')}</strong>
+          <BlockedReason decision={decision} timeZone={debtor.timeZone} testId="outcome-blocked-reason" accountId={account.id} />
+          <span className="muted small">{t('outcome.inboundHint')}</span>
+        </div>
       )}
 
       <label>

@@ -75,7 +75,7 @@ describe('buildOutcome', () => {
     const two = buildOutcome(draft({
       installments: [{ key: 'a', amount: '2500000', date: '2026-11-30' }, { key: 'b', amount: '2500000', date: '2026-12-30' }],
     }), ctx({ policy }));
-    expect(!two.ok && two.errors.installments?.text?.en).toMatch(/At most 1 payments/);
+    expect(!two.ok && two.errors.installments?.text?.en).toMatch(/At most 1 payment per promise/);
   });
 
   it('refuses an impossible date in a series, naming its row', () => {

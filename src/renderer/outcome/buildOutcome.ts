@@ -17,6 +17,8 @@ export interface InstallmentDraft {
 export interface OutcomeDraft {
   disposition: Disposition | null;
   channel: Channel;
+  /** Outbound: we contacted the debtor (checked like placing the contact); inbound: the debtor called or wrote. */
+  direction?: 'outbound' | 'inbound';
   contactPointId: string | null;
   note: string;
   installments: InstallmentDraft[];
@@ -154,6 +156,7 @@ export function buildOutcome(draft: OutcomeDraft, ctx: OutcomeContext): BuildRes
     input: {
       accountId: ctx.accountId,
       channel: draft.channel,
+      direction: draft.direction ?? 'outbound',
       contactPointId: draft.contactPointId,
       disposition: draft.disposition,
       note: note === '' ? null : note,

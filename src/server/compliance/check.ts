@@ -11,8 +11,8 @@ import { loadOrgCompliance } from './rules-store';
  * server refused to send never reached the debtor, so they do not count.
  */
 export async function serverHistory(db: Db, debtorId: string, opts: { before?: string; excludeId?: string } = {}): Promise<ContactAttempt[]> {
-  const rows = await db.query<{ accountId: string; channel: Channel; startedAt: Date; disposition: Disposition | null; direction: 'outbound' | 'inbound' }>(
-    `SELECT t.account_id AS "accountId", t.channel, t.started_at AS "startedAt", t.disposition, t.direction
+  const rows = await db.query<{ accountId: string; agentId: string; channel: Channel; startedAt: Date; disposition: Disposition | null; direction: 'outbound' | 'inbound' }>(
+    `SELECT t.account_id AS "accountId", t.agent_id AS "agentId", t.channel, t.started_at AS "startedAt", t.disposition, t.direction
      FROM activities t JOIN accounts a ON a.id = t.account_id
      WHERE a.debtor_id = $1 AND NOT t.compliance_blocked
        AND ($2::timestamptz IS NULL OR t.started_at < $2::timestamptz) AND ($3::uuid IS NULL OR t.id <> $3::uuid)
@@ -20,7 +20,7 @@ export async function serverHistory(db: Db, debtorId: string, opts: { before?: s
     [debtorId, opts.before ?? null, opts.excludeId ?? null],
   );
   return rows.map((r) => ({
-    accountId: r.accountId, debtorId, channel: r.channel, at: r.startedAt.toISOString(), direction: r.direction,
+    accountId: r.accountId, agentId: r.agentId, debtorId, channel: r.channel, at: r.startedAt.toISOString(), direction: r.direction,
     conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
   }));
 }

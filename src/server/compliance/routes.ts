@@ -7,6 +7,7 @@ import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { CheckTargetNotFound, checkOnServer } from './check';
 import { complianceNow } from './clock';
+import { ONLINE_REFUSAL_WINDOW_MS } from './verdict';
 import { listComplianceAudit, loadOrgCompliance, saveOrgCompliance } from './rules-store';
 
 
@@ -61,21 +62,29 @@ export const complianceRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/compliance/violations', summary: 'Attempts recorded although the rules forbade them (offline work)', tags: ['compliance'],
+    method: 'GET', path: '/api/v1/compliance/violations', summary: 'Attempts recorded although the rules forbade them: offline work, or calls the server judged differently', tags: ['compliance'],
     access: ['team_lead', 'admin'], query: z.object({ limit: z.coerce.number().int().positive().max(1000).default(200) }),
     response: z.array(ComplianceViolation),
     async handler({ db, user, query }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();
-      const rows = await db.query<{ activityId: string; accountId: string; agentId: string; agentUsername: string; channel: Channel; startedAt: Date; recordedAt: Date; ruleIds: string[] }>(
+      const rows = await db.query<{
+        activityId: string; accountId: string; agentId: string; agentUsername: string; agentName: string; channel: Channel;
+        startedAt: Date; recordedAt: Date; ruleIds: string[]; debtorName: string; externalRef: string; debtorTimeZone: string;
+      }>(
         `SELECT t.id AS "activityId", t.account_id AS "accountId", t.agent_id AS "agentId", u.username AS "agentUsername",
-                t.channel, t.started_at AS "startedAt", t.recorded_at AS "recordedAt", t.compliance_violation AS "ruleIds"
-         FROM activities t JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.agent_id
+                u.display_name AS "agentName", t.channel, t.started_at AS "startedAt", t.recorded_at AS "recordedAt",
+                t.compliance_violation AS "ruleIds", d.name AS "debtorName", a.external_ref AS "externalRef", d.time_zone AS "debtorTimeZone"
+         FROM activities t JOIN accounts a ON a.id = t.account_id JOIN debtors d ON d.id = a.debtor_id JOIN users u ON u.id = t.agent_id
          WHERE t.compliance_violation IS NOT NULL AND ${visibleAccount(scope, 'a', p)}
          ORDER BY t.recorded_at DESC LIMIT ${p.add(query.limit)}`,
         p.values,
       );
-      return rows.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), recordedAt: r.recordedAt.toISOString() }));
+      return rows.map((r) => ({
+        ...r, startedAt: r.startedAt.toISOString(), recordedAt: r.recordedAt.toISOString(),
+        // the same window within which the server refuses an online-logged contact (verdict.ts)
+        made: r.recordedAt.getTime() - r.startedAt.getTime() <= ONLINE_REFUSAL_WINDOW_MS ? 'online' as const : 'offline' as const,
+      }));
     },
   }),
 ];

@@ -9,6 +9,7 @@ import { CurrencyCode, MinorAmount } from '../domain/money';
 import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
+import { PromisePolicy } from '../rules/promises';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
 import { MessageChannel } from '../domain/channels';
 import type { WorkstationErrorCode } from '../errors/codes';
@@ -106,13 +107,23 @@ export const AccountDetail = AccountBundle.extend({
   dpd: z.number().int(),
   /** Ids of local writes for this account not yet acknowledged by the server. */
   pendingActivityIds: z.array(Id),
+  /** The promise policy for this account's product as the workstation last synced it (null: none known). */
+  promisePolicy: PromisePolicy.nullable().optional(),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 
 /** The answer of the one compliance check (src/shared/rules/compliance). */
 export const ComplianceDecision = z.object({
   allowed: z.boolean(),
-  reasons: z.array(z.object({ ruleId: z.string(), es: z.string(), en: z.string() })),
+  reasons: z.array(z.object({
+    ruleId: z.string(), es: z.string(), en: z.string(),
+    /** A cap's refusal names the contact that holds it and when it frees (rules/compliance/types.ts Reason). */
+    heldBy: z.object({
+      accountId: z.string(), channel: Channel, at: IsoInstant, agentId: z.string().nullable(), freesAt: IsoInstant.nullable(),
+      /** Filled by the workstation where it knows them: the account's reference, the agent's name. */
+      externalRef: z.string().nullable().optional(), agentName: z.string().nullable().optional(),
+    }).optional(),
+  })),
   /** Earliest instant a contact on this channel would be allowed; null if never (hard stop). */
   nextAllowedAt: IsoInstant.nullable(),
 });
@@ -151,6 +162,11 @@ export type ComplianceAuditEntry = z.infer<typeof ComplianceAuditEntry>;
 export const ComplianceViolation = z.object({
   activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
   startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
+  /** Who was contacted, on which account (the lead opens it from the list), in whose clock. */
+  debtorName: z.string().default(''), externalRef: z.string().default(''), debtorTimeZone: z.string().default('UTC'),
+  agentName: z.string().default(''),
+  /** Online: it reached the server within minutes of being made; offline: synced later. */
+  made: z.enum(['online', 'offline']).default('offline'),
 });
 export type ComplianceViolation = z.infer<typeof ComplianceViolation>;
 
@@ -191,6 +207,12 @@ export const OutcomeInput = z.object({
   note: z.string().trim().max(4000).nullable().default(null),
   /** For an outcome that closes a call already logged by the softphone: that activity's id. */
   callActivityId: Id.nullable().default(null),
+  /**
+   * Outbound (we contacted the debtor: checked like placing the contact, refused when the rules
+   * forbid it) or inbound (the debtor called or wrote: never refused). Ignored when closing a
+   * softphone call, which knows its own direction.
+   */
+  direction: z.enum(['outbound', 'inbound']).default('outbound'),
   callbackAt: IsoInstant.nullable().default(null),
   promise: PromiseCreateArgs.pick({ installments: true }).nullable().default(null),
 });

@@ -122,6 +122,8 @@ export const Activity = z.object({
   sipStatus: z.number().int().nullable(),
   hangupBy: z.enum(['agent', 'remote', 'system']).nullable(),
   promiseId: Id.nullable(),
+  /** A call placed outside the softphone, logged by hand. */
+  manualDial: z.boolean().default(false),
   /** When the server accepted it; null while it only exists on the client. */
   recordedAt: IsoInstant.nullable(),
   version: Version,

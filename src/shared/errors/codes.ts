@@ -29,6 +29,8 @@ export const SERVER_ERROR_CODES = [
   'wrong_password', 'password_unchanged', 'cannot_disable_self',
   // collections
   'approval_decided', 'payment_reference_conflict',
+  // compliance: an outbound contact logged online that the law forbade when it was made
+  'compliance_blocked',
   // message templates
   'template_inactive', 'template_name_taken', 'template_changed', 'whatsapp_template_unapproved', 'whatsapp_template_mismatch',
   // debtors' rights (src/server/privacy)

@@ -51,6 +51,14 @@ export type PromiseValidation = { ok: true } | { ok: false; errors: PromiseRuleB
 
 const pctOf = (minor: number, pct: number) => Math.ceil((minor * pct) / 100);
 
+/** A count with its noun in the right number: "1 día", "3 días" (these texts are built here, not by i18next). */
+const counted = (n: number, one: string, other: string) => `${n} ${n === 1 ? one : other}`;
+
+/** The least total a promise on this balance may promise under the policy (shown before the agent types). */
+export function promiseMinimumMinor(policy: PromisePolicy, balanceMinor: number): number {
+  return Math.max(Math.min(policy.minAmountMinor, balanceMinor), pctOf(balanceMinor, policy.minPercentOfBalance));
+}
+
 /**
  * Checks a proposed promise against the policy. Returns every broken rule, each naming the field
  * at fault, so the agent (or the debtor's self-service page) can fix them all at once.
@@ -72,7 +80,7 @@ export function validatePromise(
   }
   const limit = Math.min(policy.maxInstallments, MAX_INSTALLMENTS);
   if (installments.length > limit) {
-    err('promise.max_installments', 'installments', `Máximo ${limit} pagos por promesa (hay ${installments.length})`, `At most ${limit} payments per promise (got ${installments.length})`);
+    err('promise.max_installments', 'installments', `Máximo ${counted(limit, 'pago', 'pagos')} por promesa (hay ${installments.length})`, `At most ${counted(limit, 'payment', 'payments')} per promise (got ${installments.length})`);
   }
   installments.forEach((inst, i) => {
     const parsed = ProposedInstallment.safeParse(inst);
@@ -90,8 +98,8 @@ export function validatePromise(
     err('promise.first_due_past', 'installments[0].dueDate', 'El primer pago no puede tener fecha pasada', 'The first payment cannot be dated in the past');
   } else if (daysBetween(today, first.dueDate) > policy.maxDaysToFirstPayment) {
     err('promise.first_due_too_far', 'installments[0].dueDate',
-      `El primer pago debe ser a más tardar el ${day(addDays(today, policy.maxDaysToFirstPayment), 'es')} (${policy.maxDaysToFirstPayment} días)`,
-      `The first payment must be no later than ${day(addDays(today, policy.maxDaysToFirstPayment), 'en')} (${policy.maxDaysToFirstPayment} days)`);
+      `El primer pago debe ser a más tardar el ${day(addDays(today, policy.maxDaysToFirstPayment), 'es')} (${counted(policy.maxDaysToFirstPayment, 'día', 'días')})`,
+      `The first payment must be no later than ${day(addDays(today, policy.maxDaysToFirstPayment), 'en')} (${counted(policy.maxDaysToFirstPayment, 'day', 'days')})`);
   }
   for (let i = 1; i < installments.length; i++) {
     if (installments[i]!.dueDate <= installments[i - 1]!.dueDate) {

@@ -27,6 +27,15 @@ export const ActivityLogArgs = z.object({
   sipStatus: z.number().int().nullable().default(null),
   hangupBy: z.enum(['agent', 'remote', 'system']).nullable().default(null),
   promiseId: Id.nullable().default(null),
+  /** A call the agent placed outside the softphone (desk phone, mobile): kept as such in the history. */
+  manualDial: z.boolean().default(false),
+  /**
+   * Logged by hand while the workstation was online, checked there as it was logged: the server
+   * refuses it (compliance_blocked) when the rules forbid it and it arrives while the agent is still
+   * at the form. Softphone records, offline work and older clients leave it false: the fact is
+   * kept and the breach flagged for the team lead (docs/compliance.md).
+   */
+  loggedOnline: z.boolean().default(false),
 });
 
 /**

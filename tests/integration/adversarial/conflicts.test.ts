@@ -203,8 +203,9 @@ describe('account status', () => {
   it('last applied outcome-implied status wins, and both stores end on the server\'s value', async () => {
     const id = accounts[5]!;
     agent.proxy.setMode('offline');
-    await agent.api.logOutcome({ accountId: id, channel: 'call', disposition: 'dispute', note: 'no reconoce la deuda' });
-    await lead.api.logOutcome({ accountId: id, channel: 'call', disposition: 'bankrupt', note: 'en insolvencia' });
+    // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
+    await agent.api.logOutcome({ accountId: id, channel: 'call', direction: 'inbound', disposition: 'dispute', note: 'no reconoce la deuda' });
+    await lead.api.logOutcome({ accountId: id, channel: 'call', direction: 'inbound', disposition: 'bankrupt', note: 'en insolvencia' });
     await lead.settle();
     expect((await serverAccount(id)).status).toBe('bankrupt');
     await settleAll(agent, lead);

@@ -29,7 +29,7 @@ for (let i = 0; ; i++) {
   const withPromise = i % 4 === 0;
   const accountId = accounts[i % accounts.length]!;
   const r = await ws.handlers.logOutcome(API.logOutcome.input.parse({
-    accountId, channel: 'call',
+    accountId, channel: 'call', direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
     disposition: withPromise ? 'promise_to_pay' : 'no_answer', note: `crash ${process.pid} #${i}`,
     promise: withPromise ? promiseWithinPolicy(balances.get(accountId)!, { percent: 10 + (i % 40) }) : null,
   }));

@@ -172,6 +172,7 @@ describe('server killed or stopped in the middle of a big push', () => {
       for (let i = 0; i < 1200; i++) {
         const r = await ws.handlers.logOutcome(API.logOutcome.input.parse({
           accountId: accounts[i % accounts.length], channel: 'sms', disposition: 'message_sent', note: `batch #${i}`,
+          direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
         }));
         ids.push(r.activityId);
       }

@@ -130,10 +130,10 @@ describe('reassignment away', () => {
     const b = await agentFor('agente3');
     const accountId = (await a.api.listQueue({ limit: 50, contactableOnly: false })).rows.find((r) => r.balanceMinor > 0 && r.status === 'active')!.accountId;
     a.proxy.setMode('offline');
-    const outcome = await a.api.logOutcome({ accountId, channel: 'call', disposition: 'rpc', note: 'hablé con el titular' });
+    const outcome = await a.api.logOutcome({ accountId, channel: 'call', direction: 'inbound', disposition: 'rpc', note: 'hablé con el titular' }); // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
     const { account } = await a.api.getAccount({ accountId });
     const promise = await a.api.logOutcome({
-      accountId, channel: 'call', disposition: 'promise_to_pay', promise: promiseWithinPolicy(account.balanceMinor),
+      accountId, channel: 'call', direction: 'inbound', disposition: 'promise_to_pay', promise: promiseWithinPolicy(account.balanceMinor),
     });
     const { noteId } = await a.api.addNote({ accountId, body: 'antes de la reasignación' });
     await a.api.setCallback({ accountId, callbackAt: new Date(Date.now() + 86_400_000).toISOString(), note: null });

@@ -47,7 +47,7 @@ describe('collections on the workstation', () => {
     await eventually(() => ws.handlers.quoteNegotiation({ accountId: acc.accountId, proposal: { kind: 'plan', installments: 3, downPaymentMinor: 0, monthlyInterestPct: null, startDate: today() } }));
     const pending = (await ws.handlers.getSyncState(undefined)).pending;
     const err = await ws.handlers.logOutcome({
-      accountId: acc.accountId, channel: 'call', disposition: 'promise_to_pay', contactPointId: null, note: null, callActivityId: null, callbackAt: null,
+      accountId: acc.accountId, channel: 'call', disposition: 'promise_to_pay', contactPointId: null, note: null, callActivityId: null, callbackAt: null, direction: 'inbound', // at any hour: the policy is what is tested
       promise: { installments: [{ dueDate: addDays(today(), 120), amountMinor: acc.balanceMinor }] },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkstationError);

@@ -69,7 +69,7 @@ describe('sync against the real server', () => {
       });
       const outcome = await ws.handlers.logOutcome({
         accountId: row.accountId, channel: 'call', contactPointId: null, disposition: 'rpc', note: 'habló, pagará',
-        callActivityId: callId, callbackAt: null, promise: null,
+        callActivityId: callId, callbackAt: null, promise: null, direction: 'outbound',
       });
       expect(outcome.activityId).toBe(callId);
       const { noteId } = await ws.handlers.addNote({ accountId: row.accountId, body: 'nota sin conexión' });

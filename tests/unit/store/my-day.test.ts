@@ -9,7 +9,7 @@ const SINCE = '2026-11-25T05:00:00.000Z'; // midnight in Bogotá
 function synced(accountId: string, agentId: string, startedAt: string, disposition: Activity['disposition']): Activity {
   return {
     id: randomUUID(), accountId, agentId, channel: 'call', direction: 'outbound', contactPointId: null, address: null, disposition, note: null,
-    startedAt, answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null,
+    startedAt, answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null, manualDial: false,
     recordedAt: startedAt, version: '1',
   };
 }

@@ -32,7 +32,7 @@ describe('full pull pages as tuples', () => {
     const calls: Activity[] = [0, 1, 2].map((i) => ({
       id: randomUUID(), accountId: called.id, agentId: AGENT, channel: 'call', direction: 'outbound', contactPointId: null,
       address: null, disposition: 'no_answer', note: null, startedAt: `2026-11-25T1${3 + i}:00:00.000Z`, answeredAt: null,
-      endedAt: null, durationSec: null, sipStatus: 480, hangupBy: null, promiseId: null, recordedAt: '2026-11-25T14:00:00.000Z', version: '5',
+      endedAt: null, durationSec: null, sipStatus: 480, hangupBy: null, promiseId: null, manualDial: false, recordedAt: '2026-11-25T14:00:00.000Z', version: '5',
     }));
     pages[2]!.activities.push(...calls);
     const dnc = pages[1]!.debtors[3]!;

@@ -5,6 +5,7 @@ import { OrgComplianceRules } from '../../../shared/api/contract';
 import type { SqlParams } from '../../access/visibility';
 import { loadOrgCompliance } from '../../compliance/rules-store';
 import { CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS, toContactPoint, toDebtor } from '../../data/rows';
+import { refusedWhenForbidden } from '../../compliance/verdict';
 import { accountNotFound, MutationRejected, type ApplyContext } from './types';
 
 type Args = MutationArgs<'activity.log'>;
@@ -136,6 +137,8 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
         at, org: { country, timeZone, dncNumbers: rules.dncNumbers, overrides: rules.overrides },
       });
       violation = decision.allowed ? null : decision.reasons.map((r) => r.ruleId);
+      // refused, not recorded: the one-by-one path (activityLog) says why
+      if (violation && !stored.has(a.id) && refusedWhenForbidden(a)) throw new MutationRejected('compliance_blocked', 'refused: see activityLog');
     }
     violations.push(violation);
     if (stored.has(a.id) || inserted.has(a.id)) continue;
@@ -151,7 +154,7 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
     ord, id: a.id, account_id: a.accountId, channel: a.channel, direction: a.direction, contact_point_id: a.contactPointId,
     address: a.address, disposition: a.disposition, note: a.note, started_at: a.startedAt, answered_at: a.answeredAt,
     ended_at: a.endedAt, duration_sec: a.durationSec, sip_status: a.sipStatus, hangup_by: a.hangupBy, promise_id: a.promiseId,
-    compliance_violation: v, implied: a.disposition ? STATUS_FROM_DISPOSITION[a.disposition] ?? null : null,
+    manual_dial: a.manualDial, compliance_violation: v, implied: a.disposition ? STATUS_FROM_DISPOSITION[a.disposition] ?? null : null,
   }));
   // Rows go in in run order (versions too). Per account: the latest contact, and the status the
   // last outcome with one implies — what the one-by-one updates would have left.
@@ -159,12 +162,12 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(ord int, id uuid, account_id uuid, channel text, direction text,
          contact_point_id uuid, address text, disposition text, note text, started_at timestamptz, answered_at timestamptz,
          ended_at timestamptz, duration_sec integer, sip_status integer, hangup_by text, promise_id uuid,
-         compliance_violation text[], implied text)),
+         manual_dial boolean, compliance_violation text[], implied text)),
      ins AS (
        INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
-         started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation)
+         started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation, manual_dial)
        SELECT id, account_id, $2, channel, direction, contact_point_id, address, disposition, note,
-         started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation
+         started_at, answered_at, ended_at, duration_sec, sip_status, hangup_by, promise_id, compliance_violation, manual_dial
        FROM r ORDER BY ord
        ON CONFLICT (id) DO NOTHING RETURNING id),
      per_account AS (

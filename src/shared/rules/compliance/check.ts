@@ -8,6 +8,7 @@ import type { HolidayCalendar } from './holidays';
 import { dateHolidaysCalendar } from './holidays.date-holidays';
 import { mergeProfile, profileFor } from './profiles';
 import { resolveZones, type ResolvedZones } from './timezone';
+import { channelWord, kindWord } from './words';
 import { ComplianceOverride, type ComplianceOverrideInput, type Party, type Reason } from './types';
 
 export interface ContactAttempt {
@@ -22,6 +23,8 @@ export interface ContactAttempt {
    * ours, so it counts only towards the caps on conversations (Reg F's 7 days after a conversation).
    */
   direction?: 'outbound' | 'inbound';
+  /** Who made it, when known: named in a cap's refusal (Reason.heldBy). */
+  agentId?: string | null;
 }
 
 export interface ComplianceInput {
@@ -78,7 +81,7 @@ function prepare(input: ComplianceInput): Prepared {
   const history: PastContact[] = input.history.map((h, i) => {
     const at = Date.parse(h.at);
     if (Number.isNaN(at)) throw invalidInput(`history[${i}].at`, `not an ISO instant: ${JSON.stringify(h.at)}`);
-    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId, inbound: h.direction === 'inbound' };
+    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId, inbound: h.direction === 'inbound', agentId: h.agentId ?? null };
   });
   const cp = input.contactPoint;
   const hard: Reason[] = [];
@@ -87,7 +90,7 @@ function prepare(input: ComplianceInput): Prepared {
   if (cp?.invalid) hard.push({ ruleId: 'hard.contact_point.invalid', es: 'Dato de contacto inválido', en: 'Invalid contact point' });
   if (cp?.doNotContact) hard.push({ ruleId: 'hard.contact_point.dnc', es: 'Dato de contacto marcado "no contactar"', en: 'Contact point marked do-not-contact' });
   if (cp && !CHANNEL_FACTS[input.channel].kinds.includes(cp.kind)) {
-    hard.push({ ruleId: 'hard.contact_point.kind', es: `El canal ${input.channel} no puede usar un dato de tipo ${cp.kind}`, en: `Channel ${input.channel} cannot use a ${cp.kind} contact point` });
+    hard.push({ ruleId: 'hard.contact_point.kind', es: `El canal ${channelWord(input.channel, 'es')} no puede usar un dato de tipo ${kindWord(cp.kind, 'es')}`, en: `The ${channelWord(input.channel, 'en')} channel cannot use a ${kindWord(cp.kind, 'en')} contact point` });
   }
   if (cp && (cp.kind === 'phone' || cp.kind === 'whatsapp') && input.org?.dncNumbers?.length) {
     const n = digits(cp.value);
@@ -99,12 +102,12 @@ function prepare(input: ComplianceInput): Prepared {
   if ((profile.requireAuthorizedChannels || authorized.length > 0) && !authorized.includes(input.channel)) {
     hard.push({
       ruleId: 'hard.channel_not_authorized',
-      es: `El deudor no autorizó el canal ${input.channel}${profile.requireAuthorizedChannels ? ` (${profile.country === 'CO' ? 'Ley 2300 de 2023' : 'política de la organización'})` : ''}`,
-      en: `The debtor has not authorised the ${input.channel} channel`,
+      es: `El deudor no autorizó el canal ${channelWord(input.channel, 'es')}${profile.requireAuthorizedChannels ? ` (${profile.country === 'CO' ? 'Ley 2300 de 2023' : 'política de la organización'})` : ''}`,
+      en: `The debtor has not authorised the ${channelWord(input.channel, 'en')} channel`,
     });
   }
   if (profile.blockedChannels.includes(input.channel)) {
-    hard.push({ ruleId: 'hard.org_channel_blocked', es: `La organización no permite el canal ${input.channel}`, en: `The organisation does not allow the ${input.channel} channel` });
+    hard.push({ ruleId: 'hard.org_channel_blocked', es: `La organización no permite el canal ${channelWord(input.channel, 'es')}`, en: `The organisation does not allow the ${channelWord(input.channel, 'en')} channel` });
   }
   const party = input.party ?? 'debtor';
   if (!profile.allowedParties.includes(party)) {
@@ -139,7 +142,7 @@ export function checkContact(input: ComplianceInput): ComplianceDecision {
 
 function decide({ hard, soft }: Prepared, t: number): ComplianceDecision {
   const failing = softFailures(soft, t);
-  const reasons = [...hard, ...failing.map(({ ruleId, es, en }) => ({ ruleId, es, en }))];
+  const reasons = [...hard, ...failing.map(({ ruleId, es, en, heldBy }) => ({ ruleId, es, en, ...(heldBy ? { heldBy } : {}) }))];
   if (hard.length > 0) return { allowed: false, reasons, nextAllowedAt: null };
   if (failing.length === 0) return { allowed: true, reasons: [], nextAllowedAt: new Date(t).toISOString() };
   const next = searchNextAllowed(soft, t);

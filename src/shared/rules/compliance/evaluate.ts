@@ -1,4 +1,5 @@
 import type { ContactWindow } from '../../domain/entities';
+import { dayWord } from './words';
 import type { Channel } from '../../domain/enums';
 import { addDays } from '../../domain/time';
 import { localClock, localToUtc } from '../clock';
@@ -17,6 +18,7 @@ export interface PastContact {
   conversation: boolean;
   accountId: string;
   inbound: boolean;
+  agentId?: string | null;
 }
 
 export interface SoftContext {
@@ -101,8 +103,8 @@ function closedDateFailure(ctx: SoftContext, zone: string, t: number): SoftFailu
   while (k <= HORIZON_DAYS && ctx.profile.closedDates.includes(addDays(p.date, k))) k++;
   return {
     ruleId: 'org.closed_date',
-    es: `La organización no gestiona el ${p.date}`,
-    en: `The organisation does not contact debtors on ${p.date}`,
+    es: `La organización no gestiona el ${dayWord(p.date, 'es')}`,
+    en: `The organisation does not contact debtors on ${dayWord(p.date, 'en')}`,
     bound: k > HORIZON_DAYS ? Infinity : localToUtc(addDays(p.date, k), '00:00', zone),
   };
 }
@@ -129,6 +131,13 @@ function windowFailure(ctx: SoftContext, zone: string, t: number): SoftFailure |
     en: `Outside the contact windows the debtor chose (${listEn})`,
     bound,
   };
+}
+
+/** The contact that holds a failing cap on `date`: the latest of those that make it fail. */
+function capHolder<E extends { date: string; channel: Channel; at: number }>(cap: FrequencyCap, channel: Channel, events: ReadonlyArray<E>, date: string): E | null {
+  const first = addDays(date, -(cap.windowDays - 1));
+  const blocking = events.filter((e) => e.date >= first && e.date <= date && (cap.kind !== 'single_channel' || e.channel !== channel));
+  return blocking.reduce<E | null>((latest, e) => (!latest || e.at > latest.at ? e : latest), null);
 }
 
 function capPasses(cap: FrequencyCap, channel: Channel, eventsOnDates: ReadonlyArray<{ date: string; channel: Channel }>, date: string): boolean {
@@ -160,7 +169,7 @@ function capFailure(ctx: SoftContext, cap: FrequencyCap, zone: string, t: number
     .filter((e) => cap.counted.includes(e.channel)
       && (cap.scope === 'debtor' || e.accountId === ctx.accountId)
       && (conversationsOnly ? e.conversation : !e.inbound))
-    .map((e) => ({ date: eventDate(ctx, e, zone), channel: e.channel }));
+    .map((e) => ({ date: eventDate(ctx, e, zone), channel: e.channel, at: e.at, accountId: e.accountId, agentId: e.agentId ?? null }));
   const today = localClock(t, zone).date;
   if (capPasses(cap, ctx.channel, events, today)) return null;
   let bound = Infinity;
@@ -171,7 +180,14 @@ function capFailure(ctx: SoftContext, cap: FrequencyCap, zone: string, t: number
       break;
     }
   }
-  return { ruleId: cap.id, es: cap.es, en: cap.en, bound };
+  const holder = capHolder(cap, ctx.channel, events, today);
+  return {
+    ruleId: cap.id, es: cap.es, en: cap.en, bound,
+    ...(holder ? { heldBy: {
+      accountId: holder.accountId, channel: holder.channel, at: new Date(holder.at).toISOString(), agentId: holder.agentId,
+      freesAt: Number.isFinite(bound) ? new Date(bound).toISOString() : null,
+    } } : {}),
+  };
 }
 
 /** Every soft rule failing at `t`, each once (the first zone that fails it names it). */
@@ -181,7 +197,7 @@ export function softFailures(ctx: SoftContext, t: number): SoftFailure[] {
     if (!f) return;
     const prev = byId.get(f.ruleId);
     if (!prev) byId.set(f.ruleId, f);
-    else if (f.bound > prev.bound) prev.bound = f.bound;
+    else if (f.bound > prev.bound) { prev.bound = f.bound; if (f.heldBy) prev.heldBy = f.heldBy; }
   };
   for (const zone of ctx.zones) {
     add(closedDateFailure(ctx, zone, t));

@@ -101,4 +101,19 @@ export interface Reason {
   ruleId: string;
   es: string;
   en: string;
+  /**
+   * A frequency cap's refusal: the past contact that holds it (for the one-channel rule, the
+   * latest contact on another channel; otherwise the latest counted contact) — possibly on
+   * another account of the same debtor — and the instant the cap frees (null beyond the horizon).
+   */
+  heldBy?: HeldBy;
+}
+
+export interface HeldBy {
+  accountId: string;
+  channel: Channel;
+  at: string;
+  /** Who made it, when the caller's history says (null for an unknown agent). */
+  agentId: string | null;
+  freesAt: string | null;
 }

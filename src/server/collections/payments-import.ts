@@ -1,4 +1,5 @@
 import type { CurrencyCode } from '../../shared/domain/money';
+import { SqlParams, visibleAccount, type Scope } from '../access/visibility';
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import { HttpError } from '../http/errors';
@@ -18,7 +19,8 @@ class RowError extends Error {
  * The payments feed: idempotent by reference (a file loaded twice adds nothing), reversals
  * applied once. Commits every CHUNK rows, so the change lock is never held for long.
  */
-export async function importPaymentsCsv(db: Db, orgId: string, text: string, now: Date): Promise<PaymentsImportReport> {
+export async function importPaymentsCsv(db: Db, scope: Scope, text: string, now: Date): Promise<PaymentsImportReport> {
+  const orgId = scope.orgId;
   const parsed = parsePaymentsCsv(text);
   const report: PaymentsImportReport = {
     rows: parsed.rows.length + parsed.errors.filter((e) => e.row > 1).length, created: 0, duplicates: 0, reversed: 0, errors: [...parsed.errors],
@@ -26,13 +28,16 @@ export async function importPaymentsCsv(db: Db, orgId: string, text: string, now
   const accounts = new Map<string, { id: string; currency: CurrencyCode; timeZone: string } | null>();
   async function importRow(tx: Db, r: PaymentCsvRow): Promise<{ created: boolean; reversed: boolean }> {
     if (!accounts.has(r.accountRef)) {
+      // Only accounts the caller sees (src/server/access/visibility.ts): a lead's file reaches their team only.
+      const p = new SqlParams();
       const [acc] = await tx.query<{ id: string; currency: CurrencyCode; timeZone: string }>(
         `SELECT a.id, a.currency, d.time_zone AS "timeZone" FROM accounts a JOIN debtors d ON d.id = a.debtor_id
-         WHERE a.org_id = $1 AND a.external_ref = $2`, [orgId, r.accountRef],
+         WHERE a.external_ref = ${p.add(r.accountRef)} AND ${visibleAccount(scope, 'a', p)}`, p.values,
       );
       accounts.set(r.accountRef, acc ?? null);
     }
     const acc = accounts.get(r.accountRef);
+    // the same words for an account of another team: a lead learns nothing of what they cannot see
     if (!acc) throw new RowError('cuenta', `unknown account ${r.accountRef}`);
     const amount = csvAmount(r.amountText, acc.currency);
     if (typeof amount === 'string') throw new RowError('monto', amount);

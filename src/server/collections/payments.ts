@@ -1,5 +1,6 @@
 import type { Payment } from '../../shared/domain/entities';
 import { PAYMENT_COLUMNS, toPayment, type PaymentRow } from '../data/rows';
+import { findVisibleAccount, type Scope } from '../access/visibility';
 import type { Db } from '../db';
 import { HttpError } from '../http/errors';
 import { recomputeAccountPromises } from './recompute';
@@ -52,6 +53,14 @@ export async function reversePayment(tx: Db, orgId: string, reference: string, a
   }
   const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, reference]);
   return existing ? { payment: toPayment(existing), changed: false } : null;
+}
+
+/** A reversal asked for through the API: only of a payment on an account the caller sees (else null → 404). */
+export async function reverseVisiblePayment(tx: Db, scope: Scope, reference: string, at: string, now: Date): Promise<{ payment: Payment; changed: boolean } | null> {
+  const [payment] = await tx.query<{ accountId: string }>(
+    'SELECT account_id AS "accountId" FROM payments WHERE org_id = $1 AND reference = $2', [scope.orgId, reference]);
+  if (!payment || !(await findVisibleAccount(tx, scope, payment.accountId))) return null;
+  return reversePayment(tx, scope.orgId, reference, at, now);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ImportReport } from '../../shared/domain/portfolio';
+import { scopeFor } from '../access/visibility';
 import { defineRoute } from '../http/route';
 import { importPortfolioCsv } from '../portfolio/import';
 
@@ -11,7 +12,7 @@ export const importRoutes = [
     body: z.string().min(1, 'empty file'), bodyContentType: 'text/csv', bodyLimit: 256 * 1024 * 1024,
     response: ImportReport, errors: [413, 415],
     async handler({ db, user, body }) {
-      return importPortfolioCsv(db, user.orgId, body);
+      return importPortfolioCsv(db, user.orgId, body, { scope: await scopeFor(db, user) });
     },
   }),
 ];

@@ -1,4 +1,5 @@
 import type { ImportReport, PortfolioRow, RowError } from '../../shared/domain/portfolio';
+import { importRefusals, type ImportRefusalKind, type Scope } from '../access/visibility';
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import type { ParsedPortfolioRow } from './parse';
@@ -22,10 +23,13 @@ import type { ParsedPortfolioRow } from './parse';
 export interface UpsertOptions {
   /** Rows per write transaction; the change lock is released between chunks so sync keeps flowing. */
   chunkSize?: number;
+  /** Whose file this is (src/server/access/visibility.ts decides what it may change); absent = the whole organisation (CLI). */
+  scope?: Scope;
 }
 
 export const DB_FIELD = 'base_de_datos';
 const AGENT_FIELD = 'asesor';
+const REFUSED_FIELD: Record<ImportRefusalKind, string> = { account: 'cuenta', debtor: 'id_deudor', agent: AGENT_FIELD };
 
 interface ChunkCounts { debtors: Set<string>; accounts: number; contactPointKeys: Set<string> }
 
@@ -188,7 +192,16 @@ export async function upsertPortfolio(
     byAccount.delete(r.row.accountRef);
     byAccount.set(r.row.accountRef, r);
   }
-  const toWrite = [...byAccount.values()];
+  let toWrite = [...byAccount.values()];
+  if (options.scope) {
+    const refused = await importRefusals(db, options.scope, toWrite.map((r) => ({
+      rowNumber: r.rowNumber, accountRef: r.row.accountRef, debtorExternalId: r.row.debtorExternalId,
+      agentId: r.row.assignedAgent ? agents.ids.get(r.row.assignedAgent.toLowerCase()) ?? null : null,
+    })));
+    const refusedRows = new Set(refused.map((r) => r.rowNumber));
+    for (const r of refused) errors.push({ row: r.rowNumber, field: REFUSED_FIELD[r.kind], message: r.message });
+    toWrite = toWrite.filter((r) => !refusedRows.has(r.rowNumber));
+  }
 
   const debtors = new Set<string>();
   let accounts = 0;

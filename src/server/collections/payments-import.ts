@@ -5,8 +5,10 @@ import { writeTransaction } from '../db/write';
 import { HttpError } from '../http/errors';
 import { csvAmount, csvInstant, parsePaymentsCsv, type CsvRowError, type PaymentCsvRow } from './payments-csv';
 import { recordPayment, reversePayment } from './payments';
+import { apiActor, declareActor, type WriteActor } from '../imports/actor';
+import { failRun, finishRun, startRun } from '../imports/runs';
 
-export interface PaymentsImportReport { rows: number; created: number; duplicates: number; reversed: number; errors: CsvRowError[] }
+export interface PaymentsImportReport { importId: string; rows: number; created: number; duplicates: number; reversed: number; errors: CsvRowError[] }
 
 /** Rows per transaction: each row has its own savepoint, so a bad row never undoes the good ones. */
 const CHUNK = 250;
@@ -21,8 +23,24 @@ class RowError extends Error {
  */
 export async function importPaymentsCsv(db: Db, scope: Scope, text: string, now: Date): Promise<PaymentsImportReport> {
   const orgId = scope.orgId;
+  const actor: WriteActor = { ...apiActor(scope.userId), importId: await startRun(db, orgId, 'payments', apiActor(scope.userId)) };
+  try {
+    const report = await importRows(db, scope, actor, text, now);
+    await finishRun(db, actor.importId!, {
+      rowsRead: report.rows, rowsWritten: report.created + report.duplicates, rowsRefused: new Set(report.errors.map((e) => e.row)).size,
+    }, report);
+    return report;
+  } catch (e) {
+    await failRun(db, actor.importId!, e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+}
+
+async function importRows(db: Db, scope: Scope, actor: WriteActor, text: string, now: Date): Promise<PaymentsImportReport> {
+  const orgId = scope.orgId;
   const parsed = parsePaymentsCsv(text);
   const report: PaymentsImportReport = {
+    importId: actor.importId!,
     rows: parsed.rows.length + parsed.errors.filter((e) => e.row > 1).length, created: 0, duplicates: 0, reversed: 0, errors: [...parsed.errors],
   };
   const accounts = new Map<string, { id: string; currency: CurrencyCode; timeZone: string } | null>();
@@ -43,12 +61,13 @@ export async function importPaymentsCsv(db: Db, scope: Scope, text: string, now:
     if (typeof amount === 'string') throw new RowError('monto', amount);
     const paidAt = csvInstant(r.dateText, acc.timeZone, now);
     if (!paidAt) throw new RowError('fecha', 'not a date (YYYY-MM-DD or ISO instant)');
-    const res = await recordPayment(tx, orgId, { accountId: acc.id, reference: r.reference, amountMinor: amount, currency: acc.currency, paidAt }, now);
-    const reversed = r.reversed ? (await reversePayment(tx, orgId, r.reference, now.toISOString(), now))?.changed ?? false : false;
+    const res = await recordPayment(tx, orgId, { accountId: acc.id, reference: r.reference, amountMinor: amount, currency: acc.currency, paidAt }, now, actor);
+    const reversed = r.reversed ? (await reversePayment(tx, orgId, r.reference, now.toISOString(), now, actor))?.changed ?? false : false;
     return { created: res.created, reversed };
   }
   for (let k = 0; k < parsed.rows.length; k += CHUNK) {
     await writeTransaction(db, async (tx) => {
+      await declareActor(tx, actor);
       for (const r of parsed.rows.slice(k, k + CHUNK)) {
         try {
           const res = await tx.transaction((sp) => importRow(sp, r));

@@ -10,11 +10,14 @@ import { defineRoute } from '../http/route';
 import { decide, listForDecider, listMine } from './approvals';
 import { missedCallbacks } from './callbacks';
 import { importPaymentsCsv } from './payments-import';
+import { accountTrailRoute } from './payments-trail';
 import { reverseVisiblePayment } from './payments';
 import { loadPolicies, savePolicies } from './policies';
 import { runPromiseStatusBatch } from './status-batch';
 
 export const PaymentsImportReport = z.object({
+  /** The import run: who loaded the file and its report stay in GET /api/v1/imports/:id. */
+  importId: Id,
   rows: z.number().int(),
   created: z.number().int(),
   duplicates: z.number().int(),
@@ -23,6 +26,7 @@ export const PaymentsImportReport = z.object({
 });
 
 export const collectionsRoutes = [
+  accountTrailRoute,
   defineRoute({
     method: 'GET', path: '/api/v1/collections/policies',
     summary: "The organisation's promise and negotiation policies (clients cache them to validate offline)",

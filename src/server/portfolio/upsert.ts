@@ -2,6 +2,7 @@ import type { ImportReport, PortfolioRow, RowError } from '../../shared/domain/p
 import { importRefusals, type ImportRefusalKind, type Scope } from '../access/visibility';
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
+import { CLI_ACTOR, declareActor, type WriteActor } from '../imports/actor';
 import type { ParsedPortfolioRow } from './parse';
 
 /**
@@ -25,6 +26,8 @@ export interface UpsertOptions {
   chunkSize?: number;
   /** Whose file this is (src/server/access/visibility.ts decides what it may change); absent = the whole organisation (CLI). */
   scope?: Scope;
+  /** Who loads the file; recorded as the author of reassignments (assignment_log). Default: the command line. */
+  actor?: WriteActor;
 }
 
 export const DB_FIELD = 'base_de_datos';
@@ -215,6 +218,7 @@ export async function upsertPortfolio(
   for (let i = 0; i < toWrite.length; i += chunkSize) {
     const chunk = toWrite.slice(i, i + chunkSize);
     await writeTransaction(db, async (tx) => {
+      await declareActor(tx, options.actor ?? CLI_ACTOR);
       try {
         tally(await tx.transaction((sp) => writeChunk(sp, orgId, chunk, agents)));
       } catch {

@@ -50,3 +50,6 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+
+-- An import warns when a national id is already another debtor's (same country): found by index.
+CREATE INDEX debtors_national_id ON debtors (org_id, country, national_id);

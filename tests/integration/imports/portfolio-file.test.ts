@@ -70,3 +70,22 @@ describe.each(BACKENDS)('portfolio file meaning on %s', (backend) => {
     ]);
   });
 });
+
+describe.each(BACKENDS)('a Windows-1252 upload on %s', (backend) => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 3 } }); });
+  afterAll(async () => { await s?.close(); });
+
+  it('is decoded as the CLI decodes it, never stored with replacement characters', async () => {
+    const admin = (await login(s, 'admin', 'admin123')).token;
+    const text = 'id_deudor;nombre;documento;pais;cuenta;saldo;asesor\nW-1;José Gómez Núñez;1020304050;CO;W-C1;100;agente1\n';
+    const bytes = Buffer.from(new Uint8Array([...text].map((c) => c.charCodeAt(0)))); // Latin-1 = Windows-1252 here
+    const r = await fetch(`${s.url}/api/v1/imports/portfolio`, {
+      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' }, body: bytes,
+    });
+    expect(r.status).toBe(200);
+    expect((await r.json()).errors).toEqual([]);
+    const [d] = await s.db.query<{ name: string }>(`SELECT name FROM debtors WHERE external_id = 'W-1'`);
+    expect(d!.name).toBe('José Gómez Núñez');
+  });
+});

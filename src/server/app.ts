@@ -13,6 +13,7 @@ import { HttpError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
+import { decodeCsvBytes } from './portfolio/decode';
 import { providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
@@ -112,7 +113,9 @@ export function createServer({ db, logger = false, dispatcher, now, updatesDir =
     logController: new QuietRequestLog(),
   }) as unknown as FastifyInstance;
 
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // CSV bodies are decoded as the CLI reads files (portfolio/decode.ts): UTF-8 when valid, else
+  // Windows-1252 (Excel's "CSV" on Windows) — never stored as replacement characters.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => done(null, decodeCsvBytes(body as Buffer).text));
 
   app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
     if (err instanceof HttpError) {

@@ -95,3 +95,55 @@ export async function isDebtorVisible(db: Db, scope: Scope, debtorId: string): P
   );
   return rows.length > 0;
 }
+
+/**
+ * What a file (portfolio or payments) may change, decided here like every other visibility
+ * question. admin: anything in the organisation. team lead: only accounts they see now (or new
+ * ones), only assigned to agents they see, and only debtors none of whose accounts lies outside
+ * their scope — a file must not reach further than the API does. Each refusal names its row and
+ * what was refused ('account', 'debtor' or 'agent'); the caller names the column.
+ */
+export interface ImportTarget {
+  rowNumber: number;
+  accountRef: string;
+  debtorExternalId?: string;
+  /** The agent the row assigns (already resolved to an id); null = keeps the current one. */
+  agentId?: string | null;
+}
+export type ImportRefusalKind = 'account' | 'debtor' | 'agent';
+export interface ImportRefusal { rowNumber: number; kind: ImportRefusalKind; message: string }
+
+export async function importRefusals(db: Db, scope: Scope, targets: readonly ImportTarget[]): Promise<ImportRefusal[]> {
+  const agentIds = scope.agentIds;
+  if (agentIds === null || targets.length === 0) return [];
+  const refs = [...new Set(targets.map((t) => t.accountRef))];
+  const existing = await db.query<{ ref: string; visible: boolean }>(
+    `SELECT a.external_ref AS ref, coalesce(a.assigned_agent_id = ANY($3::uuid[]), false) AS visible
+       FROM accounts a WHERE a.org_id = $1 AND a.external_ref = ANY($2::text[])`,
+    [scope.orgId, refs, agentIds],
+  );
+  const accountVisible = new Map(existing.map((r) => [r.ref, r.visible]));
+  const debtorIds = [...new Set(targets.map((t) => t.debtorExternalId).filter((d): d is string => d !== undefined))];
+  const outside = debtorIds.length === 0 ? [] : await db.query<{ id: string }>(
+    `SELECT DISTINCT d.external_id AS id FROM debtors d JOIN accounts a ON a.debtor_id = d.id
+      WHERE d.org_id = $1 AND d.external_id = ANY($2::text[])
+        AND NOT coalesce(a.assigned_agent_id = ANY($3::uuid[]), false)`,
+    [scope.orgId, debtorIds, agentIds],
+  );
+  const debtorOutside = new Set(outside.map((r) => r.id));
+  const out: ImportRefusal[] = [];
+  for (const t of targets) {
+    const visible = accountVisible.get(t.accountRef);
+    if (visible === false) {
+      out.push({ rowNumber: t.rowNumber, kind: 'account', message: `la cuenta "${t.accountRef}" no es de su equipo` });
+    } else if (t.debtorExternalId !== undefined && debtorOutside.has(t.debtorExternalId)) {
+      out.push({ rowNumber: t.rowNumber, kind: 'debtor', message: `el deudor "${t.debtorExternalId}" tiene cuentas fuera de su equipo` });
+    } else if (t.agentId !== undefined && t.agentId !== null && !agentIds.includes(t.agentId)) {
+      out.push({ rowNumber: t.rowNumber, kind: 'agent', message: 'solo puede asignar cuentas a asesores de su equipo' });
+    } else if (visible === undefined && t.agentId === null) {
+      // A new account without an agent would belong to no team: only an administrator may load it.
+      out.push({ rowNumber: t.rowNumber, kind: 'agent', message: 'una cuenta nueva debe asignarse a un asesor de su equipo' });
+    }
+  }
+  return out;
+}

@@ -64,6 +64,10 @@ export function formatReport(report: ImportReport): string[] {
     lines.push(`Errores: ${report.errors.length} en ${failedRows} fila(s); esas filas no se cargaron:`);
     for (const e of report.errors) lines.push(`  fila ${e.row}, campo ${e.field}: ${e.message}`);
   }
+  if (report.warnings && report.warnings.length > 0) {
+    lines.push(`Avisos: ${report.warnings.length} (filas cargadas; revíselas):`);
+    for (const w of report.warnings) lines.push(`  fila ${w.row}, campo ${w.field}: ${w.message}`);
+  }
   return lines;
 }
 

@@ -1,7 +1,9 @@
 import type { Payment } from '../../shared/domain/entities';
 import { PAYMENT_COLUMNS, toPayment, type PaymentRow } from '../data/rows';
+import { findVisibleAccount, type Scope } from '../access/visibility';
 import type { Db } from '../db';
 import { HttpError } from '../http/errors';
+import { apiActor, type WriteActor } from '../imports/actor';
 import { recomputeAccountPromises } from './recompute';
 
 /**
@@ -11,16 +13,17 @@ import { recomputeAccountPromises } from './recompute';
  */
 export interface NewPayment { accountId: string; reference: string; amountMinor: number; currency: string; paidAt: string }
 
-export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: Date): Promise<{ payment: Payment; created: boolean }> {
+export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: Date, actor: WriteActor): Promise<{ payment: Payment; created: boolean }> {
   // the balance as it is when the payment lands (locked): the part of the amount it absorbs is
   // what a reversal gives back
   const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [p.accountId]);
   const applied = Math.min(p.amountMinor, Math.max(0, account?.balance ?? 0));
   const [created] = await tx.query<PaymentRow>(
-    `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at, applied_minor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, reference) DO NOTHING
+    `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at, applied_minor,
+                           recorded_by, recorded_via, import_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (org_id, reference) DO NOTHING
      RETURNING ${PAYMENT_COLUMNS.replace(/\bp\./g, '')}`,
-    [orgId, p.accountId, p.reference, p.amountMinor, p.currency, p.paidAt, applied],
+    [orgId, p.accountId, p.reference, p.amountMinor, p.currency, p.paidAt, applied, actor.userId, actor.via, actor.importId ?? null],
   );
   if (created) {
     await tx.query('UPDATE accounts SET balance_minor = balance_minor - $2 WHERE id = $1', [p.accountId, applied]);
@@ -36,11 +39,14 @@ export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: D
 }
 
 /** Marks a payment reversed (once): the balance rises again and allocations are recomputed without it. */
-export async function reversePayment(tx: Db, orgId: string, reference: string, at: string, now: Date): Promise<{ payment: Payment; changed: boolean } | null> {
+export async function reversePayment(
+  tx: Db, orgId: string, reference: string, at: string, now: Date, actor: WriteActor,
+): Promise<{ payment: Payment; changed: boolean } | null> {
   const [reversed] = await tx.query<PaymentRow & { applied: number | null }>(
-    `UPDATE payments p SET reversed_at = $3 WHERE p.org_id = $1 AND p.reference = $2 AND p.reversed_at IS NULL
+    `UPDATE payments p SET reversed_at = $3, reversed_by = $4, reversed_via = $5
+      WHERE p.org_id = $1 AND p.reference = $2 AND p.reversed_at IS NULL
      RETURNING ${PAYMENT_COLUMNS}, p.applied_minor AS applied`,
-    [orgId, reference, at],
+    [orgId, reference, at, actor.userId, actor.via],
   );
   if (reversed) {
     const { applied, ...row } = reversed;
@@ -52,6 +58,16 @@ export async function reversePayment(tx: Db, orgId: string, reference: string, a
   }
   const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, reference]);
   return existing ? { payment: toPayment(existing), changed: false } : null;
+}
+
+/** A reversal asked for through the API: only of a payment on an account the caller sees (else null → 404). */
+export async function reverseVisiblePayment(
+  tx: Db, scope: Scope, reference: string, at: string, now: Date,
+): Promise<{ payment: Payment; changed: boolean } | null> {
+  const [payment] = await tx.query<{ accountId: string }>(
+    'SELECT account_id AS "accountId" FROM payments WHERE org_id = $1 AND reference = $2', [scope.orgId, reference]);
+  if (!payment || !(await findVisibleAccount(tx, scope, payment.accountId))) return null;
+  return reversePayment(tx, scope.orgId, reference, at, now, apiActor(scope.userId));
 }
 
 /**

@@ -10,11 +10,14 @@ import { defineRoute } from '../http/route';
 import { decide, listForDecider, listMine } from './approvals';
 import { missedCallbacks } from './callbacks';
 import { importPaymentsCsv } from './payments-import';
-import { reversePayment } from './payments';
+import { accountTrailRoute } from './payments-trail';
+import { reverseVisiblePayment } from './payments';
 import { loadPolicies, savePolicies } from './policies';
 import { runPromiseStatusBatch } from './status-batch';
 
 export const PaymentsImportReport = z.object({
+  /** The import run: who loaded the file and its report stay in GET /api/v1/imports/:id. */
+  importId: Id,
   rows: z.number().int(),
   created: z.number().int(),
   duplicates: z.number().int(),
@@ -23,6 +26,7 @@ export const PaymentsImportReport = z.object({
 });
 
 export const collectionsRoutes = [
+  accountTrailRoute,
   defineRoute({
     method: 'GET', path: '/api/v1/collections/policies',
     summary: "The organisation's promise and negotiation policies (clients cache them to validate offline)",
@@ -41,7 +45,7 @@ export const collectionsRoutes = [
     body: z.string().min(1, 'empty file'), bodyContentType: 'text/csv', bodyLimit: 64 * 1024 * 1024,
     response: PaymentsImportReport, errors: [413, 415],
     async handler({ db, user, body }) {
-      return importPaymentsCsv(db, user.orgId, body, new Date());
+      return importPaymentsCsv(db, await scopeFor(db, user), body, new Date());
     },
   }),
   defineRoute({
@@ -52,7 +56,8 @@ export const collectionsRoutes = [
     response: z.object({ payment: Payment, changed: z.boolean() }), errors: [404],
     async handler({ db, user, params, body }) {
       const now = new Date();
-      const r = await writeTransaction(db, (tx) => reversePayment(tx, user.orgId, params.reference, body.reversedAt ?? now.toISOString(), now));
+      const r = await writeTransaction(db, async (tx) =>
+        reverseVisiblePayment(tx, await scopeFor(tx, user), params.reference, body.reversedAt ?? now.toISOString(), now));
       if (!r) throw notFound('payment');
       return r;
     },

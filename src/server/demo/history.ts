@@ -5,6 +5,7 @@ import { createRng, type Rng } from '../../shared/lib/rng';
 import { PROTOCOL_VERSION } from '../../shared/sync/protocol';
 import { USER_COLUMNS, type AuthUser } from '../auth/sessions';
 import { recordPayment } from '../collections/payments';
+import { CLI_ACTOR } from '../imports/actor';
 import { checkOnServer } from '../compliance/check';
 import { runPromiseStatusBatch } from '../collections/status-batch';
 import type { Db } from '../db';
@@ -91,7 +92,7 @@ export async function seedDemoHistory(db: Db, seed: SeedResult, opts: { days?: n
   }
   for (const k of kept) {
     await writeTransaction(db, async (tx) => {
-      const r = await recordPayment(tx, seed.orgId, { accountId: k.accountId, reference: `DEMO-${randomUUID().slice(0, 8)}`, amountMinor: k.amount, currency: k.currency, paidAt: k.paidAt }, now);
+      const r = await recordPayment(tx, seed.orgId, { accountId: k.accountId, reference: `DEMO-${randomUUID().slice(0, 8)}`, amountMinor: k.amount, currency: k.currency, paidAt: k.paidAt }, now, CLI_ACTOR);
       if (r.created) payments++;
     });
   }

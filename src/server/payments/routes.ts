@@ -3,6 +3,7 @@ import { findVisibleAccount, scopeFor } from '../access/visibility';
 import { recordPayment } from '../collections/payments';
 import { writeTransaction } from '../db/write';
 import { HttpError, notFound } from '../http/errors';
+import { apiActor } from '../imports/actor';
 import { defineRoute } from '../http/route';
 
 export const paymentRoutes = [
@@ -20,7 +21,7 @@ export const paymentRoutes = [
           throw new HttpError(400, 'invalid_request', `body.currency: the account is in ${account.currency}`, 'currency');
         }
         // balance and promise allocation move with the payment (src/server/collections/payments.ts)
-        const res = await recordPayment(tx, user.orgId, body, new Date());
+        const res = await recordPayment(tx, user.orgId, body, new Date(), apiActor(user.id));
         if (res.created) return res;
         status(200);
         return res;

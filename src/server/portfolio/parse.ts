@@ -19,7 +19,18 @@ export interface ParseOptions {
   asOf?: string;
 }
 
-export interface ParsedPortfolioRow { rowNumber: number; row: PortfolioRow }
+/**
+ * Which optional debtor cells the row filled. An empty cell means "not given", never "reset to the
+ * default": the default (or the zone deduced from the phone) is used only for a debtor the
+ * database does not have yet, and never overwrites a value an earlier row or import set.
+ * Absent = every field given (rows that did not come from a file, e.g. the demo seed).
+ */
+export interface GivenFields { timeZone: boolean; debtorType: boolean; segment: boolean }
+
+export interface ParsedPortfolioRow { rowNumber: number; row: PortfolioRow; given?: GivenFields }
+
+/** What an earlier row of the same file said about a debtor (later rows may leave it empty). */
+export interface EarlierDebtor { rowNumber: number; name: string; nationalId: string; country: string; timeZone: string }
 
 export interface ParseResult {
   rows: ParsedPortfolioRow[];
@@ -163,17 +174,28 @@ function amount(reader: RowReader, key: ColumnKey, currency: CurrencyCode | unde
   return r.minor;
 }
 
-function readRow(reader: RowReader, asOf: string | undefined): PortfolioRow | undefined {
+function readRow(
+  reader: RowReader, asOf: string | undefined, earlierOf: (debtorId: string) => EarlierDebtor | undefined,
+): { row: PortfolioRow; given: GivenFields } | undefined {
   const debtorExternalId = reader.required('debtorId');
-  const name = reader.required('name')?.replace(/\s+/g, ' ');
+  // name and country are needed on a debtor's first row only; later rows may leave them empty
+  const earlier = debtorExternalId === undefined ? undefined : earlierOf(debtorExternalId);
+  const name = (earlier && reader.cell('name') === '' ? earlier.name : reader.required('name'))?.replace(/\s+/g, ' ');
   const nationalId = reader.required('nationalId')?.replace(/\s+/g, '');
-  const countryText = reader.required('country');
   let country: string | undefined;
-  if (countryText !== undefined) {
-    const c = parseCountry(countryText);
-    if (c.ok) country = c.value;
-    else reader.error(reader.fieldName('country'), c.reason);
+  if (earlier && reader.cell('country') === '') {
+    country = earlier.country;
+  } else {
+    const countryText = reader.required('country');
+    if (countryText !== undefined) {
+      const c = parseCountry(countryText);
+      if (c.ok) country = c.value;
+      else reader.error(reader.fieldName('country'), c.reason);
+    }
   }
+  const given: GivenFields = {
+    timeZone: reader.cell('timeZone') !== '', debtorType: reader.cell('debtorType') !== '', segment: reader.cell('segment') !== '',
+  };
   const debtorType = reader.optional('debtorType', parseDebtorType, 'individual' as const);
   const segment = reader.optional('segment', parseSegment, 'medium' as const);
   const accountRef = reader.required('account');
@@ -224,6 +246,9 @@ function readRow(reader: RowReader, asOf: string | undefined): PortfolioRow | un
   if (zoneText !== '') {
     timeZone = canonicalZone(zoneText);
     if (!timeZone) reader.error(reader.fieldName('timeZone'), `"${zoneText}" no es una zona horaria IANA (p. ej. America/Bogota)`);
+  } else if (earlier && earlier.country === country) {
+    // not given: the zone an earlier row set (or deduced) stays, never the country's default
+    timeZone = earlier.timeZone;
   } else if (country) {
     const z = resolveTimeZone(country, [...phones, ...whatsapp]);
     if (z.ok) timeZone = z.zone;
@@ -257,7 +282,7 @@ function readRow(reader: RowReader, asOf: string | undefined): PortfolioRow | un
     for (const issue of parsed.error.issues) reader.error(String(issue.path[0] ?? FILE_FIELD), issue.message);
     return undefined;
   }
-  return parsed.data;
+  return { row: parsed.data, given };
 }
 
 /**
@@ -294,11 +319,12 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
   const rows: ParsedPortfolioRow[] = [];
   const errors: RowError[] = [];
   const accountRows = new Map<string, number>();
-  const debtors = new Map<string, { rowNumber: number; nationalId: string; country: string }>();
+  const debtors = new Map<string, EarlierDebtor>();
   for (const { record, info } of nonBlank) {
     const reader = new RowReader(record, headers, info.records);
-    const row = readRow(reader, options.asOf);
-    if (row) {
+    const read = readRow(reader, options.asOf, (id) => debtors.get(id));
+    if (read) {
+      const { row, given } = read;
       const firstAccount = accountRows.get(row.accountRef);
       const debtor = debtors.get(row.debtorExternalId);
       if (firstAccount !== undefined) {
@@ -308,8 +334,12 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
           `el deudor "${row.debtorExternalId}" tiene otro documento o país en la fila ${debtor.rowNumber}`);
       } else {
         accountRows.set(row.accountRef, reader.rowNumber);
-        if (!debtor) debtors.set(row.debtorExternalId, { rowNumber: reader.rowNumber, nationalId: row.nationalId, country: row.country });
-        rows.push({ rowNumber: reader.rowNumber, row });
+        if (!debtor) {
+          debtors.set(row.debtorExternalId, { rowNumber: reader.rowNumber, name: row.name, nationalId: row.nationalId, country: row.country, timeZone: row.timeZone });
+        } else if (given.timeZone) {
+          debtors.set(row.debtorExternalId, { ...debtor, timeZone: row.timeZone });
+        }
+        rows.push({ rowNumber: reader.rowNumber, row, given });
       }
     }
     errors.push(...reader.errors);

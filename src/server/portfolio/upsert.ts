@@ -1,7 +1,11 @@
 import type { ImportReport, PortfolioRow, RowError } from '../../shared/domain/portfolio';
+import { importRefusals, type ImportRefusalKind, type Scope } from '../access/visibility';
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
-import type { ParsedPortfolioRow } from './parse';
+import { CLI_ACTOR, declareActor, type WriteActor } from '../imports/actor';
+import type { GivenFields, ParsedPortfolioRow } from './parse';
+
+const ALL_GIVEN: GivenFields = { timeZone: true, debtorType: true, segment: true };
 
 /**
  * Writes validated portfolio rows. Debtors are matched by (org, external id), accounts by
@@ -22,10 +26,18 @@ import type { ParsedPortfolioRow } from './parse';
 export interface UpsertOptions {
   /** Rows per write transaction; the change lock is released between chunks so sync keeps flowing. */
   chunkSize?: number;
+  /** Whose file this is (src/server/access/visibility.ts decides what it may change); absent = the whole organisation (CLI). */
+  scope?: Scope;
+  /** Who loads the file; recorded as the author of reassignments (assignment_log). Default: the command line. */
+  actor?: WriteActor;
+  /** National ids already warned about in this run (a file upserted in several calls warns once). */
+  warned?: Set<string>;
 }
 
 export const DB_FIELD = 'base_de_datos';
 const AGENT_FIELD = 'asesor';
+const NATIONAL_ID_FIELD = 'documento';
+const REFUSED_FIELD: Record<ImportRefusalKind, string> = { account: 'cuenta', debtor: 'id_deudor', agent: AGENT_FIELD };
 
 interface ChunkCounts { debtors: Set<string>; accounts: number; contactPointKeys: Set<string> }
 
@@ -52,40 +64,66 @@ function contactPrefsFor(row: PortfolioRow): string {
 
 /** Writes one chunk set-based. Rows must have unique account refs. */
 async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], agents: AgentIndex): Promise<ChunkCounts> {
-  // One statement may not upsert the same debtor twice: the last row's debtor data wins,
-  // which is what row-by-row processing would leave behind.
+  // One statement may not upsert the same debtor twice: the debtor's rows are folded into one,
+  // a later row's value replacing an earlier one only where the later row gave it (an empty
+  // zone, type or segment is "not given", never "reset to the default").
   // A channel list on any of the debtor's rows counts (rows often fill it on the first only).
-  const debtorRows = new Map<string, PortfolioRow>();
-  for (const { row } of rows) {
+  const debtorRows = new Map<string, { row: PortfolioRow; given: GivenFields }>();
+  for (const { row, given = ALL_GIVEN } of rows) {
     const prev = debtorRows.get(row.debtorExternalId);
-    const channels = row.authorizedChannels.length > 0 ? row.authorizedChannels : prev?.authorizedChannels ?? [];
-    debtorRows.set(row.debtorExternalId, { ...row, authorizedChannels: channels });
+    if (!prev) { debtorRows.set(row.debtorExternalId, { row, given }); continue; }
+    const merged: PortfolioRow = {
+      ...row,
+      timeZone: given.timeZone ? row.timeZone : prev.row.timeZone,
+      debtorType: given.debtorType ? row.debtorType : prev.row.debtorType,
+      segment: given.segment ? row.segment : prev.row.segment,
+      authorizedChannels: row.authorizedChannels.length > 0 ? row.authorizedChannels : prev.row.authorizedChannels,
+    };
+    debtorRows.set(row.debtorExternalId, {
+      row: merged,
+      given: { timeZone: given.timeZone || prev.given.timeZone, debtorType: given.debtorType || prev.given.debtorType, segment: given.segment || prev.given.segment },
+    });
   }
   const debtors = [...debtorRows.values()];
   const prefsExpr = `CASE
-         WHEN jsonb_array_length(EXCLUDED.contact_prefs -> 'authorizedChannels') > 0
-           THEN debtors.contact_prefs || jsonb_build_object('authorizedChannels', EXCLUDED.contact_prefs -> 'authorizedChannels')
-         ELSE debtors.contact_prefs END`;
-  const externalIds = debtors.map((r) => r.debtorExternalId);
-  // The WHERE skips rows that would not change: no new tuple, no trigger, the version stays.
+         WHEN jsonb_array_length(d.prefs::jsonb -> 'authorizedChannels') > 0
+           THEN t.contact_prefs || jsonb_build_object('authorizedChannels', d.prefs::jsonb -> 'authorizedChannels')
+         ELSE t.contact_prefs END`;
+  const externalIds = debtors.map((d) => d.row.debtorExternalId);
+  const columns = [
+    externalIds, debtors.map((d) => d.row.name), debtors.map((d) => d.row.nationalId),
+    debtors.map((d) => d.row.country), debtors.map((d) => d.row.timeZone), debtors.map((d) => d.row.debtorType),
+    debtors.map((d) => d.row.segment), debtors.map((d) => contactPrefsFor(d.row)),
+  ];
+  const unnestDebtors = `unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         AS d(external_id, name, national_id, country, time_zone, debtor_type, segment, prefs)`;
+  // New debtors: what the file gave, defaults for the rest.
   await tx.query(
     `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment, contact_prefs, version)
      SELECT $1, d.external_id, d.name, d.national_id, d.country, d.time_zone, d.debtor_type, d.segment, d.prefs::jsonb,
             nextval('change_version')
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-         AS d(external_id, name, national_id, country, time_zone, debtor_type, segment, prefs)
-     ON CONFLICT (org_id, external_id) DO UPDATE SET
-       name = EXCLUDED.name, national_id = EXCLUDED.national_id, country = EXCLUDED.country,
-       time_zone = EXCLUDED.time_zone, debtor_type = EXCLUDED.debtor_type, segment = EXCLUDED.segment,
+       FROM ${unnestDebtors}
+     ON CONFLICT (org_id, external_id) DO NOTHING`,
+    [orgId, ...columns],
+  );
+  // Known debtors: only what the file gave (NULL = not given, the recorded value stays). The
+  // WHERE skips rows that would not change: no new tuple, no trigger, the version stays.
+  const givenOnly = (key: keyof GivenFields, values: string[]) => values.map((v, i) => (debtors[i]!.given[key] ? v : null));
+  await tx.query(
+    `UPDATE debtors t SET
+       name = d.name, national_id = d.national_id, country = d.country,
+       time_zone = coalesce(d.time_zone, t.time_zone), debtor_type = coalesce(d.debtor_type, t.debtor_type),
+       segment = coalesce(d.segment, t.segment),
        -- An empty channel list means the file did not say; a list replaces what was authorised.
        contact_prefs = ${prefsExpr}
-     WHERE (debtors.name, debtors.national_id, debtors.country, debtors.time_zone, debtors.debtor_type, debtors.segment, debtors.contact_prefs)
-       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.national_id, EXCLUDED.country, EXCLUDED.time_zone, EXCLUDED.debtor_type, EXCLUDED.segment, ${prefsExpr})`,
+     FROM ${unnestDebtors}
+     WHERE t.org_id = $1 AND t.external_id = d.external_id
+       AND (t.name, t.national_id, t.country, t.time_zone, t.debtor_type, t.segment, t.contact_prefs)
+         IS DISTINCT FROM (d.name, d.national_id, d.country, coalesce(d.time_zone, t.time_zone), coalesce(d.debtor_type, t.debtor_type),
+                           coalesce(d.segment, t.segment), ${prefsExpr})`,
     [
-      orgId,
-      externalIds, debtors.map((r) => r.name), debtors.map((r) => r.nationalId),
-      debtors.map((r) => r.country), debtors.map((r) => r.timeZone), debtors.map((r) => r.debtorType),
-      debtors.map((r) => r.segment), debtors.map(contactPrefsFor),
+      orgId, ...columns.slice(0, 4), givenOnly('timeZone', columns[4]!), givenOnly('debtorType', columns[5]!),
+      givenOnly('segment', columns[6]!), columns[7]!,
     ],
   );
   const debtorIds = await tx.query<{ id: string; external_id: string }>(
@@ -156,6 +194,37 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
   return { debtors: new Set(debtorIds.map((d) => d.id)), accounts: rows.length, contactPointKeys: seen };
 }
 
+const WARNED_LIST = 5;
+
+/**
+ * The same national id (in one country) on two debtors is legal in the data but usually a typo or
+ * a duplicate customer record: warned about once per id, at the first row of this run that has it,
+ * naming the other debtors. Checked against the whole organisation, not only this file.
+ */
+async function sharedNationalIds(db: Db, orgId: string, rows: readonly ParsedPortfolioRow[], warned: Set<string>): Promise<RowError[]> {
+  const first = new Map<string, ParsedPortfolioRow>();
+  for (const r of rows) {
+    const key = `${r.row.country}|${r.row.nationalId}`;
+    if (!warned.has(key) && !first.has(key)) first.set(key, r);
+  }
+  if (first.size === 0) return [];
+  const list = [...first.values()];
+  const shared = await db.query<{ country: string; nid: string; ids: string[] }>(
+    `SELECT d.country, d.national_id AS nid, array_agg(d.external_id ORDER BY d.external_id) AS ids
+       FROM debtors d JOIN unnest($2::text[], $3::text[]) AS k(country, nid) ON d.country = k.country AND d.national_id = k.nid
+      WHERE d.org_id = $1 GROUP BY d.country, d.national_id HAVING count(*) > 1`,
+    [orgId, list.map((r) => r.row.country), list.map((r) => r.row.nationalId)],
+  );
+  return shared.map((s) => {
+    const key = `${s.country}|${s.nid}`;
+    warned.add(key);
+    const r = first.get(key)!;
+    const others = s.ids.filter((id) => id !== r.row.debtorExternalId);
+    const names = others.slice(0, WARNED_LIST).map((id) => `"${id}"`).join(', ') + (others.length > WARNED_LIST ? ` y ${others.length - WARNED_LIST} más` : '');
+    return { row: r.rowNumber, field: NATIONAL_ID_FIELD, message: `el documento "${s.nid}" (${s.country}) también es de ${others.length === 1 ? 'el deudor' : 'los deudores'} ${names}` };
+  });
+}
+
 function dbErrorMessage(e: unknown): string {
   const err = e as { message?: string; detail?: string };
   return `no se pudo guardar: ${err.message ?? String(e)}${err.detail ? ` (${err.detail})` : ''}`;
@@ -188,7 +257,16 @@ export async function upsertPortfolio(
     byAccount.delete(r.row.accountRef);
     byAccount.set(r.row.accountRef, r);
   }
-  const toWrite = [...byAccount.values()];
+  let toWrite = [...byAccount.values()];
+  if (options.scope) {
+    const refused = await importRefusals(db, options.scope, toWrite.map((r) => ({
+      rowNumber: r.rowNumber, accountRef: r.row.accountRef, debtorExternalId: r.row.debtorExternalId,
+      agentId: r.row.assignedAgent ? agents.ids.get(r.row.assignedAgent.toLowerCase()) ?? null : null,
+    })));
+    const refusedRows = new Set(refused.map((r) => r.rowNumber));
+    for (const r of refused) errors.push({ row: r.rowNumber, field: REFUSED_FIELD[r.kind], message: r.message });
+    toWrite = toWrite.filter((r) => !refusedRows.has(r.rowNumber));
+  }
 
   const debtors = new Set<string>();
   let accounts = 0;
@@ -199,9 +277,12 @@ export async function upsertPortfolio(
     accounts += c.accounts;
     for (const k of c.contactPointKeys) contactPoints.add(k);
   };
+  const warnings: RowError[] = [];
+  const warned = options.warned ?? new Set<string>();
   for (let i = 0; i < toWrite.length; i += chunkSize) {
     const chunk = toWrite.slice(i, i + chunkSize);
     await writeTransaction(db, async (tx) => {
+      await declareActor(tx, options.actor ?? CLI_ACTOR);
       try {
         tally(await tx.transaction((sp) => writeChunk(sp, orgId, chunk, agents)));
       } catch {
@@ -215,7 +296,10 @@ export async function upsertPortfolio(
         }
       }
     });
+    const failed = new Set(errors.map((e) => e.row));
+    warnings.push(...await sharedNationalIds(db, orgId, chunk.filter((r) => !failed.has(r.rowNumber)), warned));
   }
   errors.sort((a, b) => a.row - b.row);
-  return { rowsRead: rows.length, debtorsUpserted: debtors.size, accountsUpserted: accounts, contactPointsUpserted: contactPoints.size, errors };
+  warnings.sort((a, b) => a.row - b.row);
+  return { rowsRead: rows.length, debtorsUpserted: debtors.size, accountsUpserted: accounts, contactPointsUpserted: contactPoints.size, errors, warnings };
 }

@@ -45,5 +45,9 @@ export const ImportReport = z.object({
   accountsUpserted: z.number().int(),
   contactPointsUpserted: z.number().int(),
   errors: z.array(RowError),
+  /** Rows written, but worth a look: the same national id on two different debtors (field documento). */
+  warnings: z.array(RowError).optional(),
+  /** The import run (who, when, progress): GET /api/v1/imports/:id. Absent where no run was recorded (demo seed). */
+  importId: z.string().uuid().optional(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;

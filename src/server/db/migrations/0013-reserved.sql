@@ -1,3 +1,3 @@
--- Placeholder on branch helper-rights only: number 0013 belongs to another helper's branch.
--- The integrator deletes this file when merging (0015-debtor-privacy.sql needs no gap before it).
+-- Placeholder: number 0013 belongs to another branch merged beside this one (migrations must be
+-- numbered without gaps). The integrator replaces this file with that branch's 0013.
 SELECT 1;

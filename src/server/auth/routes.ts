@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SipCredentials, SipSettings } from '../../shared/api/contract';
+import { SipCredentials, SipSettings } from '../../shared/domain/sip';
 import { LoginRequest, LoginResponse } from '../../shared/api/rest';
 import { User } from '../../shared/domain/entities';
 import { HttpError, notFound } from '../http/errors';

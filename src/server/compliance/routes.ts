@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../../shared/api/contract';
+import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../../shared/domain/org-compliance';
 import { Id, IsoInstant } from '../../shared/domain/entities';
 import { Channel } from '../../shared/domain/enums';
 import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageChannel, MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../../shared/api/contract';
+import { MessageChannel, MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../../shared/domain/messaging';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../../shared/domain/template-admin';
 import { Id, IsoInstant } from '../../shared/domain/entities';
 import { findAccountForFacts, scopeFor } from '../access/visibility';

@@ -4,6 +4,7 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import type { FetchLike } from '../sync/transport';
 import { notSignedIn } from './errors';
+import { locked, readLock } from './lock';
 import { readJson, writePrivateJson } from './files';
 import { createOrgData } from './org-data';
 import { currentSessionFile, settingsFile } from './paths';
@@ -78,6 +79,9 @@ export class WorkstationCore {
   /** The signed-in agent's context; every handler that reads or writes their data goes through here. */
   need(): UserContext {
     if (!this.ctx) throw notSignedIn();
+    // a locked portfolio is read by no one until the same user signs in again
+    const reason = readLock(this.ctx);
+    if (reason) throw locked(reason);
     return this.ctx;
   }
 

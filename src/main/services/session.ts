@@ -7,6 +7,7 @@ import { toWorkstationError } from './errors';
 import { removeFile } from './files';
 import { currentSessionFile, normalizeServerUrl } from './paths';
 import { callRoute } from './route-client';
+import { clearLock, readLock } from './lock';
 
 type SessionMethods = 'getSession' | 'login' | 'logout' | 'getSyncState' | 'syncNow';
 
@@ -14,7 +15,7 @@ type SessionMethods = 'getSession' | 'login' | 'logout' | 'getSyncState' | 'sync
 export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHandlers, SessionMethods> {
   return {
     async getSession() {
-      return core.ctx ? core.ctx.publicSession() : null;
+      return core.ctx ? { ...core.ctx.publicSession(), locked: readLock(core.ctx) } : null;
     },
 
     async login({ username, password, serverUrl }) {
@@ -32,6 +33,7 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       const ctx = core.ctx;
       if (ctx && ctx.session.serverUrl === url && ctx.session.user.id === res.user.id) {
         ctx.setToken(res.token, res.user);
+        clearLock(ctx);
         ctx.engine.resume();
       } else {
         core.ctx = null;
@@ -43,7 +45,7 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       core.orgData.reset();
       const c = core.ctx!;
       await core.orgData.refresh(c, true).catch(() => {});
-      return c.publicSession();
+      return { ...c.publicSession(), locked: null };
     },
 
     async logout() {
@@ -53,6 +55,8 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       // best effort: the server session is ended if we can reach it; the outbox stays in the store
       try { await callRoute(c.server, ROUTES.logout, {}); } catch { /* offline */ }
       c.setToken(null);
+      // the secrets go with the session: the SIP password is asked for (or fetched) again at the next login
+      c.setSip({ ...c.sip(), password: null });
       await c.close();
       removeFile(currentSessionFile(core.o.dataDir));
       core.syncState.emit(OFFLINE_STATE);

@@ -5,6 +5,7 @@ import type { WorkstationCore } from './core';
 import { toWorkstationError } from './errors';
 import { normalizeServerUrl } from './paths';
 import { callRoute } from './route-client';
+import { locked, readLock } from './lock';
 
 /** The workstation's settings (server, language) and the agent's own SIP settings and password. */
 export function createSettingsHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> {
@@ -18,6 +19,8 @@ export function createSettingsHandlers(core: WorkstationCore): Pick<WorkstationH
       if (update.sip !== undefined || update.sipPassword !== undefined) {
         const c = core.ctx;
         if (!c) throw new WorkstationError('auth.required', 'sign in to save SIP settings: they belong to the agent', update.sip !== undefined ? 'sip' : 'sipPassword');
+        const reason = readLock(c);
+        if (reason) throw locked(reason);
         const prev = c.sip();
         c.setSip({
           settings: update.sip !== undefined ? update.sip : prev.settings,

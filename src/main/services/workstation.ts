@@ -11,6 +11,8 @@ import { createPassThroughHandlers } from './pass-through';
 import { currentSessionFile } from './paths';
 import { createSessionHandlers } from './session';
 import { createSettingsHandlers } from './settings';
+import { lockReasonFor, setLock } from './lock';
+import { SyncHttpError } from '../sync/transport';
 import { UserContext, type StoredSession } from './user-context';
 
 export type { DueCallback, WorkstationEvents, WorkstationOptions } from './core';
@@ -40,6 +42,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   const inBackground = (p: Promise<unknown>) => { const q = p.catch(() => {}); background.add(q); void q.finally(() => background.delete(q)); };
   core.syncState.add((s) => {
     const ctx = core.ctx;
+    // a 401 (user disabled, session expired or ended) locks the portfolio; the outbox is kept
+    if (s.authRequired && ctx) setLock(ctx, lockReasonFor(s.lastError));
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;
     inBackground(refreshCollectionsCache(ctx).then((ids) => { if (ids.length) core.dataChanged.emit({ accountIds: ids }); }));
@@ -95,6 +99,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     try {
       return await (fn as (i: unknown) => Promise<unknown>)(input);
     } catch (e) {
+      if (e instanceof SyncHttpError && e.kind === 'auth' && core.ctx) setLock(core.ctx, lockReasonFor(e.code));
       throw toWorkstationError(e);
     }
   }])) as unknown as WorkstationHandlers;

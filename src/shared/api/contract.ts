@@ -11,6 +11,7 @@ import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-
 import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
 import { MessageChannel, MessagePreview, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
 import { SipCredentials, SipSettings } from '../domain/sip';
+import { LockReason } from '../domain/security';
 
 // Domain types once lived here; they are in src/shared/domain now and re-exported for the callers.
 export { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
@@ -27,6 +28,8 @@ export const Session = z.object({
   user: User,
   serverUrl: z.string().url(),
   clientId: Id,
+  /** Set while the portfolio is locked behind a new login (401 from the server); every data handler refuses with `auth.locked`. */
+  locked: LockReason.nullable().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

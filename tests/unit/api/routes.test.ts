@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES as SHARED, routeUrl } from '../../../src/shared/api/routes';
+import { ROUTES as SHARED, routeUrl, type RouteSpec } from '../../../src/shared/api/routes';
 import { ROUTES as SERVED } from '../../../src/server/app';
 import { PASS_THROUGH } from '../../../src/main/services/pass-through';
 import { API_METHODS } from '../../../src/shared/api/contract';
 
 describe('the shared route table', () => {
   it('is what the server serves: each route once, with the very schemas the workstation checks answers with', () => {
-    for (const [name, spec] of Object.entries(SHARED)) {
+    for (const [name, spec] of Object.entries(SHARED) as [string, RouteSpec][]) {
       const served = SERVED.filter((r) => r.method === spec.method && r.path === spec.path);
       expect(served, name).toHaveLength(1);
       expect(served[0]!.response, name).toBe(spec.response);

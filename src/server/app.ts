@@ -18,6 +18,7 @@ import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
 import { paymentRoutes } from './payments/routes';
 import { reportRoutes } from './reports/routes';
+import { securityRoutes } from './security/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 import { teamRoutes } from './users/teams';
@@ -62,7 +63,7 @@ const healthRoute = defineRoute({
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
   healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
-  ...complianceRoutes, ...messagingRoutes, ...reportRoutes,
+  ...complianceRoutes, ...messagingRoutes, ...reportRoutes, ...securityRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({

@@ -12,6 +12,7 @@ import { selectPromisePolicy, validatePromise, type ProposedInstallment } from '
 import type { LocalWrite } from '../store/store';
 import { notFound } from './errors';
 import { callRoute } from './route-client';
+import { saveSecurity } from './lock';
 import { ROUTES } from '../../shared/api/routes';
 import type { UserContext } from './user-context';
 
@@ -71,6 +72,8 @@ export async function refreshCollectionsCache(c: UserContext): Promise<string[]>
   if (pol.stale) {
     const policies = await callRoute(c.server, ROUTES.collectionPolicies, {});
     c.store.setMeta(POLICIES_KEY, JSON.stringify(policies));
+    // the security policy lives in the same organisation settings, so the same token says it changed
+    saveSecurity(c, await callRoute(c.server, ROUTES.orgSecurity, {}));
     markOrgDataFetched(c.store, 'policies', pol.token);
   }
   const mine = orgDataStale(c.store, 'approvals');

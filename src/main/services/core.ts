@@ -4,7 +4,7 @@ import type { LocalWrite } from '../store/store';
 import { systemClock, type Clock } from '../sync/engine';
 import type { FetchLike } from '../sync/transport';
 import { notSignedIn } from './errors';
-import { locked, readLock } from './lock';
+import { locked, offlineTooLong, readLock, setLock } from './lock';
 import { readJson, writePrivateJson } from './files';
 import { createOrgData } from './org-data';
 import { currentSessionFile, settingsFile } from './paths';
@@ -82,6 +82,10 @@ export class WorkstationCore {
     // a locked portfolio is read by no one until the same user signs in again
     const reason = readLock(this.ctx);
     if (reason) throw locked(reason);
+    if (offlineTooLong(this.ctx, this.now())) {
+      setLock(this.ctx, 'offline_too_long');
+      throw locked('offline_too_long');
+    }
     return this.ctx;
   }
 

@@ -1,5 +1,5 @@
 import { WorkstationError } from '../../shared/api/contract';
-import { LockReason } from '../../shared/domain/security';
+import { LockReason, SecurityPolicy } from '../../shared/domain/security';
 import type { UserContext } from './user-context';
 
 /**
@@ -20,6 +20,32 @@ export function setLock(c: UserContext, reason: LockReason): void {
 
 export function clearLock(c: UserContext): void {
   if (readLock(c) !== null) c.store.setMeta(LOCK_KEY, '');
+}
+
+const SECURITY_KEY = 'security';
+const LOGIN_KEY = 'lastLoginAt';
+
+export function cachedSecurity(c: UserContext): SecurityPolicy | null {
+  const raw = c.store.getMeta(SECURITY_KEY);
+  const r = raw ? SecurityPolicy.safeParse(JSON.parse(raw)) : null;
+  return r?.success ? r.data : null;
+}
+export function saveSecurity(c: UserContext, policy: SecurityPolicy): void {
+  if (c.store.db.open) c.store.setMeta(SECURITY_KEY, JSON.stringify(policy));
+}
+export function markLogin(c: UserContext, at: Date): void {
+  c.store.setMeta(LOGIN_KEY, at.toISOString());
+}
+
+/**
+ * The organisation's maxOfflineDays: no successful sync (nor login) for longer than that locks
+ * the portfolio. A store never synced nor logged into since this rule is not judged.
+ */
+export function offlineTooLong(c: UserContext, now: Date): boolean {
+  const days = cachedSecurity(c)?.maxOfflineDays;
+  if (!days) return false;
+  const last = [c.store.getMeta('lastSyncAt'), c.store.getMeta(LOGIN_KEY)].filter((v): v is string => !!v).sort().at(-1);
+  return !!last && now.getTime() - Date.parse(last) > days * 86_400_000;
 }
 
 /** The reason a 401's code gives. */

@@ -7,7 +7,7 @@ import { toWorkstationError } from './errors';
 import { removeFile } from './files';
 import { currentSessionFile, normalizeServerUrl } from './paths';
 import { callRoute } from './route-client';
-import { clearLock, readLock } from './lock';
+import { clearLock, markLogin, readLock, saveSecurity } from './lock';
 
 type SessionMethods = 'getSession' | 'login' | 'logout' | 'getSyncState' | 'syncNow';
 
@@ -44,6 +44,8 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       // the organisation's rules and templates, for offline checks; the login does not fail without them
       core.orgData.reset();
       const c = core.ctx!;
+      markLogin(c, core.now());
+      await callRoute(c.server, ROUTES.orgSecurity, {}).then((p) => saveSecurity(c, p), () => {});
       await core.orgData.refresh(c, true).catch(() => {});
       return { ...c.publicSession(), locked: null };
     },

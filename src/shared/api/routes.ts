@@ -3,6 +3,7 @@ import { ApprovalDecision, ApprovalRequest, ApprovalStatus, CollectionPolicies, 
 import { Id, User } from '../domain/entities';
 import { MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+import { SecurityPolicy } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
@@ -61,6 +62,9 @@ export const ROUTES = {
   createUser: route({ method: 'POST', path: '/api/v1/users', body: CreateUserRequest, response: AdminUser }),
   updateUser: route({ method: 'PATCH', path: '/api/v1/users/:id', params: IdParams, body: UpdateUserRequest, response: AdminUser }),
   teams: route({ method: 'GET', path: '/api/v1/teams', response: TeamList }),
+
+  orgSecurity: route({ method: 'GET', path: '/api/v1/org/security', response: SecurityPolicy }),
+  saveOrgSecurity: route({ method: 'PUT', path: '/api/v1/org/security', body: SecurityPolicy, response: SecurityPolicy }),
 
   collectionPolicies: route({ method: 'GET', path: '/api/v1/collections/policies', response: CollectionPolicies }),
   missedCallbacks: route({ method: 'GET', path: '/api/v1/collections/missed-callbacks', response: z.object({ callbacks: z.array(MissedCallback) }) }),

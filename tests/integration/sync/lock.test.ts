@@ -57,6 +57,32 @@ describe.each(BACKENDS)('locking the portfolio on 401 (%s)', (backend) => {
     }
   });
 
+  it('maxOfflineDays: no sync for longer locks the portfolio (injected clock); a login opens it again', async () => {
+    const admin = await login(server, 'admin', 'admin123');
+    const agent = await login(server, 'agente1', 'agente123');
+    expect((await call(server, 'PUT', '/api/v1/org/security', { token: agent.token, body: { maxOfflineDays: 3 } })).status).toBe(403);
+    expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 0 } })).status).toBe(400);
+    expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 3 } })).body).toEqual({ maxOfflineDays: 3 });
+    let now = Date.now();
+    const { ws, cleanup } = await openWorkstation(server.url, undefined, { now: () => new Date(now) });
+    try {
+      await ws.handlers.login({ username: 'agente3', password: 'agente123' });
+      await ws.handlers.syncNow(undefined);
+      const q = { sort: 'priority', dir: 'desc', offset: 0, limit: 10, contactableOnly: false } as const;
+      now += 2.9 * 86_400_000;
+      expect((await ws.handlers.listQueue(q)).total).toBeGreaterThan(0);
+      now += 0.2 * 86_400_000;
+      await expect(ws.handlers.listQueue(q)).rejects.toMatchObject({ code: 'auth.locked', field: 'offline_too_long' });
+      expect(await ws.handlers.getSession(undefined)).toMatchObject({ locked: 'offline_too_long' });
+      await ws.handlers.login({ username: 'agente3', password: 'agente123' });
+      expect((await ws.handlers.listQueue(q)).total).toBeGreaterThan(0);
+    } finally {
+      await ws.close();
+      cleanup();
+      await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: null } });
+    }
+  });
+
   it('logout removes the SIP password', async () => {
     const { ws, cleanup } = await openWorkstation(server.url);
     try {

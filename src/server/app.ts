@@ -20,6 +20,7 @@ import { messagingRoutes } from './messaging/routes';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
+import { securityRoutes } from './security/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 import { teamRoutes } from './users/teams';
@@ -68,7 +69,7 @@ const healthRoute = defineRoute({
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
   healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
-  ...complianceRoutes, ...messagingRoutes, ...reportRoutes, ...privacyRoutes,
+  ...complianceRoutes, ...messagingRoutes, ...reportRoutes, ...privacyRoutes, ...securityRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({

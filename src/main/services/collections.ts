@@ -3,28 +3,31 @@ import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import { z } from 'zod';
 import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
 import {
-  ApprovalRequest, CollectionPolicies, MissedCallback, quoteNegotiation, QuoteError,
+  CollectionPolicies, quoteNegotiation, QuoteError,
   type NegotiationProposal, type NegotiationQuote,
 } from '../../shared/domain/collections';
 import type { Account } from '../../shared/domain/entities';
 import { localDate } from '../../shared/domain/time';
 import { selectPromisePolicy, validatePromise, type ProposedInstallment } from '../../shared/rules/promises';
 import type { LocalWrite } from '../store/store';
-import { SyncHttpError } from '../sync/transport';
 import { notFound } from './errors';
+import { callRoute } from './route-client';
+import { saveSecurity } from './lock';
+import { ROUTES } from '../../shared/api/routes';
 import type { UserContext } from './user-context';
 
 /**
  * The collections side of the workstation: policies and the agent's approval requests cached in
  * the store's meta table (fetched after each successful sync), offline quotes and promise checks
- * with the same shared functions the server uses, and the team lead's online-only calls.
+ * with the same shared functions the server uses. The team lead's online-only calls are
+ * pass-throughs (pass-through.ts).
  */
 const POLICIES_KEY = 'collections.policies';
 const APPROVALS_KEY = 'collections.approvals';
 const SINCE_KEY = 'collections.approvalsSince';
 
 type CollectionMethods = Pick<WorkstationHandlers,
-  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listApprovals' | 'decideApproval' | 'listMissedCallbacks'>;
+  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen'>;
 
 export interface CollectionsDeps {
   need(): UserContext;
@@ -67,14 +70,16 @@ export async function refreshCollectionsCache(c: UserContext): Promise<string[]>
   // each only when the last pull says it changed (org-versions.ts)
   const pol = orgDataStale(c.store, 'policies');
   if (pol.stale) {
-    const policies = await c.server.call('GET', '/api/v1/collections/policies', undefined, CollectionPolicies);
+    const policies = await callRoute(c.server, ROUTES.collectionPolicies, {});
     c.store.setMeta(POLICIES_KEY, JSON.stringify(policies));
+    // the security policy lives in the same organisation settings, so the same token says it changed
+    saveSecurity(c, await callRoute(c.server, ROUTES.orgSecurity, {}));
     markOrgDataFetched(c.store, 'policies', pol.token);
   }
   const mine = orgDataStale(c.store, 'approvals');
   if (!mine.stale) return [];
   const since = Number(c.store.getMeta(SINCE_KEY) ?? '0');
-  const { approvals } = await c.server.call('GET', `/api/v1/approvals/mine?since=${since}`, undefined, z.object({ approvals: z.array(ApprovalRequest) }));
+  const { approvals } = await callRoute(c.server, ROUTES.myApprovals, { query: { since } });
   markOrgDataFetched(c.store, 'approvals', mine.token);
   if (approvals.length === 0) return [];
   const all = cachedApprovals(c);
@@ -106,17 +111,6 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       };
     } catch (e) {
       if (e instanceof QuoteError) throw new WorkstationError(e.code, e.message, e.field);
-      throw e;
-    }
-  }
-
-  async function online<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof SyncHttpError && e.kind === 'network') {
-        throw new WorkstationError('server.unreachable', 'the central server cannot be reached: approvals need a connection');
-      }
       throw e;
     }
   }
@@ -172,22 +166,6 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       }
       if (touched.length) { saveApprovals(c, all); d.dataChanged(touched); }
       return null;
-    },
-
-    async listApprovals({ status }) {
-      const c = d.need();
-      const q = status ? `?status=${status}` : '';
-      return online(async () => (await c.server.call('GET', `/api/v1/approvals${q}`, undefined, z.object({ approvals: z.array(ApprovalRequest) }))).approvals);
-    },
-
-    async decideApproval({ id, decision }) {
-      const c = d.need();
-      return online(() => c.server.call('POST', `/api/v1/approvals/${id}/decide`, decision, ApprovalRequest));
-    },
-
-    async listMissedCallbacks() {
-      const c = d.need();
-      return online(async () => (await c.server.call('GET', '/api/v1/collections/missed-callbacks', undefined, z.object({ callbacks: z.array(MissedCallback) }))).callbacks);
     },
   };
 }

@@ -3,6 +3,8 @@ import { MessageTemplate, OrgComplianceState } from '../../shared/api/contract';
 import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import type { MetaKey } from '../store/store';
 import type { UserContext } from './user-context';
+import { callRoute } from './route-client';
+import { ROUTES } from '../../shared/api/routes';
 
 /**
  * Organisation data the workstation needs offline: the compliance rules (stricter overrides and
@@ -36,8 +38,8 @@ export function createOrgData(now: () => Date) {
     inFlight = (async () => {
       try {
         // one after the other: a background refresh should not compete with the agent's own requests
-        const [rules] = wantRules ? await Promise.allSettled([c.server.call('GET', '/api/v1/compliance/rules', undefined, OrgComplianceState)]) : [null];
-        const [templates] = wantTemplates ? await Promise.allSettled([c.server.call('GET', '/api/v1/messages/templates', undefined, Templates)]) : [null];
+        const [rules] = wantRules ? await Promise.allSettled([callRoute(c.server, ROUTES.complianceRules, {})]) : [null];
+        const [templates] = wantTemplates ? await Promise.allSettled([callRoute(c.server, ROUTES.messageTemplates, {})]) : [null];
         if (!c.store.db.open) return;
         if (rules?.status === 'fulfilled') { c.store.setMeta('orgCompliance', JSON.stringify(rules.value)); markOrgDataFetched(c.store, 'compliance', rulesAt.token); }
         if (templates?.status === 'fulfilled') { c.store.setMeta('messageTemplates', JSON.stringify(templates.value)); markOrgDataFetched(c.store, 'templates', templatesAt.token); }
@@ -60,7 +62,7 @@ export function createOrgData(now: () => Date) {
     if (!at.stale) return Promise.resolve(false);
     templatesInFlight ??= (async () => {
       try {
-        const list = await c.server.call('GET', '/api/v1/messages/templates', undefined, Templates);
+        const list = await callRoute(c.server, ROUTES.messageTemplates, {});
         if (!c.store.db.open) return false;
         markOrgDataFetched(c.store, 'templates', at.token);
         const json = JSON.stringify(list);

@@ -21,6 +21,9 @@ export const META_KEYS = {
   'collections.approvalsSince': 'the newest approval update seen (ms)',
   session: 'JSON: the signed-in user and server (the token lives in the secret vault)',
   sip: 'JSON: SIP settings (the password lives in the secret vault)',
+  lock: "why the portfolio is locked behind a new login ('' or absent: not locked; services/lock.ts)",
+  security: "JSON: the organisation's security policy as last fetched (max offline days …)",
+  lastLoginAt: 'ISO instant of the last successful login on this store',
 } as const;
 export type MetaKey = keyof typeof META_KEYS;
 

@@ -12,7 +12,8 @@ export function LoginScreen() {
   const login = useSession((s) => s.login);
   const setLocale = useSession((s) => s.setLocale);
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? '');
-  const [username, setUsername] = useState('');
+  const locked = useSession((s) => (s.session?.locked ? s.session : null));
+  const [username, setUsername] = useState(locked?.user.username ?? '');
   const [password, setPassword] = useState('');
 
   const submit = (e: FormEvent) => {
@@ -27,6 +28,11 @@ export function LoginScreen() {
       <form className="login-card" onSubmit={submit} aria-labelledby="login-title" noValidate>
         <h1 id="login-title">{t('app.title')}</h1>
         <p className="muted">{t('login.subtitle')}</p>
+        {locked?.locked && (
+          <div className="form-error" role="status" data-testid="login-locked">
+            {t(`login.locked.${locked.locked}`, { name: locked.user.displayName })}
+          </div>
+        )}
         <label>
           {t('login.serverUrl')}
           <input name="serverUrl" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" />

@@ -32,7 +32,8 @@ export const useSession = create<SessionStore>((set, get) => ({
     try {
       const [settings, session] = await Promise.all([api.getSettings(), api.getSession()]);
       setUiLocale(settings.locale);
-      set({ settings, session, status: session ? 'authenticated' : 'anonymous' });
+      // a locked portfolio (the server answered 401) is shown the login again, with the reason
+      set({ settings, session, status: session && !session.locked ? 'authenticated' : 'anonymous' });
     } catch (err) {
       set({ status: 'anonymous', loginError: toUiError(err) });
     }
@@ -72,6 +73,8 @@ export const useSession = create<SessionStore>((set, get) => ({
   },
 
   expire() {
-    set({ status: 'anonymous', session: null });
+    set({ status: 'anonymous' });
+    // the main side has locked the portfolio: the login screen says why and who
+    void getApi().getSession().then((session) => set({ session })).catch(() => set({ session: null }));
   },
 }));

@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import { SipCredentials, SipSettings } from '../../shared/api/contract';
-import { LoginRequest, LoginResponse } from '../../shared/api/rest';
-import { User } from '../../shared/domain/entities';
+import { SipSettings } from '../../shared/domain/sip';
 import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { loginThrottleFor, throttleKey } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { createSession, deleteSession, SESSION_TTL_DAYS, USER_COLUMNS, type AuthUser } from './sessions';
+import { ROUTES } from '../../shared/api/routes';
 
 const OrgSip = SipSettings.pick({ wsUrl: true, domain: true, dialPlan: true, iceServers: true, supervisorExtension: true }).partial({
   dialPlan: true, iceServers: true, supervisorExtension: true,
@@ -14,8 +12,8 @@ const OrgSip = SipSettings.pick({ wsUrl: true, domain: true, dialPlan: true, ice
 
 export const authRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/auth/login', summary: 'Log in; returns a bearer token', tags: ['auth'],
-    access: 'public', body: LoginRequest, response: LoginResponse, errors: [429],
+    ...ROUTES.login, summary: 'Log in; returns a bearer token', tags: ['auth'],
+    access: 'public', errors: [429],
     async handler({ db, body, request, reply }) {
       const throttle = loginThrottleFor(db);
       const key = throttleKey(body.username, request.ip);
@@ -45,8 +43,8 @@ export const authRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/auth/logout', summary: 'End this session', tags: ['auth'],
-    access: 'user', response: z.object({ ok: z.literal(true) }),
+    ...ROUTES.logout, summary: 'End this session', tags: ['auth'],
+    access: 'user',
     async handler({ db, request }) {
       const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (token) await deleteSession(db, token);
@@ -54,15 +52,15 @@ export const authRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/me', summary: 'The logged-in user', tags: ['auth'],
-    access: 'user', response: User,
+    ...ROUTES.me, summary: 'The logged-in user', tags: ['auth'],
+    access: 'user',
     async handler({ user }) {
       return user;
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/me/sip', summary: "The caller's SIP credentials for the softphone", tags: ['auth'],
-    access: 'user', response: SipCredentials, errors: [404],
+    ...ROUTES.mySip, summary: "The caller's SIP credentials for the softphone", tags: ['auth'],
+    access: 'user', errors: [404],
     async handler({ db, user }) {
       const [row] = await db.query<{ extension: string | null; password: string | null; settings: { sip?: unknown } }>(
         `SELECT u.sip_extension AS extension, u.sip_password AS password, o.settings

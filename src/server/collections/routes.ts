@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoInstant, Payment } from '../../shared/domain/entities';
-import {
-  ApprovalDecision, ApprovalRequest, ApprovalStatus, CollectionPolicies, MissedCallback,
-} from '../../shared/domain/collections';
+import { CollectionPolicies } from '../../shared/domain/collections';
 import { scopeFor } from '../access/visibility';
 import { writeTransaction } from '../db/write';
 import { notFound } from '../http/errors';
@@ -14,6 +12,7 @@ import { accountTrailRoute } from './payments-trail';
 import { reverseVisiblePayment } from './payments';
 import { loadPolicies, savePolicies } from './policies';
 import { runPromiseStatusBatch } from './status-batch';
+import { ROUTES } from '../../shared/api/routes';
 
 export const PaymentsImportReport = z.object({
   /** The import run: who loaded the file and its report stay in GET /api/v1/imports/:id. */
@@ -28,9 +27,9 @@ export const PaymentsImportReport = z.object({
 export const collectionsRoutes = [
   accountTrailRoute,
   defineRoute({
-    method: 'GET', path: '/api/v1/collections/policies',
+    ...ROUTES.collectionPolicies,
     summary: "The organisation's promise and negotiation policies (clients cache them to validate offline)",
-    tags: ['collections'], access: 'user', response: CollectionPolicies,
+    tags: ['collections'], access: 'user',
     async handler({ db, user }) { return loadPolicies(db, user.orgId); },
   }),
   defineRoute({
@@ -69,27 +68,25 @@ export const collectionsRoutes = [
     async handler({ db, user }) { return runPromiseStatusBatch(db, new Date(), user.orgId); },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/collections/missed-callbacks',
+    ...ROUTES.missedCallbacks,
     summary: 'Callbacks due 15+ minutes ago with no activity since (team lead: their team)', tags: ['collections'],
-    access: ['team_lead', 'admin'], response: z.object({ callbacks: z.array(MissedCallback) }),
+    access: ['team_lead', 'admin'],
     async handler({ db, user }) { return { callbacks: await missedCallbacks(db, await scopeFor(db, user), new Date()) }; },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/approvals', summary: "Negotiation approval requests of the teams the caller leads",
-    tags: ['approvals'], access: ['team_lead', 'admin'], query: z.object({ status: ApprovalStatus.optional() }),
-    response: z.object({ approvals: z.array(ApprovalRequest) }),
+    ...ROUTES.approvals, summary: "Negotiation approval requests of the teams the caller leads",
+    tags: ['approvals'], access: ['team_lead', 'admin'],
     async handler({ db, user, query }) { return { approvals: await listForDecider(db, user, query.status) }; },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/approvals/mine', summary: "The caller's own approval requests changed after a version",
-    tags: ['approvals'], access: 'user', query: z.object({ since: z.coerce.number().int().nonnegative().default(0) }),
-    response: z.object({ approvals: z.array(ApprovalRequest) }),
+    ...ROUTES.myApprovals, summary: "The caller's own approval requests changed after a version",
+    tags: ['approvals'], access: 'user',
     async handler({ db, user, query }) { return { approvals: await listMine(db, user, query.since) }; },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/approvals/:id/decide',
+    ...ROUTES.decideApproval,
     summary: 'Approve (creates the promise series for the agent), reject or counter a request', tags: ['approvals'],
-    access: ['team_lead', 'admin'], params: z.object({ id: Id }), body: ApprovalDecision, response: ApprovalRequest, errors: [404, 409],
+    access: ['team_lead', 'admin'], errors: [404, 409],
     async handler({ db, user, params, body }) { return writeTransaction(db, (tx) => decide(tx, user, params.id, body, new Date())); },
   }),
 ];

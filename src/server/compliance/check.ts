@@ -1,4 +1,4 @@
-import type { ComplianceDecision } from '../../shared/api/contract';
+import type { ComplianceDecision } from '../../shared/domain/org-compliance';
 import type { AccountStatus, Channel } from '../../shared/domain/enums';
 import { RIGHT_PARTY_DISPOSITIONS, type Disposition } from '../../shared/domain/enums';
 import { checkContact, type ContactAttempt } from '../../shared/rules/compliance';

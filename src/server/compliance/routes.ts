@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../../shared/api/contract';
+import { ComplianceDecision } from '../../shared/domain/org-compliance';
 import { Id, IsoInstant } from '../../shared/domain/entities';
 import { Channel } from '../../shared/domain/enums';
 import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
@@ -9,35 +9,36 @@ import { CheckTargetNotFound, checkOnServer } from './check';
 import { complianceNow } from './clock';
 import { ONLINE_REFUSAL_WINDOW_MS } from './verdict';
 import { listComplianceAudit, loadOrgCompliance, saveOrgCompliance } from './rules-store';
+import { ROUTES } from '../../shared/api/routes';
 
 
 export const complianceRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/org/compliance', summary: "The organisation's stricter compliance rules and DNC list", tags: ['compliance'],
-    access: ['admin'], response: OrgComplianceState,
+    ...ROUTES.orgCompliance, summary: "The organisation's stricter compliance rules and DNC list", tags: ['compliance'],
+    access: ['admin'],
     async handler({ db, user }) {
       return loadOrgCompliance(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'PUT', path: '/api/v1/org/compliance', summary: 'Replace the organisation rules (stricter only; audited)', tags: ['compliance'],
-    access: ['admin'], body: OrgComplianceRules, response: OrgComplianceState, errors: [400],
+    ...ROUTES.saveOrgCompliance, summary: 'Replace the organisation rules (stricter only; audited)', tags: ['compliance'],
+    access: ['admin'], errors: [400],
     async handler({ db, user, body }) {
       await saveOrgCompliance(db, user.orgId, user.id, body);
       return loadOrgCompliance(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/org/compliance/audit', summary: 'Every change of the organisation rules, newest first', tags: ['compliance'],
-    access: ['admin'], response: z.array(ComplianceAuditEntry),
+    ...ROUTES.orgComplianceAudit, summary: 'Every change of the organisation rules, newest first', tags: ['compliance'],
+    access: ['admin'],
     async handler({ db, user }) {
       return listComplianceAudit(db, user.orgId);
     },
   }),
   defineRoute({
     // Every user reads the rules (read-only) so their workstation can check contacts offline.
-    method: 'GET', path: '/api/v1/compliance/rules', summary: 'Organisation rules for offline checks on the workstation', tags: ['compliance'],
-    access: 'user', response: OrgComplianceState,
+    ...ROUTES.complianceRules, summary: 'Organisation rules for offline checks on the workstation', tags: ['compliance'],
+    access: 'user',
     async handler({ db, user }) {
       return loadOrgCompliance(db, user.orgId);
     },
@@ -62,9 +63,8 @@ export const complianceRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/compliance/violations', summary: 'Attempts recorded although the rules forbade them: offline work, or calls the server judged differently', tags: ['compliance'],
-    access: ['team_lead', 'admin'], query: z.object({ limit: z.coerce.number().int().positive().max(1000).default(200) }),
-    response: z.array(ComplianceViolation),
+    ...ROUTES.complianceViolations, summary: 'Attempts recorded although the rules forbade them: offline work, or calls the server judged differently', tags: ['compliance'],
+    access: ['team_lead', 'admin'],
     async handler({ db, user, query }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();

@@ -1,4 +1,4 @@
-import { OrgComplianceRules, type ComplianceAuditEntry, type OrgComplianceState } from '../../shared/api/contract';
+import { OrgComplianceRules, type ComplianceAuditEntry, type OrgComplianceState } from '../../shared/domain/org-compliance';
 import type { Db } from '../db';
 
 interface Row {

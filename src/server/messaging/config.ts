@@ -1,4 +1,4 @@
-import type { MessageChannel } from '../../shared/api/contract';
+import type { MessageChannel } from '../../shared/domain/messaging';
 import type { MessageProvider } from './providers/types';
 import { smtpEmail } from './providers/smtp';
 import { twilioSms } from './providers/twilio';

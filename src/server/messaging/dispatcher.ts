@@ -1,4 +1,4 @@
-import type { MessageChannel } from '../../shared/api/contract';
+import type { MessageChannel } from '../../shared/domain/messaging';
 import type { Db } from '../db';
 import type { WhatsAppTemplateMessage } from '../../shared/domain/whatsapp-template';
 import type { MessageProvider } from './providers/types';

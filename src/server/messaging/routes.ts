@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { MessageChannel, MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../../shared/api/contract';
-import { MessageTemplateInput, MessageTemplateUpdate } from '../../shared/domain/template-admin';
+import { MessageChannel } from '../../shared/domain/messaging';
 import { Id, IsoInstant } from '../../shared/domain/entities';
 import { findAccountForFacts, scopeFor } from '../access/visibility';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createTemplate, listTemplateAudit, updateTemplate } from './template-admin';
 import { ensureDefaultTemplates, hasAnyTemplate, listOrgTemplates, listTemplates } from './templates';
+import { ROUTES } from '../../shared/api/routes';
 
 export const OutboundMessageView = z.object({
   id: Id, accountId: Id, agentId: Id, channel: MessageChannel, address: z.string(), subject: z.string().nullable(), body: z.string(),
@@ -18,8 +18,8 @@ export const OutboundMessageView = z.object({
 
 export const messagingRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/messages/templates', summary: "The organisation's active message templates (what agents may send)", tags: ['messaging'],
-    access: 'user', response: z.array(MessageTemplate),
+    ...ROUTES.messageTemplates, summary: "The organisation's active message templates (what agents may send)", tags: ['messaging'],
+    access: 'user',
     async handler({ db, user }) {
       // an organisation starts with the default Spanish templates; one whose admin deactivated
       // them all has chosen to offer none
@@ -28,31 +28,31 @@ export const messagingRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/org/message-templates', summary: "Every template of the organisation, inactive ones too (administration)", tags: ['messaging'],
-    access: ['admin'], response: z.array(OrgMessageTemplate),
+    ...ROUTES.orgTemplates, summary: "Every template of the organisation, inactive ones too (administration)", tags: ['messaging'],
+    access: ['admin'],
     async handler({ db, user }) {
       if (!(await hasAnyTemplate(db, user.orgId))) await ensureDefaultTemplates(db, user.orgId);
       return listOrgTemplates(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/org/message-templates', summary: 'Create a message template (audited)', tags: ['messaging'],
-    access: ['admin'], body: MessageTemplateInput, response: OrgMessageTemplate, successStatus: 201, errors: [400, 409],
+    ...ROUTES.createOrgTemplate, summary: 'Create a message template (audited)', tags: ['messaging'],
+    access: ['admin'], successStatus: 201, errors: [400, 409],
     async handler({ db, user, body }) {
       return createTemplate(db, user.orgId, user.id, body);
     },
   }),
   defineRoute({
     // no DELETE: sent messages refer to their template; `active: false` withdraws it instead
-    method: 'PUT', path: '/api/v1/org/message-templates/:id', summary: 'Replace a message template, or deactivate it (audited)', tags: ['messaging'],
-    access: ['admin'], params: z.object({ id: Id }), body: MessageTemplateUpdate, response: OrgMessageTemplate, errors: [400, 404, 409],
+    ...ROUTES.updateOrgTemplate, summary: 'Replace a message template, or deactivate it (audited)', tags: ['messaging'],
+    access: ['admin'], errors: [400, 404, 409],
     async handler({ db, user, params, body }) {
       return updateTemplate(db, user.orgId, user.id, params.id, body);
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/org/message-templates/audit', summary: 'Every change of the message templates, newest first', tags: ['messaging'],
-    access: ['admin'], response: z.array(TemplateAuditEntry),
+    ...ROUTES.orgTemplateAudit, summary: 'Every change of the message templates, newest first', tags: ['messaging'],
+    access: ['admin'],
     async handler({ db, user }) {
       return listTemplateAudit(db, user.orgId);
     },

@@ -1,4 +1,4 @@
-import { OrgMessageTemplate, type TemplateAuditEntry } from '../../shared/api/contract';
+import { OrgMessageTemplate, type TemplateAuditEntry } from '../../shared/domain/messaging';
 import type { MessageTemplateInput, MessageTemplateUpdate } from '../../shared/domain/template-admin';
 import type { z } from 'zod';
 import type { Db } from '../db';

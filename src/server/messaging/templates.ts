@@ -1,4 +1,4 @@
-import { MessageTemplate, type MessageChannel, type OrgMessageTemplate } from '../../shared/api/contract';
+import { MessageTemplate, type MessageChannel, type OrgMessageTemplate } from '../../shared/domain/messaging';
 import type { WhatsAppTemplateConfig } from '../../shared/domain/whatsapp-template';
 import type { Db } from '../db';
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { UserList } from '../../shared/api/rest';
-import { AdminUser, AuditList, ChangeOwnPasswordRequest, CreateUserRequest, SetPasswordRequest, UpdateUserRequest } from '../../shared/api/users';
+import { AdminUser, AuditList, ChangeOwnPasswordRequest, SetPasswordRequest } from '../../shared/api/users';
 import { Id, User } from '../../shared/domain/entities';
 import { USER_COLUMNS, hashToken, type AuthUser } from '../auth/sessions';
 import { loginThrottleFor, throttleKey } from '../auth/login-throttle';
@@ -10,6 +9,7 @@ import { HttpError } from '../http/errors';
 import { defineRoute, type RouteDef } from '../http/route';
 import { createUser, setPassword, updateUser } from './admin';
 import { recordAudit } from './audit';
+import { ROUTES } from '../../shared/api/routes';
 
 /**
  * Users of the organisation. Administrators create and change them; a team lead lists the users
@@ -43,8 +43,8 @@ function setDisabled(disabled: boolean): RouteDef {
 
 export const userRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/users', summary: 'Users: the own team for a team lead, everyone for an admin', tags: ['users'],
-    access: ['team_lead', 'admin'], response: UserList,
+    ...ROUTES.users, summary: 'Users: the own team for a team lead, everyone for an admin', tags: ['users'],
+    access: ['team_lead', 'admin'],
     async handler({ db, user }) {
       const scope = await scopeFor(db, user);
       const rows = await db.query<AuthUser & { sipExtension: string | null }>(
@@ -56,17 +56,17 @@ export const userRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/users',
+    ...ROUTES.createUser,
     summary: `Create a user (admin): username, display name, role, team, initial password (10+ characters), optional SIP account`,
-    tags: ['users'], access: ['admin'], body: CreateUserRequest, response: AdminUser, successStatus: 201, errors: [409],
+    tags: ['users'], access: ['admin'], successStatus: 201, errors: [409],
     async handler({ db, user, body }) {
       return createUser(db, user, body);
     },
   }),
   defineRoute({
-    method: 'PATCH', path: '/api/v1/users/:id',
+    ...ROUTES.updateUser,
     summary: 'Change a user (admin): display name, role, team, disabled, SIP account. Disabling ends their sessions at once; a team move reaches the leads\' stores at their next pull',
-    tags: ['users'], access: ['admin'], params: IdParams, body: UpdateUserRequest, response: AdminUser, errors: [404, 409],
+    tags: ['users'], access: ['admin'], errors: [404, 409],
     async handler({ db, user, params, body }) {
       return updateUser(db, user, params.id, body);
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CreateTeamRequest, Team, TeamList, UpdateTeamRequest } from '../../shared/api/users';
+import { CreateTeamRequest, Team, UpdateTeamRequest } from '../../shared/api/users';
 import { Id } from '../../shared/domain/entities';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
@@ -8,6 +8,7 @@ import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { diff, recordAudit } from './audit';
 import { scopesReshaped } from './scope-changes';
+import { ROUTES } from '../../shared/api/routes';
 
 /**
  * Teams of the organisation. An administrator lists, creates and changes them; a team lead lists
@@ -42,8 +43,8 @@ async function checkNameFree(tx: Db, orgId: string, name: string, exceptId: stri
 
 export const teamRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/teams', summary: 'Teams: all for an admin, the own and led ones for a team lead', tags: ['users'],
-    access: ['team_lead', 'admin'], response: TeamList,
+    ...ROUTES.teams, summary: 'Teams: all for an admin, the own and led ones for a team lead', tags: ['users'],
+    access: ['team_lead', 'admin'],
     async handler({ db, user }) {
       const rows = await db.query<TeamRow>(
         `${TEAM_SELECT} WHERE t.org_id = $1 AND ($2 OR t.lead_id = $3 OR t.id = $4) ORDER BY t.name`,

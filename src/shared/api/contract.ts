@@ -11,9 +11,17 @@ import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs,
 import { ComplianceOverride } from '../rules/compliance/types';
 import { PromisePolicy } from '../rules/promises';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
-import { MessageChannel } from '../domain/channels';
 import type { WorkstationErrorCode } from '../errors/codes';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
+import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+import { MessageChannel, MessagePreview, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
+import { SipCredentials, SipSettings } from '../domain/sip';
+import { LockReason } from '../domain/security';
+
+// Domain types once lived here; they are in src/shared/domain now and re-exported for the callers.
+export { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+export { MessageChannel, MessagePreview, MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
+export { DialPlan, SipCredentials, SipSettings } from '../domain/sip';
 
 /**
  * The one API the renderer talks to. The Electron preload implements it over IPC, the web host
@@ -25,6 +33,8 @@ export const Session = z.object({
   user: User,
   serverUrl: z.string().url(),
   clientId: Id,
+  /** Set while the portfolio is locked behind a new login (401 from the server); every data handler refuses with `auth.locked`. */
+  locked: LockReason.nullable().optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -112,90 +122,6 @@ export const AccountDetail = AccountBundle.extend({
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 
-/** The answer of the one compliance check (src/shared/rules/compliance). */
-export const ComplianceDecision = z.object({
-  allowed: z.boolean(),
-  reasons: z.array(z.object({
-    ruleId: z.string(), es: z.string(), en: z.string(),
-    /** A cap's refusal names the contact that holds it and when it frees (rules/compliance/types.ts Reason). */
-    heldBy: z.object({
-      accountId: z.string(), channel: Channel, at: IsoInstant, agentId: z.string().nullable(), freesAt: IsoInstant.nullable(),
-      /** Filled by the workstation where it knows them: the account's reference, the agent's name. */
-      externalRef: z.string().nullable().optional(), agentName: z.string().nullable().optional(),
-    }).optional(),
-  })),
-  /** Earliest instant a contact on this channel would be allowed; null if never (hard stop). */
-  nextAllowedAt: IsoInstant.nullable(),
-});
-export type ComplianceDecision = z.infer<typeof ComplianceDecision>;
-
-/**
- * The organisation's own compliance rules: stricter-only overrides (validated by the rules' own
- * schema) and its internal do-not-call list. Admins edit them; every client caches them so the
- * check works offline.
- */
-export const OrgComplianceRules = z.object({
-  overrides: ComplianceOverride,
-  dncNumbers: z.array(z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'phone number: digits, optional leading +')).max(100_000).default([]),
-});
-export type OrgComplianceRules = z.infer<typeof OrgComplianceRules>;
-
-export const OrgComplianceState = z.object({
-  rules: OrgComplianceRules,
-  /** Increases with every change. */
-  revision: z.number().int().nonnegative(),
-  updatedAt: IsoInstant.nullable(),
-  updatedBy: z.string().nullable(),
-  /** The organisation's country and zone: fallbacks of the rules. */
-  country: z.string(),
-  timeZone: z.string(),
-});
-export type OrgComplianceState = z.infer<typeof OrgComplianceState>;
-
-export const ComplianceAuditEntry = z.object({
-  seq: z.number().int(), userId: Id, username: z.string(), at: IsoInstant,
-  before: OrgComplianceRules, after: OrgComplianceRules,
-});
-export type ComplianceAuditEntry = z.infer<typeof ComplianceAuditEntry>;
-
-/** An attempt recorded although the rules forbade it (made offline, judged by the server when it arrived). */
-export const ComplianceViolation = z.object({
-  activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
-  startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
-  /** Who was contacted, on which account (the lead opens it from the list), in whose clock. */
-  debtorName: z.string().default(''), externalRef: z.string().default(''), debtorTimeZone: z.string().default('UTC'),
-  agentName: z.string().default(''),
-  /** Online: it reached the server within minutes of being made; offline: synced later. */
-  made: z.enum(['online', 'offline']).default('offline'),
-});
-export type ComplianceViolation = z.infer<typeof ComplianceViolation>;
-
-export { MessageChannel } from '../domain/channels';
-
-export const MessageTemplate = z.object({
-  id: Id, name: z.string().min(1), channel: MessageChannel, subject: z.string().nullable(), body: z.string().min(1),
-  /** WhatsApp only: the Meta-approved template it is sent as; null = not approved, cannot be sent. */
-  whatsapp: WhatsAppTemplateConfig.nullable().default(null),
-});
-export type MessageTemplate = z.infer<typeof MessageTemplate>;
-
-/** A template as the agent sees it for one account: rendered with that account's data (the e-mail subject too). */
-export const MessagePreview = MessageTemplate.extend({ preview: z.string(), subjectPreview: z.string().nullable() });
-export type MessagePreview = z.infer<typeof MessagePreview>;
-
-/** A template as its administrator sees it: inactive ones too, with the revision an update must name. */
-export const OrgMessageTemplate = MessageTemplate.extend({
-  active: z.boolean(), revision: z.number().int(), updatedAt: IsoInstant, updatedBy: z.string().nullable(),
-});
-export type OrgMessageTemplate = z.infer<typeof OrgMessageTemplate>;
-
-/** One change of a template: who, when, and the template before (null when created) and after. */
-export const TemplateAuditEntry = z.object({
-  seq: z.number().int(), templateId: Id, userId: Id, username: z.string(), at: IsoInstant,
-  action: z.enum(['create', 'update']), before: OrgMessageTemplate.nullable(), after: OrgMessageTemplate,
-});
-export type TemplateAuditEntry = z.infer<typeof TemplateAuditEntry>;
-
 export const SendMessageInput = z.object({ accountId: Id, contactPointId: Id, channel: MessageChannel, templateId: Id });
 export type SendMessageInput = z.input<typeof SendMessageInput>;
 
@@ -233,28 +159,6 @@ export const CallAttemptInput = z.object({
 });
 export type CallAttemptInput = z.input<typeof CallAttemptInput>;
 
-export const DialPlan = z.object({
-  /** Prepended to every dialled number (e.g. a trunk prefix "9"). */
-  prefix: z.string().regex(/^[0-9*#+]*$/).default(''),
-  /** Dial E.164 with '+' (true) or with the international access code (false). */
-  keepPlus: z.boolean().default(true),
-  /** Country whose numbers are dialled nationally (no country code), e.g. "CO". */
-  localCountry: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
-});
-export type DialPlan = z.infer<typeof DialPlan>;
-
-export const SipSettings = z.object({
-  wsUrl: z.string().regex(/^wss?:\/\//, 'WebSocket URL (ws:// or wss://)'),
-  /** SIP domain of the registrar, e.g. pbx.example.com */
-  domain: z.string().min(1),
-  extension: z.string().min(1),
-  displayName: z.string().default(''),
-  dialPlan: DialPlan.default({ prefix: '', keepPlus: true, localCountry: null }),
-  iceServers: z.array(z.object({ urls: z.union([z.string(), z.array(z.string())]) })).default([]),
-  supervisorExtension: z.string().nullable().default(null),
-});
-export type SipSettings = z.infer<typeof SipSettings>;
-
 export const Settings = z.object({
   serverUrl: z.string().url(),
   locale: z.enum(['es', 'en']),
@@ -271,8 +175,6 @@ export const SettingsUpdate = z.object({
   sipPassword: z.string().optional(),
 });
 
-export const SipCredentials = SipSettings.extend({ password: z.string() });
-export type SipCredentials = z.infer<typeof SipCredentials>;
 
 
 /** An approval request as the agent's workstation keeps it: `local` until the server has it, `unseen` once decided. */

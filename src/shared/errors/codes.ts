@@ -42,7 +42,7 @@ export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 export const WORKSTATION_ERROR_CODES = [
   ...SHARED_ERROR_CODES,
   'unexpected', 'validation', 'network', 'compliance.blocked', 'sync.offline', 'storage.full',
-  'auth.required', 'auth.invalid_credentials', 'auth.user_disabled',
+  'auth.required', 'auth.invalid_credentials', 'auth.user_disabled', 'auth.locked',
   'server.unreachable', 'server.error', 'server.bad_response',
   'host.unreachable', 'host.bad_response', 'host.no_key', 'host.forbidden', 'host.bad_request', 'host.unknown_method',
 ] as const;

@@ -33,7 +33,8 @@ describe('organisation data follows the pull', () => {
       const changed = structuredClone(policies.body);
       changed.promisePolicies[0].minPercentOfBalance += 1;
       expect((await call(server, 'PUT', '/api/v1/collections/policies', { token: admin, body: changed })).status).toBe(200);
-      expect(await cycle()).toEqual(['/api/v1/collections/policies', '/api/v1/sync/pull']);
+      // the security policy lives in the same organisation settings: the same token fetches both
+      expect(await cycle()).toEqual(['/api/v1/collections/policies', '/api/v1/org/security', '/api/v1/sync/pull']);
       expect(await cycle()).toEqual(['/api/v1/sync/pull']);
 
       await server.db.query(`UPDATE message_templates SET updated_at = now() + interval '1 second' WHERE org_id = $1`, [server.seed!.orgId]);

@@ -1,4 +1,4 @@
-import type { MessageChannel } from '../../../shared/api/contract';
+import type { MessageChannel } from '../../../shared/domain/messaging';
 import type { WhatsAppTemplateMessage } from '../../../shared/domain/whatsapp-template';
 
 export interface OutboundMessage {

@@ -1,7 +1,7 @@
 import { RIGHT_PARTY_DISPOSITIONS, STATUS_FROM_DISPOSITION, type AccountStatus, type Channel, type Disposition } from '../../../shared/domain/enums';
 import { checkContact, type ContactAttempt } from '../../../shared/rules/compliance';
 import type { MutationArgs } from '../../../shared/sync/mutations';
-import { OrgComplianceRules } from '../../../shared/api/contract';
+import { OrgComplianceRules } from '../../../shared/domain/org-compliance';
 import type { SqlParams } from '../../access/visibility';
 import { loadOrgCompliance } from '../../compliance/rules-store';
 import { CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS, toContactPoint, toDebtor } from '../../data/rows';

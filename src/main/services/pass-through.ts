@@ -1,0 +1,67 @@
+import type { ApiMethod, WorkstationHandlers } from '../../shared/api/contract';
+import { ROUTES, type RouteAnswer, type RouteRequest, type RouteSpec } from '../../shared/api/routes';
+import { callRoute } from './route-client';
+import type { UserContext } from './user-context';
+
+/**
+ * The handlers that only hand a call to the central server (administration, reports, approvals):
+ * one table row each — which route, how the handler's input becomes the request, and how the
+ * server's answer becomes the handler's — and one generic handler. They are online only; a
+ * network failure reaches the renderer as `server.unreachable` (toWorkstationError).
+ */
+type In<M extends ApiMethod> = Parameters<WorkstationHandlers[M]>[0];
+type Out<M extends ApiMethod> = Awaited<ReturnType<WorkstationHandlers[M]>>;
+
+interface Pass<M extends ApiMethod, S extends RouteSpec> {
+  method: M;
+  route: S;
+  request(input: In<M>): RouteRequest<S>;
+  answer(out: RouteAnswer<S>): Out<M>;
+}
+
+interface How<M extends ApiMethod, S extends RouteSpec> {
+  request?: (input: In<M>) => RouteRequest<S>;
+  answer?: (out: RouteAnswer<S>) => Out<M>;
+}
+
+/**
+ * One row: `request` may be left out when the route takes nothing; `answer` may be left out only
+ * when the server's answer already is the handler's (checked by the compiler).
+ */
+function pass<M extends ApiMethod, S extends RouteSpec>(
+  method: M, route: S,
+  ...how: RouteAnswer<S> extends Out<M> ? [How<M, S>?] : [How<M, S> & Required<Pick<How<M, S>, 'answer'>>]
+): Pass<M, S> {
+  const o = how[0] ?? {};
+  return {
+    method, route,
+    request: o.request ?? (() => ({}) as RouteRequest<S>),
+    answer: o.answer ?? ((out) => out as Out<M>),
+  };
+}
+
+export const PASS_THROUGH = [
+  pass('getOrgCompliance', ROUTES.orgCompliance),
+  pass('listComplianceAudit', ROUTES.orgComplianceAudit),
+  pass('listComplianceViolations', ROUTES.complianceViolations, { request: () => ({ query: {} }) }),
+  pass('listOrgTemplates', ROUTES.orgTemplates),
+  pass('listTemplateAudit', ROUTES.orgTemplateAudit),
+  pass('getActivityReport', ROUTES.activityReport, { request: (q) => ({ query: q }) }),
+  pass('listUsers', ROUTES.users, { answer: (r) => r.users }),
+  pass('listTeams', ROUTES.teams, { answer: (r) => r.teams }),
+  pass('createUser', ROUTES.createUser, { request: (body) => ({ body }) }),
+  pass('updateUser', ROUTES.updateUser, { request: ({ id, change }) => ({ params: { id }, body: change }) }),
+  pass('listApprovals', ROUTES.approvals, { request: ({ status }) => ({ query: { status } }), answer: (r) => r.approvals }),
+  pass('decideApproval', ROUTES.decideApproval, { request: ({ id, decision }) => ({ params: { id }, body: decision }) }),
+  pass('listMissedCallbacks', ROUTES.missedCallbacks, { answer: (r) => r.callbacks }),
+] as const;
+
+export type PassThroughMethod = (typeof PASS_THROUGH)[number]['method'];
+
+export function createPassThroughHandlers(need: () => UserContext): Pick<WorkstationHandlers, PassThroughMethod> {
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const p of PASS_THROUGH as readonly Pass<ApiMethod, RouteSpec>[]) {
+    handlers[p.method] = async (input) => p.answer(await callRoute(need().server, p.route, p.request(input as never)));
+  }
+  return handlers as unknown as Pick<WorkstationHandlers, PassThroughMethod>;
+}

@@ -1,0 +1,54 @@
+import { Settings, SipCredentials, WorkstationError, type WorkstationHandlers } from '../../shared/api/contract';
+import { ROUTES } from '../../shared/api/routes';
+import { SyncHttpError } from '../sync/transport';
+import type { WorkstationCore } from './core';
+import { toWorkstationError } from './errors';
+import { normalizeServerUrl } from './paths';
+import { callRoute } from './route-client';
+import { locked, readLock } from './lock';
+
+/** The workstation's settings (server, language) and the agent's own SIP settings and password. */
+export function createSettingsHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> {
+  const handlers: Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> = {
+    async getSettings() {
+      const sip = core.ctx?.sip() ?? { settings: null, password: null };
+      return Settings.parse({ serverUrl: core.settings.serverUrl, locale: core.settings.locale, sip: sip.settings, hasSipPassword: !!sip.password });
+    },
+
+    async saveSettings(update) {
+      if (update.sip !== undefined || update.sipPassword !== undefined) {
+        const c = core.ctx;
+        if (!c) throw new WorkstationError('auth.required', 'sign in to save SIP settings: they belong to the agent', update.sip !== undefined ? 'sip' : 'sipPassword');
+        const reason = readLock(c);
+        if (reason) throw locked(reason);
+        const prev = c.sip();
+        c.setSip({
+          settings: update.sip !== undefined ? update.sip : prev.settings,
+          password: update.sipPassword !== undefined ? (update.sipPassword === '' ? null : update.sipPassword) : prev.password,
+        });
+      }
+      core.settings = {
+        serverUrl: update.serverUrl ? normalizeServerUrl(update.serverUrl) : core.settings.serverUrl,
+        locale: update.locale ?? core.settings.locale,
+      };
+      core.saveSettings();
+      return handlers.getSettings(undefined);
+    },
+
+    async getSipCredentials() {
+      const c = core.need();
+      const local = c.sip();
+      if (local.settings && local.password) return SipCredentials.parse({ ...local.settings, password: local.password });
+      try {
+        const creds = await callRoute(c.server, ROUTES.mySip, {});
+        const { password, ...rest } = creds;
+        c.setSip({ settings: local.settings ?? rest, password: local.password ?? password });
+        return SipCredentials.parse({ ...(local.settings ?? rest), password: local.password ?? password });
+      } catch (e) {
+        if (e instanceof SyncHttpError && e.status === 404) return null;
+        throw toWorkstationError(e);
+      }
+    },
+  };
+  return handlers;
+}

@@ -1,0 +1,36 @@
+import { ROUTES } from '../../shared/api/routes';
+import { SecurityPolicy } from '../../shared/domain/security';
+import type { Db } from '../db';
+import { writeTransaction } from '../db/write';
+import { defineRoute } from '../http/route';
+import { recordAudit } from '../users/audit';
+
+/**
+ * The organisation's security policy, kept in organizations.settings.security: a change also
+ * changes the pull's `policies` token, so every workstation fetches it at its next sync.
+ */
+async function loadSecurity(db: Db, orgId: string): Promise<SecurityPolicy> {
+  const [row] = await db.query<{ security: unknown }>(`SELECT settings->'security' AS security FROM organizations WHERE id = $1`, [orgId]);
+  const r = SecurityPolicy.safeParse(row?.security ?? {});
+  return r.success ? r.data : SecurityPolicy.parse({});
+}
+
+export const securityRoutes = [
+  defineRoute({
+    ...ROUTES.orgSecurity, summary: "The organisation's security policy (every workstation applies it offline)", tags: ['security'],
+    access: 'user',
+    async handler({ db, user }) { return loadSecurity(db, user.orgId); },
+  }),
+  defineRoute({
+    ...ROUTES.saveOrgSecurity, summary: "Replace the organisation's security policy (admin; audited)", tags: ['security'],
+    access: ['admin'], errors: [400],
+    async handler({ db, user, body }) {
+      await writeTransaction(db, async (tx) => {
+        const before = await loadSecurity(tx, user.orgId);
+        await tx.query(`UPDATE organizations SET settings = jsonb_set(settings, '{security}', $2::jsonb) WHERE id = $1`, [user.orgId, JSON.stringify(body)]);
+        await recordAudit(tx, { orgId: user.orgId, actorId: user.id, action: 'org.security', before, after: body });
+      });
+      return loadSecurity(db, user.orgId);
+    },
+  }),
+];

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { hardshipRoutes } from './accounts/hardship';
 import { accountRoutes } from './accounts/routes';
 import { authRoutes } from './auth/routes';
 import { ContactPreferences } from '../shared/domain/entities';
@@ -61,7 +62,7 @@ const healthRoute = defineRoute({
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
-  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
+  healthRoute, ...authRoutes, ...hardshipRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
   ...complianceRoutes, ...messagingRoutes, ...reportRoutes,
 ];
 

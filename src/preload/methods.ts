@@ -15,6 +15,7 @@ export const PRELOAD_METHODS = [
   'listComplianceViolations', 'getActivityReport', 'getMyDay',
   'listOrgTemplates', 'createOrgTemplate', 'updateOrgTemplate', 'listTemplateAudit',
   'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
+  'listHardship', 'decideHardship',
   'listUsers', 'listTeams', 'createUser', 'updateUser',
   'getSyncState', 'syncNow',
   'getSettings', 'saveSettings', 'getSipCredentials',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import { z } from 'zod';
+import { HardshipItem } from '../../shared/api/rest';
 import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
 import {
   ApprovalRequest, CollectionPolicies, MissedCallback, quoteNegotiation, QuoteError,
@@ -24,7 +25,7 @@ const APPROVALS_KEY = 'collections.approvals';
 const SINCE_KEY = 'collections.approvalsSince';
 
 type CollectionMethods = Pick<WorkstationHandlers,
-  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listApprovals' | 'decideApproval' | 'listMissedCallbacks'>;
+  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listApprovals' | 'decideApproval' | 'listMissedCallbacks' | 'listHardship' | 'decideHardship'>;
 
 export interface CollectionsDeps {
   need(): UserContext;
@@ -188,6 +189,17 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
     async listMissedCallbacks() {
       const c = d.need();
       return online(async () => (await c.server.call('GET', '/api/v1/collections/missed-callbacks', undefined, z.object({ callbacks: z.array(MissedCallback) }))).callbacks);
+    },
+
+    async listHardship() {
+      const c = d.need();
+      return online(async () => (await c.server.call('GET', '/api/v1/accounts/hardship', undefined, z.object({ items: z.array(HardshipItem) }))).items);
+    },
+
+    async decideHardship({ accountId, hardship, reason }) {
+      const c = d.need();
+      await online(() => c.server.call('POST', `/api/v1/accounts/${accountId}/hardship`, { hardship, reason }, z.unknown()));
+      return null;
     },
   };
 }

@@ -6,6 +6,7 @@ import { formatMoney } from '../../shared/domain/money';
 import { getApi } from '../api';
 import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
+import { HardshipList } from './HardshipList';
 
 /** The team lead's screen: pending negotiation requests with the policy limits, and missed callbacks. */
 export function ApprovalsScreen() {
@@ -49,6 +50,7 @@ export function ApprovalsScreen() {
           </tbody>
         </table>
       )}
+      <HardshipList />
     </section>
   );
 }

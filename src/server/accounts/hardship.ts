@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { Account, Id, IsoInstant } from '../../shared/domain/entities';
+import { HardshipDecision, HardshipItem } from '../../shared/api/rest';
+import { Account, Id } from '../../shared/domain/entities';
+import type { AccountStatus } from '../../shared/domain/enums';
 import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
 import { listOrgAudit, OrgAuditEntry, recordOrgAudit } from '../audit/org-audit';
 import { ACCOUNT_COLUMNS, toAccount, type AccountRow } from '../data/rows';
@@ -13,22 +15,6 @@ import { defineRoute } from '../http/route';
  * any outcome); the lead sees the claims of their team's accounts beside the accounts already in
  * hardship, one list, and decides with one click. Each decision is audited in org_audit.
  */
-export const HardshipItem = z.object({
-  accountId: Id,
-  externalRef: z.string(),
-  debtorName: z.string(),
-  status: z.string(),
-  assignedAgentId: Id.nullable(),
-  /** The latest claim not yet answered by a decision; null when none is pending. */
-  claim: z.object({ at: IsoInstant, agentId: Id, agentName: z.string(), note: z.string().nullable() }).nullable(),
-});
-export type HardshipItem = z.infer<typeof HardshipItem>;
-
-export const HardshipDecision = z.strictObject({
-  hardship: z.boolean(),
-  reason: z.string().trim().min(1, 'say why').max(1000),
-});
-
 const IdParams = z.object({ id: Id });
 
 export const hardshipRoutes = [
@@ -41,7 +27,7 @@ export const hardshipRoutes = [
       const p = new SqlParams();
       // a claim is pending when no hardship decision on that account came after it
       const rows = await db.query<{
-        accountId: string; externalRef: string; debtorName: string; status: string; assignedAgentId: string | null;
+        accountId: string; externalRef: string; debtorName: string; status: AccountStatus; assignedAgentId: string | null;
         claimAt: Date | null; claimAgentId: string | null; claimAgentName: string | null; claimNote: string | null;
       }>(
         `SELECT a.id AS "accountId", a.external_ref AS "externalRef", d.name AS "debtorName", a.status,

@@ -2,7 +2,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { z } from 'zod';
 import { hardshipRoutes } from './accounts/hardship';
 import { accountRoutes } from './accounts/routes';
+import { authConfigFromEnv, setAuthConfig, trustProxyFromEnv, type AuthConfig } from './auth/config';
 import { authRoutes } from './auth/routes';
+import { schedulePurge } from './auth/sessions';
 import { ContactPreferences } from '../shared/domain/entities';
 import { checkContact } from '../shared/rules/compliance/check';
 import { setComplianceClock } from './compliance/clock';
@@ -31,6 +33,10 @@ export interface CreateServerOptions {
   dispatcher?: Dispatcher;
   /** The instant compliance is judged at (tests); real time when absent. */
   now?: () => Date;
+  /** Login limits and session lifetimes; default: from the environment (auth/config.ts). */
+  auth?: AuthConfig;
+  /** Behind a reverse proxy: whose X-Forwarded-For to believe (TRUST_PROXY); default none. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** A request slower than this is logged (the others are not). */
@@ -101,8 +107,12 @@ function errorBody(code: string, message: string, field?: string, extra: Record<
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 
-export function createServer({ db, logger = false, dispatcher, now }: CreateServerOptions): FastifyInstance {
+export function createServer({ db, logger = false, dispatcher, now, auth, trustProxy }: CreateServerOptions): FastifyInstance {
+  setAuthConfig(db, auth ?? authConfigFromEnv());
+  const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
+    // a hop count: the nearest n forwarders are proxies
+    trustProxy: typeof trust === 'number' ? (_addr: string, i: number) => i < trust : trust,
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
     bodyLimit: 8 * 1024 * 1024,
     logController: new QuietRequestLog(),
@@ -140,5 +150,8 @@ export function createServer({ db, logger = false, dispatcher, now }: CreateServ
   });
   // a dispatcher the caller passed in is the caller's to close
   if (!dispatcher) app.addHook('onClose', async () => { await messages.close(); });
+  // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
+  const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
+  app.addHook('onClose', async () => { stopPurge(); });
   return app;
 }

@@ -8,7 +8,11 @@ import { CurrencyCode, MinorAmount } from '../domain/money';
  * Push and pull live in src/shared/sync/protocol.ts; errors are ApiError there.
  */
 
-export const LoginRequest = z.object({ username: z.string().trim().min(1), password: z.string().min(1) });
+export const LoginRequest = z.object({
+  username: z.string().trim().min(1), password: z.string().min(1),
+  /** The organisation's code; may be left out on an installation with one organisation. */
+  organization: z.string().trim().max(63).optional(),
+});
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const LoginResponse = z.object({ token: z.string(), user: User, expiresAt: IsoInstant });

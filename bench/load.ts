@@ -128,7 +128,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
     await seedBulkAccounts(db, { orgId: demo.orgId, agentIds: users.map((u) => u.id), accounts: AGENTS * PER_AGENT, prefix: 'LOAD' });
     await db.exec('VACUUM ANALYZE');
     const agents: SimulatedAgent[] = [];
-    for (const u of users) agents.push({ token: await createSession(db, u.id), clientId: randomUUID(), cursor: null, accounts: [], nextMutation: 1, pushing: false, orgData: null });
+    for (const u of users) agents.push({ token: (await createSession(db, u.id)).token, clientId: randomUUID(), cursor: null, accounts: [], nextMutation: 1, pushing: false, orgData: null });
 
     const port = await freePort();
     server = await startServerProcess(tdb.url, port);

@@ -1,7 +1,10 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { hardshipRoutes } from './accounts/hardship';
 import { accountRoutes } from './accounts/routes';
+import { authConfigFromEnv, setAuthConfig, trustProxyFromEnv, type AuthConfig } from './auth/config';
 import { authRoutes } from './auth/routes';
+import { schedulePurge } from './auth/sessions';
 import { ContactPreferences } from '../shared/domain/entities';
 import { checkContact } from '../shared/rules/compliance/check';
 import { setComplianceClock } from './compliance/clock';
@@ -37,6 +40,10 @@ export interface CreateServerOptions {
   now?: () => Date;
   /** The workstation update feed's folder (GET /updates/…); default UPDATES_DIR, none when unset. */
   updatesDir?: string;
+  /** Login limits and session lifetimes; default: from the environment (auth/config.ts). */
+  auth?: AuthConfig;
+  /** Behind a reverse proxy: whose X-Forwarded-For to believe (TRUST_PROXY); default none. */
+  trustProxy?: boolean | number | string[];
 }
 
 /** A request slower than this is logged (the others are not). */
@@ -68,7 +75,7 @@ const healthRoute = defineRoute({
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
-  healthRoute, ...authRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
+  healthRoute, ...authRoutes, ...hardshipRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
   ...complianceRoutes, ...messagingRoutes, ...reportRoutes, ...privacyRoutes, ...securityRoutes,
 ];
 
@@ -107,8 +114,12 @@ function errorBody(code: ServerErrorCode, message: string, field?: string, extra
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 
-export function createServer({ db, logger = false, dispatcher, now, updatesDir = process.env.UPDATES_DIR || undefined }: CreateServerOptions): FastifyInstance {
+export function createServer({ db, logger = false, dispatcher, now, updatesDir = process.env.UPDATES_DIR || undefined, auth, trustProxy }: CreateServerOptions): FastifyInstance {
+  setAuthConfig(db, auth ?? authConfigFromEnv());
+  const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
+    // a hop count: the nearest n forwarders are proxies
+    trustProxy: typeof trust === 'number' ? (_addr: string, i: number) => i < trust : trust,
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
     bodyLimit: 8 * 1024 * 1024,
     logController: new QuietRequestLog(),
@@ -149,5 +160,8 @@ export function createServer({ db, logger = false, dispatcher, now, updatesDir =
   });
   // a dispatcher the caller passed in is the caller's to close
   if (!dispatcher) app.addHook('onClose', async () => { await messages.close(); });
+  // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
+  const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
+  app.addHook('onClose', async () => { stopPurge(); });
   return app;
 }

@@ -1,4 +1,4 @@
-import { createServer } from '../../src/server/app';
+import { createServer, type CreateServerOptions } from '../../src/server/app';
 import { openDb, type Db } from '../../src/server/db';
 import { migrate } from '../../src/server/db/migrate';
 import { seedDemo, type SeedResult } from '../../src/server/demo/seed';
@@ -28,13 +28,17 @@ export interface TestServer {
  * The real server on a random port, over a fresh PostgreSQL database (dropped on close) or an
  * in-memory PGlite. `seed` loads the demo organisation (users lider, agente1-3, admin).
  */
-export async function startTestServer(opts: { backend: Backend; seed?: boolean | { accounts?: number; seed?: number } }): Promise<TestServer> {
+export async function startTestServer(opts: {
+  backend: Backend; seed?: boolean | { accounts?: number; seed?: number };
+  /** Extra createServer options (login limits, trustProxy …). */
+  server?: Omit<CreateServerOptions, 'db'>;
+}): Promise<TestServer> {
   const pgDb = opts.backend === 'pg' ? await createTestDatabase('srv') : null;
   const db = await openDb(pgDb ? { url: pgDb.url } : { dataDir: 'memory://' });
   await migrate(db);
   const seed = opts.seed ? await seedDemo(db, typeof opts.seed === 'object' ? opts.seed : { accounts: 60 }) : null;
 
-  let app = createServer({ db });
+  let app = createServer({ db, ...opts.server });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('server has no port');
@@ -55,7 +59,7 @@ export async function startTestServer(opts: { backend: Backend; seed?: boolean |
     },
     async restart() {
       if (listening) await closeApp(app);
-      app = createServer({ db });
+      app = createServer({ db, ...opts.server });
       await app.listen({ port, host: '127.0.0.1' });
       listening = true;
     },
@@ -102,8 +106,13 @@ export async function call<T = any>(
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-export async function login(server: { url: string }, username: string, password: string): Promise<{ token: string; user: any }> {
-  const r = await call(server, 'POST', '/api/v1/auth/login', { body: { username, password } });
+export async function login(server: { url: string; db?: Db }, username: string, password: string, organization?: string): Promise<{ token: string; user: any }> {
+  const r = await call(server, 'POST', '/api/v1/auth/login', { body: { username, password, ...(organization ? { organization } : {}) } });
+  if (r.status === 401 && !organization && server.db) {
+    // several organisations: a login needs the user's organisation code (tests name users uniquely)
+    const orgs = await server.db.query<{ code: string }>('SELECT o.code FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.username = $1', [username]);
+    if (orgs.length === 1) return login(server, username, password, orgs[0]!.code);
+  }
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import { z } from 'zod';
+import { HardshipItem } from '../../shared/api/rest';
 import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
 import {
   CollectionPolicies, quoteNegotiation, QuoteError,
@@ -27,7 +28,7 @@ const APPROVALS_KEY = 'collections.approvals';
 const SINCE_KEY = 'collections.approvalsSince';
 
 type CollectionMethods = Pick<WorkstationHandlers,
-  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen'>;
+  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listHardship' | 'decideHardship'>;
 
 export interface CollectionsDeps {
   need(): UserContext;
@@ -165,6 +166,17 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
         if (a?.unseen) { all[id] = { ...a, unseen: false }; touched.push(a.accountId); }
       }
       if (touched.length) { saveApprovals(c, all); d.dataChanged(touched); }
+      return null;
+    },
+
+    async listHardship() {
+      const c = d.need();
+      return (await c.server.call('GET', '/api/v1/accounts/hardship', undefined, z.object({ items: z.array(HardshipItem) }))).items;
+    },
+
+    async decideHardship({ accountId, hardship, reason }) {
+      const c = d.need();
+      await c.server.call('POST', `/api/v1/accounts/${encodeURIComponent(accountId)}/hardship`, { hardship, reason }, z.unknown());
       return null;
     },
   };

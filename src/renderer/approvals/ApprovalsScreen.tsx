@@ -7,6 +7,7 @@ import { getApi } from '../api';
 import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
 import { useAction } from '../lib/useAction';
+import { HardshipList } from './HardshipList';
 
 /** The team lead's screen: pending negotiation requests with the policy limits, and missed callbacks. */
 export function ApprovalsScreen() {
@@ -50,6 +51,7 @@ export function ApprovalsScreen() {
           </tbody>
         </table>
       )}
+      <HardshipList />
     </section>
   );
 }

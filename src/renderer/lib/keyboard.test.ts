@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { altDigit } from './keyboard';
-import { dispositionForShortcut, shortcutLabel } from '../outcome/dispositions';
+import { ALL_DISPOSITIONS, dispositionForShortcut, shortcutLabel } from '../outcome/dispositions';
 
 const key = (code: string, mods: Partial<Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey'>> = {}) =>
   ({ code, altKey: false, ctrlKey: false, metaKey: false, ...mods }) as KeyboardEvent;
@@ -18,7 +18,7 @@ describe('disposition shortcuts', () => {
   it('maps Alt+1 … Alt+0 to the first ten dispositions, the rest have none', () => {
     expect(dispositionForShortcut(1)).toBe('promise_to_pay');
     expect(dispositionForShortcut(10)).toBe('dispute');
-    expect(dispositionForShortcut(15)).toBeNull();
+    expect(dispositionForShortcut(ALL_DISPOSITIONS.length + 1)).toBeNull();
     expect(shortcutLabel(0)).toBe('Alt+1');
     expect(shortcutLabel(9)).toBe('Alt+0');
     expect(shortcutLabel(10)).toBeNull();

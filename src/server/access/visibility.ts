@@ -6,6 +6,12 @@ import type { Role } from '../../shared/domain/enums';
  * Who sees which accounts — the one place this is decided; every endpoint and the sync pull
  * go through it. agent: accounts assigned to them. team_lead: accounts assigned to the agents
  * of the team(s) they lead, and to themselves. admin: the whole organisation.
+ *
+ * One rule for reading an account's data (the account, its debtor, activities, messages, notes,
+ * promises …): visible now (findVisibleAccount / visibleAccount). "Ever assigned"
+ * (findAccountForFacts) only lets a collector's offline work be *recorded* after a reassignment;
+ * it never lets them read the account again (tests/unit/auth/visibility-use.test.ts checks that no
+ * route uses it).
  */
 export interface Scope {
   userId: string;
@@ -73,6 +79,7 @@ export async function findVisibleAccount(db: Db, scope: Scope, accountId: string
 /**
  * The account if the user may record facts (activities, notes, promises) on it: visible now, or
  * ever assigned to this user — work a collector did offline before a reassignment is never lost.
+ * For writes (sync appliers) only: a read of the account's data uses findVisibleAccount.
  */
 export async function findAccountForFacts(db: Db, scope: Scope, accountId: string): Promise<AccountRef | null> {
   const visible = await findVisibleAccount(db, scope, accountId);

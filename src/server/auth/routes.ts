@@ -1,9 +1,10 @@
 import { SipSettings } from '../../shared/domain/sip';
 import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
-import { loginThrottleFor, throttleKey } from './login-throttle';
+import { authConfigFor } from './config';
+import { admitLogin } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
-import { createSession, deleteSession, SESSION_TTL_DAYS, USER_COLUMNS, type AuthUser } from './sessions';
+import { createSession, deleteSession, USER_COLUMNS, type AuthUser } from './sessions';
 import { ROUTES } from '../../shared/api/routes';
 
 const OrgSip = SipSettings.pick({ wsUrl: true, domain: true, dialPlan: true, iceServers: true, supervisorExtension: true }).partial({
@@ -15,31 +16,34 @@ export const authRoutes = [
     ...ROUTES.login, summary: 'Log in; returns a bearer token', tags: ['auth'],
     access: 'public', errors: [429],
     async handler({ db, body, request, reply }) {
-      const throttle = loginThrottleFor(db);
-      const key = throttleKey(body.username, request.ip);
-      const wait = throttle.retryAfter(key, Date.now());
-      if (wait !== null) {
+      const { limits } = authConfigFor(db);
+      const org = body.organization ?? '';
+      const admitted = await admitLogin(db, limits, { org, username: body.username, address: request.ip });
+      if (!admitted.ok) {
+        const { kind, retryAfterSec: wait } = admitted.refusal;
         void reply.header('retry-after', String(wait));
-        throw new HttpError(429, 'too_many_attempts', `too many failed logins for this user from here; try again in ${wait} s`, 'password', { retryAfterSec: wait });
+        const why = kind === 'pair' ? 'too many failed logins for this user from here' : kind === 'address' ? 'too many failed logins from this address' : 'too many failed logins on the server';
+        throw new HttpError(429, 'too_many_attempts', `${why}; try again in ${wait} s`, 'password', { retryAfterSec: wait, scope: kind });
       }
+      // One organisation's usernames tell nothing about another's: without a code the login only
+      // works on an installation with a single organisation.
       const candidates = await db.query<AuthUser & { passwordHash: string }>(
-        `SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE u.username = $1`,
-        [body.username],
+        `SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash" FROM users u JOIN organizations o ON o.id = u.org_id
+         WHERE u.username = $1 AND CASE WHEN $2::text = '' THEN (SELECT count(*) FROM organizations) = 1 ELSE o.code = lower($2) END`,
+        [body.username, org],
       );
-      let found: (AuthUser & { passwordHash: string }) | null = null;
-      for (const c of candidates) {
-        if (await verifyPassword(body.password, c.passwordHash)) { found = c; break; }
-      }
-      if (candidates.length === 0) await burnPasswordCheck(body.password);
+      const candidate = candidates[0];
+      const found = candidate && (await verifyPassword(body.password, candidate.passwordHash)) ? candidate : null;
+      if (!candidate) await burnPasswordCheck(body.password); // an unknown name costs what a wrong password does
       if (!found) {
-        throttle.failed(key, Date.now());
-        throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+        await admitted.ticket.failed();
+        throw new HttpError(401, 'invalid_credentials', 'wrong organisation, username or password');
       }
-      throttle.succeeded(key);
+      await admitted.ticket.succeeded();
       if (found.disabled) throw new HttpError(401, 'user_disabled', 'this user is disabled');
-      const token = await createSession(db, found.id);
+      const { token, expiresAt } = await createSession(db, found.id);
       const { passwordHash: _omit, ...user } = found;
-      return { token, user, expiresAt: new Date(Date.now() + SESSION_TTL_DAYS * 86_400_000).toISOString() };
+      return { token, user, expiresAt: expiresAt.toISOString() };
     },
   }),
   defineRoute({

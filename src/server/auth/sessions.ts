@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db';
+import { authConfigFor } from './config';
+import { PURGE_THROTTLE_SQL } from './login-throttle';
 import type { Role } from '../../shared/domain/enums';
 
-export const SESSION_TTL_DAYS = 30;
 
 /** The caller of a request, re-read from the database on every request. */
 export interface AuthUser {
@@ -22,13 +23,14 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function createSession(db: Db, userId: string): Promise<string> {
+/** A new session: ends after the configured absolute lifetime, or sooner when left idle. */
+export async function createSession(db: Db, userId: string): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
-  await db.query(
-    `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))`,
-    [hashToken(token), userId, SESSION_TTL_DAYS],
+  const [row] = await db.query<{ expiresAt: Date }>(
+    `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + ($3::int * interval '1 second')) RETURNING expires_at AS "expiresAt"`,
+    [hashToken(token), userId, authConfigFor(db).sessionMaxSec],
   );
-  return token;
+  return { token, expiresAt: row!.expiresAt };
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
@@ -36,11 +38,43 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
 }
 
 /** null for an unknown or expired token; a disabled user is returned with disabled = true. */
+/**
+ * null for an unknown, expired or idle token; a disabled user is returned with disabled = true.
+ * Use is recorded at most once a minute per session (last_seen_at), in the same statement.
+ */
 export async function userForToken(db: Db, token: string): Promise<AuthUser | null> {
   const [user] = await db.query<AuthUser>(
-    `SELECT ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > now()`,
-    [hashToken(token)],
+    `WITH s AS (
+       SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > now() AND last_seen_at > now() - ($2::int * interval '1 second')
+     ), touch AS (
+       UPDATE sessions SET last_seen_at = now()
+       WHERE token_hash = $1 AND last_seen_at < now() - interval '60 seconds' AND EXISTS (SELECT 1 FROM s)
+     )
+     SELECT ${USER_COLUMNS} FROM s JOIN users u ON u.id = s.user_id`,
+    [hashToken(token), authConfigFor(db).sessionIdleSec],
   );
   return user ?? null;
+}
+
+/** Ended sessions and spent login counters are deleted; whichever instance gets there first does it. */
+export async function purgeExpired(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock(7265) AS got');
+    if (!lock?.got) return 0;
+    const gone = await tx.query(
+      `DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - ($1::int * interval '1 second') RETURNING 1`,
+      [authConfigFor(db).sessionIdleSec],
+    );
+    await tx.query(PURGE_THROTTLE_SQL);
+    return gone.length;
+  });
+}
+
+/** purgeExpired on start and every `everyMs`; safe with several instances (advisory lock). */
+export function schedulePurge(db: Db, everyMs: number, onError: (e: unknown) => void): () => void {
+  const run = () => { purgeExpired(db).catch(onError); };
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,4 +1,5 @@
 import { CollectionPolicies } from '../../shared/domain/collections';
+import { recordOrgAudit } from '../audit/org-audit';
 import type { Db } from '../db';
 
 /**
@@ -21,7 +22,28 @@ export async function loadPolicies(db: Db, orgId: string): Promise<CollectionPol
   return parsed.data;
 }
 
-/** Replaces the organisation's policies (admin endpoint, demo seed). */
+/**
+ * An administrator replaces the policies: the old and new values are audited in the same
+ * transaction. The body was parsed with CollectionPoliciesReplacement (strict, nothing defaulted).
+ */
+export async function replacePolicies(db: Db, actor: { id: string; orgId: string }, next: CollectionPolicies): Promise<CollectionPolicies> {
+  return db.transaction(async (tx) => {
+    // the row lock orders two administrators saving at once, so each audit row's `before` is true
+    const [row] = await tx.query<{ promisePolicies: unknown; negotiationPolicy: unknown }>(
+      `SELECT settings -> 'promisePolicies' AS "promisePolicies", settings -> 'negotiationPolicy' AS "negotiationPolicy"
+       FROM organizations WHERE id = $1 FOR UPDATE`, [actor.orgId],
+    );
+    await savePolicies(tx, actor.orgId, next);
+    const after = await loadPolicies(tx, actor.orgId);
+    await recordOrgAudit(tx, {
+      orgId: actor.orgId, actorId: actor.id, action: 'collections.policies',
+      before: { promisePolicies: row?.promisePolicies ?? null, negotiationPolicy: row?.negotiationPolicy ?? null }, after,
+    });
+    return after;
+  });
+}
+
+/** Writes the organisation's policies (the demo seed; the API goes through replacePolicies). */
 export async function savePolicies(db: Db, orgId: string, policies: CollectionPolicies): Promise<void> {
   const p = CollectionPolicies.parse(policies);
   await db.query(

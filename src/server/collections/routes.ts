@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Id, IsoInstant, Payment } from '../../shared/domain/entities';
-import { CollectionPolicies } from '../../shared/domain/collections';
+import { CollectionPolicies, CollectionPoliciesReplacement } from '../../shared/domain/collections';
 import { scopeFor } from '../access/visibility';
+import { listOrgAudit, OrgAuditEntry } from '../audit/org-audit';
 import { writeTransaction } from '../db/write';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
@@ -10,7 +11,7 @@ import { missedCallbacks } from './callbacks';
 import { importPaymentsCsv } from './payments-import';
 import { accountTrailRoute } from './payments-trail';
 import { reverseVisiblePayment } from './payments';
-import { loadPolicies, savePolicies } from './policies';
+import { loadPolicies, replacePolicies } from './policies';
 import { runPromiseStatusBatch } from './status-batch';
 import { ROUTES } from '../../shared/api/routes';
 
@@ -34,8 +35,17 @@ export const collectionsRoutes = [
   }),
   defineRoute({
     method: 'PUT', path: '/api/v1/collections/policies', summary: "Replace the organisation's collection policies",
-    tags: ['collections'], access: ['admin'], body: CollectionPolicies, response: CollectionPolicies,
-    async handler({ db, user, body }) { await savePolicies(db, user.orgId, body); return loadPolicies(db, user.orgId); },
+    tags: ['collections'], access: ['admin'], body: CollectionPoliciesReplacement, response: CollectionPolicies,
+    async handler({ db, user, body }) { return replacePolicies(db, user, body); },
+  }),
+  defineRoute({
+    method: 'GET', path: '/api/v1/collections/policies/audit', summary: 'Who changed the collection policies, when, before and after (newest first)',
+    tags: ['collections'], access: ['admin'],
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), beforeSeq: z.coerce.number().int().positive().optional() }),
+    response: z.object({ entries: z.array(OrgAuditEntry) }),
+    async handler({ db, user, query }) {
+      return { entries: await listOrgAudit(db, user.orgId, ['collections.policies'], { limit: query.limit, ...(query.beforeSeq ? { beforeSeq: query.beforeSeq } : {}) }) };
+    },
   }),
   defineRoute({
     method: 'POST', path: '/api/v1/imports/payments',

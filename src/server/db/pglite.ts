@@ -1,17 +1,35 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { TxDb } from './savepoints';
 import type { Db, TransactionOptions } from './types';
 
+/**
+ * Owner-only modes on everything under the data folder: it holds national ids, SIP passwords and
+ * password hashes, and PGlite's file system layer creates files world-writable (0666).
+ */
+function ownerOnly(path: string): void {
+  for (const e of readdirSync(path, { withFileTypes: true })) {
+    const p = join(path, e.name);
+    if (e.isDirectory()) { chmodSync(p, 0o700); ownerOnly(p); } else if (e.isFile()) chmodSync(p, 0o600);
+  }
+}
+
 /** dataDir: a folder, or 'memory://' for a throw-away database. */
 export async function openPgliteDb(dataDir: string): Promise<Db> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const onDisk = !dataDir.startsWith('memory://');
+  if (onDisk) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // the folder itself shut to others first: files PGlite creates later sit inside it
+    chmodSync(dataDir, 0o700);
+  }
   const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
     parsers: {
       [pgliteTypes.INT8]: (v: string) => Number(v),
       [pgliteTypes.DATE]: (v: string) => v,
     },
   });
+  if (onDisk) ownerOnly(dataDir);
   return {
     kind: 'pglite',
     async query<T>(sql: string, params?: readonly unknown[]) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MessageChannel } from '../../shared/domain/messaging';
 import { Id, IsoInstant } from '../../shared/domain/entities';
-import { findAccountForFacts, scopeFor } from '../access/visibility';
+import { findVisibleAccount, scopeFor } from '../access/visibility';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createTemplate, listTemplateAudit, updateTemplate } from './template-admin';
@@ -62,7 +62,7 @@ export const messagingRoutes = [
     access: 'user', params: z.object({ id: Id }), response: z.array(OutboundMessageView), errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
-      if (!(await findAccountForFacts(db, scope, params.id))) throw notFound('account');
+      if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
       const rows = await db.query<z.input<typeof OutboundMessageView> & { createdAt: Date }>(
         `SELECT id, account_id AS "accountId", agent_id AS "agentId", channel, address, subject, body, status, reasons,
            provider_message_id AS "providerMessageId", error, attempts, created_at AS "createdAt"

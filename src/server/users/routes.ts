@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AdminUser, AuditList, ChangeOwnPasswordRequest, SetPasswordRequest } from '../../shared/api/users';
 import { Id, User } from '../../shared/domain/entities';
 import { USER_COLUMNS, hashToken, type AuthUser } from '../auth/sessions';
-import { loginThrottleFor, throttleKey } from '../auth/login-throttle';
+import { authConfigFor } from '../auth/config';
+import { admitLogin } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { scopeFor } from '../access/visibility';
 import { HttpError } from '../http/errors';
@@ -85,19 +86,18 @@ export const userRoutes = [
     tags: ['auth'], access: 'user', body: ChangeOwnPasswordRequest, response: z.object({ ok: z.literal(true) }), errors: [429],
     async handler({ db, user, body, request, reply }) {
       // the current password is a secret worth guessing even with a session in hand: the login limit applies
-      const throttle = loginThrottleFor(db);
-      const key = throttleKey(user.username, request.ip);
-      const wait = throttle.retryAfter(key, Date.now());
-      if (wait !== null) {
+      const admitted = await admitLogin(db, authConfigFor(db).limits, { org: user.orgId, username: user.username, address: request.ip });
+      if (!admitted.ok) {
+        const wait = admitted.refusal.retryAfterSec;
         void reply.header('retry-after', String(wait));
         throw new HttpError(429, 'too_many_attempts', `too many wrong passwords; try again in ${wait} s`, 'currentPassword', { retryAfterSec: wait });
       }
       const [row] = await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [user.id]);
       if (!row || !(await verifyPassword(body.currentPassword, row.hash))) {
-        throttle.failed(key, Date.now());
+        await admitted.ticket.failed();
         throw new HttpError(400, 'wrong_password', 'the current password is wrong', 'currentPassword');
       }
-      throttle.succeeded(key);
+      await admitted.ticket.succeeded();
       if (body.newPassword === body.currentPassword) {
         throw new HttpError(400, 'password_unchanged', 'the new password must differ from the current one', 'newPassword');
       }

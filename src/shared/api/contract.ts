@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
-import { AccountBundle } from './rest';
+import { AccountBundle, HardshipItem } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
 import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
@@ -241,6 +241,9 @@ export const API = {
   listApprovals: { input: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'countered']).optional() }), output: z.array(ApprovalRequest) },
   decideApproval: { input: z.object({ id: Id, decision: ApprovalDecision }), output: ApprovalRequest },
   listMissedCallbacks: { input: none, output: z.array(MissedCallback) },
+  /** Team lead / admin, online only: hardship claims and accounts in hardship; set or lift it. */
+  listHardship: { input: none, output: z.array(HardshipItem) },
+  decideHardship: { input: z.object({ accountId: Id, hardship: z.boolean(), reason: z.string() }), output: z.null() },
 
   /** Admin only, online only (team leads may list). The server decides and audits. */
   listUsers: { input: none, output: z.array(AdminUser) },

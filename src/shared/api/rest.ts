@@ -8,7 +8,11 @@ import { CurrencyCode, MinorAmount } from '../domain/money';
  * Push and pull live in src/shared/sync/protocol.ts; errors are ApiError there.
  */
 
-export const LoginRequest = z.object({ username: z.string().trim().min(1), password: z.string().min(1) });
+export const LoginRequest = z.object({
+  username: z.string().trim().min(1), password: z.string().min(1),
+  /** The organisation's code; may be left out on an installation with one organisation. */
+  organization: z.string().trim().max(63).optional(),
+});
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const LoginResponse = z.object({ token: z.string(), user: User, expiresAt: IsoInstant });
@@ -66,3 +70,24 @@ export const PaymentInput = z.object({
 export type PaymentInput = z.infer<typeof PaymentInput>;
 
 export const PaymentResult = z.object({ payment: Payment, created: z.boolean() });
+
+/**
+ * The team lead's hardship list (GET /api/v1/accounts/hardship): accounts in hardship and agents'
+ * pending claims (the hardship_claimed outcome) on the lead's team's accounts.
+ */
+export const HardshipItem = z.object({
+  accountId: Id,
+  externalRef: z.string(),
+  debtorName: z.string(),
+  status: AccountStatus,
+  assignedAgentId: Id.nullable(),
+  /** The latest claim not yet answered by a decision; null when none is pending. */
+  claim: z.object({ at: IsoInstant, agentId: Id, agentName: z.string(), note: z.string().nullable() }).nullable(),
+});
+export type HardshipItem = z.infer<typeof HardshipItem>;
+
+export const HardshipDecision = z.strictObject({
+  hardship: z.boolean(),
+  reason: z.string().trim().min(1, 'say why').max(1000),
+});
+

@@ -16,7 +16,7 @@ export const PRELOAD_METHODS = [
   'logOutcome', 'logCallAttempt', 'addNote', 'flagContactPoint', 'setCallback', 'setDebtorPreferences',
   'checkContact',
   'listMessageTemplates', 'sendMessage', 'getOrgCompliance', 'saveOrgCompliance', 'listComplianceAudit',
-  'listComplianceViolations', 'getActivityReport', 'getMyDay', 'exportDebtorData',
+  'listComplianceViolations', 'getActivityReport', 'getMyDay', 'exportDebtorData', 'listHardship', 'decideHardship',
   'listOrgTemplates', 'createOrgTemplate', 'updateOrgTemplate', 'listTemplateAudit',
   'quoteNegotiation', 'proposePlan', 'listMyApprovals', 'markApprovalsSeen', 'listApprovals', 'decideApproval', 'listMissedCallbacks',
   'listUsers', 'listTeams', 'createUser', 'updateUser',

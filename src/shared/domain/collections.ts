@@ -5,7 +5,7 @@ import { CurrencyCode, MinorAmount } from './money';
 import type { ServerErrorCode } from '../errors/codes';
 import {
   buildPlanSchedule, checkAuthority, NegotiationPolicy, quoteSettlement, selectNegotiationRule,
-  type AuthorityDecision, type NegotiationRule,
+  type AuthorityDecision, NegotiationRule,
 } from '../rules/negotiation';
 import { PromisePolicy } from '../rules/promises';
 
@@ -20,6 +20,37 @@ export const CollectionPolicies = z.object({
   negotiationPolicy: NegotiationPolicy.nullable().default(null),
 });
 export type CollectionPolicies = z.infer<typeof CollectionPolicies>;
+
+/**
+ * The same schema with every default removed and every object strict: what a client sends to
+ * replace the policies. Defaults are right for reading stored settings, wrong for a write — `{}`
+ * would otherwise parse as "no policies at all" and a forgotten `minAmountMinor` as 0. Nested
+ * schemas keep their own checks (ranges, agent authority within policy) by piping into them.
+ */
+function strictRequired(s: z.ZodType): z.ZodType {
+  if (s instanceof z.ZodDefault) return strictRequired(s.unwrap() as z.ZodType);
+  if (s instanceof z.ZodNullable) return strictRequired(s.unwrap() as z.ZodType).nullable();
+  if (s instanceof z.ZodObject) {
+    const shape = s.shape as Record<string, z.ZodType>;
+    return z.strictObject(Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, strictRequired(v)])));
+  }
+  return s;
+}
+
+export const CollectionPoliciesReplacement = z.strictObject({
+  promisePolicies: z.array(strictRequired(PromisePolicy).pipe(PromisePolicy))
+    .min(1, 'at least one promise policy (the default one has product null)'),
+  /** null only when sent as null: the organisation negotiates nothing. */
+  negotiationPolicy: z.strictObject({
+    rules: z.array(strictRequired(NegotiationRule).pipe(NegotiationRule)).min(1, 'at least one negotiation rule'),
+  }).nullable(),
+}).superRefine((p, ctx) => {
+  const products = p.promisePolicies.map((x) => x.product);
+  products.forEach((product, i) => {
+    if (products.indexOf(product) !== i) ctx.addIssue({ code: 'custom', path: ['promisePolicies', i, 'product'], message: `a second policy for product ${product ?? 'null'}` });
+  });
+});
+export type CollectionPoliciesReplacement = z.infer<typeof CollectionPoliciesReplacement>;
 
 const Pct = z.number().min(0).max(100);
 

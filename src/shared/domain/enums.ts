@@ -42,12 +42,13 @@ export const Disposition = z.enum([
   'bankrupt',
   'do_not_contact',
   'message_sent',       // SMS / email / WhatsApp sent from a template
+  'hardship_claimed',   // the debtor reports hardship: asks the team lead to set it (src/shared/rules/account-status.ts)
 ]);
 export type Disposition = z.infer<typeof Disposition>;
 
 /** Dispositions that mean the agent spoke to the debtor (right-party contact). */
 export const RIGHT_PARTY_DISPOSITIONS: ReadonlySet<Disposition> = new Set([
-  'rpc', 'refused', 'dispute', 'promise_to_pay', 'callback_requested',
+  'rpc', 'refused', 'dispute', 'promise_to_pay', 'callback_requested', 'hardship_claimed',
 ]);
 
 /** Account status an outcome implies, when it implies one. */

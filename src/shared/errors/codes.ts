@@ -31,6 +31,8 @@ export const SERVER_ERROR_CODES = [
   'approval_decided', 'payment_reference_conflict',
   // compliance: an outbound contact logged online that the law forbade when it was made
   'compliance_blocked',
+  // account status (src/shared/rules/account-status.ts) and hardship decisions
+  'agent_cannot_reopen', 'lead_only_status', 'account_held_by_lead', 'not_in_hardship', 'account_closed',
   // message templates
   'template_inactive', 'template_name_taken', 'template_changed', 'whatsapp_template_unapproved', 'whatsapp_template_mismatch',
   // debtors' rights (src/server/privacy)

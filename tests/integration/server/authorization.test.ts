@@ -104,7 +104,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     expect(r.body.results, JSON.stringify(r.body.results)).toEqual(r.body.results.map((x: { id: number }) => ({ id: x.id, status: 'applied' })));
     expect(r.body.results).toHaveLength(8);
     const [acc] = await s.db.query<{ status: string; callback_note: string }>('SELECT status, callback_note FROM accounts WHERE id = $1', [own.id]);
-    expect(acc).toMatchObject({ status: 'hardship', callback_note: 'llamar' });
+    expect(acc).toMatchObject({ status: 'dispute', callback_note: 'llamar' });
   });
 
   it('a team lead sees only their team\'s accounts; an admin sees all', async () => {

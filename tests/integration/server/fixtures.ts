@@ -63,7 +63,7 @@ export function everyMutation(accountId: string, debtorId: string, contactPointI
     ['promise.create', { id: randomUUID(), accountId, channel: 'call', createdAt: now(), installments: [{ dueDate: inDays(7), amountMinor: balanceMinor }] }],
     ['contactPoint.flag', { contactPointId, invalid: true }],
     ['account.setCallback', { accountId, callbackAt: '2030-01-01T15:00:00.000Z', note: 'llamar' }],
-    ['account.setStatus', { accountId, status: 'hardship', reason: null }],
+    ['account.setStatus', { accountId, status: 'dispute', reason: null }],
     ['debtor.setPreferences', { debtorId, contactPrefs: { authorizedChannels: ['sms'], preferredChannel: 'sms', windows: [], preferredPaymentDay: 5 } }],
   ] as const;
 }

@@ -155,7 +155,8 @@ describe.each(BACKENDS)('user administration on %s', (backend) => {
     const refused = await call(s, 'GET', '/api/v1/accounts', { token: session });
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('user_disabled');
-    const relogin = await call(s, 'POST', '/api/v1/auth/login', { body: { username: 'temporal', password: PASSWORD } });
+    const [{ code } = { code: '' }] = await s.db.query<{ code: string }>(`SELECT o.code FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.username = 'temporal'`);
+    const relogin = await call(s, 'POST', '/api/v1/auth/login', { body: { username: 'temporal', password: PASSWORD, organization: code } });
     expect(relogin.body.error.code).toBe('user_disabled');
     expect((await call(s, 'PATCH', `/api/v1/users/${id}`, { token: admin, body: { disabled: false } })).status).toBe(200);
     const old = await call(s, 'GET', '/api/v1/accounts', { token: session });

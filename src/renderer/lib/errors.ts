@@ -55,7 +55,7 @@ export function errorText(t: TFunction, err: UiError): string {
   // a bare identifier ("principalPct", a schema's own name for the field) says nothing more than the field
   const bare = /^[\w.[\]]+$/.test(err.message.trim()) && !/\s/.test(err.message.trim());
   if (bare && (err.code === 'validation' || err.code === 'server.validation' || err.code === 'server.invalid_request')) {
-    return t('errors.validation_field', { field: field || t('fields.unknown') });
+    return t('fields.invalid', { field: field || t('fields.unknown') });
   }
   const generic = t('errors.unexpected', { message: err.message });
   return t(key, { defaultValue: generic, message: err.message, field });

@@ -163,7 +163,7 @@ describe('reassignment away', () => {
 });
 
 describe('revocation', () => {
-  it('a user disabled on the server gets 401: authRequired, outbox kept; enabled and signed in again, it is sent once', async () => {
+  it('a user disabled on the server gets 401: authRequired, portfolio locked, outbox kept; enabled and signed in again, it is sent once', async () => {
     const a = await agentFor('agente1');
     const accountId = (await a.visibleAccountIds())[1]!;
     const ids = [(await a.api.addNote({ accountId, body: 'antes de deshabilitar' })).noteId];
@@ -175,7 +175,9 @@ describe('revocation', () => {
     expect(state).toMatchObject({ authRequired: true });
     expect(state.pending).toBeGreaterThan(0);
     const pendingBefore = state.pending;
-    expect(await a.sync()).toMatchObject({ authRequired: true, pending: pendingBefore });
+    // the portfolio is locked now (services/lock.ts): another sync is refused, the outbox stays
+    await expect(a.sync()).rejects.toMatchObject({ code: 'auth.locked' });
+    expect(await a.api.getSyncState()).toMatchObject({ authRequired: true, pending: pendingBefore });
     // a restart does not drop it either
     await a.restart();
     expect((await a.api.getSyncState()).pending).toBe(pendingBefore);

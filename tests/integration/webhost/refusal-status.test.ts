@@ -45,7 +45,7 @@ async function api(method: string, input: unknown): Promise<{ status: number; bo
 }
 
 describe('a business refusal is a 4xx naming the field, never a 500', () => {
-  it('a promise under the policy minimum: 422, promise.policy, on installments; the account carries the minimum beforehand', async () => {
+  it('a promise under the policy minimum: 422, promise_policy, on installments; the account carries the minimum beforehand', async () => {
     const { rows } = await ws.handlers.listQueue({ contactableOnly: false, sort: 'priority', dir: 'desc', offset: 0, limit: 5 });
     const accountId = rows[0]!.accountId;
     // the policy arrives with the sync's collections refresh
@@ -56,7 +56,7 @@ describe('a business refusal is a 4xx naming the field, never a 500', () => {
       promise: { installments: [{ dueDate: '2026-12-01', amountMinor: 1 }] },
     });
     expect(r.status).toBe(422);
-    expect(r.body.error).toMatchObject({ code: 'promise.policy', field: 'installments' });
+    expect(r.body.error).toMatchObject({ code: 'promise_policy', field: 'installments' });
   });
 
   it('an outbound contact the law forbids now: 422 compliance.blocked on direction', async () => {

@@ -375,7 +375,7 @@ describe('recently contacted', () => {
 });
 
 describe('compliance history', () => {
-  it('includes unsynced attempts on every account of the debtor', () => {
+  it('includes unsynced attempts on every account of the debtor, with the agent who made them', () => {
     const s = open();
     const { d, a } = seeded(s);
     const b = account(d);
@@ -383,8 +383,8 @@ describe('compliance history', () => {
     s.write([{ name: 'activity.log', args: { id: randomUUID(), accountId: a.id, channel: 'call', disposition: 'rpc', startedAt: '2026-11-25T14:00:00.000Z' } }]);
     s.write([{ name: 'activity.log', args: { id: randomUUID(), accountId: b.id, channel: 'sms', disposition: 'message_sent', startedAt: '2026-11-25T14:05:00.000Z' } }]);
     expect(s.attemptsOnDebtor(d.id)).toEqual([
-      { accountId: a.id, debtorId: d.id, channel: 'call', direction: 'outbound', at: '2026-11-25T14:00:00.000Z', conversation: true },
-      { accountId: b.id, debtorId: d.id, channel: 'sms', direction: 'outbound', at: '2026-11-25T14:05:00.000Z', conversation: false },
+      { accountId: a.id, agentId: AGENT, debtorId: d.id, channel: 'call', direction: 'outbound', at: '2026-11-25T14:00:00.000Z', conversation: true },
+      { accountId: b.id, agentId: AGENT, debtorId: d.id, channel: 'sms', direction: 'outbound', at: '2026-11-25T14:05:00.000Z', conversation: false },
     ]);
   });
 });

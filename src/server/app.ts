@@ -64,12 +64,32 @@ class QuietRequestLog extends LogController {
 export const API_TITLE = 'Cobranza central server';
 export const API_VERSION = '1.0.0';
 
+/** How long /healthz waits for the database before answering 503: it must never hang. */
+const HEALTH_DB_TIMEOUT_MS = 1000;
+
+async function pingDb(db: Db, limitMs: number): Promise<number | null> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), limitMs); });
+  try {
+    const answered = await Promise.race([db.query('SELECT 1').then(() => true, () => false), late]);
+    return answered ? Math.round(performance.now() - started) : null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const healthRoute = defineRoute({
-  method: 'GET', path: '/healthz', summary: 'Liveness and database check', tags: ['ops'],
-  access: 'public', response: z.object({ ok: z.literal(true) }),
-  async handler({ db }) {
-    await db.query('SELECT 1');
-    return { ok: true as const };
+  method: 'GET', path: '/healthz', summary: 'Liveness and database check (503 when the database does not answer within 1 s)', tags: ['ops'],
+  access: 'public', errors: [503],
+  response: z.object({ ok: z.boolean(), db: z.enum(['up', 'down']), latencyMs: z.number().int().nonnegative().nullable() }),
+  async handler({ db, status }) {
+    const latencyMs = await pingDb(db, HEALTH_DB_TIMEOUT_MS);
+    if (latencyMs === null) {
+      status(503);
+      return { ok: false, db: 'down' as const, latencyMs: null };
+    }
+    return { ok: true, db: 'up' as const, latencyMs };
   },
 });
 

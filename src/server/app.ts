@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hardshipRoutes } from './accounts/hardship';
@@ -44,7 +45,14 @@ export interface CreateServerOptions {
   auth?: AuthConfig;
   /** Behind a reverse proxy: whose X-Forwarded-For to believe (TRUST_PROXY); default none. */
   trustProxy?: boolean | number | string[];
+  /** Strict-Transport-Security, only when clients reach the server over TLS; default: HSTS=1 in the environment. */
+  hsts?: boolean;
 }
+
+/** A JSON API loads nothing and is framed by nobody. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The HTML the server serves (the debtor export) carries its styles inline and nothing else. */
+const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** A request slower than this is logged (the others are not). */
 const SLOW_REQUEST_MS = 1000;
@@ -64,12 +72,32 @@ class QuietRequestLog extends LogController {
 export const API_TITLE = 'Cobranza central server';
 export const API_VERSION = '1.0.0';
 
+/** How long /healthz waits for the database before answering 503: it must never hang. */
+const HEALTH_DB_TIMEOUT_MS = 1000;
+
+async function pingDb(db: Db, limitMs: number): Promise<number | null> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), limitMs); });
+  try {
+    const answered = await Promise.race([db.query('SELECT 1').then(() => true, () => false), late]);
+    return answered ? Math.round(performance.now() - started) : null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const healthRoute = defineRoute({
-  method: 'GET', path: '/healthz', summary: 'Liveness and database check', tags: ['ops'],
-  access: 'public', response: z.object({ ok: z.literal(true) }),
-  async handler({ db }) {
-    await db.query('SELECT 1');
-    return { ok: true as const };
+  method: 'GET', path: '/healthz', summary: 'Liveness and database check (503 when the database does not answer within 1 s)', tags: ['ops'],
+  access: 'public', errors: [503],
+  response: z.object({ ok: z.boolean(), db: z.enum(['up', 'down']), latencyMs: z.number().int().nonnegative().nullable() }),
+  async handler({ db, status }) {
+    const latencyMs = await pingDb(db, HEALTH_DB_TIMEOUT_MS);
+    if (latencyMs === null) {
+      status(503);
+      return { ok: false, db: 'down' as const, latencyMs: null };
+    }
+    return { ok: true, db: 'up' as const, latencyMs };
   },
 });
 
@@ -114,7 +142,7 @@ function errorBody(code: ServerErrorCode, message: string, field?: string, extra
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 
-export function createServer({ db, logger = false, dispatcher, now, updatesDir = process.env.UPDATES_DIR || undefined, auth, trustProxy }: CreateServerOptions): FastifyInstance {
+export function createServer({ db, logger = false, dispatcher, now, updatesDir = process.env.UPDATES_DIR || undefined, auth, trustProxy, hsts = process.env.HSTS === '1' || process.env.HSTS === 'true' }: CreateServerOptions): FastifyInstance {
   setAuthConfig(db, auth ?? authConfigFromEnv());
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
@@ -144,6 +172,20 @@ export function createServer({ db, logger = false, dispatcher, now, updatesDir =
   });
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  // Security headers on every answer (nosniff, no framing, no referrer, CSP); HSTS only behind TLS.
+  void app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: false,
+    hsts: hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    reply.header('content-security-policy', type.startsWith('text/html') ? HTML_CSP : API_CSP);
+    return payload;
   });
 
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);

@@ -64,6 +64,8 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
     if (m.version <= from) continue;
     await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      // a migration may rewrite big tables: PG_STATEMENT_TIMEOUT_MS is for requests, not for it
+      await tx.exec('SET LOCAL statement_timeout = 0');
       // Another server may have applied it while we waited for the lock.
       if ((await currentVersion(tx)) >= m.version) return;
       await tx.exec(m.sql);

@@ -33,8 +33,52 @@ function prepared(sql: string, params?: readonly unknown[]): pg.QueryConfig {
   return { name, text: sql, values: params as unknown[] };
 }
 
-export function openPgDb(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, types });
+function envMs(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (0 = no limit), got "${v}"`);
+  return n;
+}
+
+export interface PgTimeouts {
+  /** Opening a connection (TCP + startup + auth) and waiting for a free pool slot. */
+  connectMs: number;
+  /** Server-side statement_timeout; a migration lifts it for its own transaction. */
+  statementMs: number;
+  /** Server-side idle_in_transaction_session_timeout: a stuck client cannot hold locks for ever. */
+  idleInTransactionMs: number;
+}
+
+/** PG_CONNECT_TIMEOUT_MS (5 s), PG_STATEMENT_TIMEOUT_MS (30 s), PG_IDLE_TX_TIMEOUT_MS (60 s); 0 = no limit. */
+export function pgTimeoutsFromEnv(): PgTimeouts {
+  return {
+    connectMs: envMs('PG_CONNECT_TIMEOUT_MS', 5000),
+    statementMs: envMs('PG_STATEMENT_TIMEOUT_MS', 30_000),
+    idleInTransactionMs: envMs('PG_IDLE_TX_TIMEOUT_MS', 60_000),
+  };
+}
+
+/** host:port/database of a postgres:// URL, never its user or password (for error messages). */
+export function describePgUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export function openPgDb(url: string, max = 10, timeouts: PgTimeouts = pgTimeoutsFromEnv()): Db {
+  const pool = new pg.Pool({
+    connectionString: url, max, types,
+    // without these a database that accepts and never answers hangs a start or a request for ever
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // a peer gone silent (network drop) is noticed by the kernel rather than never
+    keepAlive: true,
+  });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
   return {

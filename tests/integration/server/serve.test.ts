@@ -23,7 +23,7 @@ describe('serve CLI (startServer) on PGlite in a data folder', () => {
     const first = await startServer({ dataDir: dir, port: 0, demo: { accounts: 12 } });
     const { token } = await login(first, 'agente1', 'agente123');
     expect((await call(first, 'GET', '/api/v1/me', { token })).body.username).toBe('agente1');
-    expect((await call(first, 'GET', '/healthz')).body).toEqual({ ok: true });
+    expect((await call(first, 'GET', '/healthz')).body).toMatchObject({ ok: true, db: 'up' });
     const before = await counts(first.db);
     expect(before).toMatchObject({ orgs: 1, users: 5, teams: 1, accounts: 12 });
     await first.close();

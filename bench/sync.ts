@@ -211,7 +211,8 @@ export async function benchSync(): Promise<BenchRow[]> {
     await host.stop();
     for (let i = 0; i < 1000; i++) {
       await ws.handlers.logOutcome(API.logOutcome.input.parse({
-        accountId: accountIds[i % accountIds.length], channel: 'call', disposition: 'no_answer', note: `bench ${i}`,
+        // inbound (the debtor called): 1,000 outbound outcomes on 200 accounts would rightly be refused by the daily caps
+        accountId: accountIds[i % accountIds.length], channel: 'call', direction: 'inbound', disposition: 'no_answer', note: `bench ${i}`,
       }));
     }
     const offline = await ws.handlers.syncNow(undefined); // fails fast: server down

@@ -7,7 +7,9 @@ import { toWorkstationError } from './errors';
 import { removeFile } from './files';
 import { currentSessionFile, normalizeServerUrl } from './paths';
 import { callRoute } from './route-client';
-import { clearLock, markLogin, readLock, saveSecurity } from './lock';
+import { cachedSecurity, clearLock, markLogin, readLock, saveSecurity } from './lock';
+import { vaultOf } from './user-context';
+import { eraseUserData } from './wipe';
 
 type SessionMethods = 'getSession' | 'login' | 'logout' | 'getSyncState' | 'syncNow';
 
@@ -59,8 +61,11 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       c.setToken(null);
       // the secrets go with the session: the SIP password is asked for (or fetched) again at the next login
       c.setSip({ ...c.sip(), password: null });
+      const erase = cachedSecurity(c)?.eraseOnLogout === true;
       await c.close();
       removeFile(currentSessionFile(core.o.dataDir));
+      // the organisation may want no portfolio left behind: the store and its key go too
+      if (erase) eraseUserData(core.o.dataDir, vaultOf(core.o.dataDir, core.o.vault), c.session.serverUrl, c.session.user.id);
       core.syncState.emit(OFFLINE_STATE);
       return null;
     },

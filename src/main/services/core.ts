@@ -38,7 +38,7 @@ export interface WorkstationEvents extends ApiEvents {
 
 type Check = Parameters<typeof checkContact>[0];
 
-const GlobalSettings = z.object({ serverUrl: z.string().url(), locale: z.enum(['es', 'en']) });
+const GlobalSettings = z.object({ serverUrl: z.string().url(), locale: z.enum(['es', 'en']), organization: z.string().default('') });
 type GlobalSettings = z.infer<typeof GlobalSettings>;
 export const CurrentSession = z.object({ serverUrl: z.string().url(), userId: z.string().uuid() });
 
@@ -73,7 +73,7 @@ export class WorkstationCore {
     const baseClock = o.clock ?? systemClock;
     this.clock = o.now ? { ...baseClock, now: o.now } : baseClock;
     ensurePrivateDataDir(o.dataDir);
-    this.settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? { serverUrl: o.defaultServerUrl, locale: 'es' };
+    this.settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? { serverUrl: o.defaultServerUrl, locale: 'es', organization: '' };
     this.orgData = createOrgData(() => this.clock.now());
   }
 

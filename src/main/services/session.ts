@@ -7,7 +7,9 @@ import { toWorkstationError } from './errors';
 import { removeFile } from './files';
 import { currentSessionFile, normalizeServerUrl } from './paths';
 import { callRoute } from './route-client';
-import { clearLock, markLogin, readLock, saveSecurity } from './lock';
+import { cachedSecurity, clearLock, markLogin, readLock, saveSecurity } from './lock';
+import { vaultOf } from './user-context';
+import { eraseUserData } from './wipe';
 
 type SessionMethods = 'getSession' | 'login' | 'logout' | 'getSyncState' | 'syncNow';
 
@@ -18,12 +20,14 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       return core.ctx ? { ...core.ctx.publicSession(), locked: readLock(core.ctx) } : null;
     },
 
-    async login({ username, password, serverUrl }) {
+    async login({ username, password, serverUrl, organization }) {
       const url = normalizeServerUrl(serverUrl ?? core.settings.serverUrl);
       const client = createServerClient({ serverUrl: url, fetch: core.o.fetch, timeoutMs: 20_000 });
+      const org = (organization ?? core.settings.organization).trim();
       let res: LoginResponse;
       try {
-        res = await callRoute(client, ROUTES.login, { body: { username, password } });
+        // remembered like the server address; required by the server when it holds several organisations
+        res = await callRoute(client, ROUTES.login, { body: { username, password, ...(org ? { organization: org } : {}) } });
       } catch (e) {
         if (e instanceof SyncHttpError && e.kind === 'auth') {
           throw new WorkstationError(e.code === 'user_disabled' ? 'auth.user_disabled' : 'auth.invalid_credentials', e.message);
@@ -40,7 +44,7 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
         await ctx?.close();
         core.ctx = core.openContext(url, res.user, res.token);
       }
-      if (core.settings.serverUrl !== url) { core.settings = { ...core.settings, serverUrl: url }; core.saveSettings(); }
+      if (core.settings.serverUrl !== url || core.settings.organization !== org) { core.settings = { ...core.settings, serverUrl: url, organization: org }; core.saveSettings(); }
       // the organisation's rules and templates, for offline checks; the login does not fail without them
       core.orgData.reset();
       const c = core.ctx!;
@@ -59,8 +63,11 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       c.setToken(null);
       // the secrets go with the session: the SIP password is asked for (or fetched) again at the next login
       c.setSip({ ...c.sip(), password: null });
+      const erase = cachedSecurity(c)?.eraseOnLogout === true;
       await c.close();
       removeFile(currentSessionFile(core.o.dataDir));
+      // the organisation may want no portfolio left behind: the store and its key go too
+      if (erase) eraseUserData(core.o.dataDir, vaultOf(core.o.dataDir, core.o.vault), c.session.serverUrl, c.session.user.id);
       core.syncState.emit(OFFLINE_STATE);
       return null;
     },

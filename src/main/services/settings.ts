@@ -12,7 +12,7 @@ export function createSettingsHandlers(core: WorkstationCore): Pick<WorkstationH
   const handlers: Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> = {
     async getSettings() {
       const sip = core.ctx?.sip() ?? { settings: null, password: null };
-      return Settings.parse({ serverUrl: core.settings.serverUrl, locale: core.settings.locale, sip: sip.settings, hasSipPassword: !!sip.password });
+      return Settings.parse({ serverUrl: core.settings.serverUrl, organization: core.settings.organization, locale: core.settings.locale, sip: sip.settings, hasSipPassword: !!sip.password });
     },
 
     async saveSettings(update) {
@@ -30,6 +30,7 @@ export function createSettingsHandlers(core: WorkstationCore): Pick<WorkstationH
       core.settings = {
         serverUrl: update.serverUrl ? normalizeServerUrl(update.serverUrl) : core.settings.serverUrl,
         locale: update.locale ?? core.settings.locale,
+        organization: core.settings.organization,
       };
       core.saveSettings();
       return handlers.getSettings(undefined);

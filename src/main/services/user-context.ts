@@ -103,7 +103,7 @@ export class UserContext {
   }
 }
 
-function vaultOf(dataDir: string, vault: SecretVault | undefined): SecretVault {
+export function vaultOf(dataDir: string, vault: SecretVault | undefined): SecretVault {
   return vault ?? createFileVault(secretsFile(dataDir));
 }
 

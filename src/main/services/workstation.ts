@@ -1,8 +1,9 @@
 import type { WorkstationHandlers } from '../../shared/api/contract';
+import { eraseUserData } from './wipe';
 import { createAccountWriteHandlers } from './account-writes';
 import { createAccountHandlers } from './accounts';
 import { createCollectionsHandlers, refreshCollectionsCache } from './collections';
-import { CurrentSession, WorkstationCore, type WorkstationEvents, type WorkstationOptions } from './core';
+import { CurrentSession, OFFLINE_STATE, WorkstationCore, type WorkstationEvents, type WorkstationOptions } from './core';
 import { toWorkstationError } from './errors';
 import { readJson } from './files';
 import { createMessagingHandlers } from './messaging';
@@ -14,7 +15,7 @@ import { createSessionHandlers } from './session';
 import { createSettingsHandlers } from './settings';
 import { lockReasonFor, setLock } from './lock';
 import { SyncHttpError } from '../sync/transport';
-import { UserContext, type StoredSession } from './user-context';
+import { UserContext, vaultOf, type StoredSession } from './user-context';
 
 export type { DueCallback, WorkstationEvents, WorkstationOptions } from './core';
 
@@ -44,6 +45,16 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   core.syncState.add((s) => {
     const ctx = core.ctx;
     // a 401 (user disabled, session expired or ended) locks the portfolio; the outbox is kept
+    if (s.authRequired && ctx && s.lastError === 'device_wipe') {
+      // the administrator's wipe order: the server let the outbox through first when after_sync
+      core.ctx = null;
+      const { serverUrl, user } = ctx.session;
+      inBackground(ctx.close().then(() => {
+        eraseUserData(o.dataDir, vaultOf(o.dataDir, o.vault), serverUrl, user.id);
+        core.syncState.emit({ ...OFFLINE_STATE, lastError: 'device_wipe' });
+      }));
+      return;
+    }
     if (s.authRequired && ctx) setLock(ctx, lockReasonFor(s.lastError));
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;

@@ -12,6 +12,7 @@ export function LoginScreen() {
   const login = useSession((s) => s.login);
   const setLocale = useSession((s) => s.setLocale);
   const [serverUrl, setServerUrl] = useState(settings?.serverUrl ?? '');
+  const [organization, setOrganization] = useState(settings?.organization ?? '');
   const locked = useSession((s) => (s.session?.locked ? s.session : null));
   const [username, setUsername] = useState(locked?.user.username ?? '');
   const [password, setPassword] = useState('');
@@ -19,7 +20,7 @@ export function LoginScreen() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!username || !password) return;
-    void login(username.trim(), password, serverUrl.trim());
+    void login(username.trim(), password, serverUrl.trim(), organization.trim());
   };
   const fieldError = (field: string) => (error?.field === field ? errorText(t, error) : null);
 
@@ -37,6 +38,10 @@ export function LoginScreen() {
           {t('login.serverUrl')}
           <input name="serverUrl" type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" />
           {fieldError('serverUrl') && <span className="field-error">{fieldError('serverUrl')}</span>}
+        </label>
+        <label>
+          {t('login.organization')}
+          <input name="organization" value={organization} onChange={(e) => setOrganization(e.target.value)} autoComplete="organization" />
         </label>
         <label>
           {t('login.username')}

@@ -13,7 +13,7 @@ interface SessionStore {
   loginError: UiError | null;
   busy: boolean;
   init(): Promise<void>;
-  login(username: string, password: string, serverUrl: string): Promise<boolean>;
+  login(username: string, password: string, serverUrl: string, organization?: string): Promise<boolean>;
   logout(): Promise<void>;
   setLocale(locale: Locale): Promise<void>;
   /** The sync engine reported 401: the agent must log in again (the outbox is kept main-side). */
@@ -39,11 +39,11 @@ export const useSession = create<SessionStore>((set, get) => ({
     }
   },
 
-  async login(username, password, serverUrl) {
+  async login(username, password, serverUrl, organization) {
     set({ busy: true, loginError: null });
     try {
       const current = get().settings?.serverUrl;
-      const session = await getApi().login({ username, password, ...(serverUrl && serverUrl !== current ? { serverUrl } : {}) });
+      const session = await getApi().login({ username, password, ...(serverUrl && serverUrl !== current ? { serverUrl } : {}), ...(organization !== undefined ? { organization } : {}) });
       const settings = await getApi().getSettings();
       set({ session, settings, status: 'authenticated', busy: false });
       return true;

@@ -1,4 +1,5 @@
 import { SipSettings } from '../../shared/domain/sip';
+import { backdateForPendingWipe } from '../wipe/orders';
 import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { authConfigFor } from './config';
@@ -42,6 +43,7 @@ export const authRoutes = [
       await admitted.ticket.succeeded();
       if (found.disabled) throw new HttpError(401, 'user_disabled', 'this user is disabled');
       const { token, expiresAt } = await createSession(db, found.id);
+      await backdateForPendingWipe(db, found.id, token);
       const { passwordHash: _omit, ...user } = found;
       return { token, user, expiresAt: expiresAt.toISOString() };
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Role } from '../../shared/domain/enums';
 import type { Db } from '../db';
 import { userForToken, type AuthUser } from '../auth/sessions';
+import { deliverWipe } from '../wipe/orders';
 import { forbidden, fromZodError, HttpError, unauthorized } from './errors';
 
 /**
@@ -73,6 +74,7 @@ export async function authenticate(db: Db, request: FastifyRequest): Promise<Aut
   const user = await userForToken(db, token);
   if (!user) throw unauthorized('invalid or expired session');
   if (user.disabled) throw new HttpError(401, 'user_disabled', 'this user is disabled');
+  await deliverWipe(db, token, request.routeOptions.url ?? '');
   return user;
 }
 

@@ -4,18 +4,28 @@ import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import { defineRoute } from '../http/route';
 import { recordAudit } from '../users/audit';
+import { orderWipe } from '../wipe/orders';
 
 /**
  * The organisation's security policy, kept in organizations.settings.security: a change also
  * changes the pull's `policies` token, so every workstation fetches it at its next sync.
  */
-async function loadSecurity(db: Db, orgId: string): Promise<SecurityPolicy> {
+export async function loadSecurity(db: Db, orgId: string): Promise<SecurityPolicy> {
   const [row] = await db.query<{ security: unknown }>(`SELECT settings->'security' AS security FROM organizations WHERE id = $1`, [orgId]);
   const r = SecurityPolicy.safeParse(row?.security ?? {});
   return r.success ? r.data : SecurityPolicy.parse({});
 }
 
 export const securityRoutes = [
+  defineRoute({
+    ...ROUTES.wipeUser,
+    summary: "Order every workstation of a user wiped (admin; audited): the next contact of each of the user's sessions erases its store, after its outbox is sent under after_sync",
+    tags: ['security'], access: ['admin'], errors: [404],
+    async handler({ db, user, params, body }) {
+      const mode = body.mode ?? (await loadSecurity(db, user.orgId)).wipeMode;
+      return orderWipe(db, user, params.id, mode);
+    },
+  }),
   defineRoute({
     ...ROUTES.orgSecurity, summary: "The organisation's security policy (every workstation applies it offline)", tags: ['security'],
     access: 'user',

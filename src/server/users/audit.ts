@@ -5,7 +5,7 @@ export interface Actor { id: string | null; orgId: string }
 
 export type AdminAction =
   | 'user.create' | 'user.update' | 'user.password_set' | 'user.password_change'
-  | 'team.create' | 'team.update' | 'org.security';
+  | 'team.create' | 'team.update' | 'org.security' | 'user.wipe';
 
 export interface AuditFact {
   orgId: string;

@@ -161,6 +161,8 @@ export type CallAttemptInput = z.input<typeof CallAttemptInput>;
 
 export const Settings = z.object({
   serverUrl: z.string().url(),
+  /** The organisation's code used at the last login ('' for none): an installation with several organisations needs it. */
+  organization: z.string().default(''),
   locale: z.enum(['es', 'en']),
   sip: SipSettings.nullable(),
   hasSipPassword: z.boolean(),
@@ -191,7 +193,7 @@ const none = z.undefined();
 
 export const API = {
   getSession: { input: none, output: Session.nullable() },
-  login: { input: z.object({ username: z.string().min(1), password: z.string().min(1), serverUrl: z.string().url().optional() }), output: Session },
+  login: { input: z.object({ username: z.string().min(1), password: z.string().min(1), serverUrl: z.string().url().optional(), organization: z.string().trim().max(63).optional() }), output: Session },
   logout: { input: none, output: z.null() },
 
   listQueue: { input: QueueQuery, output: QueuePage },

@@ -23,7 +23,7 @@ export const SERVER_ERROR_CODES = [
   // requests
   'invalid_request', 'invalid_args', 'payload_too_large', 'unsupported_media_type', 'mutation_gap',
   // who is asking
-  'unauthorized', 'invalid_credentials', 'user_disabled', 'too_many_attempts', 'client_not_yours',
+  'unauthorized', 'invalid_credentials', 'user_disabled', 'device_wipe', 'too_many_attempts', 'client_not_yours',
   // users and teams
   'username_taken', 'last_admin', 'user_leads_team', 'team_name_taken', 'sip_extension_taken',
   'wrong_password', 'password_unchanged', 'cannot_disable_self',

@@ -62,7 +62,7 @@ describe.each(BACKENDS)('locking the portfolio on 401 (%s)', (backend) => {
     const agent = await login(server, 'agente1', 'agente123');
     expect((await call(server, 'PUT', '/api/v1/org/security', { token: agent.token, body: { maxOfflineDays: 3 } })).status).toBe(403);
     expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 0 } })).status).toBe(400);
-    expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 3 } })).body).toEqual({ maxOfflineDays: 3 });
+    expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 3 } })).body).toMatchObject({ maxOfflineDays: 3, eraseOnLogout: false, wipeMode: 'after_sync' });
     let now = Date.now();
     const { ws, cleanup } = await openWorkstation(server.url, undefined, { now: () => new Date(now) });
     try {

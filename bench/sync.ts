@@ -266,7 +266,8 @@ export async function benchSync(): Promise<BenchRow[]> {
     const tableReads = statements.filter((q) => /\bFROM\s+(?!change_version)\w+/i.test(q));
     const plans: string[] = [];
     for (const q of tableReads) {
-      const params = q.includes('token_hash') ? ['0'.repeat(64)]
+      // the session lookup: the token's hash, and the idle timeout in seconds where it takes one
+      const params = q.includes('token_hash') ? ['0'.repeat(64), ...(q.includes('$2') ? [43_200] : [])]
         : q.includes('$3') ? [session.clientId, session.user.orgId, session.user.id] // the client row and the org data tokens
           : q.includes('$1') ? [session.clientId] : [];
       const plan = await server.db.transaction(async (tx) => {

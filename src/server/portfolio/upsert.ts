@@ -32,6 +32,11 @@ export interface UpsertOptions {
   actor?: WriteActor;
   /** National ids already warned about in this run (a file upserted in several calls warns once). */
   warned?: Set<string>;
+  /**
+   * Debtor ids and contact-point keys already counted in this run (a file upserted in several
+   * calls counts a debtor spanning two calls once); the report counts only what is new here.
+   */
+  seen?: { debtors: Set<string>; contactPoints: Set<string> };
 }
 
 export const DB_FIELD = 'base_de_datos';
@@ -268,10 +273,11 @@ export async function upsertPortfolio(
     toWrite = toWrite.filter((r) => !refusedRows.has(r.rowNumber));
   }
 
-  const debtors = new Set<string>();
+  const debtors = options.seen?.debtors ?? new Set<string>();
   let accounts = 0;
   // A debtor's contact points recur on each of their accounts' rows, maybe in several chunks.
-  const contactPoints = new Set<string>();
+  const contactPoints = options.seen?.contactPoints ?? new Set<string>();
+  const before = { debtors: debtors.size, contactPoints: contactPoints.size };
   const tally = (c: ChunkCounts) => {
     for (const d of c.debtors) debtors.add(d);
     accounts += c.accounts;
@@ -301,5 +307,6 @@ export async function upsertPortfolio(
   }
   errors.sort((a, b) => a.row - b.row);
   warnings.sort((a, b) => a.row - b.row);
-  return { rowsRead: rows.length, debtorsUpserted: debtors.size, accountsUpserted: accounts, contactPointsUpserted: contactPoints.size, errors, warnings };
+  return { rowsRead: rows.length, debtorsUpserted: debtors.size - before.debtors, accountsUpserted: accounts,
+    contactPointsUpserted: contactPoints.size - before.contactPoints, errors, warnings };
 }

@@ -20,6 +20,12 @@ import { upsertPortfolio, type UpsertOptions } from './upsert';
  */
 
 export const BATCH_ROWS = 2_000;
+/**
+ * PGlite runs each statement on the main thread (WASM): a 1,000-row upsert blocks the event loop
+ * for a second on a busy machine, so embedded servers write in smaller batches (each a few hundred
+ * ms of blocking; smaller ones cost more in per-batch statements than they save).
+ */
+export const PGLITE_BATCH_ROWS = 500;
 /** Errors (and warnings) listed in a report; the rest are counted (errorCount, warningCount). */
 export const MAX_LISTED = 1_000;
 /** Debtor ids / contact points remembered to count each once across batches (grouped files: exact). */
@@ -81,7 +87,7 @@ export async function importPortfolioStream(
   db: Db, orgId: string, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: StreamImportOptions = {},
 ): Promise<StreamImportReport> {
   const actor = options.actor ?? CLI_ACTOR;
-  const batchSize = options.batchSize ?? BATCH_ROWS;
+  const batchSize = options.batchSize ?? (db.kind === 'pglite' ? PGLITE_BATCH_ROWS : BATCH_ROWS);
   const importId = await startRun(db, orgId, 'portfolio', actor, options.importId);
   const found: StreamEncoding = { encoding: 'utf-8' };
   const errors = new Listed(options.maxListed ?? MAX_LISTED);

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ImportReport, PortfolioRow, RowError } from '../../shared/domain/portfolio';
 import { importRefusals, type ImportRefusalKind, type Scope } from '../access/visibility';
 import type { Db } from '../db';
@@ -302,6 +303,8 @@ export async function upsertPortfolio(
         }
       }
     });
+    // the change lock is free here: let queued requests (and sync) run before the next chunk
+    await yieldToEventLoop();
     const failed = new Set(errors.map((e) => e.row));
     warnings.push(...await sharedNationalIds(db, orgId, chunk.filter((r) => !failed.has(r.rowNumber)), warned));
   }

@@ -28,8 +28,12 @@ export const BATCH_ROWS = 2_000;
 export const PGLITE_BATCH_ROWS = 500;
 /** Errors (and warnings) listed in a report; the rest are counted (errorCount, warningCount). */
 export const MAX_LISTED = 1_000;
-/** Debtor ids / contact points remembered to count each once across batches (grouped files: exact). */
-const SEEN_MEMORY = 200_000;
+/**
+ * Debtor ids / contact points remembered to count each once across batches: past this many, only
+ * the most recent are kept (a debtor's rows are adjacent in grouped files, so counts stay exact).
+ */
+const SEEN_MEMORY = 20_000;
+const keepRecent = (set: Set<string>): Set<string> => (set.size > SEEN_MEMORY ? new Set([...set].slice(-SEEN_MEMORY / 2)) : set);
 
 export interface StreamImportOptions extends ParseOptions, UpsertOptions {
   /** Rows read, then written, per batch. */
@@ -117,8 +121,8 @@ export async function importPortfolioStream(
       progress.rowsRefused += new Set(batchErrors.map((e) => e.row)).size;
       totals.debtorsUpserted += written?.debtorsUpserted ?? 0;
       totals.contactPointsUpserted += written?.contactPointsUpserted ?? 0;
-      if (seen.debtors.size > SEEN_MEMORY) seen.debtors.clear();
-      if (seen.contactPoints.size > SEEN_MEMORY) seen.contactPoints.clear();
+      seen.debtors = keepRecent(seen.debtors);
+      seen.contactPoints = keepRecent(seen.contactPoints);
       rows = []; rowErrors = []; inBatch = 0;
       await recordProgress(db, importId, progress);
       await yieldToEventLoop();

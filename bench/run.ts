@@ -13,6 +13,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/load.ts', 'benchLoad'],
   ['bench/renderer.ts', 'benchRenderer'],
   ['bench/softphone.ts', 'benchSoftphone'],
+  ['bench/import.ts', 'benchImport'],
 ];
 
 const only = process.argv.slice(2);

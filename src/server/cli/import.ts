@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ImportReport } from '../../shared/domain/portfolio';
 import { openDb, type Db } from '../db';
 import { migrate } from '../db/migrate';
-import { decodeCsvBytes } from '../portfolio/decode';
 import { generateDemoPortfolio } from '../portfolio/demo';
-import { importPortfolioCsv } from '../portfolio/import';
+import { importPortfolioStream } from '../portfolio/stream';
 import { parseDate } from '../portfolio/values';
 import { portfolioRowsToCsv } from '../portfolio/write-csv';
 
@@ -63,6 +62,7 @@ export function formatReport(report: ImportReport): string[] {
     const failedRows = new Set(report.errors.map((e) => e.row)).size;
     lines.push(`Errores: ${report.errors.length} en ${failedRows} fila(s); esas filas no se cargaron:`);
     for (const e of report.errors) lines.push(`  fila ${e.row}, campo ${e.field}: ${e.message}`);
+    if (report.errorCount !== undefined) lines.push(`  … ${report.errorCount - report.errors.length} errores más no listados (${report.errorCount} en total)`);
   }
   if (report.warnings && report.warnings.length > 0) {
     lines.push(`Avisos: ${report.warnings.length} (filas cargadas; revíselas):`);
@@ -106,13 +106,11 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
       io.out(`${count} cuentas de ${new Set(rows.map((r) => r.debtorExternalId)).size} deudores escritas en ${file} (semilla ${seed})`);
       return 0;
     }
-    let bytes: Uint8Array;
     try {
-      bytes = await readFile(file);
+      await access(file);
     } catch (e) {
       throw new UsageError(`no se puede leer ${file}: ${(e as Error).message}`);
     }
-    const { text, encoding } = decodeCsvBytes(bytes);
 
     const dataDir = env.DATA_DIR || '.data/server';
     // PGlite keeps postmaster.pid while a process has the folder open; two processes writing one
@@ -125,9 +123,11 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     db = await openDb({ url: env.DATABASE_URL || undefined, dataDir });
     await migrate(db);
     const org = await resolveOrg(db, parsed.values.org);
-    io.out(`Cartera ${file} (${encoding}) → organización "${org.name}" en ${db.kind === 'pg' ? 'PostgreSQL' : 'PGlite'}`);
+    io.out(`Cartera ${file} → organización "${org.name}" en ${db.kind === 'pg' ? 'PostgreSQL' : 'PGlite'}`);
     const t0 = performance.now();
-    const report = await importPortfolioCsv(db, org.id, text, asOf ? { asOf } : {});
+    // Streamed like an upload (portfolio/stream.ts): a file of millions of rows in bounded memory.
+    const report = await importPortfolioStream(db, org.id, createReadStream(file, { highWaterMark: 256 * 1024 }), asOf ? { asOf } : {});
+    io.out(`Codificación: ${report.encoding}`);
     if (report.ignoredColumns.length > 0) {
       io.out(`Columnas no leídas (nombre no reconocido, ver docs/portfolio-csv.md): ${report.ignoredColumns.join(', ')}`);
     }

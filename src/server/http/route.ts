@@ -41,6 +41,11 @@ export interface RouteDef<
   /** Default application/json. */
   bodyContentType?: 'application/json' | 'text/csv';
   bodyLimit?: number;
+  /**
+   * The body is not read before the handler: it gets the request stream as `body` (a file of any
+   * size, read as it arrives — portfolio/stream.ts) and enforces its own size limit.
+   */
+  bodyStream?: boolean;
   response: R;
   /** Default application/json; a route answering another type sets it on the reply itself. */
   responseContentType?: 'application/json' | 'text/html';
@@ -86,6 +91,19 @@ function parsePart<T extends z.ZodType | undefined>(location: 'params' | 'query'
 }
 
 export function registerRoute(app: FastifyInstance, db: Db, def: RouteDef): void {
+  if (def.bodyStream) {
+    // Its own context, whose CSV parser hands the request stream on instead of buffering it.
+    void app.register(async (child) => {
+      child.removeContentTypeParser(['text/csv', 'text/plain']);
+      child.addContentTypeParser(['text/csv', 'text/plain'], (_req, payload, done) => done(null, payload));
+      registerOne(child as unknown as FastifyInstance, db, def);
+    });
+    return;
+  }
+  registerOne(app, db, def);
+}
+
+function registerOne(app: FastifyInstance, db: Db, def: RouteDef): void {
   app.route({
     method: def.method,
     url: def.path,
@@ -96,13 +114,14 @@ export function registerRoute(app: FastifyInstance, db: Db, def: RouteDef): void
         user = await authenticate(db, request);
         if (Array.isArray(def.access) && !def.access.includes(user.role)) throw forbidden();
       }
-      if (def.body && def.bodyContentType === 'text/csv' && typeof request.body !== 'string') {
+      if (def.body && def.bodyContentType === 'text/csv' && typeof request.body !== 'string'
+        && !(def.bodyStream && (request.body === undefined || isStream(request.body)))) {
         throw new HttpError(415, 'unsupported_media_type', 'body must be text/csv', 'body');
       }
       def.guard?.({ body: request.body, query: request.query });
       const params = parsePart('params', def.params, request.params);
       const query = parsePart('query', def.query, request.query);
-      const body = parsePart('body', def.body, request.body);
+      const body = def.bodyStream ? request.body : parsePart('body', def.body, request.body);
       let status = def.successStatus ?? 200;
       const result = await def.handler({
         params, query, body, db, request, reply,
@@ -126,3 +145,5 @@ export function registerRoute(app: FastifyInstance, db: Db, def: RouteDef): void
     },
   });
 }
+
+const isStream = (body: unknown): boolean => typeof (body as { pipe?: unknown } | null)?.pipe === 'function';

@@ -1,21 +1,33 @@
 import { z } from 'zod';
 import { ImportReport } from '../../shared/domain/portfolio';
 import { scopeFor } from '../access/visibility';
-import { notFound } from '../http/errors';
+import type { Readable } from 'node:stream';
+import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { apiActor } from './actor';
-import { findRun, ImportRun, listRuns } from './runs';
-import { importPortfolioCsv } from '../portfolio/import';
+import { findRun, findRunAnywhere, ImportRun, listRuns } from './runs';
+import { importPortfolioStream } from '../portfolio/stream';
+import { limitedBody, PORTFOLIO_LIMIT } from './body';
 
 export const importRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/imports/portfolio',
     summary: 'Load a portfolio ("cartera") CSV; bad rows are reported by row and column, good rows written',
     tags: ['imports'], access: ['team_lead', 'admin'],
-    body: z.string().min(1, 'empty file'), bodyContentType: 'text/csv', bodyLimit: 256 * 1024 * 1024,
+    // Streamed: read and written a batch at a time (portfolio/stream.ts), so a file of a million
+    // rows neither holds memory nor the server. importId lets the caller watch its progress.
+    body: z.custom<Readable>(), bodyContentType: 'text/csv', bodyStream: true,
+    query: z.object({ importId: z.string().uuid().optional() }),
     response: ImportReport, errors: [413, 415],
-    async handler({ db, user, body }) {
-      return importPortfolioCsv(db, user.orgId, body, { scope: await scopeFor(db, user), actor: apiActor(user.id) });
+    async handler({ db, user, body, query }) {
+      const scope = await scopeFor(db, user);
+      if (query.importId && await findRunAnywhere(db, query.importId)) {
+        throw new HttpError(400, 'invalid_request', `query.importId: import ${query.importId} already exists`, 'importId');
+      }
+      const source = await limitedBody(body, PORTFOLIO_LIMIT);
+      return importPortfolioStream(db, user.orgId, source, {
+        scope, actor: apiActor(user.id), ...(query.importId ? { importId: query.importId } : {}),
+      });
     },
   }),
   defineRoute({

@@ -88,3 +88,9 @@ export async function listRuns(db: Db, scope: Scope, limit: number): Promise<Imp
   );
   return rows.map(toRun);
 }
+
+/** Whether an id is taken by any run (a caller-chosen import id must be new). */
+export async function findRunAnywhere(db: Db, id: string): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM import_runs WHERE id = $1', [id]);
+  return rows.length > 0;
+}

@@ -65,7 +65,7 @@ export function detectDelimiter(text: string): string {
   return best;
 }
 
-interface HeaderMap {
+export interface HeaderMap {
   /** For each key, the indexes and original header names of the columns feeding it. */
   byKey: Map<ColumnKey, { index: number; header: string }[]>;
   ignored: string[];
@@ -286,9 +286,70 @@ function readRow(
 }
 
 /**
+ * Debtors remembered for their later rows (name, country, zone, the document check). Files come
+ * grouped by debtor, so the most recent ones are enough; the oldest is forgotten past this many,
+ * which keeps a streamed file of millions of rows in bounded memory (docs/portfolio-csv.md).
+ */
+export const DEBTOR_MEMORY = 100_000;
+
+/**
+ * The state of reading one file row after row: the header map, the account refs seen (a repeat
+ * anywhere in the file is refused) and the most recent debtors. Fed a record at a time, so a
+ * streamed file is read in batches with the same answers as a whole one.
+ */
+export class PortfolioRowParser {
+  readonly headers: HeaderMap;
+  private readonly accountRows = new Map<string, number>();
+  private readonly debtors = new Map<string, EarlierDebtor>();
+
+  constructor(header: string[], private readonly options: ParseOptions = {}, private readonly debtorMemory = DEBTOR_MEMORY) {
+    if (options.asOf !== undefined && !parseDate(options.asOf).ok) {
+      throw new Error(`asOf must be a YYYY-MM-DD date, got "${options.asOf}"`);
+    }
+    this.headers = mapHeaders(header);
+  }
+
+  private remember(id: string, debtor: EarlierDebtor): void {
+    this.debtors.delete(id);
+    this.debtors.set(id, debtor);
+    if (this.debtors.size > this.debtorMemory) this.debtors.delete(this.debtors.keys().next().value!);
+  }
+
+  /** Reads one non-blank data record: a good row goes to rows, each problem to errors. */
+  read(record: string[], rowNumber: number, rows: ParsedPortfolioRow[], errors: RowError[]): void {
+    const reader = new RowReader(record, this.headers, rowNumber);
+    const read = readRow(reader, this.options.asOf, (id) => this.debtors.get(id));
+    if (read) {
+      const { row, given } = read;
+      const firstAccount = this.accountRows.get(row.accountRef);
+      const debtor = this.debtors.get(row.debtorExternalId);
+      if (firstAccount !== undefined) {
+        reader.error(reader.fieldName('account'), `la cuenta "${row.accountRef}" ya aparece en la fila ${firstAccount}`);
+      } else if (debtor && (debtor.nationalId !== row.nationalId || debtor.country !== row.country)) {
+        reader.error(reader.fieldName('nationalId'),
+          `el deudor "${row.debtorExternalId}" tiene otro documento o país en la fila ${debtor.rowNumber}`);
+      } else {
+        this.accountRows.set(row.accountRef, reader.rowNumber);
+        if (!debtor) {
+          this.remember(row.debtorExternalId, { rowNumber: reader.rowNumber, name: row.name, nationalId: row.nationalId, country: row.country, timeZone: row.timeZone });
+        } else {
+          this.remember(row.debtorExternalId, given.timeZone ? { ...debtor, timeZone: row.timeZone } : debtor);
+        }
+        rows.push({ rowNumber: reader.rowNumber, row, given });
+      }
+    }
+    for (const e of reader.errors) errors.push(e);
+  }
+}
+
+/** A record with nothing but empty cells: not a row (spreadsheets leave them at the end). */
+export const isBlankRecord = (record: string[]): boolean => record.every((c) => c.trim() === '');
+
+/**
  * Parses a portfolio CSV as exported from a spreadsheet or core-banking system. Good rows come
  * back validated; each bad row is left out with errors naming its spreadsheet row (header = 1)
- * and column, so one typo never blocks the rest of the file.
+ * and column, so one typo never blocks the rest of the file. (The server streams files through
+ * PortfolioRowParser instead: portfolio/stream.ts.)
  */
 export function parsePortfolioCsv(text: string, options: ParseOptions = {}): ParseResult {
   const body = text.replace(/^\uFEFF/, '');
@@ -304,45 +365,22 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
       info: true,
     }) as unknown as { record: string[]; info: { records: number } }[];
   } catch (e) {
-    const line = e instanceof CsvError ? Number((e as CsvError & { lines?: number }).lines ?? 0) : 0;
-    return {
-      rows: [], rowsRead: 0,
-      errors: [{ row: line, field: FILE_FIELD, message: `el archivo no es un CSV válido: ${(e as Error).message}` }],
-    };
+    return { rows: [], rowsRead: 0, errors: [csvError(e)] };
   }
   const [header, ...data] = records;
   if (!header) return { rows: [], rowsRead: 0, errors: [{ row: 1, field: FILE_FIELD, message: 'el archivo está vacío' }] };
-  const headers = mapHeaders(header.record);
-  const nonBlank = data.filter((r) => r.record.some((c) => c.trim() !== ''));
-  if (headers.errors.length > 0) return { rows: [], errors: headers.errors, rowsRead: nonBlank.length, ignoredColumns: headers.ignored };
+  const parser = new PortfolioRowParser(header.record, options);
+  const nonBlank = data.filter((r) => !isBlankRecord(r.record));
+  if (parser.headers.errors.length > 0) return { rows: [], errors: parser.headers.errors, rowsRead: nonBlank.length, ignoredColumns: parser.headers.ignored };
 
   const rows: ParsedPortfolioRow[] = [];
   const errors: RowError[] = [];
-  const accountRows = new Map<string, number>();
-  const debtors = new Map<string, EarlierDebtor>();
-  for (const { record, info } of nonBlank) {
-    const reader = new RowReader(record, headers, info.records);
-    const read = readRow(reader, options.asOf, (id) => debtors.get(id));
-    if (read) {
-      const { row, given } = read;
-      const firstAccount = accountRows.get(row.accountRef);
-      const debtor = debtors.get(row.debtorExternalId);
-      if (firstAccount !== undefined) {
-        reader.error(reader.fieldName('account'), `la cuenta "${row.accountRef}" ya aparece en la fila ${firstAccount}`);
-      } else if (debtor && (debtor.nationalId !== row.nationalId || debtor.country !== row.country)) {
-        reader.error(reader.fieldName('nationalId'),
-          `el deudor "${row.debtorExternalId}" tiene otro documento o país en la fila ${debtor.rowNumber}`);
-      } else {
-        accountRows.set(row.accountRef, reader.rowNumber);
-        if (!debtor) {
-          debtors.set(row.debtorExternalId, { rowNumber: reader.rowNumber, name: row.name, nationalId: row.nationalId, country: row.country, timeZone: row.timeZone });
-        } else if (given.timeZone) {
-          debtors.set(row.debtorExternalId, { ...debtor, timeZone: row.timeZone });
-        }
-        rows.push({ rowNumber: reader.rowNumber, row, given });
-      }
-    }
-    errors.push(...reader.errors);
-  }
-  return { rows, errors, rowsRead: nonBlank.length, ignoredColumns: headers.ignored };
+  for (const { record, info } of nonBlank) parser.read(record, info.records, rows, errors);
+  return { rows, errors, rowsRead: nonBlank.length, ignoredColumns: parser.headers.ignored };
+}
+
+/** A file csv-parse could not read (an unclosed quote …), as an error on the line it stopped at. */
+export function csvError(e: unknown): RowError {
+  const line = e instanceof CsvError ? Number((e as CsvError & { lines?: number }).lines ?? 0) : 0;
+  return { row: line, field: FILE_FIELD, message: `el archivo no es un CSV válido: ${(e as Error).message}` };
 }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ImportReport, PortfolioRow, RowError } from '../../shared/domain/portfolio';
 import { importRefusals, type ImportRefusalKind, type Scope } from '../access/visibility';
 import type { Db } from '../db';
@@ -32,6 +33,11 @@ export interface UpsertOptions {
   actor?: WriteActor;
   /** National ids already warned about in this run (a file upserted in several calls warns once). */
   warned?: Set<string>;
+  /**
+   * Debtor ids and contact-point keys already counted in this run (a file upserted in several
+   * calls counts a debtor spanning two calls once); the report counts only what is new here.
+   */
+  seen?: { debtors: Set<string>; contactPoints: Set<string> };
 }
 
 export const DB_FIELD = 'base_de_datos';
@@ -268,10 +274,11 @@ export async function upsertPortfolio(
     toWrite = toWrite.filter((r) => !refusedRows.has(r.rowNumber));
   }
 
-  const debtors = new Set<string>();
+  const debtors = options.seen?.debtors ?? new Set<string>();
   let accounts = 0;
   // A debtor's contact points recur on each of their accounts' rows, maybe in several chunks.
-  const contactPoints = new Set<string>();
+  const contactPoints = options.seen?.contactPoints ?? new Set<string>();
+  const before = { debtors: debtors.size, contactPoints: contactPoints.size };
   const tally = (c: ChunkCounts) => {
     for (const d of c.debtors) debtors.add(d);
     accounts += c.accounts;
@@ -296,10 +303,13 @@ export async function upsertPortfolio(
         }
       }
     });
+    // the change lock is free here: let queued requests (and sync) run before the next chunk
+    await yieldToEventLoop();
     const failed = new Set(errors.map((e) => e.row));
     warnings.push(...await sharedNationalIds(db, orgId, chunk.filter((r) => !failed.has(r.rowNumber)), warned));
   }
   errors.sort((a, b) => a.row - b.row);
   warnings.sort((a, b) => a.row - b.row);
-  return { rowsRead: rows.length, debtorsUpserted: debtors.size, accountsUpserted: accounts, contactPointsUpserted: contactPoints.size, errors, warnings };
+  return { rowsRead: rows.length, debtorsUpserted: debtors.size - before.debtors, accountsUpserted: accounts,
+    contactPointsUpserted: contactPoints.size - before.contactPoints, errors, warnings };
 }

@@ -47,6 +47,10 @@ export const ImportReport = z.object({
   errors: z.array(RowError),
   /** Rows written, but worth a look: the same national id on two different debtors (field documento). */
   warnings: z.array(RowError).optional(),
+  /** All errors, when there were more than the report lists (a large file lists its first 1,000). */
+  errorCount: z.number().int().optional(),
+  /** All warnings, when there were more than the report lists. */
+  warningCount: z.number().int().optional(),
   /** The import run (who, when, progress): GET /api/v1/imports/:id. Absent where no run was recorded (demo seed). */
   importId: z.string().uuid().optional(),
 });

@@ -1,0 +1,171 @@
+import { once } from 'node:events';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { parse } from 'csv-parse';
+import type { ImportReport, RowError } from '../../shared/domain/portfolio';
+import type { Db } from '../db';
+import { CLI_ACTOR } from '../imports/actor';
+import { failRun, finishRun, recordProgress, startRun, type RunProgress } from '../imports/runs';
+import { decodeCsvStream, type StreamEncoding } from './decode';
+import { csvError, detectDelimiter, FILE_FIELD, isBlankRecord, PortfolioRowParser, type ParsedPortfolioRow, type ParseOptions } from './parse';
+import { upsertPortfolio, type UpsertOptions } from './upsert';
+
+/**
+ * A portfolio file of any size, read as it arrives: decoded (decodeCsvStream), split by csv-parse,
+ * read into rows and written a batch at a time. Each batch is its own short write transactions
+ * (the change lock is held per chunk, never for the whole file, so sync keeps flowing), the run's
+ * counts move after it (GET /api/v1/imports/:id) and the event loop gets a turn before the next,
+ * so the server keeps answering. Memory stays bounded: one batch of rows, the account refs seen
+ * (a repeated account anywhere in the file is still refused), the most recent debtors
+ * (parse.ts DEBTOR_MEMORY) and the first MAX_LISTED errors and warnings.
+ */
+
+export const BATCH_ROWS = 2_000;
+/**
+ * PGlite runs each statement on the main thread (WASM): a 1,000-row upsert blocks the event loop
+ * for a second on a busy machine, so embedded servers write in smaller batches (each a few hundred
+ * ms of blocking; smaller ones cost more in per-batch statements than they save).
+ */
+export const PGLITE_BATCH_ROWS = 500;
+/** Errors (and warnings) listed in a report; the rest are counted (errorCount, warningCount). */
+export const MAX_LISTED = 1_000;
+/**
+ * Debtor ids / contact points remembered to count each once across batches: past this many, only
+ * the most recent are kept (a debtor's rows are adjacent in grouped files, so counts stay exact).
+ */
+const SEEN_MEMORY = 20_000;
+const keepRecent = (set: Set<string>): Set<string> => (set.size > SEEN_MEMORY ? new Set([...set].slice(-SEEN_MEMORY / 2)) : set);
+
+export interface StreamImportOptions extends ParseOptions, UpsertOptions {
+  /** Rows read, then written, per batch. */
+  batchSize?: number;
+  /** The run's id, chosen by the caller so it can watch progress before the answer (a UUID). */
+  importId?: string;
+  maxListed?: number;
+}
+
+export type StreamImportReport = ImportReport & { ignoredColumns: string[]; encoding: StreamEncoding['encoding'] };
+
+/** Text chunks up to and including the first line, so the separator can be read off the header. */
+async function headerLine(texts: AsyncIterator<string>): Promise<{ head: string; done: boolean }> {
+  let head = '';
+  for (;;) {
+    const next = await texts.next();
+    if (next.done) return { head, done: true };
+    head += next.value;
+    if (/\r?\n/.test(head)) return { head, done: false };
+  }
+}
+
+/** csv-parse's records for the texts, fed with backpressure; the parser is destroyed on early exit. */
+async function* records(texts: AsyncIterator<string>, head: string, done: boolean) {
+  const body = head.replace(/^\uFEFF/, '');
+  const parser = parse({ delimiter: detectDelimiter(body), relax_column_count: true, skip_empty_lines: false, info: true });
+  const pump = (async () => {
+    if (!parser.write(body)) await once(parser, 'drain');
+    if (!done) {
+      for (let next = await texts.next(); !next.done; next = await texts.next()) {
+        if (!parser.write(next.value)) await once(parser, 'drain');
+      }
+    }
+    parser.end();
+  })().catch((e: unknown) => parser.destroy(e as Error));
+  try {
+    for await (const r of parser) yield r as { record: string[]; info: { records: number } };
+  } finally {
+    parser.destroy();
+    await pump;
+  }
+}
+
+class Listed {
+  readonly list: RowError[] = [];
+  count = 0;
+  constructor(private readonly max: number) {}
+  add(errors: RowError[]): void {
+    this.count += errors.length;
+    for (const e of errors) if (this.list.length < this.max) this.list.push(e);
+  }
+}
+
+export async function importPortfolioStream(
+  db: Db, orgId: string, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: StreamImportOptions = {},
+): Promise<StreamImportReport> {
+  const actor = options.actor ?? CLI_ACTOR;
+  const batchSize = options.batchSize ?? (db.kind === 'pglite' ? PGLITE_BATCH_ROWS : BATCH_ROWS);
+  const importId = await startRun(db, orgId, 'portfolio', actor, options.importId);
+  const found: StreamEncoding = { encoding: 'utf-8' };
+  const errors = new Listed(options.maxListed ?? MAX_LISTED);
+  const warnings = new Listed(options.maxListed ?? MAX_LISTED);
+  const progress: RunProgress = { rowsRead: 0, rowsWritten: 0, rowsRefused: 0 };
+  const totals = { debtorsUpserted: 0, contactPointsUpserted: 0 };
+  const warned = new Set<string>();
+  const seen = { debtors: new Set<string>(), contactPoints: new Set<string>() };
+  let ignoredColumns: string[] = [];
+  try {
+    const texts = decodeCsvStream(source, found)[Symbol.asyncIterator]();
+    const { head, done } = await headerLine(texts);
+    let parser: PortfolioRowParser | null = null;
+    let headerErrors: RowError[] = [];
+    let rows: ParsedPortfolioRow[] = [];
+    let rowErrors: RowError[] = [];
+    let inBatch = 0;
+
+    const flush = async () => {
+      const written = rows.length > 0
+        ? await upsertPortfolio(db, orgId, rows, { ...options, actor: { ...actor, importId }, warned, seen })
+        : null;
+      const batchErrors = [...rowErrors, ...(written?.errors ?? [])].sort((a, b) => a.row - b.row);
+      errors.add(batchErrors);
+      warnings.add(written?.warnings ?? []);
+      progress.rowsWritten += written?.accountsUpserted ?? 0;
+      progress.rowsRefused += new Set(batchErrors.map((e) => e.row)).size;
+      totals.debtorsUpserted += written?.debtorsUpserted ?? 0;
+      totals.contactPointsUpserted += written?.contactPointsUpserted ?? 0;
+      seen.debtors = keepRecent(seen.debtors);
+      seen.contactPoints = keepRecent(seen.contactPoints);
+      rows = []; rowErrors = []; inBatch = 0;
+      await recordProgress(db, importId, progress);
+      await yieldToEventLoop();
+    };
+
+    try {
+      for await (const { record, info } of records(texts, head, done)) {
+        if (!parser) {
+          parser = new PortfolioRowParser(record, options);
+          headerErrors = parser.headers.errors;
+          ignoredColumns = parser.headers.ignored;
+          continue;
+        }
+        if (isBlankRecord(record)) continue;
+        progress.rowsRead += 1;
+        // a file whose header is wrong is read to the end (rows counted) but nothing is written
+        if (headerErrors.length > 0) continue;
+        parser.read(record, info.records, rows, rowErrors);
+        if (++inBatch >= batchSize) await flush();
+      }
+    } catch (e) {
+      if (!(e instanceof Error && e.name === 'CsvError')) throw e;
+      // rows before the broken line are written; the report names the line it stopped at
+      if (inBatch > 0) await flush();
+      rowErrors.push(csvError(e));
+    }
+    if (!parser) {
+      headerErrors = [{ row: 1, field: FILE_FIELD, message: 'el archivo está vacío' }];
+    }
+    if (headerErrors.length > 0) rowErrors = [...headerErrors, ...rowErrors];
+    await flush();
+
+    const report: StreamImportReport = {
+      rowsRead: progress.rowsRead, debtorsUpserted: totals.debtorsUpserted, accountsUpserted: progress.rowsWritten,
+      contactPointsUpserted: totals.contactPointsUpserted, errors: errors.list, warnings: warnings.list,
+      ...(errors.count > errors.list.length ? { errorCount: errors.count } : {}),
+      ...(warnings.count > warnings.list.length ? { warningCount: warnings.count } : {}),
+      ignoredColumns, importId, encoding: found.encoding,
+    };
+    await finishRun(db, importId, progress, report);
+    return report;
+  } catch (e) {
+    await failRun(db, importId, e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+}

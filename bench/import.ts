@@ -22,8 +22,9 @@ async function writeFile(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   for (let start = 0, piece = 0; start < rows; start += PIECE, piece++) {
     const n = Math.min(PIECE, rows - start);
-    const list = generateDemoPortfolio({ count: n, seed: piece + 1, agents: ['agente1', 'agente2', 'agente3'], asOf: '2026-11-25' })
-      .map((r) => ({ ...r, accountRef: `P${piece}-${r.accountRef}`, debtorExternalId: `P${piece}-${r.debtorExternalId}` }));
+    const list = generateDemoPortfolio({ count: n, seed: piece + 1, agents: ['agente1', 'agente2', 'agente3'], asOf: '2026-11-25' }).map(
+      (r) => ({ ...r, accountRef: `P${piece}-${r.accountRef}`, debtorExternalId: `P${piece}-${r.debtorExternalId}` }),
+    );
     let text = portfolioRowsToCsv(list, { separator: ';' });
     if (piece > 0) text = text.slice(text.indexOf('\n') + 1);
     if (!out.write(text)) await once(out, 'drain');
@@ -40,7 +41,9 @@ export async function benchImport(): Promise<BenchRow[]> {
   const file = join(dir, 'cartera.csv');
   const t0 = performance.now();
   await writeFile(file, ROWS);
-  process.stderr.write(`bench import: ${ROWS} rows, ${(statSync(file).size / 1e6).toFixed(0)} MB written in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `bench import: ${ROWS} rows, ${(statSync(file).size / 1e6).toFixed(0)} MB written in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
   const server = await startTestServer({ backend: 'pg', seed: { accounts: 3 } });
   await server.stop();
   const child = await startServerProcess(server.databaseUrl!, await freePort());
@@ -64,10 +67,12 @@ export async function benchImport(): Promise<BenchRow[]> {
     })();
     const i0 = performance.now();
     const answer = await fetch(`${url}/api/v1/imports/portfolio`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: Readable.toWeb(createReadStream(file, { highWaterMark: 256 * 1024 })) as ReadableStream, duplex: 'half',
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: Readable.toWeb(createReadStream(file, { highWaterMark: 256 * 1024 })) as ReadableStream,
+      duplex: 'half',
     } as RequestInit);
-    const report = await answer.json() as { accountsUpserted?: number; errors?: unknown[]; errorCount?: number };
+    const report = (await answer.json()) as { accountsUpserted?: number; errors?: unknown[]; errorCount?: number };
     const importMs = performance.now() - i0;
     done = true;
     await poll;
@@ -88,11 +93,27 @@ export async function benchImport(): Promise<BenchRow[]> {
     const p99 = health[Math.min(health.length - 1, Math.floor(health.length * 0.99))] ?? 0;
     const n = ROWS.toLocaleString('en');
     return [
-      { name: `import ${n} rows over HTTP (accounts written ${report.accountsUpserted ?? 0}, errors ${report.errorCount ?? report.errors?.length ?? 0})`, value: importMs / 1000, unit: 's' },
+      {
+        name: `import ${n} rows over HTTP (accounts written ${report.accountsUpserted ?? 0}, errors ${report.errorCount ?? report.errors?.length ?? 0})`,
+        value: importMs / 1000,
+        unit: 's',
+      },
       { name: `COPY of the same ${n} rows into a plain table (floor)`, value: copyMs / 1000, unit: 's' },
       { name: 'import time / COPY time', value: importMs / copyMs, unit: '×' },
-      { name: `server peak RSS during import (before: ${(rssBefore / 1024).toFixed(0)} MB)`, value: peakKb / 1024, unit: 'MB', target: '< 400', ok: peakKb / 1024 < 400 },
-      { name: `/healthz p99 during import (${health.length} requests, max ${(health.at(-1) ?? 0).toFixed(0)} ms)`, value: p99, unit: 'ms', target: '< 100', ok: p99 < 100 },
+      {
+        name: `server peak RSS during import (before: ${(rssBefore / 1024).toFixed(0)} MB)`,
+        value: peakKb / 1024,
+        unit: 'MB',
+        target: '< 400',
+        ok: peakKb / 1024 < 400,
+      },
+      {
+        name: `/healthz p99 during import (${health.length} requests, max ${(health.at(-1) ?? 0).toFixed(0)} ms)`,
+        value: p99,
+        unit: 'ms',
+        target: '< 100',
+        ok: p99 < 100,
+      },
     ];
   } finally {
     await child.kill();

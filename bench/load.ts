@@ -16,7 +16,13 @@ import { createTestDatabase } from '../tests/helpers/pg';
 import { seedBulkAccounts } from '../tests/torture/bulk-seed';
 import { freePort, startServerProcess } from '../tests/integration/adversarial/processes';
 
-export interface BenchRow { name: string; value: number | string; unit: string; target?: string; ok?: boolean }
+export interface BenchRow {
+  name: string;
+  value: number | string;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
 
 // ---- latency bookkeeping ----------------------------------------------------------------------
 
@@ -24,21 +30,34 @@ export class Latencies {
   private readonly samples: number[] = [];
   errors = 0;
   readonly errorKinds = new Map<string, number>();
-  add(ms: number): void { this.samples.push(ms); }
-  error(kind: string): void { this.errors++; this.errorKinds.set(kind, (this.errorKinds.get(kind) ?? 0) + 1); }
-  get count(): number { return this.samples.length; }
+  add(ms: number): void {
+    this.samples.push(ms);
+  }
+  error(kind: string): void {
+    this.errors++;
+    this.errorKinds.set(kind, (this.errorKinds.get(kind) ?? 0) + 1);
+  }
+  get count(): number {
+    return this.samples.length;
+  }
   percentile(p: number): number {
     if (this.samples.length === 0) return Number.NaN;
     const s = [...this.samples].sort((a, b) => a - b);
     const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
     return s[i]!;
   }
-  max(): number { return this.samples.reduce((m, x) => Math.max(m, x), 0); }
+  max(): number {
+    return this.samples.reduce((m, x) => Math.max(m, x), 0);
+  }
 }
 
 // ---- a bounded loopback HTTP client -----------------------------------------------------------
 
-export interface JsonResult<T> { status: number; body: T; ms: number }
+export interface JsonResult<T> {
+  status: number;
+  body: T;
+  ms: number;
+}
 
 export function createJsonClient(baseUrl: string, maxSockets = 128) {
   const url = new URL(baseUrl);
@@ -47,23 +66,35 @@ export function createJsonClient(baseUrl: string, maxSockets = 128) {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
-      const req = http.request({
-        hostname: url.hostname, port: url.port, method, path, agent, timeout: timeoutMs,
-        headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
+      const req = http.request(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          method,
+          path,
+          agent,
+          timeout: timeoutMs,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
         },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try { parsed = text ? JSON.parse(text) : null; } catch { /* keep text */ }
-          resolve({ status: res.statusCode ?? 0, body: parsed as T, ms: performance.now() - t0 });
-        });
-        res.on('error', reject);
-      });
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : null;
+            } catch {
+              /* keep text */
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed as T, ms: performance.now() - t0 });
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
       req.on('error', reject);
       req.end(payload);
@@ -80,10 +111,14 @@ export function sampleRss(pid: number, everyMs = 100) {
     try {
       const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : 0;
-    } catch { return 0; }
+    } catch {
+      return 0;
+    }
   };
   let peak = read('VmRSS');
-  const timer = setInterval(() => { peak = Math.max(peak, read('VmRSS')); }, everyMs);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, read('VmRSS'));
+  }, everyMs);
   timer.unref();
   return {
     /** Peak resident MB seen so far (sampled and kernel high-water mark, whichever is higher). */
@@ -97,10 +132,22 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 // ---- the scenario -----------------------------------------------------------------------------
 
+interface SimulatedAgent {
+  token: string;
+  clientId: string;
+  cursor: string | null;
+  accounts: string[];
+  nextMutation: number;
+  pushing: boolean;
+  orgData: OrgDataVersions | null;
+}
 
-interface SimulatedAgent { token: string; clientId: string; cursor: string | null; accounts: string[]; nextMutation: number; pushing: boolean; orgData: OrgDataVersions | null }
-
-interface PullBody { cursor: string; hasMore: boolean; patch: { accounts: Array<{ id: string }> }; orgData?: OrgDataVersions }
+interface PullBody {
+  cursor: string;
+  hasMore: boolean;
+  patch: { accounts: Array<{ id: string }> };
+  orgData?: OrgDataVersions;
+}
 
 export async function benchLoad(): Promise<BenchRow[]> {
   const AGENTS = Number(process.env.LOAD_AGENTS ?? 1000);
@@ -128,7 +175,16 @@ export async function benchLoad(): Promise<BenchRow[]> {
     await seedBulkAccounts(db, { orgId: demo.orgId, agentIds: users.map((u) => u.id), accounts: AGENTS * PER_AGENT, prefix: 'LOAD' });
     await db.exec('VACUUM ANALYZE');
     const agents: SimulatedAgent[] = [];
-    for (const u of users) agents.push({ token: (await createSession(db, u.id)).token, clientId: randomUUID(), cursor: null, accounts: [], nextMutation: 1, pushing: false, orgData: null });
+    for (const u of users)
+      agents.push({
+        token: (await createSession(db, u.id)).token,
+        clientId: randomUUID(),
+        cursor: null,
+        accounts: [],
+        nextMutation: 1,
+        pushing: false,
+        orgData: null,
+      });
 
     const port = await freePort();
     server = await startServerProcess(tdb.url, port);
@@ -140,20 +196,27 @@ export async function benchLoad(): Promise<BenchRow[]> {
     // Warm-up (not measured): every agent's first full pull, 16 at a time, to hold a cursor.
     const warm = new Latencies();
     let next = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < agents.length) {
-        const a = agents[next++]!;
-        for (;;) {
-          const r = await http.request<PullBody>('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, cursor: a.cursor }, a.token);
-          if (r.status !== 200) throw new Error(`warm-up pull: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
-          warm.add(r.ms);
-          a.cursor = r.body.cursor;
-          a.orgData = r.body.orgData ?? a.orgData; // fetched once at sign-in, as the workstation does
-          a.accounts.push(...r.body.patch.accounts.map((x) => x.id));
-          if (!r.body.hasMore) break;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < agents.length) {
+          const a = agents[next++]!;
+          for (;;) {
+            const r = await http.request<PullBody>(
+              'POST',
+              '/api/v1/sync/pull',
+              { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, cursor: a.cursor },
+              a.token,
+            );
+            if (r.status !== 200) throw new Error(`warm-up pull: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+            warm.add(r.ms);
+            a.cursor = r.body.cursor;
+            a.orgData = r.body.orgData ?? a.orgData; // fetched once at sign-in, as the workstation does
+            a.accounts.push(...r.body.patch.accounts.map((x) => x.id));
+            if (!r.body.hasMore) break;
+          }
         }
-      }
-    }));
+      }),
+    );
     const rssAfterWarm = rss.currentMb();
 
     // Measured window: each agent pulls once at a uniformly random moment (1,000 agents every
@@ -165,11 +228,28 @@ export async function benchLoad(): Promise<BenchRow[]> {
     const all = new Latencies();
     const inflight: Promise<void>[] = [];
     const t0 = performance.now();
-    const record = (lat: Latencies, kind: string, p: Promise<JsonResult<unknown>>) => inflight.push(p.then(
-      (r) => { if (r.status === 200) { lat.add(r.ms); all.add(r.ms); } else { lat.error(`${kind} ${r.status}`); all.error(`${kind} ${r.status}`); } },
-      (e: Error) => { lat.error(`${kind} ${e.message}`); all.error(`${kind} ${e.message}`); },
-    ));
-    const pullAt = agents.map(() => Math.random() * WINDOW_S * 1000).map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t);
+    const record = (lat: Latencies, kind: string, p: Promise<JsonResult<unknown>>) =>
+      inflight.push(
+        p.then(
+          (r) => {
+            if (r.status === 200) {
+              lat.add(r.ms);
+              all.add(r.ms);
+            } else {
+              lat.error(`${kind} ${r.status}`);
+              all.error(`${kind} ${r.status}`);
+            }
+          },
+          (e: Error) => {
+            lat.error(`${kind} ${e.message}`);
+            all.error(`${kind} ${e.message}`);
+          },
+        ),
+      );
+    const pullAt = agents
+      .map(() => Math.random() * WINDOW_S * 1000)
+      .map((t, i) => ({ t, i }))
+      .sort((a, b) => a.t - b.t);
     const bursts = Array.from({ length: Math.floor(WINDOW_S / BURST_EVERY_S) }, (_, k) => (k + 0.5) * BURST_EVERY_S * 1000);
     let pi = 0;
     let bi = 0;
@@ -184,15 +264,28 @@ export async function benchLoad(): Promise<BenchRow[]> {
         // the workstation's whole cycle: the pull, then (after a successful sync) its negotiation
         // policies and its own approval requests (src/main/services/collections.ts), one after the other
         const tc = performance.now();
-        const pulled = http.request<PullBody>('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, cursor: a.cursor }, a.token)
-          .then((r) => { if (r.status === 200) a.cursor = r.body.cursor; return r; });
+        const pulled = http
+          .request<PullBody>(
+            'POST',
+            '/api/v1/sync/pull',
+            { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, cursor: a.cursor },
+            a.token,
+          )
+          .then((r) => {
+            if (r.status === 200) a.cursor = r.body.cursor;
+            return r;
+          });
         record(pulls, 'pull', pulled);
         // what the pull's tokens say changed since the agent last fetched it (src/main/sync/org-versions.ts)
         const fetches = pulled.then(async (r) => {
           if (r.status !== 200) return;
           const now = r.body.orgData;
-          for (const [kind, path] of [['policies', '/api/v1/collections/policies'], ['approvals', '/api/v1/approvals/mine?since=0'],
-            ['templates', '/api/v1/messages/templates'], ['compliance', '/api/v1/compliance/rules']] as const) {
+          for (const [kind, path] of [
+            ['policies', '/api/v1/collections/policies'],
+            ['approvals', '/api/v1/approvals/mine?since=0'],
+            ['templates', '/api/v1/messages/templates'],
+            ['compliance', '/api/v1/compliance/rules'],
+          ] as const) {
             if (now && a.orgData && now[kind] === a.orgData[kind]) continue;
             const g = http.request('GET', path, undefined, a.token);
             record(gets, kind, g);
@@ -210,14 +303,27 @@ export async function benchLoad(): Promise<BenchRow[]> {
           const a = idle.splice(Math.floor(Math.random() * idle.length), 1)[0]!;
           a.pushing = true;
           const mutations = Array.from({ length: BURST_OUTCOMES }, () => ({
-            id: a.nextMutation++, name: 'activity.log', clientTime: new Date().toISOString(),
+            id: a.nextMutation++,
+            name: 'activity.log',
+            clientTime: new Date().toISOString(),
             args: {
-              id: randomUUID(), accountId: a.accounts[Math.floor(Math.random() * a.accounts.length)], channel: 'call',
-              disposition: 'no_answer', startedAt: new Date().toISOString(), note: 'carga',
+              id: randomUUID(),
+              accountId: a.accounts[Math.floor(Math.random() * a.accounts.length)],
+              channel: 'call',
+              disposition: 'no_answer',
+              startedAt: new Date().toISOString(),
+              note: 'carga',
             },
           }));
-          record(pushes, 'push', http.request('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, mutations }, a.token)
-            .finally(() => { a.pushing = false; }));
+          record(
+            pushes,
+            'push',
+            http
+              .request('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, mutations }, a.token)
+              .finally(() => {
+                a.pushing = false;
+              }),
+          );
         }
       }
     }
@@ -233,11 +339,19 @@ export async function benchLoad(): Promise<BenchRow[]> {
     if (errors > 0) process.stderr.write(`load errors: ${JSON.stringify(Object.fromEntries(all.errorKinds))}\n`);
     return [
       { name: `agents × accounts each`, value: `${AGENTS} × ${PER_AGENT}`, unit: '' },
-      { name: `requests in the ${WINDOW_S} s window (pulls + GETs of changed org data + pushes)`, value: `${pulls.count + pulls.errors} + ${gets.count + gets.errors} + ${pushes.count + pushes.errors}`, unit: 'req' },
+      {
+        name: `requests in the ${WINDOW_S} s window (pulls + GETs of changed org data + pushes)`,
+        value: `${pulls.count + pulls.errors} + ${gets.count + gets.errors} + ${pushes.count + pushes.errors}`,
+        unit: 'req',
+      },
       { name: 'achieved rate', value: (pulls.count + gets.count + pushes.count) / elapsedS, unit: 'req/s' },
       { name: 'pull p50', value: pulls.percentile(50), unit: 'ms' },
       { name: 'pull p99', value: pulls.percentile(99), unit: 'ms' },
-            { name: 'whole workstation cycle (pull + GETs) p50 / p99', value: `${cycles.percentile(50).toFixed(1)} / ${cycles.percentile(99).toFixed(1)}`, unit: 'ms' },
+      {
+        name: 'whole workstation cycle (pull + GETs) p50 / p99',
+        value: `${cycles.percentile(50).toFixed(1)} / ${cycles.percentile(99).toFixed(1)}`,
+        unit: 'ms',
+      },
       { name: `bursts: ${BURST_AGENTS} agents × ${BURST_OUTCOMES} outcomes every ${BURST_EVERY_S} s`, value: pushed, unit: 'outc.' },
       { name: `push (${BURST_OUTCOMES} outcomes) p50`, value: pushes.percentile(50), unit: 'ms' },
       { name: `push (${BURST_OUTCOMES} outcomes) p99`, value: pushes.percentile(99), unit: 'ms' },
@@ -261,10 +375,21 @@ function printTable(rows: BenchRow[]): void {
   const w = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
     const v = typeof r.value === 'number' ? (Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(r.value < 10 ? 2 : 1)) : r.value;
-    console.log(`${r.name.padEnd(w)}  ${v.padStart(12)} ${r.unit.padEnd(5)} ${r.target ? `target ${r.target}` : ''} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`);
+    console.log(
+      `${r.name.padEnd(w)}  ${v.padStart(12)} ${r.unit.padEnd(5)} ${r.target ? `target ${r.target}` : ''} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`,
+    );
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchLoad().then((rows) => { printTable(rows); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  benchLoad().then(
+    (rows) => {
+      printTable(rows);
+      process.exit(0);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -9,7 +9,9 @@ import { benchRenderer as measure } from '../tests/e2e/helpers/bench-renderer';
 export async function benchRenderer(): ReturnType<typeof measure> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     process.stderr.write('bench: out/renderer is missing, building it (electron-vite build) …\n');
-    const r = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`electron-vite build failed (exit ${r.status})`);
   }
   return measure();

@@ -5,7 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export interface BenchRow { name: string; value: number | string; unit: string; target?: string; ok?: boolean }
+export interface BenchRow {
+  name: string;
+  value: number | string;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
 
 const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/store.ts', 'benchStore'],

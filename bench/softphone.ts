@@ -10,7 +10,11 @@ import { agentDriver, debtorDriver } from '../tests/e2e/softphone/drivers';
 
 const CALLS = Number(process.env.SOFTPHONE_BENCH_CALLS ?? 25);
 const NUMBER = '+573001234567';
-const ACCOUNT = { id: '7a000000-0000-4000-8000-000000000001', debtorName: 'Bench', contactPoints: [{ id: '7a000000-0000-4000-8000-000000000002', value: NUMBER }] };
+const ACCOUNT = {
+  id: '7a000000-0000-4000-8000-000000000001',
+  debtorName: 'Bench',
+  contactPoints: [{ id: '7a000000-0000-4000-8000-000000000002', value: NUMBER }],
+};
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,8 +28,14 @@ export async function benchSoftphone(): Promise<BenchRow[]> {
   const api = await startTestApiServer({
     pagesDir: pages.dir,
     credentials: {
-      wsUrl: kam.wsUrl, domain: '127.0.0.1', extension: '1001', password: 'bench', displayName: 'Bench',
-      dialPlan: { prefix: '', keepPlus: true, localCountry: null }, iceServers: [], supervisorExtension: null,
+      wsUrl: kam.wsUrl,
+      domain: '127.0.0.1',
+      extension: '1001',
+      password: 'bench',
+      displayName: 'Bench',
+      dialPlan: { prefix: '', keepPlus: true, localCountry: null },
+      iceServers: [],
+      supervisorExtension: null,
     },
     accounts: [ACCOUNT],
   });
@@ -68,7 +78,13 @@ export async function benchSoftphone(): Promise<BenchRow[]> {
       rows.push({ name: `${name} p50 (next ${values.length} calls)`, value: p50, unit: 'ms', target: `< ${target}`, ok: p50 < target });
       rows.push({ name: `${name} p95 (next ${values.length} calls)`, value: p95, unit: 'ms', target: `< ${target}`, ok: p95 < target });
     }
-    rows.push({ name: 'call attempts logged', value: api.attempts.length, unit: 'calls', target: `= ${CALLS}`, ok: api.attempts.length === CALLS });
+    rows.push({
+      name: 'call attempts logged',
+      value: api.attempts.length,
+      unit: 'calls',
+      target: `= ${CALLS}`,
+      ok: api.attempts.length === CALLS,
+    });
     return rows;
   } finally {
     await browser.close();
@@ -82,5 +98,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = await benchSoftphone();
   const fmt = (v: number | string) => (typeof v === 'number' ? v.toFixed(1) : v);
   const w = Math.max(...rows.map((r) => r.name.length));
-  for (const r of rows) console.log(`${r.name.padEnd(w)}  ${fmt(r.value).padStart(8)} ${r.unit.padEnd(5)} ${r.target ?? ''} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(w)}  ${fmt(r.value).padStart(8)} ${r.unit.padEnd(5)} ${r.target ?? ''} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`,
+    );
 }

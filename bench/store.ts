@@ -12,7 +12,20 @@ import { emptyPatch, type PullResponse } from '../src/shared/sync/protocol';
 import type { BenchRow } from './run';
 
 const N = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
-const SURNAMES = ['García', 'Rodríguez', 'Martínez', 'López', 'González', 'Pérez', 'Sánchez', 'Ramírez', 'Torres', 'Flórez', 'Núñez', 'Muñoz'];
+const SURNAMES = [
+  'García',
+  'Rodríguez',
+  'Martínez',
+  'López',
+  'González',
+  'Pérez',
+  'Sánchez',
+  'Ramírez',
+  'Torres',
+  'Flórez',
+  'Núñez',
+  'Muñoz',
+];
 const GIVEN = ['María', 'José', 'Luis', 'Ana', 'Carlos', 'Lucía', 'Andrés', 'Valentina', 'Jorge', 'Camila'];
 
 function pct(xs: number[], p: number): number {
@@ -38,30 +51,76 @@ function* makePages(orgId: string, agentId: string, pageSize: number): Generator
       const debtorId = randomUUID();
       const name = `${GIVEN[i % GIVEN.length]} ${SURNAMES[i % SURNAMES.length]} ${SURNAMES[(i * 7) % SURNAMES.length]} ${i}`;
       const debtor: Debtor = {
-        id: debtorId, orgId, externalId: `D${i}`, name, nationalId: String(10_000_000 + i), country: 'CO',
-        timeZone: 'America/Bogota', debtorType: 'individual', segment: (['low', 'medium', 'high'] as const)[i % 3]!,
+        id: debtorId,
+        orgId,
+        externalId: `D${i}`,
+        name,
+        nationalId: String(10_000_000 + i),
+        country: 'CO',
+        timeZone: 'America/Bogota',
+        debtorType: 'individual',
+        segment: (['low', 'medium', 'high'] as const)[i % 3]!,
         contactPrefs: { authorizedChannels: ['call', 'sms'], preferredChannel: 'call', windows: [], preferredPaymentDay: null },
         version: String(v++),
       };
       const due = new Date(Date.UTC(2026, 10, 25) - (i % 400) * 86_400_000).toISOString().slice(0, 10);
       const account: Account = {
-        id: randomUUID(), orgId, debtorId, externalRef: `A${i}`, product: 'Tarjeta de crédito', currency: 'COP',
-        principalMinor: 2_000_000 + i, balanceMinor: 500_000 + (i % 997) * 1000, dueDate: due, installmentsTotal: 12,
-        installmentsPaid: i % 12, installmentAmountMinor: 150_000, status: 'active', assignedAgentId: agentId,
-        callbackAt: null, callbackNote: null, lastContactAt: null, version: String(v++),
+        id: randomUUID(),
+        orgId,
+        debtorId,
+        externalRef: `A${i}`,
+        product: 'Tarjeta de crédito',
+        currency: 'COP',
+        principalMinor: 2_000_000 + i,
+        balanceMinor: 500_000 + (i % 997) * 1000,
+        dueDate: due,
+        installmentsTotal: 12,
+        installmentsPaid: i % 12,
+        installmentAmountMinor: 150_000,
+        status: 'active',
+        assignedAgentId: agentId,
+        callbackAt: null,
+        callbackNote: null,
+        lastContactAt: null,
+        version: String(v++),
       };
       const cps: ContactPoint[] = [
-        { id: randomUUID(), debtorId, kind: 'phone', value: `+5731${String(10_000_000 + i).padStart(8, '0')}`, label: 'móvil', verified: true, invalid: false, doNotContact: false, version: String(v++) },
-        { id: randomUUID(), debtorId, kind: 'email', value: `deudor${i}@correo.co`, label: null, verified: false, invalid: false, doNotContact: false, version: String(v++) },
+        {
+          id: randomUUID(),
+          debtorId,
+          kind: 'phone',
+          value: `+5731${String(10_000_000 + i).padStart(8, '0')}`,
+          label: 'móvil',
+          verified: true,
+          invalid: false,
+          doNotContact: false,
+          version: String(v++),
+        },
+        {
+          id: randomUUID(),
+          debtorId,
+          kind: 'email',
+          value: `deudor${i}@correo.co`,
+          label: null,
+          verified: false,
+          invalid: false,
+          doNotContact: false,
+          version: String(v++),
+        },
       ];
       patch.debtors.push(debtor);
       patch.accounts.push(account);
       patch.contactPoints.push(...cps);
     }
-    yield ({
-      cursor: String(v), hasMore: start + pageSize < N, reset: start === 0, lastMutationId: 0,
-      progress: { done: Math.min(N, start + pageSize), total: N }, serverTime: new Date().toISOString(), patch,
-    });
+    yield {
+      cursor: String(v),
+      hasMore: start + pageSize < N,
+      reset: start === 0,
+      lastMutationId: 0,
+      progress: { done: Math.min(N, start + pageSize), total: N },
+      serverTime: new Date().toISOString(),
+      patch,
+    };
   }
 }
 
@@ -86,7 +145,9 @@ export function storeWorkload(file: string, agentId: string, key?: Buffer) {
     const sorts = ['priority', 'balance', 'dpd', 'name'] as const;
     for (const queue of passes) {
       for (let i = 0; i < 200; i++) {
-        const [page, ms] = time(() => store.listQueue({ sort: sorts[i % 4], dir: i % 2 ? 'asc' : 'desc', offset: (i % 20) * 50, limit: 50 }));
+        const [page, ms] = time(() =>
+          store.listQueue({ sort: sorts[i % 4], dir: i % 2 ? 'asc' : 'desc', offset: (i % 20) * 50, limit: 50 }),
+        );
         if (page.rows.length !== 50) throw new Error(`queue page returned ${page.rows.length} rows`);
         queue.push(ms);
       }
@@ -94,11 +155,23 @@ export function storeWorkload(file: string, agentId: string, key?: Buffer) {
     const [firstPass, queue] = passes as [number[], number[]];
     const filtered: number[] = [];
     for (let i = 0; i < 100; i++) {
-      const [, ms] = time(() => store.listQueue({ bucket: (['1-30', '31-60', '91-120', '180+'] as const)[i % 4], segment: (['low', 'high'] as const)[i % 2], limit: 50 }));
+      const [, ms] = time(() =>
+        store.listQueue({
+          bucket: (['1-30', '31-60', '91-120', '180+'] as const)[i % 4],
+          segment: (['low', 'high'] as const)[i % 2],
+          limit: 50,
+        }),
+      );
       filtered.push(ms);
     }
     const search: number[] = [];
-    const terms = (i: number) => [SURNAMES[i % SURNAMES.length]!.toLowerCase().replace('í', 'i'), String(10_000_000 + i * 37), `${String(10_000_000 + i * 53).slice(-7)}`, `A${i * 11}`][i % 4]!;
+    const terms = (i: number) =>
+      [
+        SURNAMES[i % SURNAMES.length]!.toLowerCase().replace('í', 'i'),
+        String(10_000_000 + i * 37),
+        `${String(10_000_000 + i * 53).slice(-7)}`,
+        `A${i * 11}`,
+      ][i % 4]!;
     for (let i = 0; i < 200; i++) {
       const [page, ms] = time(() => store.listQueue({ search: terms(i), limit: 50 }));
       if (page.rows.length === 0) throw new Error(`search "${terms(i)}" found nothing`);
@@ -108,10 +181,21 @@ export function storeWorkload(file: string, agentId: string, key?: Buffer) {
     const writes: number[] = [];
     for (let i = 0; i < 300; i++) {
       const row = first[i % first.length]!;
-      const [, ms] = time(() => store.write([{
-        name: 'activity.log',
-        args: { id: randomUUID(), accountId: row.accountId, channel: 'call', disposition: 'no_answer', note: 'no contesta', startedAt: new Date().toISOString() },
-      }]));
+      const [, ms] = time(() =>
+        store.write([
+          {
+            name: 'activity.log',
+            args: {
+              id: randomUUID(),
+              accountId: row.accountId,
+              channel: 'call',
+              disposition: 'no_answer',
+              note: 'no contesta',
+              startedAt: new Date().toISOString(),
+            },
+          },
+        ]),
+      );
       writes.push(ms);
     }
     return { firstPass, queue, filtered, search, writes, rss: rssMb(), openMs };
@@ -132,7 +216,11 @@ export async function benchStore(): Promise<BenchRow[]> {
     let applyMs = 0;
     for (const page of makePages(randomUUID(), agentId, 5000)) applyMs += time(() => store.applyPull(page))[1];
     // what the sync engine does in the background right after a full pull
-    const [, indexMs] = time(() => { while (store.buildPendingIndex() > 0) { /* next unit */ } });
+    const [, indexMs] = time(() => {
+      while (store.buildPendingIndex() > 0) {
+        /* next unit */
+      }
+    });
     store.close();
 
     const child = runTs(fileURLToPath(import.meta.url), {}, ['--workload', file, agentId, key?.toString('hex') ?? '']);
@@ -145,7 +233,13 @@ export async function benchStore(): Promise<BenchRow[]> {
       { name: `open after a restart (${key ? 'encrypted, ' : ''}incl. quick_check)`, value: r.openMs, unit: 'ms' },
       { name: 'queue page of 50 (4 sorts) p95', value: pct(r.queue, 95), unit: 'ms', target: '< 5', ok: pct(r.queue, 95) < 5 },
       { name: '  … the first time each page is read after a restart, p95', value: pct(r.firstPass, 95), unit: 'ms' },
-      { name: 'queue page filtered (bucket+segment) p95', value: pct(r.filtered, 95), unit: 'ms', target: '< 5', ok: pct(r.filtered, 95) < 5 },
+      {
+        name: 'queue page filtered (bucket+segment) p95',
+        value: pct(r.filtered, 95),
+        unit: 'ms',
+        target: '< 5',
+        ok: pct(r.filtered, 95) < 5,
+      },
       { name: 'search name/id/phone/ref p95', value: pct(r.search, 95), unit: 'ms', target: '< 20', ok: pct(r.search, 95) < 20 },
       { name: 'outcome write incl. outbox p95', value: pct(r.writes, 95), unit: 'ms', target: '< 2', ok: pct(r.writes, 95) < 2 },
       { name: '  … p50 / max', value: `${pct(r.writes, 50).toFixed(2)} / ${Math.max(...r.writes).toFixed(2)}`, unit: 'ms' },

@@ -22,7 +22,13 @@ import { call, login, startTestServer } from '../tests/helpers/server';
 import { seedBulkAccounts } from '../tests/torture/bulk-seed';
 import { openRawStore } from '../tests/helpers/raw-store';
 
-export interface BenchRow { name: string; value: number | string; unit: string; target?: string; ok?: boolean }
+export interface BenchRow {
+  name: string;
+  value: number | string;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
 
 const ACCOUNTS = Number(process.env.SYNC_ACCOUNTS ?? 100_000);
 
@@ -30,8 +36,14 @@ const ACCOUNTS = Number(process.env.SYNC_ACCOUNTS ?? 100_000);
 function recording(db: Db, log: string[]): Db {
   return {
     kind: db.kind,
-    query: (sql, params) => { log.push(sql.replace(/\s+/g, ' ').trim()); return db.query(sql, params); },
-    exec: (sql) => { log.push(sql); return db.exec(sql); },
+    query: (sql, params) => {
+      log.push(sql.replace(/\s+/g, ' ').trim());
+      return db.query(sql, params);
+    },
+    exec: (sql) => {
+      log.push(sql);
+      return db.exec(sql);
+    },
     transaction: (fn) => db.transaction((tx) => fn(recording(tx, log))),
     close: () => db.close(),
   };
@@ -46,8 +58,17 @@ async function recordingServer(db: Db, log: string[]) {
   let up = true;
   return {
     url: `http://127.0.0.1:${port}`,
-    async stop() { if (up) { up = false; await app.close(); } },
-    async start() { app = createServer({ db: recording(db, log) }); await app.listen({ port, host: '127.0.0.1' }); up = true; },
+    async stop() {
+      if (up) {
+        up = false;
+        await app.close();
+      }
+    },
+    async start() {
+      app = createServer({ db: recording(db, log) });
+      await app.listen({ port, host: '127.0.0.1' });
+      up = true;
+    },
   };
 }
 
@@ -76,23 +97,35 @@ async function floor(db: Db, agentId: string): Promise<number> {
     store.pragma('synchronous = NORMAL');
     store.pragma('cache_size = -131072');
     migrateStore(store);
-    for (const { type, name } of store.prepare(`SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL`).all() as Array<{ type: string; name: string }>) {
+    for (const { type, name } of store
+      .prepare(`SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL`)
+      .all() as Array<{ type: string; name: string }>) {
       store.exec(`DROP ${type === 'index' ? 'INDEX' : 'TRIGGER'} ${name}`);
     }
     const t0 = performance.now();
     const accounts = await db.query<Record<string, unknown>>(
       `SELECT id, org_id, debtor_id, external_ref, product, currency, principal_minor, balance_minor, due_date::text,
               installments_total, installments_paid, installment_amount_minor, status, assigned_agent_id, callback_at,
-              callback_note, last_contact_at, version::text FROM accounts WHERE assigned_agent_id = $1`, [agentId]);
+              callback_note, last_contact_at, version::text FROM accounts WHERE assigned_agent_id = $1`,
+      [agentId],
+    );
     const debtors = await db.query<Record<string, unknown>>(
       `SELECT d.id, d.org_id, d.external_id, d.name, d.national_id, d.country, d.time_zone, d.debtor_type, d.segment,
               d.contact_prefs::text AS contact_prefs, d.version::text FROM debtors d
-       WHERE d.id IN (SELECT debtor_id FROM accounts WHERE assigned_agent_id = $1)`, [agentId]);
+       WHERE d.id IN (SELECT debtor_id FROM accounts WHERE assigned_agent_id = $1)`,
+      [agentId],
+    );
     const cps = await db.query<Record<string, unknown>>(
       `SELECT c.id, c.debtor_id, c.kind, c.value, c.label, c.verified::int AS verified, c.invalid::int AS invalid,
               c.do_not_contact::int AS do_not_contact, c.version::text FROM contact_points c
-       WHERE c.debtor_id IN (SELECT debtor_id FROM accounts WHERE assigned_agent_id = $1)`, [agentId]);
-    const wire = JSON.parse(JSON.stringify({ accounts, debtors, cps })) as { accounts: typeof accounts; debtors: typeof debtors; cps: typeof cps };
+       WHERE c.debtor_id IN (SELECT debtor_id FROM accounts WHERE assigned_agent_id = $1)`,
+      [agentId],
+    );
+    const wire = JSON.parse(JSON.stringify({ accounts, debtors, cps })) as {
+      accounts: typeof accounts;
+      debtors: typeof debtors;
+      cps: typeof cps;
+    };
     const insert = (table: string, rows: Record<string, unknown>[]) => {
       if (rows.length === 0) return;
       const cols = Object.keys(rows[0]!);
@@ -126,7 +159,10 @@ export async function benchSync(): Promise<BenchRow[]> {
     const tSeed = performance.now();
     await seedBulkAccounts(server.db, { orgId: server.seed!.orgId, agentIds: [agentId], accounts: ACCOUNTS });
     await server.db.exec('VACUUM ANALYZE');
-    const [{ n: visible } = { n: 0 }] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE assigned_agent_id = $1', [agentId]);
+    const [{ n: visible } = { n: 0 }] = await server.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM accounts WHERE assigned_agent_id = $1',
+      [agentId],
+    );
     process.stderr.write(`bench sync: seeded ${ACCOUNTS} accounts in ${((performance.now() - tSeed) / 1000).toFixed(1)} s\n`);
 
     // The server under test: the real app over the test database, with every statement recorded
@@ -172,9 +208,15 @@ export async function benchSync(): Promise<BenchRow[]> {
       const tRaw = performance.now();
       let rawCursor: string | null = null;
       for (;;) {
-        const r: { status: number; body: { cursor: string; hasMore: boolean } } = await call({ url: childUrl }, 'POST', '/api/v1/sync/pull', {
-          token: rawToken, body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), cursor: rawCursor, limit: PULL_PAGE_ACCOUNTS, tuples: true },
-        });
+        const r: { status: number; body: { cursor: string; hasMore: boolean } } = await call(
+          { url: childUrl },
+          'POST',
+          '/api/v1/sync/pull',
+          {
+            token: rawToken,
+            body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), cursor: rawCursor, limit: PULL_PAGE_ACCOUNTS, tuples: true },
+          },
+        );
         if (r.status !== 200) throw new Error(`raw pull: ${r.status}`);
         rawPages++;
         rawCursor = r.body.cursor;
@@ -190,13 +232,23 @@ export async function benchSync(): Promise<BenchRow[]> {
     const floorMs = await floor(server.db, agentId);
     const floorCpu = process.cpuUsage(cf);
     const cpuS = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
-    rows.push({ name: `initial sync, ${visible.toLocaleString('en')} accounts (login → store ready)`, value: initialMs / 1000, unit: 's', target: '< 5', ok: initialMs < 5000 });
+    rows.push({
+      name: `initial sync, ${visible.toLocaleString('en')} accounts (login → store ready)`,
+      value: initialMs / 1000,
+      unit: 's',
+      target: '< 5',
+      ok: initialMs < 5000,
+    });
     rows.push({ name: '  … and every sort and search index built (background, after ready)', value: indexedMs / 1000, unit: 's' });
     rows.push({ name: 'floor: PG read + JSON round trip + SQLite insert (1 tx)', value: floorMs / 1000, unit: 's' });
     rows.push({ name: 'initial sync / floor', value: initialMs / floorMs, unit: '×' });
     // on a shared, loaded machine wall time includes waiting for a core; CPU time of this process
     // (the client; the server and PostgreSQL run in others) is the steadier comparison
-    rows.push({ name: '  … CPU of the client process: initial sync / floor', value: `${cpuS(initialCpu).toFixed(2)} / ${cpuS(floorCpu).toFixed(2)} s = ${(cpuS(initialCpu) / cpuS(floorCpu)).toFixed(2)}`, unit: '×' });
+    rows.push({
+      name: '  … CPU of the client process: initial sync / floor',
+      value: `${cpuS(initialCpu).toFixed(2)} / ${cpuS(floorCpu).toFixed(2)} s = ${(cpuS(initialCpu) / cpuS(floorCpu)).toFixed(2)}`,
+      unit: '×',
+    });
     rows.push({ name: `  … of which server + wire (same pull as raw HTTP, ${rawPages} pages)`, value: rawMs / 1000, unit: 's' });
     rows.push({ name: '  … of which client (validate + apply + queue columns)', value: Math.max(0, initialMs - rawMs) / 1000, unit: 's' });
 
@@ -207,26 +259,38 @@ export async function benchSync(): Promise<BenchRow[]> {
     ws = await createWorkstation({ dataDir: dir2, defaultServerUrl: host.url, syncIntervalMs: 3_600_000, tickMs: 3_600_000 });
     await ws.handlers.login(API.login.input.parse({ username: 'agente1', password: 'agente123' }));
     await syncUntilQuiet(ws);
-    const accountIds = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 200, contactableOnly: false }))).rows.map((r) => r.accountId);
+    const accountIds = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 200, contactableOnly: false }))).rows.map(
+      (r) => r.accountId,
+    );
     await host.stop();
     for (let i = 0; i < 1000; i++) {
-      await ws.handlers.logOutcome(API.logOutcome.input.parse({
-        // inbound (the debtor called): 1,000 outbound outcomes on 200 accounts would rightly be refused by the daily caps
-        accountId: accountIds[i % accountIds.length], channel: 'call', direction: 'inbound', disposition: 'no_answer', note: `bench ${i}`,
-      }));
+      await ws.handlers.logOutcome(
+        API.logOutcome.input.parse({
+          // inbound (the debtor called): 1,000 outbound outcomes on 200 accounts would rightly be refused by the daily caps
+          accountId: accountIds[i % accountIds.length],
+          channel: 'call',
+          direction: 'inbound',
+          disposition: 'no_answer',
+          note: `bench ${i}`,
+        }),
+      );
     }
     const offline = await ws.handlers.syncNow(undefined); // fails fast: server down
     if (offline.pending !== 1000) throw new Error(`expected 1000 pending, got ${offline.pending}`);
     await host.start();
     log.length = 0;
     let ackedAt = 0;
-    const off = ws.events.onSyncState((st) => { if (st.pending === 0 && ackedAt === 0) ackedAt = performance.now(); });
+    const off = ws.events.onSyncState((st) => {
+      if (st.pending === 0 && ackedAt === 0) ackedAt = performance.now();
+    });
     const tPush = performance.now();
     await syncUntilQuiet(ws);
     const cycleMs = performance.now() - tPush;
     off();
     const pushMs = (ackedAt || performance.now()) - tPush;
-    const [{ n: onServer } = { n: 0 }] = await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM activities WHERE note LIKE 'bench %'`);
+    const [{ n: onServer } = { n: 0 }] = await server.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM activities WHERE note LIKE 'bench %'`,
+    );
     if (onServer !== 1000) throw new Error(`push: ${onServer} of 1000 on the server`);
     const pushStatements = log.length;
     rows.push({ name: 'push 1,000 queued mutations → acknowledged', value: pushMs, unit: 'ms', target: '< 1000', ok: pushMs < 1000 });
@@ -255,9 +319,13 @@ export async function benchSync(): Promise<BenchRow[]> {
     for (let i = 0; i < 30; i++) {
       log.length = 0;
       const t = performance.now();
-      const r = await call(host, 'POST', '/api/v1/sync/pull', { token, body: { protocolVersion: PROTOCOL_VERSION, clientId: session.clientId, cursor } });
+      const r = await call(host, 'POST', '/api/v1/sync/pull', {
+        token,
+        body: { protocolVersion: PROTOCOL_VERSION, clientId: session.clientId, cursor },
+      });
       raw.push(performance.now() - t);
-      if (r.status !== 200 || r.body.patch.accounts.length !== 0) throw new Error(`idle pull: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      if (r.status !== 200 || r.body.patch.accounts.length !== 0)
+        throw new Error(`idle pull: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       statements = [...log];
     }
     raw.sort((a, b) => a - b);
@@ -267,9 +335,13 @@ export async function benchSync(): Promise<BenchRow[]> {
     const plans: string[] = [];
     for (const q of tableReads) {
       // the session lookup: the token's hash, and the idle timeout in seconds where it takes one
-      const params = q.includes('token_hash') ? ['0'.repeat(64), ...(q.includes('$2') ? [43_200] : [])]
-        : q.includes('$3') ? [session.clientId, session.user.orgId, session.user.id] // the client row and the org data tokens
-          : q.includes('$1') ? [session.clientId] : [];
+      const params = q.includes('token_hash')
+        ? ['0'.repeat(64), ...(q.includes('$2') ? [43_200] : [])]
+        : q.includes('$3')
+          ? [session.clientId, session.user.orgId, session.user.id] // the client row and the org data tokens
+          : q.includes('$1')
+            ? [session.clientId]
+            : [];
       const plan = await server.db.transaction(async (tx) => {
         await tx.query('SET LOCAL enable_seqscan = off');
         return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${q}`, params);
@@ -280,9 +352,15 @@ export async function benchSync(): Promise<BenchRow[]> {
     rows.push({ name: 'pull with nothing new (raw HTTP, median of 30)', value: raw[Math.floor(raw.length / 2)]!, unit: 'ms' });
     rows.push({ name: 'idle pull: SQL statements (auth, head, client)', value: statements.length, unit: 'stmts' });
     rows.push({ name: 'idle pull: of which read a table, each by index', value: tableReads.length, unit: 'stmts', ok: seqScans === 0 });
-    rows.push({ name: 'idle pull: sync statements beyond auth', value: statements.filter((q) => !q.includes('token_hash')).length, unit: 'stmts' });
+    rows.push({
+      name: 'idle pull: sync statements beyond auth',
+      value: statements.filter((q) => !q.includes('token_hash')).length,
+      unit: 'stmts',
+    });
     if (process.env.BENCH_VERBOSE || import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-      process.stderr.write(`idle pull statements:\n${statements.map((q) => `  - ${q.slice(0, 140)}`).join('\n')}\nplans (seq scans off):\n${plans.map((p) => `  - ${p.slice(0, 160)}`).join('\n')}\n`);
+      process.stderr.write(
+        `idle pull statements:\n${statements.map((q) => `  - ${q.slice(0, 140)}`).join('\n')}\nplans (seq scans off):\n${plans.map((p) => `  - ${p.slice(0, 160)}`).join('\n')}\n`,
+      );
     }
     await host.stop();
     return rows;
@@ -298,10 +376,21 @@ function printTable(rows: BenchRow[]): void {
   const w = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
     const v = typeof r.value === 'number' ? (Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(r.value < 10 ? 2 : 1)) : r.value;
-    console.log(`${r.name.padEnd(w)}  ${v.padStart(9)} ${r.unit.padEnd(5)} ${r.target ? `target ${r.target}` : ''} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`);
+    console.log(
+      `${r.name.padEnd(w)}  ${v.padStart(9)} ${r.unit.padEnd(5)} ${r.target ? `target ${r.target}` : ''} ${r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'}`,
+    );
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchSync().then((rows) => { printTable(rows); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  benchSync().then(
+    (rows) => {
+      printTable(rows);
+      process.exit(0);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -45,13 +45,25 @@ if (!ok) {
   const nodeDir = resolve(dirname(realpathSync(process.execPath)), '..');
   const headers = existsSync(join(nodeDir, 'include', 'node', 'node.h'));
   // npm's own node-gyp when run by npm; else the project's (a dependency of electron-builder)
-  const gyp = process.env.npm_config_node_gyp ?? (() => { try { return require.resolve('node-gyp/bin/node-gyp.js'); } catch { return null; } })();
+  const gyp =
+    process.env.npm_config_node_gyp ??
+    (() => {
+      try {
+        return require.resolve('node-gyp/bin/node-gyp.js');
+      } catch {
+        return null;
+      }
+    })();
   if (!gyp) {
     console.error('native-modules: node-gyp not found (run through npm: `npm install` or `npm rebuild`)');
     process.exit(1);
   }
   const args = [gyp, 'rebuild', '--release', ...(headers ? [`--nodedir=${nodeDir}`] : [])];
-  ok = run(`node-gyp rebuild against ${headers ? nodeDir : "node-gyp's default headers"}`, args, headers ? { npm_config_nodedir: nodeDir } : {});
+  ok = run(
+    `node-gyp rebuild against ${headers ? nodeDir : "node-gyp's default headers"}`,
+    args,
+    headers ? { npm_config_nodedir: nodeDir } : {},
+  );
   ok = ok && loads() === null;
 }
 if (!ok) {

@@ -18,7 +18,11 @@ async function stopAll(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const fn of cleanups.reverse()) {
-    try { await fn(); } catch (e) { console.error(e instanceof Error ? e.message : e); }
+    try {
+      await fn();
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : e);
+    }
   }
   process.exit(code);
 }
@@ -39,7 +43,10 @@ function electronBinary() {
 
 function build() {
   console.log('Compilando la interfaz (electron-vite build)… / Building the UI…');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('electron-vite build failed');
 }
 
@@ -64,24 +71,42 @@ async function main() {
 
   if (bin) {
     const child = spawn(bin, [root], { cwd: root, stdio: 'inherit', env: { ...process.env, COBRANZA_SERVER_URL: server.url } });
-    cleanups.push(() => new Promise((ok) => { if (child.exitCode !== null) ok(); else { child.once('exit', ok); child.kill('SIGTERM'); } }));
+    cleanups.push(
+      () =>
+        new Promise((ok) => {
+          if (child.exitCode !== null) ok();
+          else {
+            child.once('exit', ok);
+            child.kill('SIGTERM');
+          }
+        }),
+    );
     child.on('exit', (code) => void stopAll(code ?? 0));
     return;
   }
 
-  console.log('Electron no está disponible en esta máquina: la estación se sirve por el navegador / Electron is not available on this machine: serving the workstation through the web host.');
+  console.log(
+    'Electron no está disponible en esta máquina: la estación se sirve por el navegador / Electron is not available on this machine: serving the workstation through the web host.',
+  );
   const { createWorkstation } = await import(join(root, 'src/main/services/index.ts'));
   const { startWebHost } = await import(join(root, 'src/main/webhost/index.ts'));
   const workstation = await createWorkstation({ dataDir: join(root, '.data/workstation'), defaultServerUrl: server.url });
   cleanups.push(() => workstation.close());
-  const host = await startWebHost({ workstation, rendererDir: join(root, 'out/renderer'), host: '127.0.0.1', port: Number(process.env.WEB_PORT ?? 0) });
+  const host = await startWebHost({
+    workstation,
+    rendererDir: join(root, 'out/renderer'),
+    host: '127.0.0.1',
+    port: Number(process.env.WEB_PORT ?? 0),
+  });
   cleanups.push(() => host.close());
   console.log(`\nAbra / open: ${host.url}`);
-  console.log('Usuarios demo / demo logins: agente1 / agente123 · agente2 / agente123 · agente3 / agente123 · lider / lider123 · admin / admin123');
+  console.log(
+    'Usuarios demo / demo logins: agente1 / agente123 · agente2 / agente123 · agente3 / agente123 · lider / lider123 · admin / admin123',
+  );
   console.log('Ctrl-C para salir / to stop.');
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   void stopAll(1);
 });

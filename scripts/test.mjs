@@ -8,7 +8,10 @@ import { hasFaketime, shiftToWorkingDay } from './working-day.mjs';
 // Tools run through node with their JS entry points: npm does not always mark package bins
 // executable here, so `npx electron-vite` can fail with EACCES on a fresh install.
 const bin = (p) => [process.execPath, [`node_modules/${p}`]];
-const tool = (p, args) => { const [cmd, pre] = bin(p); return [cmd, [...pre, ...args]]; };
+const tool = (p, args) => {
+  const [cmd, pre] = bin(p);
+  return [cmd, [...pre, ...args]];
+};
 // each vitest run also writes a JSON report, so the closing line can count every test
 const reports = [];
 function report(name) {
@@ -17,11 +20,15 @@ function report(name) {
   return ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`];
 }
 function totals() {
-  let passed = 0, failed = 0, skipped = 0;
+  let passed = 0,
+    failed = 0,
+    skipped = 0;
   for (const f of reports) {
     if (!existsSync(f)) continue;
     const r = JSON.parse(readFileSync(f, 'utf8'));
-    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + r.numTodoTests;
     rmSync(f, { force: true });
   }
   return `${passed} passed, ${failed} failed, ${skipped} skipped`;
@@ -29,9 +36,16 @@ function totals() {
 const steps = [
   ['typecheck', ...tool('typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit'])],
   ['lint (architecture boundaries)', ...tool('eslint/bin/eslint.js', ['.'])],
+  [
+    'format (prettier --check; `npm run format` fixes)',
+    ...tool('prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', 'src', 'tests', 'bench', 'scripts']),
+  ],
   ['workflow (action-validator: .github/workflows)', ...tool('@action-validator/cli/cli.mjs', workflows())],
   ['build (electron-vite: main, preload, renderer)', ...tool('electron-vite/bin/electron-vite.js', ['build'])],
-  ['unit + integration', ...tool('vitest/vitest.mjs', ['run', '--project', 'unit', '--project', 'integration', ...report('unit-integration')])],
+  [
+    'unit + integration',
+    ...tool('vitest/vitest.mjs', ['run', '--project', 'unit', '--project', 'integration', ...report('unit-integration')]),
+  ],
   // skipped, saying why, where Electron's binary is absent (it is not downloaded offline)
   ['electron smoke (packaged app)', ...tool('vitest/vitest.mjs', ['run', '--project', 'electron', ...report('electron')])],
   ['e2e (Chromium)', ...inWorkingDay(tool('vitest/vitest.mjs', ['run', '--project', 'e2e', ...report('e2e')]))],
@@ -40,7 +54,11 @@ const steps = [
 /** Every workflow file, checked against GitHub's workflow schema (offline, WebAssembly). */
 function workflows() {
   const dir = '.github/workflows';
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => `${dir}/${f}`)
+    : [];
 }
 
 /** The e2e run, shifted into the last Latin American working hour when now is not one (scripts/working-day.mjs). */
@@ -52,7 +70,9 @@ function inWorkingDay([cmd, args]) {
     return [cmd, args];
   }
   const minutes = Math.ceil(shift / 60_000);
-  console.log(`note: e2e runs ${minutes} min in the past (${new Date(Date.now() - shift).toISOString()}), in Latin American working hours, under faketime`);
+  console.log(
+    `note: e2e runs ${minutes} min in the past (${new Date(Date.now() - shift).toISOString()}), in Latin American working hours, under faketime`,
+  );
   process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
   return ['faketime', ['-f', `-${minutes}m`, cmd, ...args]];
 }

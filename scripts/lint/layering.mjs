@@ -85,9 +85,16 @@ const rule = {
       ImportDeclaration: (n) => check(n, n.source),
       ExportNamedDeclaration: (n) => check(n, n.source),
       ExportAllDeclaration: (n) => check(n, n.source),
-      ImportExpression: (n) => { if (n.source.type === 'Literal') check(n, n.source); },
-      TSImportEqualsDeclaration: (n) => { if (n.moduleReference.type === 'TSExternalModuleReference') check(n, n.moduleReference.expression); },
-      TSImportType: (n) => { const a = n.argument; if (a?.type === 'TSLiteralType') check(n, a.literal); },
+      ImportExpression: (n) => {
+        if (n.source.type === 'Literal') check(n, n.source);
+      },
+      TSImportEqualsDeclaration: (n) => {
+        if (n.moduleReference.type === 'TSExternalModuleReference') check(n, n.moduleReference.expression);
+      },
+      TSImportType: (n) => {
+        const a = n.argument;
+        if (a?.type === 'TSLiteralType') check(n, a.literal);
+      },
       CallExpression: (n) => {
         if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') check(n, n.arguments[0]);
       },

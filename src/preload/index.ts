@@ -1,8 +1,16 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEnvelope, ApiMethod, DataChangedEvent, SyncState, WorkstationApi } from '../shared/api/contract';
 import {
-  BRIDGE_ERROR_PREFIX, channelOf, EVENT_DATA_CHANGED, EVENT_SYNC_STATE, PRELOAD_METHODS,
-  SHELL_GET_UPDATE_STATE, SHELL_INSTALL_UPDATE, SHELL_UPDATE_STATE, type ShellBridge, type UpdateState,
+  BRIDGE_ERROR_PREFIX,
+  channelOf,
+  EVENT_DATA_CHANGED,
+  EVENT_SYNC_STATE,
+  PRELOAD_METHODS,
+  SHELL_GET_UPDATE_STATE,
+  SHELL_INSTALL_UPDATE,
+  SHELL_UPDATE_STATE,
+  type ShellBridge,
+  type UpdateState,
 } from '../shared/api/wire';
 
 /**
@@ -19,7 +27,9 @@ async function invoke(method: ApiMethod, input: unknown): Promise<unknown> {
 function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
   const handler = (_e: IpcRendererEvent, value: T) => listener(value);
   ipcRenderer.on(channel, handler);
-  return () => { ipcRenderer.removeListener(channel, handler); };
+  return () => {
+    ipcRenderer.removeListener(channel, handler);
+  };
 }
 
 const methods = Object.fromEntries(PRELOAD_METHODS.map((m) => [m, (input?: unknown) => invoke(m, input)])) as {

@@ -24,7 +24,12 @@ export function App() {
   useEffect(() => {
     void useSession.getState().init();
   }, []);
-  if (status === 'loading') return <div className="splash" role="status">{t('app.loading')}</div>;
+  if (status === 'loading')
+    return (
+      <div className="splash" role="status">
+        {t('app.loading')}
+      </div>
+    );
   if (status === 'anonymous') return <LoginScreen />;
   return <Workstation />;
 }
@@ -51,7 +56,8 @@ function Workstation() {
 
   // An inbound call matched to a debtor opens their account once the agent answers it.
   const answeredInbound = useSoftphone((s) =>
-    s.call && s.call.direction === 'inbound' && s.call.phase !== 'incoming' && s.call.caller ? s.call.caller.accountId : null);
+    s.call && s.call.direction === 'inbound' && s.call.phase !== 'incoming' && s.call.caller ? s.call.caller.accountId : null,
+  );
   useEffect(() => {
     if (answeredInbound) useNav.getState().openAccount(answeredInbound);
   }, [answeredInbound]);

@@ -1,5 +1,12 @@
 import helmet from '@fastify/helmet';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { z } from 'zod';
 import { hardshipRoutes } from './accounts/hardship';
 import { accountRoutes } from './accounts/routes';
@@ -52,7 +59,8 @@ export interface CreateServerOptions {
 /** A JSON API loads nothing and is framed by nobody. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** The HTML the server serves (the debtor export) carries its styles inline and nothing else. */
-const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** A request slower than this is logged (the others are not). */
 const SLOW_REQUEST_MS = 1000;
@@ -78,9 +86,17 @@ const HEALTH_DB_TIMEOUT_MS = 1000;
 async function pingDb(db: Db, limitMs: number): Promise<number | null> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), limitMs); });
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), limitMs);
+  });
   try {
-    const answered = await Promise.race([db.query('SELECT 1').then(() => true, () => false), late]);
+    const answered = await Promise.race([
+      db.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
     return answered ? Math.round(performance.now() - started) : null;
   } finally {
     clearTimeout(timer);
@@ -88,8 +104,12 @@ async function pingDb(db: Db, limitMs: number): Promise<number | null> {
 }
 
 const healthRoute = defineRoute({
-  method: 'GET', path: '/healthz', summary: 'Liveness and database check (503 when the database does not answer within 1 s)', tags: ['ops'],
-  access: 'public', errors: [503],
+  method: 'GET',
+  path: '/healthz',
+  summary: 'Liveness and database check (503 when the database does not answer within 1 s)',
+  tags: ['ops'],
+  access: 'public',
+  errors: [503],
   response: z.object({ ok: z.boolean(), db: z.enum(['up', 'down']), latencyMs: z.number().int().nonnegative().nullable() }),
   async handler({ db, status }) {
     const latencyMs = await pingDb(db, HEALTH_DB_TIMEOUT_MS);
@@ -103,13 +123,30 @@ const healthRoute = defineRoute({
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteDef[] = [
-  healthRoute, ...authRoutes, ...hardshipRoutes, ...accountRoutes, ...userRoutes, ...teamRoutes, ...paymentRoutes, ...importRoutes, ...syncRoutes, ...collectionsRoutes,
-  ...complianceRoutes, ...messagingRoutes, ...reportRoutes, ...privacyRoutes, ...securityRoutes,
+  healthRoute,
+  ...authRoutes,
+  ...hardshipRoutes,
+  ...accountRoutes,
+  ...userRoutes,
+  ...teamRoutes,
+  ...paymentRoutes,
+  ...importRoutes,
+  ...syncRoutes,
+  ...collectionsRoutes,
+  ...complianceRoutes,
+  ...messagingRoutes,
+  ...reportRoutes,
+  ...privacyRoutes,
+  ...securityRoutes,
 ];
 
 const openApiRoute: RouteDef = defineRoute({
-  method: 'GET', path: '/api/v1/openapi.json', summary: 'This document', tags: ['ops'],
-  access: 'public', response: z.record(z.string(), z.unknown()),
+  method: 'GET',
+  path: '/api/v1/openapi.json',
+  summary: 'This document',
+  tags: ['ops'],
+  access: 'public',
+  response: z.record(z.string(), z.unknown()),
   async handler(): Promise<Record<string, unknown>> {
     return buildOpenApi([...ROUTES, openApiRoute], { title: API_TITLE, version: API_VERSION });
   },
@@ -127,8 +164,13 @@ async function warmCompliance(db: Db): Promise<void> {
   for (const { id } of orgs) {
     const { country, timeZone, rules } = await loadOrgCompliance(db, id);
     checkContact({
-      channel: 'call', contactPoint: null, account: { id, status: 'active' }, history: [], at: new Date(),
-      debtor: { id, country, timeZone, contactPrefs }, org: { country, timeZone, dncNumbers: rules.dncNumbers, overrides: rules.overrides },
+      channel: 'call',
+      contactPoint: null,
+      account: { id, status: 'active' },
+      history: [],
+      at: new Date(),
+      debtor: { id, country, timeZone, contactPrefs },
+      org: { country, timeZone, dncNumbers: rules.dncNumbers, overrides: rules.overrides },
     });
   }
 }
@@ -142,7 +184,16 @@ function errorBody(code: ServerErrorCode, message: string, field?: string, extra
   return { error: { code, message, ...(field ? { field } : {}), ...extra } };
 }
 
-export function createServer({ db, logger = false, dispatcher, now, updatesDir = process.env.UPDATES_DIR || undefined, auth, trustProxy, hsts = process.env.HSTS === '1' || process.env.HSTS === 'true' }: CreateServerOptions): FastifyInstance {
+export function createServer({
+  db,
+  logger = false,
+  dispatcher,
+  now,
+  updatesDir = process.env.UPDATES_DIR || undefined,
+  auth,
+  trustProxy,
+  hsts = process.env.HSTS === '1' || process.env.HSTS === 'true',
+}: CreateServerOptions): FastifyInstance {
   setAuthConfig(db, auth ?? authConfigFromEnv());
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
@@ -155,7 +206,9 @@ export function createServer({ db, logger = false, dispatcher, now, updatesDir =
 
   // CSV bodies are decoded as the CLI reads files (portfolio/decode.ts): UTF-8 when valid, else
   // Windows-1252 (Excel's "CSV" on Windows) — never stored as replacement characters.
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => done(null, decodeCsvBytes(body as Buffer).text));
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, decodeCsvBytes(body as Buffer).text),
+  );
 
   app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
     if (err instanceof HttpError) {
@@ -201,9 +254,14 @@ export function createServer({ db, logger = false, dispatcher, now, updatesDir =
     if (request.url.startsWith('/api/v1/sync/push') && reply.statusCode < 300 && carriesMessage(request.body)) messages.kick();
   });
   // a dispatcher the caller passed in is the caller's to close
-  if (!dispatcher) app.addHook('onClose', async () => { await messages.close(); });
+  if (!dispatcher)
+    app.addHook('onClose', async () => {
+      await messages.close();
+    });
   // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
   const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
-  app.addHook('onClose', async () => { stopPurge(); });
+  app.addHook('onClose', async () => {
+    stopPurge();
+  });
   return app;
 }

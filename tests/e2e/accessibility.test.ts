@@ -16,10 +16,19 @@ async function seriousFindings(page: Page, screen: string): Promise<string[]> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   // legacy mode runs axe in the page itself: the stack's page owns its context (browser.newPage),
   // where the default mode would open a second page to assemble frame results; there are no frames
-  const result = await new AxeBuilder({ page }).setLegacyMode(true).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const result = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || ALWAYS.has(v.id))
-    .map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`).join('; ')}`);
+    .map(
+      (v) =>
+        `${screen}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`)
+          .join('; ')}`,
+    );
 }
 
 async function logout(page: Page): Promise<void> {
@@ -29,21 +38,25 @@ async function logout(page: Page): Promise<void> {
 
 describe('accessibility of the main screens (axe-core)', () => {
   let stack: WorkstationStack;
-  beforeAll(async () => { stack = await startWorkstationStack({ accounts: 30, seed: 5 }); }, 120_000);
-  afterAll(async () => { await stack?.close(); });
+  beforeAll(async () => {
+    stack = await startWorkstationStack({ accounts: 30, seed: 5 });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
 
   it('login, queue and account screen (agent): no serious or critical findings', async () => {
     const { page } = stack;
     await page.locator('input[name="username"]').waitFor();
     const found = await seriousFindings(page, 'login');
     await loginThroughUi(page, 'agente1', 'agente123');
-    found.push(...await seriousFindings(page, 'queue'));
+    found.push(...(await seriousFindings(page, 'queue')));
     // the selected row's small text is judged on the selected row's background
     await page.keyboard.press('ArrowDown');
-    found.push(...await seriousFindings(page, 'queue, second row selected'));
+    found.push(...(await seriousFindings(page, 'queue, second row selected')));
     await page.getByTestId('queue-row').first().locator('.debtor-name').click();
     await page.getByTestId('account-screen').waitFor();
-    found.push(...await seriousFindings(page, 'account'));
+    found.push(...(await seriousFindings(page, 'account')));
     expect(found).toEqual([]);
     await logout(page);
   }, 120_000);
@@ -55,23 +68,25 @@ describe('accessibility of the main screens (axe-core)', () => {
     await page.getByTestId('open-activity').click();
     await page.getByTestId('activity').waitFor();
     await page.getByTestId('activity-row').first().waitFor();
-    found.push(...await seriousFindings(page, 'activity'));
+    found.push(...(await seriousFindings(page, 'activity')));
     await page.getByTestId('open-activity').click();
     await page.getByTestId('open-approvals').click();
     await page.getByTestId('approvals-screen').waitFor();
-    found.push(...await seriousFindings(page, 'approvals'));
+    found.push(...(await seriousFindings(page, 'approvals')));
     await page.getByTestId('open-approvals').click();
     await logout(page);
 
     await loginThroughUi(page, 'admin', 'admin123');
     for (const [button, screen] of [
-      ['open-compliance-admin', 'compliance-admin'], ['open-users-admin', 'users-admin'],
-      ['open-templates-admin', 'templates-admin'], ['open-violations', 'violations'],
+      ['open-compliance-admin', 'compliance-admin'],
+      ['open-users-admin', 'users-admin'],
+      ['open-templates-admin', 'templates-admin'],
+      ['open-violations', 'violations'],
     ] as const) {
       await page.getByTestId(button).click();
       await page.getByTestId(screen).waitFor();
       await page.waitForFunction(() => !document.querySelector('[role="status"].muted'));
-      found.push(...await seriousFindings(page, screen));
+      found.push(...(await seriousFindings(page, screen)));
       await page.getByTestId(button).click();
     }
     // the admin's account screen, with its "export the debtor's data" button: it saves the HTML file
@@ -79,7 +94,7 @@ describe('accessibility of the main screens (axe-core)', () => {
     const name = (await first.textContent())?.trim() ?? '';
     await first.click();
     await page.getByTestId('account-screen').waitFor();
-    found.push(...await seriousFindings(page, 'account (admin)'));
+    found.push(...(await seriousFindings(page, 'account (admin)')));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-debtor').click()]);
     expect(download.suggestedFilename()).toMatch(/^datos-.+-\d{4}-\d{2}-\d{2}\.html$/);
     const file = await download.path();

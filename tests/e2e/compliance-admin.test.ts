@@ -7,8 +7,12 @@ import { loginThroughUi, startWorkstationStack, type WorkstationStack } from './
 /** The admin edits the organisation's stricter rules and DNC list in the UI; every change is audited. */
 describe('compliance admin screen', () => {
   let stack: WorkstationStack;
-  beforeAll(async () => { stack = await startWorkstationStack({ accounts: 20, seed: 3 }); }, 120_000);
-  afterAll(async () => { await stack?.close(); });
+  beforeAll(async () => {
+    stack = await startWorkstationStack({ accounts: 20, seed: 3 });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
 
   it('saves a DNC number and a closed day, shows the audit trail, and names the field of a bad value', async () => {
     const { page } = stack;
@@ -47,14 +51,20 @@ describe('compliance admin screen', () => {
       `SELECT a.id, c.id AS cp FROM accounts a JOIN users u ON u.id = a.assigned_agent_id JOIN debtors d ON d.id = a.debtor_id
          JOIN contact_points c ON c.debtor_id = d.id AND c.kind = 'phone'
         WHERE u.username = 'agente1' AND d.country = 'CO' AND a.status = 'active' AND d.contact_prefs->'authorizedChannels' ? 'call'
-        ORDER BY a.id LIMIT 1`);
+        ORDER BY a.id LIMIT 1`,
+    );
     expect(acc).toBeDefined();
     const { token } = await login(stack.server, 'agente1', 'agente123');
     const mutations = ['2026-11-25T15:00:00.000Z', '2026-11-25T16:00:00.000Z'].map((startedAt, i) => ({
-      id: i + 1, name: 'activity.log', clientTime: startedAt,
+      id: i + 1,
+      name: 'activity.log',
+      clientTime: startedAt,
       args: { id: randomUUID(), accountId: acc!.id, channel: 'call', contactPointId: acc!.cp, disposition: 'no_answer', startedAt },
     }));
-    const pushed = await call(stack.server, 'POST', '/api/v1/sync/push', { token, body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), mutations } });
+    const pushed = await call(stack.server, 'POST', '/api/v1/sync/push', {
+      token,
+      body: { protocolVersion: PROTOCOL_VERSION, clientId: randomUUID(), mutations },
+    });
     expect(pushed.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
     await page.getByTestId('open-violations').click();
     const row = page.getByTestId('violation-row');
@@ -73,6 +83,8 @@ describe('compliance admin screen', () => {
 
   it('an agent cannot change the rules (403)', async () => {
     const { token } = await login(stack.server, 'agente1', 'agente123');
-    expect((await call(stack.server, 'PUT', '/api/v1/org/compliance', { token, body: { overrides: {}, dncNumbers: [] } })).status).toBe(403);
+    expect((await call(stack.server, 'PUT', '/api/v1/org/compliance', { token, body: { overrides: {}, dncNumbers: [] } })).status).toBe(
+      403,
+    );
   });
 });

@@ -32,7 +32,18 @@ describe('send a message from the account screen', () => {
     assertRendererBuilt();
     twilio = await startFakeTwilio(TW);
     server = await startComplianceServer({ sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' }) }, AT);
-    await importRows(server, [row({ debtorExternalId: 'E2E-MSG-1', name: 'Lucía Restrepo Gil', nationalId: '43999888', accountRef: 'E2E-MSG-ACC', phones: ['+573157778899'], whatsapp: [], emails: [], assignedAgent: 'agente1' })]);
+    await importRows(server, [
+      row({
+        debtorExternalId: 'E2E-MSG-1',
+        name: 'Lucía Restrepo Gil',
+        nationalId: '43999888',
+        accountRef: 'E2E-MSG-ACC',
+        phones: ['+573157778899'],
+        whatsapp: [],
+        emails: [],
+        assignedAgent: 'agente1',
+      }),
+    ]);
     dataDir = mkdtempSync(join(tmpdir(), 'ws-e2e-msg-'));
     workstation = await createWorkstation({ dataDir, defaultServerUrl: server.url, now: () => AT });
     webHost = await startWebHost({ workstation, rendererDir: RENDERER_DIR, host: '127.0.0.1' });
@@ -80,7 +91,8 @@ describe('send a message from the account screen', () => {
     // the day's one contact is used (Ley 2300): the panel and the call button now refuse
     const blocked = page.getByTestId('msg-blocked');
     await blocked.waitFor();
-    await expect.poll(() => page.locator('[data-testid="msg-blocked"] [data-rule]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule'))))
+    await expect
+      .poll(() => page.locator('[data-testid="msg-blocked"] [data-rule]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule'))))
       .toContain('co.freq.daily');
     expect(await blocked.getAttribute('data-next')).toBe('2026-11-26T12:00:00.000Z'); // tomorrow 07:00 Bogotá
     expect(await send.isDisabled()).toBe(true);

@@ -24,14 +24,31 @@ const AT_0700_MX = new Date('2026-11-25T13:00:00Z');
 const PHONE = '+525512345678';
 
 const debtorRow: PortfolioRow = {
-  debtorExternalId: 'MX-E2E-1', name: 'Mariana Hernández López', nationalId: 'HELM800101MDFRPR09', country: 'MX',
-  timeZone: 'America/Mexico_City', debtorType: 'individual', segment: 'medium', accountRef: 'MX-E2E-ACC-1', product: 'Préstamo personal',
-  currency: 'MXN', principalMinor: 2_500_000, balanceMinor: 1_850_000, dueDate: '2026-10-15', installmentsTotal: 12, installmentsPaid: 3,
-  installmentAmountMinor: 250_000, phones: [PHONE], emails: [], whatsapp: [], address: null, authorizedChannels: ['call', 'sms'],
+  debtorExternalId: 'MX-E2E-1',
+  name: 'Mariana Hernández López',
+  nationalId: 'HELM800101MDFRPR09',
+  country: 'MX',
+  timeZone: 'America/Mexico_City',
+  debtorType: 'individual',
+  segment: 'medium',
+  accountRef: 'MX-E2E-ACC-1',
+  product: 'Préstamo personal',
+  currency: 'MXN',
+  principalMinor: 2_500_000,
+  balanceMinor: 1_850_000,
+  dueDate: '2026-10-15',
+  installmentsTotal: 12,
+  installmentsPaid: 3,
+  installmentAmountMinor: 250_000,
+  phones: [PHONE],
+  emails: [],
+  whatsapp: [],
+  address: null,
+  authorizedChannels: ['call', 'sms'],
   assignedAgent: 'agente1',
 };
 
-describe('contact compliance in the agent UI: the debtor\'s clock, not the agent\'s', () => {
+describe("contact compliance in the agent UI: the debtor's clock, not the agent's", () => {
   let server: TestServer;
   let kam: KamailioHandle;
   let workstation: Workstation;
@@ -47,7 +64,11 @@ describe('contact compliance in the agent UI: the debtor\'s clock, not the agent
     kam = await startKamailio();
     server = await startTestServer({ backend: 'pglite', seed: { accounts: 20, seed: 5 } });
     const { token } = await login(server, 'lider', 'lider123');
-    const imported = await call(server, 'POST', '/api/v1/imports/portfolio', { token, body: portfolioRowsToCsv([debtorRow]), contentType: 'text/csv' });
+    const imported = await call(server, 'POST', '/api/v1/imports/portfolio', {
+      token,
+      body: portfolioRowsToCsv([debtorRow]),
+      contentType: 'text/csv',
+    });
     expect(imported.status).toBe(200);
     expect(imported.body.errors).toEqual([]);
     dataDir = mkdtempSync(join(tmpdir(), 'ws-e2e-compliance-'));
@@ -72,7 +93,9 @@ describe('contact compliance in the agent UI: the debtor\'s clock, not the agent
 
   it('blocks the call at 06:30 Mexico City with the next slot at 07:00 debtor time, and dials at 07:00', async () => {
     // the browser really is on Bogotá time: 07:30 for the agent
-    expect(await page.evaluate(() => new Date().toLocaleTimeString('es-CO', { hour: '2-digit', minute: '2-digit', hour12: false }))).toMatch(/^07:3\d$/);
+    expect(
+      await page.evaluate(() => new Date().toLocaleTimeString('es-CO', { hour: '2-digit', minute: '2-digit', hour12: false })),
+    ).toMatch(/^07:3\d$/);
     await loginThroughUi(page, 'agente1', 'agente123');
     await waitForSync(page, 0, 'online');
 
@@ -106,7 +129,11 @@ describe('contact compliance in the agent UI: the debtor\'s clock, not the agent
     now = new Date(AT_0700_MX.getTime() + 1_000);
     await page.clock.fastForward(AT_0700_MX.getTime() + 1_000 - (await page.evaluate(() => Date.now())));
     await blocked.waitFor({ state: 'detached', timeout: 10_000 });
-    await page.waitForFunction((sel) => !(document.querySelector(sel) as HTMLButtonElement | null)?.disabled, `[data-testid="call-button"][data-number="${PHONE}"]`, { timeout: 10_000 });
+    await page.waitForFunction(
+      (sel) => !(document.querySelector(sel) as HTMLButtonElement | null)?.disabled,
+      `[data-testid="call-button"][data-number="${PHONE}"]`,
+      { timeout: 10_000 },
+    );
 
     const invitesBefore = kam.requests().filter((r) => r.method === 'INVITE').length;
     await button.click();

@@ -12,11 +12,28 @@ import { loginThroughUi, startWorkstationStack, waitForSync, type WorkstationSta
  * calendar) — outbound contacts are then forbidden now, exactly as outside hours.
  */
 const debtorRow: PortfolioRow = {
-  debtorExternalId: 'CO-E2E-LOG', name: 'Lucía Restrepo Gaviria', nationalId: '43123456', country: 'CO',
-  timeZone: 'America/Bogota', debtorType: 'individual', segment: 'medium', accountRef: 'CO-E2E-LOG-1', product: 'Tarjeta',
-  currency: 'COP', principalMinor: 150_000_000, balanceMinor: 120_000_000, dueDate: '2026-10-01', installmentsTotal: 12, installmentsPaid: 2,
-  installmentAmountMinor: 12_000_000, phones: ['+573001234567'], emails: [], whatsapp: [], address: null,
-  authorizedChannels: ['call', 'sms'], assignedAgent: 'agente1',
+  debtorExternalId: 'CO-E2E-LOG',
+  name: 'Lucía Restrepo Gaviria',
+  nationalId: '43123456',
+  country: 'CO',
+  timeZone: 'America/Bogota',
+  debtorType: 'individual',
+  segment: 'medium',
+  accountRef: 'CO-E2E-LOG-1',
+  product: 'Tarjeta',
+  currency: 'COP',
+  principalMinor: 150_000_000,
+  balanceMinor: 120_000_000,
+  dueDate: '2026-10-01',
+  installmentsTotal: 12,
+  installmentsPaid: 2,
+  installmentAmountMinor: 12_000_000,
+  phones: ['+573001234567'],
+  emails: [],
+  whatsapp: [],
+  address: null,
+  authorizedChannels: ['call', 'sms'],
+  assignedAgent: 'agente1',
 };
 
 describe('an outcome logged by hand is checked like placing the contact', () => {
@@ -24,10 +41,16 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
   beforeAll(async () => {
     stack = await startWorkstationStack({ accounts: 20, seed: 11 });
     const { token } = await login(stack.server, 'lider', 'lider123');
-    const imported = await call(stack.server, 'POST', '/api/v1/imports/portfolio', { token, body: portfolioRowsToCsv([debtorRow]), contentType: 'text/csv' });
+    const imported = await call(stack.server, 'POST', '/api/v1/imports/portfolio', {
+      token,
+      body: portfolioRowsToCsv([debtorRow]),
+      contentType: 'text/csv',
+    });
     expect(imported.body.errors).toEqual([]);
   }, 120_000);
-  afterAll(async () => { await stack?.close(); });
+  afterAll(async () => {
+    await stack?.close();
+  });
 
   it('logs an outcome outside hours and sees it refused, then logs it as inbound and sees it accepted', async () => {
     const { page, server, workstation } = stack;
@@ -38,12 +61,19 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     // the organisation closes today (the debtor's calendar): no outbound contact is allowed now
     const today = localDate(new Date(), 'America/Bogota');
     const { token: admin } = await login(server, 'admin', 'admin123');
-    expect((await call(server, 'PUT', '/api/v1/org/compliance', { token: admin, body: { overrides: { closedDates: [today] }, dncNumbers: [] } })).status).toBe(200);
+    expect(
+      (await call(server, 'PUT', '/api/v1/org/compliance', { token: admin, body: { overrides: { closedDates: [today] }, dncNumbers: [] } }))
+        .status,
+    ).toBe(200);
     // the workstation picks the rules up with its next sync
-    await until(async () => {
-      await workstation.handlers.syncNow(undefined);
-      return workstation.handlers.checkContact({ accountId: acc!.id, contactPointId: null, channel: 'call' });
-    }, (d) => d.reasons.some((r) => r.ruleId === 'org.closed_date'), 30_000);
+    await until(
+      async () => {
+        await workstation.handlers.syncNow(undefined);
+        return workstation.handlers.checkContact({ accountId: acc!.id, contactPointId: null, channel: 'call' });
+      },
+      (d) => d.reasons.some((r) => r.ruleId === 'org.closed_date'),
+      30_000,
+    );
 
     await page.getByTestId('queue-search').fill('Lucía Restrepo');
     await page.locator('[data-testid="queue-row"] .debtor-name', { hasText: debtorRow.name }).first().click();
@@ -61,7 +91,9 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     await form.getByTestId('outcome-submit').click();
 
     const refused = form.getByTestId('outcome-refused');
-    await refused.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => { throw new Error(`${String(e)}\nform: ${await form.innerText()}`); });
+    await refused.waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\nform: ${await form.innerText()}`);
+    });
     expect(await refused.getAttribute('role')).toBe('alert');
     expect(await refused.locator('[data-rule="org.closed_date"]').count()).toBe(1);
     expect(await refused.textContent()).toMatch(/entrante/);
@@ -74,9 +106,14 @@ describe('an outcome logged by hand is checked like placing the contact', () => 
     await form.getByTestId('outcome-success').waitFor();
     await waitForSync(page, 0, 'online');
     const stored = await until(
-      () => server.db.query<{ direction: string; v: string[] | null; disposition: string }>(
-        'SELECT direction, compliance_violation AS v, disposition FROM activities WHERE account_id = $1', [acc!.id]),
-      (rows) => rows.length > 0, 30_000);
+      () =>
+        server.db.query<{ direction: string; v: string[] | null; disposition: string }>(
+          'SELECT direction, compliance_violation AS v, disposition FROM activities WHERE account_id = $1',
+          [acc!.id],
+        ),
+      (rows) => rows.length > 0,
+      30_000,
+    );
     expect(stored).toEqual([{ direction: 'inbound', v: null, disposition: 'promise_to_pay' }]);
     expect(stack.pageErrors).toEqual([]);
   }, 180_000);

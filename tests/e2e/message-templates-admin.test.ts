@@ -11,7 +11,13 @@ import { importRows, row } from '../integration/compliance/helpers';
 import { assertRendererBuilt, loginThroughUi, RENDERER_DIR, waitForSync } from './helpers/stack';
 
 /** One person at one workstation: its own data dir, web host and browser context. */
-interface Desk { workstation: Workstation; webHost: WebHost; page: Page; dataDir: string; errors: string[] }
+interface Desk {
+  workstation: Workstation;
+  webHost: WebHost;
+  page: Page;
+  dataDir: string;
+  errors: string[];
+}
 
 /**
  * The administrator edits the e-mail template on the "Plantillas" screen (live preview with a
@@ -42,10 +48,18 @@ describe('message templates: admin edits, agent previews', () => {
   beforeAll(async () => {
     assertRendererBuilt();
     server = await startTestServer({ backend: 'pglite', seed: { accounts: 10, seed: 5 } });
-    await importRows(server, [row({
-      debtorExternalId: 'E2E-TPL-1', name: 'Lucía Restrepo Gil', nationalId: '43999777', accountRef: 'E2E-TPL-ACC',
-      phones: ['+573157778800'], whatsapp: ['+573157778800'], emails: ['lucia@example.com'], assignedAgent: 'agente1',
-    })]);
+    await importRows(server, [
+      row({
+        debtorExternalId: 'E2E-TPL-1',
+        name: 'Lucía Restrepo Gil',
+        nationalId: '43999777',
+        accountRef: 'E2E-TPL-ACC',
+        phones: ['+573157778800'],
+        whatsapp: ['+573157778800'],
+        emails: ['lucia@example.com'],
+        assignedAgent: 'agente1',
+      }),
+    ]);
     browser = await launchChromium();
   }, 120_000);
 
@@ -88,10 +102,16 @@ describe('message templates: admin edits, agent previews', () => {
     expect(await admin.page.getByTestId('tpl-save').isDisabled()).toBe(true);
 
     await editor.locator('input[name="subject"]').fill('{{nombre}}, su saldo de {{monto}}');
-    await editor.locator('textarea[name="body"]').fill('Estimado(a) {{nombre}}: su cuenta tiene {{dias_mora}} días de mora. Pague aquí: {{link}}');
+    await editor
+      .locator('textarea[name="body"]')
+      .fill('Estimado(a) {{nombre}}: su cuenta tiene {{dias_mora}} días de mora. Pague aquí: {{link}}');
     // live preview with the sample debtor
-    expect(await admin.page.getByTestId('tpl-preview-subject').textContent()).toMatch(/^María Fernanda López, su saldo de \$\s?1\.850\.000$/);
-    expect(await admin.page.getByTestId('tpl-preview-body').textContent()).toMatch(/^Estimado\(a\) María Fernanda López: su cuenta tiene 3\d días de mora\. Pague aquí: https:\/\/\S+CR-000123$/);
+    expect(await admin.page.getByTestId('tpl-preview-subject').textContent()).toMatch(
+      /^María Fernanda López, su saldo de \$\s?1\.850\.000$/,
+    );
+    expect(await admin.page.getByTestId('tpl-preview-body').textContent()).toMatch(
+      /^Estimado\(a\) María Fernanda López: su cuenta tiene 3\d días de mora\. Pague aquí: https:\/\/\S+CR-000123$/,
+    );
     await admin.page.getByTestId('tpl-save').click();
     await admin.page.getByTestId('tpl-saved').waitFor();
     await admin.page.getByTestId('tpl-audit-row').first().waitFor();
@@ -109,12 +129,19 @@ describe('message templates: admin edits, agent previews', () => {
     const { token } = await login(server, 'admin', 'admin123');
     const auditRows = (await call(server, 'GET', '/api/v1/org/message-templates/audit', { token })).body;
     expect(auditRows[0]).toMatchObject({ action: 'create', after: { name: 'Aviso libre (WhatsApp)', whatsapp: null } });
-    expect(auditRows[1]).toMatchObject({ action: 'update', username: 'admin', before: { subject: 'Estado de su obligación' }, after: { subject: '{{nombre}}, su saldo de {{monto}}' } });
+    expect(auditRows[1]).toMatchObject({
+      action: 'update',
+      username: 'admin',
+      before: { subject: 'Estado de su obligación' },
+      after: { subject: '{{nombre}}, su saldo de {{monto}}' },
+    });
 
     // the agent's panel, still open, shows the new version after their next sync
     await agent.page.getByTestId('sync-now').click();
     await expect.poll(() => subject.textContent(), { timeout: 20_000 }).toMatch(/Lucía Restrepo Gil, su saldo de \$\s?120\.000\.000$/);
-    expect(await agent.page.getByTestId('msg-preview-body').textContent()).toMatch(/^Estimado\(a\) Lucía Restrepo Gil: su cuenta tiene \d+ días de mora\. Pague aquí: https:\/\/.*E2E-TPL-ACC$/);
+    expect(await agent.page.getByTestId('msg-preview-body').textContent()).toMatch(
+      /^Estimado\(a\) Lucía Restrepo Gil: su cuenta tiene \d+ días de mora\. Pague aquí: https:\/\/.*E2E-TPL-ACC$/,
+    );
     expect(await subject.textContent()).not.toContain('{{');
 
     // WhatsApp: the template the admin created without a Meta approval is marked and cannot be sent

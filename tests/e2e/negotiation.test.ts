@@ -44,7 +44,9 @@ describe('negotiation with approval (e2e)', () => {
     const { page, server, workstation } = stack;
     await loginThroughUi(page, 'agente1', 'agente123');
     await waitForSync(page, 0, 'online');
-    const rows = (await workstation.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, status: 'active' }))).rows;
+    const rows = (
+      await workstation.handlers.listQueue(QueueQuery.parse({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, status: 'active' }))
+    ).rows;
     const row = rows.find((r) => r.currency === 'COP' && r.balanceMinor >= 2_000_000);
     if (!row) throw new Error('no COP account of 2 000 000 or more');
     await page.getByTestId('queue-search').fill(row.externalRef);
@@ -69,7 +71,9 @@ describe('negotiation with approval (e2e)', () => {
 
     // a callback of another account let pass 30 minutes ago without an attempt: the lead sees it
     const missed = rows.find((r) => r.accountId !== row.accountId)!;
-    await server.db.query(`UPDATE accounts SET callback_at = now() - interval '30 minutes', callback_note = 'rellamar' WHERE id = $1`, [missed.accountId]);
+    await server.db.query(`UPDATE accounts SET callback_at = now() - interval '30 minutes', callback_note = 'rellamar' WHERE id = $1`, [
+      missed.accountId,
+    ]);
 
     await loginThroughUi(leadPage, 'lider', 'lider123');
     await leadPage.getByTestId('open-approvals').click();
@@ -83,7 +87,9 @@ describe('negotiation with approval (e2e)', () => {
 
     await page.getByTestId('sync-now').click();
     await panel.getByTestId('approval-notice').waitFor({ timeout: 30_000 });
-    await expect(panel.getByTestId('approval-notice').textContent()).resolves.toMatch(/Plan aprobado por el jefe de equipo — Ingresos verificados/);
+    await expect(panel.getByTestId('approval-notice').textContent()).resolves.toMatch(
+      /Plan aprobado por el jefe de equipo — Ingresos verificados/,
+    );
     await page.getByTestId('approval-decided').waitFor();
     const series = page.getByTestId('promise').filter({ has: page.locator('tbody tr:nth-child(19)') });
     await series.waitFor();

@@ -5,8 +5,12 @@ import { loginThroughUi, startWorkstationStack, type WorkstationStack } from './
 /** The admin manages users in the UI: the server refuses bad input naming the field, and audits every change. */
 describe('users admin screen', () => {
   let stack: WorkstationStack;
-  beforeAll(async () => { stack = await startWorkstationStack({ accounts: 20, seed: 3 }); }, 120_000);
-  afterAll(async () => { await stack?.close(); });
+  beforeAll(async () => {
+    stack = await startWorkstationStack({ accounts: 20, seed: 3 });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
 
   it('creates an agent (after a too-short password is refused), moves them to no team, disables and enables them', async () => {
     const { page } = stack;

@@ -11,7 +11,11 @@ import { formatHeap, measureRendererHeap, scrollQueue } from './helpers/heap';
  * The walking product through its real UI: central server (PGlite, demo data) + workstation
  * (better-sqlite3 store, sync engine) + web host + the built renderer in Debian's Chromium.
  */
-const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 
 let stack: WorkstationStack;
 
@@ -40,7 +44,7 @@ async function pickDebtor(): Promise<{ row: QueueRow; surname: string }> {
     const surname = words[words.length - 2]!;
     if (surname.length >= 4) return { row, surname };
   }
-  throw new Error('no active individual debtor in agente1\'s queue');
+  throw new Error("no active individual debtor in agente1's queue");
 }
 
 describe('agent workstation (e2e)', () => {
@@ -65,7 +69,11 @@ describe('agent workstation (e2e)', () => {
     // The search is debounced: wait until every row left matches the surname (accent- and
     // case-insensitively), then check it once more on the final list.
     await page.waitForFunction((needle) => {
-      const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+      const fold = (s: string) =>
+        s
+          .normalize('NFD')
+          .replace(/\p{Diacritic}/gu, '')
+          .toLowerCase();
       const names = [...document.querySelectorAll('[data-testid="queue-row"] .debtor-name')].map((e) => e.textContent ?? '');
       return names.length > 0 && names.every((n) => fold(n).includes(fold(needle)));
     }, surname);
@@ -123,7 +131,8 @@ describe('agent workstation (e2e)', () => {
 
     // The server's own view, through its REST API, as agente1.
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'agente1', password: 'agente123' }),
     });
     expect(login.status).toBe(200);
@@ -137,7 +146,9 @@ describe('agent workstation (e2e)', () => {
     const mine = onServer.activities.filter((a) => a.note === note);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.disposition).toBe('promise_to_pay');
-    const promises = onServer.promises.filter((p) => p.installments.some((i) => i.dueDate === dueDate && Number(i.amountMinor) === amountMinor));
+    const promises = onServer.promises.filter((p) =>
+      p.installments.some((i) => i.dueDate === dueDate && Number(i.amountMinor) === amountMinor),
+    );
     expect(promises).toHaveLength(1);
     if (mine[0]!.promiseId) expect(mine[0]!.promiseId).toBe(promises[0]!.id);
     expect(stack.pageErrors).toEqual([]);
@@ -166,7 +177,7 @@ describe('agent workstation (e2e)', () => {
     expect((await stack.workstation.handlers.getSyncState(undefined)).pending).toBe(0);
   });
 
-  it('records the debtor\'s own contact window and payment day', async () => {
+  it("records the debtor's own contact window and payment day", async () => {
     const { page } = stack;
     await page.getByTestId('account-screen').waitFor();
     await page.getByTestId('edit-prefs').click();
@@ -183,7 +194,8 @@ describe('agent workstation (e2e)', () => {
     await form.waitFor({ state: 'detached' });
     await page.getByText('Lun Mar Mié Jue Vie 08:30–12:00').waitFor();
     const name = await page.getByTestId('debtor-name').textContent();
-    const row = (await stack.workstation.handlers.listQueue({ search: name ?? '', sort: 'priority', dir: 'desc', offset: 0, limit: 5 })).rows[0]!;
+    const row = (await stack.workstation.handlers.listQueue({ search: name ?? '', sort: 'priority', dir: 'desc', offset: 0, limit: 5 }))
+      .rows[0]!;
     const detail = await stack.workstation.handlers.getAccount({ accountId: row.accountId });
     expect(detail.debtor.contactPrefs.windows).toContainEqual({ days: [1, 2, 3, 4, 5], from: '08:30', to: '12:00' });
     expect(detail.debtor.contactPrefs.preferredPaymentDay).toBe(15);
@@ -215,8 +227,12 @@ describe('agent workstation (e2e)', () => {
     await page.getByLabel('Tramo de mora').selectOption('61-90');
     await page.getByTestId('queue-sort').selectOption('dpd');
     await page.getByRole('button', { name: 'Descendente' }).click();
-    await page.waitForFunction((total) => document.querySelector('[data-testid="queue-total"]')?.textContent === `${total} cuentas` ||
-      document.querySelector('[data-testid="queue-total"]')?.textContent === `${total} cuenta`, expected.total);
+    await page.waitForFunction(
+      (total) =>
+        document.querySelector('[data-testid="queue-total"]')?.textContent === `${total} cuentas` ||
+        document.querySelector('[data-testid="queue-total"]')?.textContent === `${total} cuenta`,
+      expected.total,
+    );
     const first = page.getByTestId('queue-row').first();
     await expect(first.getAttribute('data-account-id')).resolves.toBe(expected.rows[0]!.accountId);
     const buckets = await page.locator('[data-testid="queue-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-bucket')));
@@ -240,8 +256,13 @@ describe('agent workstation (e2e)', () => {
     expect(sample.domRows).toBeLessThan(80);
     expect(sample.usedBytes).toBeGreaterThan(0);
     // j / k move the selection, Enter opens it.
-    await page.locator('body').click({ position: { x: 5, y: 5 } }).catch(() => {});
-    await page.getByTestId('queue-scroll').evaluate((el) => { el.scrollTop = 0; });
+    await page
+      .locator('body')
+      .click({ position: { x: 5, y: 5 } })
+      .catch(() => {});
+    await page.getByTestId('queue-scroll').evaluate((el) => {
+      el.scrollTop = 0;
+    });
     await page.keyboard.press('Escape');
     await page.locator('body').press('j');
     const selected = page.locator('[data-testid="queue-row"][aria-selected="true"]');

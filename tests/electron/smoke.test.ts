@@ -21,7 +21,11 @@ function findApp(): { executablePath: string; args: string[] } | { missing: stri
     return existsSync(p) ? { executablePath: p, args: [] } : { missing: `COBRANZA_APP_PATH=${packaged} does not exist` };
   }
   const pathFile = join(root, 'node_modules/electron/path.txt');
-  if (!existsSync(pathFile)) return { missing: "Electron's binary is not installed (node_modules/electron/path.txt absent; run `node node_modules/electron/install.js` where it can be downloaded)" };
+  if (!existsSync(pathFile))
+    return {
+      missing:
+        "Electron's binary is not installed (node_modules/electron/path.txt absent; run `node node_modules/electron/install.js` where it can be downloaded)",
+    };
   const bin = join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(bin)) return { missing: `Electron's binary is not installed (${bin} absent)` };
   if (!existsSync(join(root, 'out/main/index.js'))) return { missing: 'out/main/index.js absent: run `npm run build` first' };
@@ -66,9 +70,13 @@ describe.skipIf(skipReason !== null)('Electron smoke (packaged app)', () => {
   });
 
   it('answers through the preload bridge', async () => {
-    const settings = await page.evaluate(() => (window as unknown as { cobranza: { getSettings(): Promise<{ serverUrl: string }> } }).cobranza.getSettings());
+    const settings = await page.evaluate(() =>
+      (window as unknown as { cobranza: { getSettings(): Promise<{ serverUrl: string }> } }).cobranza.getSettings(),
+    );
     expect(settings.serverUrl).toBe(server.url);
-    const update = await page.evaluate(() => (window as unknown as { cobranzaShell: { getUpdateState(): Promise<unknown> } }).cobranzaShell.getUpdateState());
+    const update = await page.evaluate(() =>
+      (window as unknown as { cobranzaShell: { getUpdateState(): Promise<unknown> } }).cobranzaShell.getUpdateState(),
+    );
     expect(update).toEqual({ status: 'idle' });
   });
 
@@ -92,22 +100,24 @@ describe.skipIf(skipReason !== null)('Electron smoke (packaged app)', () => {
     const deadline = Date.now() + 60_000;
     while ((await rows.count()) === 0 && Date.now() < deadline) {
       const toggle = page.getByTestId('show-not-contactable');
-      if (await toggle.isVisible().catch(() => false) && !(await toggle.isChecked().catch(() => true))) await toggle.check().catch(() => {});
+      if ((await toggle.isVisible().catch(() => false)) && !(await toggle.isChecked().catch(() => true)))
+        await toggle.check().catch(() => {});
       await page.waitForTimeout(500);
     }
     expect(await rows.count()).toBeGreaterThan(0);
   });
 
   it('grants the microphone and refuses the camera', async () => {
-    const media = (constraints: MediaStreamConstraints) => page.evaluate(async (c) => {
-      try {
-        const s = await navigator.mediaDevices.getUserMedia(c);
-        s.getTracks().forEach((t) => t.stop());
-        return 'granted';
-      } catch (e) {
-        return (e as Error).name;
-      }
-    }, constraints);
+    const media = (constraints: MediaStreamConstraints) =>
+      page.evaluate(async (c) => {
+        try {
+          const s = await navigator.mediaDevices.getUserMedia(c);
+          s.getTracks().forEach((t) => t.stop());
+          return 'granted';
+        } catch (e) {
+          return (e as Error).name;
+        }
+      }, constraints);
     expect(await media({ audio: true })).toBe('granted');
     expect(await media({ video: true })).toBe('NotAllowedError');
     expect(await media({ audio: true, video: true })).toBe('NotAllowedError');

@@ -11,14 +11,14 @@ import type { AddressInfo, Socket } from 'node:net';
  */
 
 export const FAULT_KINDS = [
-  'drop_request',   // reset the client's socket before the server sees anything
-  'drop_response',  // forward, let the server commit, then reset the client's socket
-  'duplicate',      // send the request to the server twice (together, back to back, or the copy late), answer with one
-  'delay',          // wait a bounded random time before forwarding
-  'reorder',        // hold the request until a later one has been answered (or a bounded hold)
-  'cut_request',    // forward the headers and part of the body, then abort both sides
-  'cut_response',   // forward, send the client the headers and part of the body, then reset
-  'status_500',     // answer 500 without forwarding
+  'drop_request', // reset the client's socket before the server sees anything
+  'drop_response', // forward, let the server commit, then reset the client's socket
+  'duplicate', // send the request to the server twice (together, back to back, or the copy late), answer with one
+  'delay', // wait a bounded random time before forwarding
+  'reorder', // hold the request until a later one has been answered (or a bounded hold)
+  'cut_request', // forward the headers and part of the body, then abort both sides
+  'cut_response', // forward, send the client the headers and part of the body, then reset
+  'status_500', // answer 500 without forwarding
   'status_502',
   'status_503',
 ] as const;
@@ -112,7 +112,15 @@ export function pickWeighted(rng: Rng, weights: FaultWeights): Decision {
 }
 
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
 ]);
 
 interface UpstreamAnswer {
@@ -183,22 +191,36 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       const headers = forwardHeaders(req.headers);
       headers['content-length'] = String(body.length);
       headers.host = target.host;
-      const up = http.request({
-        protocol: target.protocol, hostname: target.hostname, port: target.port,
-        method: req.method, path: req.url, headers, agent, timeout: upstreamTimeoutMs,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: forwardHeaders(res.headers), body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const up = http.request(
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent,
+          timeout: upstreamTimeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 502, headers: forwardHeaders(res.headers), body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        },
+      );
       up.on('timeout', () => up.destroy(new Error('upstream timeout')));
       up.on('error', reject);
       if (cutAfter !== undefined) {
         up.flushHeaders();
         up.write(body.subarray(0, cutAfter), () => {
           // Give the server a moment to start reading before the cut, so it sees a truncated body.
-          setTimeout(() => { up.destroy(new Error('cut')); resolve({ status: 0, headers: {}, body: Buffer.alloc(0) }); }, 20);
+          setTimeout(() => {
+            up.destroy(new Error('cut'));
+            resolve({ status: 0, headers: {}, body: Buffer.alloc(0) });
+          }, 20);
         });
         return;
       }
@@ -212,7 +234,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     res.end(a.body);
   };
 
-  const reset = (req: http.IncomingMessage) => { req.socket.resetAndDestroy(); };
+  const reset = (req: http.IncomingMessage) => {
+    req.socket.resetAndDestroy();
+  };
 
   const decide = (info: RequestInfo): Decision => {
     if (mode === 'pass' || totalFaults >= maxFaults) return 'pass';
@@ -230,7 +254,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const body = await readBody(req);
     const info: RequestInfo = { n, method: req.method ?? 'GET', path: req.url ?? '/', bodyBytes: body.length };
     const decision = decide(info);
-    if (decision !== 'pass') { faults[decision]++; totalFaults++; }
+    if (decision !== 'pass') {
+      faults[decision]++;
+      totalFaults++;
+    }
 
     switch (decision) {
       case 'drop_request':
@@ -256,7 +283,10 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       case 'reorder':
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.floor(maxHoldMs * (0.5 + 0.5 * rng())));
-          heldReleasers.push(() => { clearTimeout(timer); resolve(); });
+          heldReleasers.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
         break;
       default:
@@ -282,8 +312,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
           answers = await Promise.allSettled([sendUpstream(req, body)]);
           const lateMs = Math.floor(maxHoldMs * (0.5 + 0.5 * rng()));
           lateCopies++;
-          const copy = sleep(lateMs).then(() => (closed ? undefined : sendUpstream(req, body))).catch(() => undefined)
-            .finally(() => { lateCopies--; late.delete(copy); notifyIdle(); });
+          const copy = sleep(lateMs)
+            .then(() => (closed ? undefined : sendUpstream(req, body)))
+            .catch(() => undefined)
+            .finally(() => {
+              lateCopies--;
+              late.delete(copy);
+              notifyIdle();
+            });
           late.add(copy);
         }
         const chosen = answers.length > 1 && !useFirst ? answers[1]! : answers[0]!;
@@ -295,7 +331,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     } catch {
       // The server itself was unreachable (e.g. stopped): behave like a gateway.
       if (decision !== 'reorder') releaseHeld();
-      reply(res, { status: 502, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"error":{"code":"bad_gateway","message":"upstream unreachable"}}') });
+      reply(res, {
+        status: 502,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"error":{"code":"bad_gateway","message":"upstream unreachable"}}'),
+      });
       return;
     }
     // A later request has been answered: whatever was held behind it may go now (reordered).
@@ -318,10 +358,21 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const server = http.createServer((req, res) => {
     inFlight++;
     handle(req, res)
-      .catch(() => { if (!res.headersSent && !res.destroyed) { res.writeHead(502); res.end(); } })
-      .finally(() => { inFlight--; notifyIdle(); });
+      .catch(() => {
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(502);
+          res.end();
+        }
+      })
+      .finally(() => {
+        inFlight--;
+        notifyIdle();
+      });
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -329,7 +380,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    get mode() { return mode; },
+    get mode() {
+      return mode;
+    },
     setMode(m) {
       mode = m;
       // Going offline also kills idle keep-alive connections, like a pulled cable.

@@ -49,7 +49,10 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess,
     if (child.exitCode !== null) throw new Error(`kamailio exited with ${child.exitCode}:\n${log.slice(-20).join('\n')}`);
     const ok = await new Promise<boolean>((res) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); res(true); });
+      s.once('connect', () => {
+        s.destroy();
+        res(true);
+      });
       s.once('error', () => res(false));
     });
     if (ok) return;
@@ -73,12 +76,30 @@ export async function startKamailio(opts: { port?: number; udpPort?: number } = 
   let child: ChildProcess | null = null;
 
   const launch = async () => {
-    const proc = spawn(KAMAILIO_BIN, [
-      '-DD', '-E', '-f', KAMAILIO_CFG,
-      '-A', `WS_PORT=${wsPort}`, '-A', `UDP_PORT=${udpPort}`,
-      '-P', join(dir, 'kamailio.pid'), '-Y', dir, '-w', dir,
-      '-m', '64', '-M', '8',
-    ], { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() ?? process.env });
+    const proc = spawn(
+      KAMAILIO_BIN,
+      [
+        '-DD',
+        '-E',
+        '-f',
+        KAMAILIO_CFG,
+        '-A',
+        `WS_PORT=${wsPort}`,
+        '-A',
+        `UDP_PORT=${udpPort}`,
+        '-P',
+        join(dir, 'kamailio.pid'),
+        '-Y',
+        dir,
+        '-w',
+        dir,
+        '-m',
+        '64',
+        '-M',
+        '8',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() ?? process.env },
+    );
     child = proc;
     let partial = '';
     const onData = (buf: Buffer) => {
@@ -100,8 +121,13 @@ export async function startKamailio(opts: { port?: number; udpPort?: number } = 
     child = null;
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((res) => {
-      const timer = setTimeout(() => { proc.kill('SIGKILL'); }, 3000);
-      proc.once('exit', () => { clearTimeout(timer); res(); });
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+      }, 3000);
+      proc.once('exit', () => {
+        clearTimeout(timer);
+        res();
+      });
       proc.kill('SIGTERM');
     });
   };

@@ -29,7 +29,8 @@ export interface TestServer {
  * in-memory PGlite. `seed` loads the demo organisation (users lider, agente1-3, admin).
  */
 export async function startTestServer(opts: {
-  backend: Backend; seed?: boolean | { accounts?: number; seed?: number };
+  backend: Backend;
+  seed?: boolean | { accounts?: number; seed?: number };
   /** Extra createServer options (login limits, trustProxy …). */
   server?: Omit<CreateServerOptions, 'db'>;
 }): Promise<TestServer> {
@@ -87,11 +88,16 @@ async function closeApp(app: ReturnType<typeof createServer>): Promise<void> {
   }
 }
 
-export interface ApiAnswer<T = any> { status: number; body: T }
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+}
 
 /** A tiny JSON client for tests: call(server, 'POST', '/api/v1/...', { token, body }). */
 export async function call<T = any>(
-  server: { url: string }, method: string, path: string,
+  server: { url: string },
+  method: string,
+  path: string,
   opts: { token?: string; body?: unknown; contentType?: string } = {},
 ): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = {};
@@ -106,11 +112,19 @@ export async function call<T = any>(
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-export async function login(server: { url: string; db?: Db }, username: string, password: string, organization?: string): Promise<{ token: string; user: any }> {
+export async function login(
+  server: { url: string; db?: Db },
+  username: string,
+  password: string,
+  organization?: string,
+): Promise<{ token: string; user: any }> {
   const r = await call(server, 'POST', '/api/v1/auth/login', { body: { username, password, ...(organization ? { organization } : {}) } });
   if (r.status === 401 && !organization && server.db) {
     // several organisations: a login needs the user's organisation code (tests name users uniquely)
-    const orgs = await server.db.query<{ code: string }>('SELECT o.code FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.username = $1', [username]);
+    const orgs = await server.db.query<{ code: string }>(
+      'SELECT o.code FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.username = $1',
+      [username],
+    );
     if (orgs.length === 1) return login(server, username, password, orgs[0]!.code);
   }
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);

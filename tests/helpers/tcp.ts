@@ -3,11 +3,18 @@ import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 /** A TCP server on 127.0.0.1 that accepts connections and never answers (a hung database). */
 export async function startBlackHole(): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server = createServer((s) => { sockets.add(s); s.on('error', () => {}); s.on('close', () => sockets.delete(s)); });
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  });
   await listen(server);
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(() => r())); },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
   };
 }
 
@@ -21,16 +28,23 @@ export async function startSwitchableProxy(targetPort: number, targetHost = '127
   const sockets = new Set<Socket>();
   const pipe = (from: Socket, to: Socket) => {
     from.on('data', (chunk: Buffer) => {
-      if (!holding) { to.write(chunk); return; }
+      if (!holding) {
+        to.write(chunk);
+        return;
+      }
       from.pause();
-      released.push(() => { to.write(chunk); from.resume(); });
+      released.push(() => {
+        to.write(chunk);
+        from.resume();
+      });
     });
     from.on('end', () => to.end());
     from.on('error', () => to.destroy());
   };
   const server = createServer((client) => {
     const upstream = new Socket();
-    sockets.add(client); sockets.add(upstream);
+    sockets.add(client);
+    sockets.add(upstream);
     upstream.connect(targetPort, targetHost);
     pipe(client, upstream);
     pipe(upstream, client);
@@ -38,9 +52,17 @@ export async function startSwitchableProxy(targetPort: number, targetHost = '127
   await listen(server);
   return {
     port: (server.address() as AddressInfo).port,
-    blackHole() { holding = true; },
-    release() { holding = false; for (const go of released.splice(0)) go(); },
-    close: () => { for (const s of sockets) s.destroy(); return new Promise<void>((r) => server.close(() => r())); },
+    blackHole() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const go of released.splice(0)) go();
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
 

@@ -43,7 +43,12 @@ export class SimAgent {
   restarts = 0;
   private readonly ownDir: boolean;
 
-  private constructor(public o: SimAgentOptions, proxy: FaultProxy, dataDir: string, ownDir: boolean) {
+  private constructor(
+    public o: SimAgentOptions,
+    proxy: FaultProxy,
+    dataDir: string,
+    ownDir: boolean,
+  ) {
     this.proxy = proxy;
     this.dataDir = dataDir;
     this.ownDir = ownDir;
@@ -57,7 +62,9 @@ export class SimAgent {
     return agent;
   }
 
-  get url(): string { return this.proxy.url; }
+  get url(): string {
+    return this.proxy.url;
+  }
 
   /**
    * Calls a handler the way the IPC / HTTP transport does: input parsed (defaults filled) by

@@ -10,6 +10,9 @@ export function promiseWithinPolicy(balanceMinor: number, opts: { installments?:
   const each = Math.floor(total / n);
   const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
   return {
-    installments: Array.from({ length: n }, (_, k) => ({ dueDate: day(3 + k * 15), amountMinor: k === n - 1 ? total - each * (n - 1) : each })),
+    installments: Array.from({ length: n }, (_, k) => ({
+      dueDate: day(3 + k * 15),
+      amountMinor: k === n - 1 ? total - each * (n - 1) : each,
+    })),
   };
 }

@@ -15,7 +15,11 @@ try {
   console.log(`\nOK: nothing lost, nothing duplicated; every store agrees with the server.`);
   console.log(`  seed           ${s.seed}`);
   console.log(`  cycles         ${s.cycles} × ${s.agents} agents (${s.offlineCycles} agent-cycles offline, ${s.restarts} restarts)`);
-  console.log(`  writes         ${writes} (${Object.entries(s.writes).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  console.log(
+    `  writes         ${writes} (${Object.entries(s.writes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
   console.log(`  mutations      ${s.mutations} allocated = processed by the server, each once`);
   console.log(`  server rows    activities ${s.server.activities}, notes ${s.server.notes}, promises ${s.server.promises}`);
   console.log(`  requests       ${s.requests} through the fault proxies`);

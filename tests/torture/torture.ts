@@ -59,17 +59,32 @@ export interface TortureStats {
 }
 
 export class TortureFailure extends Error {
-  constructor(readonly seed: number, message: string) {
+  constructor(
+    readonly seed: number,
+    message: string,
+  ) {
     super(`torture failed (reproduce with SEED=${seed}): ${message}`);
     this.name = 'TortureFailure';
   }
 }
 
-const OUTCOMES: Disposition[] = ['no_answer', 'busy', 'voicemail', 'rpc', 'refused', 'callback_requested', 'wrong_number', 'third_party', 'message_sent'];
+const OUTCOMES: Disposition[] = [
+  'no_answer',
+  'busy',
+  'voicemail',
+  'rpc',
+  'refused',
+  'callback_requested',
+  'wrong_number',
+  'third_party',
+  'message_sent',
+];
 /** Workstations 0–2 are the three agents, the 4th the team lead (sees all their accounts), then agents again on second machines. */
 const USERS = [
-  { username: 'agente1', password: 'agente123' }, { username: 'agente2', password: 'agente123' },
-  { username: 'agente3', password: 'agente123' }, { username: 'lider', password: 'lider123' },
+  { username: 'agente1', password: 'agente123' },
+  { username: 'agente2', password: 'agente123' },
+  { username: 'agente3', password: 'agente123' },
+  { username: 'lider', password: 'lider123' },
 ] as const;
 
 const opArb = fc.record({
@@ -88,20 +103,29 @@ function cycleArb(o: Required<Pick<TortureOptions, 'offlineRate' | 'restartRate'
   // noBias: one sample per agent and cycle, drawn from the plain distribution (fast-check biases
   // early samples towards edge values). Rates as integers: fc.double is uniform over float bit
   // patterns, not over [0, 1).
-  return fc.noBias(fc.record({
-    offline: fc.integer({ min: 0, max: 999 }).map((x) => x < o.offlineRate * 1000),
-    restart: fc.integer({ min: 0, max: 999 }).map((x) => x < o.restartRate * 1000),
-    ops: fc.array(opArb, { maxLength: o.maxOpsPerCycle }),
-  }));
+  return fc.noBias(
+    fc.record({
+      offline: fc.integer({ min: 0, max: 999 }).map((x) => x < o.offlineRate * 1000),
+      restart: fc.integer({ min: 0, max: 999 }).map((x) => x < o.restartRate * 1000),
+      ops: fc.array(opArb, { maxLength: o.maxOpsPerCycle }),
+    }),
+  );
 }
 
-interface Expected { activities: Map<string, { disposition: Disposition | null }>; notes: Map<string, string>; promises: Set<string> }
+interface Expected {
+  activities: Map<string, { disposition: Disposition | null }>;
+  notes: Map<string, string>;
+  promises: Set<string>;
+}
 
 export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
   const t0 = Date.now();
   const log = opts.log ?? (() => {});
   const o = { offlineRate: opts.offlineRate ?? 0.3, restartRate: opts.restartRate ?? 0.12, maxOpsPerCycle: opts.maxOpsPerCycle ?? 4 };
-  const skewRng = fc.sample(fc.integer({ min: -(opts.maxSkewMs ?? 7_200_000), max: opts.maxSkewMs ?? 7_200_000 }), { seed: opts.seed, numRuns: opts.agents });
+  const skewRng = fc.sample(fc.integer({ min: -(opts.maxSkewMs ?? 7_200_000), max: opts.maxSkewMs ?? 7_200_000 }), {
+    seed: opts.seed,
+    numRuns: opts.agents,
+  });
   const server = await startTestServer({ backend: opts.backend, seed: { accounts: opts.accounts ?? 60, seed: opts.seed } });
   const agents: SimAgent[] = [];
   const expected: Expected = { activities: new Map(), notes: new Map(), promises: new Set() };
@@ -111,7 +135,10 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
   try {
     for (let i = 0; i < opts.agents; i++) {
       const a = await SimAgent.start({
-        name: `a${i}`, serverUrl: server.url, ...USERS[i % USERS.length]!, skewMs: skewRng[i] ?? 0,
+        name: `a${i}`,
+        serverUrl: server.url,
+        ...USERS[i % USERS.length]!,
+        skewMs: skewRng[i] ?? 0,
         proxy: { seed: opts.seed * 7919 + i, weights: opts.weights ?? DEFAULT_WEIGHTS, maxDelayMs: 80, maxHoldMs: 150, mode: 'pass' },
       });
       agents.push(a);
@@ -121,22 +148,24 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
     }
 
     for (let cycle = 0; cycle < opts.cycles; cycle++) {
-      await Promise.all(agents.map(async (agent, i) => {
-        const plan = fc.sample(cycleArb(o), { seed: opts.seed + cycle * 1009 + i * 31, numRuns: 1 })[0]!;
-        if (plan.offline) offlineCycles++;
-        agent.proxy.setMode(plan.offline ? 'offline' : 'faulty');
-        const accounts = await agent.visibleAccountIds();
-        for (const op of plan.ops) {
-          if (accounts.length === 0) break;
-          const accountId = accounts[op.account % accounts.length]!;
-          await perform(agent, op, accountId, expected, writes);
-        }
-        if (!plan.offline) {
-          await agent.sync();
-          if (op2(plan.ops.length)) await agent.sync();
-        }
-        if (plan.restart) await agent.restart();
-      }));
+      await Promise.all(
+        agents.map(async (agent, i) => {
+          const plan = fc.sample(cycleArb(o), { seed: opts.seed + cycle * 1009 + i * 31, numRuns: 1 })[0]!;
+          if (plan.offline) offlineCycles++;
+          agent.proxy.setMode(plan.offline ? 'offline' : 'faulty');
+          const accounts = await agent.visibleAccountIds();
+          for (const op of plan.ops) {
+            if (accounts.length === 0) break;
+            const accountId = accounts[op.account % accounts.length]!;
+            await perform(agent, op, accountId, expected, writes);
+          }
+          if (!plan.offline) {
+            await agent.sync();
+            if (op2(plan.ops.length)) await agent.sync();
+          }
+          if (plan.restart) await agent.restart();
+        }),
+      );
       if ((cycle + 1) % 100 === 0) log(`cycle ${cycle + 1}/${opts.cycles}: ${formatProgress(agents, writes)}`);
     }
 
@@ -146,7 +175,8 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
     for (let round = 0; round < 2; round++) {
       for (const a of agents) {
         const s = await a.settle();
-        if (s.pending > 0 || s.lastError) throw new TortureFailure(opts.seed, `${a.o.name}: did not settle: pending=${s.pending} error=${s.lastError}`);
+        if (s.pending > 0 || s.lastError)
+          throw new TortureFailure(opts.seed, `${a.o.name}: did not settle: pending=${s.pending} error=${s.lastError}`);
       }
       await Promise.all(agents.map((a) => a.proxy.idle()));
     }
@@ -161,11 +191,19 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
       for (const k of FAULT_KINDS) faults[k] += s.faults[k];
     }
     return {
-      seed: opts.seed, backend: opts.backend, cycles: opts.cycles, agents: opts.agents, writes,
+      seed: opts.seed,
+      backend: opts.backend,
+      cycles: opts.cycles,
+      agents: opts.agents,
+      writes,
       mutations: agents.reduce((n, a) => n + a.highestMutationId(), 0),
-      restarts: agents.reduce((n, a) => n + a.restarts, 0), offlineCycles, requests, faults,
+      restarts: agents.reduce((n, a) => n + a.restarts, 0),
+      offlineCycles,
+      requests,
+      faults,
       totalFaults: Object.values(faults).reduce((x, y) => x + y, 0),
-      server: totals[0]!, durationMs: Date.now() - t0,
+      server: totals[0]!,
+      durationMs: Date.now() - t0,
     };
   } catch (e) {
     if (e instanceof TortureFailure) throw e;
@@ -199,7 +237,11 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
     case 'outcome': {
       const disposition = OUTCOMES[op.pick % OUTCOMES.length]!;
       const r = await h.logOutcome({
-        accountId, channel: 'call', disposition, note: op.text, direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
+        accountId,
+        channel: 'call',
+        disposition,
+        note: op.text,
+        direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
         callbackAt: disposition === 'callback_requested' ? isoInMinutes(op.minutes) : null,
       });
       expected.activities.set(r.activityId, { disposition });
@@ -208,8 +250,18 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
     case 'promise': {
       const { account } = await h.getAccount({ accountId });
       if (account.balanceMinor <= 0) return;
-      const { installments } = promiseWithinPolicy(account.balanceMinor, { installments: 1 + (op.pick % 3), percent: 10 + (op.amount % 50) });
-      const r = await h.logOutcome({ accountId, channel: 'call', direction: 'inbound', disposition: 'promise_to_pay', note: op.text, promise: { installments } });
+      const { installments } = promiseWithinPolicy(account.balanceMinor, {
+        installments: 1 + (op.pick % 3),
+        percent: 10 + (op.amount % 50),
+      });
+      const r = await h.logOutcome({
+        accountId,
+        channel: 'call',
+        direction: 'inbound',
+        disposition: 'promise_to_pay',
+        note: op.text,
+        promise: { installments },
+      });
       expected.activities.set(r.activityId, { disposition: 'promise_to_pay' });
       if (r.promiseId) expected.promises.add(r.promiseId);
       break;
@@ -238,8 +290,17 @@ async function perform(agent: SimAgent, op: Op, accountId: string, expected: Exp
       const id = randomUUID();
       const started = new Date(Date.now() - 60_000).toISOString();
       await h.logCallAttempt({
-        id, accountId, contactPointId: null, address: '+573001234567', direction: 'outbound', startedAt: started,
-        answeredAt: null, endedAt: new Date().toISOString(), durationSec: 0, sipStatus: 486, hangupBy: 'remote',
+        id,
+        accountId,
+        contactPointId: null,
+        address: '+573001234567',
+        direction: 'outbound',
+        startedAt: started,
+        answeredAt: null,
+        endedAt: new Date().toISOString(),
+        durationSec: 0,
+        sipStatus: 486,
+        hangupBy: 'remote',
       });
       expected.activities.set(id, { disposition: null });
       break;
@@ -264,7 +325,11 @@ const VISIBLE_SQL = `SELECT a.id::text FROM accounts a JOIN users me ON me.id = 
   WHERE a.org_id = me.org_id AND (a.assigned_agent_id = me.id OR (me.role = 'team_lead' AND a.assigned_agent_id IN (
     SELECT u.id FROM users u WHERE u.team_id = me.team_id OR u.team_id IN (SELECT t.id FROM teams t WHERE t.lead_id = me.id))))`;
 
-interface Counts { activities: number; notes: number; promises: number }
+interface Counts {
+  activities: number;
+  notes: number;
+  promises: number;
+}
 const COUNTS_SQL = `SELECT (SELECT count(*)::int FROM activities) AS activities, (SELECT count(*)::int FROM notes) AS notes,
   (SELECT count(*)::int FROM promises) AS promises`;
 
@@ -274,7 +339,8 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
   // 1. Exactly once, by client-generated id, with the content the agent entered.
   const actIds = [...expected.activities.keys()];
   const acts = await db.query<{ id: string; n: number; disposition: string | null }>(
-    `SELECT id::text, count(*)::int AS n, min(disposition) AS disposition FROM activities WHERE id = ANY($1::uuid[]) GROUP BY id`, [actIds],
+    `SELECT id::text, count(*)::int AS n, min(disposition) AS disposition FROM activities WHERE id = ANY($1::uuid[]) GROUP BY id`,
+    [actIds],
   );
   const actMap = new Map(acts.map((r) => [r.id, r]));
   for (const [id, e] of expected.activities) {
@@ -284,7 +350,8 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
     else if (r.disposition !== e.disposition) problems.push(`activity ${id}: disposition ${r.disposition}, agent chose ${e.disposition}`);
   }
   const notes = await db.query<{ id: string; n: number; body: string }>(
-    `SELECT id::text, count(*)::int AS n, min(body) AS body FROM notes WHERE id = ANY($1::uuid[]) GROUP BY id`, [[...expected.notes.keys()]],
+    `SELECT id::text, count(*)::int AS n, min(body) AS body FROM notes WHERE id = ANY($1::uuid[]) GROUP BY id`,
+    [[...expected.notes.keys()]],
   );
   const noteMap = new Map(notes.map((r) => [r.id, r]));
   for (const [id, body] of expected.notes) {
@@ -294,7 +361,8 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
     else if (r.body !== body) problems.push(`note ${id}: body differs`);
   }
   const proms = await db.query<{ id: string; n: number }>(
-    `SELECT id::text, count(*)::int AS n FROM promises WHERE id = ANY($1::uuid[]) GROUP BY id`, [[...expected.promises]],
+    `SELECT id::text, count(*)::int AS n FROM promises WHERE id = ANY($1::uuid[]) GROUP BY id`,
+    [[...expected.promises]],
   );
   const promMap = new Map(proms.map((r) => [r.id, r.n]));
   for (const id of expected.promises) {
@@ -313,10 +381,14 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
   for (const a of agents) {
     const [row] = await db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [a.clientId]);
     const allocated = a.highestMutationId();
-    if ((row?.last ?? 0) !== allocated) problems.push(`${a.o.name}: client allocated mutations 1..${allocated}, server processed up to ${row?.last ?? 0}`);
+    if ((row?.last ?? 0) !== allocated)
+      problems.push(`${a.o.name}: client allocated mutations 1..${allocated}, server processed up to ${row?.last ?? 0}`);
     const state = await a.api.getSyncState();
     if (state.pending !== 0) problems.push(`${a.o.name}: ${state.pending} mutations still pending`);
-    if (state.rejected.length) problems.push(`${a.o.name}: server refused ${state.rejected.map((r) => `#${r.mutationId} ${r.name} ${r.code}: ${r.message}`).join('; ')}`);
+    if (state.rejected.length)
+      problems.push(
+        `${a.o.name}: server refused ${state.rejected.map((r) => `#${r.mutationId} ${r.name} ${r.code}: ${r.message}`).join('; ')}`,
+      );
   }
   const rejections = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sync_rejections');
   if ((rejections[0]?.n ?? 0) > 0) problems.push(`server recorded ${rejections[0]!.n} rejections`);
@@ -326,23 +398,37 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
     const clientAccounts = sorted(await a.visibleAccountIds());
     const serverAccounts = sorted((await db.query<{ id: string }>(VISIBLE_SQL, [a.userId])).map((r) => r.id));
     const d = diff(`${a.o.name} accounts`, clientAccounts, serverAccounts);
-    if (d) { problems.push(d); continue; }
+    if (d) {
+      problems.push(d);
+      continue;
+    }
     const facts = async (table: string) => {
       const rows = await db.query<{ account: string; id: string }>(
-        `SELECT account_id::text AS account, id::text FROM ${table} WHERE account_id = ANY($1::uuid[])`, [serverAccounts],
+        `SELECT account_id::text AS account, id::text FROM ${table} WHERE account_id = ANY($1::uuid[])`,
+        [serverAccounts],
       );
       const m = new Map<string, string[]>();
       for (const r of rows) m.set(r.account, [...(m.get(r.account) ?? []), r.id]);
       return m;
     };
     const [sActs, sNotes, sProms] = [await facts('activities'), await facts('notes'), await facts('promises')];
-    const accountRows = new Map((await db.query<{ id: string; callbackAt: Date | null; status: string }>(
-      'SELECT id::text, callback_at AS "callbackAt", status FROM accounts WHERE id = ANY($1::uuid[])', [serverAccounts],
-    )).map((r) => [r.id, r]));
-    const cpRows = new Map((await db.query<{ id: string; invalid: boolean; verified: boolean; dnc: boolean }>(
-      `SELECT c.id::text, c.invalid, c.verified, c.do_not_contact AS dnc FROM contact_points c
-       WHERE c.debtor_id IN (SELECT debtor_id FROM accounts WHERE id = ANY($1::uuid[]))`, [serverAccounts],
-    )).map((r) => [r.id, r]));
+    const accountRows = new Map(
+      (
+        await db.query<{ id: string; callbackAt: Date | null; status: string }>(
+          'SELECT id::text, callback_at AS "callbackAt", status FROM accounts WHERE id = ANY($1::uuid[])',
+          [serverAccounts],
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const cpRows = new Map(
+      (
+        await db.query<{ id: string; invalid: boolean; verified: boolean; dnc: boolean }>(
+          `SELECT c.id::text, c.invalid, c.verified, c.do_not_contact AS dnc FROM contact_points c
+       WHERE c.debtor_id IN (SELECT debtor_id FROM accounts WHERE id = ANY($1::uuid[]))`,
+          [serverAccounts],
+        )
+      ).map((r) => [r.id, r]),
+    );
     for (const id of serverAccounts) {
       const detail = await a.api.getAccount({ accountId: id });
       for (const [what, local, remote] of [
@@ -357,12 +443,18 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
       const sCallback = srow.callbackAt ? srow.callbackAt.toISOString() : null;
       const cCallback = detail.account.callbackAt ? new Date(detail.account.callbackAt).toISOString() : null;
       if (sCallback !== cCallback) problems.push(`${a.o.name} account ${id}: callback client ${cCallback} server ${sCallback}`);
-      if (srow.status !== detail.account.status) problems.push(`${a.o.name} account ${id}: status client ${detail.account.status} server ${srow.status}`);
+      if (srow.status !== detail.account.status)
+        problems.push(`${a.o.name} account ${id}: status client ${detail.account.status} server ${srow.status}`);
       for (const cp of detail.contactPoints) {
         const s = cpRows.get(cp.id);
-        if (!s) { problems.push(`${a.o.name}: contact point ${cp.id} unknown to the server`); continue; }
+        if (!s) {
+          problems.push(`${a.o.name}: contact point ${cp.id} unknown to the server`);
+          continue;
+        }
         if (s.invalid !== cp.invalid || s.verified !== cp.verified || s.dnc !== cp.doNotContact) {
-          problems.push(`${a.o.name} contact point ${cp.id}: client ${JSON.stringify([cp.invalid, cp.verified, cp.doNotContact])} server ${JSON.stringify([s.invalid, s.verified, s.dnc])}`);
+          problems.push(
+            `${a.o.name} contact point ${cp.id}: client ${JSON.stringify([cp.invalid, cp.verified, cp.doNotContact])} server ${JSON.stringify([s.invalid, s.verified, s.dnc])}`,
+          );
         }
       }
     }

@@ -21,8 +21,9 @@ import { startUpdates } from './updates';
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
-const preloadFile = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(here, '../preload', f)).find((f) => existsSync(f))
-  ?? join(here, '../preload/index.js');
+const preloadFile =
+  ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(here, '../preload', f)).find((f) => existsSync(f)) ??
+  join(here, '../preload/index.js');
 const DEFAULT_SERVER_URL = process.env.COBRANZA_SERVER_URL ?? 'http://127.0.0.1:8787';
 // a separate profile (tests, a second agent on one computer); must be set before 'ready'
 if (process.env.COBRANZA_USER_DATA) app.setPath('userData', process.env.COBRANZA_USER_DATA);
@@ -60,17 +61,33 @@ async function openExternally(url: string): Promise<void> {
   const verdict = externalLinkAction(url);
   if (verdict.action === 'refuse') return;
   const q = externalLinkQuestion(verdict.url, await locale());
-  const options = { type: 'question' as const, message: q.message, detail: q.detail, buttons: q.buttons, defaultId: q.defaultId, cancelId: q.cancelId, noLink: true };
+  const options = {
+    type: 'question' as const,
+    message: q.message,
+    detail: q.detail,
+    buttons: q.buttons,
+    defaultId: q.defaultId,
+    cancelId: q.cancelId,
+    noLink: true,
+  };
   const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
   if (response === 0) await shell.openExternal(verdict.url);
 }
 
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow({
-    width: 1400, height: 900, show: false, title: 'Cobranza',
+    width: 1400,
+    height: 900,
+    show: false,
+    title: 'Cobranza',
     webPreferences: {
-      preload: preloadFile, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true,
-      allowRunningInsecureContent: false, spellcheck: false,
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
     },
   });
   w.webContents.setWindowOpenHandler(({ url }) => {
@@ -96,12 +113,22 @@ function restrictPermissions(): void {
     callback(mayGrant({ permission, origin: details.requestingUrl, mediaTypes }));
   });
   s.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
-    mayGrant({ permission, origin: requestingOrigin || details.requestingUrl, mediaTypes: details.mediaType ? [details.mediaType] : [] }));
+    mayGrant({ permission, origin: requestingOrigin || details.requestingUrl, mediaTypes: details.mediaType ? [details.mediaType] : [] }),
+  );
   s.setDevicePermissionHandler(() => false);
   // nothing but our renderer is ever loaded; refuse any other page's requests for devices
-  s.on('select-hid-device', (e, _d, cb) => { e.preventDefault(); cb(''); });
-  s.on('select-serial-port', (e, _p, _wc, cb) => { e.preventDefault(); cb(''); });
-  s.on('select-usb-device', (e, _d, cb) => { e.preventDefault(); cb(); });
+  s.on('select-hid-device', (e, _d, cb) => {
+    e.preventDefault();
+    cb('');
+  });
+  s.on('select-serial-port', (e, _p, _wc, cb) => {
+    e.preventDefault();
+    cb('');
+  });
+  s.on('select-usb-device', (e, _d, cb) => {
+    e.preventDefault();
+    cb();
+  });
 }
 
 /** Callbacks due: names only on an unlocked screen, and those notices close when it locks. */
@@ -112,7 +139,9 @@ function notifyCallbacks(ws: Workstation): void {
     for (const n of naming) n.close();
     naming.clear();
   });
-  powerMonitor.on('unlock-screen', () => { screenLocked = false; });
+  powerMonitor.on('unlock-screen', () => {
+    screenLocked = false;
+  });
   ws.events.onCallbacksDue(async (due) => {
     if (!Notification.isSupported()) return;
     const notice = callbackNotice(due, await locale(), screenLocked);
@@ -122,7 +151,10 @@ function notifyCallbacks(ws: Workstation): void {
       naming.add(n);
       n.on('close', () => naming.delete(n));
     }
-    n.on('click', () => { win?.show(); win?.focus(); });
+    n.on('click', () => {
+      win?.show();
+      win?.focus();
+    });
     n.show();
   });
 }
@@ -130,35 +162,56 @@ function notifyCallbacks(ws: Workstation): void {
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
-app.on('second-instance', () => { if (win) { if (win.isMinimized()) win.restore(); win.focus(); } });
-
-app.whenReady().then(async () => {
-  restrictPermissions();
-  serveRenderer(rendererDir, currentCsp);
-  // the session token, SIP password and store keys, sealed with the OS keychain's key
-  const vault = createSafeStorageVault(secretsFile(app.getPath('userData')));
-  workstation = await createWorkstation({ dataDir: app.getPath('userData'), vault, defaultServerUrl: DEFAULT_SERVER_URL });
-  registerIpc(workstation, () => win, (method, env) => {
-    // a new server or SIP host is let through the CSP by reloading the renderer once
-    if (env.ok && (method === 'saveSettings' || method === 'login' || method === 'getSipCredentials')) void reloadIfHostsChanged();
-  });
-  notifyCallbacks(workstation);
-  startUpdates({ window: () => win, serverUrl: async () => (await workstation?.handlers.getSettings(undefined))?.serverUrl ?? null });
-  powerMonitor.on('resume', () => workstation?.notifyOnline());
-  // the OS network coming back: sync at once instead of waiting out the back-off
-  let wasOnline = net.isOnline();
-  setInterval(() => {
-    const online = net.isOnline();
-    if (online && !wasOnline) workstation?.notifyOnline();
-    wasOnline = online;
-  }, 5_000).unref();
-  win = createWindow();
-  win.on('closed', () => { win = null; });
-  app.on('activate', () => { if (!win) { win = createWindow(); win.on('closed', () => { win = null; }); } });
-}).catch((e) => {
-  console.error(e);
-  app.exit(1);
+app.on('second-instance', () => {
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
 });
+
+app
+  .whenReady()
+  .then(async () => {
+    restrictPermissions();
+    serveRenderer(rendererDir, currentCsp);
+    // the session token, SIP password and store keys, sealed with the OS keychain's key
+    const vault = createSafeStorageVault(secretsFile(app.getPath('userData')));
+    workstation = await createWorkstation({ dataDir: app.getPath('userData'), vault, defaultServerUrl: DEFAULT_SERVER_URL });
+    registerIpc(
+      workstation,
+      () => win,
+      (method, env) => {
+        // a new server or SIP host is let through the CSP by reloading the renderer once
+        if (env.ok && (method === 'saveSettings' || method === 'login' || method === 'getSipCredentials')) void reloadIfHostsChanged();
+      },
+    );
+    notifyCallbacks(workstation);
+    startUpdates({ window: () => win, serverUrl: async () => (await workstation?.handlers.getSettings(undefined))?.serverUrl ?? null });
+    powerMonitor.on('resume', () => workstation?.notifyOnline());
+    // the OS network coming back: sync at once instead of waiting out the back-off
+    let wasOnline = net.isOnline();
+    setInterval(() => {
+      const online = net.isOnline();
+      if (online && !wasOnline) workstation?.notifyOnline();
+      wasOnline = online;
+    }, 5_000).unref();
+    win = createWindow();
+    win.on('closed', () => {
+      win = null;
+    });
+    app.on('activate', () => {
+      if (!win) {
+        win = createWindow();
+        win.on('closed', () => {
+          win = null;
+        });
+      }
+    });
+  })
+  .catch((e) => {
+    console.error(e);
+    app.exit(1);
+  });
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -8,9 +8,7 @@ export { APP_ORIGIN, APP_SCHEME };
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /** `csp` gives the Content-Security-Policy each HTML document is sent with (src/main/shell/csp.ts). */

@@ -8,8 +8,8 @@ import { createFileVault, type SecretVault } from '../secrets/vault';
  * the protection, as on the web host. Call after app 'ready'.
  */
 export function createSafeStorageVault(file: string): SecretVault {
-  const usable = safeStorage.isEncryptionAvailable()
-    && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
+  const usable =
+    safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
   if (!usable) return createFileVault(file);
   return createFileVault(file, {
     seal: (plain) => safeStorage.encryptString(plain).toString('base64'),

@@ -42,6 +42,10 @@ export function startUpdates(o: { window: () => BrowserWindow | null; serverUrl:
     updater.setFeedURL({ provider: 'generic', url: feed });
     await updater.checkForUpdates().catch((e: Error) => console.warn(`update check failed: ${e.message}`));
   };
-  setTimeout(() => { void check(); }, FIRST_UPDATE_CHECK_MS).unref();
-  setInterval(() => { void check(); }, UPDATE_CHECK_EVERY_MS).unref();
+  setTimeout(() => {
+    void check();
+  }, FIRST_UPDATE_CHECK_MS).unref();
+  setInterval(() => {
+    void check();
+  }, UPDATE_CHECK_EVERY_MS).unref();
 }

@@ -26,8 +26,12 @@ export function createMemoryVault(): SecretVault {
   const m = new Map<string, string>();
   return {
     get: (k) => m.get(k) ?? null,
-    set: (k, v) => { m.set(k, v); },
-    delete: (k) => { m.delete(k); },
+    set: (k, v) => {
+      m.set(k, v);
+    },
+    delete: (k) => {
+      m.delete(k);
+    },
   };
 }
 
@@ -74,7 +78,11 @@ export function createFileVault(file: string, sealer?: Sealer): SecretVault {
   const decode = (raw: string): string | null => {
     if (raw.startsWith('p:')) return raw.slice(2);
     if (raw.startsWith('s:') && sealer) {
-      try { return sealer.open(raw.slice(2)); } catch { return null; }
+      try {
+        return sealer.open(raw.slice(2));
+      } catch {
+        return null;
+      }
     }
     // sealed by a keychain this process cannot use: as good as absent
     return null;

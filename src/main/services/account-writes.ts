@@ -20,18 +20,26 @@ export function createAccountWriteHandlers(core: WorkstationCore): Pick<Workstat
       }
       // an outcome logged by hand is the contact itself: checked like placing it (a softphone call was checked before dialling)
       const direction = input.direction ?? 'outbound';
-      if (!input.callActivityId) refuseForbiddenContact(input.channel, direction, () => {
-        const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
-        return core.complianceFor(c, account, c.store.getDebtor(account.debtorId)!, cp, input.channel, core.now());
-      });
+      if (!input.callActivityId)
+        refuseForbiddenContact(input.channel, direction, () => {
+          const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
+          return core.complianceFor(c, account, c.store.getDebtor(account.debtorId)!, cp, input.channel, core.now());
+        });
       if (input.promise) checkPromisePolicy(c, account, input.promise.installments, core.now());
       const now = core.now().toISOString();
       const writes: LocalWrite[] = [];
       const promiseId = input.promise ? randomUUID() : null;
       if (input.promise && promiseId) {
-        writes.push({ name: 'promise.create', args: {
-          id: promiseId, accountId: input.accountId, channel: input.channel, createdAt: now, installments: input.promise.installments,
-        } });
+        writes.push({
+          name: 'promise.create',
+          args: {
+            id: promiseId,
+            accountId: input.accountId,
+            channel: input.channel,
+            createdAt: now,
+            installments: input.promise.installments,
+          },
+        });
       }
       let activityId: string;
       if (input.callActivityId) {
@@ -43,11 +51,23 @@ export function createAccountWriteHandlers(core: WorkstationCore): Pick<Workstat
         activityId = randomUUID();
         const cp = input.contactPointId ? c.store.getContactPoint(input.contactPointId) : null;
         if (input.contactPointId && !cp) throw notFound('contact point', 'contactPointId');
-        writes.push({ name: 'activity.log', args: {
-          id: activityId, accountId: input.accountId, channel: input.channel, contactPointId: input.contactPointId,
-          address: cp?.value ?? null, disposition: input.disposition, note: input.note, startedAt: now, promiseId, direction,
-          manualDial: input.channel === 'call' && direction === 'outbound', loggedOnline: c.engine.getState().online,
-        } });
+        writes.push({
+          name: 'activity.log',
+          args: {
+            id: activityId,
+            accountId: input.accountId,
+            channel: input.channel,
+            contactPointId: input.contactPointId,
+            address: cp?.value ?? null,
+            disposition: input.disposition,
+            note: input.note,
+            startedAt: now,
+            promiseId,
+            direction,
+            manualDial: input.channel === 'call' && direction === 'outbound',
+            loggedOnline: c.engine.getState().online,
+          },
+        });
       }
       if (input.callbackAt) {
         writes.push({ name: 'account.setCallback', args: { accountId: input.accountId, callbackAt: input.callbackAt, note: input.note } });
@@ -62,12 +82,26 @@ export function createAccountWriteHandlers(core: WorkstationCore): Pick<Workstat
       const c = core.need();
       if (c.store.getActivity(input.id)) return { activityId: input.id }; // a retry of the same attempt
       if (!c.store.getAccountRow(input.accountId)) throw notFound('account', 'accountId');
-      core.write(c, [{ name: 'activity.log', args: {
-        id: input.id, accountId: input.accountId, channel: 'call', direction: input.direction,
-        contactPointId: input.contactPointId, address: input.address, disposition: null, startedAt: input.startedAt,
-        answeredAt: input.answeredAt, endedAt: input.endedAt, durationSec: input.durationSec, sipStatus: input.sipStatus,
-        hangupBy: input.hangupBy,
-      } }]);
+      core.write(c, [
+        {
+          name: 'activity.log',
+          args: {
+            id: input.id,
+            accountId: input.accountId,
+            channel: 'call',
+            direction: input.direction,
+            contactPointId: input.contactPointId,
+            address: input.address,
+            disposition: null,
+            startedAt: input.startedAt,
+            answeredAt: input.answeredAt,
+            endedAt: input.endedAt,
+            durationSec: input.durationSec,
+            sipStatus: input.sipStatus,
+            hangupBy: input.hangupBy,
+          },
+        },
+      ]);
       return { activityId: input.id };
     },
 

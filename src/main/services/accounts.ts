@@ -6,7 +6,9 @@ import { cachedPolicies } from './collections';
 import { selectPromisePolicy } from '../../shared/rules/promises';
 
 /** Reading the agent's portfolio from the local store: the queue, one account, their own day. */
-export function createAccountHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'getMyDay' | 'listQueue' | 'getAccount' | 'findAccountByPhone'> {
+export function createAccountHandlers(
+  core: WorkstationCore,
+): Pick<WorkstationHandlers, 'getMyDay' | 'listQueue' | 'getAccount' | 'findAccountByPhone'> {
   return {
     async getMyDay() {
       const c = core.need();

@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { HardshipItem } from '../../shared/api/rest';
 import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
 import {
-  CollectionPolicies, quoteNegotiation, QuoteError,
-  type NegotiationProposal, type NegotiationQuote,
+  CollectionPolicies,
+  quoteNegotiation,
+  QuoteError,
+  type NegotiationProposal,
+  type NegotiationQuote,
 } from '../../shared/domain/collections';
 import type { Account } from '../../shared/domain/entities';
 import { localDate } from '../../shared/domain/time';
@@ -27,8 +30,10 @@ const POLICIES_KEY = 'collections.policies';
 const APPROVALS_KEY = 'collections.approvals';
 const SINCE_KEY = 'collections.approvalsSince';
 
-type CollectionMethods = Pick<WorkstationHandlers,
-  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listHardship' | 'decideHardship'>;
+type CollectionMethods = Pick<
+  WorkstationHandlers,
+  'quoteNegotiation' | 'proposePlan' | 'listMyApprovals' | 'markApprovalsSeen' | 'listHardship' | 'decideHardship'
+>;
 
 export interface CollectionsDeps {
   need(): UserContext;
@@ -104,11 +109,18 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
     try {
       return {
         account: detail.account,
-        quote: quoteNegotiation(policies?.negotiationPolicy ?? null, {
-          product: detail.account.product, currency: detail.account.currency, balanceMinor: detail.account.balanceMinor,
-          principalMinor: detail.account.principalMinor, dpd: detail.dpd,
-          preferredPaymentDay: detail.debtor.contactPrefs.preferredPaymentDay,
-        }, proposal),
+        quote: quoteNegotiation(
+          policies?.negotiationPolicy ?? null,
+          {
+            product: detail.account.product,
+            currency: detail.account.currency,
+            balanceMinor: detail.account.balanceMinor,
+            principalMinor: detail.account.principalMinor,
+            dpd: detail.dpd,
+            preferredPaymentDay: detail.debtor.contactPrefs.preferredPaymentDay,
+          },
+          proposal,
+        ),
       };
     } catch (e) {
       if (e instanceof QuoteError) throw new WorkstationError(e.code, e.message, e.field);
@@ -126,16 +138,29 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       const { quote: q, account } = quote(c, accountId, proposal);
       const now = d.now();
       if (q.authority.decision === 'outside_policy') {
-        throw WorkstationError.rule(q.authority.reasons[0]?.ruleId ?? 'negotiation.outside_policy',
-          q.authority.reasons.map((r) => r.es).join('; '), 'proposal');
+        throw WorkstationError.rule(
+          q.authority.reasons[0]?.ruleId ?? 'negotiation.outside_policy',
+          q.authority.reasons.map((r) => r.es).join('; '),
+          'proposal',
+        );
       }
       if (q.authority.decision === 'within_agent') {
         // the series is a promise like any other: the server applier checks the same policy
         checkPromisePolicy(c, account, q.schedule, now);
         const promiseId = randomUUID();
-        d.write(c, [{ name: 'promise.create', args: {
-          id: promiseId, accountId, channel: 'call', createdAt: now.toISOString(), installments: q.schedule, planId: randomUUID(),
-        } }]);
+        d.write(c, [
+          {
+            name: 'promise.create',
+            args: {
+              id: promiseId,
+              accountId,
+              channel: 'call',
+              createdAt: now.toISOString(),
+              installments: q.schedule,
+              planId: randomUUID(),
+            },
+          },
+        ]);
         return { outcome: 'agreed', promiseId, quote: q };
       }
       const requestId = randomUUID();
@@ -143,10 +168,26 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       d.write(c, [{ name: 'approval.request', args: { id: requestId, accountId, createdAt: now.toISOString(), proposal } }]);
       const all = cachedApprovals(c);
       all[requestId] = {
-        id: requestId, accountId, agentId: c.session.user.id, agentName: c.session.user.displayName,
-        debtorName: debtor?.name ?? '', externalRef: account.externalRef, currency: account.currency, balanceMinor: account.balanceMinor,
-        proposal, quote: q, status: 'pending', decidedBy: null, decidedAt: null, decisionReason: null, counterOffer: null,
-        promiseId: null, createdAt: now.toISOString(), version: '0', local: true, unseen: false,
+        id: requestId,
+        accountId,
+        agentId: c.session.user.id,
+        agentName: c.session.user.displayName,
+        debtorName: debtor?.name ?? '',
+        externalRef: account.externalRef,
+        currency: account.currency,
+        balanceMinor: account.balanceMinor,
+        proposal,
+        quote: q,
+        status: 'pending',
+        decidedBy: null,
+        decidedAt: null,
+        decisionReason: null,
+        counterOffer: null,
+        promiseId: null,
+        createdAt: now.toISOString(),
+        version: '0',
+        local: true,
+        unseen: false,
       };
       saveApprovals(c, all);
       return { outcome: 'sent_for_approval', requestId, quote: q };
@@ -163,9 +204,15 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       const touched: string[] = [];
       for (const id of ids) {
         const a = all[id];
-        if (a?.unseen) { all[id] = { ...a, unseen: false }; touched.push(a.accountId); }
+        if (a?.unseen) {
+          all[id] = { ...a, unseen: false };
+          touched.push(a.accountId);
+        }
       }
-      if (touched.length) { saveApprovals(c, all); d.dataChanged(touched); }
+      if (touched.length) {
+        saveApprovals(c, all);
+        d.dataChanged(touched);
+      }
       return null;
     },
 

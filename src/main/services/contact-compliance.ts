@@ -13,7 +13,11 @@ export function refuseForbiddenContact(channel: Channel, direction: 'outbound' |
   const decision = decide();
   if (decision.allowed) return;
   const why = decision.reasons.map((r) => r.en).join('; ') || 'contact not allowed now';
-  throw new WorkstationError('compliance.blocked', decision.nextAllowedAt ? `${why} (next allowed ${decision.nextAllowedAt})` : why, 'direction');
+  throw new WorkstationError(
+    'compliance.blocked',
+    decision.nextAllowedAt ? `${why} (next allowed ${decision.nextAllowedAt})` : why,
+    'direction',
+  );
 }
 
 /**
@@ -26,13 +30,17 @@ export function nameHolders(c: UserContext, decision: ComplianceDecision): Compl
   const me = c.session.user;
   return {
     ...decision,
-    reasons: decision.reasons.map((r) => (r.heldBy ? {
-      ...r,
-      heldBy: {
-        ...r.heldBy,
-        externalRef: c.store.getAccountRow(r.heldBy.accountId)?.externalRef ?? null,
-        agentName: r.heldBy.agentId === me.id ? me.displayName : null,
-      },
-    } : r)),
+    reasons: decision.reasons.map((r) =>
+      r.heldBy
+        ? {
+            ...r,
+            heldBy: {
+              ...r.heldBy,
+              externalRef: c.store.getAccountRow(r.heldBy.accountId)?.externalRef ?? null,
+              agentName: r.heldBy.agentId === me.id ? me.displayName : null,
+            },
+          }
+        : r,
+    ),
   };
 }

@@ -29,7 +29,11 @@ export interface WorkstationOptions {
   tickMs?: number;
 }
 
-export interface DueCallback { accountId: string; debtorName: string; callbackAt: string }
+export interface DueCallback {
+  accountId: string;
+  debtorName: string;
+  callbackAt: string;
+}
 
 export interface WorkstationEvents extends ApiEvents {
   /** Main side only: callbacks that just fell due (for desktop notifications). */
@@ -43,15 +47,35 @@ type GlobalSettings = z.infer<typeof GlobalSettings>;
 export const CurrentSession = z.object({ serverUrl: z.string().url(), userId: z.string().uuid() });
 
 export const OFFLINE_STATE: SyncState = {
-  online: false, syncing: false, pending: 0, lastSuccessAt: null, lastError: null, updateRequired: false,
-  authRequired: false, progress: null, rejected: [],
+  online: false,
+  syncing: false,
+  pending: 0,
+  lastSuccessAt: null,
+  lastError: null,
+  updateRequired: false,
+  authRequired: false,
+  progress: null,
+  rejected: [],
 };
 
 function listeners<T>() {
   const set = new Set<(v: T) => void>();
   return {
-    add(l: (v: T) => void) { set.add(l); return () => { set.delete(l); }; },
-    emit(v: T) { for (const l of set) { try { l(v); } catch { /* a listener's bug must not break the caller */ } } },
+    add(l: (v: T) => void) {
+      set.add(l);
+      return () => {
+        set.delete(l);
+      };
+    },
+    emit(v: T) {
+      for (const l of set) {
+        try {
+          l(v);
+        } catch {
+          /* a listener's bug must not break the caller */
+        }
+      }
+    },
   };
 }
 
@@ -102,12 +126,29 @@ export class WorkstationCore {
    * The one compliance check, offline with the organisation's cached rules, over every attempt on
    * the debtor this store knows; a cap's refusal names the contact holding it (contact-compliance.ts).
    */
-  complianceFor(c: UserContext, account: Check['account'], debtor: Check['debtor'], cp: Check['contactPoint'], channel: Check['channel'], at: Date): ComplianceDecision {
+  complianceFor(
+    c: UserContext,
+    account: Check['account'],
+    debtor: Check['debtor'],
+    cp: Check['contactPoint'],
+    channel: Check['channel'],
+    at: Date,
+  ): ComplianceDecision {
     const org = this.orgData.compliance(c);
-    return nameHolders(c, checkContact({
-      channel, contactPoint: cp, debtor, account, history: c.store.attemptsOnDebtor(debtor.id), at,
-      ...(org ? { org: { country: org.country, timeZone: org.timeZone, dncNumbers: org.rules.dncNumbers, overrides: org.rules.overrides } } : {}),
-    }));
+    return nameHolders(
+      c,
+      checkContact({
+        channel,
+        contactPoint: cp,
+        debtor,
+        account,
+        history: c.store.attemptsOnDebtor(debtor.id),
+        at,
+        ...(org
+          ? { org: { country: org.country, timeZone: org.timeZone, dncNumbers: org.rules.dncNumbers, overrides: org.rules.overrides } }
+          : {}),
+      }),
+    );
   }
 
   /** A local write: stored and queued at once, sent when the server can be reached. */
@@ -121,12 +162,19 @@ export class WorkstationCore {
   contextDeps() {
     const o = this.o;
     return {
-      dataDir: o.dataDir, vault: o.vault, fetch: o.fetch, clock: o.clock || o.now ? this.clock : undefined, random: o.random, syncIntervalMs: o.syncIntervalMs,
+      dataDir: o.dataDir,
+      vault: o.vault,
+      fetch: o.fetch,
+      clock: o.clock || o.now ? this.clock : undefined,
+      random: o.random,
+      syncIntervalMs: o.syncIntervalMs,
       onState: (s: SyncState) => this.syncState.emit(s),
       onDataChanged: (accountIds: string[] | null) => {
         // accounts a pull just brought in are judged for the queue's "contactable today" filter
         const judged = this.ctx?.store.refreshContactability() ?? [];
-        this.dataChanged.emit({ accountIds: accountIds === null || judged.length > 1000 ? null : [...new Set([...accountIds, ...judged])] });
+        this.dataChanged.emit({
+          accountIds: accountIds === null || judged.length > 1000 ? null : [...new Set([...accountIds, ...judged])],
+        });
       },
     };
   }

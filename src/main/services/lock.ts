@@ -44,7 +44,10 @@ export function markLogin(c: UserContext, at: Date): void {
 export function offlineTooLong(c: UserContext, now: Date): boolean {
   const days = cachedSecurity(c)?.maxOfflineDays;
   if (!days) return false;
-  const last = [c.store.getMeta('lastSyncAt'), c.store.getMeta(LOGIN_KEY)].filter((v): v is string => !!v).sort().at(-1);
+  const last = [c.store.getMeta('lastSyncAt'), c.store.getMeta(LOGIN_KEY)]
+    .filter((v): v is string => !!v)
+    .sort()
+    .at(-1);
   return !!last && now.getTime() - Date.parse(last) > days * 86_400_000;
 }
 
@@ -53,4 +56,5 @@ export function lockReasonFor(code: string | null): LockReason {
   return code === 'user_disabled' ? 'user_disabled' : 'session_expired';
 }
 
-export const locked = (reason: LockReason) => new WorkstationError('auth.locked', `the portfolio is locked (${reason}): sign in again`, reason);
+export const locked = (reason: LockReason) =>
+  new WorkstationError('auth.locked', `the portfolio is locked (${reason}): sign in again`, reason);

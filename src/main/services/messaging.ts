@@ -9,9 +9,17 @@ import type { UserContext } from './user-context';
 type Check = Parameters<typeof checkContact>[0];
 
 /** The compliance check and messages: judged offline with the organisation's cached rules, sent through the outbox. */
-export function createMessagingHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'checkContact' | 'listMessageTemplates' | 'sendMessage'> {
-  const complianceFor = (c: UserContext, account: Check['account'], debtor: Check['debtor'], cp: Check['contactPoint'], channel: Check['channel'], at: Date) =>
-    core.complianceFor(c, account, debtor, cp, channel, at);
+export function createMessagingHandlers(
+  core: WorkstationCore,
+): Pick<WorkstationHandlers, 'checkContact' | 'listMessageTemplates' | 'sendMessage'> {
+  const complianceFor = (
+    c: UserContext,
+    account: Check['account'],
+    debtor: Check['debtor'],
+    cp: Check['contactPoint'],
+    channel: Check['channel'],
+    at: Date,
+  ) => core.complianceFor(c, account, debtor, cp, channel, at);
 
   return {
     async checkContact({ accountId, contactPointId, channel, at }) {
@@ -33,7 +41,9 @@ export function createMessagingHandlers(core: WorkstationCore): Pick<Workstation
       const vars = templateVars(account, debtor, core.now());
       // the subject as the debtor's inbox shows it, rendered like the body (and like the server will)
       return core.orgData.templates(c).map((t) => ({
-        ...t, preview: renderTemplate(t.body, vars), subjectPreview: t.channel === 'email' && t.subject ? renderSubject(t.subject, vars) : null,
+        ...t,
+        preview: renderTemplate(t.body, vars),
+        subjectPreview: t.channel === 'email' && t.subject ? renderSubject(t.subject, vars) : null,
       }));
     },
 
@@ -49,16 +59,26 @@ export function createMessagingHandlers(core: WorkstationCore): Pick<Workstation
       // the server would refuse it (WhatsApp starts conversations only with Meta-approved templates):
       // say so now, before a local attempt counts against the day's contacts
       if (channel === 'whatsapp' && !template.whatsapp) {
-        throw new WorkstationError('server.whatsapp_template_unapproved', `template "${template.name}" has no Meta-approved WhatsApp template name`, 'templateId');
+        throw new WorkstationError(
+          'server.whatsapp_template_unapproved',
+          `template "${template.name}" has no Meta-approved WhatsApp template name`,
+          'templateId',
+        );
       }
       const now = core.now();
       const decision = complianceFor(c, account, debtor, cp, channel, now);
       if (!decision.allowed) {
-        throw new WorkstationError('compliance.blocked', decision.reasons.map((r) => r.en).join('; ') || 'contact not allowed now', 'contactPointId');
+        throw new WorkstationError(
+          'compliance.blocked',
+          decision.reasons.map((r) => r.en).join('; ') || 'contact not allowed now',
+          'contactPointId',
+        );
       }
       const id = randomUUID();
       const body = renderTemplate(template.body, templateVars(account, debtor, now));
-      core.write(c, [{ name: 'message.send', args: { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() } }]);
+      core.write(c, [
+        { name: 'message.send', args: { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() } },
+      ]);
       return { messageId: id };
     },
   };

@@ -8,7 +8,9 @@ import { callRoute } from './route-client';
  * workstation's own cache follows at once (the others on their next sync). The plain reads are
  * pass-throughs (pass-through.ts).
  */
-export function createOrgAdminHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'saveOrgCompliance' | 'createOrgTemplate' | 'updateOrgTemplate'> {
+export function createOrgAdminHandlers(
+  core: WorkstationCore,
+): Pick<WorkstationHandlers, 'saveOrgCompliance' | 'createOrgTemplate' | 'updateOrgTemplate'> {
   return {
     async saveOrgCompliance(rules) {
       const c = core.need();

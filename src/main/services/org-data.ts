@@ -41,8 +41,14 @@ export function createOrgData(now: () => Date) {
         const [rules] = wantRules ? await Promise.allSettled([callRoute(c.server, ROUTES.complianceRules, {})]) : [null];
         const [templates] = wantTemplates ? await Promise.allSettled([callRoute(c.server, ROUTES.messageTemplates, {})]) : [null];
         if (!c.store.db.open) return;
-        if (rules?.status === 'fulfilled') { c.store.setMeta('orgCompliance', JSON.stringify(rules.value)); markOrgDataFetched(c.store, 'compliance', rulesAt.token); }
-        if (templates?.status === 'fulfilled') { c.store.setMeta('messageTemplates', JSON.stringify(templates.value)); markOrgDataFetched(c.store, 'templates', templatesAt.token); }
+        if (rules?.status === 'fulfilled') {
+          c.store.setMeta('orgCompliance', JSON.stringify(rules.value));
+          markOrgDataFetched(c.store, 'compliance', rulesAt.token);
+        }
+        if (templates?.status === 'fulfilled') {
+          c.store.setMeta('messageTemplates', JSON.stringify(templates.value));
+          markOrgDataFetched(c.store, 'templates', templatesAt.token);
+        }
         if (rules?.status === 'fulfilled' || templates?.status === 'fulfilled') lastFetch = now().getTime();
       } finally {
         inFlight = null;
@@ -81,7 +87,9 @@ export function createOrgData(now: () => Date) {
     refreshTemplates,
     compliance: (c: UserContext) => read(c, 'orgCompliance', OrgComplianceState),
     templates: (c: UserContext) => read(c, 'messageTemplates', Templates) ?? [],
-    reset() { lastFetch = 0; },
+    reset() {
+      lastFetch = 0;
+    },
   };
 }
 export type OrgData = ReturnType<typeof createOrgData>;

@@ -29,12 +29,14 @@ interface How<M extends ApiMethod, S extends RouteSpec> {
  * when the server's answer already is the handler's (checked by the compiler).
  */
 function pass<M extends ApiMethod, S extends RouteSpec>(
-  method: M, route: S,
+  method: M,
+  route: S,
   ...how: RouteAnswer<S> extends Out<M> ? [How<M, S>?] : [How<M, S> & Required<Pick<How<M, S>, 'answer'>>]
 ): Pass<M, S> {
   const o = how[0] ?? {};
   return {
-    method, route,
+    method,
+    route,
     request: o.request ?? (() => ({}) as RouteRequest<S>),
     answer: o.answer ?? ((out) => out as Out<M>),
   };

@@ -10,7 +10,9 @@ import type { WorkstationCore } from './core';
 export function createPrivacyHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'exportDebtorData'> {
   return {
     async exportDebtorData({ debtorId }) {
-      const doc = await core.need().server.call('GET', `/api/v1/privacy/debtors/${encodeURIComponent(debtorId)}/export`, undefined, DebtorExport);
+      const doc = await core
+        .need()
+        .server.call('GET', `/api/v1/privacy/debtors/${encodeURIComponent(debtorId)}/export`, undefined, DebtorExport);
       return { fileName: debtorExportFileName(doc, 'html'), html: renderDebtorExportHtml(doc) };
     },
   };

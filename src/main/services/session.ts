@@ -44,12 +44,18 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
         await ctx?.close();
         core.ctx = core.openContext(url, res.user, res.token);
       }
-      if (core.settings.serverUrl !== url || core.settings.organization !== org) { core.settings = { ...core.settings, serverUrl: url, organization: org }; core.saveSettings(); }
+      if (core.settings.serverUrl !== url || core.settings.organization !== org) {
+        core.settings = { ...core.settings, serverUrl: url, organization: org };
+        core.saveSettings();
+      }
       // the organisation's rules and templates, for offline checks; the login does not fail without them
       core.orgData.reset();
       const c = core.ctx!;
       markLogin(c, core.now());
-      await callRoute(c.server, ROUTES.orgSecurity, {}).then((p) => saveSecurity(c, p), () => {});
+      await callRoute(c.server, ROUTES.orgSecurity, {}).then(
+        (p) => saveSecurity(c, p),
+        () => {},
+      );
       await core.orgData.refresh(c, true).catch(() => {});
       return { ...c.publicSession(), locked: null };
     },
@@ -59,7 +65,11 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       if (!c) return null;
       core.ctx = null;
       // best effort: the server session is ended if we can reach it; the outbox stays in the store
-      try { await callRoute(c.server, ROUTES.logout, {}); } catch { /* offline */ }
+      try {
+        await callRoute(c.server, ROUTES.logout, {});
+      } catch {
+        /* offline */
+      }
       c.setToken(null);
       // the secrets go with the session: the SIP password is asked for (or fetched) again at the next login
       c.setSip({ ...c.sip(), password: null });

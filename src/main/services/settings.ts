@@ -8,17 +8,30 @@ import { callRoute } from './route-client';
 import { locked, readLock } from './lock';
 
 /** The workstation's settings (server, language) and the agent's own SIP settings and password. */
-export function createSettingsHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> {
+export function createSettingsHandlers(
+  core: WorkstationCore,
+): Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> {
   const handlers: Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> = {
     async getSettings() {
       const sip = core.ctx?.sip() ?? { settings: null, password: null };
-      return Settings.parse({ serverUrl: core.settings.serverUrl, organization: core.settings.organization, locale: core.settings.locale, sip: sip.settings, hasSipPassword: !!sip.password });
+      return Settings.parse({
+        serverUrl: core.settings.serverUrl,
+        organization: core.settings.organization,
+        locale: core.settings.locale,
+        sip: sip.settings,
+        hasSipPassword: !!sip.password,
+      });
     },
 
     async saveSettings(update) {
       if (update.sip !== undefined || update.sipPassword !== undefined) {
         const c = core.ctx;
-        if (!c) throw new WorkstationError('auth.required', 'sign in to save SIP settings: they belong to the agent', update.sip !== undefined ? 'sip' : 'sipPassword');
+        if (!c)
+          throw new WorkstationError(
+            'auth.required',
+            'sign in to save SIP settings: they belong to the agent',
+            update.sip !== undefined ? 'sip' : 'sipPassword',
+          );
         const reason = readLock(c);
         if (reason) throw locked(reason);
         const prev = c.sip();

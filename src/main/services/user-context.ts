@@ -50,8 +50,13 @@ export class UserContext {
     this.saveSession();
     this.server = createServerClient({ serverUrl, fetch: deps.fetch, token: () => this.sessionCache.token });
     this.engine = new SyncEngine({
-      store: this.store, server: this.server, clock, random: deps.random, intervalMs: deps.syncIntervalMs,
-      onState: deps.onState, onDataChanged: deps.onDataChanged,
+      store: this.store,
+      server: this.server,
+      clock,
+      random: deps.random,
+      intervalMs: deps.syncIntervalMs,
+      onState: deps.onState,
+      onDataChanged: deps.onDataChanged,
     });
   }
 

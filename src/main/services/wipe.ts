@@ -15,7 +15,11 @@ export function eraseUserData(dataDir: string, vault: SecretVault, serverUrl: st
   const dir = dirname(file);
   const name = basename(file);
   let entries: string[] = [];
-  try { entries = readdirSync(dir); } catch { entries = []; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    entries = [];
+  }
   for (const e of entries) if (e.startsWith(name)) rmSync(`${dir}/${e}`, { force: true, recursive: true });
   removeFile(currentSessionFile(dataDir));
   const scope = secretScope(serverUrl, userId);

@@ -41,7 +41,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   let collectionsSyncedAt: string | null = null;
   // requests started after a sync, awaited by close() so none is left half-read on a closed store
   const background = new Set<Promise<unknown>>();
-  const inBackground = (p: Promise<unknown>) => { const q = p.catch(() => {}); background.add(q); void q.finally(() => background.delete(q)); };
+  const inBackground = (p: Promise<unknown>) => {
+    const q = p.catch(() => {});
+    background.add(q);
+    void q.finally(() => background.delete(q));
+  };
   core.syncState.add((s) => {
     const ctx = core.ctx;
     // a 401 (user disabled, session expired or ended) locks the portfolio; the outbox is kept
@@ -49,22 +53,30 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       // the administrator's wipe order: the server let the outbox through first when after_sync
       core.ctx = null;
       const { serverUrl, user } = ctx.session;
-      inBackground(ctx.close().then(() => {
-        eraseUserData(o.dataDir, vaultOf(o.dataDir, o.vault), serverUrl, user.id);
-        core.syncState.emit({ ...OFFLINE_STATE, lastError: 'device_wipe' });
-      }));
+      inBackground(
+        ctx.close().then(() => {
+          eraseUserData(o.dataDir, vaultOf(o.dataDir, o.vault), serverUrl, user.id);
+          core.syncState.emit({ ...OFFLINE_STATE, lastError: 'device_wipe' });
+        }),
+      );
       return;
     }
     if (s.authRequired && ctx) setLock(ctx, lockReasonFor(s.lastError));
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;
-    inBackground(refreshCollectionsCache(ctx).then((ids) => { if (ids.length) core.dataChanged.emit({ accountIds: ids }); }));
+    inBackground(
+      refreshCollectionsCache(ctx).then((ids) => {
+        if (ids.length) core.dataChanged.emit({ accountIds: ids });
+      }),
+    );
     // open message panels re-read their templates (previews of every account may have changed)
-    inBackground(core.orgData.refreshTemplates(ctx).then((changed) => {
-      if (changed) core.dataChanged.emit({ accountIds: null });
-      // then the compliance rules, when the pull's token says they changed (templates are done)
-      return core.orgData.refresh(ctx);
-    }));
+    inBackground(
+      core.orgData.refreshTemplates(ctx).then((changed) => {
+        if (changed) core.dataChanged.emit({ accountIds: null });
+        // then the compliance rules, when the pull's token says they changed (templates are done)
+        return core.orgData.refresh(ctx);
+      }),
+    );
   });
 
   // resume the last session, offline-first: the agent works from the store whatever the network
@@ -72,7 +84,11 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   if (current) {
     // a store this app cannot open (written by a newer version) is left for the newer app
     let stored: StoredSession | null = null;
-    try { stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId, o.vault); } catch { stored = null; }
+    try {
+      stored = UserContext.peek(o.dataDir, current.serverUrl, current.userId, o.vault);
+    } catch {
+      stored = null;
+    }
     if (stored?.token) core.ctx = core.openContext(stored.serverUrl, stored.user, stored.token);
   }
 
@@ -89,7 +105,13 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     lastTick = now;
   }
   function scheduleTick() {
-    tickTimer = clock.setTimeout(() => { try { tick(); } finally { scheduleTick(); } }, o.tickMs ?? 60_000);
+    tickTimer = clock.setTimeout(() => {
+      try {
+        tick();
+      } finally {
+        scheduleTick();
+      }
+    }, o.tickMs ?? 60_000);
   }
   core.ctx?.store.refreshForTime();
   scheduleTick();
@@ -100,7 +122,12 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     ...createAccountHandlers(core),
     ...createAccountWriteHandlers(core),
     ...createMessagingHandlers(core),
-    ...createCollectionsHandlers({ need, now: () => core.now(), write: (c, w) => core.write(c, w), dataChanged: (ids) => core.dataChanged.emit({ accountIds: ids }) }),
+    ...createCollectionsHandlers({
+      need,
+      now: () => core.now(),
+      write: (c, w) => core.write(c, w),
+      dataChanged: (ids) => core.dataChanged.emit({ accountIds: ids }),
+    }),
     ...createOrgAdminHandlers(core),
     ...createPassThroughHandlers(need),
     ...createPrivacyHandlers(core),
@@ -108,14 +135,19 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
   };
 
   // every handler fails with a WorkstationError, whatever went wrong inside
-  const guarded = Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, async (input: unknown) => {
-    try {
-      return await (fn as (i: unknown) => Promise<unknown>)(input);
-    } catch (e) {
-      if (e instanceof SyncHttpError && e.kind === 'auth' && core.ctx) setLock(core.ctx, lockReasonFor(e.code));
-      throw toWorkstationError(e);
-    }
-  }])) as unknown as WorkstationHandlers;
+  const guarded = Object.fromEntries(
+    Object.entries(handlers).map(([name, fn]) => [
+      name,
+      async (input: unknown) => {
+        try {
+          return await (fn as (i: unknown) => Promise<unknown>)(input);
+        } catch (e) {
+          if (e instanceof SyncHttpError && e.kind === 'auth' && core.ctx) setLock(core.ctx, lockReasonFor(e.code));
+          throw toWorkstationError(e);
+        }
+      },
+    ]),
+  ) as unknown as WorkstationHandlers;
 
   return {
     handlers: guarded,
@@ -124,7 +156,9 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       onDataChanged: core.dataChanged.add,
       onCallbacksDue: core.callbacksDue.add,
     },
-    notifyOnline() { core.ctx?.engine.notifyOnline(); },
+    notifyOnline() {
+      core.ctx?.engine.notifyOnline();
+    },
     async close() {
       if (tickTimer !== null) clock.clearTimeout(tickTimer);
       tickTimer = null;

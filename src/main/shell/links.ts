@@ -27,7 +27,13 @@ export interface LinkQuestion {
 
 /** The question shown before opening; the URL is shown whole so the agent sees where it goes. */
 export function externalLinkQuestion(url: string, locale: 'es' | 'en'): LinkQuestion {
-  const host = (() => { try { return new URL(url).host || url; } catch { return url; } })();
+  const host = (() => {
+    try {
+      return new URL(url).host || url;
+    } catch {
+      return url;
+    }
+  })();
   return locale === 'es'
     ? { message: `¿Abrir ${host} fuera de Cobranza?`, detail: url, buttons: ['Abrir', 'Cancelar'], defaultId: 1, cancelId: 1 }
     : { message: `Open ${host} outside Cobranza?`, detail: url, buttons: ['Open', 'Cancel'], defaultId: 1, cancelId: 1 };

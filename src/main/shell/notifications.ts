@@ -21,15 +21,18 @@ export function callbackNotice(due: readonly DueCallback[], locale: 'es' | 'en',
   const n = due.length;
   if (n === 0) return null;
   const one = new Intl.PluralRules(locale).select(n) === 'one';
-  const title = locale === 'es' ? (one ? 'Rellamada pendiente' : 'Rellamadas pendientes') : (one ? 'Callback due' : 'Callbacks due');
-  const count = locale === 'es'
-    ? (one ? `Tienes ${n} rellamada pendiente.` : `Tienes ${n} rellamadas pendientes.`)
-    : (one ? `You have ${n} callback due.` : `You have ${n} callbacks due.`);
+  const title = locale === 'es' ? (one ? 'Rellamada pendiente' : 'Rellamadas pendientes') : one ? 'Callback due' : 'Callbacks due';
+  const count =
+    locale === 'es'
+      ? one
+        ? `Tienes ${n} rellamada pendiente.`
+        : `Tienes ${n} rellamadas pendientes.`
+      : one
+        ? `You have ${n} callback due.`
+        : `You have ${n} callbacks due.`;
   if (screenLocked) return { title, body: count, namesDebtors: false };
   const names = due.slice(0, MAX_NAMES).map((d) => d.debtorName);
   const more = n - names.length;
-  const list = more > 0
-    ? `${names.join(', ')} ${locale === 'es' ? `y ${more} más` : `and ${more} more`}`
-    : names.join(', ');
+  const list = more > 0 ? `${names.join(', ')} ${locale === 'es' ? `y ${more} más` : `and ${more} more`}` : names.join(', ');
   return { title, body: list, namesDebtors: true };
 }

@@ -37,8 +37,12 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
     flagContactPoint: db.prepare(`UPDATE contact_points SET
       invalid = COALESCE(@invalid, invalid), verified = COALESCE(@verified, verified),
       do_not_contact = COALESCE(@doNotContact, do_not_contact) WHERE id = @contactPointId`),
-    accountsOfContactPoint: db.prepare(`SELECT a.id FROM accounts a JOIN contact_points c ON c.debtor_id = a.debtor_id
-      WHERE c.id = ?`).pluck(),
+    accountsOfContactPoint: db
+      .prepare(
+        `SELECT a.id FROM accounts a JOIN contact_points c ON c.debtor_id = a.debtor_id
+      WHERE c.id = ?`,
+      )
+      .pluck(),
     setCallback: db.prepare('UPDATE accounts SET callback_at = @callbackAt, callback_note = @note WHERE id = @accountId'),
     setStatus: db.prepare('UPDATE accounts SET status = @status WHERE id = @accountId'),
     setPrefs: db.prepare('UPDATE debtors SET contact_prefs = @prefs WHERE id = @debtorId'),
@@ -81,17 +85,30 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
       const currency = stmts.accountCurrency.get(p.accountId) as string | undefined;
       if (currency === undefined) return [];
       const installments = p.installments.map((i, n) => ({
-        seq: n + 1, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: 0, status: 'pending',
+        seq: n + 1,
+        dueDate: i.dueDate,
+        amountMinor: i.amountMinor,
+        paidMinor: 0,
+        status: 'pending',
       }));
       stmts.insertPromise.run({
-        id: p.id, accountId: p.accountId, agentId: ctx.agentId, channel: p.channel, currency,
-        createdAt: p.createdAt, installments: JSON.stringify(installments), planId: p.planId,
+        id: p.id,
+        accountId: p.accountId,
+        agentId: ctx.agentId,
+        channel: p.channel,
+        currency,
+        createdAt: p.createdAt,
+        installments: JSON.stringify(installments),
+        planId: p.planId,
       });
       return [p.accountId];
     },
     'contactPoint.flag': (f) => {
       stmts.flagContactPoint.run({
-        contactPointId: f.contactPointId, invalid: bit(f.invalid), verified: bit(f.verified), doNotContact: bit(f.doNotContact),
+        contactPointId: f.contactPointId,
+        invalid: bit(f.invalid),
+        verified: bit(f.verified),
+        doNotContact: bit(f.doNotContact),
       });
       return stmts.accountsOfContactPoint.all(f.contactPointId) as string[];
     },
@@ -113,9 +130,23 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
       if (stmts.accountCurrency.get(a.accountId) === undefined) return [];
       // counts as a contact at once, so a second contact offline is judged with it
       stmts.insertActivity.run({
-        id: a.id, accountId: a.accountId, agentId: ctx.agentId, channel: a.channel, direction: 'outbound',
-        contactPointId: a.contactPointId, address: null, disposition: 'message_sent', note: a.body, startedAt: a.createdAt,
-        answeredAt: null, endedAt: null, durationSec: null, sipStatus: null, hangupBy: null, promiseId: null, manualDial: 0,
+        id: a.id,
+        accountId: a.accountId,
+        agentId: ctx.agentId,
+        channel: a.channel,
+        direction: 'outbound',
+        contactPointId: a.contactPointId,
+        address: null,
+        disposition: 'message_sent',
+        note: a.body,
+        startedAt: a.createdAt,
+        answeredAt: null,
+        endedAt: null,
+        durationSec: null,
+        sipStatus: null,
+        hangupBy: null,
+        promiseId: null,
+        manualDial: 0,
       });
       stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
       return [a.accountId];

@@ -22,7 +22,11 @@ const PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** Whether the file is an unencrypted SQLite database (a store written before encryption). */
 export function isPlaintextDatabase(file: string): boolean {
   let fd: number;
-  try { fd = openSync(file, 'r'); } catch { return false; }
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
   try {
     const head = Buffer.alloc(PLAIN_HEADER.length);
     return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(PLAIN_HEADER);

@@ -10,7 +10,10 @@ import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
 /** The message channels as an SQL list (constants, never input). */
 const MESSAGE_SQL = sqlList(MESSAGE_CHANNELS);
 
-export interface Contactability { contactable_today: 0 | 1; not_contactable_reason: string | null }
+export interface Contactability {
+  contactable_today: 0 | 1;
+  not_contactable_reason: string | null;
+}
 
 type Cp = Pick<ContactPoint, 'kind' | 'value' | 'invalid' | 'doNotContact' | 'verified'>;
 
@@ -20,9 +23,15 @@ function pickChannel(debtor: Pick<Debtor, 'contactPrefs'>, cps: Cp[]): { channel
   const phone = usable.filter((c) => c.kind === 'phone').sort((a, b) => Number(b.verified) - Number(a.verified))[0];
   const preferred = debtor.contactPrefs.preferredChannel;
   if (phone && (!preferred || preferred === 'call')) return { channel: 'call', cp: phone };
-  if (preferred === 'email') { const e = usable.find((c) => c.kind === 'email'); if (e) return { channel: 'email', cp: e }; }
+  if (preferred === 'email') {
+    const e = usable.find((c) => c.kind === 'email');
+    if (e) return { channel: 'email', cp: e };
+  }
   if (preferred === 'sms' && phone) return { channel: 'sms', cp: phone };
-  if (preferred === 'whatsapp') { const w = usable.find((c) => c.kind === 'whatsapp') ?? phone; if (w) return { channel: 'whatsapp', cp: w }; }
+  if (preferred === 'whatsapp') {
+    const w = usable.find((c) => c.kind === 'whatsapp') ?? phone;
+    if (w) return { channel: 'whatsapp', cp: w };
+  }
   if (phone) return { channel: 'call', cp: phone };
   const any = usable.find((c) => c.kind === 'email');
   return any ? { channel: 'email', cp: any } : { channel: 'call', cp: cps.find((c) => c.kind === 'phone') ?? null };
@@ -74,16 +83,40 @@ export function createContactability(db: Database.Database) {
       const debtor = { id: a.debtorId, country: a.country, timeZone: a.timeZone, contactPrefs: prefsOf(a.prefs) };
       const cps: Cp[] = debtorCps ?? (stmts.cps.all(a.debtorId) as CpRow[]).map(cpFromRow);
       const history: ContactAttempt[] = mayHaveAttempts
-        ? (stmts.attempts.all(a.debtorId) as Array<{ account_id: string; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
-          .map((r) => ({ accountId: r.account_id, debtorId: a.debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
-            conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition) }))
+        ? (
+            stmts.attempts.all(a.debtorId) as Array<{
+              account_id: string;
+              channel: Channel;
+              direction: 'outbound' | 'inbound';
+              started_at: string;
+              disposition: Disposition | null;
+            }>
+          ).map((r) => ({
+            accountId: r.account_id,
+            debtorId: a.debtorId,
+            channel: r.channel,
+            direction: r.direction,
+            at: r.started_at,
+            conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
+          }))
         : [];
       const { channel, cp } = pickChannel(debtor, cps);
-      const input: ComplianceInput = { channel, contactPoint: cp, debtor, account: { id: a.id, status: a.status }, history, at: now, ...(org ? { org } : {}) };
+      const input: ComplianceInput = {
+        channel,
+        contactPoint: cp,
+        debtor,
+        account: { id: a.id, status: a.status },
+        history,
+        at: now,
+        ...(org ? { org } : {}),
+      };
       if (history.length > 0) return decide(input);
       const key = memoKey(a, channel, cp, orgDnc);
       let v = verdicts.get(key);
-      if (!v) { v = decide(input); verdicts.set(key, v); }
+      if (!v) {
+        v = decide(input);
+        verdicts.set(key, v);
+      }
       return v;
     }
     function judge(accountId: string): Contactability {
@@ -96,7 +129,13 @@ export function createContactability(db: Database.Database) {
 }
 
 type CpRow = { kind: Cp['kind']; value: string; invalid: number; doNotContact: number; verified: number };
-const cpFromRow = (c: CpRow): Cp => ({ kind: c.kind, value: c.value, invalid: !!c.invalid, doNotContact: !!c.doNotContact, verified: !!c.verified });
+const cpFromRow = (c: CpRow): Cp => ({
+  kind: c.kind,
+  value: c.value,
+  invalid: !!c.invalid,
+  doNotContact: !!c.doNotContact,
+  verified: !!c.verified,
+});
 
 /**
  * The contact points of many debtors in one query (json array of ids), for judging a pulled
@@ -114,7 +153,14 @@ export function createContactPointsOfDebtors(db: Database.Database) {
 }
 
 /** What judging an account reads of it and its debtor (contact points and attempts are queried). */
-export interface JudgedAccount { id: string; status: AccountStatus; debtorId: string; country: string; timeZone: string; prefs: string }
+export interface JudgedAccount {
+  id: string;
+  status: AccountStatus;
+  debtorId: string;
+  country: string;
+  timeZone: string;
+  prefs: string;
+}
 
 /** The verdict an account gets before it is judged: visible. */
 export const UNJUDGED: Contactability = { contactable_today: 1, not_contactable_reason: null };
@@ -126,7 +172,10 @@ export const UNJUDGED: Contactability = { contactable_today: 1, not_contactable_
  * the organisation's do-not-call list.
  */
 function memoKey(
-  a: { status: string; country: string; timeZone: string; prefs: string }, channel: Channel, cp: Cp | null, orgDnc: boolean,
+  a: { status: string; country: string; timeZone: string; prefs: string },
+  channel: Channel,
+  cp: Cp | null,
+  orgDnc: boolean,
 ): string {
   const phoneMatters = cp !== null && (cp.kind === 'phone' || cp.kind === 'whatsapp') && (orgDnc || !isValidTimeZone(a.timeZone));
   const cpKey = cp ? `${cp.kind}|${Number(cp.invalid)}${Number(cp.doNotContact)}|${phoneMatters ? cp.value : ''}` : '-';
@@ -137,7 +186,10 @@ function decide(input: ComplianceInput): Contactability {
   try {
     if (isContactableToday(input)) return { contactable_today: 1, not_contactable_reason: null };
     const first = checkContact(input).reasons[0];
-    return { contactable_today: 0, not_contactable_reason: first ? JSON.stringify({ ruleId: first.ruleId, es: first.es, en: first.en, channel: input.channel }) : null };
+    return {
+      contactable_today: 0,
+      not_contactable_reason: first ? JSON.stringify({ ruleId: first.ruleId, es: first.es, en: first.en, channel: input.channel }) : null,
+    };
   } catch {
     // data the rules cannot read (a zone typo): keep the account visible rather than hide it silently
     return { contactable_today: 1, not_contactable_reason: null };

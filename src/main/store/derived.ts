@@ -12,13 +12,27 @@ import { searchText } from './rows';
  * and for all accounts when a debtor's calendar day changes or a callback falls due.
  */
 export interface DerivedSource {
-  dueDate: string | null; balanceMinor: number; currency: PriorityInput['currency']; status: PriorityInput['status'];
-  callbackAt: string | null; lastContactAt: string | null; externalRef: string;
-  debtorName: string; nationalId: string; segment: PriorityInput['segment']; timeZone: string;
+  dueDate: string | null;
+  balanceMinor: number;
+  currency: PriorityInput['currency'];
+  status: PriorityInput['status'];
+  callbackAt: string | null;
+  lastContactAt: string | null;
+  externalRef: string;
+  debtorName: string;
+  nationalId: string;
+  segment: PriorityInput['segment'];
+  timeZone: string;
 }
 export interface DerivedColumns {
-  debtor_name: string; search_text: string; segment: string; time_zone: string;
-  dpd: number; bucket: string; priority: number; priority_reason: string;
+  debtor_name: string;
+  search_text: string;
+  segment: string;
+  time_zone: string;
+  dpd: number;
+  bucket: string;
+  priority: number;
+  priority_reason: string;
 }
 
 type PromiseRow = { status: PriorityInput['promises'][number]['status']; installments: string };
@@ -34,23 +48,45 @@ export function createDeriver(db: Database.Database) {
     const todayIn = (tz: string) => {
       let d = today.get(tz);
       if (d === undefined) {
-        try { d = localDate(now, tz); } catch { d = localDate(now, 'UTC'); }
+        try {
+          d = localDate(now, tz);
+        } catch {
+          d = localDate(now, 'UTC');
+        }
         today.set(tz, d);
       }
       return d;
     };
     return function derive(accountId: string, s: DerivedSource): DerivedColumns {
       const dpd = daysPastDue(s.dueDate, todayIn(s.timeZone));
-      const promises = noPromises ? [] : (promisesOf.all(accountId) as PromiseRow[]).map((p) => ({
-        status: p.status, installments: JSON.parse(p.installments) as PromiseInstallment[],
-      }));
-      const pr = prioritize({
-        dpd, balanceMinor: s.balanceMinor, currency: s.currency, segment: s.segment, status: s.status,
-        callbackAt: s.callbackAt, lastContactAt: s.lastContactAt, timeZone: s.timeZone, promises,
-      }, now);
+      const promises = noPromises
+        ? []
+        : (promisesOf.all(accountId) as PromiseRow[]).map((p) => ({
+            status: p.status,
+            installments: JSON.parse(p.installments) as PromiseInstallment[],
+          }));
+      const pr = prioritize(
+        {
+          dpd,
+          balanceMinor: s.balanceMinor,
+          currency: s.currency,
+          segment: s.segment,
+          status: s.status,
+          callbackAt: s.callbackAt,
+          lastContactAt: s.lastContactAt,
+          timeZone: s.timeZone,
+          promises,
+        },
+        now,
+      );
       return {
-        debtor_name: s.debtorName, search_text: searchText(s.debtorName, s.nationalId, s.externalRef),
-        segment: s.segment, time_zone: s.timeZone, dpd, bucket: dpdBucket(dpd), priority: pr.score,
+        debtor_name: s.debtorName,
+        search_text: searchText(s.debtorName, s.nationalId, s.externalRef),
+        segment: s.segment,
+        time_zone: s.timeZone,
+        dpd,
+        bucket: dpdBucket(dpd),
+        priority: pr.score,
         priority_reason: JSON.stringify(pr.reason),
       };
     };
@@ -81,8 +117,20 @@ export function createDerivedRefresher(db: Database.Database) {
       if (!r) continue;
       const d = derive(id, r);
       const v = judge(id);
-      update.run(d.debtor_name, d.search_text, d.segment, d.time_zone, d.dpd, d.bucket, d.priority, d.priority_reason,
-        v.contactable_today, v.not_contactable_reason, q, id);
+      update.run(
+        d.debtor_name,
+        d.search_text,
+        d.segment,
+        d.time_zone,
+        d.dpd,
+        d.bucket,
+        d.priority,
+        d.priority_reason,
+        v.contactable_today,
+        v.not_contactable_reason,
+        q,
+        id,
+      );
       n++;
     }
     return n;

@@ -39,16 +39,25 @@ export function createDurability(db: Database.Database, file: string, indexWorkU
   /** fsync of the WAL off the main thread, after a local write. */
   function flushWal(): void {
     if (inMemory) return;
-    if (flushing) { flushAgain = true; return; }
+    if (flushing) {
+      flushAgain = true;
+      return;
+    }
     flushing = new Promise<void>((resolve) => {
       openFd(`${file}-wal`, 'r+', (err, fd) => {
         // no WAL file: checkpointed and closed, already in the synced database file
-        if (err) { resolve(); return; }
+        if (err) {
+          resolve();
+          return;
+        }
         fsync(fd, () => closeFd(fd, () => resolve()));
       });
     }).then(() => {
       flushing = null;
-      if (flushAgain) { flushAgain = false; flushWal(); }
+      if (flushAgain) {
+        flushAgain = false;
+        flushWal();
+      }
     });
   }
 

@@ -20,12 +20,17 @@ export type DeferredIndexes = ReturnType<typeof createDeferredIndexes>;
 export function createDeferredIndexes(db: Database.Database, meta: Meta) {
   function defer(): void {
     if (meta.get('deferredIndexes')) return;
-    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-      AND tbl_name IN ('accounts', 'contact_points')`).all() as Array<{ name: string; sql: string }>;
+    const indexes = db
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+      AND tbl_name IN ('accounts', 'contact_points')`,
+      )
+      .all() as Array<{ name: string; sql: string }>;
     const deferred = indexes.filter((i) => !KEPT_DURING_FULL_PULL.has(i.name));
     for (const i of deferred) db.exec(`DROP INDEX ${i.name}`);
     // the search index too: its triggers go, and one rebuild from the content follows the indexes
-    const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'accounts_fts_%'`)
+    const triggers = db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'accounts_fts_%'`)
       .all() as Array<{ name: string; sql: string }>;
     for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
     const rebuild = triggers.length ? [...triggers.map((t) => t.sql), FTS_REBUILD] : [];
@@ -77,7 +82,9 @@ export function createDeferredIndexes(db: Database.Database, meta: Meta) {
   }
 
   return {
-    defer, restore, buildPending,
+    defer,
+    restore,
+    buildPending,
     /** Indexes still to be built by buildPending. */
     pendingCount: () => meta.json<unknown[]>('pendingIndexes', []).length,
     /** A full pull is under way (its indexes are off). */

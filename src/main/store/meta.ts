@@ -49,7 +49,11 @@ export function createMeta(db: Database.Database): Meta {
     json<T>(key: MetaKey, fallback: T): T {
       const raw = get(key);
       if (raw === null) return fallback;
-      try { return JSON.parse(raw) as T; } catch { return fallback; }
+      try {
+        return JSON.parse(raw) as T;
+      } catch {
+        return fallback;
+      }
     },
   };
 }

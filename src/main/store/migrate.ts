@@ -2,7 +2,10 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export class StoreTooNewError extends Error {
-  constructor(public readonly storeVersion: number, public readonly appVersion: number) {
+  constructor(
+    public readonly storeVersion: number,
+    public readonly appVersion: number,
+  ) {
     super(`local store has schema version ${storeVersion}, this app knows up to ${appVersion}: update the app`);
     this.name = 'StoreTooNewError';
   }

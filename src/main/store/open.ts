@@ -35,7 +35,11 @@ export function openDatabase(file: string, opts: OpenOptions = {}): OpenedDataba
   try {
     if (opts.key && isPlaintextDatabase(file)) {
       const plain = new Database(file);
-      try { encryptInPlace(plain, opts.key); } finally { plain.close(); }
+      try {
+        encryptInPlace(plain, opts.key);
+      } finally {
+        plain.close();
+      }
     }
     return { db: configure(new Database(file), file, opts), recovered: null };
   } catch (e) {
@@ -88,7 +92,12 @@ const FULL_CHECK_MAX_BYTES = 16 * 1024 * 1024;
 function checkIntegrity(db: Database.Database, file: string, fullCheckMaxBytes: number): void {
   const whole = existsSync(suspectFile(file)) || statSync(file).size <= fullCheckMaxBytes;
   // (a new file has none of these tables yet)
-  const tables = whole ? [''] : db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('outbox', 'meta', 'sqlite_sequence')`).pluck().all() as string[];
+  const tables = whole
+    ? ['']
+    : (db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('outbox', 'meta', 'sqlite_sequence')`)
+        .pluck()
+        .all() as string[]);
   for (const target of tables) {
     const check = db.pragma(target ? `quick_check(${target})` : 'quick_check(1)', { simple: true });
     if (check !== 'ok') throw new StoreCorruptError(`store failed its integrity check: ${String(check)}`);
@@ -102,7 +111,11 @@ function suspectFile(file: string): string {
 /** A read met a damaged page: the next open checks the whole file (and quarantines it if so). */
 export function markSuspect(file: string): void {
   if (file === ':memory:') return;
-  try { writeFileSync(suspectFile(file), new Date().toISOString(), { mode: 0o600 }); } catch { /* a full disk: the error itself is reported */ }
+  try {
+    writeFileSync(suspectFile(file), new Date().toISOString(), { mode: 0o600 });
+  } catch {
+    /* a full disk: the error itself is reported */
+  }
 }
 
 function clearSuspicion(file: string): void {

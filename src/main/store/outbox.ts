@@ -1,17 +1,29 @@
 import type { z } from 'zod';
-import {
-  MUTATION_ARGS, parseMutation, type MutationEnvelope, type MutationName, type ParsedMutation,
-} from '../../shared/sync/mutations';
+import { MUTATION_ARGS, parseMutation, type MutationEnvelope, type MutationName, type ParsedMutation } from '../../shared/sync/mutations';
 import type { MutationResult } from '../../shared/sync/protocol';
 import type { StoreCore } from './core';
 
 export type LocalWrite = { [N in MutationName]: { name: N; args: z.input<(typeof MUTATION_ARGS)[N]> } }[MutationName];
 
-export interface OutboxEntry { id: number; name: string; args: unknown; clientTime: string }
-export interface RejectedEntry { mutationId: number; name: string; code: string; message: string; at: string }
+export interface OutboxEntry {
+  id: number;
+  name: string;
+  args: unknown;
+  clientTime: string;
+}
+export interface RejectedEntry {
+  mutationId: number;
+  name: string;
+  code: string;
+  message: string;
+  at: string;
+}
 
 export class InvalidWriteError extends Error {
-  constructor(message: string, public readonly field: string | undefined) {
+  constructor(
+    message: string,
+    public readonly field: string | undefined,
+  ) {
     super(message);
     this.name = 'InvalidWriteError';
   }
@@ -63,8 +75,12 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
     },
 
     pendingMutations(limit: number): MutationEnvelope[] {
-      return (s.pending.all(limit) as OutboxRow[])
-        .map((r) => ({ id: r.id, name: r.name, args: JSON.parse(r.args), clientTime: r.client_time }));
+      return (s.pending.all(limit) as OutboxRow[]).map((r) => ({
+        id: r.id,
+        name: r.name,
+        args: JSON.parse(r.args),
+        clientTime: r.client_time,
+      }));
     },
     pendingCount: (): number => s.pendingCount.get() as number,
 
@@ -79,9 +95,14 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
       db.transaction(() => {
         for (const r of results) {
           if (r.status !== 'rejected') continue;
-          s.reject.run(JSON.stringify({
-            code: r.error?.code ?? 'rejected', message: r.error?.message ?? 'rejected by the server', at,
-          }), r.id);
+          s.reject.run(
+            JSON.stringify({
+              code: r.error?.code ?? 'rejected',
+              message: r.error?.message ?? 'rejected by the server',
+              at,
+            }),
+            r.id,
+          );
         }
         s.trim.run(lastMutationId);
       })();
@@ -89,7 +110,7 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
 
     rejected(): RejectedEntry[] {
       return (s.rejected.all() as Array<{ id: number; name: string; error: string | null }>).map((r) => {
-        const e = r.error ? JSON.parse(r.error) as { code: string; message: string; at: string } : null;
+        const e = r.error ? (JSON.parse(r.error) as { code: string; message: string; at: string }) : null;
         return { mutationId: r.id, name: r.name, code: e?.code ?? 'rejected', message: e?.message ?? '', at: e?.at ?? '' };
       });
     },

@@ -1,17 +1,22 @@
 import type { Account, ContactPoint, Debtor } from '../../shared/domain/entities';
 import type { PullResponse } from '../../shared/sync/protocol';
 import { A, C, D, DEBTOR_COLUMNS as WIRE_DEBTOR_COLUMNS, type Snapshot } from '../../shared/sync/snapshot';
-import {
-  ACCOUNT_COLS, ACTIVITY_COLS, CONTACT_POINT_COLS, DEBTOR_COLS, NOTE_COLS, PAYMENT_COLS, PROMISE_COLS,
-} from './columns';
+import { ACCOUNT_COLS, ACTIVITY_COLS, CONTACT_POINT_COLS, DEBTOR_COLS, NOTE_COLS, PAYMENT_COLS, PROMISE_COLS } from './columns';
 import { createContactability, createContactPointsOfDebtors, UNJUDGED, type JudgedAccount } from './contactability';
 import type { StoreCore } from './core';
 import { createDeriver, quarterOf, type DerivedSource } from './derived';
 import type { DeferredIndexes } from './indexes';
 import type { Outbox } from './outbox';
 import {
-  accountParams, activityParams, contactPointParams, debtorParams, inColumnOrder, noteParams, paymentParams,
-  promiseParams, upsertSql,
+  accountParams,
+  activityParams,
+  contactPointParams,
+  debtorParams,
+  inColumnOrder,
+  noteParams,
+  paymentParams,
+  promiseParams,
+  upsertSql,
 } from './rows';
 import { reverseDigits } from './text';
 
@@ -44,24 +49,35 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     upsertNote: db.prepare(upsertSql('notes', NOTE_COLS)),
     upsertPayment: db.prepare(upsertSql('payments', PAYMENT_COLS)),
     upsertPromise: db.prepare(upsertSql('promises', PROMISE_COLS)),
-    debtorsWithAttempts: db.prepare(`SELECT DISTINCT a.debtor_id FROM accounts a JOIN activities t ON t.account_id = a.id
-      WHERE a.debtor_id IN (SELECT value FROM json_each(?))`).pluck(),
+    debtorsWithAttempts: db
+      .prepare(
+        `SELECT DISTINCT a.debtor_id FROM accounts a JOIN activities t ON t.account_id = a.id
+      WHERE a.debtor_id IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck(),
     setContactable: db.prepare('UPDATE accounts SET contactable_today = ?, not_contactable_reason = ? WHERE id = ?'),
     removeAccount: db.prepare('DELETE FROM accounts WHERE id = ? RETURNING debtor_id').pluck(),
     removeFacts: ['activities', 'notes', 'payments', 'promises'].map((t) => db.prepare(`DELETE FROM ${t} WHERE account_id = ?`)),
     orphanDebtor: db.prepare(`DELETE FROM debtors WHERE id = ? AND NOT EXISTS (SELECT 1 FROM accounts WHERE debtor_id = ?)`),
     orphanContactPoints: db.prepare(`DELETE FROM contact_points WHERE debtor_id = ? AND NOT EXISTS (SELECT 1 FROM debtors WHERE id = ?)`),
-    clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises']
-      .map((t) => db.prepare(`DELETE FROM ${t}`)),
+    clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises'].map((t) =>
+      db.prepare(`DELETE FROM ${t}`),
+    ),
   };
 
   /** A debtor already in the store, in tuple form (an account whose debtor came in an earlier page). */
   function debtorTuple(debtorId: string): unknown[] | null {
-    const r = s.debtorById.get(debtorId) as { debtorName: string; nationalId: string; segment: string; timeZone: string; country: string; prefs: string } | undefined;
+    const r = s.debtorById.get(debtorId) as
+      { debtorName: string; nationalId: string; segment: string; timeZone: string; country: string; prefs: string } | undefined;
     if (!r) return null;
     const t = new Array<unknown>(WIRE_DEBTOR_COLUMNS.length);
-    t[D.id] = debtorId; t[D.name] = r.debtorName; t[D.nationalId] = r.nationalId; t[D.segment] = r.segment;
-    t[D.timeZone] = r.timeZone; t[D.country] = r.country; t[D.contactPrefs] = r.prefs;
+    t[D.id] = debtorId;
+    t[D.name] = r.debtorName;
+    t[D.nationalId] = r.nationalId;
+    t[D.segment] = r.segment;
+    t[D.timeZone] = r.timeZone;
+    t[D.country] = r.country;
+    t[D.contactPrefs] = r.prefs;
     return t;
   }
 
@@ -95,7 +111,9 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
    * before the insert, so the row is written once; the others after, by judgePulled.
    */
   function applySnapshot(
-    snap: Snapshot, pageActivities: readonly { accountId: string }[], now: Date,
+    snap: Snapshot,
+    pageActivities: readonly { accountId: string }[],
+    now: Date,
     out: { fresh: Set<string>; judged: JudgedAccount[]; touched: Set<string>; judgedOut: string[] },
   ): void {
     const debtors = new Map<string, unknown[]>();
@@ -103,7 +121,10 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
       s.upsertDebtor.run(d);
       debtors.set(d[D.id] as string, d);
     }
-    const cps = new Map<string, Array<{ kind: ContactPoint['kind']; value: string; invalid: boolean; doNotContact: boolean; verified: boolean }>>();
+    const cps = new Map<
+      string,
+      Array<{ kind: ContactPoint['kind']; value: string; invalid: boolean; doNotContact: boolean; verified: boolean }>
+    >();
     for (const c of snap.contactPoints) {
       const kind = c[C.kind] as ContactPoint['kind'];
       const value = c[C.value] as string;
@@ -111,14 +132,14 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
       s.upsertContactPoint.run(c);
       const debtorId = c[C.debtorId] as string;
       let list = cps.get(debtorId);
-      if (!list) cps.set(debtorId, list = []);
+      if (!list) cps.set(debtorId, (list = []));
       list.push({ kind, value, invalid: c[C.invalid] === 1, doNotContact: c[C.doNotContact] === 1, verified: c[C.verified] === 1 });
     }
     const debtorIds = [...debtors.keys()];
     // accounts of earlier pages whose debtor this page sends again: their queue columns follow it
     if (debtorIds.length) for (const id of s.accountsOfDebtors.all(JSON.stringify(debtorIds)) as string[]) out.touched.add(id);
     // debtors with attempts: on accounts of earlier pages, or on this page's (its activities)
-    const withAttempts = new Set(debtorIds.length ? s.debtorsWithAttempts.all(JSON.stringify(debtorIds)) as string[] : []);
+    const withAttempts = new Set(debtorIds.length ? (s.debtorsWithAttempts.all(JSON.stringify(debtorIds)) as string[]) : []);
     if (pageActivities.length) {
       const attempted = new Set(pageActivities.map((t) => t.accountId));
       for (const a of snap.accounts) if (attempted.has(a[A.id] as string)) withAttempts.add(a[A.debtorId] as string);
@@ -132,27 +153,56 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
       const d = debtors.get(debtorId);
       const debtor = d ?? debtorTuple(debtorId);
       const dv = debtor
-        ? { debtorName: debtor[D.name] as string, nationalId: debtor[D.nationalId] as string, segment: debtor[D.segment] as Debtor['segment'], timeZone: debtor[D.timeZone] as string }
+        ? {
+            debtorName: debtor[D.name] as string,
+            nationalId: debtor[D.nationalId] as string,
+            segment: debtor[D.segment] as Debtor['segment'],
+            timeZone: debtor[D.timeZone] as string,
+          }
         : { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC' };
       const dc = derive(id, {
-        dueDate: a[A.dueDate] as string | null, balanceMinor: a[A.balanceMinor] as number, currency: a[A.currency] as Account['currency'],
-        status: a[A.status] as Account['status'], callbackAt: a[A.callbackAt] as string | null,
-        lastContactAt: a[A.lastContactAt] as string | null, externalRef: a[A.externalRef] as string, ...dv,
+        dueDate: a[A.dueDate] as string | null,
+        balanceMinor: a[A.balanceMinor] as number,
+        currency: a[A.currency] as Account['currency'],
+        status: a[A.status] as Account['status'],
+        callbackAt: a[A.callbackAt] as string | null,
+        lastContactAt: a[A.lastContactAt] as string | null,
+        externalRef: a[A.externalRef] as string,
+        ...dv,
       });
       let verdict = UNJUDGED;
       if (debtor) {
         const ja: JudgedAccount = {
-          id, status: a[A.status] as Account['status'], debtorId, country: debtor[D.country] as string, timeZone: dv.timeZone,
+          id,
+          status: a[A.status] as Account['status'],
+          debtorId,
+          country: debtor[D.country] as string,
+          timeZone: dv.timeZone,
           prefs: debtor[D.contactPrefs] as string,
         };
         if (withAttempts.has(debtorId) || !d) out.judged.push(ja);
         else {
           verdict = judgeNow.known(ja, false, cps.get(debtorId) ?? []);
-          if (verdict.contactable_today !== UNJUDGED.contactable_today || verdict.not_contactable_reason !== UNJUDGED.not_contactable_reason) out.judgedOut.push(id);
+          if (
+            verdict.contactable_today !== UNJUDGED.contactable_today ||
+            verdict.not_contactable_reason !== UNJUDGED.not_contactable_reason
+          )
+            out.judgedOut.push(id);
         }
       }
-      a.push(dc.debtor_name, dc.search_text, dc.segment, dc.time_zone, dc.dpd, dc.bucket, dc.priority, dc.priority_reason,
-        verdict.contactable_today, verdict.not_contactable_reason, q);
+      a.push(
+        dc.debtor_name,
+        dc.search_text,
+        dc.segment,
+        dc.time_zone,
+        dc.dpd,
+        dc.bucket,
+        dc.priority,
+        dc.priority_reason,
+        verdict.contactable_today,
+        verdict.not_contactable_reason,
+        q,
+      );
       s.upsertAccount.run(a);
       out.fresh.add(id);
       out.touched.delete(id);
@@ -178,10 +228,19 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     }
     if (debtors.size) for (const id of s.accountsOfDebtors.all(JSON.stringify([...debtors.keys()])) as string[]) touched.add(id);
     for (const c of p.contactPoints) s.upsertContactPoint.run(inColumnOrder(CONTACT_POINT_COLS, contactPointParams(c)));
-    for (const a of p.activities) { s.upsertActivity.run(inColumnOrder(ACTIVITY_COLS, activityParams(a))); touched.add(a.accountId); }
+    for (const a of p.activities) {
+      s.upsertActivity.run(inColumnOrder(ACTIVITY_COLS, activityParams(a)));
+      touched.add(a.accountId);
+    }
     for (const n of p.notes) s.upsertNote.run(inColumnOrder(NOTE_COLS, noteParams(n)));
-    for (const x of p.payments) { s.upsertPayment.run(inColumnOrder(PAYMENT_COLS, paymentParams(x))); touched.add(x.accountId); }
-    for (const x of p.promises) { s.upsertPromise.run(inColumnOrder(PROMISE_COLS, promiseParams(x))); touched.add(x.accountId); }
+    for (const x of p.payments) {
+      s.upsertPayment.run(inColumnOrder(PAYMENT_COLS, paymentParams(x)));
+      touched.add(x.accountId);
+    }
+    for (const x of p.promises) {
+      s.upsertPromise.run(inColumnOrder(PROMISE_COLS, promiseParams(x)));
+      touched.add(x.accountId);
+    }
     const derive = deriver(now);
     const q = quarterOf(now);
     const judged: JudgedAccount[] = [];
@@ -190,15 +249,29 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     for (const a of p.accounts) {
       const inPage = debtors.get(a.debtorId);
       const known = inPage
-        ? { debtorName: inPage.d.name, nationalId: inPage.d.nationalId, segment: inPage.d.segment, timeZone: inPage.d.timeZone, country: inPage.d.country, prefs: inPage.prefs }
-        : (s.debtorById.get(a.debtorId) as (Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> & { country: string; prefs: string }) | undefined);
+        ? {
+            debtorName: inPage.d.name,
+            nationalId: inPage.d.nationalId,
+            segment: inPage.d.segment,
+            timeZone: inPage.d.timeZone,
+            country: inPage.d.country,
+            prefs: inPage.prefs,
+          }
+        : (s.debtorById.get(a.debtorId) as
+            (Pick<DerivedSource, 'debtorName' | 'nationalId' | 'segment' | 'timeZone'> & { country: string; prefs: string }) | undefined);
       const dv = known ?? { debtorName: '', nationalId: '', segment: 'medium' as const, timeZone: 'UTC', country: '', prefs: '{}' };
       // stored as visible and judged now; the verdict is written below, once the page is in
-      s.upsertAccount.run(inColumnOrder(ACCOUNT_COLS, {
-        ...accountParams(a), ...derive(a.id, { ...a, ...dv }), ...UNJUDGED, contactable_judged: q,
-      }));
+      s.upsertAccount.run(
+        inColumnOrder(ACCOUNT_COLS, {
+          ...accountParams(a),
+          ...derive(a.id, { ...a, ...dv }),
+          ...UNJUDGED,
+          contactable_judged: q,
+        }),
+      );
       // an account whose debtor the store lacks stays visible, as refreshContactability leaves it
-      if (known) judged.push({ id: a.id, status: a.status, debtorId: a.debtorId, country: dv.country, timeZone: dv.timeZone, prefs: dv.prefs });
+      if (known)
+        judged.push({ id: a.id, status: a.status, debtorId: a.debtorId, country: dv.country, timeZone: dv.timeZone, prefs: dv.prefs });
       touched.delete(a.id);
     }
     for (const a of p.accounts) fresh.add(a.id);
@@ -215,7 +288,12 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     outbox.trim(page.lastMutationId);
     for (const id of outbox.rebase()) touched.add(id);
     core.refreshDerived(touched, now);
-    judgedOut.push(...judgePulled(judged.filter((a) => fresh.has(a.id) && !touched.has(a.id)), now));
+    judgedOut.push(
+      ...judgePulled(
+        judged.filter((a) => fresh.has(a.id) && !touched.has(a.id)),
+        now,
+      ),
+    );
     if (!page.hasMore) indexes.restore(true);
     meta.set('cursor', page.cursor);
     for (const id of fresh) touched.add(id);

@@ -57,15 +57,27 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
 
   // each id list stops one past BROAD_MATCH: beyond that the page walks the sort index instead
   const byText = db.prepare(`SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\' LIMIT ${BROAD_MATCH + 1}`).pluck();
-  const byTextOrDigits = db.prepare(`SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\' OR search_text LIKE ?
-    LIMIT ${BROAD_MATCH + 1}`).pluck();
-  const byPhoneTail = db.prepare(`SELECT a.id FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
-    WHERE c.digits_rev >= ? AND c.digits_rev < ?`).pluck();
+  const byTextOrDigits = db
+    .prepare(
+      `SELECT id FROM accounts WHERE search_text LIKE ? ESCAPE '\\' OR search_text LIKE ?
+    LIMIT ${BROAD_MATCH + 1}`,
+    )
+    .pluck();
+  const byPhoneTail = db
+    .prepare(
+      `SELECT a.id FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
+    WHERE c.digits_rev >= ? AND c.digits_rev < ?`,
+    )
+    .pluck();
 
   // the trigram index answers substrings of 3+ characters; during a full pull its triggers are
   // off (see LocalStore.deferIndexes) and it is stale until the rebuild, so the scan answers
-  const byTrigram = db.prepare(`SELECT a.id FROM accounts_fts f JOIN accounts a ON a.rowid = f.rowid
-    WHERE accounts_fts MATCH ? LIMIT ${BROAD_MATCH + 1}`).pluck();
+  const byTrigram = db
+    .prepare(
+      `SELECT a.id FROM accounts_fts f JOIN accounts a ON a.rowid = f.rowid
+    WHERE accounts_fts MATCH ? LIMIT ${BROAD_MATCH + 1}`,
+    )
+    .pluck();
   const trigramLive = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'accounts_fts_insert'`).pluck();
 
   /** An FTS5 query matching any of the terms as a substring (each a quoted phrase). */
@@ -98,9 +110,18 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
   return function listQueue(input: ParsedQuery): QueuePage {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: input.limit, offset: input.offset };
-    if (input.bucket) { where.push('a.bucket = @bucket'); params.bucket = input.bucket; }
-    if (input.segment) { where.push('a.segment = @segment'); params.segment = input.segment; }
-    if (input.status) { where.push('a.status = @status'); params.status = input.status; }
+    if (input.bucket) {
+      where.push('a.bucket = @bucket');
+      params.bucket = input.bucket;
+    }
+    if (input.segment) {
+      where.push('a.segment = @segment');
+      params.segment = input.segment;
+    }
+    if (input.status) {
+      where.push('a.status = @status');
+      params.status = input.status;
+    }
     if (input.contactableOnly) where.push('a.contactable_today = 1');
     const search = input.search?.trim();
     if (search) {
@@ -122,7 +143,10 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
       }
     }
     const s = statements(input, where);
-    if (totalsGeneration !== generation()) { totals.clear(); totalsGeneration = generation(); }
+    if (totalsGeneration !== generation()) {
+      totals.clear();
+      totalsGeneration = generation();
+    }
     const totalKey = JSON.stringify([input.bucket, input.segment, input.status, search, input.contactableOnly]);
     let total = totals.get(totalKey);
     if (total === undefined) {
@@ -149,7 +173,9 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
       phone: (r.phone ?? null) as string | null,
       timeZone: r.time_zone as string,
       contactableToday: r.contactable_today !== 0,
-      notContactableReason: r.not_contactable_reason ? JSON.parse(r.not_contactable_reason as string) as QueueRow['notContactableReason'] : null,
+      notContactableReason: r.not_contactable_reason
+        ? (JSON.parse(r.not_contactable_reason as string) as QueueRow['notContactableReason'])
+        : null,
     }));
     return { total, rows };
   };

@@ -8,9 +8,7 @@ import type { ContactAttempt } from '../../shared/rules/compliance';
 import type { StoreCore } from './core';
 import type { Outbox } from './outbox';
 import { createQueueReader } from './queue';
-import {
-  accountFromRow, activityFromRow, contactPointFromRow, debtorFromRow, noteFromRow, paymentFromRow, promiseFromRow,
-} from './rows';
+import { accountFromRow, activityFromRow, contactPointFromRow, debtorFromRow, noteFromRow, paymentFromRow, promiseFromRow } from './rows';
 import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
 import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
 
@@ -49,18 +47,28 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
     /** The agent's own attempts and promises since `since` (ISO instant), local writes included. */
     myDay(agentId: string, since: string): Omit<MyDay, 'since'> {
       const rpc = [...RIGHT_PARTY_DISPOSITIONS];
-      const a = db.prepare(`SELECT
+      const a = db
+        .prepare(
+          `SELECT
           count(*) FILTER (WHERE channel = 'call') AS calls,
           count(*) FILTER (WHERE channel IN (${MESSAGE_SQL}) AND disposition IS NOT NULL) AS messages,
           count(*) FILTER (WHERE channel = 'visit') AS visits,
           count(*) FILTER (WHERE disposition IN (${rpc.map(() => '?').join(', ')})) AS rpc
-        FROM activities WHERE agent_id = ? AND started_at >= ?`).get(...rpc, agentId, since) as { calls: number; messages: number; visits: number; rpc: number };
-      const promised = db.prepare(`SELECT p.currency, sum(json_extract(i.value, '$.amountMinor')) AS amount, count(DISTINCT p.id) AS n
+        FROM activities WHERE agent_id = ? AND started_at >= ?`,
+        )
+        .get(...rpc, agentId, since) as { calls: number; messages: number; visits: number; rpc: number };
+      const promised = db
+        .prepare(
+          `SELECT p.currency, sum(json_extract(i.value, '$.amountMinor')) AS amount, count(DISTINCT p.id) AS n
         FROM promises p, json_each(p.installments) i
-        WHERE p.agent_id = ? AND p.created_at >= ? AND p.status <> 'cancelled' GROUP BY p.currency ORDER BY p.currency`)
+        WHERE p.agent_id = ? AND p.created_at >= ? AND p.status <> 'cancelled' GROUP BY p.currency ORDER BY p.currency`,
+        )
         .all(agentId, since) as Array<{ currency: string; amount: number; n: number }>;
       return {
-        calls: a.calls, messages: a.messages, visits: a.visits, rightPartyContacts: a.rpc,
+        calls: a.calls,
+        messages: a.messages,
+        visits: a.visits,
+        rightPartyContacts: a.rpc,
         promisesMade: promised.reduce((n, r) => n + r.n, 0),
         promised: promised.map((r) => ({ currency: r.currency, amountMinor: r.amount })),
       };
@@ -121,11 +129,24 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
 
     /** Every attempt on a debtor this store knows of, unsynced ones included, for the compliance check. */
     attemptsOnDebtor(debtorId: string): ContactAttempt[] {
-      return (s.debtorAttempts.all(debtorId) as Array<{ account_id: string; agent_id: string | null; channel: Channel; direction: 'outbound' | 'inbound'; started_at: string; disposition: Disposition | null }>)
-        .map((r) => ({
-          accountId: r.account_id, agentId: r.agent_id, debtorId, channel: r.channel, direction: r.direction, at: r.started_at,
-          conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
-        }));
+      return (
+        s.debtorAttempts.all(debtorId) as Array<{
+          account_id: string;
+          agent_id: string | null;
+          channel: Channel;
+          direction: 'outbound' | 'inbound';
+          started_at: string;
+          disposition: Disposition | null;
+        }>
+      ).map((r) => ({
+        accountId: r.account_id,
+        agentId: r.agent_id,
+        debtorId,
+        channel: r.channel,
+        direction: r.direction,
+        at: r.started_at,
+        conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
+      }));
     },
 
     /** Callbacks whose time fell in (from, to]: what a desktop notification announces. */

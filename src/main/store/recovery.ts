@@ -3,7 +3,13 @@ import { existsSync, renameSync } from 'node:fs';
 import { applyKey } from './cipher';
 
 /** SQLite's answers for a file that is not (or no longer) a readable database. */
-const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
+const CORRUPT_CODES = new Set([
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT_INDEX',
+  'SQLITE_CORRUPT_SEQUENCE',
+  'SQLITE_CORRUPT_VTAB',
+]);
 
 export class StoreCorruptError extends Error {
   constructor(message: string) {
@@ -45,8 +51,10 @@ export function quarantine(file: string, key: Buffer | undefined, now: Date): Sa
   try {
     db = new Database(quarantinedAs, { readonly: true, fileMustExist: true });
     if (key) applyKey(db, key);
-    salvage.clientId = tryRead(() => db!.prepare(`SELECT value FROM meta WHERE key = 'clientId'`).pluck().get() as string | undefined) ?? null;
-    salvage.outboxSeq = tryRead(() => db!.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).pluck().get() as number | undefined) ?? null;
+    salvage.clientId =
+      tryRead(() => db!.prepare(`SELECT value FROM meta WHERE key = 'clientId'`).pluck().get() as string | undefined) ?? null;
+    salvage.outboxSeq =
+      tryRead(() => db!.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).pluck().get() as number | undefined) ?? null;
     const byId = new Map<number, Salvage['rows'][number]>();
     for (const order of ['ASC', 'DESC']) {
       try {
@@ -54,19 +62,29 @@ export function quarantine(file: string, key: Buffer | undefined, now: Date): Sa
           const row = r as Salvage['rows'][number];
           byId.set(row.id, row);
         }
-      } catch { /* a bad page: the other direction reads what lies beyond it */ }
+      } catch {
+        /* a bad page: the other direction reads what lies beyond it */
+      }
     }
     salvage.rows = [...byId.values()].sort((a, b) => a.id - b.id);
   } catch {
     // not even the header reads (or the key is not this file's): nothing to salvage
   } finally {
-    try { db?.close(); } catch { /* already unusable */ }
+    try {
+      db?.close();
+    } catch {
+      /* already unusable */
+    }
   }
   return salvage;
 }
 
 function tryRead<T>(f: () => T): T | undefined {
-  try { return f(); } catch { return undefined; }
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -79,17 +97,23 @@ export function restoreSalvage(db: Database.Database, s: Salvage): void {
   db.transaction(() => {
     const keepIdentity = s.clientId !== null && s.outboxSeq !== null;
     if (keepIdentity) {
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('clientId', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(s.clientId);
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('clientId', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
+        s.clientId,
+      );
     }
     const insert = keepIdentity
-      ? db.prepare('INSERT INTO outbox (id, name, args, client_time, status, error) VALUES (@id, @name, @args, @client_time, @status, @error)')
+      ? db.prepare(
+          'INSERT INTO outbox (id, name, args, client_time, status, error) VALUES (@id, @name, @args, @client_time, @status, @error)',
+        )
       : db.prepare('INSERT INTO outbox (name, args, client_time, status, error) VALUES (@name, @args, @client_time, @status, @error)');
     for (const r of s.rows) insert.run(r);
     if (keepIdentity) {
       // ids continue after every id the old store handed out, sent or not
       const seq = Math.max(s.outboxSeq!, ...s.rows.map((r) => r.id));
       db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`).run(seq);
-      db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')`).run(seq);
+      db.prepare(
+        `INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')`,
+      ).run(seq);
     }
   })();
 }

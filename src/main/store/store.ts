@@ -68,27 +68,49 @@ export class LocalStore {
     }
   }
 
-  private constructor(db: Database.Database, private readonly file: string, opts: StoreOptions) {
+  private constructor(
+    db: Database.Database,
+    private readonly file: string,
+    opts: StoreOptions,
+  ) {
     this.db = db;
-    const meta = this.meta = createMeta(db);
+    const meta = (this.meta = createMeta(db));
     const core: StoreCore = {
-      db, file, meta, agentId: opts.agentId, now: opts.now ?? (() => new Date()),
-      applyMutation: createMutationApplier(db), refreshDerived: createDerivedRefresher(db),
-      changed: () => { this.generation++; },
+      db,
+      file,
+      meta,
+      agentId: opts.agentId,
+      now: opts.now ?? (() => new Date()),
+      applyMutation: createMutationApplier(db),
+      refreshDerived: createDerivedRefresher(db),
+      changed: () => {
+        this.generation++;
+      },
     };
     this.indexes = createDeferredIndexes(db, meta);
-    const durability = this.durability = createDurability(db, file, this.indexes.busy);
-    this.outbox = createOutbox(core, () => { durability.flushWal(); durability.checkpointWhenIdle(); });
+    const durability = (this.durability = createDurability(db, file, this.indexes.busy));
+    this.outbox = createOutbox(core, () => {
+      durability.flushWal();
+      durability.checkpointWhenIdle();
+    });
     this.reads = createReads(core, this.outbox, () => this.generation);
     const judgedAtPull = new Set<string>();
     this.upkeep = createUpkeep(core, judgedAtPull);
-    this.pull = createPullApplier(core, { outbox: this.outbox, indexes: this.indexes, judgedAtPull, afterPull: durability.checkpointWhenIdle });
+    this.pull = createPullApplier(core, {
+      outbox: this.outbox,
+      indexes: this.indexes,
+      judgedAtPull,
+      afterPull: durability.checkpointWhenIdle,
+    });
     if (!meta.get('clientId')) meta.set('clientId', randomUUID());
     if (this.indexes.deferred()) {
       // the app stopped in the middle of a full pull (see indexes.ts): the queue gets its
       // indexes and restarts the full pull (a reset page clears the rest); like the last page
       // of a pull, it builds only what the first screen reads and leaves the rest for later
-      db.transaction(() => { this.indexes.restore(true); meta.set('cursor', null); })();
+      db.transaction(() => {
+        this.indexes.restore(true);
+        meta.set('cursor', null);
+      })();
     }
     // indexes still owed are not built here: opening must not hold the app for seconds;
     // the sync engine builds them one per event-loop turn once it runs
@@ -106,47 +128,99 @@ export class LocalStore {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  close(): void { this.durability.close(); }
+  close(): void {
+    this.durability.close();
+  }
   /** Resolves once every local write made so far has reached the disk. */
-  durable(): Promise<void> { return this.durability.durable(); }
+  durable(): Promise<void> {
+    return this.durability.durable();
+  }
   /** Builds the next index a full pull left for later (one transaction); returns how many remain. */
-  buildPendingIndex(): number { return this.guard(() => this.indexes.buildPending()); }
+  buildPendingIndex(): number {
+    return this.guard(() => this.indexes.buildPending());
+  }
   /** Indexes still to be built by buildPendingIndex. */
-  pendingIndexCount(): number { return this.guard(() => this.indexes.pendingCount()); }
+  pendingIndexCount(): number {
+    return this.guard(() => this.indexes.pendingCount());
+  }
 
   // ---- meta -----------------------------------------------------------------------------------
 
-  getMeta(key: MetaKey): string | null { return this.guard(() => this.meta.get(key)); }
-  setMeta(key: MetaKey, value: string | null): void { this.guard(() => this.meta.set(key, value)); }
-  get clientId(): string { return this.guard(() => this.meta.get('clientId')!); }
-  get cursor(): string | null { return this.guard(() => this.meta.get('cursor')); }
+  getMeta(key: MetaKey): string | null {
+    return this.guard(() => this.meta.get(key));
+  }
+  setMeta(key: MetaKey, value: string | null): void {
+    this.guard(() => this.meta.set(key, value));
+  }
+  get clientId(): string {
+    return this.guard(() => this.meta.get('clientId')!);
+  }
+  get cursor(): string | null {
+    return this.guard(() => this.meta.get('cursor'));
+  }
 
   // ---- outbox ---------------------------------------------------------------------------------
 
-  write(writes: readonly LocalWrite[]): { mutationIds: number[]; accountIds: string[] } { return this.guard(() => this.outbox.write(writes)); }
-  pendingMutations(limit: number): MutationEnvelope[] { return this.guard(() => this.outbox.pendingMutations(limit)); }
-  pendingCount(): number { return this.guard(() => this.outbox.pendingCount()); }
-  acknowledge(lastMutationId: number, results: readonly MutationResult[]): void { this.guard(() => this.outbox.acknowledge(lastMutationId, results)); }
-  rejected(): RejectedEntry[] { return this.guard(() => this.outbox.rejected()); }
+  write(writes: readonly LocalWrite[]): { mutationIds: number[]; accountIds: string[] } {
+    return this.guard(() => this.outbox.write(writes));
+  }
+  pendingMutations(limit: number): MutationEnvelope[] {
+    return this.guard(() => this.outbox.pendingMutations(limit));
+  }
+  pendingCount(): number {
+    return this.guard(() => this.outbox.pendingCount());
+  }
+  acknowledge(lastMutationId: number, results: readonly MutationResult[]): void {
+    this.guard(() => this.outbox.acknowledge(lastMutationId, results));
+  }
+  rejected(): RejectedEntry[] {
+    return this.guard(() => this.outbox.rejected());
+  }
 
   // ---- pull and time --------------------------------------------------------------------------
 
-  applyPull(page: PullResponse): string[] { return this.guard(() => this.pull(page)); }
-  refreshForTime(): string[] { return this.guard(() => this.upkeep.refreshForTime()); }
-  refreshContactability(): string[] { return this.guard(() => this.upkeep.refreshContactability()); }
-  recomputeAll(): number { return this.guard(() => this.upkeep.recomputeAll()); }
+  applyPull(page: PullResponse): string[] {
+    return this.guard(() => this.pull(page));
+  }
+  refreshForTime(): string[] {
+    return this.guard(() => this.upkeep.refreshForTime());
+  }
+  refreshContactability(): string[] {
+    return this.guard(() => this.upkeep.refreshContactability());
+  }
+  recomputeAll(): number {
+    return this.guard(() => this.upkeep.recomputeAll());
+  }
 
   // ---- reads ----------------------------------------------------------------------------------
 
-  myDay(agentId: string, since: string): Omit<MyDay, 'since'> { return this.guard(() => this.reads.myDay(agentId, since)); }
-  listQueue(query: z.input<typeof QueueQuery>): QueuePage { return this.guard(() => this.reads.listQueue(query)); }
-  getAccount(accountId: string): AccountDetail | null { return this.guard(() => this.reads.getAccount(accountId)); }
-  getAccountRow(accountId: string): Account | null { return this.guard(() => this.reads.getAccountRow(accountId)); }
-  getDebtor(debtorId: string): Debtor | null { return this.guard(() => this.reads.getDebtor(debtorId)); }
-  getContactPoint(id: string): ContactPoint | null { return this.guard(() => this.reads.getContactPoint(id)); }
-  getActivity(id: string) { return this.guard(() => this.reads.getActivity(id)); }
-  findAccountByPhone(phone: string): { accountId: string; debtorName: string } | null { return this.guard(() => this.reads.findAccountByPhone(phone)); }
-  attemptsOnDebtor(debtorId: string): ContactAttempt[] { return this.guard(() => this.reads.attemptsOnDebtor(debtorId)); }
+  myDay(agentId: string, since: string): Omit<MyDay, 'since'> {
+    return this.guard(() => this.reads.myDay(agentId, since));
+  }
+  listQueue(query: z.input<typeof QueueQuery>): QueuePage {
+    return this.guard(() => this.reads.listQueue(query));
+  }
+  getAccount(accountId: string): AccountDetail | null {
+    return this.guard(() => this.reads.getAccount(accountId));
+  }
+  getAccountRow(accountId: string): Account | null {
+    return this.guard(() => this.reads.getAccountRow(accountId));
+  }
+  getDebtor(debtorId: string): Debtor | null {
+    return this.guard(() => this.reads.getDebtor(debtorId));
+  }
+  getContactPoint(id: string): ContactPoint | null {
+    return this.guard(() => this.reads.getContactPoint(id));
+  }
+  getActivity(id: string) {
+    return this.guard(() => this.reads.getActivity(id));
+  }
+  findAccountByPhone(phone: string): { accountId: string; debtorName: string } | null {
+    return this.guard(() => this.reads.findAccountByPhone(phone));
+  }
+  attemptsOnDebtor(debtorId: string): ContactAttempt[] {
+    return this.guard(() => this.reads.attemptsOnDebtor(debtorId));
+  }
   callbacksDueBetween(from: string, to: string): Array<{ accountId: string; debtorName: string; callbackAt: string }> {
     return this.guard(() => this.reads.callbacksDueBetween(from, to));
   }

@@ -1,6 +1,9 @@
 /** Lower-case, accents stripped: what the agent types matches "Peña", "PENA" and "pena". */
 export function foldText(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 export function digitsOnly(s: string): string {

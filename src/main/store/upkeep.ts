@@ -10,11 +10,19 @@ export function createUpkeep(core: StoreCore, judgedAtPull: Set<string>) {
     allAccountIds: db.prepare('SELECT id FROM accounts').pluck(),
     accountIdsInZone: db.prepare('SELECT id FROM accounts WHERE time_zone = ?').pluck(),
     zones: db.prepare('SELECT DISTINCT time_zone FROM accounts').pluck(),
-    dueCallbacks: db.prepare(`SELECT id FROM accounts WHERE callback_at IS NOT NULL AND callback_at <= ?
-      AND priority_reason NOT LIKE '{"code":"callback_due"%'`).pluck(),
+    dueCallbacks: db
+      .prepare(
+        `SELECT id FROM accounts WHERE callback_at IS NOT NULL AND callback_at <= ?
+      AND priority_reason NOT LIKE '{"code":"callback_due"%'`,
+      )
+      .pluck(),
     // "recently contacted" sinks an account for a while (see rules/priority); lift it when that ends
-    contactAged: db.prepare(`SELECT id FROM accounts WHERE priority_reason LIKE '{"code":"recently_contacted"%'
-      AND last_contact_at <= ?`).pluck(),
+    contactAged: db
+      .prepare(
+        `SELECT id FROM accounts WHERE priority_reason LIKE '{"code":"recently_contacted"%'
+      AND last_contact_at <= ?`,
+      )
+      .pluck(),
   };
 
   return {
@@ -31,7 +39,11 @@ export function createUpkeep(core: StoreCore, judgedAtPull: Set<string>) {
       return db.transaction(() => {
         for (const tz of s.zones.all() as string[]) {
           let today: string;
-          try { today = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(now); } catch { continue; }
+          try {
+            today = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(now);
+          } catch {
+            continue;
+          }
           next[tz] = today;
           if (seen[tz] !== today) for (const id of s.accountIdsInZone.all(tz) as string[]) touched.add(id);
         }

@@ -3,7 +3,10 @@
  * (a uniform draw below the exponential cap), so a classroom of laptops that lost the network
  * together does not hammer the server together when it comes back.
  */
-export interface BackoffOptions { baseMs: number; maxMs: number }
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+}
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };
 

@@ -12,7 +12,11 @@ export interface Clock {
 }
 export const systemClock: Clock = {
   now: () => new Date(),
-  setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); t.unref?.(); return t; },
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
@@ -60,12 +64,22 @@ export class SyncEngine {
   constructor(private readonly opts: SyncEngineOptions) {
     this.clock = opts.clock ?? systemClock;
     this.o = {
-      intervalMs: opts.intervalMs ?? 30_000, pushBatch: Math.min(opts.pushBatch ?? 1000, 1000), pullLimit: opts.pullLimit ?? PULL_PAGE_ACCOUNTS,
-      backoff: opts.backoff ?? DEFAULT_BACKOFF, random: opts.random ?? Math.random,
+      intervalMs: opts.intervalMs ?? 30_000,
+      pushBatch: Math.min(opts.pushBatch ?? 1000, 1000),
+      pullLimit: opts.pullLimit ?? PULL_PAGE_ACCOUNTS,
+      backoff: opts.backoff ?? DEFAULT_BACKOFF,
+      random: opts.random ?? Math.random,
     };
     this.state = {
-      online: false, syncing: false, pending: opts.store.pendingCount(), lastSuccessAt: opts.store.getMeta('lastSyncAt'),
-      lastError: null, updateRequired: false, authRequired: false, progress: null, rejected: opts.store.rejected(),
+      online: false,
+      syncing: false,
+      pending: opts.store.pendingCount(),
+      lastSuccessAt: opts.store.getMeta('lastSyncAt'),
+      lastError: null,
+      updateRequired: false,
+      authRequired: false,
+      progress: null,
+      rejected: opts.store.rejected(),
     };
   }
 
@@ -122,7 +136,11 @@ export class SyncEngine {
     while (this.completed < wanted && !this.stopped) {
       if (!this.running) {
         this.running = this.loop();
-        try { await this.running; } finally { this.running = null; }
+        try {
+          await this.running;
+        } finally {
+          this.running = null;
+        }
       } else {
         await this.running;
       }
@@ -137,7 +155,13 @@ export class SyncEngine {
       await this.cycle();
       this.completed = Math.max(this.completed, startedFor);
       // writes during the cycle asked for another one; after a failure the back-off decides
-    } while (this.completed < this.requested && !this.stopped && !this.state.authRequired && !this.state.updateRequired && this.failures === 0);
+    } while (
+      this.completed < this.requested &&
+      !this.stopped &&
+      !this.state.authRequired &&
+      !this.state.updateRequired &&
+      this.failures === 0
+    );
     this.schedule();
   }
 
@@ -146,7 +170,10 @@ export class SyncEngine {
     this.timer = null;
     if (!this.started || this.state.authRequired || this.state.updateRequired) return;
     const delay = this.failures > 0 ? backoffDelay(this.failures, this.o.random, this.o.backoff) : this.o.intervalMs;
-    this.timer = this.clock.setTimeout(() => { this.timer = null; void this.sync(); }, delay);
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      void this.sync();
+    }, delay);
   }
 
   private async cycle(): Promise<void> {
@@ -161,7 +188,8 @@ export class SyncEngine {
         store.acknowledge(res.lastMutationId, res.results);
         this.update({ online: true, pending: store.pendingCount(), rejected: store.rejected() });
         // the server did not advance: do not spin, the next cycle retries
-        if (res.lastMutationId < batch[0]!.id) throw new SyncHttpError('server', 200, 'push.stalled', `server stopped at mutation ${res.lastMutationId}`);
+        if (res.lastMutationId < batch[0]!.id)
+          throw new SyncHttpError('server', 200, 'push.stalled', `server stopped at mutation ${res.lastMutationId}`);
       }
       // pull until the server has nothing more; while a page applies, the server already
       // prepares the next one (asked for with the cursor of the page in hand, which is what
@@ -184,7 +212,15 @@ export class SyncEngine {
       const at = this.clock.now().toISOString();
       store.setMeta('lastSyncAt', at);
       this.failures = 0;
-      this.update({ online: true, lastSuccessAt: at, lastError: null, authRequired: false, updateRequired: false, progress: null, storageFull: false });
+      this.update({
+        online: true,
+        lastSuccessAt: at,
+        lastError: null,
+        authRequired: false,
+        updateRequired: false,
+        progress: null,
+        storageFull: false,
+      });
     } catch (e) {
       this.fail(e);
     } finally {

@@ -12,7 +12,11 @@ const SEEN = 'orgDataVersions';
 const FETCHED = 'orgDataFetched';
 
 function readJson(store: LocalStore, key: MetaKey): Record<string, string> {
-  try { return JSON.parse(store.getMeta(key) ?? '{}') as Record<string, string>; } catch { return {}; }
+  try {
+    return JSON.parse(store.getMeta(key) ?? '{}') as Record<string, string>;
+  } catch {
+    return {};
+  }
 }
 
 /** Called by the sync engine for every pull answer that carries tokens. */

@@ -9,8 +9,7 @@ import { Snapshot } from '../../shared/sync/snapshot';
  * the page's ~1.5 s of validation was a third of the client's share of a first sync.
  * Formats are not checked as formats: each comes with the pattern zod itself uses.
  */
-const compiled = new Ajv2020({ strict: false, validateFormats: false, allErrors: false })
-  .compile<Snapshot>(z.toJSONSchema(Snapshot));
+const compiled = new Ajv2020({ strict: false, validateFormats: false, allErrors: false }).compile<Snapshot>(z.toJSONSchema(Snapshot));
 
 export type SnapshotCheck = { ok: true; value: Snapshot } | { ok: false; path: string; message: string };
 

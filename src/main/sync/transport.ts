@@ -1,6 +1,4 @@
-import {
-  ApiError, PROTOCOL_VERSION, PullResponse, PushResponse, type PullRequest, type PushRequest,
-} from '../../shared/sync/protocol';
+import { ApiError, PROTOCOL_VERSION, PullResponse, PushResponse, type PullRequest, type PushRequest } from '../../shared/sync/protocol';
 import { z } from 'zod';
 import { checkSnapshot } from './snapshot-check';
 
@@ -24,8 +22,14 @@ export class SyncHttpError extends Error {
   }
 }
 
-export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
-  status: number; ok: boolean; json(): Promise<unknown>; text(): Promise<string>;
+export type FetchLike = (
+  input: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{
+  status: number;
+  ok: boolean;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
 }>;
 
 export interface ServerClientOptions {
@@ -46,7 +50,12 @@ export function createServerClient(o: ServerClientOptions) {
   const doFetch: FetchLike = o.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = o.timeoutMs ?? 60_000;
 
-  async function call<S extends z.ZodTypeAny>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  async function call<S extends z.ZodTypeAny>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    path: string,
+    body: unknown,
+    schema: S,
+  ): Promise<z.output<S>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = o.token?.();
@@ -55,28 +64,39 @@ export function createServerClient(o: ServerClientOptions) {
     let text: string;
     try {
       res = await doFetch(joinUrl(o.serverUrl, path), {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       text = await res.text();
     } catch (e) {
       throw new SyncHttpError('network', null, 'server.unreachable', `server unreachable: ${(e as Error).message}`);
     }
     let json: unknown = undefined;
-    try { json = text ? JSON.parse(text) : undefined; } catch { /* reported below */ }
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* reported below */
+    }
     if (!res.ok) {
       const err = ApiError.safeParse(json);
       const code = err.success ? err.data.error.code : `http_${res.status}`;
       const message = err.success ? err.data.error.message : `HTTP ${res.status}`;
       const field = err.success ? err.data.error.field : undefined;
-      const kind: SyncFailureKind = res.status === 401 ? 'auth'
-        : res.status === 426 || code === 'update_required' ? 'update'
-          : res.status >= 500 ? 'server' : 'client';
+      const kind: SyncFailureKind =
+        res.status === 401 ? 'auth' : res.status === 426 || code === 'update_required' ? 'update' : res.status >= 500 ? 'server' : 'client';
       throw new SyncHttpError(kind, res.status, code, message, field);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       // a body cut short or mangled on the way: as good as no answer
-      throw new SyncHttpError('network', res.status, 'server.bad_response', `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      throw new SyncHttpError(
+        'network',
+        res.status,
+        'server.bad_response',
+        `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      );
     }
     return parsed.data;
   }
@@ -96,17 +116,25 @@ export function createServerClient(o: ServerClientOptions) {
 
   return {
     call,
-    push: (req: Omit<PushRequest, 'protocolVersion'>) => idempotent(() => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
+    push: (req: Omit<PushRequest, 'protocolVersion'>) =>
+      idempotent(() => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
     // the bulk rows of a full pull as tuples: the store inserts them as they come (snapshot.ts),
     // checked by the compiled form of their schema (snapshot-check.ts), the rest by zod
-    pull: (req: Omit<PullRequest, 'protocolVersion'>) => idempotent(async (): Promise<PullResponse> => {
-      const res = await call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req }, PullEnvelope);
-      if (res.snapshot === undefined) return { ...res, snapshot: undefined };
-      const checked = checkSnapshot(res.snapshot);
-      // a body mangled on the way: as good as no answer
-      if (!checked.ok) throw new SyncHttpError('network', 200, 'server.bad_response', `unexpected answer from /api/v1/sync/pull: ${checked.path}: ${checked.message}`);
-      return { ...res, snapshot: checked.value };
-    }),
+    pull: (req: Omit<PullRequest, 'protocolVersion'>) =>
+      idempotent(async (): Promise<PullResponse> => {
+        const res = await call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req }, PullEnvelope);
+        if (res.snapshot === undefined) return { ...res, snapshot: undefined };
+        const checked = checkSnapshot(res.snapshot);
+        // a body mangled on the way: as good as no answer
+        if (!checked.ok)
+          throw new SyncHttpError(
+            'network',
+            200,
+            'server.bad_response',
+            `unexpected answer from /api/v1/sync/pull: ${checked.path}: ${checked.message}`,
+          );
+        return { ...res, snapshot: checked.value };
+      }),
   };
 }
 export type ServerClient = ReturnType<typeof createServerClient>;

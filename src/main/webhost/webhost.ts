@@ -34,7 +34,9 @@ const MAX_BODY = 1 << 20;
 function sendJson(res: ServerResponse, status: number, body: ApiEnvelope<unknown>): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
   });
   res.end(text);
 }
@@ -48,7 +50,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) { reject(new WorkstationError('host.bad_request', 'body too large')); req.destroy(); return; }
+      if (size > MAX_BODY) {
+        reject(new WorkstationError('host.bad_request', 'body too large'));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
@@ -73,7 +79,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     if (req.method !== 'POST') return fail(res, new WorkstationError('host.bad_request', 'use POST'));
     if (!guard.originOk(req)) return fail(res, new WorkstationError('host.forbidden', 'foreign origin'));
     const presented = req.headers[KEY_HEADER];
-    if (!guard.keyOk(Array.isArray(presented) ? presented[0] : presented)) return fail(res, new WorkstationError('host.forbidden', 'missing or wrong key'));
+    if (!guard.keyOk(Array.isArray(presented) ? presented[0] : presented))
+      return fail(res, new WorkstationError('host.forbidden', 'missing or wrong key'));
     let body: unknown;
     try {
       const text = await readBody(req);
@@ -119,17 +126,29 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     }
     wss.handleUpgrade(req, socket, head, (client) => {
       sockets.add(client);
-      const send = (ev: HostEvent) => { if (client.readyState === client.OPEN) client.send(JSON.stringify(ev)); };
+      const send = (ev: HostEvent) => {
+        if (client.readyState === client.OPEN) client.send(JSON.stringify(ev));
+      };
       const offSync = ws.events.onSyncState((state) => send({ type: 'syncState', state }));
       const offData = ws.events.onDataChanged((event) => send({ type: 'dataChanged', event }));
-      client.on('close', () => { offSync(); offData(); sockets.delete(client); });
-      void ws.handlers.getSyncState(undefined).then((state) => send({ type: 'syncState', state }), () => {});
+      client.on('close', () => {
+        offSync();
+        offData();
+        sockets.delete(client);
+      });
+      void ws.handlers.getSyncState(undefined).then(
+        (state) => send({ type: 'syncState', state }),
+        () => {},
+      );
     });
   });
 
   await new Promise<void>((ok, ko) => {
     server.once('error', ko);
-    server.listen(port, host, () => { server.off('error', ko); ok(); });
+    server.listen(port, host, () => {
+      server.off('error', ko);
+      ok();
+    });
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://${host}:${port}`;

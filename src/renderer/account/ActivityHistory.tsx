@@ -11,13 +11,22 @@ export function ActivityHistory({ detail }: { detail: AccountDetail }) {
   const tz = detail.debtor.timeZone;
   return (
     <section className="card" aria-labelledby="history-title">
-      <h3 id="history-title">{t('history.title')} <span className="muted">({activities.length})</span></h3>
-      {activities.length === 0 ? <p className="muted">{t('history.none')}</p> : (
+      <h3 id="history-title">
+        {t('history.title')} <span className="muted">({activities.length})</span>
+      </h3>
+      {activities.length === 0 ? (
+        <p className="muted">{t('history.none')}</p>
+      ) : (
         <table className="table" data-testid="history">
           <thead>
             <tr>
-              <th>{t('history.when')}</th><th>{t('history.channel')}</th><th>{t('history.disposition')}</th>
-              <th>{t('history.agent')}</th><th>{t('history.duration')}</th><th>{t('history.sip')}</th><th>{t('history.note')}</th>
+              <th>{t('history.when')}</th>
+              <th>{t('history.channel')}</th>
+              <th>{t('history.disposition')}</th>
+              <th>{t('history.agent')}</th>
+              <th>{t('history.duration')}</th>
+              <th>{t('history.sip')}</th>
+              <th>{t('history.note')}</th>
             </tr>
           </thead>
           <tbody>
@@ -27,9 +36,19 @@ export function ActivityHistory({ detail }: { detail: AccountDetail }) {
                 <tr key={a.id} data-testid="activity" data-pending={isPending}>
                   <td className="nowrap">
                     {formatDateTime(a.startedAt, tz, i18n.language)}
-                    {isPending && <span className="chip chip-pending" title={t('history.pendingHint')}>{t('history.pending')}</span>}
+                    {isPending && (
+                      <span className="chip chip-pending" title={t('history.pendingHint')}>
+                        {t('history.pending')}
+                      </span>
+                    )}
                   </td>
-                  <td>{t(`channel.${a.channel}`)} <span className="muted small">{a.direction === 'inbound' ? '↙' : '↗'}{a.address ? ` ${a.address}` : ''}</span></td>
+                  <td>
+                    {t(`channel.${a.channel}`)}{' '}
+                    <span className="muted small">
+                      {a.direction === 'inbound' ? '↙' : '↗'}
+                      {a.address ? ` ${a.address}` : ''}
+                    </span>
+                  </td>
                   <td>{a.disposition ? t(`disposition.${a.disposition}`) : <span className="muted">—</span>}</td>
                   <td>{a.agentId === me ? t('history.you') : a.agentId.slice(0, 8)}</td>
                   <td className="num">{a.durationSec !== null ? formatDuration(a.durationSec) : '—'}</td>

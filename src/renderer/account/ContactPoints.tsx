@@ -33,7 +33,8 @@ function ContactPointRow({ cp, detail, decision }: { cp: ContactPoint; detail: A
   const { t } = useTranslation();
   const { busy, error, run } = useAction();
   // the account is read again on the dataChanged the write emits (stores/data.ts)
-  const flag = (patch: { invalid?: boolean; verified?: boolean }) => run(() => getApi().flagContactPoint({ contactPointId: cp.id, ...patch }));
+  const flag = (patch: { invalid?: boolean; verified?: boolean }) =>
+    run(() => getApi().flagContactPoint({ contactPointId: cp.id, ...patch }));
   const blocked = decision && !decision.allowed;
   return (
     <li className={`cp-row${cp.invalid || cp.doNotContact ? ' cp-dead' : ''}`} data-testid="contact-point" data-value={cp.value}>
@@ -64,9 +65,13 @@ export function ContactPoints({ detail }: { detail: AccountDetail }) {
   return (
     <section className="card" aria-labelledby="cp-title">
       <h3 id="cp-title">{t('contact.title')}</h3>
-      {detail.contactPoints.length === 0 ? <p className="muted">{t('contact.none')}</p> : (
+      {detail.contactPoints.length === 0 ? (
+        <p className="muted">{t('contact.none')}</p>
+      ) : (
         <ul className="plain cp-list">
-          {detail.contactPoints.map((cp) => <ContactPointRow key={cp.id} cp={cp} detail={detail} decision={callChecks[cp.id]} />)}
+          {detail.contactPoints.map((cp) => (
+            <ContactPointRow key={cp.id} cp={cp} detail={detail} decision={callChecks[cp.id]} />
+          ))}
         </ul>
       )}
     </section>

@@ -20,60 +20,94 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
   return (
     <section className="card debtor-card" aria-labelledby="debtor-name">
       <div className="card-head">
-        <h2 id="debtor-name" data-testid="debtor-name">{debtor.name}</h2>
+        <h2 id="debtor-name" data-testid="debtor-name">
+          {debtor.name}
+        </h2>
         <SegmentChip segment={debtor.segment} />
       </div>
       <dl className="kv">
-        <dt>{t('account.nationalId')}</dt><dd>{debtor.nationalId}</dd>
-        <dt>{t('account.country')}</dt><dd>{debtor.country} · {t(`debtorType.${debtor.debtorType}`)}</dd>
+        <dt>{t('account.nationalId')}</dt>
+        <dd>{debtor.nationalId}</dd>
+        <dt>{t('account.country')}</dt>
+        <dd>
+          {debtor.country} · {t(`debtorType.${debtor.debtorType}`)}
+        </dd>
         <dt>{t('account.debtorLocalTime')}</dt>
         <dd data-testid="debtor-local-time">
           <strong>{formatTime(now, debtor.timeZone, lang)}</strong>{' '}
-          <span className="muted">{debtor.timeZone} ({zoneLabel(debtor.timeZone, now, lang)})</span>
+          <span className="muted">
+            {debtor.timeZone} ({zoneLabel(debtor.timeZone, now, lang)})
+          </span>
         </dd>
       </dl>
-      {editing ? <PreferencesEditor debtor={debtor} onDone={() => setEditing(false)} /> : (
-      <dl className="kv">
-        <dt>{t('account.preferredChannel')}</dt>
-        <dd>{prefs.preferredChannel ? t(`channel.${prefs.preferredChannel}`) : <span className="muted">{t('common.none')}</span>}</dd>
-        <dt>{t('account.authorizedChannels')}</dt>
-        <dd>
-          {prefs.authorizedChannels.length > 0
-            ? prefs.authorizedChannels.map((c) => t(`channel.${c}`)).join(', ')
-            : <span className="muted">{t('account.noneRecorded')}</span>}
-        </dd>
-        <dt>{t('account.contactWindows')}</dt>
-        <dd>
-          {prefs.windows.length > 0
-            ? prefs.windows.map((w, i) => (
-                <div key={i}>{w.days.map((d) => t(`weekday.${d}`)).join(' ')} {w.from}–{w.to}</div>
+      {editing ? (
+        <PreferencesEditor debtor={debtor} onDone={() => setEditing(false)} />
+      ) : (
+        <dl className="kv">
+          <dt>{t('account.preferredChannel')}</dt>
+          <dd>{prefs.preferredChannel ? t(`channel.${prefs.preferredChannel}`) : <span className="muted">{t('common.none')}</span>}</dd>
+          <dt>{t('account.authorizedChannels')}</dt>
+          <dd>
+            {prefs.authorizedChannels.length > 0 ? (
+              prefs.authorizedChannels.map((c) => t(`channel.${c}`)).join(', ')
+            ) : (
+              <span className="muted">{t('account.noneRecorded')}</span>
+            )}
+          </dd>
+          <dt>{t('account.contactWindows')}</dt>
+          <dd>
+            {prefs.windows.length > 0 ? (
+              prefs.windows.map((w, i) => (
+                <div key={i}>
+                  {w.days.map((d) => t(`weekday.${d}`)).join(' ')} {w.from}–{w.to}
+                </div>
               ))
-            : <span className="muted">{t('account.noneRecorded')}</span>}
-        </dd>
-        {prefs.preferredPaymentDay && (
-          <>
-            <dt>{t('account.preferredPaymentDay')}</dt><dd>{prefs.preferredPaymentDay}</dd>
-          </>
-        )}
-        <dt />
-        <dd><button type="button" className="small" onClick={() => setEditing(true)} data-testid="edit-prefs">{t('prefs.edit')}</button></dd>
-      </dl>
+            ) : (
+              <span className="muted">{t('account.noneRecorded')}</span>
+            )}
+          </dd>
+          {prefs.preferredPaymentDay && (
+            <>
+              <dt>{t('account.preferredPaymentDay')}</dt>
+              <dd>{prefs.preferredPaymentDay}</dd>
+            </>
+          )}
+          <dt />
+          <dd>
+            <button type="button" className="small" onClick={() => setEditing(true)} data-testid="edit-prefs">
+              {t('prefs.edit')}
+            </button>
+          </dd>
+        </dl>
       )}
 
       <h3>{t('account.debt')}</h3>
       <dl className="kv">
-        <dt>{t('account.product')}</dt><dd>{account.product} <span className="muted">({account.externalRef})</span></dd>
+        <dt>{t('account.product')}</dt>
+        <dd>
+          {account.product} <span className="muted">({account.externalRef})</span>
+        </dd>
         <dt>{t('account.balance')}</dt>
-        <dd className="num strong" data-testid="account-balance">{formatMoney(account.balanceMinor, account.currency, lang)}</dd>
-        <dt>{t('account.principal')}</dt><dd className="num">{formatMoney(account.principalMinor, account.currency, lang)}</dd>
-        <dt>{t('account.dpd')}</dt><dd><BucketChip bucket={dpdBucket(detail.dpd)} dpd={detail.dpd} /></dd>
-        <dt>{t('account.dueDate')}</dt><dd>{account.dueDate ? formatCalendarDate(account.dueDate, lang) : '—'}</dd>
+        <dd className="num strong" data-testid="account-balance">
+          {formatMoney(account.balanceMinor, account.currency, lang)}
+        </dd>
+        <dt>{t('account.principal')}</dt>
+        <dd className="num">{formatMoney(account.principalMinor, account.currency, lang)}</dd>
+        <dt>{t('account.dpd')}</dt>
+        <dd>
+          <BucketChip bucket={dpdBucket(detail.dpd)} dpd={detail.dpd} />
+        </dd>
+        <dt>{t('account.dueDate')}</dt>
+        <dd>{account.dueDate ? formatCalendarDate(account.dueDate, lang) : '—'}</dd>
         <dt>{t('account.installments')}</dt>
         <dd>
           {t('account.installmentsPaid', { paid: account.installmentsPaid, total: account.installmentsTotal })}
           {account.installmentAmountMinor !== null && <> · {formatMoney(account.installmentAmountMinor, account.currency, lang)}</>}
         </dd>
-        <dt>{t('account.status')}</dt><dd><StatusChip status={account.status} /></dd>
+        <dt>{t('account.status')}</dt>
+        <dd>
+          <StatusChip status={account.status} />
+        </dd>
         <dt>{t('account.callback')}</dt>
         <dd>
           {account.callbackAt ? formatDateTime(account.callbackAt, debtor.timeZone, lang) : '—'}
@@ -87,31 +121,67 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
   );
 }
 
-interface Sibling { id: string; product: string; ref: string; text: string; dpd: number }
+interface Sibling {
+  id: string;
+  product: string;
+  ref: string;
+  text: string;
+  dpd: number;
+}
 
 function SiblingAccounts({ ids }: { ids: string[] }) {
   const { t, i18n } = useTranslation();
   const [siblings, setSiblings] = useState<Sibling[] | null>(null);
   useEffect(() => {
     let live = true;
-    Promise.all(ids.map((accountId) => getApi().getAccount({ accountId }).then((d) => d, () => null))).then((list) => {
-      if (!live) return;
-      setSiblings(list.flatMap((d) => d ? [{
-        id: d.account.id, product: d.account.product, ref: d.account.externalRef, dpd: d.dpd,
-        text: formatMoney(d.account.balanceMinor, d.account.currency, i18n.language),
-      }] : []));
-    }, () => live && setSiblings([]));
-    return () => { live = false; };
+    Promise.all(
+      ids.map((accountId) =>
+        getApi()
+          .getAccount({ accountId })
+          .then(
+            (d) => d,
+            () => null,
+          ),
+      ),
+    ).then(
+      (list) => {
+        if (!live) return;
+        setSiblings(
+          list.flatMap((d) =>
+            d
+              ? [
+                  {
+                    id: d.account.id,
+                    product: d.account.product,
+                    ref: d.account.externalRef,
+                    dpd: d.dpd,
+                    text: formatMoney(d.account.balanceMinor, d.account.currency, i18n.language),
+                  },
+                ]
+              : [],
+          ),
+        );
+      },
+      () => live && setSiblings([]),
+    );
+    return () => {
+      live = false;
+    };
   }, [ids, i18n.language]);
   return (
     <>
       <h3>{t('account.otherAccounts')}</h3>
-      {siblings === null ? <p className="muted">{t('common.loading')}</p> : (
+      {siblings === null ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : (
         <ul className="plain">
           {siblings.map((s) => (
             <li key={s.id}>
-              <button type="button" className="link" onClick={() => useNav.getState().openAccount(s.id)}>{s.product}</button>{' '}
-              <span className="muted">{s.ref}</span> · <span className="num">{s.text}</span> · <BucketChip bucket={dpdBucket(s.dpd)} dpd={s.dpd} />
+              <button type="button" className="link" onClick={() => useNav.getState().openAccount(s.id)}>
+                {s.product}
+              </button>{' '}
+              <span className="muted">{s.ref}</span> · <span className="num">{s.text}</span> ·{' '}
+              <BucketChip bucket={dpdBucket(s.dpd)} dpd={s.dpd} />
             </li>
           ))}
         </ul>

@@ -36,7 +36,11 @@ export function ExportDebtorButton({ debtorId }: { debtorId: string }) {
       <button type="button" className="link" disabled={busy} onClick={() => void run()} data-testid="export-debtor">
         {busy ? t('account.exporting') : t('account.exportData')}
       </button>
-      {error && <span className="field-error" role="alert">{errorText(t, error)}</span>}
+      {error && (
+        <span className="field-error" role="alert">
+          {errorText(t, error)}
+        </span>
+      )}
     </span>
   );
 }

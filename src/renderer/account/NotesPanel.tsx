@@ -44,14 +44,17 @@ export function NotesPanel({ detail, noteRef }: { detail: AccountDetail; noteRef
             }
           }}
         />
-        <button type="submit" disabled={busy || !body.trim()}>{t('notes.add')}</button>
+        <button type="submit" disabled={busy || !body.trim()}>
+          {t('notes.add')}
+        </button>
         {error && <span className="field-error">{errorText(t, error)}</span>}
       </form>
       <ul className="plain notes">
         {notes.map((n) => (
           <li key={n.id} data-testid="note">
             <div className="muted small">
-              {formatDateTime(n.createdAt, detail.debtor.timeZone, i18n.language)} · {n.authorId === me ? t('history.you') : n.authorId.slice(0, 8)}
+              {formatDateTime(n.createdAt, detail.debtor.timeZone, i18n.language)} ·{' '}
+              {n.authorId === me ? t('history.you') : n.authorId.slice(0, 8)}
               {n.recordedAt === null && <span className="chip chip-pending">{t('history.pending')}</span>}
             </div>
             <div className="note-body">{n.body}</div>

@@ -9,9 +9,18 @@ export function PaymentsPanel({ detail }: { detail: AccountDetail }) {
   return (
     <section className="card" aria-labelledby="payments-title">
       <h3 id="payments-title">{t('payments.title')}</h3>
-      {payments.length === 0 ? <p className="muted">{t('payments.none')}</p> : (
+      {payments.length === 0 ? (
+        <p className="muted">{t('payments.none')}</p>
+      ) : (
         <table className="table">
-          <thead><tr><th>{t('payments.date')}</th><th className="num">{t('payments.amount')}</th><th>{t('payments.reference')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('payments.date')}</th>
+              <th className="num">{t('payments.amount')}</th>
+              <th>{t('payments.reference')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {payments.map((p) => (
               <tr key={p.id} className={p.reversedAt ? 'reversed' : ''}>

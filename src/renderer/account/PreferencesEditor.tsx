@@ -32,7 +32,8 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
     const errs: Record<string, string> = {};
     windows.forEach((w, i) => {
       if (w.days.length === 0) errs[`windows.${i}.days`] = t('prefs.errors.days');
-      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(w.from) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.to)) errs[`windows.${i}.from`] = t('prefs.errors.time');
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(w.from) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.to))
+        errs[`windows.${i}.from`] = t('prefs.errors.time');
       else if (w.from >= w.to) errs[`windows.${i}.from`] = t('prefs.errors.order');
     });
     const day = payDay.trim() === '' ? null : Number(payDay);
@@ -41,7 +42,10 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
     setErrors(errs);
     if (Object.keys(errs).length) return;
     const parsed = ContactPreferences.safeParse({
-      authorizedChannels: authorized, preferredChannel: preferred || null, windows, preferredPaymentDay: day,
+      authorizedChannels: authorized,
+      preferredChannel: preferred || null,
+      windows,
+      preferredPaymentDay: day,
     });
     if (!parsed.success) {
       setErrors({ form: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
@@ -57,7 +61,8 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
         <legend>{t('account.authorizedChannels')}</legend>
         {Channel.options.map((c) => (
           <label key={c} className="inline">
-            <input type="checkbox" checked={authorized.includes(c)} onChange={() => setAuthorized((a) => toggle(a, c))} /> {t(`channel.${c}`)}
+            <input type="checkbox" checked={authorized.includes(c)} onChange={() => setAuthorized((a) => toggle(a, c))} />{' '}
+            {t(`channel.${c}`)}
           </label>
         ))}
       </fieldset>
@@ -65,12 +70,21 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
         {t('account.preferredChannel')}
         <select value={preferred} onChange={(e) => setPreferred(e.target.value ? Channel.parse(e.target.value) : '')}>
           <option value="">{t('common.none')}</option>
-          {Channel.options.map((c) => <option key={c} value={c}>{t(`channel.${c}`)}</option>)}
+          {Channel.options.map((c) => (
+            <option key={c} value={c}>
+              {t(`channel.${c}`)}
+            </option>
+          ))}
         </select>
         {errors.preferred && <span className="field-error">{errors.preferred}</span>}
       </label>
       <fieldset>
-        <legend>{t('account.contactWindows')} <span className="muted small">({t('account.debtorLocalTimeShort')}, {debtor.timeZone})</span></legend>
+        <legend>
+          {t('account.contactWindows')}{' '}
+          <span className="muted small">
+            ({t('account.debtorLocalTimeShort')}, {debtor.timeZone})
+          </span>
+        </legend>
         {windows.map((w, i) => (
           <div key={i} className="window-row">
             <span className="days">
@@ -83,12 +97,23 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
             </span>
             <input type="time" aria-label={t('prefs.from')} value={w.from} onChange={(e) => setWindow(i, { from: e.target.value })} />
             <input type="time" aria-label={t('prefs.to')} value={w.to} onChange={(e) => setWindow(i, { to: e.target.value })} />
-            <button type="button" className="small" aria-label={t('prefs.removeWindow')} onClick={() => setWindows((ws) => ws.filter((_, j) => j !== i))}>✕</button>
+            <button
+              type="button"
+              className="small"
+              aria-label={t('prefs.removeWindow')}
+              onClick={() => setWindows((ws) => ws.filter((_, j) => j !== i))}
+            >
+              ✕
+            </button>
             {errors[`windows.${i}.days`] && <span className="field-error">{errors[`windows.${i}.days`]}</span>}
             {errors[`windows.${i}.from`] && <span className="field-error">{errors[`windows.${i}.from`]}</span>}
           </div>
         ))}
-        <button type="button" className="small" onClick={() => setWindows((ws) => [...ws, { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' }])}>
+        <button
+          type="button"
+          className="small"
+          onClick={() => setWindows((ws) => [...ws, { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' }])}
+        >
           {t('prefs.addWindow')}
         </button>
       </fieldset>
@@ -98,10 +123,18 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
         {errors.payDay && <span className="field-error">{errors.payDay}</span>}
       </label>
       {errors.form && <div className="form-error">{errors.form}</div>}
-      {apiError && <div className="form-error" role="alert">{errorText(t, apiError)}</div>}
+      {apiError && (
+        <div className="form-error" role="alert">
+          {errorText(t, apiError)}
+        </div>
+      )}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>{busy ? t('common.saving') : t('prefs.save')}</button>
-        <button type="button" onClick={onDone}>{t('prefs.cancel')}</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.saving') : t('prefs.save')}
+        </button>
+        <button type="button" onClick={onDone}>
+          {t('prefs.cancel')}
+        </button>
       </div>
     </form>
   );

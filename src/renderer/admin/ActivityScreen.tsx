@@ -3,7 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { CurrencyCode } from '../../shared/domain/money';
 import { formatMoney } from '../../shared/domain/money';
 import {
-  contactRate, keptRate, type ActivityReport, type AgentActivity, type MoneyByCurrency, type ReportPeriodPreset,
+  contactRate,
+  keptRate,
+  type ActivityReport,
+  type AgentActivity,
+  type MoneyByCurrency,
+  type ReportPeriodPreset,
 } from '../../shared/reports/activity';
 import { getApi } from '../api';
 import { errorText } from '../lib/errors';
@@ -14,7 +19,15 @@ const PERIODS: ReportPeriodPreset[] = ['today', '7d', '30d', 'month'];
 /** Amounts per currency on separate lines: pesos and soles are never added together. */
 function Money({ list, locale }: { list: MoneyByCurrency; locale: string }) {
   if (list.length === 0) return <>—</>;
-  return <>{list.map((m) => <div key={m.currency}>{formatMoney(m.amountMinor, m.currency as CurrencyCode, locale)} <small className="muted">{m.currency}</small></div>)}</>;
+  return (
+    <>
+      {list.map((m) => (
+        <div key={m.currency}>
+          {formatMoney(m.amountMinor, m.currency as CurrencyCode, locale)} <small className="muted">{m.currency}</small>
+        </div>
+      ))}
+    </>
+  );
 }
 
 function sumMoney(lists: MoneyByCurrency[]): MoneyByCurrency {
@@ -23,18 +36,39 @@ function sumMoney(lists: MoneyByCurrency[]): MoneyByCurrency {
   return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }
 
-const COUNTS = ['assignedAccounts', 'calls', 'messages', 'visits', 'rightPartyContacts', 'promisesMade', 'promisesKept',
-  'promisesPartiallyKept', 'promisesBroken', 'promisesPending', 'violations'] as const;
+const COUNTS = [
+  'assignedAccounts',
+  'calls',
+  'messages',
+  'visits',
+  'rightPartyContacts',
+  'promisesMade',
+  'promisesKept',
+  'promisesPartiallyKept',
+  'promisesBroken',
+  'promisesPending',
+  'violations',
+] as const;
 
 function totalOf(agents: AgentActivity[]): AgentActivity {
   const t = Object.fromEntries(COUNTS.map((k) => [k, agents.reduce((n, a) => n + a[k], 0)])) as Record<(typeof COUNTS)[number], number>;
   return {
-    agentId: '00000000-0000-0000-0000-000000000000', username: '', displayName: '', role: 'agent', teamName: null, disabled: false,
+    agentId: '00000000-0000-0000-0000-000000000000',
+    username: '',
+    displayName: '',
+    role: 'agent',
+    teamName: null,
+    disabled: false,
     ...t,
     assignedBalance: sumMoney(agents.map((a) => a.assignedBalance)),
     promised: sumMoney(agents.map((a) => a.promised)),
     collected: sumMoney(agents.map((a) => a.collected)),
-    lastActivityAt: agents.map((a) => a.lastActivityAt).filter((x): x is string => x !== null).sort().at(-1) ?? null,
+    lastActivityAt:
+      agents
+        .map((a) => a.lastActivityAt)
+        .filter((x): x is string => x !== null)
+        .sort()
+        .at(-1) ?? null,
   };
 }
 
@@ -46,27 +80,79 @@ export function ActivityScreen() {
   const { t, i18n } = useTranslation();
   const [period, setPeriod] = useState<ReportPeriodPreset>('today');
   const { data: report, error } = useLoad<ActivityReport>(() => getApi().getActivityReport({ period }), [period]);
-  const pct = (x: number | null) => (x === null ? '—' : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(x));
-  const day = (d: string) => new Intl.DateTimeFormat(i18n.language, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
-  const when = (iso: string | null) => (iso === null || !report ? '—'
-    : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short', timeZone: report.timeZone }).format(new Date(iso)));
+  const pct = (x: number | null) =>
+    x === null ? '—' : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(x);
+  const day = (d: string) =>
+    new Intl.DateTimeFormat(i18n.language, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  const when = (iso: string | null) =>
+    iso === null || !report
+      ? '—'
+      : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short', timeZone: report.timeZone }).format(new Date(iso));
 
   const row = (a: AgentActivity, total = false) => (
-    <tr key={total ? 'total' : a.agentId} data-testid={total ? 'activity-total' : 'activity-row'} data-username={a.username} className={total ? 'total' : undefined}>
-      <th scope="row">{total ? t('activity.total') : <>{a.displayName}{a.disabled && <small className="muted"> · {t('activity.disabled')}</small>}<div><small className="muted">{a.username}</small></div></>}</th>
-      <td className="num" data-col="assigned">{a.assignedAccounts}</td>
-      <td className="num"><Money list={a.assignedBalance} locale={i18n.language} /></td>
-      <td className="num" data-col="calls">{a.calls}</td>
-      <td className="num" data-col="messages">{a.messages}</td>
-      <td className="num" data-col="visits">{a.visits}</td>
-      <td className="num" data-col="rpc">{a.rightPartyContacts} <small className="muted">{pct(contactRate(a))}</small></td>
-      <td className="num" data-col="promises">{a.promisesMade}</td>
-      <td className="num"><Money list={a.promised} locale={i18n.language} /></td>
-      <td className="num" data-col="kept" title={t('activity.keptTitle', { kept: a.promisesKept, partial: a.promisesPartiallyKept, broken: a.promisesBroken, pending: a.promisesPending })}>
+    <tr
+      key={total ? 'total' : a.agentId}
+      data-testid={total ? 'activity-total' : 'activity-row'}
+      data-username={a.username}
+      className={total ? 'total' : undefined}
+    >
+      <th scope="row">
+        {total ? (
+          t('activity.total')
+        ) : (
+          <>
+            {a.displayName}
+            {a.disabled && <small className="muted"> · {t('activity.disabled')}</small>}
+            <div>
+              <small className="muted">{a.username}</small>
+            </div>
+          </>
+        )}
+      </th>
+      <td className="num" data-col="assigned">
+        {a.assignedAccounts}
+      </td>
+      <td className="num">
+        <Money list={a.assignedBalance} locale={i18n.language} />
+      </td>
+      <td className="num" data-col="calls">
+        {a.calls}
+      </td>
+      <td className="num" data-col="messages">
+        {a.messages}
+      </td>
+      <td className="num" data-col="visits">
+        {a.visits}
+      </td>
+      <td className="num" data-col="rpc">
+        {a.rightPartyContacts} <small className="muted">{pct(contactRate(a))}</small>
+      </td>
+      <td className="num" data-col="promises">
+        {a.promisesMade}
+      </td>
+      <td className="num">
+        <Money list={a.promised} locale={i18n.language} />
+      </td>
+      <td
+        className="num"
+        data-col="kept"
+        title={t('activity.keptTitle', {
+          kept: a.promisesKept,
+          partial: a.promisesPartiallyKept,
+          broken: a.promisesBroken,
+          pending: a.promisesPending,
+        })}
+      >
         {a.promisesKept}/{a.promisesKept + a.promisesPartiallyKept + a.promisesBroken} <small className="muted">{pct(keptRate(a))}</small>
       </td>
-      <td className="num" data-col="collected"><Money list={a.collected} locale={i18n.language} /></td>
-      <td className="num" data-col="violations">{a.violations > 0 ? <strong className="field-error">{a.violations}</strong> : 0}</td>
+      <td className="num" data-col="collected">
+        <Money list={a.collected} locale={i18n.language} />
+      </td>
+      <td className="num" data-col="violations">
+        {a.violations > 0 ? <strong className="field-error">{a.violations}</strong> : 0}
+      </td>
       <td>{when(a.lastActivityAt)}</td>
     </tr>
   );
@@ -76,41 +162,85 @@ export function ActivityScreen() {
       <h2 id="activity-title">{t('activity.title')}</h2>
       <div className="activity-periods" role="group" aria-label={t('activity.period')}>
         {PERIODS.map((p) => (
-          <button key={p} type="button" aria-pressed={period === p} data-testid={`activity-period-${p}`} onClick={() => setPeriod(p)}>{t(`activity.periods.${p}`)}</button>
+          <button key={p} type="button" aria-pressed={period === p} data-testid={`activity-period-${p}`} onClick={() => setPeriod(p)}>
+            {t(`activity.periods.${p}`)}
+          </button>
         ))}
-        {report && <span className="muted" data-testid="activity-range">{t('activity.range', { from: day(report.from), to: day(report.to), zone: report.timeZone })}</span>}
+        {report && (
+          <span className="muted" data-testid="activity-range">
+            {t('activity.range', { from: day(report.from), to: day(report.to), zone: report.timeZone })}
+          </span>
+        )}
       </div>
-      {error && <p className="field-error" role="alert">{errorText(t, error)}</p>}
-      {report === null && !error && <p className="muted" role="status">{t('common.loading')}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {errorText(t, error)}
+        </p>
+      )}
+      {report === null && !error && (
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
+      )}
       {report && (
         <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="activity-title">
           <table className="audit activity-table">
             <thead>
               <tr>
                 <th scope="col">{t('activity.agent')}</th>
-                <th scope="col" className="num">{t('activity.accounts')}</th>
-                <th scope="col" className="num">{t('activity.balance')}</th>
-                <th scope="col" className="num">{t('activity.calls')}</th>
-                <th scope="col" className="num">{t('activity.messages')}</th>
-                <th scope="col" className="num">{t('activity.visits')}</th>
-                <th scope="col" className="num" title={t('activity.rpcTitle')}>{t('activity.rpc')}</th>
-                <th scope="col" className="num">{t('activity.promises')}</th>
-                <th scope="col" className="num">{t('activity.promised')}</th>
-                <th scope="col" className="num" title={t('activity.keptHelp')}>{t('activity.kept')}</th>
-                <th scope="col" className="num" title={t('activity.collectedTitle')}>{t('activity.collected')}</th>
-                <th scope="col" className="num">{t('activity.violations')}</th>
+                <th scope="col" className="num">
+                  {t('activity.accounts')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.balance')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.calls')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.messages')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.visits')}
+                </th>
+                <th scope="col" className="num" title={t('activity.rpcTitle')}>
+                  {t('activity.rpc')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.promises')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.promised')}
+                </th>
+                <th scope="col" className="num" title={t('activity.keptHelp')}>
+                  {t('activity.kept')}
+                </th>
+                <th scope="col" className="num" title={t('activity.collectedTitle')}>
+                  {t('activity.collected')}
+                </th>
+                <th scope="col" className="num">
+                  {t('activity.violations')}
+                </th>
                 <th scope="col">{t('activity.last')}</th>
               </tr>
             </thead>
             <tbody>
-              {report.agents.length === 0 && <tr><td colSpan={13} className="muted">{t('activity.nobody')}</td></tr>}
+              {report.agents.length === 0 && (
+                <tr>
+                  <td colSpan={13} className="muted">
+                    {t('activity.nobody')}
+                  </td>
+                </tr>
+              )}
               {report.agents.map((a) => row(a))}
             </tbody>
             {report.agents.length > 1 && <tfoot>{row(totalOf(report.agents), true)}</tfoot>}
           </table>
         </div>
       )}
-      <p className="muted"><small>{t('activity.definitions')}</small></p>
+      <p className="muted">
+        <small>{t('activity.definitions')}</small>
+      </p>
     </section>
   );
 }

@@ -12,7 +12,13 @@ export function AdminBar() {
   return (
     <div className="approvals-bar" data-testid="admin-bar">
       {ADMIN_SCREENS.filter((s) => s.roles.includes(role)).map((s) => (
-        <button key={s.tab} type="button" data-testid={s.testId} aria-pressed={open === s.tab} onClick={() => useNav.getState().toggleAdmin(s.tab)}>
+        <button
+          key={s.tab}
+          type="button"
+          data-testid={s.testId}
+          aria-pressed={open === s.tab}
+          onClick={() => useNav.getState().toggleAdmin(s.tab)}
+        >
           {open === s.tab ? t('admin.back') : t(s.label)}
         </button>
       ))}

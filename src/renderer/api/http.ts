@@ -1,5 +1,10 @@
 import {
-  API_METHODS, WorkstationError, type ApiEnvelope, type ApiMethod, type DataChangedEvent, type SyncState,
+  API_METHODS,
+  WorkstationError,
+  type ApiEnvelope,
+  type ApiMethod,
+  type DataChangedEvent,
+  type SyncState,
   type WorkstationApi,
 } from '../../shared/api/contract';
 import { KEY_HEADER, KEY_PARAM, type HostEvent } from '../../shared/api/wire';
@@ -39,7 +44,8 @@ export function createHttpApi(o: HttpApiOptions): WorkstationApi {
     } catch {
       throw new WorkstationError('host.bad_response', `HTTP ${res.status} without a JSON envelope`);
     }
-    if (!env || typeof env !== 'object' || !('ok' in env)) throw new WorkstationError('host.bad_response', `HTTP ${res.status}: unexpected body`);
+    if (!env || typeof env !== 'object' || !('ok' in env))
+      throw new WorkstationError('host.bad_response', `HTTP ${res.status}: unexpected body`);
     if (!env.ok) throw WorkstationError.fromFailure(env.error);
     return env.value;
   }
@@ -55,10 +61,16 @@ export function createHttpApi(o: HttpApiOptions): WorkstationApi {
     const url = `${base.replace(/^http/, 'ws')}/events?${KEY_PARAM}=${encodeURIComponent(o.key)}`;
     const ws = new WS(url);
     socket = ws;
-    ws.onopen = () => { retry = 0; };
+    ws.onopen = () => {
+      retry = 0;
+    };
     ws.onmessage = (m) => {
       let ev: HostEvent;
-      try { ev = JSON.parse(String(m.data)) as HostEvent; } catch { return; }
+      try {
+        ev = JSON.parse(String(m.data)) as HostEvent;
+      } catch {
+        return;
+      }
       if (ev.type === 'syncState') for (const l of syncListeners) l(ev.state);
       else if (ev.type === 'dataChanged') for (const l of dataListeners) l(ev.event);
     };
@@ -66,7 +78,10 @@ export function createHttpApi(o: HttpApiOptions): WorkstationApi {
       socket = null;
       if (syncListeners.size === 0 && dataListeners.size === 0) return;
       const delay = Math.min(10_000, 250 * 2 ** retry++) * (0.5 + Math.random() / 2);
-      retryTimer = setTimeout(() => { retryTimer = null; connect(); }, delay);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        connect();
+      }, delay);
     };
   }
   function maybeDisconnect(): void {
@@ -82,12 +97,18 @@ export function createHttpApi(o: HttpApiOptions): WorkstationApi {
   api.onSyncState = (l: (s: SyncState) => void) => {
     syncListeners.add(l);
     connect();
-    return () => { syncListeners.delete(l); maybeDisconnect(); };
+    return () => {
+      syncListeners.delete(l);
+      maybeDisconnect();
+    };
   };
   api.onDataChanged = (l: (e: DataChangedEvent) => void) => {
     dataListeners.add(l);
     connect();
-    return () => { dataListeners.delete(l); maybeDisconnect(); };
+    return () => {
+      dataListeners.delete(l);
+      maybeDisconnect();
+    };
   };
   return api as unknown as WorkstationApi;
 }
@@ -96,8 +117,16 @@ export function createHttpApi(o: HttpApiOptions): WorkstationApi {
 export function hostKeyFromLocation(): string | null {
   const fromHash = new URLSearchParams(window.location.hash.replace(/^#/, '')).get(KEY_PARAM);
   if (fromHash) {
-    try { window.sessionStorage.setItem('cobranza.key', fromHash); } catch { /* storage disabled */ }
+    try {
+      window.sessionStorage.setItem('cobranza.key', fromHash);
+    } catch {
+      /* storage disabled */
+    }
     return fromHash;
   }
-  try { return window.sessionStorage.getItem('cobranza.key'); } catch { return null; }
+  try {
+    return window.sessionStorage.getItem('cobranza.key');
+  } catch {
+    return null;
+  }
 }

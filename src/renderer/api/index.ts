@@ -34,7 +34,10 @@ export function setApi(given: WorkstationApi | null): void {
 function wrapBridge(b: WorkstationApi): WorkstationApi {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(b)) {
-    if (name === 'onSyncState' || name === 'onDataChanged') { out[name] = fn; continue; }
+    if (name === 'onSyncState' || name === 'onDataChanged') {
+      out[name] = fn;
+      continue;
+    }
     out[name] = async (input?: unknown) => {
       try {
         return await (fn as (i?: unknown) => Promise<unknown>)(input);
@@ -51,7 +54,15 @@ function failureFromBridge(e: unknown): WorkstationError {
   const message = e instanceof Error ? e.message : String(e);
   const at = message.indexOf(BRIDGE_ERROR_PREFIX);
   if (at >= 0) {
-    const parsed = ApiFailure.safeParse((() => { try { return JSON.parse(message.slice(at + BRIDGE_ERROR_PREFIX.length)); } catch { return null; } })());
+    const parsed = ApiFailure.safeParse(
+      (() => {
+        try {
+          return JSON.parse(message.slice(at + BRIDGE_ERROR_PREFIX.length));
+        } catch {
+          return null;
+        }
+      })(),
+    );
     if (parsed.success) return WorkstationError.fromFailure(parsed.data);
   }
   return new WorkstationError('unexpected', message);

@@ -16,7 +16,13 @@ export function ApprovalsBar() {
   const [unseen, setUnseen] = useState<Array<{ id: string; accountId: string; status: string; debtorName: string }>>([]);
 
   useEffect(() => {
-    const load = () => void getApi().listMyApprovals({}).then((all) => setUnseen(all.filter((a) => a.unseen)), () => {});
+    const load = () =>
+      void getApi()
+        .listMyApprovals({})
+        .then(
+          (all) => setUnseen(all.filter((a) => a.unseen)),
+          () => {},
+        );
     load();
     return getApi().onDataChanged(load);
   }, []);
@@ -32,8 +38,13 @@ export function ApprovalsBar() {
         </button>
       )}
       {unseen.map((a) => (
-        <button key={a.id} type="button" className="link notice" data-testid="approval-decided"
-          onClick={() => useNav.getState().openAccount(a.accountId)}>
+        <button
+          key={a.id}
+          type="button"
+          className="link notice"
+          data-testid="approval-decided"
+          onClick={() => useNav.getState().openAccount(a.accountId)}
+        >
           {t(`negotiation.decided.${a.status}`)} — {a.debtorName}
         </button>
       ))}

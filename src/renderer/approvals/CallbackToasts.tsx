@@ -19,13 +19,26 @@ export function CallbackToasts() {
   const dismissed = useRef(new Set<string>());
 
   useEffect(() => {
-    const load = () => void getApi().listQueue({ sort: 'priority', dir: 'desc', limit: 10 }).then((page) => {
-      setDue(page.rows.filter((r) => r.reason.code === 'callback_due' && r.callbackAt && !dismissed.current.has(`${r.accountId}@${r.callbackAt}`)));
-    }, () => {});
+    const load = () =>
+      void getApi()
+        .listQueue({ sort: 'priority', dir: 'desc', limit: 10 })
+        .then(
+          (page) => {
+            setDue(
+              page.rows.filter(
+                (r) => r.reason.code === 'callback_due' && r.callbackAt && !dismissed.current.has(`${r.accountId}@${r.callbackAt}`),
+              ),
+            );
+          },
+          () => {},
+        );
     load();
     const timer = setInterval(load, 20_000);
     const off = getApi().onDataChanged(load);
-    return () => { clearInterval(timer); off(); };
+    return () => {
+      clearInterval(timer);
+      off();
+    };
   }, []);
 
   if (due.length === 0) return null;
@@ -37,10 +50,19 @@ export function CallbackToasts() {
     <div className="toasts" role="status" aria-live="polite" data-testid="callback-toasts" style={TOASTS_STYLE}>
       {due.map((r) => (
         <div key={r.accountId} className="toast card" data-testid="callback-toast" style={{ display: 'flex', gap: 8 }}>
-          <button type="button" className="link" onClick={() => { dismiss(r); useNav.getState().openAccount(r.accountId); }}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              dismiss(r);
+              useNav.getState().openAccount(r.accountId);
+            }}
+          >
             {t('callbacks.due', { name: r.debtorName, time: formatDateTime(r.callbackAt!, r.timeZone, i18n.language) })}
           </button>
-          <button type="button" className="link" aria-label={t('common.close')} onClick={() => dismiss(r)}>×</button>
+          <button type="button" className="link" aria-label={t('common.close')} onClick={() => dismiss(r)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

@@ -23,11 +23,16 @@ export function HardshipList() {
       setError(toUiError(e));
     }
   }, []);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   async function decide(item: HardshipItem, hardship: boolean) {
     const reason = (reasons[item.accountId] ?? '').trim();
-    if (!reason) { setError({ code: 'validation', message: t('hardship.reasonRequired'), field: 'reason' }); return; }
+    if (!reason) {
+      setError({ code: 'validation', message: t('hardship.reasonRequired'), field: 'reason' });
+      return;
+    }
     try {
       await getApi().decideHardship({ accountId: item.accountId, hardship, reason });
       setReasons((r) => ({ ...r, [item.accountId]: '' }));
@@ -42,21 +47,52 @@ export function HardshipList() {
   return (
     <>
       <h3>{t('hardship.title')}</h3>
-      {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
-      {items.length === 0 ? <p className="muted">{t('hardship.none')}</p> : (
+      {error && (
+        <div className="form-error" role="alert">
+          {errorText(t, error)}
+        </div>
+      )}
+      {items.length === 0 ? (
+        <p className="muted">{t('hardship.none')}</p>
+      ) : (
         <table className="table" data-testid="hardship-list">
-          <thead><tr><th>{t('approvals.debtor')}</th><th>{t('hardship.state')}</th><th>{t('hardship.claim')}</th><th>{t('approvals.reason')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('approvals.debtor')}</th>
+              <th>{t('hardship.state')}</th>
+              <th>{t('hardship.claim')}</th>
+              <th>{t('approvals.reason')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {items.map((h) => {
               const inHardship = h.status === 'hardship';
               return (
                 <tr key={h.accountId} data-account-id={h.accountId}>
-                  <td>{h.debtorName} ({h.externalRef})</td>
-                  <td>{t(`status.${h.status}`)}</td>
-                  <td>{h.claim ? t('hardship.claimBy', { agent: h.claim.agentName, date: date(h.claim.at) }) + (h.claim.note ? ` — ${h.claim.note}` : '') : '—'}</td>
-                  <td><input aria-label={t('approvals.reason')} value={reasons[h.accountId] ?? ''} onChange={(e) => setReasons((r) => ({ ...r, [h.accountId]: e.target.value }))} /></td>
                   <td>
-                    <button type="button" data-testid={inHardship ? 'hardship-lift' : 'hardship-set'} onClick={() => void decide(h, !inHardship)}>
+                    {h.debtorName} ({h.externalRef})
+                  </td>
+                  <td>{t(`status.${h.status}`)}</td>
+                  <td>
+                    {h.claim
+                      ? t('hardship.claimBy', { agent: h.claim.agentName, date: date(h.claim.at) }) +
+                        (h.claim.note ? ` — ${h.claim.note}` : '')
+                      : '—'}
+                  </td>
+                  <td>
+                    <input
+                      aria-label={t('approvals.reason')}
+                      value={reasons[h.accountId] ?? ''}
+                      onChange={(e) => setReasons((r) => ({ ...r, [h.accountId]: e.target.value }))}
+                    />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      data-testid={inHardship ? 'hardship-lift' : 'hardship-set'}
+                      onClick={() => void decide(h, !inHardship)}
+                    >
                       {inHardship ? t('hardship.lift') : t('hardship.set')}
                     </button>
                   </td>

@@ -25,13 +25,17 @@ export function HelpOverlay() {
           <tbody>
             {SHORTCUTS.map((s) => (
               <tr key={s.keys}>
-                <td><kbd>{s.keys}</kbd></td>
+                <td>
+                  <kbd>{s.keys}</kbd>
+                </td>
                 <td>{t(s.action)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <button type="button" onClick={close} autoFocus>{t('common.close')}</button>
+        <button type="button" onClick={close} autoFocus>
+          {t('common.close')}
+        </button>
       </div>
     </div>
   );

@@ -13,14 +13,20 @@ export function SyncBanners() {
       {state.authRequired && (
         <div className="banner banner-error" role="alert" data-testid="banner-auth">
           <span>{t('sync.authRequired')}</span>
-          <button type="button" onClick={expire}>{t('sync.loginAgain')}</button>
+          <button type="button" onClick={expire}>
+            {t('sync.loginAgain')}
+          </button>
         </div>
       )}
       {state.updateRequired && (
-        <div className="banner banner-error" role="alert" data-testid="banner-update">{t('sync.updateRequired')}</div>
+        <div className="banner banner-error" role="alert" data-testid="banner-update">
+          {t('sync.updateRequired')}
+        </div>
       )}
       {!state.online && !state.authRequired && !state.updateRequired && (
-        <div className="banner banner-offline" role="status" data-testid="banner-offline">{t('sync.offlineBanner')}</div>
+        <div className="banner banner-offline" role="status" data-testid="banner-offline">
+          {t('sync.offlineBanner')}
+        </div>
       )}
     </>
   );

@@ -25,10 +25,10 @@ function SyncStatus() {
       <span className="sync-pending" data-testid="sync-pending" title={t('sync.pendingHint')}>
         {t('sync.pending', { count: state.pending })}
       </span>
-      {state.progress && (
-        <span className="muted">{t('sync.progress', { done: state.progress.done, total: state.progress.total })}</span>
-      )}
-      <span className="muted" title={state.lastError ?? ''}>{t('sync.lastSuccess', { time: last })}</span>
+      {state.progress && <span className="muted">{t('sync.progress', { done: state.progress.done, total: state.progress.total })}</span>}
+      <span className="muted" title={state.lastError ?? ''}>
+        {t('sync.lastSuccess', { time: last })}
+      </span>
       {state.rejected.length > 0 && (
         <span className="rejected-wrap">
           <button type="button" className="link danger" onClick={() => setShowRejected((v) => !v)} aria-expanded={showRejected}>
@@ -48,7 +48,11 @@ function SyncStatus() {
       <button type="button" onClick={() => void syncNow()} disabled={state.syncing} data-testid="sync-now">
         {t('sync.now')}
       </button>
-      {state.storageFull && <span className="error-text" role="alert">{t('sync.storageFull')}</span>}
+      {state.storageFull && (
+        <span className="error-text" role="alert">
+          {t('sync.storageFull')}
+        </span>
+      )}
       {error && <span className="error-text">{errorText(t, error)}</span>}
     </div>
   );
@@ -63,7 +67,9 @@ export function TopBar() {
     <header className="topbar">
       <h1 className="brand">{t('app.title')}</h1>
       <SyncStatus />
-      <div className="softphone-slot"><SoftphoneBar /></div>
+      <div className="softphone-slot">
+        <SoftphoneBar />
+      </div>
       <div className="topbar-right">
         {session && (
           <span className="agent" data-testid="agent-name">
@@ -78,10 +84,16 @@ export function TopBar() {
             value={i18n.language}
             onChange={(e) => void setLocale(e.target.value as Locale)}
           >
-            {LOCALES.map((l) => <option key={l} value={l}>{t(`settings.locale.${l}`)}</option>)}
+            {LOCALES.map((l) => (
+              <option key={l} value={l}>
+                {t(`settings.locale.${l}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="button" className="link" onClick={() => void logout()}>{t('login.logout')}</button>
+        <button type="button" className="link" onClick={() => void logout()}>
+          {t('login.logout')}
+        </button>
       </div>
     </header>
   );

@@ -32,8 +32,24 @@ export function UpdateBanner() {
   return (
     <div className="banner banner-info" role="status" data-testid="banner-app-update">
       <span>{t('appUpdate.ready', { version: update.version })}</span>
-      <button type="button" onClick={() => { void shellBridge()?.installUpdate(); }}>{t('appUpdate.install')}</button>
-      <button type="button" onClick={() => { const at = Date.now(); setNow(at); setSnoozedUntil(at + SNOOZE_MS); }}>{t('appUpdate.later')}</button>
+      <button
+        type="button"
+        onClick={() => {
+          void shellBridge()?.installUpdate();
+        }}
+      >
+        {t('appUpdate.install')}
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          const at = Date.now();
+          setNow(at);
+          setSnoozedUntil(at + SNOOZE_MS);
+        }}
+      >
+        {t('appUpdate.later')}
+      </button>
     </div>
   );
 }

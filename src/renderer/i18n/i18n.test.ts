@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 import i18next from './index';
 import es from './es.json';
 import en from './en.json';
-import {
-  AccountStatus, Channel, ContactKind, Disposition, DpdBucket, PromiseStatus, Role, Segment,
-} from '../../shared/domain/enums';
+import { AccountStatus, Channel, ContactKind, Disposition, DpdBucket, PromiseStatus, Role, Segment } from '../../shared/domain/enums';
 import { DISPOSITION_ORDER } from '../outcome/dispositions';
 import { SHORTCUTS } from '../components/HelpOverlay';
 import { rejectionText } from '../lib/errors';
@@ -51,9 +49,14 @@ describe('i18n resources', () => {
   });
 
   it.each([
-    ['disposition', Disposition.options], ['channel', Channel.options], ['status', AccountStatus.options],
-    ['bucket', DpdBucket.options], ['segment', Segment.options], ['promiseStatus', PromiseStatus.options],
-    ['contactKind', ContactKind.options], ['role', Role.options],
+    ['disposition', Disposition.options],
+    ['channel', Channel.options],
+    ['status', AccountStatus.options],
+    ['bucket', DpdBucket.options],
+    ['segment', Segment.options],
+    ['promiseStatus', PromiseStatus.options],
+    ['contactKind', ContactKind.options],
+    ['role', Role.options],
   ] as const)('every %s value is translated in both languages', (ns, values) => {
     for (const lng of ['es', 'en']) {
       for (const v of values) expect(i18next.exists(`${ns}.${v}`, { lng }), `${lng} ${ns}.${v}`).toBe(true);
@@ -78,8 +81,12 @@ describe('i18n resources', () => {
 
   it("a refused change shows the server's code translated, the app's own key first, else the server's message", () => {
     const es = i18next.getFixedT('es');
-    expect(rejectionText(es, { code: 'whatsapp_template_unapproved', message: 'x' })).toMatch(/^Esta plantilla de WhatsApp no tiene una plantilla aprobada por Meta/);
-    expect(rejectionText(i18next.getFixedT('en'), { code: 'whatsapp_template_mismatch', message: 'x' })).toMatch(/does not match the one Meta approved/);
+    expect(rejectionText(es, { code: 'whatsapp_template_unapproved', message: 'x' })).toMatch(
+      /^Esta plantilla de WhatsApp no tiene una plantilla aprobada por Meta/,
+    );
+    expect(rejectionText(i18next.getFixedT('en'), { code: 'whatsapp_template_mismatch', message: 'x' })).toMatch(
+      /does not match the one Meta approved/,
+    );
     expect(rejectionText(es, { code: 'not_found', message: 'x' })).toBe('No se encontró el registro (o no tienes acceso).');
     expect(rejectionText(es, { code: 'promise_policy', message: 'La cuota supera el saldo' })).toBe('La cuota supera el saldo');
   });

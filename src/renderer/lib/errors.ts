@@ -41,9 +41,11 @@ export function fieldLabel(t: TFunction, field: string | undefined): string {
     if (/^\d+$/.test(s)) continue;
     if (!known(s)) return t('fields.unknown');
     const index = words[i + 1];
-    parts.push(index !== undefined && /^\d+$/.test(index)
-      ? `${t(`fields.${s}`, { count: 1 })} ${Number(index) + 1}`
-      : t(`fields.${s}`, { count: 2 }));
+    parts.push(
+      index !== undefined && /^\d+$/.test(index)
+        ? `${t(`fields.${s}`, { count: 1 })} ${Number(index) + 1}`
+        : t(`fields.${s}`, { count: 2 }),
+    );
   }
   return parts.length ? parts.join(' › ') : t('fields.unknown');
 }

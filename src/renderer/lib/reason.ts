@@ -8,9 +8,7 @@ import { formatCalendarDate, formatDateTime } from './datetime';
  * calendar dates, minor units, enum values; they are formatted here for the debtor's zone, the
  * account's currency and the UI language before i18next interpolates them.
  */
-export function reasonText(
-  t: TFunction, reason: QueueReason, ctx: { currency: CurrencyCode; timeZone: string; lang: string },
-): string {
+export function reasonText(t: TFunction, reason: QueueReason, ctx: { currency: CurrencyCode; timeZone: string; lang: string }): string {
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(reason.params)) {
     if (k === 'amountMinor' && typeof v === 'number') params.amount = formatMoney(v, ctx.currency, ctx.lang);

@@ -5,7 +5,7 @@ import { ruleText } from './rule-text';
 const es = i18next.getFixedT('es');
 const en = i18next.getFixedT('en');
 
-describe('ruleText: a violation\'s rule ids in words', () => {
+describe("ruleText: a violation's rule ids in words", () => {
   it('words an hour rule with what failed, a cap, a hard stop, in both languages', () => {
     expect(ruleText(es, 'co.hours.time')).toBe('Fuera del horario de la Ley 2300 (L–V 07:00–19:00, sáb 08:00–15:00): fuera de hora');
     expect(ruleText(es, 'co.hours.holiday')).toMatch(/Ley 2300.*festivo$/);

@@ -17,7 +17,8 @@ export function useAction() {
       return true;
     } catch (e) {
       const ui = toUiError(e);
-      if (opts.onError) opts.onError(ui); else setError(ui);
+      if (opts.onError) opts.onError(ui);
+      else setError(ui);
       return false;
     } finally {
       setBusy(false);
@@ -36,8 +37,17 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
   useEffect(() => {
     let live = true;
     setError(null);
-    load().then((d) => { if (live) setData(d); }, (e) => { if (live) setError(toUiError(e)); });
-    return () => { live = false; };
+    load().then(
+      (d) => {
+        if (live) setData(d);
+      },
+      (e) => {
+        if (live) setError(toUiError(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
   }, deps);
   return { data, error };
 }

@@ -4,7 +4,17 @@ import { formatDateTime } from '../lib/datetime';
 import { HeldBy } from './HeldBy';
 
 /** Why a contact is refused now, and the next legal moment in the DEBTOR's local time. */
-export function BlockedReason({ decision, timeZone, testId, accountId }: { decision: ComplianceDecision; timeZone: string; testId: string; accountId?: string }) {
+export function BlockedReason({
+  decision,
+  timeZone,
+  testId,
+  accountId,
+}: {
+  decision: ComplianceDecision;
+  timeZone: string;
+  testId: string;
+  accountId?: string;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'es';
   return (

@@ -21,7 +21,10 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
   const [channel, setChannel] = useState<MessageChannel>('sms');
   const [templates, setTemplates] = useState<MessagePreview[]>([]);
   const [templateId, setTemplateId] = useState<string>('');
-  const points = useMemo(() => detail.contactPoints.filter((cp) => MESSAGE_KINDS[channel].includes(cp.kind) && !cp.invalid), [detail, channel]);
+  const points = useMemo(
+    () => detail.contactPoints.filter((cp) => MESSAGE_KINDS[channel].includes(cp.kind) && !cp.invalid),
+    [detail, channel],
+  );
   const [cpId, setCpId] = useState<string>('');
   const [decision, setDecision] = useState<ComplianceDecision | null>(null);
   const { busy, error, setError, run } = useAction();
@@ -29,8 +32,19 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
 
   useEffect(() => {
     let live = true;
-    getApi().listMessageTemplates({ accountId }).then((list) => { if (live) setTemplates(list); }, (e) => { if (live) setError(toUiError(e)); });
-    return () => { live = false; };
+    getApi()
+      .listMessageTemplates({ accountId })
+      .then(
+        (list) => {
+          if (live) setTemplates(list);
+        },
+        (e) => {
+          if (live) setError(toUiError(e));
+        },
+      );
+    return () => {
+      live = false;
+    };
     // `detail` changes after every write and when the workstation's templates change (admin edits reach it on sync)
   }, [accountId, detail]);
 
@@ -42,8 +56,19 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
     let live = true;
     setDecision(null);
     if (!cp) return;
-    getApi().checkContact({ accountId, contactPointId: cp.id, channel }).then((d) => { if (live) setDecision(d); }, (e) => { if (live) setError(toUiError(e)); });
-    return () => { live = false; };
+    getApi()
+      .checkContact({ accountId, contactPointId: cp.id, channel })
+      .then(
+        (d) => {
+          if (live) setDecision(d);
+        },
+        (e) => {
+          if (live) setError(toUiError(e));
+        },
+      );
+    return () => {
+      live = false;
+    };
   }, [accountId, cp?.id, channel, detail]);
 
   const blocked = decision !== null && !decision.allowed;
@@ -64,24 +89,50 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
       <h3 id="msg-title">{t('messaging.title')}</h3>
       <div className="segmented" role="radiogroup" aria-label={t('messaging.channel')}>
         {CHANNELS.map((c) => (
-          <button key={c} type="button" role="radio" aria-checked={channel === c} className={channel === c ? 'active' : ''}
-            data-testid={`msg-channel-${c}`} onClick={() => { setChannel(c); setTemplateId(''); setCpId(''); setSent(false); }}>
+          <button
+            key={c}
+            type="button"
+            role="radio"
+            aria-checked={channel === c}
+            className={channel === c ? 'active' : ''}
+            data-testid={`msg-channel-${c}`}
+            onClick={() => {
+              setChannel(c);
+              setTemplateId('');
+              setCpId('');
+              setSent(false);
+            }}
+          >
             {t(`channel.${c}`)}
           </button>
         ))}
       </div>
-      {points.length === 0 ? <p className="muted">{t('messaging.noContactPoint')}</p> : (
-        <label>{t('messaging.to')}
+      {points.length === 0 ? (
+        <p className="muted">{t('messaging.noContactPoint')}</p>
+      ) : (
+        <label>
+          {t('messaging.to')}
           <select value={cp?.id ?? ''} onChange={(e) => setCpId(e.target.value)} data-testid="msg-contact-point">
-            {points.map((p) => <option key={p.id} value={p.id}>{p.value}{p.doNotContact ? ` (${t('contact.dnc')})` : ''}</option>)}
+            {points.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.value}
+                {p.doNotContact ? ` (${t('contact.dnc')})` : ''}
+              </option>
+            ))}
           </select>
         </label>
       )}
-      {forChannel.length === 0 ? <p className="muted">{t('messaging.noTemplates')}</p> : (
-        <label>{t('messaging.template')}
+      {forChannel.length === 0 ? (
+        <p className="muted">{t('messaging.noTemplates')}</p>
+      ) : (
+        <label>
+          {t('messaging.template')}
           <select value={template?.id ?? ''} onChange={(e) => setTemplateId(e.target.value)} data-testid="msg-template">
             {forChannel.map((x) => (
-              <option key={x.id} value={x.id}>{x.name}{x.channel === 'whatsapp' && !x.whatsapp ? ` — ${t('messaging.unapproved')}` : ''}</option>
+              <option key={x.id} value={x.id}>
+                {x.name}
+                {x.channel === 'whatsapp' && !x.whatsapp ? ` — ${t('messaging.unapproved')}` : ''}
+              </option>
             ))}
           </select>
         </label>
@@ -89,9 +140,14 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
       {template && (
         <div className="msg-preview" aria-label={t('messaging.preview')} data-testid="msg-preview">
           {template.subjectPreview !== null && (
-            <p data-testid="msg-preview-subject"><span className="muted">{t('messaging.subject')}: </span><strong>{template.subjectPreview}</strong></p>
+            <p data-testid="msg-preview-subject">
+              <span className="muted">{t('messaging.subject')}: </span>
+              <strong>{template.subjectPreview}</strong>
+            </p>
           )}
-          <p style={{ whiteSpace: 'pre-wrap' }} data-testid="msg-preview-body">{template.preview}</p>
+          <p style={{ whiteSpace: 'pre-wrap' }} data-testid="msg-preview-body">
+            {template.preview}
+          </p>
         </div>
       )}
       {unapproved && (
@@ -99,15 +155,31 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
           <strong>{t('messaging.unapproved')}</strong> {t('messaging.unapprovedWhy')}
         </p>
       )}
-      <button type="button" className="primary" data-testid="msg-send" data-channel={channel}
+      <button
+        type="button"
+        className="primary"
+        data-testid="msg-send"
+        data-channel={channel}
         disabled={busy || !cp || !template || decision === null || blocked || unapproved}
-        aria-describedby={unapproved ? 'msg-unapproved' : undefined} title={unapproved ? t('messaging.unapproved') : undefined}
-        onClick={() => void send()}>
+        aria-describedby={unapproved ? 'msg-unapproved' : undefined}
+        title={unapproved ? t('messaging.unapproved') : undefined}
+        onClick={() => void send()}
+      >
         {t('messaging.send', { channel: t(`channel.${channel}`) })}
       </button>
-      {blocked && decision && <BlockedReason decision={decision} timeZone={detail.debtor.timeZone} testId="msg-blocked" accountId={accountId} />}
-      {sent && <p className="ok-text" role="status" data-testid="msg-queued">{t('messaging.queued')}</p>}
-      {error && <p className="field-error" role="alert">{errorText(t, error)}</p>}
+      {blocked && decision && (
+        <BlockedReason decision={decision} timeZone={detail.debtor.timeZone} testId="msg-blocked" accountId={accountId} />
+      )}
+      {sent && (
+        <p className="ok-text" role="status" data-testid="msg-queued">
+          {t('messaging.queued')}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {errorText(t, error)}
+        </p>
+      )}
     </section>
   );
 }

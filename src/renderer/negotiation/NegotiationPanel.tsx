@@ -40,7 +40,8 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
       return { kind: 'settlement', discounts: d, payDate: startDate };
     }
     const n = Number(installments);
-    if (!Number.isInteger(n) || n < 1 || n > 250) return { code: 'validation', message: t('negotiation.installments'), field: 'installments' };
+    if (!Number.isInteger(n) || n < 1 || n > 250)
+      return { code: 'validation', message: t('negotiation.installments'), field: 'installments' };
     const dp = down.trim() === '' ? { ok: true as const, minor: 0 } : parseAmount(down, currency);
     if (!dp.ok) return { code: 'validation', message: `${t('negotiation.downPayment')}: ${dp.reason}`, field: 'downPaymentMinor' };
     return { kind: 'plan', installments: n, downPaymentMinor: dp.minor, monthlyInterestPct: null, startDate };
@@ -49,25 +50,41 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   const loadApprovals = useCallback(async () => {
     setApprovals(await getApi().listMyApprovals({ accountId: detail.account.id }));
   }, [detail.account.id]);
-  useEffect(() => { void loadApprovals(); }, [loadApprovals, detail]);
+  useEffect(() => {
+    void loadApprovals();
+  }, [loadApprovals, detail]);
 
   useEffect(() => {
     const p = proposal();
-    if ('code' in p) { setQuote(null); setError(p); return; }
+    if ('code' in p) {
+      setQuote(null);
+      setError(p);
+      return;
+    }
     let live = true;
-    getApi().quoteNegotiation({ accountId: detail.account.id, proposal: p }).then(
-      (q) => {
-        if (!live) return;
-        setQuote(q); setError(null);
-        const rule = q.rule as { plan?: { agentMinDownPaymentPct?: number } } | null;
-        const pct = rule?.plan?.agentMinDownPaymentPct ?? 0;
-        if (!downTouched && p.kind === 'plan' && pct > 0 && p.downPaymentMinor === 0) {
-          setDown(minorToDecimal(Math.ceil((q.balanceMinor * pct) / 100), currency));
-        }
-      },
-      (e: unknown) => { if (live) { setQuote(null); setError(toUiError(e)); } },
-    );
-    return () => { live = false; };
+    getApi()
+      .quoteNegotiation({ accountId: detail.account.id, proposal: p })
+      .then(
+        (q) => {
+          if (!live) return;
+          setQuote(q);
+          setError(null);
+          const rule = q.rule as { plan?: { agentMinDownPaymentPct?: number } } | null;
+          const pct = rule?.plan?.agentMinDownPaymentPct ?? 0;
+          if (!downTouched && p.kind === 'plan' && pct > 0 && p.downPaymentMinor === 0) {
+            setDown(minorToDecimal(Math.ceil((q.balanceMinor * pct) / 100), currency));
+          }
+        },
+        (e: unknown) => {
+          if (live) {
+            setQuote(null);
+            setError(toUiError(e));
+          }
+        },
+      );
+    return () => {
+      live = false;
+    };
   }, [proposal, detail.account.id, detail.account.balanceMinor, downTouched, currency]);
 
   async function submit() {
@@ -90,7 +107,11 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
       setStartDate(c.startDate < today ? today : c.startDate);
     } else {
       setKind('settlement');
-      setDisc({ principalPct: String(c.discounts.principalPct), interestPct: String(c.discounts.interestPct), feesPct: String(c.discounts.feesPct) });
+      setDisc({
+        principalPct: String(c.discounts.principalPct),
+        interestPct: String(c.discounts.interestPct),
+        feesPct: String(c.discounts.feesPct),
+      });
       setStartDate(c.payDate < today ? today : c.payDate);
     }
   }
@@ -102,48 +123,133 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
       <h3 id="negotiation-title">{t('negotiation.title')}</h3>
       {unseen.length > 0 && (
         <div className="notice" role="status" data-testid="approval-notice">
-          {unseen.map((a) => <p key={a.id}>{t(`negotiation.decided.${a.status}`)}{a.decisionReason ? ` — ${a.decisionReason}` : ''}</p>)}
-          <button type="button" className="link" onClick={() => void getApi().markApprovalsSeen({ ids: unseen.map((a) => a.id) }).then(loadApprovals)}>
+          {unseen.map((a) => (
+            <p key={a.id}>
+              {t(`negotiation.decided.${a.status}`)}
+              {a.decisionReason ? ` — ${a.decisionReason}` : ''}
+            </p>
+          ))}
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              void getApi()
+                .markApprovalsSeen({ ids: unseen.map((a) => a.id) })
+                .then(loadApprovals)
+            }
+          >
             {t('negotiation.seen')}
           </button>
         </div>
       )}
       <div className="row">
-        <label><input type="radio" name="neg-kind" checked={kind === 'plan'} onChange={() => setKind('plan')} /> {t('negotiation.plan')}</label>
-        <label><input type="radio" name="neg-kind" checked={kind === 'settlement'} onChange={() => setKind('settlement')} data-testid="neg-settlement" /> {t('negotiation.settlement')}</label>
+        <label>
+          <input type="radio" name="neg-kind" checked={kind === 'plan'} onChange={() => setKind('plan')} /> {t('negotiation.plan')}
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="neg-kind"
+            checked={kind === 'settlement'}
+            onChange={() => setKind('settlement')}
+            data-testid="neg-settlement"
+          />{' '}
+          {t('negotiation.settlement')}
+        </label>
       </div>
       {kind === 'plan' ? (
         <div className="row">
-          <label>{t('negotiation.installments')} <input data-testid="neg-installments" inputMode="numeric" size={4} value={installments} onChange={(e) => setInstallments(e.target.value)} /></label>
-          <label>{t('negotiation.downPayment')} <input data-testid="neg-down" inputMode="decimal" size={12} value={down} onChange={(e) => { setDownTouched(true); setDown(e.target.value); }} /></label>
-          <label>{t('negotiation.startDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} /></label>
+          <label>
+            {t('negotiation.installments')}{' '}
+            <input
+              data-testid="neg-installments"
+              inputMode="numeric"
+              size={4}
+              value={installments}
+              onChange={(e) => setInstallments(e.target.value)}
+            />
+          </label>
+          <label>
+            {t('negotiation.downPayment')}{' '}
+            <input
+              data-testid="neg-down"
+              inputMode="decimal"
+              size={12}
+              value={down}
+              onChange={(e) => {
+                setDownTouched(true);
+                setDown(e.target.value);
+              }}
+            />
+          </label>
+          <label>
+            {t('negotiation.startDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+          </label>
         </div>
       ) : (
         <div className="row">
           {(['principalPct', 'interestPct', 'feesPct'] as const).map((k) => (
-            <label key={k}>{t(`negotiation.${k}`)} <input inputMode="decimal" size={4} value={disc[k]} onChange={(e) => setDisc({ ...disc, [k]: e.target.value })} /> %</label>
+            <label key={k}>
+              {t(`negotiation.${k}`)}{' '}
+              <input inputMode="decimal" size={4} value={disc[k]} onChange={(e) => setDisc({ ...disc, [k]: e.target.value })} /> %
+            </label>
           ))}
-          <label>{t('negotiation.payDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} /></label>
+          <label>
+            {t('negotiation.payDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+          </label>
         </div>
       )}
-      {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
+      {error && (
+        <div className="form-error" role="alert">
+          {errorText(t, error)}
+        </div>
+      )}
       {quote && (
         <div data-testid="neg-quote">
           <p>
-            {t('negotiation.total')}: <strong className="num" data-testid="neg-total">{formatMoney(quote.totalMinor, currency, lang)}</strong>
-            {quote.discountMinor > 0 && <> · {t('negotiation.discount')}: {formatMoney(quote.discountMinor, currency, lang)}</>}
-            {quote.interestMinor > 0 && <> · {t('negotiation.interest')}: {formatMoney(quote.interestMinor, currency, lang)}</>}
+            {t('negotiation.total')}:{' '}
+            <strong className="num" data-testid="neg-total">
+              {formatMoney(quote.totalMinor, currency, lang)}
+            </strong>
+            {quote.discountMinor > 0 && (
+              <>
+                {' '}
+                · {t('negotiation.discount')}: {formatMoney(quote.discountMinor, currency, lang)}
+              </>
+            )}
+            {quote.interestMinor > 0 && (
+              <>
+                {' '}
+                · {t('negotiation.interest')}: {formatMoney(quote.interestMinor, currency, lang)}
+              </>
+            )}
           </p>
           <table className="table compact">
-            <thead><tr><th>#</th><th>{t('promises.dueDate')}</th><th className="num">{t('promises.amount')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{t('promises.dueDate')}</th>
+                <th className="num">{t('promises.amount')}</th>
+              </tr>
+            </thead>
             <tbody>
               {quote.schedule.map((i, n) => (
-                <tr key={n}><td>{n + 1}</td><td>{formatCalendarDate(i.dueDate, lang)}</td><td className="num">{formatMoney(i.amountMinor, currency, lang)}</td></tr>
+                <tr key={n}>
+                  <td>{n + 1}</td>
+                  <td>{formatCalendarDate(i.dueDate, lang)}</td>
+                  <td className="num">{formatMoney(i.amountMinor, currency, lang)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
-          <p className={`chip verdict-${verdict}`} data-testid="neg-verdict" data-verdict={verdict}>{t(`negotiation.verdict.${verdict}`)}</p>
-          <ul className="small">{quote.authority.reasons.map((r) => <li key={r.ruleId}>{lang === 'en' ? r.en : r.es}</li>)}</ul>
+          <p className={`chip verdict-${verdict}`} data-testid="neg-verdict" data-verdict={verdict}>
+            {t(`negotiation.verdict.${verdict}`)}
+          </p>
+          <ul className="small">
+            {quote.authority.reasons.map((r) => (
+              <li key={r.ruleId}>{lang === 'en' ? r.en : r.es}</li>
+            ))}
+          </ul>
           {verdict !== 'outside_policy' && (
             <button type="button" disabled={busy} onClick={() => void submit()} data-testid="neg-submit">
               {verdict === 'within_agent' ? t('negotiation.agree') : t('negotiation.sendForApproval')}
@@ -151,7 +257,11 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
           )}
         </div>
       )}
-      {notice && <p className="muted" role="status" data-testid="neg-notice">{notice}</p>}
+      {notice && (
+        <p className="muted" role="status" data-testid="neg-notice">
+          {notice}
+        </p>
+      )}
       {approvals.length > 0 && (
         <div>
           <h4>{t('negotiation.requests')}</h4>
@@ -159,13 +269,18 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
             {approvals.map((a) => (
               <li key={a.id} data-status={a.status}>
                 <span className={`chip approval-${a.status}`}>{t(`approvals.status.${a.status}`)}</span>{' '}
-                {a.proposal.kind === 'plan' ? t('negotiation.planSummary', { count: a.proposal.installments }) : t('negotiation.settlement')}
-                {' · '}{formatMoney(a.quote.totalMinor, a.currency, lang)}
+                {a.proposal.kind === 'plan'
+                  ? t('negotiation.planSummary', { count: a.proposal.installments })
+                  : t('negotiation.settlement')}
+                {' · '}
+                {formatMoney(a.quote.totalMinor, a.currency, lang)}
                 {a.decisionReason && <> — {a.decisionReason}</>}
                 {a.local && <span className="muted"> ({t('negotiation.notSynced')})</span>}
                 {a.counterOffer?.kind === 'plan' && <> · {t('negotiation.counter', { count: a.counterOffer.installments })}</>}
                 {a.status === 'countered' && a.counterOffer && (
-                  <button type="button" className="link" data-testid="use-counter" onClick={() => applyCounter(a.counterOffer!)}>{t('negotiation.useCounter')}</button>
+                  <button type="button" className="link" data-testid="use-counter" onClick={() => applyCounter(a.counterOffer!)}>
+                    {t('negotiation.useCounter')}
+                  </button>
                 )}
               </li>
             ))}

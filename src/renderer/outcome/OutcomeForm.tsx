@@ -30,8 +30,14 @@ const newRow = (): InstallmentDraft => ({ key: `r${++rowKey}`, amount: '', date:
 function initialDraft(detail: AccountDetail): OutcomeDraft {
   const phone = detail.contactPoints.find((c) => c.kind === 'phone' && !c.invalid && !c.doNotContact);
   return {
-    disposition: null, channel: 'call', direction: 'outbound', contactPointId: phone?.id ?? null, note: '',
-    installments: [newRow()], callbackDate: '', callbackTime: '',
+    disposition: null,
+    channel: 'call',
+    direction: 'outbound',
+    contactPointId: phone?.id ?? null,
+    note: '',
+    installments: [newRow()],
+    callbackDate: '',
+    callbackTime: '',
   };
 }
 
@@ -64,7 +70,9 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     setCall(lastEnded);
     const cp = detail.contactPoints.find((c) => c.kind === 'phone' && c.id === draft.contactPointId);
     setDraft((d) => ({
-      ...d, channel: 'call', contactPointId: cp?.id ?? d.contactPointId,
+      ...d,
+      channel: 'call',
+      contactPointId: cp?.id ?? d.contactPointId,
       disposition: lastEnded.suggestedDisposition ?? d.disposition,
     }));
     setSuccess(null);
@@ -81,9 +89,19 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     let live = true;
     setDecision(null);
     if (!checked) return;
-    getApi().checkContact({ accountId: account.id, contactPointId: draft.contactPointId, channel: draft.channel })
-      .then((d) => { if (live) setDecision(d); }, () => { /* the submit's own check answers */ });
-    return () => { live = false; };
+    getApi()
+      .checkContact({ accountId: account.id, contactPointId: draft.contactPointId, channel: draft.channel })
+      .then(
+        (d) => {
+          if (live) setDecision(d);
+        },
+        () => {
+          /* the submit's own check answers */
+        },
+      );
+    return () => {
+      live = false;
+    };
   }, [checked, account.id, draft.contactPointId, draft.channel, detail]);
 
   const contactOptions = useMemo(
@@ -103,8 +121,12 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     setErrors(({ disposition: _dropped, ...rest }) => rest);
     // Put the cursor where the agent types next for the chosen disposition.
     requestAnimationFrame(() => {
-      const target = disposition === 'promise_to_pay' ? 'input[name="installments.0.amount"]'
-        : disposition === 'callback_requested' ? 'input[name="callbackDate"]' : 'textarea[name="note"]';
+      const target =
+        disposition === 'promise_to_pay'
+          ? 'input[name="installments.0.amount"]'
+          : disposition === 'callback_requested'
+            ? 'input[name="callbackDate"]'
+            : 'textarea[name="note"]';
       formRef.current?.querySelector<HTMLElement>(target)?.focus();
     });
   };
@@ -116,8 +138,13 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     setSuccess(null);
     setRefused(false);
     const built = buildOutcome(draft, {
-      accountId: account.id, currency, balanceMinor: account.balanceMinor, timeZone: debtor.timeZone, now: new Date(),
-      callActivityId: call?.activityId ?? null, policy: detail.promisePolicy ?? null,
+      accountId: account.id,
+      currency,
+      balanceMinor: account.balanceMinor,
+      timeZone: debtor.timeZone,
+      now: new Date(),
+      callActivityId: call?.activityId ?? null,
+      policy: detail.promisePolicy ?? null,
     });
     if (!built.ok) {
       setErrors(built.errors);
@@ -127,25 +154,29 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     }
     setErrors({});
     // the account and the queue are read again — once — on the dataChanged the write emits (stores/data.ts)
-    await run(async () => {
-      const result = await useAccount.getState().logOutcome(built.input);
-      setSuccess({ promise: result.promiseId !== null });
-      setDraft(initialDraft(detail));
-      setCall(null);
-    }, {
-      onError: (ui) => {
-        if (ui.code === 'compliance.blocked') {
-          // the reasons and the next allowed moment, in the agent's language and the debtor's time
-          setRefused(true);
-          void getApi().checkContact({ accountId: account.id, contactPointId: built.input.contactPointId ?? null, channel: built.input.channel })
-            .then(setDecision, () => {});
-          return;
-        }
-        const field = formField(ui.field);
-        if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
-        else setApiError(ui);
+    await run(
+      async () => {
+        const result = await useAccount.getState().logOutcome(built.input);
+        setSuccess({ promise: result.promiseId !== null });
+        setDraft(initialDraft(detail));
+        setCall(null);
       },
-    });
+      {
+        onError: (ui) => {
+          if (ui.code === 'compliance.blocked') {
+            // the reasons and the next allowed moment, in the agent's language and the debtor's time
+            setRefused(true);
+            void getApi()
+              .checkContact({ accountId: account.id, contactPointId: built.input.contactPointId ?? null, channel: built.input.channel })
+              .then(setDecision, () => {});
+            return;
+          }
+          const field = formField(ui.field);
+          if (field) setErrors({ [field]: { key: 'server', params: { message: errorText(t, ui) } } });
+          else setApiError(ui);
+        },
+      },
+    );
   };
 
   useKeydown((e) => {
@@ -169,19 +200,32 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     const fe = errors[field];
     if (!fe) return null;
     const text = fe.text ? fe.text[i18n.language === 'en' ? 'en' : 'es'] : t(`outcome.errors.${fe.key}`, fe.params);
-    return <span className="field-error" role="alert" data-testid={`error-${field}`}>{text}</span>;
+    return (
+      <span className="field-error" role="alert" data-testid={`error-${field}`}>
+        {text}
+      </span>
+    );
   };
   const step = currencyDigits(currency) === 0 ? '1' : '0.01';
   // the policy's least total, said before the agent types (the same rule checks it at submit)
   const minimum = detail.promisePolicy ? promiseMinimumMinor(detail.promisePolicy, account.balanceMinor) : 0;
 
   return (
-    <form ref={formRef} className="card outcome-form" onSubmit={(e) => void submit(e)} aria-labelledby="outcome-title" noValidate data-testid="outcome-form">
+    <form
+      ref={formRef}
+      className="card outcome-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="outcome-title"
+      noValidate
+      data-testid="outcome-form"
+    >
       <h3 id="outcome-title">{t('outcome.title')}</h3>
       {call && (
         <div className="call-link" data-testid="outcome-call">
           <span>{t('outcome.closingCall', { status: call.sipStatus ?? '—' })}</span>
-          <button type="button" className="link small" onClick={() => setCall(null)}>{t('outcome.detachCall')}</button>
+          <button type="button" className="link small" onClick={() => setCall(null)}>
+            {t('outcome.detachCall')}
+          </button>
         </div>
       )}
       <fieldset className="dispositions">
@@ -199,19 +243,36 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
       <div className="row2">
         <label>
           {t('outcome.channel')}
-          <select name="channel" value={draft.channel} onChange={(e) => {
-            const channel = Channel.parse(e.target.value);
-            const first = detail.contactPoints.find((c) => KINDS_FOR_CHANNEL[channel].includes(c.kind) && !c.invalid);
-            update({ channel, contactPointId: first?.id ?? null });
-          }}>
-            {Channel.options.map((c) => <option key={c} value={c}>{t(`channel.${c}`)}</option>)}
+          <select
+            name="channel"
+            value={draft.channel}
+            onChange={(e) => {
+              const channel = Channel.parse(e.target.value);
+              const first = detail.contactPoints.find((c) => KINDS_FOR_CHANNEL[channel].includes(c.kind) && !c.invalid);
+              update({ channel, contactPointId: first?.id ?? null });
+            }}
+          >
+            {Channel.options.map((c) => (
+              <option key={c} value={c}>
+                {t(`channel.${c}`)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           {t('outcome.contactPoint')}
-          <select name="contactPointId" value={draft.contactPointId ?? ''} onChange={(e) => update({ contactPointId: e.target.value || null })}>
+          <select
+            name="contactPointId"
+            value={draft.contactPointId ?? ''}
+            onChange={(e) => update({ contactPointId: e.target.value || null })}
+          >
             <option value="">{t('common.none')}</option>
-            {contactOptions.map((c) => <option key={c.id} value={c.id}>{c.value}{c.invalid ? ` (${t('contact.invalid')})` : ''}</option>)}
+            {contactOptions.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.value}
+                {c.invalid ? ` (${t('contact.invalid')})` : ''}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -247,8 +308,14 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
                 {err(`installments.${i}.date`)}
               </label>
               {draft.installments.length > 1 && (
-                <button type="button" className="small" aria-label={t('outcome.removeRow', { n: i + 1 })}
-                  onClick={() => update({ installments: draft.installments.filter((_, j) => j !== i) })}>✕</button>
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={t('outcome.removeRow', { n: i + 1 })}
+                  onClick={() => update({ installments: draft.installments.filter((_, j) => j !== i) })}
+                >
+                  ✕
+                </button>
               )}
             </div>
           ))}
@@ -269,7 +336,12 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
 
       {draft.disposition === 'callback_requested' && (
         <fieldset className="row2">
-          <legend>{t('outcome.callback')} <span className="muted small">— {t('account.debtorLocalTimeShort')} ({debtor.timeZone})</span></legend>
+          <legend>
+            {t('outcome.callback')}{' '}
+            <span className="muted small">
+              — {t('account.debtorLocalTimeShort')} ({debtor.timeZone})
+            </span>
+          </legend>
           <label>
             {t('outcome.date')}
             <input name="callbackDate" type="date" value={draft.callbackDate} onChange={(e) => update({ callbackDate: e.target.value })} />
@@ -288,12 +360,24 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
           <legend>{t('outcome.direction')}</legend>
           {(['outbound', 'inbound'] as const).map((d) => (
             <label key={d}>
-              <input type="radio" name="direction" value={d} checked={direction === d}
-                onChange={() => { update({ direction: d }); setRefused(false); }} />
+              <input
+                type="radio"
+                name="direction"
+                value={d}
+                checked={direction === d}
+                onChange={() => {
+                  update({ direction: d });
+                  setRefused(false);
+                }}
+              />
               {t(`outcome.direction_${d}`)}
             </label>
           ))}
-          {draft.channel === 'call' && direction === 'outbound' && <span className="muted small" data-testid="outcome-manual-dial">{t('outcome.manualDial')}</span>}
+          {draft.channel === 'call' && direction === 'outbound' && (
+            <span className="muted small" data-testid="outcome-manual-dial">
+              {t('outcome.manualDial')}
+            </span>
+          )}
         </fieldset>
       )}
       {checked && decision && !decision.allowed && (
@@ -310,7 +394,11 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
         {err('note')}
       </label>
 
-      {apiError && <div className="form-error" role="alert">{errorText(t, apiError)}</div>}
+      {apiError && (
+        <div className="form-error" role="alert">
+          {errorText(t, apiError)}
+        </div>
+      )}
       {success && (
         <div className="form-success" role="status" data-testid="outcome-success">
           {success.promise ? t('outcome.savedPromise') : t('outcome.saved')}
@@ -320,7 +408,9 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
         <button type="submit" className="primary" disabled={busy} data-testid="outcome-submit">
           {busy ? t('common.saving') : t('outcome.submit')} <kbd>Ctrl+Enter</kbd>
         </button>
-        <span className="muted small" lang={i18n.language}>{t('outcome.savedLocally')}</span>
+        <span className="muted small" lang={i18n.language}>
+          {t('outcome.savedLocally')}
+        </span>
       </div>
     </form>
   );

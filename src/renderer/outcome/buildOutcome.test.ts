@@ -14,9 +14,14 @@ function ctx(over: Partial<OutcomeContext> = {}): OutcomeContext {
 }
 function draft(over: Partial<OutcomeDraft> = {}): OutcomeDraft {
   return {
-    disposition: 'promise_to_pay', channel: 'call', contactPointId: CP, note: '  llamar en la tarde  ',
+    disposition: 'promise_to_pay',
+    channel: 'call',
+    contactPointId: CP,
+    note: '  llamar en la tarde  ',
     installments: [{ key: 'a', amount: '1.500.000', date: '2026-11-24' }],
-    callbackDate: '', callbackTime: '', ...over,
+    callbackDate: '',
+    callbackTime: '',
+    ...over,
   };
 }
 
@@ -31,7 +36,10 @@ describe('buildOutcome', () => {
   });
 
   it('converts major units with the currency digits (MXN has cents)', () => {
-    const r = buildOutcome(draft({ installments: [{ key: 'a', amount: '1,234.50', date: '2026-12-01' }] }), ctx({ currency: 'MXN', balanceMinor: 500_000 }));
+    const r = buildOutcome(
+      draft({ installments: [{ key: 'a', amount: '1,234.50', date: '2026-12-01' }] }),
+      ctx({ currency: 'MXN', balanceMinor: 500_000 }),
+    );
     expect(r.ok && r.input.promise?.installments[0]?.amountMinor).toBe(123_450);
   });
 
@@ -48,44 +56,56 @@ describe('buildOutcome', () => {
     expect(r.errors['installments.0.amount']?.key).toBe(key);
   });
 
-  it('refuses a first date before the debtor\'s today (the UTC date is already the 25th)', () => {
+  it("refuses a first date before the debtor's today (the UTC date is already the 25th)", () => {
     const r = buildOutcome(draft({ installments: [{ key: 'a', amount: '100000', date: '2026-11-23' }] }), ctx());
     expect(!r.ok && r.errors['installments.0.date']).toEqual({ key: 'date_past', params: { today: '2026-11-24' } });
   });
 
   it('names the row of a later date that is not after the previous one', () => {
-    const r = buildOutcome(draft({
-      installments: [
-        { key: 'a', amount: '100000', date: '2026-11-30' },
-        { key: 'b', amount: '100000', date: '2026-11-23' },
-      ],
-    }), ctx());
+    const r = buildOutcome(
+      draft({
+        installments: [
+          { key: 'a', amount: '100000', date: '2026-11-30' },
+          { key: 'b', amount: '100000', date: '2026-11-23' },
+        ],
+      }),
+      ctx(),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors['installments.1.date']?.key).toBe('date_order');
     expect(r.errors['installments.0.date']).toBeUndefined();
   });
 
-  it('applies the organisation\'s promise policy when given, with the rule\'s own text', () => {
+  it("applies the organisation's promise policy when given, with the rule's own text", () => {
     const policy = PromisePolicy.parse({ maxInstallments: 1, minPercentOfBalance: 50 });
     const r = buildOutcome(draft({ installments: [{ key: 'a', amount: '1000000', date: '2026-11-30' }] }), ctx({ policy }));
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.installments?.text?.es).toMatch(/al menos el 50 %/);
-    const two = buildOutcome(draft({
-      installments: [{ key: 'a', amount: '2500000', date: '2026-11-30' }, { key: 'b', amount: '2500000', date: '2026-12-30' }],
-    }), ctx({ policy }));
+    const two = buildOutcome(
+      draft({
+        installments: [
+          { key: 'a', amount: '2500000', date: '2026-11-30' },
+          { key: 'b', amount: '2500000', date: '2026-12-30' },
+        ],
+      }),
+      ctx({ policy }),
+    );
     expect(!two.ok && two.errors.installments?.text?.en).toMatch(/At most 1 payment per promise/);
   });
 
   it('refuses an impossible date in a series, naming its row', () => {
-    const r = buildOutcome(draft({
-      installments: [
-        { key: 'a', amount: '1000', date: '2026-12-10' },
-        { key: 'b', amount: '1000', date: '2026-12-05' },
-        { key: 'c', amount: '1000', date: '2026-02-30' },
-      ],
-    }), ctx());
+    const r = buildOutcome(
+      draft({
+        installments: [
+          { key: 'a', amount: '1000', date: '2026-12-10' },
+          { key: 'b', amount: '1000', date: '2026-12-05' },
+          { key: 'c', amount: '1000', date: '2026-02-30' },
+        ],
+      }),
+      ctx(),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     // Typing errors come first; the promise rules run once every row parses.
@@ -109,10 +129,13 @@ describe('buildOutcome', () => {
     expect(r.ok && r.input.note).toBeNull();
   });
 
-  it('turns a callback wall time in the debtor\'s zone into a UTC instant', () => {
+  it("turns a callback wall time in the debtor's zone into a UTC instant", () => {
     const r = buildOutcome(draft({ disposition: 'callback_requested', callbackDate: '2026-11-25', callbackTime: '09:15' }), ctx());
     expect(r.ok && r.input.callbackAt).toBe('2026-11-25T14:15:00.000Z');
-    const mx = buildOutcome(draft({ disposition: 'callback_requested', callbackDate: '2026-11-25', callbackTime: '09:15' }), ctx({ timeZone: 'America/Santiago' }));
+    const mx = buildOutcome(
+      draft({ disposition: 'callback_requested', callbackDate: '2026-11-25', callbackTime: '09:15' }),
+      ctx({ timeZone: 'America/Santiago' }),
+    );
     // Santiago is on summer time (UTC−3) in November.
     expect(mx.ok && mx.input.callbackAt).toBe('2026-11-25T12:15:00.000Z');
   });

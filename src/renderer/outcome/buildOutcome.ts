@@ -122,7 +122,12 @@ export function buildOutcome(draft: OutcomeDraft, ctx: OutcomeContext): BuildRes
       installments.push({ dueDate: date, amountMinor: parsed.ok ? parsed.minor : 0 });
     });
     if (parsedAll) {
-      const verdict = validatePromise(ctx.policy ?? OPEN_POLICY, { balanceMinor: ctx.balanceMinor, currency: ctx.currency }, installments, today);
+      const verdict = validatePromise(
+        ctx.policy ?? OPEN_POLICY,
+        { balanceMinor: ctx.balanceMinor, currency: ctx.currency },
+        installments,
+        today,
+      );
       if (!verdict.ok) {
         for (const broken of verdict.errors) {
           const field = formFieldOfRule(broken.field);

@@ -5,9 +5,21 @@ import { Disposition } from '../../shared/domain/enums';
  * first ten. Every code of the Disposition enum is listed (a unit test checks it).
  */
 export const DISPOSITION_ORDER: readonly Disposition[] = [
-  'promise_to_pay', 'no_answer', 'busy', 'voicemail', 'callback_requested',
-  'rpc', 'refused', 'third_party', 'wrong_number', 'dispute',
-  'message_sent', 'do_not_contact', 'deceased', 'bankrupt', 'hardship_claimed',
+  'promise_to_pay',
+  'no_answer',
+  'busy',
+  'voicemail',
+  'callback_requested',
+  'rpc',
+  'refused',
+  'third_party',
+  'wrong_number',
+  'dispute',
+  'message_sent',
+  'do_not_contact',
+  'deceased',
+  'bankrupt',
+  'hardship_claimed',
 ];
 
 /** Alt+digit (1..9, 10 for Alt+0) → disposition. */

@@ -30,22 +30,50 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
           if (e.key === 'Enter') setFilters({ search });
         }}
       />
-      <select aria-label={t('queue.bucket')} value={filters.bucket ?? ''} onChange={(e) => setFilters({ bucket: e.target.value ? DpdBucket.parse(e.target.value) : null })}>
+      <select
+        aria-label={t('queue.bucket')}
+        value={filters.bucket ?? ''}
+        onChange={(e) => setFilters({ bucket: e.target.value ? DpdBucket.parse(e.target.value) : null })}
+      >
         <option value="">{t('queue.allBuckets')}</option>
-        {DpdBucket.options.map((b) => <option key={b} value={b}>{t(`bucket.${b}`)}</option>)}
+        {DpdBucket.options.map((b) => (
+          <option key={b} value={b}>
+            {t(`bucket.${b}`)}
+          </option>
+        ))}
       </select>
-      <select aria-label={t('queue.segment')} value={filters.segment ?? ''} onChange={(e) => setFilters({ segment: e.target.value ? Segment.parse(e.target.value) : null })}>
+      <select
+        aria-label={t('queue.segment')}
+        value={filters.segment ?? ''}
+        onChange={(e) => setFilters({ segment: e.target.value ? Segment.parse(e.target.value) : null })}
+      >
         <option value="">{t('queue.allSegments')}</option>
-        {Segment.options.map((s) => <option key={s} value={s}>{t(`segment.${s}`)}</option>)}
+        {Segment.options.map((s) => (
+          <option key={s} value={s}>
+            {t(`segment.${s}`)}
+          </option>
+        ))}
       </select>
-      <select aria-label={t('queue.status')} value={filters.status ?? ''} onChange={(e) => setFilters({ status: e.target.value ? AccountStatus.parse(e.target.value) : null })}>
+      <select
+        aria-label={t('queue.status')}
+        value={filters.status ?? ''}
+        onChange={(e) => setFilters({ status: e.target.value ? AccountStatus.parse(e.target.value) : null })}
+      >
         <option value="">{t('queue.allStatuses')}</option>
-        {AccountStatus.options.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+        {AccountStatus.options.map((s) => (
+          <option key={s} value={s}>
+            {t(`status.${s}`)}
+          </option>
+        ))}
       </select>
       <label className="sort">
         {t('queue.sortBy')}
         <select value={filters.sort} onChange={(e) => setFilters({ sort: e.target.value as SortKey })} data-testid="queue-sort">
-          {SORTS.map((s) => <option key={s} value={s}>{t(`queue.sort.${s}`)}</option>)}
+          {SORTS.map((s) => (
+            <option key={s} value={s}>
+              {t(`queue.sort.${s}`)}
+            </option>
+          ))}
         </select>
       </label>
       <button

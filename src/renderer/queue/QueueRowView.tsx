@@ -35,8 +35,12 @@ export const QueueRowView = memo(function QueueRowView({ row, index, selected, t
       onDoubleClick={() => onOpen(row.accountId)}
     >
       <div role="gridcell" className="c-debtor">
-        <button type="button" className="link debtor-name" onClick={() => onOpen(row.accountId)} tabIndex={-1}>{row.debtorName}</button>
-        <span className="muted small">{row.nationalId} · {row.phone ?? '—'}</span>
+        <button type="button" className="link debtor-name" onClick={() => onOpen(row.accountId)} tabIndex={-1}>
+          {row.debtorName}
+        </button>
+        <span className="muted small">
+          {row.nationalId} · {row.phone ?? '—'}
+        </span>
       </div>
       <div role="gridcell" className="c-product">
         <span>{row.product}</span>
@@ -46,10 +50,18 @@ export const QueueRowView = memo(function QueueRowView({ row, index, selected, t
         <span>{formatMoney(row.balanceMinor, row.currency, lang)}</span>
         <span className="muted small">{row.currency}</span>
       </div>
-      <div role="gridcell" className="c-dpd"><BucketChip bucket={row.bucket} dpd={row.dpd} /></div>
-      <div role="gridcell" className="c-segment"><SegmentChip segment={row.segment} /></div>
-      <div role="gridcell" className="c-status"><StatusChip status={row.status} /></div>
-      <div role="gridcell" className="c-reason small">{reasonText(t, row.reason, { currency: row.currency, timeZone: row.timeZone, lang })}</div>
+      <div role="gridcell" className="c-dpd">
+        <BucketChip bucket={row.bucket} dpd={row.dpd} />
+      </div>
+      <div role="gridcell" className="c-segment">
+        <SegmentChip segment={row.segment} />
+      </div>
+      <div role="gridcell" className="c-status">
+        <StatusChip status={row.status} />
+      </div>
+      <div role="gridcell" className="c-reason small">
+        {reasonText(t, row.reason, { currency: row.currency, timeZone: row.timeZone, lang })}
+      </div>
       <div role="gridcell" className="c-callback small">
         {row.callbackAt ? formatDateTime(row.callbackAt, row.timeZone, lang) : <span className="muted">—</span>}
       </div>

@@ -67,10 +67,24 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
     </button>
   );
   if (error && !detail) {
-    return <section className="account-screen">{back}<div className="form-error" role="alert">{errorText(t, error)}</div></section>;
+    return (
+      <section className="account-screen">
+        {back}
+        <div className="form-error" role="alert">
+          {errorText(t, error)}
+        </div>
+      </section>
+    );
   }
   if (loading || !detail || detail.account.id !== accountId) {
-    return <section className="account-screen">{back}<p className="muted" role="status">{t('common.loading')}</p></section>;
+    return (
+      <section className="account-screen">
+        {back}
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
+      </section>
+    );
   }
   return (
     <section className="account-screen" aria-label={t('account.title')} data-testid="account-screen">

@@ -45,15 +45,35 @@ export function LoginScreen() {
         </label>
         <label>
           {t('login.username')}
-          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoFocus required />
+          <input
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            autoFocus
+            required
+          />
         </label>
         <label>
           {t('login.password')}
-          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+          <input
+            name="password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+          />
         </label>
-        {error && !error.field && <div className="form-error" role="alert" data-testid="login-error">{errorText(t, error)}</div>}
+        {error && !error.field && (
+          <div className="form-error" role="alert" data-testid="login-error">
+            {errorText(t, error)}
+          </div>
+        )}
         {error && error.field && error.field !== 'serverUrl' && (
-          <div className="form-error" role="alert" data-testid="login-error">{errorText(t, error)}</div>
+          <div className="form-error" role="alert" data-testid="login-error">
+            {errorText(t, error)}
+          </div>
         )}
         <button type="submit" className="primary" disabled={busy || !username || !password}>
           {busy ? t('login.signingIn') : t('login.submit')}
@@ -64,7 +84,11 @@ export function LoginScreen() {
           value={i18n.language}
           onChange={(e) => void setLocale(e.target.value as Locale)}
         >
-          {LOCALES.map((l) => <option key={l} value={l}>{t(`settings.locale.${l}`)}</option>)}
+          {LOCALES.map((l) => (
+            <option key={l} value={l}>
+              {t(`settings.locale.${l}`)}
+            </option>
+          ))}
         </select>
       </form>
     </main>

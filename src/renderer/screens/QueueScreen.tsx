@@ -83,24 +83,51 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
     <section className="queue-screen" hidden={hidden} aria-label={t('queue.title')}>
       <QueueFiltersBar searchRef={searchRef} />
       <div className="queue-subbar">
-      <label className="inline small contactable-toggle">
-        <input type="checkbox" data-testid="show-not-contactable" checked={showNotContactable}
-          onChange={(e) => { useQueue.getState().setFilters({ showNotContactable: e.target.checked }); void useQueue.getState().reload(); }} />
-        {t('queue.showNotContactable')}
-      </label>
-      <MyDayStrip />
+        <label className="inline small contactable-toggle">
+          <input
+            type="checkbox"
+            data-testid="show-not-contactable"
+            checked={showNotContactable}
+            onChange={(e) => {
+              useQueue.getState().setFilters({ showNotContactable: e.target.checked });
+              void useQueue.getState().reload();
+            }}
+          />
+          {t('queue.showNotContactable')}
+        </label>
+        <MyDayStrip />
       </div>
-      {error && <div className="form-error" role="alert">{errorText(t, error)}</div>}
+      {error && (
+        <div className="form-error" role="alert">
+          {errorText(t, error)}
+        </div>
+      )}
       <div className="queue-grid" role="grid" aria-rowcount={total} aria-label={t('queue.title')} data-loaded-rows={rows.length}>
         <div className="queue-head" role="row">
-          <div role="columnheader" className="c-debtor">{t('queue.col.debtor')}</div>
-          <div role="columnheader" className="c-product">{t('queue.col.product')}</div>
-          <div role="columnheader" className="c-balance num">{t('queue.col.balance')}</div>
-          <div role="columnheader" className="c-dpd">{t('queue.col.dpd')}</div>
-          <div role="columnheader" className="c-segment">{t('queue.col.segment')}</div>
-          <div role="columnheader" className="c-status">{t('queue.col.status')}</div>
-          <div role="columnheader" className="c-reason">{t('queue.col.reason')}</div>
-          <div role="columnheader" className="c-callback">{t('queue.col.callback')}</div>
+          <div role="columnheader" className="c-debtor">
+            {t('queue.col.debtor')}
+          </div>
+          <div role="columnheader" className="c-product">
+            {t('queue.col.product')}
+          </div>
+          <div role="columnheader" className="c-balance num">
+            {t('queue.col.balance')}
+          </div>
+          <div role="columnheader" className="c-dpd">
+            {t('queue.col.dpd')}
+          </div>
+          <div role="columnheader" className="c-segment">
+            {t('queue.col.segment')}
+          </div>
+          <div role="columnheader" className="c-status">
+            {t('queue.col.status')}
+          </div>
+          <div role="columnheader" className="c-reason">
+            {t('queue.col.reason')}
+          </div>
+          <div role="columnheader" className="c-callback">
+            {t('queue.col.callback')}
+          </div>
         </div>
         <div className="queue-scroll" ref={scrollRef} data-testid="queue-scroll" role="rowgroup" tabIndex={0}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -126,7 +153,9 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
             })}
           </div>
           {!loading && rows.length === 0 && (
-            <div className="empty" data-testid="queue-empty">{syncing ? t('queue.downloading') : t('queue.empty')}</div>
+            <div className="empty" data-testid="queue-empty">
+              {syncing ? t('queue.downloading') : t('queue.empty')}
+            </div>
           )}
         </div>
       </div>

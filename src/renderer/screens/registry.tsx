@@ -26,10 +26,11 @@ export function renderView(view: View, active: boolean): ReactNode {
 }
 
 /** The administration cards, in the admin bar's order, with who may open each and its button. */
-export const ADMIN_SCREENS: ReadonlyArray<{ tab: AdminTab; Screen: ComponentType; label: string; testId: string; roles: readonly Role[] }> = [
-  { tab: 'rules', Screen: ComplianceAdminScreen, label: 'admin.compliance', testId: 'open-compliance-admin', roles: ['admin'] },
-  { tab: 'activity', Screen: ActivityScreen, label: 'activity.title', testId: 'open-activity', roles: ['admin', 'team_lead'] },
-  { tab: 'users', Screen: UsersAdminScreen, label: 'admin.users', testId: 'open-users-admin', roles: ['admin'] },
-  { tab: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
-  { tab: 'violations', Screen: ViolationsScreen, label: 'admin.violations', testId: 'open-violations', roles: ['admin', 'team_lead'] },
-];
+export const ADMIN_SCREENS: ReadonlyArray<{ tab: AdminTab; Screen: ComponentType; label: string; testId: string; roles: readonly Role[] }> =
+  [
+    { tab: 'rules', Screen: ComplianceAdminScreen, label: 'admin.compliance', testId: 'open-compliance-admin', roles: ['admin'] },
+    { tab: 'activity', Screen: ActivityScreen, label: 'activity.title', testId: 'open-activity', roles: ['admin', 'team_lead'] },
+    { tab: 'users', Screen: UsersAdminScreen, label: 'admin.users', testId: 'open-users-admin', roles: ['admin'] },
+    { tab: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
+    { tab: 'violations', Screen: ViolationsScreen, label: 'admin.violations', testId: 'open-violations', roles: ['admin', 'team_lead'] },
+  ];

@@ -8,7 +8,12 @@ import { useSoftphone } from './store';
  * Click-to-call next to a phone contact point. The softphone checks compliance before it dials:
  * a refusal sends no INVITE and shows the reasons and the next allowed time here.
  */
-export function CallButton({ accountId, contactPoint, disabled, timeZone }: {
+export function CallButton({
+  accountId,
+  contactPoint,
+  disabled,
+  timeZone,
+}: {
   accountId: string;
   contactPoint: ContactPoint;
   disabled?: boolean;
@@ -45,7 +50,11 @@ export function CallButton({ accountId, contactPoint, disabled, timeZone }: {
       {blocked && (
         <span className="call-blocked" role="alert" data-testid="softphone-blocked">
           <strong>{t('blocked.title')}</strong>
-          {blocked.reasons.map((r) => <span key={r.ruleId} className="call-blocked-reason">{r[lang]}</span>)}
+          {blocked.reasons.map((r) => (
+            <span key={r.ruleId} className="call-blocked-reason">
+              {r[lang]}
+            </span>
+          ))}
           <span className="muted">
             {blocked.nextAllowedAt
               ? t('blocked.nextAllowed', { time: formatDateTime(blocked.nextAllowedAt, zone, i18n.language) })
@@ -53,7 +62,11 @@ export function CallButton({ accountId, contactPoint, disabled, timeZone }: {
           </span>
         </span>
       )}
-      {failureText && <span className="error-text" role="alert">{failureText}</span>}
+      {failureText && (
+        <span className="error-text" role="alert">
+          {failureText}
+        </span>
+      )}
     </span>
   );
 }

@@ -13,8 +13,12 @@ export function IncomingCall() {
       <strong id="incoming-title">{t('phase.incoming')}</strong>
       <span className="incoming-caller">{call.caller ? call.caller.debtorName : t('unknownCaller')}</span>
       <span className="muted">{call.address}</span>
-      <button type="button" className="primary" data-testid="answer" onClick={() => void answer()}>{t('answer')}</button>
-      <button type="button" className="danger" data-testid="reject" onClick={() => void reject()}>{t('reject')}</button>
+      <button type="button" className="primary" data-testid="answer" onClick={() => void answer()}>
+        {t('answer')}
+      </button>
+      <button type="button" className="danger" data-testid="reject" onClick={() => void reject()}>
+        {t('reject')}
+      </button>
     </div>
   );
 }

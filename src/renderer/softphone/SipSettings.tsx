@@ -6,19 +6,40 @@ import { SOFTPHONE_NS } from './i18n';
 import { useSoftphone } from './store';
 
 type Form = {
-  wsUrl: string; domain: string; extension: string; displayName: string; password: string;
-  prefix: string; keepPlus: boolean; localCountry: string; supervisorExtension: string;
+  wsUrl: string;
+  domain: string;
+  extension: string;
+  displayName: string;
+  password: string;
+  prefix: string;
+  keepPlus: boolean;
+  localCountry: string;
+  supervisorExtension: string;
 };
 
 const EMPTY: Form = {
-  wsUrl: '', domain: '', extension: '', displayName: '', password: '', prefix: '', keepPlus: true, localCountry: '', supervisorExtension: '',
+  wsUrl: '',
+  domain: '',
+  extension: '',
+  displayName: '',
+  password: '',
+  prefix: '',
+  keepPlus: true,
+  localCountry: '',
+  supervisorExtension: '',
 };
 
 function toForm(sip: SipSettingsValue | null): Form {
   if (!sip) return EMPTY;
   return {
-    wsUrl: sip.wsUrl, domain: sip.domain, extension: sip.extension, displayName: sip.displayName, password: '',
-    prefix: sip.dialPlan.prefix, keepPlus: sip.dialPlan.keepPlus, localCountry: sip.dialPlan.localCountry ?? '',
+    wsUrl: sip.wsUrl,
+    domain: sip.domain,
+    extension: sip.extension,
+    displayName: sip.displayName,
+    password: '',
+    prefix: sip.dialPlan.prefix,
+    keepPlus: sip.dialPlan.keepPlus,
+    localCountry: sip.dialPlan.localCountry ?? '',
     supervisorExtension: sip.supervisorExtension ?? '',
   };
 }
@@ -29,23 +50,49 @@ function AudioDevices() {
   const engine = useSoftphone.getState().engine();
   const [chosen, setChosen] = useState(engine.getDevices());
   useEffect(() => {
-    void navigator.mediaDevices?.enumerateDevices().then(setDevices).catch(() => setDevices([]));
+    void navigator.mediaDevices
+      ?.enumerateDevices()
+      .then(setDevices)
+      .catch(() => setDevices([]));
   }, []);
   const inputs = devices.filter((d) => d.kind === 'audioinput');
   const outputs = devices.filter((d) => d.kind === 'audiooutput');
   return (
     <fieldset>
       <legend>{t('form.devices')}</legend>
-      <label>{t('form.input')}
-        <select value={chosen.input ?? ''} onChange={(e) => { const id = e.target.value || null; void engine.setInputDevice(id); setChosen({ ...chosen, input: id }); }}>
+      <label>
+        {t('form.input')}
+        <select
+          value={chosen.input ?? ''}
+          onChange={(e) => {
+            const id = e.target.value || null;
+            void engine.setInputDevice(id);
+            setChosen({ ...chosen, input: id });
+          }}
+        >
           <option value="">{t('form.default')}</option>
-          {inputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label || d.deviceId}</option>)}
+          {inputs.map((d) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.label || d.deviceId}
+            </option>
+          ))}
         </select>
       </label>
-      <label>{t('form.output')}
-        <select value={chosen.output ?? ''} onChange={(e) => { void engine.setOutputDevice(e.target.value); setChosen({ ...chosen, output: e.target.value }); }}>
+      <label>
+        {t('form.output')}
+        <select
+          value={chosen.output ?? ''}
+          onChange={(e) => {
+            void engine.setOutputDevice(e.target.value);
+            setChosen({ ...chosen, output: e.target.value });
+          }}
+        >
           <option value="">{t('form.default')}</option>
-          {outputs.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label || d.deviceId}</option>)}
+          {outputs.map((d) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.label || d.deviceId}
+            </option>
+          ))}
         </select>
       </label>
     </fieldset>
@@ -60,20 +107,37 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   useEffect(() => {
-    void getApi().getSettings().then((s) => { setForm(toForm(s.sip)); setIceServers(s.sip?.iceServers ?? []); }).catch((e: unknown) => setMessage(String(e)));
+    void getApi()
+      .getSettings()
+      .then((s) => {
+        setForm(toForm(s.sip));
+        setIceServers(s.sip?.iceServers ?? []);
+      })
+      .catch((e: unknown) => setMessage(String(e)));
   }, []);
   const field = (k: keyof Form, label: string, type = 'text') => (
-    <label>{label}
-      <input name={k} type={type} value={String(form[k])} onChange={(e) => setForm({ ...form, [k]: e.target.value })}
-        placeholder={k === 'password' ? t('form.passwordKeep') : undefined} autoComplete={k === 'password' ? 'new-password' : 'off'} />
+    <label>
+      {label}
+      <input
+        name={k}
+        type={type}
+        value={String(form[k])}
+        onChange={(e) => setForm({ ...form, [k]: e.target.value })}
+        placeholder={k === 'password' ? t('form.passwordKeep') : undefined}
+        autoComplete={k === 'password' ? 'new-password' : 'off'}
+      />
     </label>
   );
   const save = async () => {
     setMessage(null);
     const parsed = SipSettingsSchema.safeParse({
-      wsUrl: form.wsUrl.trim(), domain: form.domain.trim(), extension: form.extension.trim(), displayName: form.displayName.trim(),
+      wsUrl: form.wsUrl.trim(),
+      domain: form.domain.trim(),
+      extension: form.extension.trim(),
+      displayName: form.displayName.trim(),
       dialPlan: { prefix: form.prefix.trim(), keepPlus: form.keepPlus, localCountry: form.localCountry.trim().toUpperCase() || null },
-      iceServers, supervisorExtension: form.supervisorExtension.trim() || null,
+      iceServers,
+      supervisorExtension: form.supervisorExtension.trim() || null,
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -93,7 +157,14 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
     }
   };
   return (
-    <form className="sip-settings card" data-testid="sip-settings" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+    <form
+      className="sip-settings card"
+      data-testid="sip-settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
       <h3>{t('form.title')}</h3>
       {field('wsUrl', t('form.wsUrl'))}
       {field('domain', t('form.domain'))}
@@ -108,7 +179,9 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
       {field('localCountry', t('form.localCountry'))}
       {field('supervisorExtension', t('form.supervisor'))}
       <AudioDevices />
-      <button type="submit" className="primary" disabled={saving}>{t('form.save')}</button>
+      <button type="submit" className="primary" disabled={saving}>
+        {t('form.save')}
+      </button>
       {message && <span role="status">{message}</span>}
     </form>
   );

@@ -22,9 +22,13 @@ function Keypad() {
   const sent = useSoftphone((s) => s.call?.dtmfSent ?? '');
   return (
     <div className="softphone-keypad" role="group" aria-label={t('keypad')} data-testid="keypad">
-      <output className="keypad-sent" data-testid="dtmf-sent">{sent}</output>
+      <output className="keypad-sent" data-testid="dtmf-sent">
+        {sent}
+      </output>
       {KEYS.map((k) => (
-        <button key={k} type="button" className="key" onClick={() => void useSoftphone.getState().dtmf(k)}>{k}</button>
+        <button key={k} type="button" className="key" onClick={() => void useSoftphone.getState().dtmf(k)}>
+          {k}
+        </button>
       ))}
     </div>
   );
@@ -34,7 +38,13 @@ function Transfer({ supervisorLabel }: { supervisorLabel: string }) {
   const { t } = useTranslation(SOFTPHONE_NS);
   const [target, setTarget] = useState('');
   return (
-    <form className="softphone-transfer" onSubmit={(e) => { e.preventDefault(); void useSoftphone.getState().transfer(target.trim() || undefined); }}>
+    <form
+      className="softphone-transfer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void useSoftphone.getState().transfer(target.trim() || undefined);
+      }}
+    >
       <label>
         {t('transferTo')}
         <input value={target} onChange={(e) => setTarget(e.target.value)} placeholder={supervisorLabel} inputMode="tel" />
@@ -59,13 +69,22 @@ function ActiveCall() {
     <div className="softphone-call" data-testid="softphone-call" data-phase={call.phase}>
       <span className="softphone-who">{call.caller?.debtorName ?? call.address}</span>
       <span className="softphone-phase">{t(`phase.${call.phase}`)}</span>
-      <span className="softphone-timer" data-testid="call-timer">{elapsed}</span>
-      {call.recovering && <span className="warning" role="status">{t('recovering')}</span>}
+      <span className="softphone-timer" data-testid="call-timer">
+        {elapsed}
+      </span>
+      {call.recovering && (
+        <span className="warning" role="status">
+          {t('recovering')}
+        </span>
+      )}
       {call.held && <span className="chip">{t('held')}</span>}
       {call.muted && <span className="chip">{t('muted')}</span>}
       {call.quality && (
-        <span className={`softphone-quality q-${call.quality.level}`} data-testid="call-quality"
-          title={t('quality.detail', { loss: call.quality.lossPercent, jitter: call.quality.jitterMs, rtt: call.quality.rttMs })}>
+        <span
+          className={`softphone-quality q-${call.quality.level}`}
+          data-testid="call-quality"
+          title={t('quality.detail', { loss: call.quality.lossPercent, jitter: call.quality.jitterMs, rtt: call.quality.rttMs })}
+        >
           {t('quality.label', { level: t(`quality.${call.quality.level}`), mos: call.quality.mos.toFixed(1) })}
         </span>
       )}
@@ -77,8 +96,22 @@ function ActiveCall() {
           <button type="button" disabled={!established} aria-pressed={call.held} onClick={() => void s.hold(!call.held)}>
             {call.held ? t('resume') : t('hold')}
           </button>
-          <button type="button" disabled={!established} aria-expanded={panel === 'keypad'} onClick={() => setPanel(panel === 'keypad' ? 'none' : 'keypad')}>{t('keypad')}</button>
-          <button type="button" disabled={!established} aria-expanded={panel === 'transfer'} onClick={() => setPanel(panel === 'transfer' ? 'none' : 'transfer')}>{t('transfer')}</button>
+          <button
+            type="button"
+            disabled={!established}
+            aria-expanded={panel === 'keypad'}
+            onClick={() => setPanel(panel === 'keypad' ? 'none' : 'keypad')}
+          >
+            {t('keypad')}
+          </button>
+          <button
+            type="button"
+            disabled={!established}
+            aria-expanded={panel === 'transfer'}
+            onClick={() => setPanel(panel === 'transfer' ? 'none' : 'transfer')}
+          >
+            {t('transfer')}
+          </button>
           <button type="button" className="danger" data-testid="hangup" onClick={() => void s.hangup()}>
             {established ? t('hangup') : t('cancel')}
           </button>
@@ -99,8 +132,15 @@ function EndedSummary() {
     <span className="softphone-ended" data-testid="call-ended" data-sip-status={detail.sipStatus ?? ''}>
       {t('ended.summary', { status: detail.sipStatus ?? '—', duration: formatDuration(detail.durationSec ?? 0) })}
       {detail.hangupBy && <span className="muted"> · {t(`ended.hangupBy_${detail.hangupBy}`)}</span>}
-      {detail.logError && <span className="error-text" role="alert"> {t('error.logFailed', { detail: detail.logError })}</span>}
-      <button type="button" className="link" onClick={() => useSoftphone.getState().dismiss()}>{t('dismiss')}</button>
+      {detail.logError && (
+        <span className="error-text" role="alert">
+          {' '}
+          {t('error.logFailed', { detail: detail.logError })}
+        </span>
+      )}
+      <button type="button" className="link" onClick={() => useSoftphone.getState().dismiss()}>
+        {t('dismiss')}
+      </button>
     </span>
   );
 }
@@ -118,15 +158,24 @@ export function SoftphoneBar() {
   // The bar lives only while an agent is signed in: its extension must not outlive the session.
   useEffect(() => {
     void useSoftphone.getState().start();
-    return () => { void useSoftphone.getState().stop(); };
+    return () => {
+      void useSoftphone.getState().stop();
+    };
   }, []);
   return (
     <div className="softphone-bar" data-testid="softphone-bar" data-registration={registration}>
       <span className={`softphone-reg reg-${registration}`} title={error ?? ''} data-testid="softphone-registration">
-        {t(`registration.${registration}`)}{extension ? ` · ${extension}` : ''}
+        {t(`registration.${registration}`)}
+        {extension ? ` · ${extension}` : ''}
       </span>
       <ActiveCall />
-      <button type="button" className="link small" data-testid="softphone-settings" aria-expanded={showSettings} onClick={() => setShowSettings((v) => !v)}>
+      <button
+        type="button"
+        className="link small"
+        data-testid="softphone-settings"
+        aria-expanded={showSettings}
+        onClick={() => setShowSettings((v) => !v)}
+      >
         {t('settings')}
       </button>
       {showSettings && <SipSettings onSaved={() => setShowSettings(false)} />}

@@ -1,6 +1,13 @@
 import {
-  Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web,
-  type Session, type InviterInviteOptions,
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  Web,
+  type Session,
+  type InviterInviteOptions,
 } from 'sip.js';
 import type { ComplianceDecision, SipCredentials } from '../../shared/api/contract';
 import { callerToE164, toDialString } from '../../shared/telephony/dialplan';
@@ -18,15 +25,28 @@ export type * from './engine-types';
  */
 
 const DEFAULTS = {
-  ringTimeoutMs: 30_000, dtmfMode: 'auto', reconnectInitialMs: 500, reconnectMaxMs: 15_000,
-  callRecoveryMs: 15_000, qualityIntervalMs: 2_000, iceGatheringTimeoutMs: 500, registerExpiresSec: 300,
+  ringTimeoutMs: 30_000,
+  dtmfMode: 'auto',
+  reconnectInitialMs: 500,
+  reconnectMaxMs: 15_000,
+  callRecoveryMs: 15_000,
+  qualityIntervalMs: 2_000,
+  iceGatheringTimeoutMs: 500,
+  registerExpiresSec: 300,
 } as const;
 
 type Listener = (s: SoftphoneSnapshot) => void;
 
 export class SoftphoneEngine {
   private opts: Required<Omit<SoftphoneOptions, 'audioElement'>>;
-  private snapshot: SoftphoneSnapshot = { registration: 'unconfigured', error: null, call: null, lastEnded: null, blocked: null, extension: null };
+  private snapshot: SoftphoneSnapshot = {
+    registration: 'unconfigured',
+    error: null,
+    call: null,
+    lastEnded: null,
+    blocked: null,
+    extension: null,
+  };
   private readonly listeners = new Set<Listener>();
   private creds: SipCredentials | null = null;
   private ua: UserAgent | null = null;
@@ -46,9 +66,14 @@ export class SoftphoneEngine {
   setOutputDevice = (deviceId: string): Promise<void> => this.media.setOutputDevice(deviceId);
   setInputDevice = (deviceId: string | null): Promise<void> => this.media.setInputDevice(deviceId, this.peerConnection(this.session));
   getDevices = (): { input: string | null; output: string | null } => this.media.devices();
-  private readonly onOnline = () => { if (this.snapshot.registration === 'reconnecting') this.reconnectNow(); };
+  private readonly onOnline = () => {
+    if (this.snapshot.registration === 'reconnecting') this.reconnectNow();
+  };
 
-  constructor(private readonly api: SoftphoneApi, options: SoftphoneOptions = {}) {
+  constructor(
+    private readonly api: SoftphoneApi,
+    options: SoftphoneOptions = {},
+  ) {
     this.opts = { ...DEFAULTS, ...options };
     this.reconnectDelay = this.opts.reconnectInitialMs;
     this.media = new LocalMedia(options.audioElement ?? new Audio());
@@ -58,7 +83,9 @@ export class SoftphoneEngine {
 
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   };
 
   private set(patch: Partial<SoftphoneSnapshot>): void {
@@ -78,9 +105,15 @@ export class SoftphoneEngine {
     this.stopping = false;
     const creds = await this.api.getSipCredentials();
     this.creds = creds;
-    if (!creds) { this.set({ registration: 'unconfigured', extension: null, error: null }); return; }
+    if (!creds) {
+      this.set({ registration: 'unconfigured', extension: null, error: null });
+      return;
+    }
     const uri = UserAgent.makeURI(`sip:${creds.extension}@${creds.domain}`);
-    if (!uri) { this.set({ registration: 'failed', error: `invalid SIP address ${creds.extension}@${creds.domain}` }); return; }
+    if (!uri) {
+      this.set({ registration: 'failed', error: `invalid SIP address ${creds.extension}@${creds.domain}` });
+      return;
+    }
     this.set({ registration: 'connecting', extension: creds.extension, error: null });
     const ua = new UserAgent({
       uri,
@@ -97,16 +130,23 @@ export class SoftphoneEngine {
       logBuiltinEnabled: false,
       logLevel: 'error',
       delegate: {
-        onConnect: () => { void this.onTransportUp(); },
-        onDisconnect: (error) => { if (error && !this.stopping) this.onTransportDown(error.message); },
-        onInvite: (invitation) => { void this.onIncoming(invitation); },
+        onConnect: () => {
+          void this.onTransportUp();
+        },
+        onDisconnect: (error) => {
+          if (error && !this.stopping) this.onTransportDown(error.message);
+        },
+        onInvite: (invitation) => {
+          void this.onIncoming(invitation);
+        },
       },
     });
     this.ua = ua;
     this.registerer = new Registerer(ua, { expires: this.opts.registerExpiresSec });
     this.registerer.stateChange.addListener((state) => {
       if (state === RegistererState.Registered) this.set({ registration: 'registered', error: null });
-      else if (state === RegistererState.Unregistered && this.snapshot.registration === 'registered') this.set({ registration: 'unregistered' });
+      else if (state === RegistererState.Unregistered && this.snapshot.registration === 'registered')
+        this.set({ registration: 'unregistered' });
     });
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
     try {
@@ -130,7 +170,11 @@ export class SoftphoneEngine {
     this.creds = null;
     if (this.session) await this.hangup().catch(() => undefined);
     if (ua) {
-      try { if (registerer?.state === RegistererState.Registered) await registerer.unregister(); } catch { /* transport may be gone */ }
+      try {
+        if (registerer?.state === RegistererState.Registered) await registerer.unregister();
+      } catch {
+        /* transport may be gone */
+      }
       await ua.stop().catch(() => undefined);
     }
     if (this.ua === null) this.set({ registration: 'unconfigured', extension: null, error: null });
@@ -155,10 +199,19 @@ export class SoftphoneEngine {
           requestDelegate: {
             // After a reconnect the Registerer still thinks it is Registered, so no state change
             // fires: the 200 itself is what says we are reachable again.
-            onAccept: () => { this.set({ registration: 'registered', error: null }); resolve(); },
-            onReject: (r) => { this.set({ registration: 'failed', error: `REGISTER ${r.message.statusCode} ${r.message.reasonPhrase}` }); resolve(); },
+            onAccept: () => {
+              this.set({ registration: 'registered', error: null });
+              resolve();
+            },
+            onReject: (r) => {
+              this.set({ registration: 'failed', error: `REGISTER ${r.message.statusCode} ${r.message.reasonPhrase}` });
+              resolve();
+            },
           },
-        }).catch((e: unknown) => { this.set({ registration: 'failed', error: String(e) }); resolve(); });
+        }).catch((e: unknown) => {
+          this.set({ registration: 'failed', error: String(e) });
+          resolve();
+        });
       });
     } finally {
       this.registering = false;
@@ -173,7 +226,10 @@ export class SoftphoneEngine {
       if (phase === 'active') {
         this.patchCall({ recovering: true });
         if (!this.recoveryTimer) {
-          this.recoveryTimer = setTimeout(() => { this.recoveryTimer = null; void this.abandonCall(); }, this.opts.callRecoveryMs);
+          this.recoveryTimer = setTimeout(() => {
+            this.recoveryTimer = null;
+            void this.abandonCall();
+          }, this.opts.callRecoveryMs);
         }
       } else {
         // An unanswered call cannot be re-anchored: end it now, and say so.
@@ -187,13 +243,19 @@ export class SoftphoneEngine {
     if (this.reconnectTimer || this.stopping) return;
     const delay = this.reconnectDelay;
     this.reconnectDelay = Math.min(this.opts.reconnectMaxMs, this.reconnectDelay * 2);
-    this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.reconnectNow(); }, delay);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.reconnectNow();
+    }, delay);
   }
 
   private reconnectNow(): void {
     const ua = this.ua;
     if (!ua || this.stopping) return;
-    if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
+    if (this.reconnectTimer) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
     ua.reconnect().catch(() => this.scheduleReconnect());
   }
 
@@ -238,9 +300,15 @@ export class SoftphoneEngine {
       return { ok: false, reason: 'not_registered', message: `softphone is ${this.snapshot.registration}` };
     }
     const dial = toDialString(req.number, creds.dialPlan);
-    if (!dial.ok) { this.media.dropPrefetched(); return { ok: false, reason: 'invalid_number', message: `${req.number}: ${dial.reason}` }; }
+    if (!dial.ok) {
+      this.media.dropPrefetched();
+      return { ok: false, reason: 'invalid_number', message: `${req.number}: ${dial.reason}` };
+    }
     const target = UserAgent.makeURI(`sip:${encodeURIComponent(dial.dial).replace(/%2B/g, '+')}@${creds.domain}`);
-    if (!target) { this.media.dropPrefetched(); return { ok: false, reason: 'invalid_number', message: req.number }; }
+    if (!target) {
+      this.media.dropPrefetched();
+      return { ok: false, reason: 'invalid_number', message: req.number };
+    }
 
     const inviter = new Inviter(ua, target, {
       sessionDescriptionHandlerOptions: { constraints: this.media.constraints() },
@@ -249,17 +317,37 @@ export class SoftphoneEngine {
     const id = crypto.randomUUID();
     this.ringTimedOut = false;
     this.bindSession(inviter, {
-      id, direction: 'outbound', accountId: req.accountId, contactPointId: req.contactPointId,
-      address: req.number, dial: dial.dial, phase: 'dialing', startedAt: new Date().toISOString(),
-      answeredAt: null, endedAt: null, held: false, muted: false, recovering: false, sipStatus: null,
-      hangupBy: null, quality: null, caller: null, dtmfSent: '',
+      id,
+      direction: 'outbound',
+      accountId: req.accountId,
+      contactPointId: req.contactPointId,
+      address: req.number,
+      dial: dial.dial,
+      phase: 'dialing',
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      held: false,
+      muted: false,
+      recovering: false,
+      sipStatus: null,
+      hangupBy: null,
+      quality: null,
+      caller: null,
+      dtmfSent: '',
       timings: { clickAt, checkedAt, inviteSentAt: null, answeredAt: null, firstAudioAt: null },
     });
     const inviteOptions: InviterInviteOptions = {
       requestDelegate: {
-        onProgress: (r) => { if ((r.message.statusCode ?? 0) >= 180) this.patchCall({ phase: this.snapshot.call?.phase === 'active' ? 'active' : 'ringing' }); },
-        onAccept: (r) => { this.patchCall({ sipStatus: r.message.statusCode ?? null }); },
-        onReject: (r) => { this.patchCall({ sipStatus: r.message.statusCode ?? null }); },
+        onProgress: (r) => {
+          if ((r.message.statusCode ?? 0) >= 180) this.patchCall({ phase: this.snapshot.call?.phase === 'active' ? 'active' : 'ringing' });
+        },
+        onAccept: (r) => {
+          this.patchCall({ sipStatus: r.message.statusCode ?? null });
+        },
+        onReject: (r) => {
+          this.patchCall({ sipStatus: r.message.statusCode ?? null });
+        },
       },
     };
     try {
@@ -292,10 +380,24 @@ export class SoftphoneEngine {
     const user = invitation.remoteIdentity.uri.user ?? '';
     const e164 = this.creds ? callerToE164(user, this.creds.dialPlan) : null;
     this.bindSession(invitation, {
-      id: crypto.randomUUID(), direction: 'inbound', accountId: null, contactPointId: null,
-      address: e164 ?? user, dial: user, phase: 'incoming', startedAt: new Date().toISOString(),
-      answeredAt: null, endedAt: null, held: false, muted: false, recovering: false, sipStatus: null,
-      hangupBy: null, quality: null, caller: null, dtmfSent: '',
+      id: crypto.randomUUID(),
+      direction: 'inbound',
+      accountId: null,
+      contactPointId: null,
+      address: e164 ?? user,
+      dial: user,
+      phase: 'incoming',
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      held: false,
+      muted: false,
+      recovering: false,
+      sipStatus: null,
+      hangupBy: null,
+      quality: null,
+      caller: null,
+      dtmfSent: '',
       timings: { clickAt: performance.now(), checkedAt: null, inviteSentAt: null, answeredAt: null, firstAudioAt: null },
     });
     if (e164) {
@@ -338,24 +440,32 @@ export class SoftphoneEngine {
     const sdh = s.sessionDescriptionHandler;
     // Direction-based hold (sendonly/sendrecv) through the re-INVITE options — no SDP modifier,
     // so nothing lingers to be applied to later offers and answers.
-    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold: on } as typeof s.sessionDescriptionHandlerOptionsReInvite;
+    s.sessionDescriptionHandlerOptionsReInvite = {
+      ...s.sessionDescriptionHandlerOptionsReInvite,
+      hold: on,
+    } as typeof s.sessionDescriptionHandlerOptionsReInvite;
     await new Promise<void>((resolve, reject) => {
-      void s.invite({
-        requestDelegate: {
-          onAccept: () => {
-            if (sdh instanceof Web.SessionDescriptionHandler) {
-              sdh.enableReceiverTracks(!on);
-              sdh.enableSenderTracks(!on && !call.muted);
-            }
-            this.patchCall({ held: on });
-            resolve();
+      void s
+        .invite({
+          requestDelegate: {
+            onAccept: () => {
+              if (sdh instanceof Web.SessionDescriptionHandler) {
+                sdh.enableReceiverTracks(!on);
+                sdh.enableSenderTracks(!on && !call.muted);
+              }
+              this.patchCall({ held: on });
+              resolve();
+            },
+            onReject: (r) => {
+              s.sessionDescriptionHandlerOptionsReInvite = {
+                ...s.sessionDescriptionHandlerOptionsReInvite,
+                hold: !on,
+              } as typeof s.sessionDescriptionHandlerOptionsReInvite;
+              reject(new Error(`re-INVITE ${r.message.statusCode}`));
+            },
           },
-          onReject: (r) => {
-            s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold: !on } as typeof s.sessionDescriptionHandlerOptionsReInvite;
-            reject(new Error(`re-INVITE ${r.message.statusCode}`));
-          },
-        },
-      }).catch(reject);
+        })
+        .catch(reject);
     });
   }
 
@@ -380,7 +490,11 @@ export class SoftphoneEngine {
     }
     if (via === 'info') {
       for (const d of digits) {
-        await s.info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${d}\r\nDuration=100` } } });
+        await s.info({
+          requestOptions: {
+            body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${d}\r\nDuration=100` },
+          },
+        });
       }
     }
     this.patchCall({ dtmfSent: (this.snapshot.call?.dtmfSent ?? '') + digits });
@@ -408,12 +522,14 @@ export class SoftphoneEngine {
     const uri = UserAgent.makeURI(`sip:${dial.dial}@${creds.domain}`);
     if (!uri) throw new Error(`cannot dial ${to}`);
     await new Promise<void>((resolve, reject) => {
-      void s.refer(uri, {
-        requestDelegate: {
-          onAccept: () => resolve(),
-          onReject: (r) => reject(new Error(`REFER ${r.message.statusCode}`)),
-        },
-      }).catch(reject);
+      void s
+        .refer(uri, {
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new Error(`REFER ${r.message.statusCode}`)),
+          },
+        })
+        .catch(reject);
     });
     this.patchCall({ hangupBy: 'agent' });
     await s.bye().catch(() => undefined);
@@ -427,7 +543,8 @@ export class SoftphoneEngine {
     this.set({ call: info });
     session.delegate = {
       onSessionDescriptionHandler: (sdh) => {
-        if (sdh instanceof Web.SessionDescriptionHandler && (this.creds?.iceServers.length ?? 0) === 0) LocalMedia.shortenHostOnlyIceGathering(sdh);
+        if (sdh instanceof Web.SessionDescriptionHandler && (this.creds?.iceServers.length ?? 0) === 0)
+          LocalMedia.shortenHostOnlyIceGathering(sdh);
       },
       onBye: (bye) => {
         if (!this.snapshot.call?.hangupBy) this.patchCall({ hangupBy: 'remote' });
@@ -440,7 +557,9 @@ export class SoftphoneEngine {
       if (state === SessionState.Established) {
         this.clearRingTimer();
         this.patchCall({
-          phase: 'active', answeredAt: new Date().toISOString(), sipStatus: this.snapshot.call?.sipStatus ?? 200,
+          phase: 'active',
+          answeredAt: new Date().toISOString(),
+          sipStatus: this.snapshot.call?.sipStatus ?? 200,
           timings: { ...this.snapshot.call!.timings, answeredAt: performance.now() },
         });
         this.attachRemoteAudio(session);
@@ -453,11 +572,12 @@ export class SoftphoneEngine {
         if (c && c.direction === 'inbound' && !c.answeredAt && c.sipStatus === null) this.patchCall({ sipStatus: 487 });
         // sip.js reports the final response to our request delegate only after this transition:
         // let it land so the attempt carries the real SIP status.
-        setTimeout(() => { void this.finish(); }, 0);
+        setTimeout(() => {
+          void this.finish();
+        }, 0);
       }
     });
   }
-
 
   private attachRemoteAudio(session: Session): void {
     const sdh = session.sessionDescriptionHandler;
@@ -466,7 +586,7 @@ export class SoftphoneEngine {
 
   private peerConnection(session: Session | null): RTCPeerConnection | null {
     const sdh = session?.sessionDescriptionHandler;
-    return sdh instanceof Web.SessionDescriptionHandler ? sdh.peerConnection ?? null : null;
+    return sdh instanceof Web.SessionDescriptionHandler ? (sdh.peerConnection ?? null) : null;
   }
 
   private startQuality(session: Session): void {
@@ -474,11 +594,13 @@ export class SoftphoneEngine {
     this.qualityTimer = setInterval(() => {
       const pc = this.peerConnection(session);
       if (!pc || this.session !== session) return;
-      void readInboundAudio(pc).then((cur) => {
-        if (this.session !== session) return;
-        this.patchCall({ quality: toQuality(this.lastCounters, cur) });
-        this.lastCounters = cur;
-      }).catch(() => undefined);
+      void readInboundAudio(pc)
+        .then((cur) => {
+          if (this.session !== session) return;
+          this.patchCall({ quality: toQuality(this.lastCounters, cur) });
+          this.lastCounters = cur;
+        })
+        .catch(() => undefined);
     }, this.opts.qualityIntervalMs);
   }
 
@@ -488,13 +610,18 @@ export class SoftphoneEngine {
     if (this.firstAudioTimer) clearInterval(this.firstAudioTimer);
     this.firstAudioTimer = setInterval(() => {
       const pc = this.peerConnection(session);
-      if (!pc || this.session !== session) { this.stopFirstAudioWatch(); return; }
-      void readInboundAudio(pc).then((c) => {
-        if (c.packetsReceived > 0 && this.session === session && this.snapshot.call && this.snapshot.call.timings.firstAudioAt === null) {
-          this.patchCall({ timings: { ...this.snapshot.call.timings, firstAudioAt: performance.now() } });
-          this.stopFirstAudioWatch();
-        }
-      }).catch(() => undefined);
+      if (!pc || this.session !== session) {
+        this.stopFirstAudioWatch();
+        return;
+      }
+      void readInboundAudio(pc)
+        .then((c) => {
+          if (c.packetsReceived > 0 && this.session === session && this.snapshot.call && this.snapshot.call.timings.firstAudioAt === null) {
+            this.patchCall({ timings: { ...this.snapshot.call.timings, firstAudioAt: performance.now() } });
+            this.stopFirstAudioWatch();
+          }
+        })
+        .catch(() => undefined);
     }, 10);
   }
 
@@ -518,11 +645,16 @@ export class SoftphoneEngine {
     if (!s || s.state !== SessionState.Established) return;
     try {
       await new Promise<void>((resolve, reject) => {
-        void s.invite({
-          requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`re-INVITE ${r.message.statusCode}`)) },
-        }).catch(reject);
+        void s
+          .invite({
+            requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`re-INVITE ${r.message.statusCode}`)) },
+          })
+          .catch(reject);
       });
-      if (this.recoveryTimer) { clearTimeout(this.recoveryTimer); this.recoveryTimer = null; }
+      if (this.recoveryTimer) {
+        clearTimeout(this.recoveryTimer);
+        this.recoveryTimer = null;
+      }
       this.patchCall({ recovering: false });
     } catch {
       await this.abandonCall();
@@ -533,12 +665,17 @@ export class SoftphoneEngine {
   private async abandonCall(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    if (this.recoveryTimer) { clearTimeout(this.recoveryTimer); this.recoveryTimer = null; }
+    if (this.recoveryTimer) {
+      clearTimeout(this.recoveryTimer);
+      this.recoveryTimer = null;
+    }
     if (!this.snapshot.call?.hangupBy) this.patchCall({ hangupBy: 'system' });
     try {
       if (s.state === SessionState.Established) await s.bye();
       else if (s instanceof Inviter && s.state === SessionState.Establishing) await s.cancel();
-    } catch { /* the transport is down: nothing reaches the far end anyway */ }
+    } catch {
+      /* the transport is down: nothing reaches the far end anyway */
+    }
     // Whether or not sip.js reaches Terminated (it will not while the transport is down), the
     // attempt is closed and logged now.
     await this.finish();
@@ -555,7 +692,10 @@ export class SoftphoneEngine {
       this.clearRingTimer();
       this.stopQuality();
       this.stopFirstAudioWatch();
-      if (this.recoveryTimer) { clearTimeout(this.recoveryTimer); this.recoveryTimer = null; }
+      if (this.recoveryTimer) {
+        clearTimeout(this.recoveryTimer);
+        this.recoveryTimer = null;
+      }
       const endedAt = new Date().toISOString();
       const answered = call.answeredAt !== null;
       const durationSec = answered ? Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(call.answeredAt!)) / 1000)) : null;
@@ -570,9 +710,17 @@ export class SoftphoneEngine {
       if (call.accountId) {
         try {
           const res = await this.api.logCallAttempt({
-            id: call.id, accountId: call.accountId, contactPointId: call.contactPointId, address: call.address,
-            direction: call.direction, startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt,
-            durationSec, sipStatus, hangupBy: call.hangupBy ?? 'system',
+            id: call.id,
+            accountId: call.accountId,
+            contactPointId: call.contactPointId,
+            address: call.address,
+            direction: call.direction,
+            startedAt: call.startedAt,
+            answeredAt: call.answeredAt,
+            endedAt,
+            durationSec,
+            sipStatus,
+            hangupBy: call.hangupBy ?? 'system',
           });
           activityId = res.activityId;
         } catch (e) {
@@ -582,7 +730,15 @@ export class SoftphoneEngine {
         logError = 'caller not matched to an account';
       }
       this.set({
-        lastEnded: { activityId, accountId: call.accountId, sipStatus, suggestedDisposition: suggested, hangupBy: call.hangupBy ?? 'system', durationSec, logError },
+        lastEnded: {
+          activityId,
+          accountId: call.accountId,
+          sipStatus,
+          suggestedDisposition: suggested,
+          hangupBy: call.hangupBy ?? 'system',
+          durationSec,
+          logError,
+        },
       });
     } finally {
       this.finishing = false;

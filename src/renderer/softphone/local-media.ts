@@ -62,7 +62,9 @@ export class LocalMedia {
       await pc.setLocalDescription(await pc.createOffer());
       pc.close();
       for (const t of stream.getTracks()) t.stop();
-    } catch { /* no microphone yet: the first call will ask, and say so if it fails */ }
+    } catch {
+      /* no microphone yet: the first call will ask, and say so if it fails */
+    }
   }
 
   /** Opens the microphone now, for the call about to be placed. */
@@ -77,7 +79,12 @@ export class LocalMedia {
   dropPrefetched(): void {
     const p = this.prefetched;
     this.prefetched = null;
-    void p?.then((stream) => { for (const t of stream.getTracks()) t.stop(); }, () => undefined);
+    void p?.then(
+      (stream) => {
+        for (const t of stream.getTracks()) t.stop();
+      },
+      () => undefined,
+    );
   }
 
   /** sip.js asks for local media through this: hand over the prefetched stream when there is one. */

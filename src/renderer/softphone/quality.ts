@@ -43,7 +43,11 @@ export function toQuality(prev: InboundAudioCounters | null, cur: InboundAudioCo
   const lossPercent = lossBetween(prev, cur);
   const mos = estimateMos({ rttMs: cur.rttMs, jitterMs: cur.jitterMs, lossPercent });
   return {
-    mos, level: qualityLevel(mos), lossPercent: Math.round(lossPercent * 10) / 10,
-    jitterMs: Math.round(cur.jitterMs), rttMs: Math.round(cur.rttMs), packetsReceived: cur.packetsReceived,
+    mos,
+    level: qualityLevel(mos),
+    lossPercent: Math.round(lossPercent * 10) / 10,
+    jitterMs: Math.round(cur.jitterMs),
+    rttMs: Math.round(cur.rttMs),
+    packetsReceived: cur.packetsReceived,
   };
 }

@@ -53,11 +53,21 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
       let previous = engine.getSnapshot().lastEnded;
       engine.subscribe((s) => {
         const patch: Partial<SoftphoneStore> = {
-          registration: s.registration, error: s.error, call: s.call, blocked: s.blocked, extension: s.extension,
+          registration: s.registration,
+          error: s.error,
+          call: s.call,
+          blocked: s.blocked,
+          extension: s.extension,
         };
         if (s.lastEnded && s.lastEnded !== previous) {
           seq += 1;
-          patch.lastEnded = { activityId: s.lastEnded.activityId, accountId: s.lastEnded.accountId, sipStatus: s.lastEnded.sipStatus, suggestedDisposition: s.lastEnded.suggestedDisposition, seq };
+          patch.lastEnded = {
+            activityId: s.lastEnded.activityId,
+            accountId: s.lastEnded.accountId,
+            sipStatus: s.lastEnded.sipStatus,
+            suggestedDisposition: s.lastEnded.suggestedDisposition,
+            seq,
+          };
           patch.lastEndedDetail = s.lastEnded;
         }
         previous = s.lastEnded;
@@ -67,11 +77,22 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
     return engine;
   };
   const guard = async (fn: () => Promise<unknown>) => {
-    try { await fn(); } catch (e) { set({ error: e instanceof Error ? e.message : String(e) }); }
+    try {
+      await fn();
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) });
+    }
   };
   return {
-    registration: 'unconfigured', error: null, call: null, blocked: null, extension: null,
-    lastEnded: null, lastEndedDetail: null, blockedContactPointId: null, lastResult: null,
+    registration: 'unconfigured',
+    error: null,
+    call: null,
+    blocked: null,
+    extension: null,
+    lastEnded: null,
+    lastEndedDetail: null,
+    blockedContactPointId: null,
+    lastResult: null,
     start: async () => {
       const e = getEngine();
       if (e.getSnapshot().registration === 'unconfigured') await guard(() => e.start());
@@ -79,7 +100,9 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
     restart: () => guard(() => getEngine().start()),
     stop: () => guard(() => getEngine().stop()),
     dial: async (req) => {
-      const result = await getEngine().call(req).catch((e: unknown): CallResult => ({ ok: false, reason: 'failed', message: e instanceof Error ? e.message : String(e) }));
+      const result = await getEngine()
+        .call(req)
+        .catch((e: unknown): CallResult => ({ ok: false, reason: 'failed', message: e instanceof Error ? e.message : String(e) }));
       set({ lastResult: result, blockedContactPointId: !result.ok && result.reason === 'blocked' ? req.contactPointId : null });
       return result;
     },
@@ -90,8 +113,13 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
     mute: (on) => getEngine().mute(on),
     dtmf: (digits) => guard(() => getEngine().sendDtmf(digits)),
     transfer: (target) => guard(() => getEngine().transfer(target)),
-    dismiss: () => { getEngine().dismissEnded(); set({ lastResult: null }); },
-    consumeLastEnded: () => { if (get().lastEnded) set({ lastEnded: null }); },
+    dismiss: () => {
+      getEngine().dismissEnded();
+      set({ lastResult: null });
+    },
+    consumeLastEnded: () => {
+      if (get().lastEnded) set({ lastEnded: null });
+    },
     engine: getEngine,
   };
 });

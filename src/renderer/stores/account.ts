@@ -41,11 +41,14 @@ export const useAccount = create<AccountStore>((set, get) => ({
       if (get().accountId !== accountId) return;
       set({ detail, loading: false, error: null });
       const phones = detail.contactPoints.filter((cp) => cp.kind === 'phone');
-      const decisions = await Promise.all(phones.map((cp) =>
-        api.checkContact({ accountId, contactPointId: cp.id, channel: 'call' }).then(
-          (d) => [cp.id, d] as const,
-          () => null,
-        )));
+      const decisions = await Promise.all(
+        phones.map((cp) =>
+          api.checkContact({ accountId, contactPointId: cp.id, channel: 'call' }).then(
+            (d) => [cp.id, d] as const,
+            () => null,
+          ),
+        ),
+      );
       if (get().accountId !== accountId) return;
       const callChecks: Record<string, ComplianceDecision> = {};
       for (const entry of decisions) if (entry) callChecks[entry[0]] = entry[1];

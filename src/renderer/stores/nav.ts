@@ -38,11 +38,12 @@ export const useNav = create<NavStore>((set) => ({
   helpOpen: false,
   openAccount: (accountId) => set({ view: { name: 'account', accountId } }),
   backToQueue: () => set({ view: { name: 'queue' } }),
-  toggleApprovals: (open) => set((s) => {
-    const isOpen = s.view.name === 'approvals';
-    if ((open ?? !isOpen) === isOpen) return {};
-    return { view: isOpen ? workView(s.view) : { name: 'approvals', back: workView(s.view) } };
-  }),
+  toggleApprovals: (open) =>
+    set((s) => {
+      const isOpen = s.view.name === 'approvals';
+      if ((open ?? !isOpen) === isOpen) return {};
+      return { view: isOpen ? workView(s.view) : { name: 'approvals', back: workView(s.view) } };
+    }),
   toggleAdmin: (tab) => set((s) => ({ admin: s.admin === tab ? null : tab })),
   closeAdmin: () => set({ admin: null }),
   toggleHelp: (open) => set((s) => ({ helpOpen: open ?? !s.helpOpen })),

@@ -43,7 +43,12 @@ export const useSession = create<SessionStore>((set, get) => ({
     set({ busy: true, loginError: null });
     try {
       const current = get().settings?.serverUrl;
-      const session = await getApi().login({ username, password, ...(serverUrl && serverUrl !== current ? { serverUrl } : {}), ...(organization !== undefined ? { organization } : {}) });
+      const session = await getApi().login({
+        username,
+        password,
+        ...(serverUrl && serverUrl !== current ? { serverUrl } : {}),
+        ...(organization !== undefined ? { organization } : {}),
+      });
       const settings = await getApi().getSettings();
       set({ session, settings, status: 'authenticated', busy: false });
       return true;
@@ -75,6 +80,9 @@ export const useSession = create<SessionStore>((set, get) => ({
   expire() {
     set({ status: 'anonymous' });
     // the main side has locked the portfolio: the login screen says why and who
-    void getApi().getSession().then((session) => set({ session })).catch(() => set({ session: null }));
+    void getApi()
+      .getSession()
+      .then((session) => set({ session }))
+      .catch(() => set({ session: null }));
   },
 }));

@@ -18,7 +18,10 @@ export const useSync = create<SyncStore>((set) => ({
   start() {
     const api = getApi();
     const off = api.onSyncState((state) => set({ state }));
-    api.getSyncState().then((state) => set({ state }), (err) => set({ error: toUiError(err) }));
+    api.getSyncState().then(
+      (state) => set({ state }),
+      (err) => set({ error: toUiError(err) }),
+    );
     return off;
   },
 

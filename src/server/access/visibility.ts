@@ -118,7 +118,11 @@ export interface ImportTarget {
   agentId?: string | null;
 }
 export type ImportRefusalKind = 'account' | 'debtor' | 'agent';
-export interface ImportRefusal { rowNumber: number; kind: ImportRefusalKind; message: string }
+export interface ImportRefusal {
+  rowNumber: number;
+  kind: ImportRefusalKind;
+  message: string;
+}
 
 export async function importRefusals(db: Db, scope: Scope, targets: readonly ImportTarget[]): Promise<ImportRefusal[]> {
   const agentIds = scope.agentIds;
@@ -131,12 +135,15 @@ export async function importRefusals(db: Db, scope: Scope, targets: readonly Imp
   );
   const accountVisible = new Map(existing.map((r) => [r.ref, r.visible]));
   const debtorIds = [...new Set(targets.map((t) => t.debtorExternalId).filter((d): d is string => d !== undefined))];
-  const outside = debtorIds.length === 0 ? [] : await db.query<{ id: string }>(
-    `SELECT DISTINCT d.external_id AS id FROM debtors d JOIN accounts a ON a.debtor_id = d.id
+  const outside =
+    debtorIds.length === 0
+      ? []
+      : await db.query<{ id: string }>(
+          `SELECT DISTINCT d.external_id AS id FROM debtors d JOIN accounts a ON a.debtor_id = d.id
       WHERE d.org_id = $1 AND d.external_id = ANY($2::text[])
         AND NOT coalesce(a.assigned_agent_id = ANY($3::uuid[]), false)`,
-    [scope.orgId, debtorIds, agentIds],
-  );
+          [scope.orgId, debtorIds, agentIds],
+        );
   const debtorOutside = new Set(outside.map((r) => r.id));
   const out: ImportRefusal[] = [];
   for (const t of targets) {

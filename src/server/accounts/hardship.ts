@@ -19,16 +19,26 @@ const IdParams = z.object({ id: Id });
 
 export const hardshipRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/accounts/hardship',
+    method: 'GET',
+    path: '/api/v1/accounts/hardship',
     summary: "Team lead's hardship list: accounts in hardship and agents' pending hardship claims (their team; admin: the organisation)",
-    tags: ['accounts'], access: ['team_lead', 'admin'], response: z.object({ items: z.array(HardshipItem) }),
+    tags: ['accounts'],
+    access: ['team_lead', 'admin'],
+    response: z.object({ items: z.array(HardshipItem) }),
     async handler({ db, user }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();
       // a claim is pending when no hardship decision on that account came after it
       const rows = await db.query<{
-        accountId: string; externalRef: string; debtorName: string; status: AccountStatus; assignedAgentId: string | null;
-        claimAt: Date | null; claimAgentId: string | null; claimAgentName: string | null; claimNote: string | null;
+        accountId: string;
+        externalRef: string;
+        debtorName: string;
+        status: AccountStatus;
+        assignedAgentId: string | null;
+        claimAt: Date | null;
+        claimAgentId: string | null;
+        claimAgentName: string | null;
+        claimNote: string | null;
       }>(
         `SELECT a.id AS "accountId", a.external_ref AS "externalRef", d.name AS "debtorName", a.status,
                 a.assigned_agent_id AS "assignedAgentId", c.started_at AS "claimAt", c.agent_id AS "claimAgentId",
@@ -48,18 +58,29 @@ export const hardshipRoutes = [
       );
       return {
         items: rows.map((r) => ({
-          accountId: r.accountId, externalRef: r.externalRef, debtorName: r.debtorName, status: r.status, assignedAgentId: r.assignedAgentId,
-          claim: r.claimAt && r.claimAgentId
-            ? { at: r.claimAt.toISOString(), agentId: r.claimAgentId, agentName: r.claimAgentName ?? '', note: r.claimNote }
-            : null,
+          accountId: r.accountId,
+          externalRef: r.externalRef,
+          debtorName: r.debtorName,
+          status: r.status,
+          assignedAgentId: r.assignedAgentId,
+          claim:
+            r.claimAt && r.claimAgentId
+              ? { at: r.claimAt.toISOString(), agentId: r.claimAgentId, agentName: r.claimAgentName ?? '', note: r.claimNote }
+              : null,
         })),
       };
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/accounts/:id/hardship',
-    summary: 'Set (hardship: true) or lift (false) hardship on an account of the caller\'s team; lifting makes it active again. Audited',
-    tags: ['accounts'], access: ['team_lead', 'admin'], params: IdParams, body: HardshipDecision, response: Account, errors: [404, 409],
+    method: 'POST',
+    path: '/api/v1/accounts/:id/hardship',
+    summary: "Set (hardship: true) or lift (false) hardship on an account of the caller's team; lifting makes it active again. Audited",
+    tags: ['accounts'],
+    access: ['team_lead', 'admin'],
+    params: IdParams,
+    body: HardshipDecision,
+    response: Account,
+    errors: [404, 409],
     async handler({ db, user, params, body }) {
       return writeTransaction(db, async (tx) => {
         const account = await findVisibleAccount(tx, await scopeFor(tx, user), params.id, true);
@@ -69,23 +90,40 @@ export const hardshipRoutes = [
           throw new HttpError(409, 'not_in_hardship', `the account is ${account.status}, not in hardship`, 'hardship');
         }
         if (body.hardship && account.status === 'closed') throw new HttpError(409, 'account_closed', 'the account is closed', 'hardship');
-        const [row] = await tx.query<AccountRow>(`UPDATE accounts a SET status = $2 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`, [params.id, to]);
+        const [row] = await tx.query<AccountRow>(`UPDATE accounts a SET status = $2 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`, [
+          params.id,
+          to,
+        ]);
         if (!row) throw notFound('account');
         await recordOrgAudit(tx, {
-          orgId: user.orgId, actorId: user.id, accountId: params.id,
+          orgId: user.orgId,
+          actorId: user.id,
+          accountId: params.id,
           action: body.hardship ? 'account.hardship_set' : 'account.hardship_lifted',
-          before: { status: account.status }, after: { status: to, reason: body.reason },
+          before: { status: account.status },
+          after: { status: to, reason: body.reason },
         });
         return toAccount(row);
       });
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/accounts/:id/hardship/audit', summary: 'Hardship decisions on an account, newest first',
-    tags: ['accounts'], access: ['team_lead', 'admin'], params: IdParams, response: z.object({ entries: z.array(OrgAuditEntry) }), errors: [404],
+    method: 'GET',
+    path: '/api/v1/accounts/:id/hardship/audit',
+    summary: 'Hardship decisions on an account, newest first',
+    tags: ['accounts'],
+    access: ['team_lead', 'admin'],
+    params: IdParams,
+    response: z.object({ entries: z.array(OrgAuditEntry) }),
+    errors: [404],
     async handler({ db, user, params }) {
       if (!(await findVisibleAccount(db, await scopeFor(db, user), params.id))) throw notFound('account');
-      return { entries: await listOrgAudit(db, user.orgId, ['account.hardship_set', 'account.hardship_lifted'], { accountIds: [params.id], limit: 100 }) };
+      return {
+        entries: await listOrgAudit(db, user.orgId, ['account.hardship_set', 'account.hardship_lifted'], {
+          accountIds: [params.id],
+          limit: 100,
+        }),
+      };
     },
   }),
 ];

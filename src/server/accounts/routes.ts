@@ -13,8 +13,13 @@ const IdParams = z.object({ id: Id });
 
 export const accountRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/accounts', summary: 'Accounts visible to the caller, keyset-paginated', tags: ['accounts'],
-    access: 'user', query: AccountListQuery, response: AccountListPage,
+    method: 'GET',
+    path: '/api/v1/accounts',
+    summary: 'Accounts visible to the caller, keyset-paginated',
+    tags: ['accounts'],
+    access: 'user',
+    query: AccountListQuery,
+    response: AccountListPage,
     async handler({ db, user, query }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();
@@ -28,7 +33,8 @@ export const accountRoutes = [
       }
       const filter = where.join(' AND ');
       const [{ total } = { total: 0 }] = await db.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE ${filter}`, p.values,
+        `SELECT count(*)::int AS total FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE ${filter}`,
+        p.values,
       );
       const pageParams = new SqlParams();
       pageParams.values.push(...p.values);
@@ -41,15 +47,27 @@ export const accountRoutes = [
       );
       const page = rows.slice(0, query.limit);
       return {
-        items: page.map((r) => ({ ...toAccount(r), debtorName: r.debtorName, nationalId: r.nationalId, timeZone: r.timeZone, segment: r.segment })),
+        items: page.map((r) => ({
+          ...toAccount(r),
+          debtorName: r.debtorName,
+          nationalId: r.nationalId,
+          timeZone: r.timeZone,
+          segment: r.segment,
+        })),
         nextAfter: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
         total,
       };
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/accounts/:id', summary: 'One account with its debtor and history', tags: ['accounts'],
-    access: 'user', params: IdParams, response: AccountBundle, errors: [404],
+    method: 'GET',
+    path: '/api/v1/accounts/:id',
+    summary: 'One account with its debtor and history',
+    tags: ['accounts'],
+    access: 'user',
+    params: IdParams,
+    response: AccountBundle,
+    errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
       if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
@@ -57,31 +75,54 @@ export const accountRoutes = [
       const account = b.accounts[0];
       const debtor = b.debtors[0];
       if (!account || !debtor) throw notFound('account');
-      return { account, debtor, contactPoints: b.contactPoints, activities: b.activities, notes: b.notes, payments: b.payments, promises: b.promises };
+      return {
+        account,
+        debtor,
+        contactPoints: b.contactPoints,
+        activities: b.activities,
+        notes: b.notes,
+        payments: b.payments,
+        promises: b.promises,
+      };
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/accounts/:id/activities', summary: 'Contact history of an account, oldest first', tags: ['accounts'],
-    access: 'user', params: IdParams, response: z.object({ activities: z.array(Activity) }), errors: [404],
+    method: 'GET',
+    path: '/api/v1/accounts/:id/activities',
+    summary: 'Contact history of an account, oldest first',
+    tags: ['accounts'],
+    access: 'user',
+    params: IdParams,
+    response: z.object({ activities: z.array(Activity) }),
+    errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
       if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
       const rows = await db.query<ActivityRow>(
-        `SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = $1 ORDER BY t.started_at, t.id`, [params.id],
+        `SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = $1 ORDER BY t.started_at, t.id`,
+        [params.id],
       );
       return { activities: rows.map(toActivity) };
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/accounts/:id/assign', summary: 'Assign an account to an agent (team lead within the team, admin)', tags: ['accounts'],
-    access: ['team_lead', 'admin'], params: IdParams, body: AssignRequest, response: Account, errors: [404],
+    method: 'POST',
+    path: '/api/v1/accounts/:id/assign',
+    summary: 'Assign an account to an agent (team lead within the team, admin)',
+    tags: ['accounts'],
+    access: ['team_lead', 'admin'],
+    params: IdParams,
+    body: AssignRequest,
+    response: Account,
+    errors: [404],
     async handler({ db, user, params, body }) {
       return writeTransaction(db, async (tx) => {
         const scope = await scopeFor(tx, user);
         if (!(await findVisibleAccount(tx, scope, params.id, true))) throw notFound('account');
         if (body.agentId !== null) {
           const [agent] = await tx.query<{ id: string; disabled: boolean }>(
-            'SELECT id, disabled FROM users WHERE id = $1 AND org_id = $2', [body.agentId, user.orgId],
+            'SELECT id, disabled FROM users WHERE id = $1 AND org_id = $2',
+            [body.agentId, user.orgId],
           );
           if (!agent) throw new HttpError(400, 'invalid_request', 'body.agentId: no such user', 'agentId');
           if (!canSeeAgent(scope, agent.id)) throw forbidden('you can only assign to agents of your team');
@@ -89,7 +130,8 @@ export const accountRoutes = [
         // Read by the assignment_log trigger as the author of the change.
         await tx.query(`SELECT set_config('app.actor_id', $1, true)`, [user.id]);
         const [row] = await tx.query<AccountRow>(
-          `UPDATE accounts a SET assigned_agent_id = $2 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`, [params.id, body.agentId],
+          `UPDATE accounts a SET assigned_agent_id = $2 WHERE a.id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
+          [params.id, body.agentId],
         );
         if (!row) throw notFound('account');
         return toAccount(row);

@@ -37,7 +37,10 @@ export async function recordOrgAudit(tx: Db, f: OrgAuditFact): Promise<void> {
 
 /** The organisation's entries of some actions, newest first. */
 export async function listOrgAudit(
-  db: Db, orgId: string, actions: readonly OrgAuditAction[], opts: { accountIds?: readonly string[]; limit: number; beforeSeq?: number },
+  db: Db,
+  orgId: string,
+  actions: readonly OrgAuditAction[],
+  opts: { accountIds?: readonly string[]; limit: number; beforeSeq?: number },
 ): Promise<OrgAuditEntry[]> {
   const rows = await db.query<OrgAuditEntry & { at: Date }>(
     `SELECT a.seq::int AS seq, a.actor_id AS "actorId", u.username AS "actorUsername", a.action, a.account_id AS "accountId",

@@ -22,7 +22,13 @@ export interface AuthConfig {
 }
 
 export const DEFAULT_AUTH_CONFIG: AuthConfig = {
-  limits: { pairMaxFailures: 10, pairWindowSec: 15 * 60, addressMaxFailures: 100, addressWindowSec: 15 * 60, globalMaxFailuresPerMinute: 300 },
+  limits: {
+    pairMaxFailures: 10,
+    pairWindowSec: 15 * 60,
+    addressMaxFailures: 100,
+    addressWindowSec: 15 * 60,
+    globalMaxFailuresPerMinute: 300,
+  },
   sessionIdleSec: 12 * 3600,
   sessionMaxSec: 7 * 86_400,
 };
@@ -52,8 +58,12 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
 
 const byDb = new WeakMap<object, AuthConfig>();
 /** The configuration createServer was given for this database (the defaults otherwise). */
-export function authConfigFor(db: object): AuthConfig { return byDb.get(db) ?? DEFAULT_AUTH_CONFIG; }
-export function setAuthConfig(db: object, config: AuthConfig): void { byDb.set(db, config); }
+export function authConfigFor(db: object): AuthConfig {
+  return byDb.get(db) ?? DEFAULT_AUTH_CONFIG;
+}
+export function setAuthConfig(db: object, config: AuthConfig): void {
+  byDb.set(db, config);
+}
 
 /**
  * Fastify's trustProxy from TRUST_PROXY: unset/false = the socket's address is the client (no
@@ -66,5 +76,8 @@ export function trustProxyFromEnv(raw: string | undefined): boolean | number | s
   if (v === '' || v === 'false' || v === '0') return false;
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

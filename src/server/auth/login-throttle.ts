@@ -12,9 +12,7 @@ import type { LoginLimits } from './config';
  * One statement per check (bump address and global, read pair), one per outcome.
  */
 export type LoginRefusal =
-  | { kind: 'pair'; retryAfterSec: number }
-  | { kind: 'address'; retryAfterSec: number }
-  | { kind: 'global'; retryAfterSec: number };
+  { kind: 'pair'; retryAfterSec: number } | { kind: 'address'; retryAfterSec: number } | { kind: 'global'; retryAfterSec: number };
 
 export interface LoginTicket {
   pairKey: string;
@@ -27,14 +25,21 @@ export interface LoginTicket {
 const GLOBAL_KEY = 'global';
 const GLOBAL_WINDOW_SEC = 60;
 
-export const pairKey = (org: string, username: string, address: string) => `pair\u0001${org.trim().toLowerCase()}\u0001${username.trim().toLowerCase()}\u0001${address}`;
+export const pairKey = (org: string, username: string, address: string) =>
+  `pair\u0001${org.trim().toLowerCase()}\u0001${username.trim().toLowerCase()}\u0001${address}`;
 export const addressKey = (address: string) => `addr\u0001${address}`;
 
-interface Counter { key: string; count: number; waitSec: number }
+interface Counter {
+  key: string;
+  count: number;
+  waitSec: number;
+}
 
 /** Counts this attempt (address, global) and answers whether it may go on to the password check. */
 export async function admitLogin(
-  db: Db, limits: LoginLimits, who: { org: string; username: string; address: string },
+  db: Db,
+  limits: LoginLimits,
+  who: { org: string; username: string; address: string },
 ): Promise<{ ok: true; ticket: LoginTicket } | { ok: false; refusal: LoginRefusal }> {
   const pk = pairKey(who.org, who.username, who.address);
   const ak = addressKey(who.address);
@@ -61,15 +66,19 @@ export async function admitLogin(
   const address = get(ak);
   const global = get(GLOBAL_KEY);
   const refusal: LoginRefusal | null =
-    pair && pair.count >= limits.pairMaxFailures ? { kind: 'pair', retryAfterSec: wait(pair) }
-      : address && address.count > limits.addressMaxFailures ? { kind: 'address', retryAfterSec: wait(address) }
-        : global && global.count > limits.globalMaxFailuresPerMinute ? { kind: 'global', retryAfterSec: wait(global) }
+    pair && pair.count >= limits.pairMaxFailures
+      ? { kind: 'pair', retryAfterSec: wait(pair) }
+      : address && address.count > limits.addressMaxFailures
+        ? { kind: 'address', retryAfterSec: wait(address) }
+        : global && global.count > limits.globalMaxFailuresPerMinute
+          ? { kind: 'global', retryAfterSec: wait(global) }
           : null;
   if (refusal) return { ok: false, refusal };
   return {
     ok: true,
     ticket: {
-      pairKey: pk, addressKey: ak,
+      pairKey: pk,
+      addressKey: ak,
       async succeeded() {
         // a success is not a failure: the attempt is given back, the pair forgotten
         await db.query(

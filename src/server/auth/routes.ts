@@ -9,13 +9,18 @@ import { createSession, deleteSession, USER_COLUMNS, type AuthUser } from './ses
 import { ROUTES } from '../../shared/api/routes';
 
 const OrgSip = SipSettings.pick({ wsUrl: true, domain: true, dialPlan: true, iceServers: true, supervisorExtension: true }).partial({
-  dialPlan: true, iceServers: true, supervisorExtension: true,
+  dialPlan: true,
+  iceServers: true,
+  supervisorExtension: true,
 });
 
 export const authRoutes = [
   defineRoute({
-    ...ROUTES.login, summary: 'Log in; returns a bearer token', tags: ['auth'],
-    access: 'public', errors: [429],
+    ...ROUTES.login,
+    summary: 'Log in; returns a bearer token',
+    tags: ['auth'],
+    access: 'public',
+    errors: [429],
     async handler({ db, body, request, reply }) {
       const { limits } = authConfigFor(db);
       const org = body.organization ?? '';
@@ -23,7 +28,12 @@ export const authRoutes = [
       if (!admitted.ok) {
         const { kind, retryAfterSec: wait } = admitted.refusal;
         void reply.header('retry-after', String(wait));
-        const why = kind === 'pair' ? 'too many failed logins for this user from here' : kind === 'address' ? 'too many failed logins from this address' : 'too many failed logins on the server';
+        const why =
+          kind === 'pair'
+            ? 'too many failed logins for this user from here'
+            : kind === 'address'
+              ? 'too many failed logins from this address'
+              : 'too many failed logins on the server';
         throw new HttpError(429, 'too_many_attempts', `${why}; try again in ${wait} s`, 'password', { retryAfterSec: wait, scope: kind });
       }
       // One organisation's usernames tell nothing about another's: without a code the login only
@@ -49,7 +59,9 @@ export const authRoutes = [
     },
   }),
   defineRoute({
-    ...ROUTES.logout, summary: 'End this session', tags: ['auth'],
+    ...ROUTES.logout,
+    summary: 'End this session',
+    tags: ['auth'],
     access: 'user',
     async handler({ db, request }) {
       const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -58,15 +70,20 @@ export const authRoutes = [
     },
   }),
   defineRoute({
-    ...ROUTES.me, summary: 'The logged-in user', tags: ['auth'],
+    ...ROUTES.me,
+    summary: 'The logged-in user',
+    tags: ['auth'],
     access: 'user',
     async handler({ user }) {
       return user;
     },
   }),
   defineRoute({
-    ...ROUTES.mySip, summary: "The caller's SIP credentials for the softphone", tags: ['auth'],
-    access: 'user', errors: [404],
+    ...ROUTES.mySip,
+    summary: "The caller's SIP credentials for the softphone",
+    tags: ['auth'],
+    access: 'user',
+    errors: [404],
     async handler({ db, user }) {
       const [row] = await db.query<{ extension: string | null; password: string | null; settings: { sip?: unknown } }>(
         `SELECT u.sip_extension AS extension, u.sip_password AS password, o.settings

@@ -4,7 +4,6 @@ import { authConfigFor } from './config';
 import { PURGE_THROTTLE_SQL } from './login-throttle';
 import type { Role } from '../../shared/domain/enums';
 
-
 /** The caller of a request, re-read from the database on every request. */
 export interface AuthUser {
   id: string;
@@ -72,7 +71,9 @@ export async function purgeExpired(db: Db): Promise<number> {
 
 /** purgeExpired on start and every `everyMs`; safe with several instances (advisory lock). */
 export function schedulePurge(db: Db, everyMs: number, onError: (e: unknown) => void): () => void {
-  const run = () => { purgeExpired(db).catch(onError); };
+  const run = () => {
+    purgeExpired(db).catch(onError);
+  };
   run();
   const timer = setInterval(run, everyMs);
   timer.unref();

@@ -20,15 +20,19 @@ import { portfolioRowsToCsv } from '../portfolio/write-csv';
  * 1: some rows refused (listed); 2: nothing done (bad arguments, unknown organisation, bad file).
  */
 
-export const USAGE = 'uso: npm run import -- ARCHIVO.csv [--org <id o nombre>] [--as-of AAAA-MM-DD]\n'
-  + '     npm run import -- --generate N [--seed S] [--agents agente1,agente2] [--as-of AAAA-MM-DD] SALIDA.csv';
+export const USAGE =
+  'uso: npm run import -- ARCHIVO.csv [--org <id o nombre>] [--as-of AAAA-MM-DD]\n' +
+  '     npm run import -- --generate N [--seed S] [--agents agente1,agente2] [--as-of AAAA-MM-DD] SALIDA.csv';
 
 export interface CliEnv {
   DATABASE_URL?: string | undefined;
   DATA_DIR?: string | undefined;
 }
 
-export interface CliIo { out: (line: string) => void; err: (line: string) => void }
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
 
 export class UsageError extends Error {}
 
@@ -62,7 +66,8 @@ export function formatReport(report: ImportReport): string[] {
     const failedRows = new Set(report.errors.map((e) => e.row)).size;
     lines.push(`Errores: ${report.errors.length} en ${failedRows} fila(s); esas filas no se cargaron:`);
     for (const e of report.errors) lines.push(`  fila ${e.row}, campo ${e.field}: ${e.message}`);
-    if (report.errorCount !== undefined) lines.push(`  … ${report.errorCount - report.errors.length} errores más no listados (${report.errorCount} en total)`);
+    if (report.errorCount !== undefined)
+      lines.push(`  … ${report.errorCount - report.errors.length} errores más no listados (${report.errorCount} en total)`);
   }
   if (report.warnings && report.warnings.length > 0) {
     lines.push(`Avisos: ${report.warnings.length} (filas cargadas; revíselas):`);
@@ -78,16 +83,24 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     let parsed;
     try {
       parsed = parseArgs({
-        args: argv, allowPositionals: true,
+        args: argv,
+        allowPositionals: true,
         options: {
-          org: { type: 'string' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-          generate: { type: 'string' }, seed: { type: 'string' }, agents: { type: 'string' },
+          org: { type: 'string' },
+          'as-of': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+          generate: { type: 'string' },
+          seed: { type: 'string' },
+          agents: { type: 'string' },
         },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    if (parsed.values.help) { io.out(USAGE); return 0; }
+    if (parsed.values.help) {
+      io.out(USAGE);
+      return 0;
+    }
     const [file, ...extra] = parsed.positionals;
     if (!file || extra.length > 0) throw new UsageError('indique exactamente un archivo CSV');
     const asOf = parsed.values['as-of'];
@@ -98,9 +111,13 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     if (parsed.values.generate !== undefined) {
       const count = Number(parsed.values.generate);
       const seed = Number(parsed.values.seed ?? '1');
-      if (!Number.isInteger(count) || count < 1) throw new UsageError(`--generate espera un número de cuentas, no "${parsed.values.generate}"`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new UsageError(`--generate espera un número de cuentas, no "${parsed.values.generate}"`);
       if (!Number.isInteger(seed)) throw new UsageError(`--seed espera un entero, no "${parsed.values.seed}"`);
-      const agents = (parsed.values.agents ?? 'agente1,agente2,agente3').split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const agents = (parsed.values.agents ?? 'agente1,agente2,agente3')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== '');
       const rows = generateDemoPortfolio({ count, seed, agents, ...(asOf ? { asOf } : {}) });
       await writeFile(file, portfolioRowsToCsv(rows, { separator: ';', dates: 'dmy' }));
       io.out(`${count} cuentas de ${new Set(rows.map((r) => r.debtorExternalId)).size} deudores escritas en ${file} (semilla ${seed})`);
@@ -116,9 +133,11 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
     // PGlite keeps postmaster.pid while a process has the folder open; two processes writing one
     // folder corrupt it, so refuse rather than race the running server.
     if (!env.DATABASE_URL && existsSync(join(dataDir, 'postmaster.pid'))) {
-      throw new UsageError(`la carpeta de datos ${dataDir} está en uso (¿el servidor está en marcha?). `
-        + 'Detenga el servidor, o suba el archivo desde la aplicación. Si no hay ningún proceso usándola, borre '
-        + `${join(dataDir, 'postmaster.pid')}`);
+      throw new UsageError(
+        `la carpeta de datos ${dataDir} está en uso (¿el servidor está en marcha?). ` +
+          'Detenga el servidor, o suba el archivo desde la aplicación. Si no hay ningún proceso usándola, borre ' +
+          `${join(dataDir, 'postmaster.pid')}`,
+      );
     }
     db = await openDb({ url: env.DATABASE_URL || undefined, dataDir });
     await migrate(db);
@@ -148,6 +167,13 @@ export async function runImportCli(argv: string[], env: CliEnv, io: CliIo): Prom
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runImportCli(process.argv.slice(2), process.env, { out: (l) => console.log(l), err: (l) => console.error(l) })
-    .then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 2; });
+  runImportCli(process.argv.slice(2), process.env, { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -22,7 +22,9 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
   const server = await startServer({ db, port: 0 });
   try {
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin123' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin123' }),
     });
     const { token } = (await login.json()) as { token: string };
     const clientId = randomUUID();
@@ -38,7 +40,8 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
     for (;;) {
       const sent = performance.now();
       const r = await fetch(`${server.url}/api/v1/sync/pull`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ protocolVersion: 1, clientId, cursor, ...(opts.limit ? { limit: opts.limit } : {}) }),
       });
       serverMs += performance.now() - sent;
@@ -54,11 +57,22 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
     const pullMs = performance.now() - t1;
     const t2 = performance.now();
     await fetch(`${server.url}/api/v1/sync/pull`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ protocolVersion: 1, clientId, cursor }),
     });
     const idleMs = performance.now() - t2;
-    return { backend: db.kind, seedMs: Math.round(seedMs), serverMs: Math.round(serverMs), pullMs: Math.round(pullMs), pages, accounts, contactPoints, megabytes: +(bytes / 1e6).toFixed(1), idlePullMs: +idleMs.toFixed(1) };
+    return {
+      backend: db.kind,
+      seedMs: Math.round(seedMs),
+      serverMs: Math.round(serverMs),
+      pullMs: Math.round(pullMs),
+      pages,
+      accounts,
+      contactPoints,
+      megabytes: +(bytes / 1e6).toFixed(1),
+      idlePullMs: +idleMs.toFixed(1),
+    };
   } finally {
     await server.close();
     await db.close();
@@ -66,6 +80,11 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  measureFullPull({ accounts: Number(process.env.ACCOUNTS ?? 100_000), databaseUrl: process.env.DATABASE_URL || undefined })
-    .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });
+  measureFullPull({ accounts: Number(process.env.ACCOUNTS ?? 100_000), databaseUrl: process.env.DATABASE_URL || undefined }).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

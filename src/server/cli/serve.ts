@@ -31,7 +31,7 @@ export interface RunningServer {
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const ownDb = !opts.db;
-  const db = opts.db ?? await openDb({ url: opts.databaseUrl, dataDir: opts.dataDir });
+  const db = opts.db ?? (await openDb({ url: opts.databaseUrl, dataDir: opts.dataDir }));
   try {
     await migrate(db);
     if (opts.demo) {
@@ -47,8 +47,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   }
   const app = createServer({ db, logger: opts.logger ?? false });
   // Kept / broken promises as time passes: on start, then every PROMISE_BATCH_MINUTES (default 10).
-  const stopBatch = opts.promiseBatchMinutes === 0 ? async () => {} : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000,
-    (msg) => app.log.info(msg));
+  const stopBatch =
+    opts.promiseBatchMinutes === 0
+      ? async () => {}
+      : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg));
   await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
@@ -77,7 +79,12 @@ async function main(): Promise<void> {
     promiseBatchMinutes: process.env.PROMISE_BATCH_MINUTES ? Number(process.env.PROMISE_BATCH_MINUTES) : undefined,
   });
   console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
-  const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -73,14 +73,19 @@ async function run(db: Db, command: string, args: string[], opts: Record<string,
     if (!name?.trim()) throw new UsageError('indique el nombre de la organización');
     const country = CountryCode.safeParse(opts.country);
     if (!country.success) throw new UsageError('--country: código de país ISO de 2 letras, p. ej. CO');
-    if (!opts['time-zone'] || !validTimeZone(opts['time-zone'])) throw new UsageError('--time-zone: zona horaria IANA, p. ej. America/Bogota');
+    if (!opts['time-zone'] || !validTimeZone(opts['time-zone']))
+      throw new UsageError('--time-zone: zona horaria IANA, p. ej. America/Bogota');
     const [dup] = await db.query('SELECT 1 FROM organizations WHERE lower(name) = lower($1)', [name.trim()]);
     if (dup) throw new UsageError(`ya existe una organización llamada "${name.trim()}"`);
-    const [org] = await db.query<{ id: string }>(
-      'INSERT INTO organizations (name, country, time_zone) VALUES ($1, $2, $3) RETURNING id', [name.trim(), country.data, opts['time-zone']],
-    );
+    const [org] = await db.query<{ id: string }>('INSERT INTO organizations (name, country, time_zone) VALUES ($1, $2, $3) RETURNING id', [
+      name.trim(),
+      country.data,
+      opts['time-zone'],
+    ]);
     await ensureDefaultTemplates(db, org!.id);
-    io.out(`Organización "${name.trim()}" creada (${org!.id}). Cree su administrador con: npm run users -- add USUARIO --name "…" --role admin --org "${name.trim()}"`);
+    io.out(
+      `Organización "${name.trim()}" creada (${org!.id}). Cree su administrador con: npm run users -- add USUARIO --name "…" --role admin --org "${name.trim()}"`,
+    );
     return;
   }
   const org = await resolveOrg(db, opts.org);
@@ -90,11 +95,14 @@ async function run(db: Db, command: string, args: string[], opts: Record<string,
     case 'list': {
       const rows = await db.query<{ username: string; displayName: string; role: string; team: string | null; disabled: boolean }>(
         `SELECT u.username, u.display_name AS "displayName", u.role, t.name AS team, u.disabled
-         FROM users u LEFT JOIN teams t ON t.id = u.team_id WHERE u.org_id = $1 ORDER BY u.username`, [org.id],
+         FROM users u LEFT JOIN teams t ON t.id = u.team_id WHERE u.org_id = $1 ORDER BY u.username`,
+        [org.id],
       );
       io.out(`Usuarios de "${org.name}": ${rows.length}`);
       for (const r of rows) {
-        io.out(`  ${r.username} · ${r.displayName} · ${ROLE_NAMES[r.role] ?? r.role}${r.team ? ` · ${r.team}` : ''}${r.disabled ? ' · DESHABILITADO' : ''}`);
+        io.out(
+          `  ${r.username} · ${r.displayName} · ${ROLE_NAMES[r.role] ?? r.role}${r.team ? ` · ${r.team}` : ''}${r.disabled ? ' · DESHABILITADO' : ''}`,
+        );
       }
       return;
     }
@@ -124,7 +132,11 @@ async function run(db: Db, command: string, args: string[], opts: Record<string,
     case 'enable': {
       const user = await findUser(db, org.id, username);
       await updateUser(db, actor, user.id, { disabled: command === 'disable' });
-      io.out(command === 'disable' ? `Usuario ${username} deshabilitado; sus sesiones dejan de valer.` : `Usuario ${username} habilitado; debe iniciar sesión de nuevo.`);
+      io.out(
+        command === 'disable'
+          ? `Usuario ${username} deshabilitado; sus sesiones dejan de valer.`
+          : `Usuario ${username} habilitado; debe iniciar sesión de nuevo.`,
+      );
       return;
     }
     default:
@@ -139,16 +151,25 @@ export async function runUsersCli(argv: string[], env: CliEnv, io: UsersCliIo): 
     let parsed;
     try {
       parsed = parseArgs({
-        args: argv, allowPositionals: true,
+        args: argv,
+        allowPositionals: true,
         options: {
-          org: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, team: { type: 'string' },
-          country: { type: 'string' }, 'time-zone': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+          org: { type: 'string' },
+          name: { type: 'string' },
+          role: { type: 'string' },
+          team: { type: 'string' },
+          country: { type: 'string' },
+          'time-zone': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
         },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    if (parsed.values.help) { io.out(USAGE); return 0; }
+    if (parsed.values.help) {
+      io.out(USAGE);
+      return 0;
+    }
     const [command, ...args] = parsed.positionals;
     if (!command) throw new UsageError('indique una orden');
     if (args.length > 1) throw new UsageError(`sobran argumentos: ${args.slice(1).join(' ')}`);
@@ -188,12 +209,27 @@ function readPasswordFromStdin(prompt: string): Promise<string> {
       (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
     }
     // resolved before close: closing emits 'close', whose empty answer would otherwise win
-    rl.once('line', (line) => { resolve(line); rl.close(); if (tty) process.stdout.write('\n'); });
+    rl.once('line', (line) => {
+      resolve(line);
+      rl.close();
+      if (tty) process.stdout.write('\n');
+    });
     rl.once('close', () => resolve(''));
   });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runUsersCli(process.argv.slice(2), process.env, { out: (l) => console.log(l), err: (l) => console.error(l), readPassword: readPasswordFromStdin })
-    .then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 2; });
+  runUsersCli(process.argv.slice(2), process.env, {
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+    readPassword: readPasswordFromStdin,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 2;
+    },
+  );
 }

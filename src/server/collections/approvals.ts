@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ApprovalRequest, NegotiationProposal, NegotiationQuote, quoteNegotiation, QuoteError, type ApprovalDecision,
+  ApprovalRequest,
+  NegotiationProposal,
+  NegotiationQuote,
+  quoteNegotiation,
+  QuoteError,
+  type ApprovalDecision,
 } from '../../shared/domain/collections';
 import { daysPastDue, localDate } from '../../shared/domain/time';
 import { findAccountForFacts } from '../access/visibility';
@@ -20,13 +25,21 @@ const APPROVAL_FROM = `approval_requests r JOIN accounts a ON a.id = r.account_i
   JOIN users u ON u.id = r.agent_id`;
 
 type Row = Omit<ApprovalRequest, 'decidedAt' | 'createdAt' | 'version'> & { decidedAt: Date | null; createdAt: Date; version: number };
-const toApproval = (r: Row): ApprovalRequest => ApprovalRequest.parse({
-  ...r, balanceMinor: Number(r.balanceMinor), decidedAt: r.decidedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString(), version: String(r.version),
-});
+const toApproval = (r: Row): ApprovalRequest =>
+  ApprovalRequest.parse({
+    ...r,
+    balanceMinor: Number(r.balanceMinor),
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    version: String(r.version),
+  });
 
 /** Teams whose requests this user decides: the ones they lead, and their own as a team lead. */
 function deciderCondition(user: AuthUser, params: unknown[]): string {
-  if (user.role === 'admin') { params.push(user.orgId); return `r.org_id = $${params.length}`; }
+  if (user.role === 'admin') {
+    params.push(user.orgId);
+    return `r.org_id = $${params.length}`;
+  }
   params.push(user.orgId, user.id, user.teamId);
   const n = params.length;
   return `r.org_id = $${n - 2} AND (r.team_id = $${n}::uuid OR r.team_id IN (SELECT t.id FROM teams t WHERE t.lead_id = $${n - 1}))`;
@@ -36,23 +49,37 @@ export async function listForDecider(db: Db, user: AuthUser, status: string | un
   const params: unknown[] = [];
   const cond = deciderCondition(user, params);
   const st = status ? ` AND r.status = $${params.push(status)}` : '';
-  const rows = await db.query<Row>(`SELECT ${APPROVAL_COLUMNS} FROM ${APPROVAL_FROM} WHERE ${cond}${st} ORDER BY r.created_at, r.id LIMIT 500`, params);
+  const rows = await db.query<Row>(
+    `SELECT ${APPROVAL_COLUMNS} FROM ${APPROVAL_FROM} WHERE ${cond}${st} ORDER BY r.created_at, r.id LIMIT 500`,
+    params,
+  );
   return rows.map(toApproval);
 }
 
 /** The agent's own requests changed after `since` (a version): how decisions reach the workstation. */
 export async function listMine(db: Db, user: AuthUser, since: number): Promise<ApprovalRequest[]> {
   const rows = await db.query<Row>(
-    `SELECT ${APPROVAL_COLUMNS} FROM ${APPROVAL_FROM} WHERE r.agent_id = $1 AND r.version > $2 ORDER BY r.version LIMIT 1000`, [user.id, since],
+    `SELECT ${APPROVAL_COLUMNS} FROM ${APPROVAL_FROM} WHERE r.agent_id = $1 AND r.version > $2 ORDER BY r.version LIMIT 1000`,
+    [user.id, since],
   );
   return rows.map(toApproval);
 }
 
 async function accountFacts(tx: Db, accountId: string) {
-  const [f] = await tx.query<{ orgId: string; product: string; currency: 'COP'; balanceMinor: number; principalMinor: number; dueDate: string | null; timeZone: string; prefs: { preferredPaymentDay?: number | null } }>(
+  const [f] = await tx.query<{
+    orgId: string;
+    product: string;
+    currency: 'COP';
+    balanceMinor: number;
+    principalMinor: number;
+    dueDate: string | null;
+    timeZone: string;
+    prefs: { preferredPaymentDay?: number | null };
+  }>(
     `SELECT a.org_id AS "orgId", a.product, a.currency, a.balance_minor AS "balanceMinor", a.principal_minor AS "principalMinor",
        to_char(a.due_date, 'YYYY-MM-DD') AS "dueDate", d.time_zone AS "timeZone", d.contact_prefs AS prefs
-     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`, [accountId],
+     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`,
+    [accountId],
   );
   return f ?? null;
 }
@@ -62,10 +89,18 @@ export async function serverQuote(tx: Db, accountId: string, proposal: Negotiati
   const f = await accountFacts(tx, accountId);
   if (!f) throw new Error(`account ${accountId} vanished`);
   const policies = await loadPolicies(tx, f.orgId);
-  return quoteNegotiation(policies.negotiationPolicy, {
-    product: f.product, currency: f.currency, balanceMinor: Number(f.balanceMinor), principalMinor: Number(f.principalMinor),
-    dpd: daysPastDue(f.dueDate, localDate(at, f.timeZone)), preferredPaymentDay: f.prefs?.preferredPaymentDay ?? null,
-  }, proposal);
+  return quoteNegotiation(
+    policies.negotiationPolicy,
+    {
+      product: f.product,
+      currency: f.currency,
+      balanceMinor: Number(f.balanceMinor),
+      principalMinor: Number(f.principalMinor),
+      dpd: daysPastDue(f.dueDate, localDate(at, f.timeZone)),
+      preferredPaymentDay: f.prefs?.preferredPaymentDay ?? null,
+    },
+    proposal,
+  );
 }
 
 /** approval.request: re-quoted on the server; outside the policy it is refused with the rule. */

@@ -15,7 +15,8 @@ export async function missedCallbacks(db: Db, scope: Scope, now: Date): Promise<
      FROM accounts a JOIN debtors d ON d.id = a.debtor_id LEFT JOIN users u ON u.id = a.assigned_agent_id
      WHERE a.callback_at IS NOT NULL AND a.callback_at <= ${cutoff}::timestamptz AND ${visibleAccount(scope, 'a', p)}
        AND NOT EXISTS (SELECT 1 FROM activities t WHERE t.account_id = a.id AND t.started_at >= a.callback_at)
-     ORDER BY a.callback_at LIMIT 500`, p.values,
+     ORDER BY a.callback_at LIMIT 500`,
+    p.values,
   );
   return rows.map((r) => ({ ...r, callbackAt: r.callbackAt.toISOString() }));
 }

@@ -8,29 +8,66 @@ import { addDays, zonedTimeToUtc } from '../../shared/domain/time';
  * optional reversado column. Amounts are in major units of the account's currency; a date
  * without a time is taken as noon in the debtor's zone. Errors name the row and the column.
  */
-export interface PaymentCsvRow { rowNumber: number; reference: string; accountRef: string; amountText: string; dateText: string; reversed: boolean }
-export interface CsvRowError { row: number; field: string; message: string }
+export interface PaymentCsvRow {
+  rowNumber: number;
+  reference: string;
+  accountRef: string;
+  amountText: string;
+  dateText: string;
+  reversed: boolean;
+}
+export interface CsvRowError {
+  row: number;
+  field: string;
+  message: string;
+}
 
 const HEADERS: Record<string, keyof Omit<PaymentCsvRow, 'rowNumber'>> = {
-  referencia: 'reference', reference: 'reference', cuenta: 'accountRef', account: 'accountRef',
-  monto: 'amountText', amount: 'amountText', fecha: 'dateText', date: 'dateText', reversado: 'reversed', reversed: 'reversed',
+  referencia: 'reference',
+  reference: 'reference',
+  cuenta: 'accountRef',
+  account: 'accountRef',
+  monto: 'amountText',
+  amount: 'amountText',
+  fecha: 'dateText',
+  date: 'dateText',
+  reversado: 'reversed',
+  reversed: 'reversed',
 };
 const TRUE = new Set(['si', 'sí', 's', 'true', '1', 'yes', 'x']);
 
 export function parsePaymentsCsv(text: string): { rows: PaymentCsvRow[]; errors: CsvRowError[] } {
   let records: string[][];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { delimiter: text.split('\n')[0]?.includes(';') ? ';' : ',', skip_empty_lines: true, relax_column_count: true, trim: true });
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      delimiter: text.split('\n')[0]?.includes(';') ? ';' : ',',
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+    });
   } catch (e) {
-    const line = e instanceof CsvError ? (e as CsvError & { lines?: number }).lines ?? 0 : 0;
+    const line = e instanceof CsvError ? ((e as CsvError & { lines?: number }).lines ?? 0) : 0;
     return { rows: [], errors: [{ row: line, field: 'file', message: e instanceof Error ? e.message : String(e) }] };
   }
   const [header, ...body] = records;
   if (!header) return { rows: [], errors: [{ row: 1, field: 'file', message: 'empty file' }] };
-  const cols = header.map((h) => HEADERS[h.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? null);
+  const cols = header.map(
+    (h) =>
+      HEADERS[
+        h
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+      ] ?? null,
+  );
   const errors: CsvRowError[] = [];
   for (const need of ['reference', 'accountRef', 'amountText', 'dateText'] as const) {
-    if (!cols.includes(need)) errors.push({ row: 1, field: need === 'reference' ? 'referencia' : need === 'accountRef' ? 'cuenta' : need === 'amountText' ? 'monto' : 'fecha', message: 'missing column' });
+    if (!cols.includes(need))
+      errors.push({
+        row: 1,
+        field: need === 'reference' ? 'referencia' : need === 'accountRef' ? 'cuenta' : need === 'amountText' ? 'monto' : 'fecha',
+        message: 'missing column',
+      });
   }
   if (errors.length) return { rows: [], errors };
   const rows: PaymentCsvRow[] = [];

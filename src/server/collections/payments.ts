@@ -11,12 +11,26 @@ import { recomputeAccountPromises } from './recompute';
  * account balance moves by the amount and the account's promises are recomputed from all its
  * non-reversed payments. Run inside a writeTransaction.
  */
-export interface NewPayment { accountId: string; reference: string; amountMinor: number; currency: string; paidAt: string }
+export interface NewPayment {
+  accountId: string;
+  reference: string;
+  amountMinor: number;
+  currency: string;
+  paidAt: string;
+}
 
-export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: Date, actor: WriteActor): Promise<{ payment: Payment; created: boolean }> {
+export async function recordPayment(
+  tx: Db,
+  orgId: string,
+  p: NewPayment,
+  now: Date,
+  actor: WriteActor,
+): Promise<{ payment: Payment; created: boolean }> {
   // the balance as it is when the payment lands (locked): the part of the amount it absorbs is
   // what a reversal gives back
-  const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [p.accountId]);
+  const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [
+    p.accountId,
+  ]);
   const applied = Math.min(p.amountMinor, Math.max(0, account?.balance ?? 0));
   const [created] = await tx.query<PaymentRow>(
     `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at, applied_minor,
@@ -30,17 +44,30 @@ export async function recordPayment(tx: Db, orgId: string, p: NewPayment, now: D
     await recomputeAccountPromises(tx, p.accountId, now);
     return { payment: toPayment(created), created: true };
   }
-  const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, p.reference]);
+  const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [
+    orgId,
+    p.reference,
+  ]);
   if (!existing) throw new Error('payment reference conflicted but no row was found');
   if (existing.accountId !== p.accountId || Number(existing.amountMinor) !== p.amountMinor) {
-    throw new HttpError(409, 'payment_reference_conflict', `reference ${p.reference} is already recorded for a different account or amount`, 'reference');
+    throw new HttpError(
+      409,
+      'payment_reference_conflict',
+      `reference ${p.reference} is already recorded for a different account or amount`,
+      'reference',
+    );
   }
   return { payment: toPayment(existing), created: false };
 }
 
 /** Marks a payment reversed (once): the balance rises again and allocations are recomputed without it. */
 export async function reversePayment(
-  tx: Db, orgId: string, reference: string, at: string, now: Date, actor: WriteActor,
+  tx: Db,
+  orgId: string,
+  reference: string,
+  at: string,
+  now: Date,
+  actor: WriteActor,
 ): Promise<{ payment: Payment; changed: boolean } | null> {
   const [reversed] = await tx.query<PaymentRow & { applied: number | null }>(
     `UPDATE payments p SET reversed_at = $3, reversed_by = $4, reversed_via = $5
@@ -56,16 +83,25 @@ export async function reversePayment(
     await recomputeAccountPromises(tx, row.accountId, now);
     return { payment: toPayment(row), changed: true };
   }
-  const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [orgId, reference]);
+  const [existing] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.org_id = $1 AND p.reference = $2`, [
+    orgId,
+    reference,
+  ]);
   return existing ? { payment: toPayment(existing), changed: false } : null;
 }
 
 /** A reversal asked for through the API: only of a payment on an account the caller sees (else null → 404). */
 export async function reverseVisiblePayment(
-  tx: Db, scope: Scope, reference: string, at: string, now: Date,
+  tx: Db,
+  scope: Scope,
+  reference: string,
+  at: string,
+  now: Date,
 ): Promise<{ payment: Payment; changed: boolean } | null> {
   const [payment] = await tx.query<{ accountId: string }>(
-    'SELECT account_id AS "accountId" FROM payments WHERE org_id = $1 AND reference = $2', [scope.orgId, reference]);
+    'SELECT account_id AS "accountId" FROM payments WHERE org_id = $1 AND reference = $2',
+    [scope.orgId, reference],
+  );
   if (!payment || !(await findVisibleAccount(tx, scope, payment.accountId))) return null;
   return reversePayment(tx, scope.orgId, reference, at, now, apiActor(scope.userId));
 }
@@ -77,7 +113,9 @@ export async function reverseVisiblePayment(
  * never arrived, not higher.
  */
 async function reapplySurpluses(tx: Db, accountId: string): Promise<void> {
-  const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
+  const [account] = await tx.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1 FOR UPDATE', [
+    accountId,
+  ]);
   let balance = Math.max(0, Number(account?.balance ?? 0));
   if (balance === 0) return;
   const surplus = await tx.query<{ id: string; surplus: number }>(

@@ -15,11 +15,17 @@ export async function recomputeAccountPromises(tx: Db, accountId: string, now: D
     [accountId],
   );
   if (!acc) return { changed: 0, newlyBroken: [] };
-  const promises = await tx.query<{ id: string; status: PromiseStatus; createdAt: Date; installments: Array<{ seq: number; dueDate: string; amountMinor: number; paidMinor: number; status: PromiseStatus }> }>(
+  const promises = await tx.query<{
+    id: string;
+    status: PromiseStatus;
+    createdAt: Date;
+    installments: Array<{ seq: number; dueDate: string; amountMinor: number; paidMinor: number; status: PromiseStatus }>;
+  }>(
     `SELECT pr.id, pr.status, pr.created_at AS "createdAt",
        (SELECT json_agg(json_build_object('seq', i.seq, 'dueDate', i.due_date, 'amountMinor', i.amount_minor,
           'paidMinor', i.paid_minor, 'status', i.status) ORDER BY i.seq) FROM promise_installments i WHERE i.promise_id = pr.id) AS installments
-     FROM promises pr WHERE pr.account_id = $1`, [accountId],
+     FROM promises pr WHERE pr.account_id = $1`,
+    [accountId],
   );
   if (promises.length === 0) return { changed: 0, newlyBroken: [] };
   const payments = await tx.query<{ id: string; amountMinor: number; paidAt: Date; reversedAt: Date | null }>(
@@ -30,11 +36,20 @@ export async function recomputeAccountPromises(tx: Db, accountId: string, now: D
   const policy = selectPromisePolicy(policies.promisePolicies, acc.product) ?? { graceDays: 0, keptThresholdPercent: 100 };
   const result = promiseStatus(
     promises.map((p) => ({
-      id: p.id, status: p.status, createdAt: p.createdAt.toISOString(),
+      id: p.id,
+      status: p.status,
+      createdAt: p.createdAt.toISOString(),
       installments: (p.installments ?? []).map((i) => ({ seq: i.seq, dueDate: i.dueDate, amountMinor: Number(i.amountMinor) })),
     })),
-    payments.map((p) => ({ id: p.id, amountMinor: Number(p.amountMinor), paidAt: p.paidAt.toISOString(), reversedAt: p.reversedAt?.toISOString() ?? null })),
-    policy, now, acc.timeZone,
+    payments.map((p) => ({
+      id: p.id,
+      amountMinor: Number(p.amountMinor),
+      paidAt: p.paidAt.toISOString(),
+      reversedAt: p.reversedAt?.toISOString() ?? null,
+    })),
+    policy,
+    now,
+    acc.timeZone,
   );
   let changed = 0;
   const newlyBroken: string[] = [];
@@ -46,8 +61,12 @@ export async function recomputeAccountPromises(tx: Db, accountId: string, now: D
       const old = before.installments.find((i) => i.seq === inst.seq);
       if (old && Number(old.paidMinor) === inst.paidMinor && old.status === inst.status) continue;
       dirty = true;
-      await tx.query('UPDATE promise_installments SET paid_minor = $3, status = $4 WHERE promise_id = $1 AND seq = $2',
-        [r.promiseId, inst.seq, inst.paidMinor, inst.status]);
+      await tx.query('UPDATE promise_installments SET paid_minor = $3, status = $4 WHERE promise_id = $1 AND seq = $2', [
+        r.promiseId,
+        inst.seq,
+        inst.paidMinor,
+        inst.status,
+      ]);
     }
     if (!dirty) continue;
     changed++;

@@ -7,10 +7,15 @@ import { recomputeAccountPromises } from './recompute';
  * recomputes every account with an open promise, one short transaction per account so sync
  * writers are never held up for long.
  */
-export async function runPromiseStatusBatch(db: Db, now: Date, orgId?: string): Promise<{ accounts: number; changed: number; broken: number }> {
+export async function runPromiseStatusBatch(
+  db: Db,
+  now: Date,
+  orgId?: string,
+): Promise<{ accounts: number; changed: number; broken: number }> {
   const rows = await db.query<{ accountId: string }>(
     `SELECT DISTINCT pr.account_id AS "accountId" FROM promises pr JOIN accounts a ON a.id = pr.account_id
-     WHERE pr.status IN ('pending', 'partially_kept') ${orgId ? 'AND a.org_id = $1' : ''}`, orgId ? [orgId] : [],
+     WHERE pr.status IN ('pending', 'partially_kept') ${orgId ? 'AND a.org_id = $1' : ''}`,
+    orgId ? [orgId] : [],
   );
   let changed = 0;
   let broken = 0;
@@ -28,11 +33,19 @@ export function schedulePromiseStatusBatch(db: Db, intervalMs: number, log: (msg
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
     running = runPromiseStatusBatch(db, new Date())
-      .then((r) => { if (r.changed) log(`promise status batch: ${r.changed} promises changed, ${r.broken} newly broken`); })
+      .then((r) => {
+        if (r.changed) log(`promise status batch: ${r.changed} promises changed, ${r.broken} newly broken`);
+      })
       .catch((e: unknown) => log(`promise status batch failed: ${e instanceof Error ? e.message : String(e)}`));
   };
   run();
-  const timer = setInterval(() => { if (!stopped) run(); }, intervalMs);
+  const timer = setInterval(() => {
+    if (!stopped) run();
+  }, intervalMs);
   timer.unref?.();
-  return async () => { stopped = true; clearInterval(timer); await running; };
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -10,8 +10,19 @@ import { loadOrgCompliance } from './rules-store';
  * Every attempt on the debtor the server knows of, from every agent and account. Messages the
  * server refused to send never reached the debtor, so they do not count.
  */
-export async function serverHistory(db: Db, debtorId: string, opts: { before?: string; excludeId?: string } = {}): Promise<ContactAttempt[]> {
-  const rows = await db.query<{ accountId: string; agentId: string; channel: Channel; startedAt: Date; disposition: Disposition | null; direction: 'outbound' | 'inbound' }>(
+export async function serverHistory(
+  db: Db,
+  debtorId: string,
+  opts: { before?: string; excludeId?: string } = {},
+): Promise<ContactAttempt[]> {
+  const rows = await db.query<{
+    accountId: string;
+    agentId: string;
+    channel: Channel;
+    startedAt: Date;
+    disposition: Disposition | null;
+    direction: 'outbound' | 'inbound';
+  }>(
     `SELECT t.account_id AS "accountId", t.agent_id AS "agentId", t.channel, t.started_at AS "startedAt", t.disposition, t.direction
      FROM activities t JOIN accounts a ON a.id = t.account_id
      WHERE a.debtor_id = $1 AND NOT t.compliance_blocked
@@ -20,7 +31,12 @@ export async function serverHistory(db: Db, debtorId: string, opts: { before?: s
     [debtorId, opts.before ?? null, opts.excludeId ?? null],
   );
   return rows.map((r) => ({
-    accountId: r.accountId, agentId: r.agentId, debtorId, channel: r.channel, at: r.startedAt.toISOString(), direction: r.direction,
+    accountId: r.accountId,
+    agentId: r.agentId,
+    debtorId,
+    channel: r.channel,
+    at: r.startedAt.toISOString(),
+    direction: r.direction,
     conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
   }));
 }
@@ -44,24 +60,36 @@ export class CheckTargetNotFound extends Error {
 /** The shared checkContact with what only the server has: every agent's attempts and the org's rules. */
 export async function checkOnServer(db: Db, input: ServerCheckInput): Promise<ComplianceDecision> {
   const [account] = await db.query<{ id: string; status: AccountStatus; debtorId: string }>(
-    'SELECT id, status, debtor_id AS "debtorId" FROM accounts WHERE id = $1 AND org_id = $2', [input.accountId, input.orgId],
+    'SELECT id, status, debtor_id AS "debtorId" FROM accounts WHERE id = $1 AND org_id = $2',
+    [input.accountId, input.orgId],
   );
   if (!account) throw new CheckTargetNotFound('accountId');
-  const [debtorRow] = await db.query<Parameters<typeof toDebtor>[0]>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = $1`, [account.debtorId]);
+  const [debtorRow] = await db.query<Parameters<typeof toDebtor>[0]>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = $1`, [
+    account.debtorId,
+  ]);
   if (!debtorRow) throw new CheckTargetNotFound('accountId');
   let contactPoint = null;
   if (input.contactPointId) {
     const [cp] = await db.query<Parameters<typeof toContactPoint>[0]>(
-      `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.id = $1 AND c.debtor_id = $2`, [input.contactPointId, account.debtorId],
+      `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.id = $1 AND c.debtor_id = $2`,
+      [input.contactPointId, account.debtorId],
     );
     if (!cp) throw new CheckTargetNotFound('contactPointId');
     contactPoint = toContactPoint(cp);
   }
   const org = await loadOrgCompliance(db, input.orgId);
-  const history = await serverHistory(db, account.debtorId, input.judging
-    ? { before: input.at.toISOString(), excludeId: input.judging.activityId } : {});
+  const history = await serverHistory(
+    db,
+    account.debtorId,
+    input.judging ? { before: input.at.toISOString(), excludeId: input.judging.activityId } : {},
+  );
   return checkContact({
-    channel: input.channel, contactPoint, debtor: toDebtor(debtorRow), account, history, at: input.at,
+    channel: input.channel,
+    contactPoint,
+    debtor: toDebtor(debtorRow),
+    account,
+    history,
+    at: input.at,
     org: { country: org.country, timeZone: org.timeZone, dncNumbers: org.rules.dncNumbers, overrides: org.rules.overrides },
   });
 }

@@ -11,25 +11,31 @@ import { ONLINE_REFUSAL_WINDOW_MS } from './verdict';
 import { listComplianceAudit, loadOrgCompliance, saveOrgCompliance } from './rules-store';
 import { ROUTES } from '../../shared/api/routes';
 
-
 export const complianceRoutes = [
   defineRoute({
-    ...ROUTES.orgCompliance, summary: "The organisation's stricter compliance rules and DNC list", tags: ['compliance'],
+    ...ROUTES.orgCompliance,
+    summary: "The organisation's stricter compliance rules and DNC list",
+    tags: ['compliance'],
     access: ['admin'],
     async handler({ db, user }) {
       return loadOrgCompliance(db, user.orgId);
     },
   }),
   defineRoute({
-    ...ROUTES.saveOrgCompliance, summary: 'Replace the organisation rules (stricter only; audited)', tags: ['compliance'],
-    access: ['admin'], errors: [400],
+    ...ROUTES.saveOrgCompliance,
+    summary: 'Replace the organisation rules (stricter only; audited)',
+    tags: ['compliance'],
+    access: ['admin'],
+    errors: [400],
     async handler({ db, user, body }) {
       await saveOrgCompliance(db, user.orgId, user.id, body);
       return loadOrgCompliance(db, user.orgId);
     },
   }),
   defineRoute({
-    ...ROUTES.orgComplianceAudit, summary: 'Every change of the organisation rules, newest first', tags: ['compliance'],
+    ...ROUTES.orgComplianceAudit,
+    summary: 'Every change of the organisation rules, newest first',
+    tags: ['compliance'],
     access: ['admin'],
     async handler({ db, user }) {
       return listComplianceAudit(db, user.orgId);
@@ -37,15 +43,21 @@ export const complianceRoutes = [
   }),
   defineRoute({
     // Every user reads the rules (read-only) so their workstation can check contacts offline.
-    ...ROUTES.complianceRules, summary: 'Organisation rules for offline checks on the workstation', tags: ['compliance'],
+    ...ROUTES.complianceRules,
+    summary: 'Organisation rules for offline checks on the workstation',
+    tags: ['compliance'],
     access: 'user',
     async handler({ db, user }) {
       return loadOrgCompliance(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/compliance/check', summary: "May this contact happen now? Judged with every agent's attempts", tags: ['compliance'],
-    access: 'user', errors: [404],
+    method: 'POST',
+    path: '/api/v1/compliance/check',
+    summary: "May this contact happen now? Judged with every agent's attempts",
+    tags: ['compliance'],
+    access: 'user',
+    errors: [404],
     body: z.object({ accountId: Id, contactPointId: Id.nullable().default(null), channel: Channel, at: IsoInstant.optional() }),
     response: ComplianceDecision,
     async handler({ db, user, body }) {
@@ -53,7 +65,10 @@ export const complianceRoutes = [
       if (!(await findVisibleAccount(db, scope, body.accountId))) throw notFound('account');
       try {
         return await checkOnServer(db, {
-          orgId: user.orgId, accountId: body.accountId, contactPointId: body.contactPointId, channel: body.channel,
+          orgId: user.orgId,
+          accountId: body.accountId,
+          contactPointId: body.contactPointId,
+          channel: body.channel,
           at: body.at ? new Date(body.at) : complianceNow(),
         });
       } catch (e) {
@@ -63,14 +78,26 @@ export const complianceRoutes = [
     },
   }),
   defineRoute({
-    ...ROUTES.complianceViolations, summary: 'Attempts recorded although the rules forbade them: offline work, or calls the server judged differently', tags: ['compliance'],
+    ...ROUTES.complianceViolations,
+    summary: 'Attempts recorded although the rules forbade them: offline work, or calls the server judged differently',
+    tags: ['compliance'],
     access: ['team_lead', 'admin'],
     async handler({ db, user, query }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();
       const rows = await db.query<{
-        activityId: string; accountId: string; agentId: string; agentUsername: string; agentName: string; channel: Channel;
-        startedAt: Date; recordedAt: Date; ruleIds: string[]; debtorName: string; externalRef: string; debtorTimeZone: string;
+        activityId: string;
+        accountId: string;
+        agentId: string;
+        agentUsername: string;
+        agentName: string;
+        channel: Channel;
+        startedAt: Date;
+        recordedAt: Date;
+        ruleIds: string[];
+        debtorName: string;
+        externalRef: string;
+        debtorTimeZone: string;
       }>(
         `SELECT t.id AS "activityId", t.account_id AS "accountId", t.agent_id AS "agentId", u.username AS "agentUsername",
                 u.display_name AS "agentName", t.channel, t.started_at AS "startedAt", t.recorded_at AS "recordedAt",
@@ -81,9 +108,11 @@ export const complianceRoutes = [
         p.values,
       );
       return rows.map((r) => ({
-        ...r, startedAt: r.startedAt.toISOString(), recordedAt: r.recordedAt.toISOString(),
+        ...r,
+        startedAt: r.startedAt.toISOString(),
+        recordedAt: r.recordedAt.toISOString(),
         // the same window within which the server refuses an online-logged contact (verdict.ts)
-        made: r.recordedAt.getTime() - r.startedAt.getTime() <= ONLINE_REFUSAL_WINDOW_MS ? 'online' as const : 'offline' as const,
+        made: r.recordedAt.getTime() - r.startedAt.getTime() <= ONLINE_REFUSAL_WINDOW_MS ? ('online' as const) : ('offline' as const),
       }));
     },
   }),

@@ -2,8 +2,13 @@ import { OrgComplianceRules, type ComplianceAuditEntry, type OrgComplianceState 
 import type { Db } from '../db';
 
 interface Row {
-  overrides: unknown; dncNumbers: string[] | null; revision: number | null; updatedAt: Date | null;
-  updatedBy: string | null; country: string; timeZone: string;
+  overrides: unknown;
+  dncNumbers: string[] | null;
+  revision: number | null;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+  country: string;
+  timeZone: string;
 }
 
 /** The organisation's compliance rules; an organisation that never set any has the law alone. */
@@ -12,7 +17,8 @@ export async function loadOrgCompliance(db: Db, orgId: string): Promise<OrgCompl
     `SELECT c.overrides, c.dnc_numbers AS "dncNumbers", c.revision, c.updated_at AS "updatedAt",
             u.username AS "updatedBy", o.country, o.time_zone AS "timeZone"
      FROM organizations o LEFT JOIN org_compliance c ON c.org_id = o.id LEFT JOIN users u ON u.id = c.updated_by
-     WHERE o.id = $1`, [orgId],
+     WHERE o.id = $1`,
+    [orgId],
   );
   if (!r) throw new Error(`organisation ${orgId} not found`);
   return {
@@ -31,7 +37,8 @@ export async function saveOrgCompliance(db: Db, orgId: string, userId: string, r
   await db.transaction(async (tx) => {
     await tx.query('INSERT INTO org_compliance (org_id) VALUES ($1) ON CONFLICT (org_id) DO NOTHING', [orgId]);
     const [before] = await tx.query<{ overrides: unknown; dncNumbers: string[] }>(
-      'SELECT overrides, dnc_numbers AS "dncNumbers" FROM org_compliance WHERE org_id = $1 FOR UPDATE', [orgId],
+      'SELECT overrides, dnc_numbers AS "dncNumbers" FROM org_compliance WHERE org_id = $1 FOR UPDATE',
+      [orgId],
     );
     const prev = OrgComplianceRules.parse({ overrides: before?.overrides ?? {}, dncNumbers: before?.dncNumbers ?? [] });
     await tx.query(
@@ -39,10 +46,12 @@ export async function saveOrgCompliance(db: Db, orgId: string, userId: string, r
          updated_at = now(), updated_by = $4 WHERE org_id = $1`,
       [orgId, JSON.stringify(rules.overrides), rules.dncNumbers, userId],
     );
-    await tx.query(
-      'INSERT INTO org_compliance_audit (org_id, user_id, before, after) VALUES ($1, $2, $3::jsonb, $4::jsonb)',
-      [orgId, userId, JSON.stringify(prev), JSON.stringify(rules)],
-    );
+    await tx.query('INSERT INTO org_compliance_audit (org_id, user_id, before, after) VALUES ($1, $2, $3::jsonb, $4::jsonb)', [
+      orgId,
+      userId,
+      JSON.stringify(prev),
+      JSON.stringify(rules),
+    ]);
   });
 }
 
@@ -53,7 +62,11 @@ export async function listComplianceAudit(db: Db, orgId: string, limit = 200): P
     [orgId, limit],
   );
   return rows.map((r) => ({
-    seq: Number(r.seq), userId: r.userId, username: r.username, at: r.at.toISOString(),
-    before: OrgComplianceRules.parse(r.before), after: OrgComplianceRules.parse(r.after),
+    seq: Number(r.seq),
+    userId: r.userId,
+    username: r.username,
+    at: r.at.toISOString(),
+    before: OrgComplianceRules.parse(r.before),
+    after: OrgComplianceRules.parse(r.after),
   }));
 }

@@ -17,8 +17,9 @@ export const ONLINE_REFUSAL_WINDOW_MS = 10 * 60_000;
  * Softphone records (the softphone checked before dialling) and offline work are facts: kept.
  */
 export function refusedWhenForbidden(a: MutationArgs<'activity.log'>, now: Date = complianceNow()): boolean {
-  return a.loggedOnline && a.direction === 'outbound'
-    && Math.abs(now.getTime() - new Date(a.startedAt).getTime()) <= ONLINE_REFUSAL_WINDOW_MS;
+  return (
+    a.loggedOnline && a.direction === 'outbound' && Math.abs(now.getTime() - new Date(a.startedAt).getTime()) <= ONLINE_REFUSAL_WINDOW_MS
+  );
 }
 
 /** The refusal's text: every rule broken (English, the server's language) and the next allowed moment. */
@@ -39,7 +40,11 @@ export async function judgeAttempt(tx: Db, orgId: string, a: MutationArgs<'activ
   // a letter's moment of contact is its delivery, which the post decides (docs/compliance.md)
   if (a.channel === 'letter') return null;
   const decision = await checkOnServer(tx, {
-    orgId, accountId: a.accountId, contactPointId: a.contactPointId, channel: a.channel, at: new Date(a.startedAt),
+    orgId,
+    accountId: a.accountId,
+    contactPointId: a.contactPointId,
+    channel: a.channel,
+    at: new Date(a.startedAt),
     judging: { activityId: a.id },
   });
   return decision.allowed ? null : decision;

@@ -1,9 +1,27 @@
 import type { Db } from '../db';
 import type { Patch } from '../../shared/sync/protocol';
 import {
-  ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS, NOTE_COLUMNS, PAYMENT_COLUMNS, PROMISE_COLUMNS,
-  toAccount, toActivity, toContactPoint, toDebtor, toNote, toPayment, toPromise,
-  type AccountRow, type ActivityRow, type ContactPointRow, type DebtorRow, type NoteRow, type PaymentRow, type PromiseRow,
+  ACCOUNT_COLUMNS,
+  ACTIVITY_COLUMNS,
+  CONTACT_POINT_COLUMNS,
+  DEBTOR_COLUMNS,
+  NOTE_COLUMNS,
+  PAYMENT_COLUMNS,
+  PROMISE_COLUMNS,
+  toAccount,
+  toActivity,
+  toContactPoint,
+  toDebtor,
+  toNote,
+  toPayment,
+  toPromise,
+  type AccountRow,
+  type ActivityRow,
+  type ContactPointRow,
+  type DebtorRow,
+  type NoteRow,
+  type PaymentRow,
+  type PromiseRow,
 } from './rows';
 
 export type Bundle = Omit<Patch, 'removedAccountIds'>;
@@ -27,9 +45,13 @@ export async function loadBundles(db: Db, accounts: AccountRow[], sortedByDebtor
   const range = sortedByDebtor ? ' AND {col} BETWEEN $2::uuid AND $3::uuid' : '';
   const debtorParams = sortedByDebtor ? [debtorIds, debtorIds[0], debtorIds.at(-1)] : [debtorIds];
   const [debtors, contactPoints, facts] = await Promise.all([
-    db.query<DebtorRow>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])${range.replace('{col}', 'd.id')}`, debtorParams),
+    db.query<DebtorRow>(
+      `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($1::uuid[])${range.replace('{col}', 'd.id')}`,
+      debtorParams,
+    ),
     db.query<ContactPointRow>(
-      `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id = ANY($1::uuid[])${range.replace('{col}', 'c.debtor_id')}`, debtorParams,
+      `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.debtor_id = ANY($1::uuid[])${range.replace('{col}', 'c.debtor_id')}`,
+      debtorParams,
     ),
     loadFactRows(db, accountIds),
   ]);
@@ -40,10 +62,16 @@ type FactRows = Pick<BundleRows, 'activities' | 'notes' | 'payments' | 'promises
 
 async function loadFactRows(db: Db, accountIds: string[]): Promise<FactRows> {
   const [activities, notes, payments, promises] = await Promise.all([
-    db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at, t.id`, [accountIds]),
+    db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at, t.id`, [
+      accountIds,
+    ]),
     db.query<NoteRow>(`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.account_id = ANY($1::uuid[]) ORDER BY n.created_at, n.id`, [accountIds]),
-    db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at, p.id`, [accountIds]),
-    db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at, pr.id`, [accountIds]),
+    db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments p WHERE p.account_id = ANY($1::uuid[]) ORDER BY p.paid_at, p.id`, [
+      accountIds,
+    ]),
+    db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at, pr.id`, [
+      accountIds,
+    ]),
   ]);
   return { activities, notes, payments, promises };
 }
@@ -51,12 +79,17 @@ async function loadFactRows(db: Db, accountIds: string[]): Promise<FactRows> {
 /** Activities, notes, payments and promises of these accounts (the rest of the bundle left empty). */
 export async function loadFacts(db: Db, accountIds: string[]): Promise<Bundle> {
   if (accountIds.length === 0) return emptyBundle();
-  return bundleFromRows({ accounts: [], debtors: [], contactPoints: [], ...await loadFactRows(db, accountIds) });
+  return bundleFromRows({ accounts: [], debtors: [], contactPoints: [], ...(await loadFactRows(db, accountIds)) });
 }
 
 export interface BundleRows {
-  accounts: AccountRow[]; debtors: DebtorRow[]; contactPoints: ContactPointRow[]; activities: ActivityRow[];
-  notes: NoteRow[]; payments: PaymentRow[]; promises: PromiseRow[];
+  accounts: AccountRow[];
+  debtors: DebtorRow[];
+  contactPoints: ContactPointRow[];
+  activities: ActivityRow[];
+  notes: NoteRow[];
+  payments: PaymentRow[];
+  promises: PromiseRow[];
 }
 
 /** Database rows to their wire form: the one place a bundle or a delta is shaped for a client. */

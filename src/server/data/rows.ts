@@ -1,5 +1,12 @@
 import type {
-  Account, Activity, ContactPoint, Debtor, Note, Payment, PaymentPromise, PromiseInstallment,
+  Account,
+  Activity,
+  ContactPoint,
+  Debtor,
+  Note,
+  Payment,
+  PaymentPromise,
+  PromiseInstallment,
 } from '../../shared/domain/entities';
 import { ContactPreferences } from '../../shared/domain/entities';
 
@@ -61,12 +68,20 @@ export const ACTIVITY_COLUMNS = `t.id, t.account_id AS "accountId", t.agent_id A
   t.answered_at AS "answeredAt", t.ended_at AS "endedAt", t.duration_sec AS "durationSec", t.sip_status AS "sipStatus",
   t.hangup_by AS "hangupBy", t.promise_id AS "promiseId", t.manual_dial AS "manualDial", t.recorded_at AS "recordedAt", t.version`;
 type ActivityRow = Omit<Activity, 'version' | 'startedAt' | 'answeredAt' | 'endedAt' | 'recordedAt'> & {
-  version: number; startedAt: Date; answeredAt: Ts; endedAt: Ts; recordedAt: Ts;
+  version: number;
+  startedAt: Date;
+  answeredAt: Ts;
+  endedAt: Ts;
+  recordedAt: Ts;
 };
 export function toActivity(r: ActivityRow): Activity {
   return {
-    ...r, startedAt: isoReq(r.startedAt), answeredAt: iso(r.answeredAt), endedAt: iso(r.endedAt),
-    recordedAt: iso(r.recordedAt), version: String(r.version),
+    ...r,
+    startedAt: isoReq(r.startedAt),
+    answeredAt: iso(r.answeredAt),
+    endedAt: iso(r.endedAt),
+    recordedAt: iso(r.recordedAt),
+    version: String(r.version),
   };
 }
 
@@ -91,7 +106,9 @@ export const PROMISE_COLUMNS = `pr.id, pr.account_id AS "accountId", pr.agent_id
      'paidMinor', i.paid_minor, 'status', i.status) ORDER BY i.seq), '[]'::json)
    FROM promise_installments i WHERE i.promise_id = pr.id) AS installments`;
 type PromiseRow = Omit<PaymentPromise, 'version' | 'createdAt' | 'installments'> & {
-  version: number; createdAt: Date; installments: PromiseInstallment[];
+  version: number;
+  createdAt: Date;
+  installments: PromiseInstallment[];
 };
 export function toPromise(r: PromiseRow): PaymentPromise {
   return { ...r, createdAt: isoReq(r.createdAt), version: String(r.version) };

@@ -1,6 +1,4 @@
-import {
-  ACCOUNT_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS,
-} from '../../shared/sync/snapshot';
+import { ACCOUNT_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS } from '../../shared/sync/snapshot';
 import type { Db } from '../db';
 import type { Bundle } from './bundles';
 import { loadFacts } from './bundles';
@@ -28,9 +26,12 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 type Kind = 'raw' | 'text' | 'num';
 function jsonValue(expr: string, kind: Kind): string {
   switch (kind) {
-    case 'raw': return `coalesce('"' || ${expr} || '"', 'null')`;
-    case 'text': return `coalesce(to_json(${expr})::text, 'null')`;
-    case 'num': return `coalesce((${expr})::text, 'null')`;
+    case 'raw':
+      return `coalesce('"' || ${expr} || '"', 'null')`;
+    case 'text':
+      return `coalesce(to_json(${expr})::text, 'null')`;
+    case 'num':
+      return `coalesce((${expr})::text, 'null')`;
   }
 }
 
@@ -43,23 +44,48 @@ function tupleSql(alias: string, columns: readonly string[], sql: Record<string,
 }
 
 const ACCOUNT_TUPLE = tupleSql('a', ACCOUNT_COLUMNS, {
-  id: ['$.id', 'raw'], orgId: ['$.org_id', 'raw'], debtorId: ['$.debtor_id', 'raw'], externalRef: ['$.external_ref', 'text'],
-  product: ['$.product', 'text'], currency: ['$.currency', 'raw'], principalMinor: ['$.principal_minor', 'num'],
-  balanceMinor: ['$.balance_minor', 'num'], dueDate: ['$.due_date', 'raw'], installmentsTotal: ['$.installments_total', 'num'],
-  installmentsPaid: ['$.installments_paid', 'num'], installmentAmountMinor: ['$.installment_amount_minor', 'num'],
-  status: ['$.status', 'raw'], assignedAgentId: ['$.assigned_agent_id', 'raw'], callbackAt: [iso('$.callback_at'), 'raw'],
-  callbackNote: ['$.callback_note', 'text'], lastContactAt: [iso('$.last_contact_at'), 'raw'], version: ['$.version', 'raw'],
+  id: ['$.id', 'raw'],
+  orgId: ['$.org_id', 'raw'],
+  debtorId: ['$.debtor_id', 'raw'],
+  externalRef: ['$.external_ref', 'text'],
+  product: ['$.product', 'text'],
+  currency: ['$.currency', 'raw'],
+  principalMinor: ['$.principal_minor', 'num'],
+  balanceMinor: ['$.balance_minor', 'num'],
+  dueDate: ['$.due_date', 'raw'],
+  installmentsTotal: ['$.installments_total', 'num'],
+  installmentsPaid: ['$.installments_paid', 'num'],
+  installmentAmountMinor: ['$.installment_amount_minor', 'num'],
+  status: ['$.status', 'raw'],
+  assignedAgentId: ['$.assigned_agent_id', 'raw'],
+  callbackAt: [iso('$.callback_at'), 'raw'],
+  callbackNote: ['$.callback_note', 'text'],
+  lastContactAt: [iso('$.last_contact_at'), 'raw'],
+  version: ['$.version', 'raw'],
 });
 const DEBTOR_TUPLE = tupleSql('d', DEBTOR_COLUMNS, {
-  id: ['$.id', 'raw'], orgId: ['$.org_id', 'raw'], externalId: ['$.external_id', 'text'], name: ['$.name', 'text'],
-  nationalId: ['$.national_id', 'text'], country: ['$.country', 'raw'], timeZone: ['$.time_zone', 'text'],
-  debtorType: ['$.debtor_type', 'raw'], segment: ['$.segment', 'raw'], contactPrefs: ['$.contact_prefs::text', 'text'],
+  id: ['$.id', 'raw'],
+  orgId: ['$.org_id', 'raw'],
+  externalId: ['$.external_id', 'text'],
+  name: ['$.name', 'text'],
+  nationalId: ['$.national_id', 'text'],
+  country: ['$.country', 'raw'],
+  timeZone: ['$.time_zone', 'text'],
+  debtorType: ['$.debtor_type', 'raw'],
+  segment: ['$.segment', 'raw'],
+  contactPrefs: ['$.contact_prefs::text', 'text'],
   version: ['$.version', 'raw'],
 });
 const CONTACT_POINT_TUPLE = tupleSql('c', CONTACT_POINT_COLUMNS, {
-  id: ['$.id', 'raw'], debtorId: ['$.debtor_id', 'raw'], kind: ['$.kind', 'raw'], value: ['$.value', 'text'],
-  label: ['$.label', 'text'], verified: ['$.verified::int', 'num'], invalid: ['$.invalid::int', 'num'],
-  doNotContact: ['$.do_not_contact::int', 'num'], version: ['$.version', 'raw'],
+  id: ['$.id', 'raw'],
+  debtorId: ['$.debtor_id', 'raw'],
+  kind: ['$.kind', 'raw'],
+  value: ['$.value', 'text'],
+  label: ['$.label', 'text'],
+  verified: ['$.verified::int', 'num'],
+  invalid: ['$.invalid::int', 'num'],
+  doNotContact: ['$.do_not_contact::int', 'num'],
+  version: ['$.version', 'raw'],
 });
 
 /** A JSON array of the tuples, in `order`. */
@@ -82,13 +108,28 @@ export interface SnapshotPage {
  * `after` the keyset position, exclusive.
  */
 export async function loadSnapshotPage(
-  db: Db, visible: string, params: unknown[], after: [string, string] | null, limit: number,
+  db: Db,
+  visible: string,
+  params: unknown[],
+  after: [string, string] | null,
+  limit: number,
 ): Promise<SnapshotPage> {
   const p = [...params];
-  const add = (v: unknown) => { p.push(v); return `$${p.length}`; };
+  const add = (v: unknown) => {
+    p.push(v);
+    return `$${p.length}`;
+  };
   const keyset = after ? ` AND (a.debtor_id, a.id) > (${add(after[0])}::uuid, ${add(after[1])}::uuid)` : '';
   const limitParam = add(limit);
-  const [row] = await db.query<{ fetched: number; count: number; ids: string[] | null; last: string | null; accounts: string; debtors: string; contact_points: string }>(
+  const [row] = await db.query<{
+    fetched: number;
+    count: number;
+    ids: string[] | null;
+    last: string | null;
+    accounts: string;
+    debtors: string;
+    contact_points: string;
+  }>(
     `WITH fetched AS MATERIALIZED (
        SELECT a.* FROM accounts a WHERE ${visible}${keyset} ORDER BY a.debtor_id, a.id LIMIT ${limitParam}::int + 1
      ), page AS MATERIALIZED (

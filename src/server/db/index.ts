@@ -22,7 +22,9 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
     } catch (e) {
       await db.close().catch(() => {});
       const why = e instanceof Error ? e.message : String(e);
-      throw new Error(`cannot reach PostgreSQL at ${describePgUrl(opts.url)} (DATABASE_URL) within ${timeouts.connectMs} ms: ${why}`, { cause: e });
+      throw new Error(`cannot reach PostgreSQL at ${describePgUrl(opts.url)} (DATABASE_URL) within ${timeouts.connectMs} ms: ${why}`, {
+        cause: e,
+      });
     }
     return db;
   }

@@ -34,7 +34,10 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 export class SchemaTooNewError extends Error {
-  constructor(readonly databaseVersion: number, readonly codeVersion: number) {
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
     super(`database schema version ${databaseVersion} is newer than this server knows (${codeVersion}); upgrade the server`);
     this.name = 'SchemaTooNewError';
   }

@@ -71,7 +71,9 @@ export function describePgUrl(url: string): string {
 
 export function openPgDb(url: string, max = 10, timeouts: PgTimeouts = pgTimeoutsFromEnv()): Db {
   const pool = new pg.Pool({
-    connectionString: url, max, types,
+    connectionString: url,
+    max,
+    types,
     // without these a database that accepts and never answers hangs a start or a request for ever
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
@@ -98,7 +100,9 @@ export function openPgDb(url: string, max = 10, timeouts: PgTimeouts = pgTimeout
         await client.query(options?.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN');
         const tx = new TxDb('pg', {
           query: async <R>(sql: string, params?: readonly unknown[]) => (await client.query(prepared(sql, params))).rows as R[],
-          exec: async (sql: string) => { await client.query(sql); },
+          exec: async (sql: string) => {
+            await client.query(sql);
+          },
         });
         try {
           const result = await fn(tx);

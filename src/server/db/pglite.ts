@@ -11,7 +11,10 @@ import type { Db, TransactionOptions } from './types';
 function ownerOnly(path: string): void {
   for (const e of readdirSync(path, { withFileTypes: true })) {
     const p = join(path, e.name);
-    if (e.isDirectory()) { chmodSync(p, 0o700); ownerOnly(p); } else if (e.isFile()) chmodSync(p, 0o600);
+    if (e.isDirectory()) {
+      chmodSync(p, 0o700);
+      ownerOnly(p);
+    } else if (e.isFile()) chmodSync(p, 0o600);
   }
 }
 
@@ -46,7 +49,9 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
         if (options?.genericPlans) await ptx.exec('SET LOCAL plan_cache_mode = force_generic_plan');
         const tx = new TxDb('pglite', {
           query: async <R>(sql: string, params?: readonly unknown[]) => (await ptx.query<R>(sql, params as unknown[] | undefined)).rows,
-          exec: async (sql: string) => { await ptx.exec(sql); },
+          exec: async (sql: string) => {
+            await ptx.exec(sql);
+          },
         });
         const result = await fn(tx);
         tx.assertCommittable();

@@ -17,7 +17,10 @@ export class TxDb implements Db {
   /** One connection runs one statement at a time: concurrent callers (Promise.all) queue here. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly kind: Db['kind'], private readonly conn: TxConnection) {}
+  constructor(
+    readonly kind: Db['kind'],
+    private readonly conn: TxConnection,
+  ) {}
 
   query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return this.serially(() => this.conn.query<T>(sql, params));

@@ -42,7 +42,10 @@ export function pushTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<
 
 /** Thrown by a versionedRead callback when the head does not cover what it must yet. */
 export class HeadBehind extends Error {
-  constructor(readonly needed: number, readonly head: number) {
+  constructor(
+    readonly needed: number,
+    readonly head: number,
+  ) {
     super(`change head ${head} does not cover version ${needed} yet`);
     this.name = 'HeadBehind';
   }

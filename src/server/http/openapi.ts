@@ -16,7 +16,10 @@ function parametersOf(s: z.ZodType | undefined, where: 'path' | 'query'): JsonSc
   const props = (js.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((js.required as string[] | undefined) ?? []);
   return Object.entries(props).map(([name, schema]) => ({
-    name, in: where, required: where === 'path' || required.has(name), schema,
+    name,
+    in: where,
+    required: where === 'path' || required.has(name),
+    schema,
   }));
 }
 

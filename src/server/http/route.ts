@@ -27,7 +27,10 @@ export interface RouteContext<P, Q, B> {
 }
 
 export interface RouteDef<
-  P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
 > {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify style: /api/v1/accounts/:id */
@@ -59,9 +62,12 @@ export interface RouteDef<
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
 }
 
-export function defineRoute<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, R extends z.ZodType = z.ZodType>(
-  def: RouteDef<P, Q, B, R>,
-): RouteDef {
+export function defineRoute<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+  R extends z.ZodType = z.ZodType,
+>(def: RouteDef<P, Q, B, R>): RouteDef {
   return def as unknown as RouteDef;
 }
 
@@ -114,8 +120,12 @@ function registerOne(app: FastifyInstance, db: Db, def: RouteDef): void {
         user = await authenticate(db, request);
         if (Array.isArray(def.access) && !def.access.includes(user.role)) throw forbidden();
       }
-      if (def.body && def.bodyContentType === 'text/csv' && typeof request.body !== 'string'
-        && !(def.bodyStream && (request.body === undefined || isStream(request.body)))) {
+      if (
+        def.body &&
+        def.bodyContentType === 'text/csv' &&
+        typeof request.body !== 'string' &&
+        !(def.bodyStream && (request.body === undefined || isStream(request.body)))
+      ) {
         throw new HttpError(415, 'unsupported_media_type', 'body must be text/csv', 'body');
       }
       def.guard?.({ body: request.body, query: request.query });
@@ -124,12 +134,19 @@ function registerOne(app: FastifyInstance, db: Db, def: RouteDef): void {
       const body = def.bodyStream ? request.body : parsePart('body', def.body, request.body);
       let status = def.successStatus ?? 200;
       const result = await def.handler({
-        params, query, body, db, request, reply,
+        params,
+        query,
+        body,
+        db,
+        request,
+        reply,
         get user(): AuthUser {
           if (!user) throw new Error(`route ${def.method} ${def.path} is public: there is no user`);
           return user;
         },
-        status(code: number) { status = code; },
+        status(code: number) {
+          status = code;
+        },
       });
       let out: unknown = result;
       if (!def.trustResponse) {

@@ -27,7 +27,11 @@ export const ImportRun = z.object({
 });
 export type ImportRun = z.infer<typeof ImportRun>;
 
-export interface RunProgress { rowsRead: number; rowsWritten: number; rowsRefused: number }
+export interface RunProgress {
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRefused: number;
+}
 
 export async function startRun(db: Db, orgId: string, kind: ImportRun['kind'], actor: WriteActor, id?: string): Promise<string> {
   const [row] = await db.query<{ id: string }>(
@@ -38,10 +42,12 @@ export async function startRun(db: Db, orgId: string, kind: ImportRun['kind'], a
 }
 
 export async function recordProgress(db: Db, id: string, p: RunProgress): Promise<void> {
-  await db.query(
-    'UPDATE import_runs SET rows_read = $2, rows_written = $3, rows_refused = $4, updated_at = now() WHERE id = $1',
-    [id, p.rowsRead, p.rowsWritten, p.rowsRefused],
-  );
+  await db.query('UPDATE import_runs SET rows_read = $2, rows_written = $3, rows_refused = $4, updated_at = now() WHERE id = $1', [
+    id,
+    p.rowsRead,
+    p.rowsWritten,
+    p.rowsRefused,
+  ]);
 }
 
 export async function finishRun(db: Db, id: string, p: RunProgress, report: object): Promise<void> {
@@ -53,9 +59,10 @@ export async function finishRun(db: Db, id: string, p: RunProgress, report: obje
 }
 
 export async function failRun(db: Db, id: string, failure: string): Promise<void> {
-  await db.query(
-    `UPDATE import_runs SET status = 'failed', failure = $2, updated_at = now(), finished_at = now() WHERE id = $1`, [id, failure],
-  );
+  await db.query(`UPDATE import_runs SET status = 'failed', failure = $2, updated_at = now(), finished_at = now() WHERE id = $1`, [
+    id,
+    failure,
+  ]);
 }
 
 const RUN_COLUMNS = `r.id, r.kind, r.actor_id AS "actorId", u.username AS "actorUsername", r.via, r.status,
@@ -65,7 +72,12 @@ const RUN_COLUMNS = `r.id, r.kind, r.actor_id AS "actorId", u.username AS "actor
 type RunRow = Omit<ImportRun, 'startedAt' | 'updatedAt' | 'finishedAt'> & { startedAt: Date; updatedAt: Date; finishedAt: Date | null };
 
 function toRun(r: RunRow): ImportRun {
-  return { ...r, startedAt: r.startedAt.toISOString(), updatedAt: r.updatedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null };
+  return {
+    ...r,
+    startedAt: r.startedAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
 }
 
 /** Runs the caller may see: an admin every run of the organisation, anyone else their own. */

@@ -17,25 +17,45 @@ const reasonsText = (reasons: ReadonlyArray<{ es: string }>) => reasons.map((r) 
  * once, reserving the day's slot); refused → the message and a blocked activity carrying the
  * reasons, so the agent sees after the next pull why it was not sent.
  */
-export async function acceptMessage(tx: Db, userId: string, account: AccountRef, a: MutationArgs<'message.send'>, now: Date): Promise<'queued' | 'blocked'> {
+export async function acceptMessage(
+  tx: Db,
+  userId: string,
+  account: AccountRef,
+  a: MutationArgs<'message.send'>,
+  now: Date,
+): Promise<'queued' | 'blocked'> {
   const existing = await tx.query('SELECT 1 FROM outbound_messages WHERE id = $1', [a.id]);
   if (existing.length) return 'queued'; // the id is the message: a replay changes nothing
   const template = await findTemplate(tx, account.orgId, a.templateId);
   if (!template) throw new MutationRejected('not_found', 'message template not found', 'templateId');
   // withdrawn by an administrator: a workstation whose cached list is older may still offer it
-  if (!template.active) throw new MutationRejected('template_inactive', `template "${template.name}" was deactivated by an administrator`, 'templateId');
-  if (template.channel !== a.channel) throw new MutationRejected('invalid_args', `template is for ${template.channel}, not ${a.channel}`, 'channel');
+  if (!template.active)
+    throw new MutationRejected('template_inactive', `template "${template.name}" was deactivated by an administrator`, 'templateId');
+  if (template.channel !== a.channel)
+    throw new MutationRejected('invalid_args', `template is for ${template.channel}, not ${a.channel}`, 'channel');
   // Meta refuses free text to start a conversation: never queue what it would reject
   if (a.channel === 'whatsapp' && !template.whatsapp) {
-    throw new MutationRejected('whatsapp_template_unapproved', `template "${template.name}" has no Meta-approved WhatsApp template name`, 'templateId');
+    throw new MutationRejected(
+      'whatsapp_template_unapproved',
+      `template "${template.name}" has no Meta-approved WhatsApp template name`,
+      'templateId',
+    );
   }
   const mismatch = template.whatsapp ? whatsappTemplateMismatch(template.body, template.whatsapp) : [];
-  if (mismatch.length) throw new MutationRejected('whatsapp_template_mismatch', `template "${template.name}": ${mismatch.join('; ')}`, 'templateId');
+  if (mismatch.length)
+    throw new MutationRejected('whatsapp_template_mismatch', `template "${template.name}": ${mismatch.join('; ')}`, 'templateId');
   await tx.query('SELECT 1 FROM debtors WHERE id = $1 FOR UPDATE', [account.debtorId]);
-  const [cp] = await tx.query<{ value: string }>('SELECT value FROM contact_points WHERE id = $1 AND debtor_id = $2', [a.contactPointId, account.debtorId]);
+  const [cp] = await tx.query<{ value: string }>('SELECT value FROM contact_points WHERE id = $1 AND debtor_id = $2', [
+    a.contactPointId,
+    account.debtorId,
+  ]);
   if (!cp) throw new MutationRejected('invalid_args', "contact point is not one of this debtor's", 'contactPointId');
-  const [accRow] = await tx.query<Parameters<typeof toAccount>[0]>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [account.id]);
-  const [debRow] = await tx.query<Parameters<typeof toDebtor>[0]>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = $1`, [account.debtorId]);
+  const [accRow] = await tx.query<Parameters<typeof toAccount>[0]>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1`, [
+    account.id,
+  ]);
+  const [debRow] = await tx.query<Parameters<typeof toDebtor>[0]>(`SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = $1`, [
+    account.debtorId,
+  ]);
   if (!accRow || !debRow) throw new MutationRejected('not_found', 'account not found', 'accountId');
   const debtor = toDebtor(debRow);
   const vars = templateVars(toAccount(accRow), debtor, now);
@@ -43,21 +63,49 @@ export async function acceptMessage(tx: Db, userId: string, account: AccountRef,
   const subject = a.channel === 'email' && template.subject ? renderSubject(template.subject, vars) : null;
   const waTemplate = template.whatsapp ? whatsappTemplateMessage(template.whatsapp, debtor.country, vars) : null;
 
-  const decision = await checkOnServer(tx, { orgId: account.orgId, accountId: account.id, contactPointId: a.contactPointId, channel: a.channel, at: now });
+  const decision = await checkOnServer(tx, {
+    orgId: account.orgId,
+    accountId: account.id,
+    contactPointId: a.contactPointId,
+    channel: a.channel,
+    at: now,
+  });
   const status = decision.allowed ? 'queued' : 'blocked';
   await tx.query(
     `INSERT INTO outbound_messages (id, org_id, account_id, agent_id, channel, contact_point_id, address, template_id, subject, body, status, reasons, wa_template)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb)`,
-    [a.id, account.orgId, account.id, userId, a.channel, a.contactPointId, cp.value, template.id, subject, body, status,
-      decision.allowed ? null : JSON.stringify(decision.reasons), waTemplate && JSON.stringify(waTemplate)],
+    [
+      a.id,
+      account.orgId,
+      account.id,
+      userId,
+      a.channel,
+      a.contactPointId,
+      cp.value,
+      template.id,
+      subject,
+      body,
+      status,
+      decision.allowed ? null : JSON.stringify(decision.reasons),
+      waTemplate && JSON.stringify(waTemplate),
+    ],
   );
   await tx.query(
     `INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
        started_at, compliance_blocked)
      VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-    [a.id, account.id, userId, a.channel, a.contactPointId, cp.value, decision.allowed ? 'message_sent' : null,
+    [
+      a.id,
+      account.id,
+      userId,
+      a.channel,
+      a.contactPointId,
+      cp.value,
+      decision.allowed ? 'message_sent' : null,
       decision.allowed ? body.slice(0, 4000) : `Mensaje bloqueado por cumplimiento: ${reasonsText(decision.reasons)}`.slice(0, 4000),
-      now.toISOString(), !decision.allowed],
+      now.toISOString(),
+      !decision.allowed,
+    ],
   );
   if (decision.allowed) {
     await tx.query(

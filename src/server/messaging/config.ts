@@ -15,25 +15,35 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
   if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM) {
     out.sms = twilioSms({
       baseUrl: env.TWILIO_BASE_URL ?? 'https://api.twilio.com',
-      accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM,
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      from: env.TWILIO_FROM,
     });
   }
   if (env.WHATSAPP_TOKEN && env.WHATSAPP_PHONE_NUMBER_ID) {
     out.whatsapp = whatsappCloud({
-      baseUrl: env.WHATSAPP_BASE_URL ?? 'https://graph.facebook.com', version: env.WHATSAPP_API_VERSION ?? 'v21.0',
-      phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, accessToken: env.WHATSAPP_TOKEN,
+      baseUrl: env.WHATSAPP_BASE_URL ?? 'https://graph.facebook.com',
+      version: env.WHATSAPP_API_VERSION ?? 'v21.0',
+      phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
+      accessToken: env.WHATSAPP_TOKEN,
     });
   }
   if (env.SMTP_URL || env.SMTP_HOST) {
     // a relay without a sender is a half-done setup, not "e-mail off": say so at start
     if (!env.EMAIL_FROM) throw new Error('EMAIL_FROM is required when SMTP_URL or SMTP_HOST is set');
     out.email = smtpEmail({
-      ...(env.SMTP_URL ? { url: env.SMTP_URL } : {
-        host: env.SMTP_HOST, port: env.SMTP_PORT ? portOf(env.SMTP_PORT) : undefined, secure: flag(env.SMTP_SECURE, 'SMTP_SECURE'),
-      }),
-      user: env.SMTP_USER || undefined, pass: env.SMTP_PASS || undefined,
+      ...(env.SMTP_URL
+        ? { url: env.SMTP_URL }
+        : {
+            host: env.SMTP_HOST,
+            port: env.SMTP_PORT ? portOf(env.SMTP_PORT) : undefined,
+            secure: flag(env.SMTP_SECURE, 'SMTP_SECURE'),
+          }),
+      user: env.SMTP_USER || undefined,
+      pass: env.SMTP_PASS || undefined,
       requireTLS: flag(env.SMTP_REQUIRE_TLS, 'SMTP_REQUIRE_TLS'),
-      from: env.EMAIL_FROM, replyTo: env.EMAIL_REPLY_TO || undefined,
+      from: env.EMAIL_FROM,
+      replyTo: env.EMAIL_REPLY_TO || undefined,
     });
   }
   return out;

@@ -11,7 +11,14 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-interface QueuedRow { id: string; channel: MessageChannel; address: string; subject: string | null; body: string; waTemplate: WhatsAppTemplateMessage | null }
+interface QueuedRow {
+  id: string;
+  channel: MessageChannel;
+  address: string;
+  subject: string | null;
+  body: string;
+  waTemplate: WhatsAppTemplateMessage | null;
+}
 
 /**
  * Sends messages the push accepted, after their transaction committed. A message is claimed by
@@ -20,7 +27,11 @@ interface QueuedRow { id: string; channel: MessageChannel; address: string; subj
  * — a duplicate collection message is worse than a missing one). A provider failure after all
  * retries marks it failed; its activity keeps counting as an attempt (it may have been delivered).
  */
-export function createDispatcher(db: Db, providers: Partial<Record<MessageChannel, MessageProvider>>, opts: { pollMs?: number } = {}): Dispatcher {
+export function createDispatcher(
+  db: Db,
+  providers: Partial<Record<MessageChannel, MessageProvider>>,
+  opts: { pollMs?: number } = {},
+): Dispatcher {
   let running: Promise<{ sent: number; failed: number }> | null = null;
   let again = false;
   let closed = false;
@@ -34,28 +45,48 @@ export function createDispatcher(db: Db, providers: Partial<Record<MessageChanne
          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
       if (!row) return null;
-      await tx.query(`UPDATE outbound_messages SET attempts = attempts + 1, status = 'sending', updated_at = now() WHERE id = $1`, [row.id]);
+      await tx.query(`UPDATE outbound_messages SET attempts = attempts + 1, status = 'sending', updated_at = now() WHERE id = $1`, [
+        row.id,
+      ]);
       return row;
     });
   }
 
   async function drain() {
-    let sent = 0; let failed = 0;
+    let sent = 0;
+    let failed = 0;
     for (;;) {
       const row = await claim();
       if (!row) break;
       const provider = providers[row.channel];
       const result = provider
-        ? await provider.send({ messageId: row.id, to: row.address, ...(row.subject === null ? {} : { subject: row.subject }), body: row.body, whatsappTemplate: row.waTemplate })
-        : { ok: false as const, permanent: true, status: null, code: 'no_provider', message: `no provider configured for ${row.channel}`, attempts: 0 };
+        ? await provider.send({
+            messageId: row.id,
+            to: row.address,
+            ...(row.subject === null ? {} : { subject: row.subject }),
+            body: row.body,
+            whatsappTemplate: row.waTemplate,
+          })
+        : {
+            ok: false as const,
+            permanent: true,
+            status: null,
+            code: 'no_provider',
+            message: `no provider configured for ${row.channel}`,
+            attempts: 0,
+          };
       if (result.ok) {
         sent++;
-        await db.query(`UPDATE outbound_messages SET status = 'sent', provider_message_id = $2, error = NULL, updated_at = now() WHERE id = $1`,
-          [row.id, result.providerMessageId]);
+        await db.query(
+          `UPDATE outbound_messages SET status = 'sent', provider_message_id = $2, error = NULL, updated_at = now() WHERE id = $1`,
+          [row.id, result.providerMessageId],
+        );
       } else {
         failed++;
-        await db.query(`UPDATE outbound_messages SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`,
-          [row.id, `${result.code}: ${result.message}`]);
+        await db.query(`UPDATE outbound_messages SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`, [
+          row.id,
+          `${result.code}: ${result.message}`,
+        ]);
       }
     }
     return { sent, failed };
@@ -69,16 +100,26 @@ export function createDispatcher(db: Db, providers: Partial<Record<MessageChanne
         do {
           again = false;
           const r = await drain();
-          total.sent += r.sent; total.failed += r.failed;
+          total.sent += r.sent;
+          total.failed += r.failed;
         } while (again && !closed);
         return total;
       })();
-      try { return await running; } finally { running = null; }
+      try {
+        return await running;
+      } finally {
+        running = null;
+      }
     },
     kick() {
       if (closed) return;
-      if (running) { again = true; return; }
-      dispatcher.runOnce().catch(() => { /* retried on the next kick or poll */ });
+      if (running) {
+        again = true;
+        return;
+      }
+      dispatcher.runOnce().catch(() => {
+        /* retried on the next kick or poll */
+      });
     },
     async close() {
       closed = true;

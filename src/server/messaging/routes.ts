@@ -9,16 +9,26 @@ import { ensureDefaultTemplates, hasAnyTemplate, listOrgTemplates, listTemplates
 import { ROUTES } from '../../shared/api/routes';
 
 export const OutboundMessageView = z.object({
-  id: Id, accountId: Id, agentId: Id, channel: MessageChannel, address: z.string(), subject: z.string().nullable(), body: z.string(),
+  id: Id,
+  accountId: Id,
+  agentId: Id,
+  channel: MessageChannel,
+  address: z.string(),
+  subject: z.string().nullable(),
+  body: z.string(),
   status: z.enum(['queued', 'sending', 'sent', 'blocked', 'failed']),
   reasons: z.array(z.object({ ruleId: z.string(), es: z.string(), en: z.string() })).nullable(),
-  providerMessageId: z.string().nullable(), error: z.string().nullable(), attempts: z.number().int(),
+  providerMessageId: z.string().nullable(),
+  error: z.string().nullable(),
+  attempts: z.number().int(),
   createdAt: IsoInstant,
 });
 
 export const messagingRoutes = [
   defineRoute({
-    ...ROUTES.messageTemplates, summary: "The organisation's active message templates (what agents may send)", tags: ['messaging'],
+    ...ROUTES.messageTemplates,
+    summary: "The organisation's active message templates (what agents may send)",
+    tags: ['messaging'],
     access: 'user',
     async handler({ db, user }) {
       // an organisation starts with the default Spanish templates; one whose admin deactivated
@@ -28,7 +38,9 @@ export const messagingRoutes = [
     },
   }),
   defineRoute({
-    ...ROUTES.orgTemplates, summary: "Every template of the organisation, inactive ones too (administration)", tags: ['messaging'],
+    ...ROUTES.orgTemplates,
+    summary: 'Every template of the organisation, inactive ones too (administration)',
+    tags: ['messaging'],
     access: ['admin'],
     async handler({ db, user }) {
       if (!(await hasAnyTemplate(db, user.orgId))) await ensureDefaultTemplates(db, user.orgId);
@@ -36,37 +48,53 @@ export const messagingRoutes = [
     },
   }),
   defineRoute({
-    ...ROUTES.createOrgTemplate, summary: 'Create a message template (audited)', tags: ['messaging'],
-    access: ['admin'], successStatus: 201, errors: [400, 409],
+    ...ROUTES.createOrgTemplate,
+    summary: 'Create a message template (audited)',
+    tags: ['messaging'],
+    access: ['admin'],
+    successStatus: 201,
+    errors: [400, 409],
     async handler({ db, user, body }) {
       return createTemplate(db, user.orgId, user.id, body);
     },
   }),
   defineRoute({
     // no DELETE: sent messages refer to their template; `active: false` withdraws it instead
-    ...ROUTES.updateOrgTemplate, summary: 'Replace a message template, or deactivate it (audited)', tags: ['messaging'],
-    access: ['admin'], errors: [400, 404, 409],
+    ...ROUTES.updateOrgTemplate,
+    summary: 'Replace a message template, or deactivate it (audited)',
+    tags: ['messaging'],
+    access: ['admin'],
+    errors: [400, 404, 409],
     async handler({ db, user, params, body }) {
       return updateTemplate(db, user.orgId, user.id, params.id, body);
     },
   }),
   defineRoute({
-    ...ROUTES.orgTemplateAudit, summary: 'Every change of the message templates, newest first', tags: ['messaging'],
+    ...ROUTES.orgTemplateAudit,
+    summary: 'Every change of the message templates, newest first',
+    tags: ['messaging'],
     access: ['admin'],
     async handler({ db, user }) {
       return listTemplateAudit(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/accounts/:id/messages', summary: 'Messages sent (or refused) on an account', tags: ['messaging'],
-    access: 'user', params: z.object({ id: Id }), response: z.array(OutboundMessageView), errors: [404],
+    method: 'GET',
+    path: '/api/v1/accounts/:id/messages',
+    summary: 'Messages sent (or refused) on an account',
+    tags: ['messaging'],
+    access: 'user',
+    params: z.object({ id: Id }),
+    response: z.array(OutboundMessageView),
+    errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
       if (!(await findVisibleAccount(db, scope, params.id))) throw notFound('account');
       const rows = await db.query<z.input<typeof OutboundMessageView> & { createdAt: Date }>(
         `SELECT id, account_id AS "accountId", agent_id AS "agentId", channel, address, subject, body, status, reasons,
            provider_message_id AS "providerMessageId", error, attempts, created_at AS "createdAt"
-         FROM outbound_messages WHERE account_id = $1 ORDER BY created_at DESC LIMIT 200`, [params.id],
+         FROM outbound_messages WHERE account_id = $1 ORDER BY created_at DESC LIMIT 200`,
+        [params.id],
       );
       return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
     },

@@ -48,8 +48,13 @@ export async function updateTemplate(db: Db, orgId: string, userId: string, id: 
     const before = await findOrgTemplate(tx, orgId, id, true);
     if (!before) throw notFound('message template');
     if (t.revision !== undefined && t.revision !== before.revision) {
-      throw new HttpError(409, 'template_changed', `the template was changed by someone else (revision ${before.revision}, you edited ${t.revision})`, 'revision',
-        { current: before });
+      throw new HttpError(
+        409,
+        'template_changed',
+        `the template was changed by someone else (revision ${before.revision}, you edited ${t.revision})`,
+        'revision',
+        { current: before },
+      );
     }
     const clash = await tx.query('SELECT 1 FROM message_templates WHERE org_id = $1 AND name = $2 AND id <> $3', [orgId, t.name, id]);
     if (clash.length) throw nameTaken(t.name);
@@ -66,13 +71,28 @@ export async function updateTemplate(db: Db, orgId: string, userId: string, id: 
 }
 
 export async function listTemplateAudit(db: Db, orgId: string, limit = 500): Promise<TemplateAuditEntry[]> {
-  const rows = await db.query<{ seq: string | number; templateId: string; userId: string; username: string; at: Date; action: 'create' | 'update'; before: unknown; after: unknown }>(
+  const rows = await db.query<{
+    seq: string | number;
+    templateId: string;
+    userId: string;
+    username: string;
+    at: Date;
+    action: 'create' | 'update';
+    before: unknown;
+    after: unknown;
+  }>(
     `SELECT a.seq, a.template_id AS "templateId", a.user_id AS "userId", u.username, a.at, a.action, a.before, a.after
      FROM message_template_audit a JOIN users u ON u.id = a.user_id WHERE a.org_id = $1 ORDER BY a.seq DESC LIMIT $2`,
     [orgId, limit],
   );
   return rows.map((r) => ({
-    seq: Number(r.seq), templateId: r.templateId, userId: r.userId, username: r.username, at: r.at.toISOString(), action: r.action,
-    before: r.before === null ? null : OrgMessageTemplate.parse(r.before), after: OrgMessageTemplate.parse(r.after),
+    seq: Number(r.seq),
+    templateId: r.templateId,
+    userId: r.userId,
+    username: r.username,
+    at: r.at.toISOString(),
+    action: r.action,
+    before: r.before === null ? null : OrgMessageTemplate.parse(r.before),
+    after: OrgMessageTemplate.parse(r.after),
   }));
 }

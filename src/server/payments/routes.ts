@@ -8,10 +8,15 @@ import { defineRoute } from '../http/route';
 
 export const paymentRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/payments',
+    method: 'POST',
+    path: '/api/v1/payments',
     summary: 'Record a payment; idempotent by reference (the same reference again returns the stored payment, 200)',
-    tags: ['payments'], access: ['team_lead', 'admin'], body: PaymentInput, response: PaymentResult,
-    successStatus: 201, errors: [404, 409],
+    tags: ['payments'],
+    access: ['team_lead', 'admin'],
+    body: PaymentInput,
+    response: PaymentResult,
+    successStatus: 201,
+    errors: [404, 409],
     async handler({ db, user, body, status }) {
       return writeTransaction(db, async (tx) => {
         const scope = await scopeFor(tx, user);

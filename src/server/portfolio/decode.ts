@@ -12,13 +12,16 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: 'ut
 }
 
 /** Which encoding a streamed file turned out to be; read it once the stream has been consumed. */
-export interface StreamEncoding { encoding: 'utf-8' | 'windows-1252' }
+export interface StreamEncoding {
+  encoding: 'utf-8' | 'windows-1252';
+}
 
 /** The last 3 bytes of the stream so far (an unfinished UTF-8 sequence is at most that long). */
 function lastBytes(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
   if (chunk.length >= 3) return chunk.slice(chunk.length - 3);
   const both = new Uint8Array(tail.length + chunk.length);
-  both.set(tail); both.set(chunk, tail.length);
+  both.set(tail);
+  both.set(chunk, tail.length);
   return both.slice(Math.max(0, both.length - 3));
 }
 
@@ -30,13 +33,22 @@ function lastBytes(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
  * later is a mix no reading gets right: it is UTF-8 up to the piece that broke, 1252 after.)
  * Strings pass through unchanged (a file already decoded).
  */
-export async function* decodeCsvStream(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, found: StreamEncoding): AsyncGenerator<string> {
+export async function* decodeCsvStream(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  found: StreamEncoding,
+): AsyncGenerator<string> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let cp1252: TextDecoder | null = null;
   let tail: Uint8Array = new Uint8Array(0);
   for await (const chunk of source) {
-    if (typeof chunk === 'string') { if (chunk !== '') yield chunk; continue; }
-    if (cp1252) { yield cp1252.decode(chunk, { stream: true }); continue; }
+    if (typeof chunk === 'string') {
+      if (chunk !== '') yield chunk;
+      continue;
+    }
+    if (cp1252) {
+      yield cp1252.decode(chunk, { stream: true });
+      continue;
+    }
     let text: string;
     try {
       text = utf8.decode(chunk, { stream: true });

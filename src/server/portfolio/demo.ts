@@ -3,9 +3,7 @@ import type { Channel, DebtorType, Segment } from '../../shared/domain/enums';
 import type { CurrencyCode } from '../../shared/domain/money';
 import { PortfolioRow } from '../../shared/domain/portfolio';
 import { addDays } from '../../shared/domain/time';
-import {
-  CITIES, COMPANY_CORES, COMPANY_PREFIXES, EMAIL_DOMAINS, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE, STREETS, SURNAMES,
-} from './names';
+import { CITIES, COMPANY_CORES, COMPANY_PREFIXES, EMAIL_DOMAINS, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE, STREETS, SURNAMES } from './names';
 import { buildCurp, formatRut, nitCheckDigit, rucCheckDigit } from './national-id';
 import { isValidMobile } from './phone';
 import { resolveTimeZone } from './zones';
@@ -22,16 +20,29 @@ export interface DemoOptions {
 
 class Dice {
   constructor(readonly next: () => number) {}
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
-  pick<T>(list: readonly T[]): T { return list[Math.floor(this.next() * list.length)]!; }
-  chance(p: number): boolean { return this.next() < p; }
-  digits(n: number): string { let s = ''; for (let i = 0; i < n; i++) s += String(this.int(0, 9)); return s; }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  pick<T>(list: readonly T[]): T {
+    return list[Math.floor(this.next() * list.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  digits(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String(this.int(0, 9));
+    return s;
+  }
   /** Picks a key with probability proportional to its weight. */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
     const entries = Object.entries(weights) as [K, number][];
     const total = entries.reduce((s, [, w]) => s + w, 0);
     let r = this.next() * total;
-    for (const [k, w] of entries) { r -= w; if (r < 0) return k; }
+    for (const [k, w] of entries) {
+      r -= w;
+      if (r < 0) return k;
+    }
     return entries[entries.length - 1]![0];
   }
   /** Log-uniform: balances spread over orders of magnitude, as real portfolios do. */
@@ -47,12 +58,22 @@ const LOCAL_CURRENCY: Record<DemoCountry, CurrencyCode> = { CO: 'COP', MX: 'MXN'
 const MX_STATES = ['DF', 'JC', 'NL', 'PL', 'QT', 'BC', 'QR', 'MC', 'GT', 'VZ'];
 /** National significant numbers in ranges libphonenumber accepts as mobile. */
 const MX_CITY_AREA: Readonly<Record<string, string>> = {
-  'Ciudad de México': '55', Guadalajara: '33', Puebla: '222', 'Querétaro': '442', Monterrey: '81', Tijuana: '664', 'Cancún': '998',
+  'Ciudad de México': '55',
+  Guadalajara: '33',
+  Puebla: '222',
+  Querétaro: '442',
+  Monterrey: '81',
+  Tijuana: '664',
+  Cancún: '998',
 };
 const MOBILE_NATIONAL: Record<DemoCountry, (d: Dice, city: string) => string> = {
-  CO: (d) => `3${d.pick(['00', '01', '02', '04', '05', '10', '11', '12', '13', '14', '15', '16', '17', '18', '20', '21', '23', '50'])}${d.digits(7)}`,
+  CO: (d) =>
+    `3${d.pick(['00', '01', '02', '04', '05', '10', '11', '12', '13', '14', '15', '16', '17', '18', '20', '21', '23', '50'])}${d.digits(7)}`,
   // Mexico does not tell mobiles from landlines; the area code decides the debtor's zone.
-  MX: (d, city) => { const area = MX_CITY_AREA[city] ?? '55'; return area + d.digits(10 - area.length); },
+  MX: (d, city) => {
+    const area = MX_CITY_AREA[city] ?? '55';
+    return area + d.digits(10 - area.length);
+  },
   PE: (d) => `9${d.digits(8)}`,
   CL: (d) => `9${d.int(2, 9)}${d.digits(7)}`,
 };
@@ -90,11 +111,21 @@ const PRODUCTS: Product[] = [
 /** Days-past-due buckets with their share of the portfolio; "current" feeds preventive reminders. */
 const DPD_MIX = { current: 10, '1-30': 28, '31-60': 18, '61-90': 12, '91-120': 10, '121-180': 10, '180+': 12 } as const;
 const DPD_RANGE: Record<keyof typeof DPD_MIX, [number, number]> = {
-  current: [-10, 0], '1-30': [1, 30], '31-60': [31, 60], '61-90': [61, 90], '91-120': [91, 120], '121-180': [121, 180], '180+': [181, 720],
+  current: [-10, 0],
+  '1-30': [1, 30],
+  '31-60': [31, 60],
+  '61-90': [61, 90],
+  '91-120': [91, 120],
+  '121-180': [121, 180],
+  '180+': [181, 720],
 };
 
 function ascii(s: string): string {
-  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 function mobile(d: Dice, country: DemoCountry, city: string): string {
@@ -106,8 +137,18 @@ function mobile(d: Dice, country: DemoCountry, city: string): string {
 }
 
 interface DemoDebtor {
-  id: string; name: string; nationalId: string; country: DemoCountry; timeZone: string; type: DebtorType;
-  segment: Segment; phones: string[]; emails: string[]; whatsapp: string[]; address: string; channels: Channel[];
+  id: string;
+  name: string;
+  nationalId: string;
+  country: DemoCountry;
+  timeZone: string;
+  type: DebtorType;
+  segment: Segment;
+  phones: string[];
+  emails: string[];
+  whatsapp: string[];
+  address: string;
+  channels: Channel[];
 }
 
 function makeDebtor(d: Dice, n: number): DemoDebtor {
@@ -120,10 +161,15 @@ function makeDebtor(d: Dice, n: number): DemoDebtor {
     const core = d.pick(COMPANY_CORES);
     name = `${d.pick(COMPANY_PREFIXES)} ${core} ${LEGAL_SUFFIX[country]}`;
     emailLocal = `${d.pick(['cartera', 'tesoreria', 'contabilidad', 'gerencia'])}.${ascii(core)}${d.int(1, 99)}`;
-    if (country === 'CO') { const b = d.int(800_000_000, 901_999_999); nationalId = `${b}-${nitCheckDigit(b)}`; }
-    else if (country === 'MX') nationalId = `${ascii(core).toUpperCase().padEnd(3, 'X').slice(0, 3)}${d.int(10, 25)}${String(d.int(1, 12)).padStart(2, '0')}${String(d.int(1, 28)).padStart(2, '0')}${d.pick(['A1', 'B2', 'K9', 'M4'])}${d.int(0, 9)}`;
-    else if (country === 'PE') { const f = `20${d.digits(8)}`; nationalId = f + rucCheckDigit(f); }
-    else nationalId = formatRut(d.int(76_000_000, 77_999_999));
+    if (country === 'CO') {
+      const b = d.int(800_000_000, 901_999_999);
+      nationalId = `${b}-${nitCheckDigit(b)}`;
+    } else if (country === 'MX')
+      nationalId = `${ascii(core).toUpperCase().padEnd(3, 'X').slice(0, 3)}${d.int(10, 25)}${String(d.int(1, 12)).padStart(2, '0')}${String(d.int(1, 28)).padStart(2, '0')}${d.pick(['A1', 'B2', 'K9', 'M4'])}${d.int(0, 9)}`;
+    else if (country === 'PE') {
+      const f = `20${d.digits(8)}`;
+      nationalId = f + rucCheckDigit(f);
+    } else nationalId = formatRut(d.int(76_000_000, 77_999_999));
   } else {
     const female = d.chance(0.5);
     const given = d.pick(female ? GIVEN_NAMES_FEMALE : GIVEN_NAMES_MALE);
@@ -140,7 +186,12 @@ function makeDebtor(d: Dice, n: number): DemoDebtor {
       const year = d.int(1955, 2003);
       const birth = `${year}-${String(d.int(1, 12)).padStart(2, '0')}-${String(d.int(1, 28)).padStart(2, '0')}`;
       nationalId = buildCurp({
-        given, surname1: s1, surname2: s2, birth, sex: female ? 'M' : 'H', state: d.pick(MX_STATES),
+        given,
+        surname1: s1,
+        surname2: s2,
+        birth,
+        sex: female ? 'M' : 'H',
+        state: d.pick(MX_STATES),
         homoclave: year < 2000 ? String(d.int(0, 9)) : d.pick(['A', 'B', 'C']),
       });
     }
@@ -151,9 +202,8 @@ function makeDebtor(d: Dice, n: number): DemoDebtor {
   const whatsapp = d.chance(0.7) ? [phones[0]!] : [];
   const emails = d.chance(type === 'company' ? 0.95 : 0.7) ? [`${emailLocal}@${d.pick(EMAIL_DOMAINS)}`] : [];
   const street = d.pick(STREETS[country]!);
-  const address = country === 'CO'
-    ? `${street} ${d.int(1, 180)} # ${d.int(1, 120)}-${d.int(1, 99)}, ${city}`
-    : `${street} ${d.int(10, 3999)}, ${city}`;
+  const address =
+    country === 'CO' ? `${street} ${d.int(1, 180)} # ${d.int(1, 120)}-${d.int(1, 99)}, ${city}` : `${street} ${d.int(10, 3999)}, ${city}`;
   const channels: Channel[] = [];
   if (d.chance(0.92)) channels.push('call');
   if (d.chance(0.75)) channels.push('sms');
@@ -163,8 +213,18 @@ function makeDebtor(d: Dice, n: number): DemoDebtor {
   const zone = resolveTimeZone(country, phones);
   if (!zone.ok) throw new Error(`demo: no zone for ${country}`);
   return {
-    id: `D${String(n).padStart(7, '0')}`, name, nationalId, country, timeZone: zone.zone, type,
-    segment: d.weighted({ low: 35, medium: 40, high: 25 }), phones, emails, whatsapp, address, channels,
+    id: `D${String(n).padStart(7, '0')}`,
+    name,
+    nationalId,
+    country,
+    timeZone: zone.zone,
+    type,
+    segment: d.weighted({ low: 35, medium: 40, high: 25 }),
+    phones,
+    emails,
+    whatsapp,
+    address,
+    channels,
   };
 }
 
@@ -197,7 +257,9 @@ export function generateDemoPortfolio(options: DemoOptions): PortfolioRow[] {
       accountsLeft = d.chance(0.15) ? d.int(2, 3) : 1;
     }
     accountsLeft--;
-    const candidates = PRODUCTS.filter((p) => (!p.countries || p.countries.includes(debtor!.country)) && (debtor!.type === 'individual' || p.companies));
+    const candidates = PRODUCTS.filter(
+      (p) => (!p.countries || p.countries.includes(debtor!.country)) && (debtor!.type === 'individual' || p.companies),
+    );
     const product = d.pick(candidates);
     const currency: CurrencyCode = debtor.country === 'PE' && product.dollars && d.chance(0.25) ? 'USD' : LOCAL_CURRENCY[debtor.country];
     const size = debtor.type === 'company' && product.size === 'small' ? 'large' : product.size;
@@ -221,31 +283,41 @@ export function generateDemoPortfolio(options: DemoOptions): PortfolioRow[] {
       balanceMinor = Math.round(principalMinor * (0.4 + d.next() * 0.8));
       if (MINOR_DIGITS[currency] === 0) balanceMinor = Math.round(balanceMinor / 100) * 100;
     }
-    const prefix = { 'Tarjeta de crédito': 'TC', 'Crédito de consumo': 'CC', Libranza: 'LB', 'Microcrédito': 'MC', 'Crédito vehicular': 'CV', 'Telefonía celular': 'TEL' }[product.name] ?? 'CR';
-    rows.push(PortfolioRow.parse({
-      debtorExternalId: debtor.id,
-      name: debtor.name,
-      nationalId: debtor.nationalId,
-      country: debtor.country,
-      timeZone: debtor.timeZone,
-      debtorType: debtor.type,
-      segment: debtor.segment,
-      accountRef: `${debtor.country}-${prefix}-${String(i + 1).padStart(8, '0')}`,
-      product: product.name,
-      currency,
-      principalMinor,
-      balanceMinor,
-      dueDate: addDays(asOf, -dpd),
-      installmentsTotal,
-      installmentsPaid,
-      installmentAmountMinor,
-      phones: debtor.phones,
-      emails: debtor.emails,
-      whatsapp: debtor.whatsapp,
-      address: debtor.address,
-      authorizedChannels: debtor.channels,
-      assignedAgent: agents.length > 0 ? agents[(debtorNo - 1) % agents.length]! : null,
-    }));
+    const prefix =
+      {
+        'Tarjeta de crédito': 'TC',
+        'Crédito de consumo': 'CC',
+        Libranza: 'LB',
+        Microcrédito: 'MC',
+        'Crédito vehicular': 'CV',
+        'Telefonía celular': 'TEL',
+      }[product.name] ?? 'CR';
+    rows.push(
+      PortfolioRow.parse({
+        debtorExternalId: debtor.id,
+        name: debtor.name,
+        nationalId: debtor.nationalId,
+        country: debtor.country,
+        timeZone: debtor.timeZone,
+        debtorType: debtor.type,
+        segment: debtor.segment,
+        accountRef: `${debtor.country}-${prefix}-${String(i + 1).padStart(8, '0')}`,
+        product: product.name,
+        currency,
+        principalMinor,
+        balanceMinor,
+        dueDate: addDays(asOf, -dpd),
+        installmentsTotal,
+        installmentsPaid,
+        installmentAmountMinor,
+        phones: debtor.phones,
+        emails: debtor.emails,
+        whatsapp: debtor.whatsapp,
+        address: debtor.address,
+        authorizedChannels: debtor.channels,
+        assignedAgent: agents.length > 0 ? agents[(debtorNo - 1) % agents.length]! : null,
+      }),
+    );
   }
   return rows;
 }

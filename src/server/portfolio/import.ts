@@ -7,7 +7,10 @@ import { importPortfolioStream, type StreamImportOptions, type StreamImportRepor
  * file reads the same however it arrives. The file is an import run (src/server/imports/runs.ts).
  */
 export async function importPortfolioCsv(
-  db: Db, orgId: string, text: string, options: StreamImportOptions = {},
+  db: Db,
+  orgId: string,
+  text: string,
+  options: StreamImportOptions = {},
 ): Promise<StreamImportReport> {
   return importPortfolioStream(db, orgId, [text], options);
 }

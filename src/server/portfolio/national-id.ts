@@ -32,7 +32,9 @@ const NIT_WEIGHTS = [3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
 export function nitCheckDigit(body: number): number {
   const digits = String(body).split('').reverse();
   let sum = 0;
-  digits.forEach((d, i) => { sum += Number(d) * NIT_WEIGHTS[i]!; });
+  digits.forEach((d, i) => {
+    sum += Number(d) * NIT_WEIGHTS[i]!;
+  });
   const r = sum % 11;
   return r > 1 ? 11 - r : r;
 }
@@ -61,7 +63,11 @@ export function isValidCurp(text: string): boolean {
 }
 
 function plain(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^A-Z]/g, '');
+  return word
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
 }
 
 function firstInnerVowel(word: string): string {
@@ -77,14 +83,21 @@ function firstInnerConsonant(word: string): string {
  * inner consonants, homoclave, check digit (the real homoclave is assigned by RENAPO).
  */
 export function buildCurp(p: {
-  given: string; surname1: string; surname2: string; birth: string; sex: 'H' | 'M'; state: string; homoclave: string;
+  given: string;
+  surname1: string;
+  surname2: string;
+  birth: string;
+  sex: 'H' | 'M';
+  state: string;
+  homoclave: string;
 }): string {
   const g = plain(p.given);
   const s1 = plain(p.surname1);
   const s2 = plain(p.surname2);
   const [y, m, d] = p.birth.split('-');
-  const head = `${s1[0] ?? 'X'}${firstInnerVowel(s1)}${s2[0] ?? 'X'}${g[0] ?? 'X'}`
-    + `${y!.slice(2)}${m}${d}${p.sex}${p.state}`
-    + `${firstInnerConsonant(s1)}${firstInnerConsonant(s2)}${firstInnerConsonant(g)}${p.homoclave}`;
+  const head =
+    `${s1[0] ?? 'X'}${firstInnerVowel(s1)}${s2[0] ?? 'X'}${g[0] ?? 'X'}` +
+    `${y!.slice(2)}${m}${d}${p.sex}${p.state}` +
+    `${firstInnerConsonant(s1)}${firstInnerConsonant(s2)}${firstInnerConsonant(g)}${p.homoclave}`;
   return head + curpCheckDigit(head);
 }

@@ -6,7 +6,13 @@ import { addDays, localDate } from '../../shared/domain/time';
 import { COLUMNS, columnForHeader, type ColumnKey, type ColumnSpec } from './columns';
 import { normalisePhone } from './phone';
 import {
-  parseChannels, parseCountry, parseDate, parseDebtorType, parseNonNegativeInt, parseSegment, splitMulti,
+  parseChannels,
+  parseCountry,
+  parseDate,
+  parseDebtorType,
+  parseNonNegativeInt,
+  parseSegment,
+  splitMulti,
   type Parsed,
 } from './values';
 import { canonicalZone, resolveTimeZone } from './zones';
@@ -25,12 +31,26 @@ export interface ParseOptions {
  * database does not have yet, and never overwrites a value an earlier row or import set.
  * Absent = every field given (rows that did not come from a file, e.g. the demo seed).
  */
-export interface GivenFields { timeZone: boolean; debtorType: boolean; segment: boolean }
+export interface GivenFields {
+  timeZone: boolean;
+  debtorType: boolean;
+  segment: boolean;
+}
 
-export interface ParsedPortfolioRow { rowNumber: number; row: PortfolioRow; given?: GivenFields }
+export interface ParsedPortfolioRow {
+  rowNumber: number;
+  row: PortfolioRow;
+  given?: GivenFields;
+}
 
 /** What an earlier row of the same file said about a debtor (later rows may leave it empty). */
-export interface EarlierDebtor { rowNumber: number; name: string; nationalId: string; country: string; timeZone: string }
+export interface EarlierDebtor {
+  rowNumber: number;
+  name: string;
+  nationalId: string;
+  country: string;
+  timeZone: string;
+}
 
 export interface ParseResult {
   rows: ParsedPortfolioRow[];
@@ -45,7 +65,15 @@ export interface ParseResult {
 export const FILE_FIELD = 'archivo';
 
 const DEFAULT_CURRENCY: Readonly<Record<string, CurrencyCode>> = {
-  CO: 'COP', MX: 'MXN', PE: 'PEN', CL: 'CLP', US: 'USD', EC: 'USD', PA: 'USD', SV: 'USD', PR: 'USD',
+  CO: 'COP',
+  MX: 'MXN',
+  PE: 'PEN',
+  CL: 'CLP',
+  US: 'USD',
+  EC: 'USD',
+  PA: 'USD',
+  SV: 'USD',
+  PR: 'USD',
 };
 
 const EmailSchema = z.string().email();
@@ -53,7 +81,11 @@ const EmailSchema = z.string().email();
 /** The separator used most in the header line, outside quotes. */
 export function detectDelimiter(text: string): string {
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const counts = new Map<string, number>([[';', 0], [',', 0], ['\t', 0]]);
+  const counts = new Map<string, number>([
+    [';', 0],
+    [',', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (const ch of firstLine) {
     if (ch === '"') quoted = !quoted;
@@ -61,7 +93,11 @@ export function detectDelimiter(text: string): string {
   }
   let best = ',';
   let bestCount = 0;
-  for (const [sep, n] of counts) if (n > bestCount) { best = sep; bestCount = n; }
+  for (const [sep, n] of counts)
+    if (n > bestCount) {
+      best = sep;
+      bestCount = n;
+    }
   return best;
 }
 
@@ -85,7 +121,8 @@ function mapHeaders(headers: string[]): HeaderMap {
     const list = byKey.get(spec.key) ?? [];
     if (list.length > 0 && !spec.repeatable) {
       errors.push({
-        row: 1, field: header,
+        row: 1,
+        field: header,
         message: `columna repetida: "${list[0]!.header}" y "${header}" son la misma columna (${spec.canonical})`,
       });
     }
@@ -95,7 +132,8 @@ function mapHeaders(headers: string[]): HeaderMap {
   for (const spec of COLUMNS) {
     if (spec.required && !byKey.has(spec.key)) {
       errors.push({
-        row: 1, field: spec.canonical,
+        row: 1,
+        field: spec.canonical,
         message: `falta la columna obligatoria "${spec.canonical}" (nombres aceptados: ${spec.names.join(', ')})`,
       });
     }
@@ -106,7 +144,11 @@ function mapHeaders(headers: string[]): HeaderMap {
 /** Reads one data record against the header map, collecting every problem in the row. */
 class RowReader {
   readonly errors: RowError[] = [];
-  constructor(private readonly record: string[], private readonly headers: HeaderMap, readonly rowNumber: number) {}
+  constructor(
+    private readonly record: string[],
+    private readonly headers: HeaderMap,
+    readonly rowNumber: number,
+  ) {}
 
   private specFor(key: ColumnKey): ColumnSpec {
     return COLUMNS.find((c) => c.key === key)!;
@@ -138,7 +180,10 @@ class RowReader {
 
   required(key: ColumnKey): string | undefined {
     const v = this.cell(key);
-    if (v === '') { this.error(this.fieldName(key), 'obligatorio y está vacío'); return undefined; }
+    if (v === '') {
+      this.error(this.fieldName(key), 'obligatorio y está vacío');
+      return undefined;
+    }
     return v;
   }
 
@@ -147,7 +192,10 @@ class RowReader {
     const v = this.cell(key);
     if (v === '') return fallback;
     const r = parser(v);
-    if (!r.ok) { this.error(this.fieldName(key), r.reason); return undefined; }
+    if (!r.ok) {
+      this.error(this.fieldName(key), r.reason);
+      return undefined;
+    }
     return r.value;
   }
 }
@@ -166,8 +214,7 @@ function amount(reader: RowReader, key: ColumnKey, currency: CurrencyCode | unde
       negative: 'no puede ser negativo',
       'too large': 'es demasiado grande',
     };
-    const why = reasons[r.reason]
-      ?? (r.reason.startsWith('more than') ? `tiene más decimales de los que admite ${currency}` : r.reason);
+    const why = reasons[r.reason] ?? (r.reason.startsWith('more than') ? `tiene más decimales de los que admite ${currency}` : r.reason);
     reader.error(reader.fieldName(key), `"${text}" ${why}`);
     return undefined;
   }
@@ -175,7 +222,9 @@ function amount(reader: RowReader, key: ColumnKey, currency: CurrencyCode | unde
 }
 
 function readRow(
-  reader: RowReader, asOf: string | undefined, earlierOf: (debtorId: string) => EarlierDebtor | undefined,
+  reader: RowReader,
+  asOf: string | undefined,
+  earlierOf: (debtorId: string) => EarlierDebtor | undefined,
 ): { row: PortfolioRow; given: GivenFields } | undefined {
   const debtorExternalId = reader.required('debtorId');
   // name and country are needed on a debtor's first row only; later rows may leave them empty
@@ -194,7 +243,9 @@ function readRow(
     }
   }
   const given: GivenFields = {
-    timeZone: reader.cell('timeZone') !== '', debtorType: reader.cell('debtorType') !== '', segment: reader.cell('segment') !== '',
+    timeZone: reader.cell('timeZone') !== '',
+    debtorType: reader.cell('debtorType') !== '',
+    segment: reader.cell('segment') !== '',
   };
   const debtorType = reader.optional('debtorType', parseDebtorType, 'individual' as const);
   const segment = reader.optional('segment', parseSegment, 'medium' as const);
@@ -206,7 +257,11 @@ function readRow(
   if (currencyText !== '') {
     const c = CurrencyCode.safeParse(currencyText);
     if (c.success) currency = c.data;
-    else reader.error(reader.fieldName('currency'), `"${reader.cell('currency')}" no es una moneda admitida (${CurrencyCode.options.join(', ')})`);
+    else
+      reader.error(
+        reader.fieldName('currency'),
+        `"${reader.cell('currency')}" no es una moneda admitida (${CurrencyCode.options.join(', ')})`,
+      );
   } else if (country) {
     currency = DEFAULT_CURRENCY[country];
     if (!currency) reader.error(reader.fieldName('currency'), `sin moneda por defecto para ${country}; indíquela`);
@@ -222,7 +277,10 @@ function readRow(
 
   const phones: string[] = [];
   const whatsapp: string[] = [];
-  for (const [key, list] of [['phone', phones], ['whatsapp', whatsapp]] as const) {
+  for (const [key, list] of [
+    ['phone', phones],
+    ['whatsapp', whatsapp],
+  ] as const) {
     for (const { header, value } of reader.cells(key)) {
       for (const part of splitMulti(value)) {
         if (!country) continue;
@@ -268,10 +326,25 @@ function readRow(
 
   if (reader.errors.length > 0) return undefined;
   const candidate = {
-    debtorExternalId, name, nationalId, country, timeZone, debtorType, segment, accountRef, product, currency,
+    debtorExternalId,
+    name,
+    nationalId,
+    country,
+    timeZone,
+    debtorType,
+    segment,
+    accountRef,
+    product,
+    currency,
     principalMinor: principalCell ?? balanceMinor,
-    balanceMinor, dueDate, installmentsTotal, installmentsPaid, installmentAmountMinor,
-    phones, emails, whatsapp,
+    balanceMinor,
+    dueDate,
+    installmentsTotal,
+    installmentsPaid,
+    installmentAmountMinor,
+    phones,
+    emails,
+    whatsapp,
     address: address === '' ? null : address,
     authorizedChannels,
     assignedAgent: agent === '' ? null : agent,
@@ -302,7 +375,11 @@ export class PortfolioRowParser {
   private readonly accountRows = new Map<string, number>();
   private readonly debtors = new Map<string, EarlierDebtor>();
 
-  constructor(header: string[], private readonly options: ParseOptions = {}, private readonly debtorMemory = DEBTOR_MEMORY) {
+  constructor(
+    header: string[],
+    private readonly options: ParseOptions = {},
+    private readonly debtorMemory = DEBTOR_MEMORY,
+  ) {
     if (options.asOf !== undefined && !parseDate(options.asOf).ok) {
       throw new Error(`asOf must be a YYYY-MM-DD date, got "${options.asOf}"`);
     }
@@ -326,12 +403,20 @@ export class PortfolioRowParser {
       if (firstAccount !== undefined) {
         reader.error(reader.fieldName('account'), `la cuenta "${row.accountRef}" ya aparece en la fila ${firstAccount}`);
       } else if (debtor && (debtor.nationalId !== row.nationalId || debtor.country !== row.country)) {
-        reader.error(reader.fieldName('nationalId'),
-          `el deudor "${row.debtorExternalId}" tiene otro documento o país en la fila ${debtor.rowNumber}`);
+        reader.error(
+          reader.fieldName('nationalId'),
+          `el deudor "${row.debtorExternalId}" tiene otro documento o país en la fila ${debtor.rowNumber}`,
+        );
       } else {
         this.accountRows.set(row.accountRef, reader.rowNumber);
         if (!debtor) {
-          this.remember(row.debtorExternalId, { rowNumber: reader.rowNumber, name: row.name, nationalId: row.nationalId, country: row.country, timeZone: row.timeZone });
+          this.remember(row.debtorExternalId, {
+            rowNumber: reader.rowNumber,
+            name: row.name,
+            nationalId: row.nationalId,
+            country: row.country,
+            timeZone: row.timeZone,
+          });
         } else {
           this.remember(row.debtorExternalId, given.timeZone ? { ...debtor, timeZone: row.timeZone } : debtor);
         }
@@ -371,7 +456,8 @@ export function parsePortfolioCsv(text: string, options: ParseOptions = {}): Par
   if (!header) return { rows: [], rowsRead: 0, errors: [{ row: 1, field: FILE_FIELD, message: 'el archivo está vacío' }] };
   const parser = new PortfolioRowParser(header.record, options);
   const nonBlank = data.filter((r) => !isBlankRecord(r.record));
-  if (parser.headers.errors.length > 0) return { rows: [], errors: parser.headers.errors, rowsRead: nonBlank.length, ignoredColumns: parser.headers.ignored };
+  if (parser.headers.errors.length > 0)
+    return { rows: [], errors: parser.headers.errors, rowsRead: nonBlank.length, ignoredColumns: parser.headers.ignored };
 
   const rows: ParsedPortfolioRow[] = [];
   const errors: RowError[] = [];

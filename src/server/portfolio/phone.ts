@@ -8,9 +8,7 @@ import { getCountries, parsePhoneNumberFromString, type CountryCode as PhoneCoun
 
 const KNOWN_REGIONS = new Set<string>(getCountries());
 
-export type PhoneResult =
-  | { ok: true; e164: string; region: string | undefined }
-  | { ok: false; reason: string };
+export type PhoneResult = { ok: true; e164: string; region: string | undefined } | { ok: false; reason: string };
 
 // A debtor's numbers repeat on each of their accounts' rows; parsing is the parser's main cost.
 const memo = new Map<string, PhoneResult>();

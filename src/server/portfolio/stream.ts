@@ -6,7 +6,15 @@ import type { Db } from '../db';
 import { CLI_ACTOR } from '../imports/actor';
 import { failRun, finishRun, recordProgress, startRun, type RunProgress } from '../imports/runs';
 import { decodeCsvStream, type StreamEncoding } from './decode';
-import { csvError, detectDelimiter, FILE_FIELD, isBlankRecord, PortfolioRowParser, type ParsedPortfolioRow, type ParseOptions } from './parse';
+import {
+  csvError,
+  detectDelimiter,
+  FILE_FIELD,
+  isBlankRecord,
+  PortfolioRowParser,
+  type ParsedPortfolioRow,
+  type ParseOptions,
+} from './parse';
 import { upsertPortfolio, type UpsertOptions } from './upsert';
 
 /**
@@ -88,7 +96,10 @@ class Listed {
 }
 
 export async function importPortfolioStream(
-  db: Db, orgId: string, source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options: StreamImportOptions = {},
+  db: Db,
+  orgId: string,
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: StreamImportOptions = {},
 ): Promise<StreamImportReport> {
   const actor = options.actor ?? CLI_ACTOR;
   const batchSize = options.batchSize ?? (db.kind === 'pglite' ? PGLITE_BATCH_ROWS : BATCH_ROWS);
@@ -111,9 +122,8 @@ export async function importPortfolioStream(
     let inBatch = 0;
 
     const flush = async () => {
-      const written = rows.length > 0
-        ? await upsertPortfolio(db, orgId, rows, { ...options, actor: { ...actor, importId }, warned, seen })
-        : null;
+      const written =
+        rows.length > 0 ? await upsertPortfolio(db, orgId, rows, { ...options, actor: { ...actor, importId }, warned, seen }) : null;
       const batchErrors = [...rowErrors, ...(written?.errors ?? [])].sort((a, b) => a.row - b.row);
       errors.add(batchErrors);
       warnings.add(written?.warnings ?? []);
@@ -123,7 +133,9 @@ export async function importPortfolioStream(
       totals.contactPointsUpserted += written?.contactPointsUpserted ?? 0;
       seen.debtors = keepRecent(seen.debtors);
       seen.contactPoints = keepRecent(seen.contactPoints);
-      rows = []; rowErrors = []; inBatch = 0;
+      rows = [];
+      rowErrors = [];
+      inBatch = 0;
       await recordProgress(db, importId, progress);
       await yieldToEventLoop();
     };
@@ -156,11 +168,17 @@ export async function importPortfolioStream(
     await flush();
 
     const report: StreamImportReport = {
-      rowsRead: progress.rowsRead, debtorsUpserted: totals.debtorsUpserted, accountsUpserted: progress.rowsWritten,
-      contactPointsUpserted: totals.contactPointsUpserted, errors: errors.list, warnings: warnings.list,
+      rowsRead: progress.rowsRead,
+      debtorsUpserted: totals.debtorsUpserted,
+      accountsUpserted: progress.rowsWritten,
+      contactPointsUpserted: totals.contactPointsUpserted,
+      errors: errors.list,
+      warnings: warnings.list,
       ...(errors.count > errors.list.length ? { errorCount: errors.count } : {}),
       ...(warnings.count > warnings.list.length ? { warningCount: warnings.count } : {}),
-      ignoredColumns, importId, encoding: found.encoding,
+      ignoredColumns,
+      importId,
+      encoding: found.encoding,
     };
     await finishRun(db, importId, progress, report);
     return report;

@@ -45,9 +45,16 @@ const AGENT_FIELD = 'asesor';
 const NATIONAL_ID_FIELD = 'documento';
 const REFUSED_FIELD: Record<ImportRefusalKind, string> = { account: 'cuenta', debtor: 'id_deudor', agent: AGENT_FIELD };
 
-interface ChunkCounts { debtors: Set<string>; accounts: number; contactPointKeys: Set<string> }
+interface ChunkCounts {
+  debtors: Set<string>;
+  accounts: number;
+  contactPointKeys: Set<string>;
+}
 
-interface AgentIndex { ids: Map<string, string>; disabled: Set<string> }
+interface AgentIndex {
+  ids: Map<string, string>;
+  disabled: Set<string>;
+}
 
 async function loadAgents(db: Db, orgId: string, usernames: string[]): Promise<AgentIndex> {
   const ids = new Map<string, string>();
@@ -77,7 +84,10 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
   const debtorRows = new Map<string, { row: PortfolioRow; given: GivenFields }>();
   for (const { row, given = ALL_GIVEN } of rows) {
     const prev = debtorRows.get(row.debtorExternalId);
-    if (!prev) { debtorRows.set(row.debtorExternalId, { row, given }); continue; }
+    if (!prev) {
+      debtorRows.set(row.debtorExternalId, { row, given });
+      continue;
+    }
     const merged: PortfolioRow = {
       ...row,
       timeZone: given.timeZone ? row.timeZone : prev.row.timeZone,
@@ -87,7 +97,11 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
     };
     debtorRows.set(row.debtorExternalId, {
       row: merged,
-      given: { timeZone: given.timeZone || prev.given.timeZone, debtorType: given.debtorType || prev.given.debtorType, segment: given.segment || prev.given.segment },
+      given: {
+        timeZone: given.timeZone || prev.given.timeZone,
+        debtorType: given.debtorType || prev.given.debtorType,
+        segment: given.segment || prev.given.segment,
+      },
     });
   }
   const debtors = [...debtorRows.values()];
@@ -97,9 +111,14 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
          ELSE t.contact_prefs END`;
   const externalIds = debtors.map((d) => d.row.debtorExternalId);
   const columns = [
-    externalIds, debtors.map((d) => d.row.name), debtors.map((d) => d.row.nationalId),
-    debtors.map((d) => d.row.country), debtors.map((d) => d.row.timeZone), debtors.map((d) => d.row.debtorType),
-    debtors.map((d) => d.row.segment), debtors.map((d) => contactPrefsFor(d.row)),
+    externalIds,
+    debtors.map((d) => d.row.name),
+    debtors.map((d) => d.row.nationalId),
+    debtors.map((d) => d.row.country),
+    debtors.map((d) => d.row.timeZone),
+    debtors.map((d) => d.row.debtorType),
+    debtors.map((d) => d.row.segment),
+    debtors.map((d) => contactPrefsFor(d.row)),
   ];
   const unnestDebtors = `unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          AS d(external_id, name, national_id, country, time_zone, debtor_type, segment, prefs)`;
@@ -128,12 +147,18 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
          IS DISTINCT FROM (d.name, d.national_id, d.country, coalesce(d.time_zone, t.time_zone), coalesce(d.debtor_type, t.debtor_type),
                            coalesce(d.segment, t.segment), ${prefsExpr})`,
     [
-      orgId, ...columns.slice(0, 4), givenOnly('timeZone', columns[4]!), givenOnly('debtorType', columns[5]!),
-      givenOnly('segment', columns[6]!), columns[7]!,
+      orgId,
+      ...columns.slice(0, 4),
+      givenOnly('timeZone', columns[4]!),
+      givenOnly('debtorType', columns[5]!),
+      givenOnly('segment', columns[6]!),
+      columns[7]!,
     ],
   );
   const debtorIds = await tx.query<{ id: string; external_id: string }>(
-    'SELECT id, external_id FROM debtors WHERE org_id = $1 AND external_id = ANY($2::text[])', [orgId, externalIds]);
+    'SELECT id, external_id FROM debtors WHERE org_id = $1 AND external_id = ANY($2::text[])',
+    [orgId, externalIds],
+  );
   const debtorId = new Map(debtorIds.map((d) => [d.external_id, d.id]));
   const idOf = (row: PortfolioRow): string => {
     const id = debtorId.get(row.debtorExternalId);
@@ -164,10 +189,18 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
             EXCLUDED.due_date, EXCLUDED.installments_total, EXCLUDED.installments_paid, EXCLUDED.installment_amount_minor,
             COALESCE(EXCLUDED.assigned_agent_id, accounts.assigned_agent_id))`,
     [
-      orgId, acc.map(idOf), acc.map((r) => r.accountRef), acc.map((r) => r.product), acc.map((r) => r.currency),
-      acc.map((r) => r.principalMinor), acc.map((r) => r.balanceMinor), acc.map((r) => r.dueDate),
-      acc.map((r) => r.installmentsTotal), acc.map((r) => r.installmentsPaid), acc.map((r) => r.installmentAmountMinor),
-      acc.map((r) => (r.assignedAgent ? agents.ids.get(r.assignedAgent.toLowerCase()) ?? null : null)),
+      orgId,
+      acc.map(idOf),
+      acc.map((r) => r.accountRef),
+      acc.map((r) => r.product),
+      acc.map((r) => r.currency),
+      acc.map((r) => r.principalMinor),
+      acc.map((r) => r.balanceMinor),
+      acc.map((r) => r.dueDate),
+      acc.map((r) => r.installmentsTotal),
+      acc.map((r) => r.installmentsPaid),
+      acc.map((r) => r.installmentAmountMinor),
+      acc.map((r) => (r.assignedAgent ? (agents.ids.get(r.assignedAgent.toLowerCase()) ?? null) : null)),
     ],
   );
 
@@ -179,7 +212,9 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
     const key = `${debtor}|${kind}|${value}`;
     if (seen.has(key)) return;
     seen.add(key);
-    cpDebtor.push(debtor); cpKind.push(kind); cpValue.push(value);
+    cpDebtor.push(debtor);
+    cpKind.push(kind);
+    cpValue.push(value);
   };
   for (const r of acc) {
     const id = idOf(r);
@@ -226,8 +261,16 @@ async function sharedNationalIds(db: Db, orgId: string, rows: readonly ParsedPor
     warned.add(key);
     const r = first.get(key)!;
     const others = s.ids.filter((id) => id !== r.row.debtorExternalId);
-    const names = others.slice(0, WARNED_LIST).map((id) => `"${id}"`).join(', ') + (others.length > WARNED_LIST ? ` y ${others.length - WARNED_LIST} más` : '');
-    return { row: r.rowNumber, field: NATIONAL_ID_FIELD, message: `el documento "${s.nid}" (${s.country}) también es de ${others.length === 1 ? 'el deudor' : 'los deudores'} ${names}` };
+    const names =
+      others
+        .slice(0, WARNED_LIST)
+        .map((id) => `"${id}"`)
+        .join(', ') + (others.length > WARNED_LIST ? ` y ${others.length - WARNED_LIST} más` : '');
+    return {
+      row: r.rowNumber,
+      field: NATIONAL_ID_FIELD,
+      message: `el documento "${s.nid}" (${s.country}) también es de ${others.length === 1 ? 'el deudor' : 'los deudores'} ${names}`,
+    };
   });
 }
 
@@ -241,7 +284,10 @@ function dbErrorMessage(e: unknown): string {
  * refusal) leave that row out entirely; every other row is written.
  */
 export async function upsertPortfolio(
-  db: Db, orgId: string, rows: readonly ParsedPortfolioRow[], options: UpsertOptions = {},
+  db: Db,
+  orgId: string,
+  rows: readonly ParsedPortfolioRow[],
+  options: UpsertOptions = {},
 ): Promise<ImportReport> {
   const chunkSize = options.chunkSize ?? 1000;
   const errors: RowError[] = [];
@@ -265,10 +311,16 @@ export async function upsertPortfolio(
   }
   let toWrite = [...byAccount.values()];
   if (options.scope) {
-    const refused = await importRefusals(db, options.scope, toWrite.map((r) => ({
-      rowNumber: r.rowNumber, accountRef: r.row.accountRef, debtorExternalId: r.row.debtorExternalId,
-      agentId: r.row.assignedAgent ? agents.ids.get(r.row.assignedAgent.toLowerCase()) ?? null : null,
-    })));
+    const refused = await importRefusals(
+      db,
+      options.scope,
+      toWrite.map((r) => ({
+        rowNumber: r.rowNumber,
+        accountRef: r.row.accountRef,
+        debtorExternalId: r.row.debtorExternalId,
+        agentId: r.row.assignedAgent ? (agents.ids.get(r.row.assignedAgent.toLowerCase()) ?? null) : null,
+      })),
+    );
     const refusedRows = new Set(refused.map((r) => r.rowNumber));
     for (const r of refused) errors.push({ row: r.rowNumber, field: REFUSED_FIELD[r.kind], message: r.message });
     toWrite = toWrite.filter((r) => !refusedRows.has(r.rowNumber));
@@ -306,10 +358,23 @@ export async function upsertPortfolio(
     // the change lock is free here: let queued requests (and sync) run before the next chunk
     await yieldToEventLoop();
     const failed = new Set(errors.map((e) => e.row));
-    warnings.push(...await sharedNationalIds(db, orgId, chunk.filter((r) => !failed.has(r.rowNumber)), warned));
+    warnings.push(
+      ...(await sharedNationalIds(
+        db,
+        orgId,
+        chunk.filter((r) => !failed.has(r.rowNumber)),
+        warned,
+      )),
+    );
   }
   errors.sort((a, b) => a.row - b.row);
   warnings.sort((a, b) => a.row - b.row);
-  return { rowsRead: rows.length, debtorsUpserted: debtors.size - before.debtors, accountsUpserted: accounts,
-    contactPointsUpserted: contactPoints.size - before.contactPoints, errors, warnings };
+  return {
+    rowsRead: rows.length,
+    debtorsUpserted: debtors.size - before.debtors,
+    accountsUpserted: accounts,
+    contactPointsUpserted: contactPoints.size - before.contactPoints,
+    errors,
+    warnings,
+  };
 }

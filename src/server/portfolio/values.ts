@@ -41,10 +41,20 @@ export function parseNonNegativeInt(text: string): Parsed<number> {
 }
 
 const DEBTOR_TYPES: Record<string, DebtorType> = {
-  persona: 'individual', persona_natural: 'individual', natural: 'individual', pn: 'individual',
-  individual: 'individual', person: 'individual',
-  empresa: 'company', persona_juridica: 'company', juridica: 'company', pj: 'company',
-  company: 'company', business: 'company', moral: 'company', persona_moral: 'company',
+  persona: 'individual',
+  persona_natural: 'individual',
+  natural: 'individual',
+  pn: 'individual',
+  individual: 'individual',
+  person: 'individual',
+  empresa: 'company',
+  persona_juridica: 'company',
+  juridica: 'company',
+  pj: 'company',
+  company: 'company',
+  business: 'company',
+  moral: 'company',
+  persona_moral: 'company',
 };
 
 export function parseDebtorType(text: string): Parsed<DebtorType> {
@@ -53,9 +63,15 @@ export function parseDebtorType(text: string): Parsed<DebtorType> {
 }
 
 const SEGMENTS: Record<string, Segment> = {
-  bajo: 'low', baja: 'low', low: 'low',
-  medio: 'medium', media: 'medium', medium: 'medium',
-  alto: 'high', alta: 'high', high: 'high',
+  bajo: 'low',
+  baja: 'low',
+  low: 'low',
+  medio: 'medium',
+  media: 'medium',
+  medium: 'medium',
+  alto: 'high',
+  alta: 'high',
+  high: 'high',
 };
 
 export function parseSegment(text: string): Parsed<Segment> {
@@ -64,12 +80,30 @@ export function parseSegment(text: string): Parsed<Segment> {
 }
 
 const CHANNELS: Record<string, Channel> = {
-  llamada: 'call', llamadas: 'call', telefono: 'call', call: 'call', phone: 'call', voz: 'call',
-  sms: 'sms', mensaje_de_texto: 'sms', texto: 'sms',
-  email: 'email', correo: 'email', e_mail: 'email', mail: 'email', correo_electronico: 'email',
-  whatsapp: 'whatsapp', wa: 'whatsapp',
-  visita: 'visit', visitas: 'visit', terreno: 'visit', visit: 'visit',
-  carta: 'letter', cartas: 'letter', letter: 'letter', correspondencia: 'letter',
+  llamada: 'call',
+  llamadas: 'call',
+  telefono: 'call',
+  call: 'call',
+  phone: 'call',
+  voz: 'call',
+  sms: 'sms',
+  mensaje_de_texto: 'sms',
+  texto: 'sms',
+  email: 'email',
+  correo: 'email',
+  e_mail: 'email',
+  mail: 'email',
+  correo_electronico: 'email',
+  whatsapp: 'whatsapp',
+  wa: 'whatsapp',
+  visita: 'visit',
+  visitas: 'visit',
+  terreno: 'visit',
+  visit: 'visit',
+  carta: 'letter',
+  cartas: 'letter',
+  letter: 'letter',
+  correspondencia: 'letter',
 };
 
 /** "llamada|sms|email", "Llamada, SMS" → unique channels in the order written. */
@@ -86,10 +120,30 @@ export function parseChannels(text: string): Parsed<Channel[]> {
 }
 
 const COUNTRY_NAMES: Record<string, string> = {
-  colombia: 'CO', mexico: 'MX', peru: 'PE', chile: 'CL', estados_unidos: 'US', eeuu: 'US', ee_uu: 'US',
-  usa: 'US', united_states: 'US', ecuador: 'EC', panama: 'PA', guatemala: 'GT', el_salvador: 'SV',
-  honduras: 'HN', nicaragua: 'NI', costa_rica: 'CR', republica_dominicana: 'DO', puerto_rico: 'PR',
-  bolivia: 'BO', paraguay: 'PY', uruguay: 'UY', venezuela: 'VE', argentina: 'AR', espana: 'ES',
+  colombia: 'CO',
+  mexico: 'MX',
+  peru: 'PE',
+  chile: 'CL',
+  estados_unidos: 'US',
+  eeuu: 'US',
+  ee_uu: 'US',
+  usa: 'US',
+  united_states: 'US',
+  ecuador: 'EC',
+  panama: 'PA',
+  guatemala: 'GT',
+  el_salvador: 'SV',
+  honduras: 'HN',
+  nicaragua: 'NI',
+  costa_rica: 'CR',
+  republica_dominicana: 'DO',
+  puerto_rico: 'PR',
+  bolivia: 'BO',
+  paraguay: 'PY',
+  uruguay: 'UY',
+  venezuela: 'VE',
+  argentina: 'AR',
+  espana: 'ES',
 };
 
 /** ISO alpha-2 ("co", "CO") or the country's name in Spanish or English ("México"). */
@@ -102,5 +156,8 @@ export function parseCountry(text: string): Parsed<string> {
 
 /** Splits a cell that may hold several values ("3001234567 | 3109876543"). */
 export function splitMulti(text: string): string[] {
-  return text.split(/[|;]|\s\/\s/).map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(/[|;]|\s\/\s/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

@@ -14,14 +14,41 @@ export interface WriteCsvOptions {
 }
 
 const HEADERS = [
-  'id_deudor', 'nombre', 'documento', 'pais', 'zona_horaria', 'tipo', 'segmento', 'cuenta', 'producto', 'moneda',
-  'capital', 'saldo', 'fecha_vencimiento', 'cuotas', 'cuotas_pagadas', 'valor_cuota', 'telefono1', 'telefono2',
-  'whatsapp', 'email', 'direccion', 'canales_autorizados', 'asesor',
+  'id_deudor',
+  'nombre',
+  'documento',
+  'pais',
+  'zona_horaria',
+  'tipo',
+  'segmento',
+  'cuenta',
+  'producto',
+  'moneda',
+  'capital',
+  'saldo',
+  'fecha_vencimiento',
+  'cuotas',
+  'cuotas_pagadas',
+  'valor_cuota',
+  'telefono1',
+  'telefono2',
+  'whatsapp',
+  'email',
+  'direccion',
+  'canales_autorizados',
+  'asesor',
 ] as const;
 
 const TYPE_ES = { individual: 'persona', company: 'empresa' } as const;
 const SEGMENT_ES = { low: 'bajo', medium: 'medio', high: 'alto' } as const;
-const CHANNEL_ES = { call: 'llamada', sms: 'sms', email: 'email', whatsapp: 'whatsapp', visit: 'visita', letter: 'carta' } as const satisfies Record<Channel, string>;
+const CHANNEL_ES = {
+  call: 'llamada',
+  sms: 'sms',
+  email: 'email',
+  whatsapp: 'whatsapp',
+  visit: 'visita',
+  letter: 'carta',
+} as const satisfies Record<Channel, string>;
 
 function quote(value: string, separator: string): string {
   return /["\r\n]/.test(value) || value.includes(separator) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -44,11 +71,29 @@ export function portfolioRowsToCsv(rows: readonly PortfolioRow[], options: Write
   const lines = [HEADERS.join(sep)];
   for (const r of rows) {
     const cells: string[] = [
-      r.debtorExternalId, r.name, r.nationalId, r.country, r.timeZone, TYPE_ES[r.debtorType], SEGMENT_ES[r.segment],
-      r.accountRef, r.product, r.currency, money(r.principalMinor, r), money(r.balanceMinor, r), date(r.dueDate),
-      String(r.installmentsTotal), String(r.installmentsPaid), money(r.installmentAmountMinor, r),
-      r.phones[0] ?? '', r.phones.slice(1).join(' | '), r.whatsapp.join(' | '), r.emails.join(' | '), r.address ?? '',
-      r.authorizedChannels.map((c) => CHANNEL_ES[c]).join('|'), r.assignedAgent ?? '',
+      r.debtorExternalId,
+      r.name,
+      r.nationalId,
+      r.country,
+      r.timeZone,
+      TYPE_ES[r.debtorType],
+      SEGMENT_ES[r.segment],
+      r.accountRef,
+      r.product,
+      r.currency,
+      money(r.principalMinor, r),
+      money(r.balanceMinor, r),
+      date(r.dueDate),
+      String(r.installmentsTotal),
+      String(r.installmentsPaid),
+      money(r.installmentAmountMinor, r),
+      r.phones[0] ?? '',
+      r.phones.slice(1).join(' | '),
+      r.whatsapp.join(' | '),
+      r.emails.join(' | '),
+      r.address ?? '',
+      r.authorizedChannels.map((c) => CHANNEL_ES[c]).join('|'),
+      r.assignedAgent ?? '',
     ];
     lines.push(cells.map((c) => quote(c, sep)).join(sep));
   }

@@ -128,8 +128,9 @@ export function resolveTimeZone(country: string, phones: readonly string[]): Zon
   if (fallback) return { ok: true, zone: fallback };
   return {
     ok: false,
-    reason: country === 'US'
-      ? 'no se puede deducir la zona horaria del código de área; indíquela (p. ej. America/New_York)'
-      : `sin zona horaria por defecto para ${country}; indíquela (p. ej. America/Bogota)`,
+    reason:
+      country === 'US'
+        ? 'no se puede deducir la zona horaria del código de área; indíquela (p. ej. America/New_York)'
+        : `sin zona horaria por defecto para ${country}; indíquela (p. ej. America/Bogota)`,
   };
 }

@@ -8,10 +8,14 @@ export type PrivacyAction = 'export' | 'erase' | 'erase_refused' | 'settings';
  * holds counts, formats and reasons, never the personal data itself.
  */
 export async function recordPrivacy(
-  tx: Db, f: { orgId: string; actorId: string; action: PrivacyAction; debtorId?: string | null; detail?: Record<string, unknown> },
+  tx: Db,
+  f: { orgId: string; actorId: string; action: PrivacyAction; debtorId?: string | null; detail?: Record<string, unknown> },
 ): Promise<void> {
-  await tx.query(
-    'INSERT INTO privacy_audit (org_id, actor_id, action, debtor_id, detail) VALUES ($1, $2, $3, $4, $5::jsonb)',
-    [f.orgId, f.actorId, f.action, f.debtorId ?? null, JSON.stringify(f.detail ?? {})],
-  );
+  await tx.query('INSERT INTO privacy_audit (org_id, actor_id, action, debtor_id, detail) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+    f.orgId,
+    f.actorId,
+    f.action,
+    f.debtorId ?? null,
+    JSON.stringify(f.detail ?? {}),
+  ]);
 }

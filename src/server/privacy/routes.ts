@@ -17,7 +17,11 @@ const DebtorParams = z.object({ id: Id });
  */
 const ADMIN = ['admin'] as const;
 
-async function exportFor(ctx: { db: Parameters<typeof collectDebtorExport>[0]; user: { id: string; orgId: string } }, debtorId: string, format: 'json' | 'html') {
+async function exportFor(
+  ctx: { db: Parameters<typeof collectDebtorExport>[0]; user: { id: string; orgId: string } },
+  debtorId: string,
+  format: 'json' | 'html',
+) {
   return ctx.db.transaction(async (tx) => {
     const doc = await collectDebtorExport(tx, ctx.user.orgId, debtorId, ctx.user.id, new Date());
     await recordPrivacy(tx, { orgId: ctx.user.orgId, actorId: ctx.user.id, action: 'export', debtorId, detail: { format } });
@@ -27,23 +31,38 @@ async function exportFor(ctx: { db: Parameters<typeof collectDebtorExport>[0]; u
 
 export const privacyRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/privacy/settings', summary: "The organisation's retention period for debtors' data (admin)",
-    tags: ['privacy'], access: ADMIN, response: PrivacySettings,
+    method: 'GET',
+    path: '/api/v1/privacy/settings',
+    summary: "The organisation's retention period for debtors' data (admin)",
+    tags: ['privacy'],
+    access: ADMIN,
+    response: PrivacySettings,
     async handler({ db, user }) {
       return loadPrivacySettings(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'PUT', path: '/api/v1/privacy/settings', summary: 'Sets the retention period (2–30 years; audited) (admin)',
-    tags: ['privacy'], access: ADMIN, body: PrivacySettings, response: PrivacySettings,
+    method: 'PUT',
+    path: '/api/v1/privacy/settings',
+    summary: 'Sets the retention period (2–30 years; audited) (admin)',
+    tags: ['privacy'],
+    access: ADMIN,
+    body: PrivacySettings,
+    response: PrivacySettings,
     async handler({ db, user, body }) {
       return savePrivacySettings(db, user.orgId, user.id, body);
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/privacy/debtors/:id/export',
-    summary: 'Everything held on one debtor as a JSON document: data, contact attempts with their compliance verdict, messages, notes, promises, payments, assignments (admin; audited)',
-    tags: ['privacy'], access: ADMIN, params: DebtorParams, response: DebtorExport, errors: [404],
+    method: 'GET',
+    path: '/api/v1/privacy/debtors/:id/export',
+    summary:
+      'Everything held on one debtor as a JSON document: data, contact attempts with their compliance verdict, messages, notes, promises, payments, assignments (admin; audited)',
+    tags: ['privacy'],
+    access: ADMIN,
+    params: DebtorParams,
+    response: DebtorExport,
+    errors: [404],
     async handler(ctx) {
       const doc = await exportFor(ctx, ctx.params.id, 'json');
       ctx.reply.header('content-disposition', `attachment; filename="${debtorExportFileName(doc, 'json')}"`);
@@ -51,9 +70,15 @@ export const privacyRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/privacy/debtors/:id/export.html',
+    method: 'GET',
+    path: '/api/v1/privacy/debtors/:id/export.html',
     summary: 'The same export as one printable, self-contained HTML file in Spanish, with the JSON document embedded (admin; audited)',
-    tags: ['privacy'], access: ADMIN, params: DebtorParams, response: z.string(), responseContentType: 'text/html', errors: [404],
+    tags: ['privacy'],
+    access: ADMIN,
+    params: DebtorParams,
+    response: z.string(),
+    responseContentType: 'text/html',
+    errors: [404],
     async handler(ctx) {
       const doc = await exportFor(ctx, ctx.params.id, 'html');
       ctx.reply.type('text/html; charset=utf-8');
@@ -62,9 +87,16 @@ export const privacyRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/privacy/debtors/:id/erase',
-    summary: "Anonymises a debtor whose accounts are all closed for longer than the retention period; keeps amounts, dates and the audit trail (admin; audited). 409 accounts_open, retention_not_elapsed, already_erased",
-    tags: ['privacy'], access: ADMIN, params: DebtorParams, body: EraseRequest, response: EraseResult, errors: [404, 409],
+    method: 'POST',
+    path: '/api/v1/privacy/debtors/:id/erase',
+    summary:
+      'Anonymises a debtor whose accounts are all closed for longer than the retention period; keeps amounts, dates and the audit trail (admin; audited). 409 accounts_open, retention_not_elapsed, already_erased',
+    tags: ['privacy'],
+    access: ADMIN,
+    params: DebtorParams,
+    body: EraseRequest,
+    response: EraseResult,
+    errors: [404, 409],
     async handler({ db, user, params, body }) {
       return eraseDebtor(db, user.orgId, params.id, user.id, body.reason);
     },

@@ -19,25 +19,38 @@ export async function loadSecurity(db: Db, orgId: string): Promise<SecurityPolic
 export const securityRoutes = [
   defineRoute({
     ...ROUTES.wipeUser,
-    summary: "Order every workstation of a user wiped (admin; audited): the next contact of each of the user's sessions erases its store, after its outbox is sent under after_sync",
-    tags: ['security'], access: ['admin'], errors: [404],
+    summary:
+      "Order every workstation of a user wiped (admin; audited): the next contact of each of the user's sessions erases its store, after its outbox is sent under after_sync",
+    tags: ['security'],
+    access: ['admin'],
+    errors: [404],
     async handler({ db, user, params, body }) {
       const mode = body.mode ?? (await loadSecurity(db, user.orgId)).wipeMode;
       return orderWipe(db, user, params.id, mode);
     },
   }),
   defineRoute({
-    ...ROUTES.orgSecurity, summary: "The organisation's security policy (every workstation applies it offline)", tags: ['security'],
+    ...ROUTES.orgSecurity,
+    summary: "The organisation's security policy (every workstation applies it offline)",
+    tags: ['security'],
     access: 'user',
-    async handler({ db, user }) { return loadSecurity(db, user.orgId); },
+    async handler({ db, user }) {
+      return loadSecurity(db, user.orgId);
+    },
   }),
   defineRoute({
-    ...ROUTES.saveOrgSecurity, summary: "Replace the organisation's security policy (admin; audited)", tags: ['security'],
-    access: ['admin'], errors: [400],
+    ...ROUTES.saveOrgSecurity,
+    summary: "Replace the organisation's security policy (admin; audited)",
+    tags: ['security'],
+    access: ['admin'],
+    errors: [400],
     async handler({ db, user, body }) {
       await writeTransaction(db, async (tx) => {
         const before = await loadSecurity(tx, user.orgId);
-        await tx.query(`UPDATE organizations SET settings = jsonb_set(settings, '{security}', $2::jsonb) WHERE id = $1`, [user.orgId, JSON.stringify(body)]);
+        await tx.query(`UPDATE organizations SET settings = jsonb_set(settings, '{security}', $2::jsonb) WHERE id = $1`, [
+          user.orgId,
+          JSON.stringify(body),
+        ]);
         await recordAudit(tx, { orgId: user.orgId, actorId: user.id, action: 'org.security', before, after: body });
       });
       return loadSecurity(db, user.orgId);

@@ -6,11 +6,15 @@ import { z } from 'zod';
  * version `v` has been sent". `u` ties it to the user: someone else's cursor restarts a full pull.
  */
 const FullCursor = z.object({
-  k: z.literal('full'), u: z.string(), h: z.number().int().nonnegative(),
+  k: z.literal('full'),
+  u: z.string(),
+  h: z.number().int().nonnegative(),
   /** The client's last mutation id read with `h`: reported until the full pull is done. */
   m: z.number().int().nonnegative(),
   /** Last (debtor id, account id) sent: pages are ordered by debtor, then account. */
-  after: z.tuple([z.string(), z.string()]).nullable(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative(),
+  after: z.tuple([z.string(), z.string()]).nullable(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
 });
 const IncCursor = z.object({ k: z.literal('inc'), u: z.string(), v: z.number().int().nonnegative() });
 const Cursor = z.discriminatedUnion('k', [FullCursor, IncCursor]);

@@ -3,8 +3,20 @@ import { scopeFor, SqlParams, visibleAccount, type Scope } from '../access/visib
 import type { AuthUser } from '../auth/sessions';
 import { bundleFromRows, emptyBundle, loadAccountRows, loadBundles, type Bundle } from '../data/bundles';
 import {
-  ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_POINT_COLUMNS, DEBTOR_COLUMNS, NOTE_COLUMNS, PAYMENT_COLUMNS, PROMISE_COLUMNS,
-  type AccountRow, type ActivityRow, type ContactPointRow, type DebtorRow, type NoteRow, type PaymentRow, type PromiseRow,
+  ACCOUNT_COLUMNS,
+  ACTIVITY_COLUMNS,
+  CONTACT_POINT_COLUMNS,
+  DEBTOR_COLUMNS,
+  NOTE_COLUMNS,
+  PAYMENT_COLUMNS,
+  PROMISE_COLUMNS,
+  type AccountRow,
+  type ActivityRow,
+  type ContactPointRow,
+  type DebtorRow,
+  type NoteRow,
+  type PaymentRow,
+  type PromiseRow,
 } from '../data/rows';
 import type { Db } from '../db';
 import { HeadBehind, versionedRead } from '../db/write';
@@ -52,7 +64,8 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
     lastMutationId = cursor.m;
   } else {
     ({ head, lastMutationId, orgData } = await versionedRead(db, async (tx, h) => ({
-      head: h, ...await clientAndOrgData(tx, req.clientId, user, h),
+      head: h,
+      ...(await clientAndOrgData(tx, req.clientId, user, h)),
     })));
     if (cursor?.k === 'inc' && head <= cursor.v) {
       // The common case: nothing changed anywhere since the last pull.
@@ -62,9 +75,11 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
   const scope = await scopeFor(db, user);
   const tuples = req.tuples === true;
   const prepared = cursor?.k === 'full' && tuples ? await takeAhead(user.id, limit, req.cursor!) : null;
-  const page = prepared ?? (cursor?.k === 'inc'
-    ? await incremental(db, scope, user.id, cursor.v, head, lastMutationId, limit, tuples)
-    : await fullPage(db, scope, cursor ?? await startFull(db, scope, user.id, head, lastMutationId), limit, tuples));
+  const page =
+    prepared ??
+    (cursor?.k === 'inc'
+      ? await incremental(db, scope, user.id, cursor.v, head, lastMutationId, limit, tuples)
+      : await fullPage(db, scope, cursor ?? (await startFull(db, scope, user.id, head, lastMutationId)), limit, tuples));
   if (tuples && page.hasMore) {
     const next = decodeCursor(page.cursor, user.id);
     if (next?.k === 'full') startAhead(user.id, limit, page.cursor, fullPage(db, scope, next, limit, true));
@@ -73,7 +88,9 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
   const response: PullResponse = { ...rest, lastMutationId, serverTime, ...(orgData ? { orgData } : {}) };
   if (!snapshotJson) return response;
   const envelope = JSON.stringify(response);
-  return new SerializedPull(`${envelope.slice(0, -1)},"snapshot":{"debtors":${snapshotJson.debtors},"accounts":${snapshotJson.accounts},"contactPoints":${snapshotJson.contactPoints}}}`);
+  return new SerializedPull(
+    `${envelope.slice(0, -1)},"snapshot":{"debtors":${snapshotJson.debtors},"accounts":${snapshotJson.accounts},"contactPoints":${snapshotJson.contactPoints}}}`,
+  );
 }
 
 /**
@@ -98,7 +115,9 @@ function startAhead(userId: string, limit: number, cursor: string, page: Promise
   const entry = { at: now, page };
   ahead.set(key, entry);
   // a page nobody comes for (the client quit) is let go, not held until the next full pull
-  setTimeout(() => { if (ahead.get(key) === entry) ahead.delete(key); }, AHEAD_TTL_MS).unref();
+  setTimeout(() => {
+    if (ahead.get(key) === entry) ahead.delete(key);
+  }, AHEAD_TTL_MS).unref();
 }
 
 async function takeAhead(userId: string, limit: number, cursor: string): Promise<Page | null> {
@@ -112,9 +131,11 @@ async function takeAhead(userId: string, limit: number, cursor: string): Promise
 
 async function clientLastMutation(db: Db, clientId: string, userId: string, head?: number): Promise<number> {
   const [client] = await db.query<{ userId: string; last: number; ack: number }>(
-    'SELECT user_id AS "userId", last_mutation_id AS last, ack_version AS ack FROM sync_clients WHERE client_id = $1', [clientId],
+    'SELECT user_id AS "userId", last_mutation_id AS last, ack_version AS ack FROM sync_clients WHERE client_id = $1',
+    [clientId],
   );
-  if (client && client.userId !== userId) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+  if (client && client.userId !== userId)
+    throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
   // The client drops from its outbox what this id covers: only once the head covers its effects.
   if (client && head !== undefined && client.ack > head) throw new HeadBehind(client.ack, head);
   return client?.last ?? 0;
@@ -126,7 +147,12 @@ async function clientLastMutation(db: Db, clientId: string, userId: string, head
  * beyond authentication and the head, and the workstation learns whether anything it caches
  * beside its store changed without asking for it.
  */
-async function clientAndOrgData(db: Db, clientId: string, user: AuthUser, head: number): Promise<{ lastMutationId: number; orgData: OrgDataVersions }> {
+async function clientAndOrgData(
+  db: Db,
+  clientId: string,
+  user: AuthUser,
+  head: number,
+): Promise<{ lastMutationId: number; orgData: OrgDataVersions }> {
   const [row] = await db.query<{ userId: string | null; last: number | null; ack: number | null } & OrgDataVersions>(
     `SELECT c.user_id AS "userId", c.last_mutation_id AS last, c.ack_version AS ack,
             (SELECT md5(o.settings::text) FROM organizations o WHERE o.id = $2) AS policies,
@@ -136,9 +162,15 @@ async function clientAndOrgData(db: Db, clientId: string, user: AuthUser, head: 
      FROM (SELECT 1) AS one LEFT JOIN sync_clients c ON c.client_id = $1`,
     [clientId, user.orgId, user.id],
   );
-  if (row?.userId && row.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+  if (row?.userId && row.userId !== user.id)
+    throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
   if (row?.userId && row.ack !== null && row.ack > head) throw new HeadBehind(row.ack, head);
-  const orgData = { policies: row?.policies ?? '', templates: row?.templates ?? '', compliance: row?.compliance ?? '', approvals: row?.approvals ?? '' };
+  const orgData = {
+    policies: row?.policies ?? '',
+    templates: row?.templates ?? '',
+    compliance: row?.compliance ?? '',
+    approvals: row?.approvals ?? '',
+  };
   return { lastMutationId: row?.last ?? 0, orgData };
 }
 
@@ -160,7 +192,8 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
     const done = c.done + s.count;
     return {
       cursor: s.hasMore ? encodeCursor({ ...c, after: s.last, done }) : encodeCursor({ k: 'inc', u: c.u, v: c.h }),
-      hasMore: s.hasMore, reset: c.after === null,
+      hasMore: s.hasMore,
+      reset: c.after === null,
       progress: { done, total: Math.max(c.total, done) },
       patch: { ...s.facts, removedAccountIds: [] },
       snapshotJson: s.json,
@@ -173,18 +206,25 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
   const last = pageRows.at(-1);
   const bundle = await loadBundles(tx, pageRows, true);
   const done = c.done + pageRows.length;
-  const next = hasMore
-    ? encodeCursor({ ...c, after: [last!.debtorId, last!.id], done })
-    : encodeCursor({ k: 'inc', u: c.u, v: c.h });
+  const next = hasMore ? encodeCursor({ ...c, after: [last!.debtorId, last!.id], done }) : encodeCursor({ k: 'inc', u: c.u, v: c.h });
   return {
-    cursor: next, hasMore, reset: c.after === null,
+    cursor: next,
+    hasMore,
+    reset: c.after === null,
     progress: { done, total: Math.max(c.total, done) },
     patch: { ...bundle, removedAccountIds: [] },
   };
 }
 
 async function incremental(
-  tx: Db, scope: Scope, userId: string, since: number, head: number, lastMutationId: number, limit: number, tuples: boolean,
+  tx: Db,
+  scope: Scope,
+  userId: string,
+  since: number,
+  head: number,
+  lastMutationId: number,
+  limit: number,
+  tuples: boolean,
 ): Promise<Page> {
   // Scope changes are rare: looked up beside the reassignments, not before them.
   const [changes, byAssignment] = await Promise.all([
@@ -202,11 +242,15 @@ async function incremental(
     return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);
   }
   const [arrived, changed] = await Promise.all([
-    moved.arrived.length ? loadAccountRows(tx, 'a.id = ANY($1::uuid[])', [moved.arrived]).then((rows) => loadBundles(tx, rows)) : emptyBundle(),
+    moved.arrived.length
+      ? loadAccountRows(tx, 'a.id = ANY($1::uuid[])', [moved.arrived]).then((rows) => loadBundles(tx, rows))
+      : emptyBundle(),
     changedSince(tx, scope, since, head),
   ]);
   return {
-    cursor: encodeCursor({ k: 'inc', u: userId, v: head }), hasMore: false, reset: false,
+    cursor: encodeCursor({ k: 'inc', u: userId, v: head }),
+    hasMore: false,
+    reset: false,
     patch: { ...merge(arrived, changed), removedAccountIds: moved.removed },
   };
 }
@@ -220,7 +264,11 @@ async function incremental(
  * moves, is what keeps a client that was offline through several moves right.
  */
 async function reassigned(
-  tx: Db, scope: Scope, since: number, head: number, movedUsers: readonly string[],
+  tx: Db,
+  scope: Scope,
+  since: number,
+  head: number,
+  movedUsers: readonly string[],
 ): Promise<{ arrived: string[]; removed: string[] }> {
   if (scope.agentIds === null) return { arrived: [], removed: [] };
   const logged = movedUsers.length ? [...new Set([...scope.agentIds, ...movedUsers])] : scope.agentIds;
@@ -253,18 +301,30 @@ async function changedSince(tx: Db, scope: Scope, since: number, head: number): 
   };
   const [accounts, debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
     q<AccountRow>((vis, changed) => `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE ${changed('a')} AND ${vis} ORDER BY a.version`),
-    q<DebtorRow>((vis, changed) => `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE ${changed('d')}
-      AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = d.id AND ${vis})`),
-    q<ContactPointRow>((vis, changed) => `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE ${changed('c')}
-      AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = c.debtor_id AND ${vis})`),
-    q<ActivityRow>((vis, changed) => `SELECT ${ACTIVITY_COLUMNS} FROM activities t JOIN accounts a ON a.id = t.account_id
-      WHERE ${changed('t')} AND ${vis} ORDER BY t.version`),
-    q<NoteRow>((vis, changed) => `SELECT ${NOTE_COLUMNS} FROM notes n JOIN accounts a ON a.id = n.account_id
-      WHERE ${changed('n')} AND ${vis} ORDER BY n.version`),
-    q<PaymentRow>((vis, changed) => `SELECT ${PAYMENT_COLUMNS} FROM payments p JOIN accounts a ON a.id = p.account_id
-      WHERE ${changed('p')} AND ${vis} ORDER BY p.version`),
-    q<PromiseRow>((vis, changed) => `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id
-      WHERE ${changed('pr')} AND ${vis} ORDER BY pr.version`),
+    q<DebtorRow>(
+      (vis, changed) => `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE ${changed('d')}
+      AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = d.id AND ${vis})`,
+    ),
+    q<ContactPointRow>(
+      (vis, changed) => `SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE ${changed('c')}
+      AND EXISTS (SELECT 1 FROM accounts a WHERE a.debtor_id = c.debtor_id AND ${vis})`,
+    ),
+    q<ActivityRow>(
+      (vis, changed) => `SELECT ${ACTIVITY_COLUMNS} FROM activities t JOIN accounts a ON a.id = t.account_id
+      WHERE ${changed('t')} AND ${vis} ORDER BY t.version`,
+    ),
+    q<NoteRow>(
+      (vis, changed) => `SELECT ${NOTE_COLUMNS} FROM notes n JOIN accounts a ON a.id = n.account_id
+      WHERE ${changed('n')} AND ${vis} ORDER BY n.version`,
+    ),
+    q<PaymentRow>(
+      (vis, changed) => `SELECT ${PAYMENT_COLUMNS} FROM payments p JOIN accounts a ON a.id = p.account_id
+      WHERE ${changed('p')} AND ${vis} ORDER BY p.version`,
+    ),
+    q<PromiseRow>(
+      (vis, changed) => `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id
+      WHERE ${changed('pr')} AND ${vis} ORDER BY pr.version`,
+    ),
   ]);
   return bundleFromRows({ accounts, debtors, contactPoints, activities, notes, payments, promises });
 }

@@ -71,7 +71,12 @@ class OptimismFailed extends Error {}
 
 async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optimistic' | 'careful'): Promise<PushResponse> {
   const all = req.mutations.map((m) => ({ m, parsed: parseMutation(m) }));
-  const client = await openClient(tx, req.clientId, user, all.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : [])));
+  const client = await openClient(
+    tx,
+    req.clientId,
+    user,
+    all.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : [])),
+  );
   if (client.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
 
   let expected = client.last + 1;
@@ -89,8 +94,10 @@ async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optim
   const parsed = fresh.flatMap((f) => (f.parsed.ok ? [f.parsed.mutation] : []));
   const scope = await scopeFor(tx, user);
   // The usual offline outbox — nothing but outcomes — is read for in the same statement as the accounts.
-  const onlyLogs = mode === 'optimistic' && parsed.length > 1 && parsed.length === fresh.length && parsed.every((p) => p.name === 'activity.log')
-    ? parsed.map((p) => p.args as MutationArgs<'activity.log'>) : null;
+  const onlyLogs =
+    mode === 'optimistic' && parsed.length > 1 && parsed.length === fresh.length && parsed.every((p) => p.name === 'activity.log')
+      ? parsed.map((p) => p.args as MutationArgs<'activity.log'>)
+      : null;
   const read = await readForBatch(tx, scope, parsed, onlyLogs);
   const ctx: ApplyContext = { tx, user, scope, factsAccounts: read.factsAccounts };
   const outcome = new Map<number, Refusal | null>();
@@ -111,7 +118,12 @@ async function applyBatch(tx: Db, user: AuthUser, req: PushRequest, mode: 'optim
         for (let p = fresh[end]?.parsed; p?.ok && p.mutation.name === 'activity.log'; p = fresh[++end]?.parsed) logs.push(p.mutation.args);
         if (logs.length > 1) {
           const whole = logs.length === onlyLogs?.length;
-          finished = await activityLogRun(ctx, logs, whole ? read.runRead : undefined, whole ? { clientId: req.clientId, lastMutationId: expected - 1 } : undefined);
+          finished = await activityLogRun(
+            ctx,
+            logs,
+            whole ? read.runRead : undefined,
+            whole ? { clientId: req.clientId, lastMutationId: expected - 1 } : undefined,
+          );
           for (; i < end; i++) outcome.set(fresh[i]!.m.id, null);
           continue;
         }
@@ -176,7 +188,12 @@ type Fresh = { m: MutationEnvelope; parsed: ReturnType<typeof parseMutation> };
  * the lock's row, and the debtor locks are gated on the client row's having been written.
  * Duplicates of already applied mutations are locked for too: harmless, and rare (a resend).
  */
-async function openClient(tx: Db, clientId: string, user: AuthUser, mutations: ParsedMutation[]): Promise<{ userId: string; last: number }> {
+async function openClient(
+  tx: Db,
+  clientId: string,
+  user: AuthUser,
+  mutations: ParsedMutation[],
+): Promise<{ userId: string; last: number }> {
   const ids = { account: new Set<string>(), activity: new Set<string>(), contactPoint: new Set<string>(), debtor: new Set<string>() };
   for (const { args } of mutations) {
     const a = args as { accountId?: unknown; activityId?: unknown; contactPointId?: unknown; debtorId?: unknown };
@@ -189,7 +206,9 @@ async function openClient(tx: Db, clientId: string, user: AuthUser, mutations: P
   const p = new SqlParams();
   const sources = [
     ids.account.size ? `SELECT debtor_id AS id FROM accounts WHERE id = ANY(${p.add([...ids.account])}::uuid[])` : null,
-    ids.activity.size ? `SELECT a.debtor_id AS id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY(${p.add([...ids.activity])}::uuid[])` : null,
+    ids.activity.size
+      ? `SELECT a.debtor_id AS id FROM activities t JOIN accounts a ON a.id = t.account_id WHERE t.id = ANY(${p.add([...ids.activity])}::uuid[])`
+      : null,
     ids.contactPoint.size ? `SELECT debtor_id AS id FROM contact_points WHERE id = ANY(${p.add([...ids.contactPoint])}::uuid[])` : null,
     ids.debtor.size ? `SELECT id FROM debtors WHERE id = ANY(${p.add([...ids.debtor])}::uuid[])` : null,
   ].filter((x) => x !== null);
@@ -197,7 +216,10 @@ async function openClient(tx: Db, clientId: string, user: AuthUser, mutations: P
        INSERT INTO sync_clients (client_id, user_id) SELECT ${p.add(clientId)}::uuid, ${p.add(user.id)}::uuid FROM change
        ON CONFLICT (client_id) DO UPDATE SET last_seen_at = now()
        RETURNING user_id, last_mutation_id)`;
-  const debtors = sources.length === 0 ? '' : `,
+  const debtors =
+    sources.length === 0
+      ? ''
+      : `,
      debtors AS MATERIALIZED (
        SELECT count(pg_advisory_xact_lock(${p.add(DEBTOR_LOCK_CLASS)}, k)) AS n FROM (
          SELECT DISTINCT hashtext(d.id::text) AS k FROM (${sources.join(' UNION ')}) d
@@ -221,8 +243,14 @@ const FACT_MUTATIONS: ReadonlySet<string> = new Set(['activity.log', 'note.add',
  * (reassignments) cannot run while the push holds the change lock, so the answer holds for the
  * whole batch — and, when the batch is one run of outcomes, what activityLogRun reads to judge them.
  */
-async function readForBatch(tx: Db, scope: Scope, mutations: ParsedMutation[], run: Array<MutationArgs<'activity.log'>> | null): Promise<{
-  factsAccounts: Map<string, AccountRef | null>; runRead?: RunRead;
+async function readForBatch(
+  tx: Db,
+  scope: Scope,
+  mutations: ParsedMutation[],
+  run: Array<MutationArgs<'activity.log'>> | null,
+): Promise<{
+  factsAccounts: Map<string, AccountRef | null>;
+  runRead?: RunRead;
 }> {
   const ids = [...new Set(mutations.filter((m) => FACT_MUTATIONS.has(m.name)).map((m) => (m.args as { accountId: string }).accountId))];
   const factsAccounts = new Map<string, AccountRef | null>(ids.map((id) => [id, null]));
@@ -241,7 +269,16 @@ async function readForBatch(tx: Db, scope: Scope, mutations: ParsedMutation[], r
   );
   for (const r of row?.facts ?? []) factsAccounts.set(r.id, r);
   if (!run || !row) return { factsAccounts };
-  return { factsAccounts, runRead: { cps: row.cps ?? null, debtors: row.debtors ?? null, history: row.history ?? null, existing: row.existing ?? null, org: row.org ?? null } };
+  return {
+    factsAccounts,
+    runRead: {
+      cps: row.cps ?? null,
+      debtors: row.debtors ?? null,
+      history: row.history ?? null,
+      existing: row.existing ?? null,
+      org: row.org ?? null,
+    },
+  };
 }
 
 /** The fast path: the whole chunk under one savepoint. null when anything in it failed (rolled back). */

@@ -8,24 +8,43 @@ import { push } from './push';
 function requireProtocol(raw: { body: unknown }): void {
   const version = (raw.body as { protocolVersion?: unknown } | null)?.protocolVersion;
   if (typeof version === 'number' && version !== PROTOCOL_VERSION) {
-    throw new HttpError(426, 'update_required', `this server speaks sync protocol ${PROTOCOL_VERSION}, the client ${version}`, 'protocolVersion', {
-      protocolVersion: PROTOCOL_VERSION,
-    });
+    throw new HttpError(
+      426,
+      'update_required',
+      `this server speaks sync protocol ${PROTOCOL_VERSION}, the client ${version}`,
+      'protocolVersion',
+      {
+        protocolVersion: PROTOCOL_VERSION,
+      },
+    );
   }
 }
 
 export const syncRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/sync/push', summary: "Apply the client's queued mutations exactly once, in order", tags: ['sync'],
-    access: 'user', body: PushRequest, response: PushResponse, errors: [403, 409, 426], bodyLimit: 32 * 1024 * 1024,
+    method: 'POST',
+    path: '/api/v1/sync/push',
+    summary: "Apply the client's queued mutations exactly once, in order",
+    tags: ['sync'],
+    access: 'user',
+    body: PushRequest,
+    response: PushResponse,
+    errors: [403, 409, 426],
+    bodyLimit: 32 * 1024 * 1024,
     guard: requireProtocol,
     async handler({ db, user, body }) {
       return push(db, user, body);
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/sync/pull', summary: 'Changes visible to the caller since the cursor', tags: ['sync'],
-    access: 'user', body: PullRequest, response: PullResponse, errors: [403, 426],
+    method: 'POST',
+    path: '/api/v1/sync/pull',
+    summary: 'Changes visible to the caller since the cursor',
+    tags: ['sync'],
+    access: 'user',
+    body: PullRequest,
+    response: PullResponse,
+    errors: [403, 426],
     // Pages of thousands of accounts: the shape is covered by the sync tests, not re-checked per answer.
     trustResponse: true,
     guard: requireProtocol,

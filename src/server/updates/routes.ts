@@ -15,9 +15,15 @@ import { HttpError } from '../http/errors';
  */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,199}$/;
 const TYPES: Record<string, string> = {
-  '.yml': 'text/yaml; charset=utf-8', '.yaml': 'text/yaml; charset=utf-8', '.json': 'application/json',
-  '.exe': 'application/octet-stream', '.dmg': 'application/octet-stream', '.zip': 'application/zip',
-  '.blockmap': 'application/octet-stream', '.7z': 'application/octet-stream', '.nupkg': 'application/octet-stream',
+  '.yml': 'text/yaml; charset=utf-8',
+  '.yaml': 'text/yaml; charset=utf-8',
+  '.json': 'application/json',
+  '.exe': 'application/octet-stream',
+  '.dmg': 'application/octet-stream',
+  '.zip': 'application/zip',
+  '.blockmap': 'application/octet-stream',
+  '.7z': 'application/octet-stream',
+  '.nupkg': 'application/octet-stream',
 };
 
 export function registerUpdateFeed(app: FastifyInstance, dir: string | undefined): void {

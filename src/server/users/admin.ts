@@ -16,7 +16,9 @@ import type { ServerErrorCode } from '../../shared/errors/codes';
  * at a time, so two administrators demoting each other cannot both pass the last-admin check.
  */
 
-export interface AdminUserRow extends AuthUser { sipExtension: string | null }
+export interface AdminUserRow extends AuthUser {
+  sipExtension: string | null;
+}
 const ADMIN_USER_COLUMNS = `${USER_COLUMNS}, u.sip_extension AS "sipExtension"`;
 
 const conflict = (code: ServerErrorCode, message: string, field?: string) => new HttpError(409, code, message, field);
@@ -30,9 +32,11 @@ async function checkTeam(tx: Db, orgId: string, teamId: string | null | undefine
 
 async function checkSipExtension(tx: Db, orgId: string, extension: string | undefined, exceptUserId: string | null): Promise<void> {
   if (!extension) return;
-  const [taken] = await tx.query(
-    'SELECT 1 FROM users WHERE org_id = $1 AND sip_extension = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)', [orgId, extension, exceptUserId],
-  );
+  const [taken] = await tx.query('SELECT 1 FROM users WHERE org_id = $1 AND sip_extension = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)', [
+    orgId,
+    extension,
+    exceptUserId,
+  ]);
   if (taken) throw conflict('sip_extension_taken', `SIP extension ${extension} already belongs to another user`, 'sip.extension');
 }
 
@@ -47,18 +51,39 @@ export async function createUser(db: Db, actor: Actor, body: z.output<typeof Cre
     const [row] = await tx.query<AdminUserRow>(
       `INSERT INTO users AS u (org_id, team_id, username, display_name, role, password_hash, sip_extension, sip_password)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${ADMIN_USER_COLUMNS}`,
-      [actor.orgId, body.teamId, body.username, body.displayName, body.role, passwordHash, body.sip?.extension ?? null, body.sip?.password ?? null],
+      [
+        actor.orgId,
+        body.teamId,
+        body.username,
+        body.displayName,
+        body.role,
+        passwordHash,
+        body.sip?.extension ?? null,
+        body.sip?.password ?? null,
+      ],
     );
     await recordAudit(tx, {
-      orgId: actor.orgId, actorId: actor.id, action: 'user.create', userId: row!.id,
-      after: { username: row!.username, displayName: row!.displayName, role: row!.role, teamId: row!.teamId, sipExtension: row!.sipExtension },
+      orgId: actor.orgId,
+      actorId: actor.id,
+      action: 'user.create',
+      userId: row!.id,
+      after: {
+        username: row!.username,
+        displayName: row!.displayName,
+        role: row!.role,
+        teamId: row!.teamId,
+        sipExtension: row!.sipExtension,
+      },
     });
     return row!;
   });
 }
 
 async function lockUser(tx: Db, orgId: string, userId: string): Promise<AdminUserRow> {
-  const [row] = await tx.query<AdminUserRow>(`SELECT ${ADMIN_USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.org_id = $2 FOR UPDATE`, [userId, orgId]);
+  const [row] = await tx.query<AdminUserRow>(`SELECT ${ADMIN_USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.org_id = $2 FOR UPDATE`, [
+    userId,
+    orgId,
+  ]);
   if (!row) throw notFound('user');
   return row;
 }
@@ -67,11 +92,16 @@ async function lockUser(tx: Db, orgId: string, userId: string): Promise<AdminUse
 async function keepAnAdmin(tx: Db, target: AdminUserRow, role: Role, disabled: boolean): Promise<void> {
   const losesAdmin = target.role === 'admin' && !target.disabled && (role !== 'admin' || disabled);
   if (!losesAdmin) return;
-  const [other] = await tx.query(
-    `SELECT 1 FROM users WHERE org_id = $1 AND id <> $2 AND role = 'admin' AND NOT disabled LIMIT 1`, [target.orgId, target.id],
-  );
+  const [other] = await tx.query(`SELECT 1 FROM users WHERE org_id = $1 AND id <> $2 AND role = 'admin' AND NOT disabled LIMIT 1`, [
+    target.orgId,
+    target.id,
+  ]);
   if (!other) {
-    throw conflict('last_admin', 'this is the last enabled administrator of the organisation: enable or create another first', role !== 'admin' ? 'role' : 'disabled');
+    throw conflict(
+      'last_admin',
+      'this is the last enabled administrator of the organisation: enable or create another first',
+      role !== 'admin' ? 'role' : 'disabled',
+    );
   }
 }
 
@@ -94,8 +124,17 @@ export async function updateUser(db: Db, actor: Actor, userId: string, body: z.o
       `UPDATE users u SET display_name = $3, role = $4, team_id = $5, disabled = $6,
          sip_extension = CASE WHEN $7 THEN $8 ELSE u.sip_extension END, sip_password = CASE WHEN $7 THEN $9 ELSE u.sip_password END
        WHERE u.id = $1 AND u.org_id = $2 RETURNING ${ADMIN_USER_COLUMNS}`,
-      [userId, actor.orgId, body.displayName ?? before.displayName, role, teamId, disabled,
-        body.sip !== undefined, body.sip?.extension ?? null, body.sip?.password ?? null],
+      [
+        userId,
+        actor.orgId,
+        body.displayName ?? before.displayName,
+        role,
+        teamId,
+        disabled,
+        body.sip !== undefined,
+        body.sip?.extension ?? null,
+        body.sip?.password ?? null,
+      ],
     );
     // Sessions of a disabled user are refused on every request (authenticate re-reads the flag);
     // enabling deletes them, so no token issued before the disable ever works again.
@@ -107,14 +146,30 @@ export async function updateUser(db: Db, actor: Actor, userId: string, body: z.o
     }
     if (role !== before.role) await scopesReshaped(tx, actor.orgId, [userId]);
     const changed = diff<Record<string, unknown>>(
-      { displayName: before.displayName, role: before.role, teamId: before.teamId, disabled: before.disabled, sipExtension: before.sipExtension },
-      { displayName: after!.displayName, role: after!.role, teamId: after!.teamId, disabled: after!.disabled, sipExtension: after!.sipExtension },
+      {
+        displayName: before.displayName,
+        role: before.role,
+        teamId: before.teamId,
+        disabled: before.disabled,
+        sipExtension: before.sipExtension,
+      },
+      {
+        displayName: after!.displayName,
+        role: after!.role,
+        teamId: after!.teamId,
+        disabled: after!.disabled,
+        sipExtension: after!.sipExtension,
+      },
     );
     const sipPasswordSet = body.sip !== undefined && body.sip !== null;
     if (changed || sipPasswordSet) {
       await recordAudit(tx, {
-        orgId: actor.orgId, actorId: actor.id, action: 'user.update', userId,
-        before: changed?.before ?? {}, after: { ...changed?.after, ...(sipPasswordSet ? { sipPasswordSet: true } : {}) },
+        orgId: actor.orgId,
+        actorId: actor.id,
+        action: 'user.update',
+        userId,
+        before: changed?.before ?? {},
+        after: { ...changed?.after, ...(sipPasswordSet ? { sipPasswordSet: true } : {}) },
       });
     }
     return after!;
@@ -126,7 +181,8 @@ export async function setPassword(db: Db, actor: Actor, userId: string, password
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [row] = await tx.query<AdminUserRow>(
-      `UPDATE users u SET password_hash = $3 WHERE u.id = $1 AND u.org_id = $2 RETURNING ${ADMIN_USER_COLUMNS}`, [userId, actor.orgId, passwordHash],
+      `UPDATE users u SET password_hash = $3 WHERE u.id = $1 AND u.org_id = $2 RETURNING ${ADMIN_USER_COLUMNS}`,
+      [userId, actor.orgId, passwordHash],
     );
     if (!row) throw notFound('user');
     await tx.query('DELETE FROM sessions WHERE user_id = $1', [userId]);

@@ -1,11 +1,20 @@
 import type { Db } from '../db';
 
 /** Who makes a change: a logged-in administrator, or the command line (id null). */
-export interface Actor { id: string | null; orgId: string }
+export interface Actor {
+  id: string | null;
+  orgId: string;
+}
 
 export type AdminAction =
-  | 'user.create' | 'user.update' | 'user.password_set' | 'user.password_change'
-  | 'team.create' | 'team.update' | 'org.security' | 'user.wipe';
+  | 'user.create'
+  | 'user.update'
+  | 'user.password_set'
+  | 'user.password_change'
+  | 'team.create'
+  | 'team.update'
+  | 'org.security'
+  | 'user.wipe';
 
 export interface AuditFact {
   orgId: string;
@@ -24,8 +33,16 @@ export async function recordAudit(tx: Db, f: AuditFact): Promise<void> {
   await tx.query(
     `INSERT INTO user_admin_audit (org_id, actor_id, via, action, user_id, team_id, before, after)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`,
-    [f.orgId, f.actorId, f.actorId ? 'api' : 'cli', f.action, f.userId ?? null, f.teamId ?? null,
-      f.before ? JSON.stringify(f.before) : null, f.after ? JSON.stringify(f.after) : null],
+    [
+      f.orgId,
+      f.actorId,
+      f.actorId ? 'api' : 'cli',
+      f.action,
+      f.userId ?? null,
+      f.teamId ?? null,
+      f.before ? JSON.stringify(f.before) : null,
+      f.after ? JSON.stringify(f.after) : null,
+    ],
   );
 }
 

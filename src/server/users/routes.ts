@@ -31,9 +31,14 @@ const AuditQuery = z.object({
 /** The old endpoints, kept for existing clients: the same change as PATCH { disabled }. */
 function setDisabled(disabled: boolean): RouteDef {
   return defineRoute({
-    method: 'POST', path: `/api/v1/users/:id/${disabled ? 'disable' : 'enable'}`,
+    method: 'POST',
+    path: `/api/v1/users/:id/${disabled ? 'disable' : 'enable'}`,
     summary: disabled ? 'Disable a user: their sessions stop working at once' : 'Enable a user again (they log in anew)',
-    tags: ['users'], access: ['admin'], params: IdParams, response: User, errors: [404, 409],
+    tags: ['users'],
+    access: ['admin'],
+    params: IdParams,
+    response: User,
+    errors: [404, 409],
     async handler({ db, user, params }) {
       if (disabled && params.id === user.id) throw new HttpError(409, 'cannot_disable_self', 'you cannot disable yourself');
       const { sipExtension: _omit, ...row } = await updateUser(db, user, params.id, { disabled });
@@ -44,7 +49,9 @@ function setDisabled(disabled: boolean): RouteDef {
 
 export const userRoutes = [
   defineRoute({
-    ...ROUTES.users, summary: 'Users: the own team for a team lead, everyone for an admin', tags: ['users'],
+    ...ROUTES.users,
+    summary: 'Users: the own team for a team lead, everyone for an admin',
+    tags: ['users'],
     access: ['team_lead', 'admin'],
     async handler({ db, user }) {
       const scope = await scopeFor(db, user);
@@ -59,38 +66,57 @@ export const userRoutes = [
   defineRoute({
     ...ROUTES.createUser,
     summary: `Create a user (admin): username, display name, role, team, initial password (10+ characters), optional SIP account`,
-    tags: ['users'], access: ['admin'], successStatus: 201, errors: [409],
+    tags: ['users'],
+    access: ['admin'],
+    successStatus: 201,
+    errors: [409],
     async handler({ db, user, body }) {
       return createUser(db, user, body);
     },
   }),
   defineRoute({
     ...ROUTES.updateUser,
-    summary: 'Change a user (admin): display name, role, team, disabled, SIP account. Disabling ends their sessions at once; a team move reaches the leads\' stores at their next pull',
-    tags: ['users'], access: ['admin'], errors: [404, 409],
+    summary:
+      "Change a user (admin): display name, role, team, disabled, SIP account. Disabling ends their sessions at once; a team move reaches the leads' stores at their next pull",
+    tags: ['users'],
+    access: ['admin'],
+    errors: [404, 409],
     async handler({ db, user, params, body }) {
       return updateUser(db, user, params.id, body);
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/users/:id/password',
+    method: 'POST',
+    path: '/api/v1/users/:id/password',
     summary: "Set a user's password (admin); every session of that user ends",
-    tags: ['users'], access: ['admin'], params: IdParams, body: SetPasswordRequest, response: AdminUser, errors: [404],
+    tags: ['users'],
+    access: ['admin'],
+    params: IdParams,
+    body: SetPasswordRequest,
+    response: AdminUser,
+    errors: [404],
     async handler({ db, user, params, body }) {
       return setPassword(db, user, params.id, body.password);
     },
   }),
   defineRoute({
-    method: 'POST', path: '/api/v1/me/password',
+    method: 'POST',
+    path: '/api/v1/me/password',
     summary: 'Change your own password with the current one; your other sessions end, this one stays',
-    tags: ['auth'], access: 'user', body: ChangeOwnPasswordRequest, response: z.object({ ok: z.literal(true) }), errors: [429],
+    tags: ['auth'],
+    access: 'user',
+    body: ChangeOwnPasswordRequest,
+    response: z.object({ ok: z.literal(true) }),
+    errors: [429],
     async handler({ db, user, body, request, reply }) {
       // the current password is a secret worth guessing even with a session in hand: the login limit applies
       const admitted = await admitLogin(db, authConfigFor(db).limits, { org: user.orgId, username: user.username, address: request.ip });
       if (!admitted.ok) {
         const wait = admitted.refusal.retryAfterSec;
         void reply.header('retry-after', String(wait));
-        throw new HttpError(429, 'too_many_attempts', `too many wrong passwords; try again in ${wait} s`, 'currentPassword', { retryAfterSec: wait });
+        throw new HttpError(429, 'too_many_attempts', `too many wrong passwords; try again in ${wait} s`, 'currentPassword', {
+          retryAfterSec: wait,
+        });
       }
       const [row] = await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [user.id]);
       if (!row || !(await verifyPassword(body.currentPassword, row.hash))) {
@@ -112,9 +138,13 @@ export const userRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET', path: '/api/v1/users/audit',
+    method: 'GET',
+    path: '/api/v1/users/audit',
     summary: 'User and team administration history of the organisation, newest first (admin); filter by user or team, page with `before`',
-    tags: ['users'], access: ['admin'], query: AuditQuery, response: AuditList,
+    tags: ['users'],
+    access: ['admin'],
+    query: AuditQuery,
+    response: AuditList,
     async handler({ db, user, query }) {
       const rows = await db.query<z.input<typeof AuditList>['entries'][number] & { at: Date }>(
         `SELECT seq::int AS seq, actor_id AS "actorId", via, action, user_id AS "userId", team_id AS "teamId", before, after, at

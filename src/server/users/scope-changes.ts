@@ -9,19 +9,19 @@ import type { Db } from '../db';
 /** Accounts assigned to these users may have entered or left other users' scopes. */
 export async function membersMoved(tx: Db, orgId: string, userIds: readonly string[]): Promise<void> {
   if (!userIds.length) return;
-  await tx.query(
-    `INSERT INTO scope_changes (org_id, user_id, full_pull) SELECT $1, u, false FROM unnest($2::uuid[]) AS u`,
-    [orgId, [...new Set(userIds)]],
-  );
+  await tx.query(`INSERT INTO scope_changes (org_id, user_id, full_pull) SELECT $1, u, false FROM unnest($2::uuid[]) AS u`, [
+    orgId,
+    [...new Set(userIds)],
+  ]);
 }
 
 /** These users' own scopes changed shape: their next pull replaces their store. */
 export async function scopesReshaped(tx: Db, orgId: string, userIds: readonly string[]): Promise<void> {
   if (!userIds.length) return;
-  await tx.query(
-    `INSERT INTO scope_changes (org_id, user_id, full_pull) SELECT $1, u, true FROM unnest($2::uuid[]) AS u`,
-    [orgId, [...new Set(userIds)]],
-  );
+  await tx.query(`INSERT INTO scope_changes (org_id, user_id, full_pull) SELECT $1, u, true FROM unnest($2::uuid[]) AS u`, [
+    orgId,
+    [...new Set(userIds)],
+  ]);
 }
 
 export interface ScopeChangesSeen {

@@ -13,13 +13,25 @@ import { PromisePolicy } from '../rules/promises';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
 import type { WorkstationErrorCode } from '../errors/codes';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
-import { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+import {
+  ComplianceAuditEntry,
+  ComplianceDecision,
+  ComplianceViolation,
+  OrgComplianceRules,
+  OrgComplianceState,
+} from '../domain/org-compliance';
 import { MessageChannel, MessagePreview, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
 import { SipCredentials, SipSettings } from '../domain/sip';
 import { LockReason } from '../domain/security';
 
 // Domain types once lived here; they are in src/shared/domain now and re-exported for the callers.
-export { ComplianceAuditEntry, ComplianceDecision, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+export {
+  ComplianceAuditEntry,
+  ComplianceDecision,
+  ComplianceViolation,
+  OrgComplianceRules,
+  OrgComplianceState,
+} from '../domain/org-compliance';
 export { MessageChannel, MessagePreview, MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
 export { DialPlan, SipCredentials, SipSettings } from '../domain/sip';
 
@@ -55,9 +67,15 @@ export const SyncState = z.object({
   /** Progress of a paged full pull. */
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   /** Mutations the server refused (kept for the agent to see; they never block the queue). */
-  rejected: z.array(z.object({
-    mutationId: z.number().int(), name: z.string(), code: z.string(), message: z.string(), at: IsoInstant,
-  })),
+  rejected: z.array(
+    z.object({
+      mutationId: z.number().int(),
+      name: z.string(),
+      code: z.string(),
+      message: z.string(),
+      at: IsoInstant,
+    }),
+  ),
 });
 export type SyncState = z.infer<typeof SyncState>;
 
@@ -177,8 +195,6 @@ export const SettingsUpdate = z.object({
   sipPassword: z.string().optional(),
 });
 
-
-
 /** An approval request as the agent's workstation keeps it: `local` until the server has it, `unseen` once decided. */
 export const MyApproval = ApprovalRequest.extend({ local: z.boolean(), unseen: z.boolean() });
 export type MyApproval = z.infer<typeof MyApproval>;
@@ -193,7 +209,15 @@ const none = z.undefined();
 
 export const API = {
   getSession: { input: none, output: Session.nullable() },
-  login: { input: z.object({ username: z.string().min(1), password: z.string().min(1), serverUrl: z.string().url().optional(), organization: z.string().trim().max(63).optional() }), output: Session },
+  login: {
+    input: z.object({
+      username: z.string().min(1),
+      password: z.string().min(1),
+      serverUrl: z.string().url().optional(),
+      organization: z.string().trim().max(63).optional(),
+    }),
+    output: Session,
+  },
   logout: { input: none, output: z.null() },
 
   listQueue: { input: QueueQuery, output: QueuePage },
@@ -240,7 +264,10 @@ export const API = {
   listMyApprovals: { input: z.object({ accountId: Id.optional() }), output: z.array(MyApproval) },
   markApprovalsSeen: { input: z.object({ ids: z.array(Id) }), output: z.null() },
   /** Team lead / admin, online only. */
-  listApprovals: { input: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'countered']).optional() }), output: z.array(ApprovalRequest) },
+  listApprovals: {
+    input: z.object({ status: z.enum(['pending', 'approved', 'rejected', 'countered']).optional() }),
+    output: z.array(ApprovalRequest),
+  },
   decideApproval: { input: z.object({ id: Id, decision: ApprovalDecision }), output: ApprovalRequest },
   listMissedCallbacks: { input: none, output: z.array(MissedCallback) },
   /** Team lead / admin, online only: hardship claims and accounts in hardship; set or lift it. */
@@ -291,7 +318,11 @@ export type ApiFailure = z.infer<typeof ApiFailure>;
 export class WorkstationError extends Error {
   /** `code` is one of src/shared/errors/codes.ts; a rule's refusal uses WorkstationError.rule. */
   constructor(code: WorkstationErrorCode, message: string, field?: string);
-  constructor(public readonly code: string, message: string, public readonly field?: string) {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly field?: string,
+  ) {
     super(message);
     this.name = 'WorkstationError';
   }

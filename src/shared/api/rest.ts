@@ -9,7 +9,8 @@ import { CurrencyCode, MinorAmount } from '../domain/money';
  */
 
 export const LoginRequest = z.object({
-  username: z.string().trim().min(1), password: z.string().min(1),
+  username: z.string().trim().min(1),
+  password: z.string().min(1),
   /** The organisation's code; may be left out on an installation with one organisation. */
   organization: z.string().trim().max(63).optional(),
 });
@@ -90,4 +91,3 @@ export const HardshipDecision = z.strictObject({
   hardship: z.boolean(),
   reason: z.string().trim().min(1, 'say why').max(1000),
 });
-

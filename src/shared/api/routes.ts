@@ -44,15 +44,26 @@ export const ROUTES = {
   orgComplianceAudit: route({ method: 'GET', path: '/api/v1/org/compliance/audit', response: z.array(ComplianceAuditEntry) }),
   complianceRules: route({ method: 'GET', path: '/api/v1/compliance/rules', response: OrgComplianceState }),
   complianceViolations: route({
-    method: 'GET', path: '/api/v1/compliance/violations',
-    query: z.object({ limit: z.coerce.number().int().positive().max(1000).default(200) }), response: z.array(ComplianceViolation),
+    method: 'GET',
+    path: '/api/v1/compliance/violations',
+    query: z.object({ limit: z.coerce.number().int().positive().max(1000).default(200) }),
+    response: z.array(ComplianceViolation),
   }),
 
   messageTemplates: route({ method: 'GET', path: '/api/v1/messages/templates', response: z.array(MessageTemplate) }),
   orgTemplates: route({ method: 'GET', path: '/api/v1/org/message-templates', response: z.array(OrgMessageTemplate) }),
-  createOrgTemplate: route({ method: 'POST', path: '/api/v1/org/message-templates', body: MessageTemplateInput, response: OrgMessageTemplate }),
+  createOrgTemplate: route({
+    method: 'POST',
+    path: '/api/v1/org/message-templates',
+    body: MessageTemplateInput,
+    response: OrgMessageTemplate,
+  }),
   updateOrgTemplate: route({
-    method: 'PUT', path: '/api/v1/org/message-templates/:id', params: IdParams, body: MessageTemplateUpdate, response: OrgMessageTemplate,
+    method: 'PUT',
+    path: '/api/v1/org/message-templates/:id',
+    params: IdParams,
+    body: MessageTemplateUpdate,
+    response: OrgMessageTemplate,
   }),
   orgTemplateAudit: route({ method: 'GET', path: '/api/v1/org/message-templates/audit', response: z.array(TemplateAuditEntry) }),
 
@@ -68,21 +79,37 @@ export const ROUTES = {
   saveOrgSecurity: route({ method: 'PUT', path: '/api/v1/org/security', body: SecurityPolicy, response: SecurityPolicy }),
 
   collectionPolicies: route({ method: 'GET', path: '/api/v1/collections/policies', response: CollectionPolicies }),
-  missedCallbacks: route({ method: 'GET', path: '/api/v1/collections/missed-callbacks', response: z.object({ callbacks: z.array(MissedCallback) }) }),
+  missedCallbacks: route({
+    method: 'GET',
+    path: '/api/v1/collections/missed-callbacks',
+    response: z.object({ callbacks: z.array(MissedCallback) }),
+  }),
   approvals: route({
-    method: 'GET', path: '/api/v1/approvals', query: z.object({ status: ApprovalStatus.optional() }),
+    method: 'GET',
+    path: '/api/v1/approvals',
+    query: z.object({ status: ApprovalStatus.optional() }),
     response: z.object({ approvals: z.array(ApprovalRequest) }),
   }),
   myApprovals: route({
-    method: 'GET', path: '/api/v1/approvals/mine', query: z.object({ since: z.coerce.number().int().nonnegative().default(0) }),
+    method: 'GET',
+    path: '/api/v1/approvals/mine',
+    query: z.object({ since: z.coerce.number().int().nonnegative().default(0) }),
     response: z.object({ approvals: z.array(ApprovalRequest) }),
   }),
-  decideApproval: route({ method: 'POST', path: '/api/v1/approvals/:id/decide', params: IdParams, body: ApprovalDecision, response: ApprovalRequest }),
+  decideApproval: route({
+    method: 'POST',
+    path: '/api/v1/approvals/:id/decide',
+    params: IdParams,
+    body: ApprovalDecision,
+    response: ApprovalRequest,
+  }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
 
-type Part<S extends RouteSpec, K extends 'params' | 'query' | 'body'> = S[K] extends z.ZodType ? { [P in K]: z.input<S[K]> } : { [P in K]?: undefined };
+type Part<S extends RouteSpec, K extends 'params' | 'query' | 'body'> = S[K] extends z.ZodType
+  ? { [P in K]: z.input<S[K]> }
+  : { [P in K]?: undefined };
 /** What a client sends to a route: its params, query and body, each typed by the route's schema. */
 export type RouteRequest<S extends RouteSpec> = Part<S, 'params'> & Part<S, 'query'> & Part<S, 'body'>;
 export type RouteAnswer<S extends RouteSpec> = z.output<S['response']>;

@@ -4,8 +4,13 @@ import { dpdBucket } from './enums';
 import { CurrencyCode, MinorAmount } from './money';
 import type { ServerErrorCode } from '../errors/codes';
 import {
-  buildPlanSchedule, checkAuthority, NegotiationPolicy, quoteSettlement, selectNegotiationRule,
-  type AuthorityDecision, NegotiationRule,
+  buildPlanSchedule,
+  checkAuthority,
+  NegotiationPolicy,
+  quoteSettlement,
+  selectNegotiationRule,
+  type AuthorityDecision,
+  NegotiationRule,
 } from '../rules/negotiation';
 import { PromisePolicy } from '../rules/promises';
 
@@ -37,19 +42,29 @@ function strictRequired(s: z.ZodType): z.ZodType {
   return s;
 }
 
-export const CollectionPoliciesReplacement = z.strictObject({
-  promisePolicies: z.array(strictRequired(PromisePolicy).pipe(PromisePolicy))
-    .min(1, 'at least one promise policy (the default one has product null)'),
-  /** null only when sent as null: the organisation negotiates nothing. */
-  negotiationPolicy: z.strictObject({
-    rules: z.array(strictRequired(NegotiationRule).pipe(NegotiationRule)).min(1, 'at least one negotiation rule'),
-  }).nullable(),
-}).superRefine((p, ctx) => {
-  const products = p.promisePolicies.map((x) => x.product);
-  products.forEach((product, i) => {
-    if (products.indexOf(product) !== i) ctx.addIssue({ code: 'custom', path: ['promisePolicies', i, 'product'], message: `a second policy for product ${product ?? 'null'}` });
+export const CollectionPoliciesReplacement = z
+  .strictObject({
+    promisePolicies: z
+      .array(strictRequired(PromisePolicy).pipe(PromisePolicy))
+      .min(1, 'at least one promise policy (the default one has product null)'),
+    /** null only when sent as null: the organisation negotiates nothing. */
+    negotiationPolicy: z
+      .strictObject({
+        rules: z.array(strictRequired(NegotiationRule).pipe(NegotiationRule)).min(1, 'at least one negotiation rule'),
+      })
+      .nullable(),
+  })
+  .superRefine((p, ctx) => {
+    const products = p.promisePolicies.map((x) => x.product);
+    products.forEach((product, i) => {
+      if (products.indexOf(product) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promisePolicies', i, 'product'],
+          message: `a second policy for product ${product ?? 'null'}`,
+        });
+    });
   });
-});
 export type CollectionPoliciesReplacement = z.infer<typeof CollectionPoliciesReplacement>;
 
 const Pct = z.number().min(0).max(100);
@@ -106,7 +121,11 @@ export interface QuoteFacts {
 export type QuoteErrorCode = Extract<ServerErrorCode, `negotiation.${string}`>;
 
 export class QuoteError extends Error {
-  constructor(readonly code: QuoteErrorCode, message: string, readonly field: string) {
+  constructor(
+    readonly code: QuoteErrorCode,
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
     this.name = 'QuoteError';
   }
@@ -122,12 +141,21 @@ export function quoteNegotiation(policy: NegotiationPolicy | null, facts: QuoteF
   if (!rule) throw new QuoteError('negotiation.no_policy', `no negotiation policy covers product ${facts.product}`, 'proposal');
   const principal = Math.min(facts.principalMinor, facts.balanceMinor);
   if (proposal.kind === 'settlement') {
-    const q = quoteSettlement({ principalMinor: principal, interestMinor: facts.balanceMinor - principal, feesMinor: 0 }, proposal.discounts, facts.currency);
+    const q = quoteSettlement(
+      { principalMinor: principal, interestMinor: facts.balanceMinor - principal, feesMinor: 0 },
+      proposal.discounts,
+      facts.currency,
+    );
     if (q.totalMinor <= 0) throw new QuoteError('negotiation.empty', 'the settlement leaves nothing to pay', 'proposal.discounts');
     return {
-      currency: facts.currency, balanceMinor: facts.balanceMinor, schedule: [{ dueDate: proposal.payDate, amountMinor: q.totalMinor }],
-      totalMinor: q.totalMinor, discountMinor: q.discountMinor, interestMinor: 0,
-      authority: checkAuthority(rule, { kind: 'settlement', discounts: proposal.discounts }) as AuthorityDecision, rule,
+      currency: facts.currency,
+      balanceMinor: facts.balanceMinor,
+      schedule: [{ dueDate: proposal.payDate, amountMinor: q.totalMinor }],
+      totalMinor: q.totalMinor,
+      discountMinor: q.discountMinor,
+      interestMinor: 0,
+      authority: checkAuthority(rule, { kind: 'settlement', discounts: proposal.discounts }) as AuthorityDecision,
+      rule,
     };
   }
   const rate = proposal.monthlyInterestPct ?? rule.plan.monthlyInterestPct;
@@ -136,11 +164,18 @@ export function quoteNegotiation(policy: NegotiationPolicy | null, facts: QuoteF
   }
   let plan;
   try {
-    plan = buildPlanSchedule({
-      balanceMinor: facts.balanceMinor, downPaymentMinor: proposal.downPaymentMinor, installments: proposal.installments,
-      monthlyInterestPct: rate, startDate: proposal.startDate, preferredPaymentDay: facts.preferredPaymentDay,
-      roundingUnitMinor: rule.plan.roundingUnitMinor,
-    }, facts.currency);
+    plan = buildPlanSchedule(
+      {
+        balanceMinor: facts.balanceMinor,
+        downPaymentMinor: proposal.downPaymentMinor,
+        installments: proposal.installments,
+        monthlyInterestPct: rate,
+        startDate: proposal.startDate,
+        preferredPaymentDay: facts.preferredPaymentDay,
+        roundingUnitMinor: rule.plan.roundingUnitMinor,
+      },
+      facts.currency,
+    );
   } catch (e) {
     throw new QuoteError('negotiation.schedule', e instanceof Error ? e.message : String(e), 'proposal.installments');
   }
@@ -149,12 +184,20 @@ export function quoteNegotiation(policy: NegotiationPolicy | null, facts: QuoteF
     ...plan.installments.map((i) => ({ dueDate: i.dueDate, amountMinor: i.amountMinor })),
   ];
   return {
-    currency: facts.currency, balanceMinor: facts.balanceMinor, schedule, totalMinor: plan.totalMinor, discountMinor: 0,
+    currency: facts.currency,
+    balanceMinor: facts.balanceMinor,
+    schedule,
+    totalMinor: plan.totalMinor,
+    discountMinor: 0,
     interestMinor: plan.interestMinor,
     authority: checkAuthority(rule, {
-      kind: 'plan', installments: proposal.installments, downPaymentMinor: proposal.downPaymentMinor,
-      balanceMinor: facts.balanceMinor, monthlyInterestPct: rate,
-    }), rule,
+      kind: 'plan',
+      installments: proposal.installments,
+      downPaymentMinor: proposal.downPaymentMinor,
+      balanceMinor: facts.balanceMinor,
+      monthlyInterestPct: rate,
+    }),
+    rule,
   };
 }
 
@@ -183,11 +226,16 @@ export const ApprovalRequest = z.object({
 });
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
-export const ApprovalDecision = z.object({
-  decision: z.enum(['approve', 'reject', 'counter']),
-  reason: z.string().trim().min(1).max(1000),
-  counterOffer: NegotiationProposal.nullable().default(null),
-}).refine((d) => d.decision !== 'counter' || d.counterOffer !== null, { path: ['counterOffer'], message: 'a counter-offer needs new terms' });
+export const ApprovalDecision = z
+  .object({
+    decision: z.enum(['approve', 'reject', 'counter']),
+    reason: z.string().trim().min(1).max(1000),
+    counterOffer: NegotiationProposal.nullable().default(null),
+  })
+  .refine((d) => d.decision !== 'counter' || d.counterOffer !== null, {
+    path: ['counterOffer'],
+    message: 'a counter-offer needs new terms',
+  });
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
 export const MissedCallback = z.object({

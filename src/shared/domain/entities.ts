@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { CurrencyCode, MinorAmount } from './money';
-import {
-  AccountStatus, Channel, ContactKind, CountryCode, DebtorType, Disposition, PromiseStatus, Role, Segment,
-} from './enums';
+import { AccountStatus, Channel, ContactKind, CountryCode, DebtorType, Disposition, PromiseStatus, Role, Segment } from './enums';
 
 /** Entities as they travel between server, client store and UI (camelCase, money in minor units). */
 
@@ -12,8 +10,8 @@ export const IsoInstant = z.string().datetime({ offset: true });
 // not a refinement, so the compiled check of a full pull (src/main/sync/snapshot-check.ts, from
 // this schema's JSON Schema) refuses exactly what zod refuses.
 const DAY_THAT_EXISTS = new RegExp(
-  '^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))'
-  + '|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$',
+  '^(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))' +
+    '|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$',
 );
 export const IsoDate = z.string().regex(DAY_THAT_EXISTS, 'date as YYYY-MM-DD, a day that exists');
 export const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:mm');

@@ -21,15 +21,13 @@ export type DebtorType = z.infer<typeof DebtorType>;
  * Collection status of an account. Everything but `active` and `closed` stops or restricts
  * contact (see the compliance rules).
  */
-export const AccountStatus = z.enum([
-  'active', 'dispute', 'hardship', 'do_not_contact', 'deceased', 'bankrupt', 'closed',
-]);
+export const AccountStatus = z.enum(['active', 'dispute', 'hardship', 'do_not_contact', 'deceased', 'bankrupt', 'closed']);
 export type AccountStatus = z.infer<typeof AccountStatus>;
 
 /** Disposition codes ("tipificaciones") an agent picks after every contact attempt. */
 export const Disposition = z.enum([
-  'rpc',                // contacto efectivo con el titular
-  'third_party',        // contacto con tercero
+  'rpc', // contacto efectivo con el titular
+  'third_party', // contacto con tercero
   'no_answer',
   'busy',
   'voicemail',
@@ -41,14 +39,19 @@ export const Disposition = z.enum([
   'deceased',
   'bankrupt',
   'do_not_contact',
-  'message_sent',       // SMS / email / WhatsApp sent from a template
-  'hardship_claimed',   // the debtor reports hardship: asks the team lead to set it (src/shared/rules/account-status.ts)
+  'message_sent', // SMS / email / WhatsApp sent from a template
+  'hardship_claimed', // the debtor reports hardship: asks the team lead to set it (src/shared/rules/account-status.ts)
 ]);
 export type Disposition = z.infer<typeof Disposition>;
 
 /** Dispositions that mean the agent spoke to the debtor (right-party contact). */
 export const RIGHT_PARTY_DISPOSITIONS: ReadonlySet<Disposition> = new Set([
-  'rpc', 'refused', 'dispute', 'promise_to_pay', 'callback_requested', 'hardship_claimed',
+  'rpc',
+  'refused',
+  'dispute',
+  'promise_to_pay',
+  'callback_requested',
+  'hardship_claimed',
 ]);
 
 /** Account status an outcome implies, when it implies one. */

@@ -8,15 +8,26 @@ import { ComplianceOverride } from '../rules/compliance/types';
 /** The answer of the one compliance check (src/shared/rules/compliance). */
 export const ComplianceDecision = z.object({
   allowed: z.boolean(),
-  reasons: z.array(z.object({
-    ruleId: z.string(), es: z.string(), en: z.string(),
-    /** A cap's refusal names the contact that holds it and when it frees (rules/compliance/types.ts Reason). */
-    heldBy: z.object({
-      accountId: z.string(), channel: Channel, at: IsoInstant, agentId: z.string().nullable(), freesAt: IsoInstant.nullable(),
-      /** Filled by the workstation where it knows them: the account's reference, the agent's name. */
-      externalRef: z.string().nullable().optional(), agentName: z.string().nullable().optional(),
-    }).optional(),
-  })),
+  reasons: z.array(
+    z.object({
+      ruleId: z.string(),
+      es: z.string(),
+      en: z.string(),
+      /** A cap's refusal names the contact that holds it and when it frees (rules/compliance/types.ts Reason). */
+      heldBy: z
+        .object({
+          accountId: z.string(),
+          channel: Channel,
+          at: IsoInstant,
+          agentId: z.string().nullable(),
+          freesAt: IsoInstant.nullable(),
+          /** Filled by the workstation where it knows them: the account's reference, the agent's name. */
+          externalRef: z.string().nullable().optional(),
+          agentName: z.string().nullable().optional(),
+        })
+        .optional(),
+    }),
+  ),
   /** Earliest instant a contact on this channel would be allowed; null if never (hard stop). */
   nextAllowedAt: IsoInstant.nullable(),
 });
@@ -29,7 +40,15 @@ export type ComplianceDecision = z.infer<typeof ComplianceDecision>;
  */
 export const OrgComplianceRules = z.object({
   overrides: ComplianceOverride,
-  dncNumbers: z.array(z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'phone number: digits, optional leading +')).max(100_000).default([]),
+  dncNumbers: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'phone number: digits, optional leading +'),
+    )
+    .max(100_000)
+    .default([]),
 });
 export type OrgComplianceRules = z.infer<typeof OrgComplianceRules>;
 
@@ -46,17 +65,29 @@ export const OrgComplianceState = z.object({
 export type OrgComplianceState = z.infer<typeof OrgComplianceState>;
 
 export const ComplianceAuditEntry = z.object({
-  seq: z.number().int(), userId: Id, username: z.string(), at: IsoInstant,
-  before: OrgComplianceRules, after: OrgComplianceRules,
+  seq: z.number().int(),
+  userId: Id,
+  username: z.string(),
+  at: IsoInstant,
+  before: OrgComplianceRules,
+  after: OrgComplianceRules,
 });
 export type ComplianceAuditEntry = z.infer<typeof ComplianceAuditEntry>;
 
 /** An attempt recorded although the rules forbade it (made offline, judged by the server when it arrived). */
 export const ComplianceViolation = z.object({
-  activityId: Id, accountId: Id, agentId: Id, agentUsername: z.string(), channel: Channel,
-  startedAt: IsoInstant, recordedAt: IsoInstant, ruleIds: z.array(z.string()),
+  activityId: Id,
+  accountId: Id,
+  agentId: Id,
+  agentUsername: z.string(),
+  channel: Channel,
+  startedAt: IsoInstant,
+  recordedAt: IsoInstant,
+  ruleIds: z.array(z.string()),
   /** Who was contacted, on which account (the lead opens it from the list), in whose clock. */
-  debtorName: z.string().default(''), externalRef: z.string().default(''), debtorTimeZone: z.string().default('UTC'),
+  debtorName: z.string().default(''),
+  externalRef: z.string().default(''),
+  debtorTimeZone: z.string().default('UTC'),
   agentName: z.string().default(''),
   /** Online: it reached the server within minutes of being made; offline: synced later. */
   made: z.enum(['online', 'offline']).default('offline'),

@@ -9,14 +9,16 @@ export const WipeMode = z.enum(['after_sync', 'immediate']);
 export type WipeMode = z.infer<typeof WipeMode>;
 
 /** What the organisation decides about the debtors' data on its workstations (admin; every workstation reads it). */
-export const SecurityPolicy = z.object({
-  /** A workstation without a successful sync (or login) for this many days locks the portfolio until a login; null: never. */
-  maxOfflineDays: z.number().int().min(1).max(365).nullable().default(null),
-  /** Logout also erases the local store (the portfolio), not only the token and SIP password. */
-  eraseOnLogout: z.boolean().default(false),
-  /** How a wipe order is carried out when the order does not name a mode. */
-  wipeMode: WipeMode.default('after_sync'),
-}).strict();
+export const SecurityPolicy = z
+  .object({
+    /** A workstation without a successful sync (or login) for this many days locks the portfolio until a login; null: never. */
+    maxOfflineDays: z.number().int().min(1).max(365).nullable().default(null),
+    /** Logout also erases the local store (the portfolio), not only the token and SIP password. */
+    eraseOnLogout: z.boolean().default(false),
+    /** How a wipe order is carried out when the order does not name a mode. */
+    wipeMode: WipeMode.default('after_sync'),
+  })
+  .strict();
 export type SecurityPolicy = z.infer<typeof SecurityPolicy>;
 
 /** An administrator's wipe order for every workstation of one user; without a mode, the organisation's wipeMode. */

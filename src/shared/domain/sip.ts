@@ -4,11 +4,18 @@ import { z } from 'zod';
 
 export const DialPlan = z.object({
   /** Prepended to every dialled number (e.g. a trunk prefix "9"). */
-  prefix: z.string().regex(/^[0-9*#+]*$/).default(''),
+  prefix: z
+    .string()
+    .regex(/^[0-9*#+]*$/)
+    .default(''),
   /** Dial E.164 with '+' (true) or with the international access code (false). */
   keepPlus: z.boolean().default(true),
   /** Country whose numbers are dialled nationally (no country code), e.g. "CO". */
-  localCountry: z.string().regex(/^[A-Z]{2}$/).nullable().default(null),
+  localCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .nullable()
+    .default(null),
 });
 export type DialPlan = z.infer<typeof DialPlan>;
 

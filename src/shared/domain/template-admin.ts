@@ -15,13 +15,20 @@ export const WHATSAPP_BODY_MAX = 1024;
 export const SMS_SEGMENT_CHARS = 160;
 
 export type TemplateProblemCode =
-  | 'unknown_placeholder' | 'subject_required' | 'subject_not_email' | 'whatsapp_not_whatsapp' | 'whatsapp_body_too_long'
-  | 'whatsapp_param_missing' | 'whatsapp_param_extra';
+  | 'unknown_placeholder'
+  | 'subject_required'
+  | 'subject_not_email'
+  | 'whatsapp_not_whatsapp'
+  | 'whatsapp_body_too_long'
+  | 'whatsapp_param_missing'
+  | 'whatsapp_param_extra';
 
 /** `message` is the server's English wording; `code` and `names` let a screen word it in Spanish or English. */
 export interface TemplateProblem {
   field: 'body' | 'subject' | 'whatsapp' | 'whatsapp.params';
-  code: TemplateProblemCode; names: string[]; message: string;
+  code: TemplateProblemCode;
+  names: string[];
+  message: string;
 }
 
 interface TemplateDraft {
@@ -50,9 +57,11 @@ export function templateProblems(t: TemplateDraft): TemplateProblem[] {
   } else if (subject) {
     add('subject', 'subject_not_email', 'only e-mail templates have a subject');
   }
-  if (t.channel !== 'whatsapp' && t.whatsapp) add('whatsapp', 'whatsapp_not_whatsapp', 'only WhatsApp templates have a Meta-approved template');
+  if (t.channel !== 'whatsapp' && t.whatsapp)
+    add('whatsapp', 'whatsapp_not_whatsapp', 'only WhatsApp templates have a Meta-approved template');
   if (t.channel === 'whatsapp') {
-    if (t.body.length > WHATSAPP_BODY_MAX) add('body', 'whatsapp_body_too_long', `a WhatsApp template body has at most ${WHATSAPP_BODY_MAX} characters`);
+    if (t.body.length > WHATSAPP_BODY_MAX)
+      add('body', 'whatsapp_body_too_long', `a WhatsApp template body has at most ${WHATSAPP_BODY_MAX} characters`);
     if (t.whatsapp) {
       // the check the server runs at push (accept.ts), refused here already when saved
       const mismatch = whatsappTemplateMismatch(t.body, t.whatsapp).join('; ');
@@ -75,7 +84,13 @@ export function smsSegments(text: string): number {
 const Fields = z.object({
   name: z.string().trim().min(1, 'a name is required').max(120),
   channel: MessageChannel,
-  subject: z.string().trim().max(200).nullable().default(null).transform((s) => (s ? s : null)),
+  subject: z
+    .string()
+    .trim()
+    .max(200)
+    .nullable()
+    .default(null)
+    .transform((s) => (s ? s : null)),
   body: z.string().trim().min(1, 'the body is empty').max(10_000),
   /** WhatsApp only: the Meta-approved template; null = not approved yet (cannot be sent). */
   whatsapp: WhatsAppTemplateConfig.nullable().default(null),

@@ -8,8 +8,15 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = dtf.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
     });
     dtf.set(timeZone, f);
   }
@@ -19,7 +26,12 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 export interface LocalParts {
-  year: number; month: number; day: number; hour: number; minute: number; second: number;
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
   /** 0 = Sunday … 6 = Saturday */
   weekday: number;
   /** 'YYYY-MM-DD' */
@@ -33,8 +45,12 @@ export function localParts(instant: Date | number, timeZone: string): LocalParts
   const month = Number(get('month'));
   const day = Number(get('day'));
   return {
-    year, month, day,
-    hour: Number(get('hour')), minute: Number(get('minute')), second: Number(get('second')),
+    year,
+    month,
+    day,
+    hour: Number(get('hour')),
+    minute: Number(get('minute')),
+    second: Number(get('second')),
     weekday: WEEKDAYS[get('weekday')] ?? 0,
     date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
   };

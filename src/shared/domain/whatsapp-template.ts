@@ -13,7 +13,9 @@ import { TEMPLATE_PLACEHOLDERS, type TemplatePlaceholder } from './message-templ
  */
 
 /** Meta's rule for template names: lowercase letters, digits and underscores. */
-export const WhatsAppTemplateName = z.string().regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores (Meta template name)');
+export const WhatsAppTemplateName = z
+  .string()
+  .regex(/^[a-z0-9_]{1,512}$/, 'lowercase letters, digits and underscores (Meta template name)');
 /** Meta's language codes: `es`, `es_MX`, `es_AR` … (an underscore, never a hyphen). */
 export const WhatsAppLanguage = z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a Meta template language code such as es or es_MX');
 
@@ -59,7 +61,9 @@ export function whatsappParamDiff(body: string, config: { params: readonly strin
 }
 
 export function whatsappTemplateMessage(
-  config: WhatsAppTemplateConfig, debtorCountry: string, vars: Record<TemplatePlaceholder, string>,
+  config: WhatsAppTemplateConfig,
+  debtorCountry: string,
+  vars: Record<TemplatePlaceholder, string>,
 ): WhatsAppTemplateMessage {
   return {
     name: config.name,

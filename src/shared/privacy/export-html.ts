@@ -55,8 +55,8 @@ export function renderDebtorExportHtml(doc: DebtorExport): string {
   const ref = (accountId: string) => esc(acct.get(accountId)?.externalRef ?? accountId);
   const json = JSON.stringify(doc).replace(/</g, '\\u003c');
   const verdict = (c: DebtorExport['contactAttempts'][number]['compliance']) =>
-    (c.blocked ? '<span class="bad">Bloqueado por el servidor</span> ' : '')
-    + (c.violations?.length ? `<span class="bad">Incumple: ${c.violations.map(esc).join(', ')}</span>` : (c.blocked ? '' : 'Conforme'));
+    (c.blocked ? '<span class="bad">Bloqueado por el servidor</span> ' : '') +
+    (c.violations?.length ? `<span class="bad">Incumple: ${c.violations.map(esc).join(', ')}</span>` : c.blocked ? '' : 'Conforme');
 
   return `<!doctype html>
 <html lang="es"><head><meta charset="utf-8"><title>Datos personales de ${esc(d.name)}</title>
@@ -75,33 +75,128 @@ promesas, pagos y solicitudes de aprobación. Los mismos datos, completos y estr
 <dt>Preferencias de contacto</dt><dd><code>${esc(JSON.stringify(d.contactPrefs))}</code></dd>
 <dt>Alta</dt><dd>${when(d.createdAt, tz)}</dd><dt>Anonimizado</dt><dd>${when(d.erasedAt, tz)}</dd>
 </dl></section>
-${table('Datos de contacto', ['Tipo', 'Valor', 'Etiqueta', 'Verificado', 'Inválido', 'No contactar', 'Alta'],
-    doc.contactPoints.map((c) => [esc(c.kind), esc(c.value), esc(c.label ?? '—'), c.verified ? 'sí' : 'no', c.invalid ? 'sí' : 'no', c.doNotContact ? 'sí' : 'no', when(c.createdAt, tz)]))}
-${table('Cuentas', ['Referencia', 'Producto', 'Capital', 'Saldo', 'Vencimiento', 'Cuotas', 'Estado', 'Gestor', 'Cerrada'],
-    doc.accounts.map((a) => [esc(a.externalRef), esc(a.product), money(a.principalMinor, a.currency), money(a.balanceMinor, a.currency),
-      dayOf(a.dueDate), `${a.installmentsPaid}/${a.installmentsTotal}`, esc(a.status), who(a.assignedAgent), when(a.closedAt, tz)]))}
-${table('Asignaciones', ['Cuenta', 'De', 'A', 'Por', 'Fecha'],
-    doc.assignments.map((s) => [ref(s.accountId), who(s.from), who(s.to), who(s.by), when(s.at, tz)]))}
-${table('Intentos de contacto', ['Inicio', 'Cuenta', 'Canal', 'Sentido', 'Destino', 'Resultado', 'Duración (s)', 'Gestor', 'Nota', 'Dictamen de cumplimiento (al recibirlo)'],
-    doc.contactAttempts.map((t) => [when(t.startedAt, tz), ref(t.accountId), esc(t.channel), esc(t.direction), esc(t.address ?? '—'),
-      esc(t.disposition ?? '—'), esc(t.durationSec ?? '—'), who(t.agent), `<span class="note">${esc(t.note ?? '')}</span>`,
-      `${verdict(t.compliance)} <small>(${when(t.compliance.judgedAt, tz)})</small>`]))}
-${table('Mensajes', ['Fecha', 'Cuenta', 'Canal', 'Destino', 'Asunto', 'Texto', 'Estado', 'Motivos'],
-    doc.messages.map((m) => [when(m.createdAt, tz), ref(m.accountId), esc(m.channel), esc(m.address), esc(m.subject ?? '—'),
-      `<span class="note">${esc(m.body)}</span>`, esc(m.status), m.reasons ? `<code>${esc(JSON.stringify(m.reasons))}</code>` : '—']))}
-${table('Notas', ['Fecha', 'Cuenta', 'Autor', 'Texto'],
-    doc.notes.map((n) => [when(n.createdAt, tz), ref(n.accountId), who(n.author), `<span class="note">${esc(n.body)}</span>`]))}
-${table('Promesas de pago', ['Fecha', 'Cuenta', 'Canal', 'Estado', 'Cuotas (vencimiento: monto, pagado)', 'Gestor'],
-    doc.promises.map((p) => [when(p.createdAt, tz), ref(p.accountId), esc(p.channel), esc(p.status),
-      p.installments.map((i) => `${dayOf(i.dueDate)}: ${money(i.amountMinor, p.currency)}, ${money(i.paidMinor, p.currency)} (${esc(i.status)})`).join('<br>'),
-      who(p.agent)]))}
-${table('Pagos', ['Fecha', 'Cuenta', 'Referencia', 'Monto', 'Aplicado', 'Revertido'],
-    doc.payments.map((p) => [when(p.paidAt, tz), ref(p.accountId), esc(p.reference), money(p.amountMinor, p.currency),
-      money(p.appliedMinor, p.currency), when(p.reversedAt, tz)]))}
-${table('Solicitudes de aprobación', ['Fecha', 'Cuenta', 'Gestor', 'Estado', 'Decidió', 'Motivo'],
-    doc.approvals.map((a) => [when(a.createdAt, tz), ref(a.accountId), who(a.agent), esc(a.status), who(a.decidedBy), esc(a.decisionReason ?? '—')]))}
-${table('Registro de privacidad (consultas y supresiones de estos datos)', ['Fecha', 'Acción', 'Por'],
-    doc.privacyLog.map((l) => [when(l.at, tz), esc(l.action), who(l.actor)]))}
+${table(
+  'Datos de contacto',
+  ['Tipo', 'Valor', 'Etiqueta', 'Verificado', 'Inválido', 'No contactar', 'Alta'],
+  doc.contactPoints.map((c) => [
+    esc(c.kind),
+    esc(c.value),
+    esc(c.label ?? '—'),
+    c.verified ? 'sí' : 'no',
+    c.invalid ? 'sí' : 'no',
+    c.doNotContact ? 'sí' : 'no',
+    when(c.createdAt, tz),
+  ]),
+)}
+${table(
+  'Cuentas',
+  ['Referencia', 'Producto', 'Capital', 'Saldo', 'Vencimiento', 'Cuotas', 'Estado', 'Gestor', 'Cerrada'],
+  doc.accounts.map((a) => [
+    esc(a.externalRef),
+    esc(a.product),
+    money(a.principalMinor, a.currency),
+    money(a.balanceMinor, a.currency),
+    dayOf(a.dueDate),
+    `${a.installmentsPaid}/${a.installmentsTotal}`,
+    esc(a.status),
+    who(a.assignedAgent),
+    when(a.closedAt, tz),
+  ]),
+)}
+${table(
+  'Asignaciones',
+  ['Cuenta', 'De', 'A', 'Por', 'Fecha'],
+  doc.assignments.map((s) => [ref(s.accountId), who(s.from), who(s.to), who(s.by), when(s.at, tz)]),
+)}
+${table(
+  'Intentos de contacto',
+  [
+    'Inicio',
+    'Cuenta',
+    'Canal',
+    'Sentido',
+    'Destino',
+    'Resultado',
+    'Duración (s)',
+    'Gestor',
+    'Nota',
+    'Dictamen de cumplimiento (al recibirlo)',
+  ],
+  doc.contactAttempts.map((t) => [
+    when(t.startedAt, tz),
+    ref(t.accountId),
+    esc(t.channel),
+    esc(t.direction),
+    esc(t.address ?? '—'),
+    esc(t.disposition ?? '—'),
+    esc(t.durationSec ?? '—'),
+    who(t.agent),
+    `<span class="note">${esc(t.note ?? '')}</span>`,
+    `${verdict(t.compliance)} <small>(${when(t.compliance.judgedAt, tz)})</small>`,
+  ]),
+)}
+${table(
+  'Mensajes',
+  ['Fecha', 'Cuenta', 'Canal', 'Destino', 'Asunto', 'Texto', 'Estado', 'Motivos'],
+  doc.messages.map((m) => [
+    when(m.createdAt, tz),
+    ref(m.accountId),
+    esc(m.channel),
+    esc(m.address),
+    esc(m.subject ?? '—'),
+    `<span class="note">${esc(m.body)}</span>`,
+    esc(m.status),
+    m.reasons ? `<code>${esc(JSON.stringify(m.reasons))}</code>` : '—',
+  ]),
+)}
+${table(
+  'Notas',
+  ['Fecha', 'Cuenta', 'Autor', 'Texto'],
+  doc.notes.map((n) => [when(n.createdAt, tz), ref(n.accountId), who(n.author), `<span class="note">${esc(n.body)}</span>`]),
+)}
+${table(
+  'Promesas de pago',
+  ['Fecha', 'Cuenta', 'Canal', 'Estado', 'Cuotas (vencimiento: monto, pagado)', 'Gestor'],
+  doc.promises.map((p) => [
+    when(p.createdAt, tz),
+    ref(p.accountId),
+    esc(p.channel),
+    esc(p.status),
+    p.installments
+      .map((i) => `${dayOf(i.dueDate)}: ${money(i.amountMinor, p.currency)}, ${money(i.paidMinor, p.currency)} (${esc(i.status)})`)
+      .join('<br>'),
+    who(p.agent),
+  ]),
+)}
+${table(
+  'Pagos',
+  ['Fecha', 'Cuenta', 'Referencia', 'Monto', 'Aplicado', 'Revertido'],
+  doc.payments.map((p) => [
+    when(p.paidAt, tz),
+    ref(p.accountId),
+    esc(p.reference),
+    money(p.amountMinor, p.currency),
+    money(p.appliedMinor, p.currency),
+    when(p.reversedAt, tz),
+  ]),
+)}
+${table(
+  'Solicitudes de aprobación',
+  ['Fecha', 'Cuenta', 'Gestor', 'Estado', 'Decidió', 'Motivo'],
+  doc.approvals.map((a) => [
+    when(a.createdAt, tz),
+    ref(a.accountId),
+    who(a.agent),
+    esc(a.status),
+    who(a.decidedBy),
+    esc(a.decisionReason ?? '—'),
+  ]),
+)}
+${table(
+  'Registro de privacidad (consultas y supresiones de estos datos)',
+  ['Fecha', 'Acción', 'Por'],
+  doc.privacyLog.map((l) => [when(l.at, tz), esc(l.action), who(l.actor)]),
+)}
 <p><small>Moneda: montos en la moneda de cada cuenta. Horas en la zona del titular (${esc(tz)}).
 Formato de los datos: ${esc(doc.format)}.</small></p>
 </main>

@@ -14,18 +14,22 @@ export const ReportPeriodPreset = z.enum(['today', '7d', '30d', 'month']);
 export type ReportPeriodPreset = z.infer<typeof ReportPeriodPreset>;
 
 /** Either a preset or an explicit from/to (both inclusive, 'YYYY-MM-DD'). */
-export const ActivityReportQuery = z.object({
-  period: ReportPeriodPreset.optional(),
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
-}).superRefine((q, ctx) => {
-  if (q.period && (q.from || q.to)) ctx.addIssue({ code: 'custom', path: ['period'], message: 'give a period or from/to, not both' });
-  if (!q.period && (!q.from || !q.to)) ctx.addIssue({ code: 'custom', path: [q.from ? 'to' : 'from'], message: 'from and to are both required without a period' });
-  if (q.from && q.to) {
-    if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
-    else if (daysBetween(q.from, q.to) + 1 > MAX_REPORT_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
-  }
-});
+export const ActivityReportQuery = z
+  .object({
+    period: ReportPeriodPreset.optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.period && (q.from || q.to)) ctx.addIssue({ code: 'custom', path: ['period'], message: 'give a period or from/to, not both' });
+    if (!q.period && (!q.from || !q.to))
+      ctx.addIssue({ code: 'custom', path: [q.from ? 'to' : 'from'], message: 'from and to are both required without a period' });
+    if (q.from && q.to) {
+      if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+      else if (daysBetween(q.from, q.to) + 1 > MAX_REPORT_DAYS)
+        ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_REPORT_DAYS} days` });
+    }
+  });
 export type ActivityReportQuery = z.infer<typeof ActivityReportQuery>;
 
 /** Amounts in different currencies are never added together. */
@@ -64,7 +68,9 @@ export const AgentActivity = z.object({
 export type AgentActivity = z.infer<typeof AgentActivity>;
 
 export const ActivityReport = z.object({
-  from: IsoDate, to: IsoDate, timeZone: z.string(),
+  from: IsoDate,
+  to: IsoDate,
+  timeZone: z.string(),
   agents: z.array(AgentActivity),
 });
 export type ActivityReport = z.infer<typeof ActivityReport>;
@@ -74,10 +80,14 @@ export function reportDays(q: ActivityReportQuery, timeZone: string, now: Date):
   if (!q.period) return { from: q.from!, to: q.to! };
   const today = localDate(now, timeZone);
   switch (q.period) {
-    case 'today': return { from: today, to: today };
-    case '7d': return { from: addDays(today, -6), to: today };
-    case '30d': return { from: addDays(today, -29), to: today };
-    case 'month': return { from: `${today.slice(0, 8)}01`, to: today };
+    case 'today':
+      return { from: today, to: today };
+    case '7d':
+      return { from: addDays(today, -6), to: today };
+    case '30d':
+      return { from: addDays(today, -29), to: today };
+    case 'month':
+      return { from: `${today.slice(0, 8)}01`, to: today };
   }
 }
 
@@ -106,6 +116,11 @@ export function keptRate(a: Pick<AgentActivity, 'promisesKept' | 'promisesPartia
  * what was done offline and not yet sent. The day is the workstation's calendar day.
  */
 export const MyDay = AgentActivity.pick({
-  calls: true, messages: true, visits: true, rightPartyContacts: true, promisesMade: true, promised: true,
+  calls: true,
+  messages: true,
+  visits: true,
+  rightPartyContacts: true,
+  promisesMade: true,
+  promised: true,
 }).extend({ since: IsoInstant });
 export type MyDay = z.infer<typeof MyDay>;

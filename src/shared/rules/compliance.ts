@@ -8,7 +8,4 @@ export { DEFAULT_PROFILE, PROFILES, mergeProfile, profileFor } from './complianc
 export { fixedHolidayCalendar, type HolidayCalendar } from './compliance/holidays';
 export { dateHolidaysCalendar } from './compliance/holidays.date-holidays';
 export { COUNTRY_ZONES, resolveZones } from './compliance/timezone';
-export {
-  ComplianceOverride, ComplianceProfile, FrequencyCap, HourRule, Party,
-  type ComplianceOverrideInput,
-} from './compliance/types';
+export { ComplianceOverride, ComplianceProfile, FrequencyCap, HourRule, Party, type ComplianceOverrideInput } from './compliance/types';

@@ -12,50 +12,75 @@ import { addDays, daysBetween } from '../domain/time';
 
 const Pct = z.number().min(0).max(100);
 
-export const NegotiationRule = z.object({
-  /** null = any product. */
-  product: z.string().min(1).nullable().default(null),
-  /** null = any bucket. */
-  bucket: DpdBucket.nullable().default(null),
-  settlement: z.object({
-    /** Policy limits on discounts, percent of each component; beyond them nobody may approve. */
-    maxDiscountPrincipalPct: Pct.default(0),
-    maxDiscountInterestPct: Pct.default(0),
-    maxDiscountFeesPct: Pct.default(0),
-    /** The agent's own authority; between these and the policy limits a team lead approves. */
-    agentDiscountPrincipalPct: Pct.default(0),
-    agentDiscountInterestPct: Pct.default(0),
-    agentDiscountFeesPct: Pct.default(0),
-  }).default({
-    maxDiscountPrincipalPct: 0, maxDiscountInterestPct: 0, maxDiscountFeesPct: 0,
-    agentDiscountPrincipalPct: 0, agentDiscountInterestPct: 0, agentDiscountFeesPct: 0,
-  }),
-  plan: z.object({
-    maxInstallments: z.number().int().min(1).max(250).default(12),
-    agentMaxInstallments: z.number().int().min(1).max(250).default(6),
-    /** Down payment as percent of the balance: below the policy minimum nobody may approve… */
-    minDownPaymentPct: Pct.default(0),
-    /** …and below the agent's minimum a team lead approves. */
-    agentMinDownPaymentPct: Pct.default(0),
-    /** Monthly interest on the financed amount, percent (1.5 = 1.5 % a month). */
-    monthlyInterestPct: z.number().min(0).max(10).default(0),
-    /** Installments are rounded to this many minor units (e.g. 100 pesos); the last absorbs the rest. */
-    roundingUnitMinor: z.number().int().min(1).default(1),
-  }).default({ maxInstallments: 12, agentMaxInstallments: 6, minDownPaymentPct: 0, agentMinDownPaymentPct: 0, monthlyInterestPct: 0, roundingUnitMinor: 1 }),
-}).superRefine((r, ctx) => {
-  const s = r.settlement;
-  for (const k of ['Principal', 'Interest', 'Fees'] as const) {
-    if (s[`agentDiscount${k}Pct`] > s[`maxDiscount${k}Pct`]) {
-      ctx.addIssue({ code: 'custom', path: ['settlement', `agentDiscount${k}Pct`], message: 'agent authority cannot exceed the policy limit' });
+export const NegotiationRule = z
+  .object({
+    /** null = any product. */
+    product: z.string().min(1).nullable().default(null),
+    /** null = any bucket. */
+    bucket: DpdBucket.nullable().default(null),
+    settlement: z
+      .object({
+        /** Policy limits on discounts, percent of each component; beyond them nobody may approve. */
+        maxDiscountPrincipalPct: Pct.default(0),
+        maxDiscountInterestPct: Pct.default(0),
+        maxDiscountFeesPct: Pct.default(0),
+        /** The agent's own authority; between these and the policy limits a team lead approves. */
+        agentDiscountPrincipalPct: Pct.default(0),
+        agentDiscountInterestPct: Pct.default(0),
+        agentDiscountFeesPct: Pct.default(0),
+      })
+      .default({
+        maxDiscountPrincipalPct: 0,
+        maxDiscountInterestPct: 0,
+        maxDiscountFeesPct: 0,
+        agentDiscountPrincipalPct: 0,
+        agentDiscountInterestPct: 0,
+        agentDiscountFeesPct: 0,
+      }),
+    plan: z
+      .object({
+        maxInstallments: z.number().int().min(1).max(250).default(12),
+        agentMaxInstallments: z.number().int().min(1).max(250).default(6),
+        /** Down payment as percent of the balance: below the policy minimum nobody may approve… */
+        minDownPaymentPct: Pct.default(0),
+        /** …and below the agent's minimum a team lead approves. */
+        agentMinDownPaymentPct: Pct.default(0),
+        /** Monthly interest on the financed amount, percent (1.5 = 1.5 % a month). */
+        monthlyInterestPct: z.number().min(0).max(10).default(0),
+        /** Installments are rounded to this many minor units (e.g. 100 pesos); the last absorbs the rest. */
+        roundingUnitMinor: z.number().int().min(1).default(1),
+      })
+      .default({
+        maxInstallments: 12,
+        agentMaxInstallments: 6,
+        minDownPaymentPct: 0,
+        agentMinDownPaymentPct: 0,
+        monthlyInterestPct: 0,
+        roundingUnitMinor: 1,
+      }),
+  })
+  .superRefine((r, ctx) => {
+    const s = r.settlement;
+    for (const k of ['Principal', 'Interest', 'Fees'] as const) {
+      if (s[`agentDiscount${k}Pct`] > s[`maxDiscount${k}Pct`]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['settlement', `agentDiscount${k}Pct`],
+          message: 'agent authority cannot exceed the policy limit',
+        });
+      }
     }
-  }
-  if (r.plan.agentMaxInstallments > r.plan.maxInstallments) {
-    ctx.addIssue({ code: 'custom', path: ['plan', 'agentMaxInstallments'], message: 'agent authority cannot exceed the policy limit' });
-  }
-  if (r.plan.agentMinDownPaymentPct < r.plan.minDownPaymentPct) {
-    ctx.addIssue({ code: 'custom', path: ['plan', 'agentMinDownPaymentPct'], message: "the agent's minimum down payment cannot be below the policy's" });
-  }
-});
+    if (r.plan.agentMaxInstallments > r.plan.maxInstallments) {
+      ctx.addIssue({ code: 'custom', path: ['plan', 'agentMaxInstallments'], message: 'agent authority cannot exceed the policy limit' });
+    }
+    if (r.plan.agentMinDownPaymentPct < r.plan.minDownPaymentPct) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plan', 'agentMinDownPaymentPct'],
+        message: "the agent's minimum down payment cannot be below the policy's",
+      });
+    }
+  });
 export type NegotiationRule = z.infer<typeof NegotiationRule>;
 export type NegotiationRuleInput = z.input<typeof NegotiationRule>;
 
@@ -74,7 +99,11 @@ export function selectNegotiationRule(policy: NegotiationPolicy, product: string
 export const BalanceBreakdown = z.object({ principalMinor: MinorAmount, interestMinor: MinorAmount, feesMinor: MinorAmount });
 export type BalanceBreakdown = z.infer<typeof BalanceBreakdown>;
 
-export interface Discounts { principalPct: number; interestPct: number; feesPct: number }
+export interface Discounts {
+  principalPct: number;
+  interestPct: number;
+  feesPct: number;
+}
 
 export interface SettlementQuote {
   currency: CurrencyCode;
@@ -102,24 +131,34 @@ export function quoteSettlement(breakdown: BalanceBreakdown, discounts: Discount
   const payFeesMinor = pay(b.feesMinor, discounts.feesPct);
   const balanceMinor = b.principalMinor + b.interestMinor + b.feesMinor;
   const totalMinor = payPrincipalMinor + payInterestMinor + payFeesMinor;
-  return { currency, balanceMinor, payPrincipalMinor, payInterestMinor, payFeesMinor, discountMinor: balanceMinor - totalMinor, totalMinor };
+  return {
+    currency,
+    balanceMinor,
+    payPrincipalMinor,
+    payInterestMinor,
+    payFeesMinor,
+    discountMinor: balanceMinor - totalMinor,
+    totalMinor,
+  };
 }
 
 // ── Payment plan ───────────────────────────────────────────────────────────
 
-export const PlanRequest = z.object({
-  balanceMinor: MinorAmount,
-  downPaymentMinor: MinorAmount.default(0),
-  installments: z.number().int().min(1).max(250),
-  monthlyInterestPct: z.number().min(0).max(10).default(0),
-  /** The day the plan is agreed; the down payment falls due on it. */
-  startDate: IsoDate,
-  /** Debtor's preferred day of the month (Debtor.contactPrefs.preferredPaymentDay). */
-  preferredPaymentDay: z.number().int().min(1).max(31).nullable().default(null),
-  /** With a preferred day, the first installment is at least this many days after the start. */
-  minDaysToFirst: z.number().int().min(0).max(60).default(7),
-  roundingUnitMinor: z.number().int().min(1).default(1),
-}).refine((r) => r.downPaymentMinor <= r.balanceMinor, { path: ['downPaymentMinor'], message: 'down payment exceeds the balance' });
+export const PlanRequest = z
+  .object({
+    balanceMinor: MinorAmount,
+    downPaymentMinor: MinorAmount.default(0),
+    installments: z.number().int().min(1).max(250),
+    monthlyInterestPct: z.number().min(0).max(10).default(0),
+    /** The day the plan is agreed; the down payment falls due on it. */
+    startDate: IsoDate,
+    /** Debtor's preferred day of the month (Debtor.contactPrefs.preferredPaymentDay). */
+    preferredPaymentDay: z.number().int().min(1).max(31).nullable().default(null),
+    /** With a preferred day, the first installment is at least this many days after the start. */
+    minDaysToFirst: z.number().int().min(0).max(60).default(7),
+    roundingUnitMinor: z.number().int().min(1).default(1),
+  })
+  .refine((r) => r.downPaymentMinor <= r.balanceMinor, { path: ['downPaymentMinor'], message: 'down payment exceeds the balance' });
 export type PlanRequest = z.input<typeof PlanRequest>;
 
 export interface PlanSchedule {
@@ -190,7 +229,9 @@ export function buildPlanSchedule(request: PlanRequest, currency: CurrencyCode):
   const installments = plan.rows;
   const interestTotal = plan.interestTotal;
   if (installments.some((i) => i.amountMinor <= 0)) {
-    throw new Error(`buildPlanSchedule: installments: ${n} installments leave some empty for ${financed} minor units financed (rounding unit ${unit}); offer fewer installments or a settlement`);
+    throw new Error(
+      `buildPlanSchedule: installments: ${n} installments leave some empty for ${financed} minor units financed (rounding unit ${unit}); offer fewer installments or a settlement`,
+    );
   }
   const downPayment = r.downPaymentMinor > 0 ? { dueDate: r.startDate, amountMinor: r.downPaymentMinor } : null;
   const totalMinor = r.downPaymentMinor + installments.reduce((s, i) => s + i.amountMinor, 0);
@@ -203,7 +244,11 @@ export type Proposal =
   | { kind: 'settlement'; discounts: Discounts }
   | { kind: 'plan'; installments: number; downPaymentMinor: number; balanceMinor: number; monthlyInterestPct: number };
 
-export interface AuthorityReason { ruleId: string; es: string; en: string }
+export interface AuthorityReason {
+  ruleId: string;
+  es: string;
+  en: string;
+}
 export interface AuthorityDecision {
   decision: 'within_agent' | 'needs_approval' | 'outside_policy';
   /** Every limit exceeded: policy limits make it outside_policy, agent limits need a team lead. */
@@ -224,26 +269,54 @@ export function checkAuthority(rule: NegotiationRule, proposal: Proposal): Autho
       const agent = s[`agentDiscount${k}Pct`];
       const id = k.toLowerCase();
       if (asked > max) {
-        outside.push({ ruleId: `settlement.${id}.over_policy`, es: `Descuento de ${COMPONENT_ES[k]} ${asked} % supera el máximo de la política (${max} %)`, en: `${COMPONENT_EN[k]} discount ${asked}% exceeds the policy maximum (${max}%)` });
+        outside.push({
+          ruleId: `settlement.${id}.over_policy`,
+          es: `Descuento de ${COMPONENT_ES[k]} ${asked} % supera el máximo de la política (${max} %)`,
+          en: `${COMPONENT_EN[k]} discount ${asked}% exceeds the policy maximum (${max}%)`,
+        });
       } else if (asked > agent) {
-        approval.push({ ruleId: `settlement.${id}.over_agent`, es: `Descuento de ${COMPONENT_ES[k]} ${asked} % supera la facultad del asesor (${agent} %): requiere aprobación del jefe de equipo`, en: `${COMPONENT_EN[k]} discount ${asked}% exceeds the agent's authority (${agent}%): needs team lead approval` });
+        approval.push({
+          ruleId: `settlement.${id}.over_agent`,
+          es: `Descuento de ${COMPONENT_ES[k]} ${asked} % supera la facultad del asesor (${agent} %): requiere aprobación del jefe de equipo`,
+          en: `${COMPONENT_EN[k]} discount ${asked}% exceeds the agent's authority (${agent}%): needs team lead approval`,
+        });
       }
     }
   } else {
     const p = rule.plan;
     if (proposal.installments > p.maxInstallments) {
-      outside.push({ ruleId: 'plan.installments.over_policy', es: `${proposal.installments} cuotas superan el máximo de la política (${p.maxInstallments})`, en: `${proposal.installments} installments exceed the policy maximum (${p.maxInstallments})` });
+      outside.push({
+        ruleId: 'plan.installments.over_policy',
+        es: `${proposal.installments} cuotas superan el máximo de la política (${p.maxInstallments})`,
+        en: `${proposal.installments} installments exceed the policy maximum (${p.maxInstallments})`,
+      });
     } else if (proposal.installments > p.agentMaxInstallments) {
-      approval.push({ ruleId: 'plan.installments.over_agent', es: `${proposal.installments} cuotas superan la facultad del asesor (${p.agentMaxInstallments}): requiere aprobación`, en: `${proposal.installments} installments exceed the agent's authority (${p.agentMaxInstallments}): needs approval` });
+      approval.push({
+        ruleId: 'plan.installments.over_agent',
+        es: `${proposal.installments} cuotas superan la facultad del asesor (${p.agentMaxInstallments}): requiere aprobación`,
+        en: `${proposal.installments} installments exceed the agent's authority (${p.agentMaxInstallments}): needs approval`,
+      });
     }
     const downPct = proposal.balanceMinor === 0 ? 100 : (proposal.downPaymentMinor * 100) / proposal.balanceMinor;
     if (downPct < p.minDownPaymentPct) {
-      outside.push({ ruleId: 'plan.down_payment.under_policy', es: `Cuota inicial del ${downPct.toFixed(1).replace('.', ',')} %, por debajo del mínimo de la política (${p.minDownPaymentPct} %)`, en: `Down payment ${downPct.toFixed(1)}% is below the policy minimum (${p.minDownPaymentPct}%)` });
+      outside.push({
+        ruleId: 'plan.down_payment.under_policy',
+        es: `Cuota inicial del ${downPct.toFixed(1).replace('.', ',')} %, por debajo del mínimo de la política (${p.minDownPaymentPct} %)`,
+        en: `Down payment ${downPct.toFixed(1)}% is below the policy minimum (${p.minDownPaymentPct}%)`,
+      });
     } else if (downPct < p.agentMinDownPaymentPct) {
-      approval.push({ ruleId: 'plan.down_payment.under_agent', es: `Cuota inicial del ${downPct.toFixed(1).replace('.', ',')} %, por debajo de lo que el asesor puede aceptar (${p.agentMinDownPaymentPct} %): requiere aprobación`, en: `Down payment ${downPct.toFixed(1)}% is below what the agent may accept (${p.agentMinDownPaymentPct}%): needs approval` });
+      approval.push({
+        ruleId: 'plan.down_payment.under_agent',
+        es: `Cuota inicial del ${downPct.toFixed(1).replace('.', ',')} %, por debajo de lo que el asesor puede aceptar (${p.agentMinDownPaymentPct} %): requiere aprobación`,
+        en: `Down payment ${downPct.toFixed(1)}% is below what the agent may accept (${p.agentMinDownPaymentPct}%): needs approval`,
+      });
     }
     if (proposal.monthlyInterestPct < p.monthlyInterestPct) {
-      approval.push({ ruleId: 'plan.interest.reduced', es: `Interés mensual ${proposal.monthlyInterestPct} % menor al de la política (${p.monthlyInterestPct} %): requiere aprobación`, en: `Monthly interest ${proposal.monthlyInterestPct}% below the policy's (${p.monthlyInterestPct}%): needs approval` });
+      approval.push({
+        ruleId: 'plan.interest.reduced',
+        es: `Interés mensual ${proposal.monthlyInterestPct} % menor al de la política (${p.monthlyInterestPct} %): requiere aprobación`,
+        en: `Monthly interest ${proposal.monthlyInterestPct}% below the policy's (${p.monthlyInterestPct}%): needs approval`,
+      });
     }
   }
   if (outside.length > 0) return { decision: 'outside_policy', reasons: [...outside, ...approval] };

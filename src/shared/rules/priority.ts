@@ -49,7 +49,13 @@ export const RISK_WEIGHT: Record<Segment, number> = { high: 3, medium: 2, low: 1
  * portfolios charge off or go to agencies) and falls after; current accounts get preventive weight.
  */
 export const BUCKET_WEIGHT: Record<DpdBucket, number> = {
-  current: 0.3, '1-30': 1.0, '31-60': 1.4, '61-90': 1.8, '91-120': 1.6, '121-180': 1.2, '180+': 0.8,
+  current: 0.3,
+  '1-30': 1.0,
+  '31-60': 1.4,
+  '61-90': 1.8,
+  '91-120': 1.6,
+  '121-180': 1.2,
+  '180+': 0.8,
 };
 
 /**
@@ -87,8 +93,10 @@ const OPEN: ReadonlySet<PromiseStatus> = new Set(['pending', 'partially_kept']);
 
 export function prioritize(input: PriorityInput, now: Date): Priority {
   const base = baseScore(input);
-  const at = (tier: number, within: number, code: string, params: QueueReason['params'] = {}): Priority =>
-    ({ score: tier * TIER + within, reason: { code, params } });
+  const at = (tier: number, within: number, code: string, params: QueueReason['params'] = {}): Priority => ({
+    score: tier * TIER + within,
+    reason: { code, params },
+  });
 
   if (input.status !== 'active') return at(TIERS.out, base, `status.${input.status}`);
 
@@ -105,12 +113,17 @@ export function prioritize(input: PriorityInput, now: Date): Priority {
   const today = safeLocalDate(now, input.timeZone);
   const params = { segment: input.segment, bucket: dpdBucket(input.dpd), dpd: input.dpd };
 
-  const installments = input.promises.filter((p) => p.status !== 'cancelled')
+  const installments = input.promises
+    .filter((p) => p.status !== 'cancelled')
     .flatMap((p) => p.installments.map((i) => ({ ...i, promiseStatus: p.status })));
   const unpaid = (i: (typeof installments)[number]) => i.paidMinor < i.amountMinor;
   const broken = installments
-    .filter((i) => (i.status === 'broken' || (i.promiseStatus === 'broken' && unpaid(i) && i.dueDate < today))
-      && daysBetween(i.dueDate, today) <= BROKEN_PROMISE_DAYS && i.dueDate <= today)
+    .filter(
+      (i) =>
+        (i.status === 'broken' || (i.promiseStatus === 'broken' && unpaid(i) && i.dueDate < today)) &&
+        daysBetween(i.dueDate, today) <= BROKEN_PROMISE_DAYS &&
+        i.dueDate <= today,
+    )
     .sort((a, b) => b.dueDate.localeCompare(a.dueDate))[0];
   const dueToday = installments.find((i) => i.dueDate === today && unpaid(i) && OPEN.has(i.status));
   const openAhead = installments
@@ -118,7 +131,11 @@ export function prioritize(input: PriorityInput, now: Date): Priority {
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
 
   if (recentlyContacted) return at(TIERS.sunk, base, 'recently_contacted', { lastContactAt: input.lastContactAt! });
-  if (broken) return at(TIERS.promise_broken, base, 'promise_broken', { dueDate: broken.dueDate, amountMinor: broken.amountMinor - broken.paidMinor });
+  if (broken)
+    return at(TIERS.promise_broken, base, 'promise_broken', {
+      dueDate: broken.dueDate,
+      amountMinor: broken.amountMinor - broken.paidMinor,
+    });
   if (dueToday) return at(TIERS.promise_due_today, base, 'promise_due_today', { amountMinor: dueToday.amountMinor - dueToday.paidMinor });
   if (callbackMs > nowMs) {
     const code = safeLocalDate(new Date(callbackMs), input.timeZone) === today ? 'callback_today' : 'callback_scheduled';

@@ -71,7 +71,8 @@ export function validatePromise(
 ): PromiseValidation {
   const errors: PromiseRuleBroken[] = [];
   // the agent reads these: amounts in the account's currency, days as the debtor writes them
-  const money = (minor: number, lang: 'es' | 'en') => (account.currency ? formatMoney(minor, account.currency, lang) : `${minor} (${lang === 'es' ? 'unidades menores' : 'minor units'})`);
+  const money = (minor: number, lang: 'es' | 'en') =>
+    account.currency ? formatMoney(minor, account.currency, lang) : `${minor} (${lang === 'es' ? 'unidades menores' : 'minor units'})`;
   const day = (d: string, lang: 'es' | 'en') => (lang === 'es' ? d.split('-').reverse().join('/') : d);
   const err = (ruleId: string, field: string, es: string, en: string) => errors.push({ ruleId, field, es, en });
   if (installments.length === 0) {
@@ -80,30 +81,58 @@ export function validatePromise(
   }
   const limit = Math.min(policy.maxInstallments, MAX_INSTALLMENTS);
   if (installments.length > limit) {
-    err('promise.max_installments', 'installments', `Máximo ${counted(limit, 'pago', 'pagos')} por promesa (hay ${installments.length})`, `At most ${counted(limit, 'payment', 'payments')} per promise (got ${installments.length})`);
+    err(
+      'promise.max_installments',
+      'installments',
+      `Máximo ${counted(limit, 'pago', 'pagos')} por promesa (hay ${installments.length})`,
+      `At most ${counted(limit, 'payment', 'payments')} per promise (got ${installments.length})`,
+    );
   }
   installments.forEach((inst, i) => {
     const parsed = ProposedInstallment.safeParse(inst);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      err('promise.invalid', `installments[${i}].${issue?.path.join('.') ?? ''}`, `Pago ${i + 1}: ${issue?.message ?? 'inválido'}`, `Payment ${i + 1}: ${issue?.message ?? 'invalid'}`);
+      err(
+        'promise.invalid',
+        `installments[${i}].${issue?.path.join('.') ?? ''}`,
+        `Pago ${i + 1}: ${issue?.message ?? 'inválido'}`,
+        `Payment ${i + 1}: ${issue?.message ?? 'invalid'}`,
+      );
     } else if (inst.amountMinor <= 0) {
-      err('promise.amount_positive', `installments[${i}].amountMinor`, `Pago ${i + 1}: el monto debe ser mayor que cero`, `Payment ${i + 1}: the amount must be greater than zero`);
+      err(
+        'promise.amount_positive',
+        `installments[${i}].amountMinor`,
+        `Pago ${i + 1}: el monto debe ser mayor que cero`,
+        `Payment ${i + 1}: the amount must be greater than zero`,
+      );
     }
   });
   if (errors.some((e) => e.ruleId === 'promise.invalid')) return { ok: false, errors };
 
   const first = installments[0]!;
   if (first.dueDate < today) {
-    err('promise.first_due_past', 'installments[0].dueDate', 'El primer pago no puede tener fecha pasada', 'The first payment cannot be dated in the past');
+    err(
+      'promise.first_due_past',
+      'installments[0].dueDate',
+      'El primer pago no puede tener fecha pasada',
+      'The first payment cannot be dated in the past',
+    );
   } else if (daysBetween(today, first.dueDate) > policy.maxDaysToFirstPayment) {
-    err('promise.first_due_too_far', 'installments[0].dueDate',
+    err(
+      'promise.first_due_too_far',
+      'installments[0].dueDate',
       `El primer pago debe ser a más tardar el ${day(addDays(today, policy.maxDaysToFirstPayment), 'es')} (${counted(policy.maxDaysToFirstPayment, 'día', 'días')})`,
-      `The first payment must be no later than ${day(addDays(today, policy.maxDaysToFirstPayment), 'en')} (${counted(policy.maxDaysToFirstPayment, 'day', 'days')})`);
+      `The first payment must be no later than ${day(addDays(today, policy.maxDaysToFirstPayment), 'en')} (${counted(policy.maxDaysToFirstPayment, 'day', 'days')})`,
+    );
   }
   for (let i = 1; i < installments.length; i++) {
     if (installments[i]!.dueDate <= installments[i - 1]!.dueDate) {
-      err('promise.dates_order', `installments[${i}].dueDate`, `Pago ${i + 1}: la fecha debe ser posterior a la del pago ${i}`, `Payment ${i + 1}: the date must be after payment ${i}'s`);
+      err(
+        'promise.dates_order',
+        `installments[${i}].dueDate`,
+        `Pago ${i + 1}: la fecha debe ser posterior a la del pago ${i}`,
+        `Payment ${i + 1}: the date must be after payment ${i}'s`,
+      );
     }
   }
   const total = installments.reduce((s, x) => s + x.amountMinor, 0);
@@ -112,17 +141,32 @@ export function validatePromise(
   }
   const minAbs = Math.min(policy.minAmountMinor, account.balanceMinor);
   if (total < minAbs) {
-    err('promise.min_amount', 'installments', `El total prometido debe ser al menos ${money(minAbs, 'es')}`, `The promised total must be at least ${money(minAbs, 'en')}`);
+    err(
+      'promise.min_amount',
+      'installments',
+      `El total prometido debe ser al menos ${money(minAbs, 'es')}`,
+      `The promised total must be at least ${money(minAbs, 'en')}`,
+    );
   }
   const minPct = pctOf(account.balanceMinor, policy.minPercentOfBalance);
   if (total < minPct) {
-    err('promise.min_percent', 'installments', `El total prometido debe ser al menos el ${policy.minPercentOfBalance} % del saldo (${money(minPct, 'es')})`, `The promised total must be at least ${policy.minPercentOfBalance}% of the balance (${money(minPct, 'en')})`);
+    err(
+      'promise.min_percent',
+      'installments',
+      `El total prometido debe ser al menos el ${policy.minPercentOfBalance} % del saldo (${money(minPct, 'es')})`,
+      `The promised total must be at least ${policy.minPercentOfBalance}% of the balance (${money(minPct, 'en')})`,
+    );
   }
   installments.forEach((inst, i) => {
     if (i === 0 || inst.amountMinor >= policy.minLaterPaymentMinor) return;
     const settlesLast = i === installments.length - 1 && total === account.balanceMinor;
     if (!settlesLast) {
-      err('promise.min_later_payment', `installments[${i}].amountMinor`, `Pago ${i + 1}: mínimo ${money(policy.minLaterPaymentMinor, 'es')}`, `Payment ${i + 1}: at least ${money(policy.minLaterPaymentMinor, 'en')}`);
+      err(
+        'promise.min_later_payment',
+        `installments[${i}].amountMinor`,
+        `Pago ${i + 1}: mínimo ${money(policy.minLaterPaymentMinor, 'es')}`,
+        `Payment ${i + 1}: at least ${money(policy.minLaterPaymentMinor, 'en')}`,
+      );
     }
   });
   return errors.length === 0 ? { ok: true } : { ok: false, errors };
@@ -166,13 +210,23 @@ export interface Allocation {
 export function allocatePayments(promises: ReadonlyArray<PromiseForAllocation>, payments: ReadonlyArray<PaymentForAllocation>): Allocation {
   const slots: Array<InstallmentAllocation & { createdAt: number }> = promises
     .filter((p) => p.status !== 'cancelled')
-    .flatMap((p) => p.installments.map((i) => ({
-      promiseId: p.id, seq: i.seq, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: 0, allocations: [],
-      createdAt: p.createdAt ? Date.parse(p.createdAt) : -Infinity,
-    })))
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.createdAt - b.createdAt || a.promiseId.localeCompare(b.promiseId) || a.seq - b.seq);
+    .flatMap((p) =>
+      p.installments.map((i) => ({
+        promiseId: p.id,
+        seq: i.seq,
+        dueDate: i.dueDate,
+        amountMinor: i.amountMinor,
+        paidMinor: 0,
+        allocations: [],
+        createdAt: p.createdAt ? Date.parse(p.createdAt) : -Infinity,
+      })),
+    )
+    .sort(
+      (a, b) => a.dueDate.localeCompare(b.dueDate) || a.createdAt - b.createdAt || a.promiseId.localeCompare(b.promiseId) || a.seq - b.seq,
+    );
   const unallocated: Allocation['unallocated'] = [];
-  const live = payments.filter((p) => p.reversedAt === null)
+  const live = payments
+    .filter((p) => p.reversedAt === null)
     .sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt) || a.id.localeCompare(b.id));
   for (const pay of live) {
     let left = pay.amountMinor;
@@ -225,10 +279,18 @@ export function promiseStatus(
     const mine = alloc.installments.filter((i) => i.promiseId === p.id).sort((a, b) => a.seq - b.seq);
     if (p.status === 'cancelled') {
       return {
-        promiseId: p.id, status: 'cancelled',
+        promiseId: p.id,
+        status: 'cancelled',
         installments: p.installments.map((i) => ({
-          promiseId: p.id, seq: i.seq, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: 0, allocations: [],
-          onTimeMinor: 0, deadline: new Date(localToUtc(addDays(i.dueDate, policy.graceDays + 1), '00:00', timeZone)).toISOString(), status: 'cancelled',
+          promiseId: p.id,
+          seq: i.seq,
+          dueDate: i.dueDate,
+          amountMinor: i.amountMinor,
+          paidMinor: 0,
+          allocations: [],
+          onTimeMinor: 0,
+          deadline: new Date(localToUtc(addDays(i.dueDate, policy.graceDays + 1), '00:00', timeZone)).toISOString(),
+          status: 'cancelled',
         })),
       };
     }
@@ -243,9 +305,13 @@ export function promiseStatus(
       return { ...i, onTimeMinor, deadline: new Date(deadlineMs).toISOString(), status };
     });
     const st = installments.map((i) => i.status);
-    const status: PromiseStatus = st.includes('broken') ? 'broken'
-      : st.every((s) => s === 'kept') ? 'kept'
-        : st.includes('partially_kept') ? 'partially_kept' : 'pending';
+    const status: PromiseStatus = st.includes('broken')
+      ? 'broken'
+      : st.every((s) => s === 'kept')
+        ? 'kept'
+        : st.includes('partially_kept')
+          ? 'partially_kept'
+          : 'pending';
     return { promiseId: p.id, status, installments };
   });
   return { promises: results, unallocated: alloc.unallocated };

@@ -62,7 +62,10 @@ export const PromiseCreateArgs = z.object({
   accountId: Id,
   channel: Channel,
   createdAt: IsoInstant,
-  installments: z.array(z.object({ dueDate: IsoDate, amountMinor: MinorAmount.positive() })).min(1).max(250),
+  installments: z
+    .array(z.object({ dueDate: IsoDate, amountMinor: MinorAmount.positive() }))
+    .min(1)
+    .max(250),
   planId: Id.nullable().default(null),
 });
 
@@ -137,8 +140,7 @@ export type MutationEnvelope = z.infer<typeof MutationEnvelope>;
 export type ParsedMutation = { [N in MutationName]: { id: number; name: N; args: MutationArgs<N>; clientTime: string } }[MutationName];
 
 export type ParseMutationResult =
-  | { ok: true; mutation: ParsedMutation }
-  | { ok: false; code: 'unknown_mutation' | 'invalid_args'; message: string; field?: string };
+  { ok: true; mutation: ParsedMutation } | { ok: false; code: 'unknown_mutation' | 'invalid_args'; message: string; field?: string };
 
 /** Validates a mutation's name and args; used by the client before queueing and by the server before applying. */
 export function parseMutation(m: MutationEnvelope): ParseMutationResult {

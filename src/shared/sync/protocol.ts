@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import {
-  Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise,
-} from '../domain/entities';
+import { Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise } from '../domain/entities';
 import { MutationEnvelope } from './mutations';
 import { Snapshot } from './snapshot';
 
@@ -74,7 +72,10 @@ export type Patch = z.infer<typeof Patch>;
  * one request.
  */
 export const OrgDataVersions = z.object({
-  policies: z.string(), templates: z.string(), compliance: z.string(), approvals: z.string(),
+  policies: z.string(),
+  templates: z.string(),
+  compliance: z.string(),
+  approvals: z.string(),
 });
 export type OrgDataVersions = z.infer<typeof OrgDataVersions>;
 

@@ -29,14 +29,15 @@ export function normaliseToE164(raw: string, defaultCountry: string | null = nul
   if (s.startsWith('00')) s = `+${s.slice(2)}`;
   const parsed = s.startsWith('+')
     ? parsePhoneNumberFromString(s)
-    : defaultCountry ? parsePhoneNumberFromString(s, defaultCountry as PhoneCountry) : undefined;
+    : defaultCountry
+      ? parsePhoneNumberFromString(s, defaultCountry as PhoneCountry)
+      : undefined;
   if (!parsed || !parsed.isPossible()) return { ok: false, reason: 'invalid' };
   return { ok: true, e164: parsed.number };
 }
 
 export type DialResult =
-  | { ok: true; dial: string; kind: 'extension' | 'national' | 'international' }
-  | { ok: false; reason: 'empty' | 'invalid' };
+  { ok: true; dial: string; kind: 'extension' | 'national' | 'international' } | { ok: false; reason: 'empty' | 'invalid' };
 
 /**
  * The dial string for `target` (E.164, any written form, or a short internal extension):

@@ -17,9 +17,18 @@ export function suggestDisposition(end: CallEnding): Disposition | null {
   if (end.answered) return 'rpc';
   if (end.ringTimeout) return 'no_answer';
   switch (end.sipStatus) {
-    case 486: case 600: case 603: return 'busy';
-    case 408: case 480: return 'no_answer';
-    case 404: case 484: case 410: return 'wrong_number';
-    default: return null;
+    case 486:
+    case 600:
+    case 603:
+      return 'busy';
+    case 408:
+    case 480:
+      return 'no_answer';
+    case 404:
+    case 484:
+    case 410:
+      return 'wrong_number';
+    default:
+      return null;
   }
 }

@@ -1,7 +1,13 @@
 import { measureRendererHeap, scrollQueue } from './heap';
 import { loginThroughUi, startWorkstationStack, waitForSync } from './stack';
 
-export interface RendererBenchRow { name: string; value: number | string; unit: string; target?: string; ok?: boolean }
+export interface RendererBenchRow {
+  name: string;
+  value: number | string;
+  unit: string;
+  target?: string;
+  ok?: boolean;
+}
 
 /**
  * For bench/run.ts (`benchRenderer`): the real stack with a larger demo portfolio, agente1 logged

@@ -17,7 +17,9 @@ export async function scrollQueue(page: Page, steps = 20): Promise<void> {
   const scroller = page.getByTestId('queue-scroll');
   await scroller.waitFor();
   for (let i = 0; i < steps; i++) {
-    await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await scroller.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await page.waitForTimeout(60);
   }
   await page.waitForFunction(() => {

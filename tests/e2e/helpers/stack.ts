@@ -15,7 +15,7 @@ export function assertRendererBuilt(): void {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(
       `out/renderer/index.html is missing: build the renderer first with \`npx electron-vite build\` ` +
-      `(npm test does it before the e2e suite).`,
+        `(npm test does it before the e2e suite).`,
     );
   }
 }
@@ -46,7 +46,13 @@ export async function startWorkstationStack(opts: StackOptions = {}) {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(webHost.url);
     return {
-      server, workstation, webHost, browser, page, pageErrors, dataDir,
+      server,
+      workstation,
+      webHost,
+      browser,
+      page,
+      pageErrors,
+      dataDir,
       async close() {
         await browser?.close().catch(() => {});
         await webHost.close().catch(() => {});

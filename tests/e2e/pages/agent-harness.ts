@@ -7,7 +7,11 @@ import { SoftphoneEngine, type CallRequest, type SoftphoneOptions } from '../../
  * credentials and the compliance decision and records the call attempts.
  */
 async function rpc<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? null) });
+  const res = await fetch(`/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input ?? null),
+  });
   if (!res.ok) throw new Error(`${method}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -26,7 +30,9 @@ const log: string[] = [];
 const harness = {
   async start(options: Omit<SoftphoneOptions, 'audioElement'> = {}): Promise<void> {
     engine = new SoftphoneEngine(api, { ...options, audioElement });
-    engine.subscribe((s) => { log.push(`${s.registration}|${s.call?.phase ?? '-'}`); });
+    engine.subscribe((s) => {
+      log.push(`${s.registration}|${s.call?.phase ?? '-'}`);
+    });
     await engine.start();
   },
   snapshot: () => engine!.getSnapshot(),
@@ -65,7 +71,10 @@ const harness = {
   watchDtmfSender(): void {
     const pc = engine!.currentPeerConnection();
     const sender = pc?.getSenders().find((s) => s.track?.kind === 'audio');
-    if (sender?.dtmf) sender.dtmf.ontonechange = (e) => { if (e.tone) harness.dtmfTonesPlayed.push(e.tone); };
+    if (sender?.dtmf)
+      sender.dtmf.ontonechange = (e) => {
+        if (e.tone) harness.dtmfTonesPlayed.push(e.tone);
+      };
   },
 };
 

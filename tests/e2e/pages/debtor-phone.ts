@@ -19,14 +19,21 @@ interface DebtorPhoneState {
 }
 
 const state: DebtorPhoneState = {
-  registered: false, mode: 'answer', calls: 0, state: 'idle', infoDigits: '', remoteSdp: '', referredTo: [], byeReceived: false,
+  registered: false,
+  mode: 'answer',
+  calls: 0,
+  state: 'idle',
+  infoDigits: '',
+  remoteSdp: '',
+  referredTo: [],
+  byeReceived: false,
 };
 let ua: UserAgent | null = null;
 let current: Session | null = null;
 
 function pc(): RTCPeerConnection | null {
   const sdh = current?.sessionDescriptionHandler;
-  return sdh instanceof Web.SessionDescriptionHandler ? sdh.peerConnection ?? null : null;
+  return sdh instanceof Web.SessionDescriptionHandler ? (sdh.peerConnection ?? null) : null;
 }
 
 // Remote audio is played out, as a phone would: Chromium only measures received audio energy
@@ -59,7 +66,10 @@ function track(session: Session): void {
         void inviter.invite();
       });
     },
-    onBye: (bye) => { state.byeReceived = true; void bye.accept(); },
+    onBye: (bye) => {
+      state.byeReceived = true;
+      void bye.accept();
+    },
   };
 }
 
@@ -75,7 +85,10 @@ const api = {
       delegate: {
         onInvite: (inv: Invitation) => {
           state.calls += 1;
-          if (current && current.state !== SessionState.Terminated) { void inv.reject({ statusCode: 486 }); return; }
+          if (current && current.state !== SessionState.Terminated) {
+            void inv.reject({ statusCode: 486 });
+            return;
+          }
           track(inv);
           state.byeReceived = false;
           if (state.mode === 'busy') void inv.reject({ statusCode: 486 });
@@ -91,12 +104,18 @@ const api = {
     const { Registerer } = await import('sip.js');
     const reg = new Registerer(ua, { expires: 300 });
     await new Promise<void>((resolve, reject) => {
-      void reg.register({ requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`REGISTER ${r.message.statusCode}`)) } });
+      void reg.register({
+        requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`REGISTER ${r.message.statusCode}`)) },
+      });
     });
     state.registered = true;
   },
-  setMode(mode: DebtorMode): void { state.mode = mode; },
-  state(): DebtorPhoneState { return { ...state, referredTo: [...state.referredTo] }; },
+  setMode(mode: DebtorMode): void {
+    state.mode = mode;
+  },
+  state(): DebtorPhoneState {
+    return { ...state, referredTo: [...state.referredTo] };
+  },
   async inboundPackets(): Promise<number> {
     const p = pc();
     if (!p) return 0;

@@ -18,9 +18,23 @@ import { debtorDriver, type DebtorDriver } from './drivers';
 
 /** Zones around the globe: at any instant some of them are inside default calling hours. */
 const ZONES = [
-  'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Shanghai', 'Asia/Bangkok', 'Asia/Kolkata', 'Asia/Dubai', 'Europe/Moscow',
-  'Europe/Madrid', 'Europe/London', 'Atlantic/Azores', 'America/Sao_Paulo', 'America/Santiago', 'America/Bogota',
-  'America/Mexico_City', 'America/Denver', 'America/Los_Angeles', 'Pacific/Honolulu',
+  'Pacific/Auckland',
+  'Asia/Tokyo',
+  'Asia/Shanghai',
+  'Asia/Bangkok',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Europe/Moscow',
+  'Europe/Madrid',
+  'Europe/London',
+  'Atlantic/Azores',
+  'America/Sao_Paulo',
+  'America/Santiago',
+  'America/Bogota',
+  'America/Mexico_City',
+  'America/Denver',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
 ];
 
 type Candidate = { accountId: string; debtorId: string; debtorName: string; contactPointId: string; phone: string };
@@ -56,11 +70,17 @@ describe('click-to-call through the agent UI', () => {
     target = rows[0]!;
     expect(target, 'an uncontacted active debtor of agente1 with a phone').toBeDefined();
     const prefs: ContactPreferences = { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null };
-    const zone = ZONES.find((tz) => checkContact({
-      channel: 'call', contactPoint: { kind: 'phone', value: target.phone, invalid: false, doNotContact: false },
-      debtor: { id: target.debtorId, country: 'ZZ', timeZone: tz, contactPrefs: prefs },
-      account: { id: target.accountId, status: 'active' }, history: [], at: new Date(Date.now() + 5 * 60_000),
-    }).allowed);
+    const zone = ZONES.find(
+      (tz) =>
+        checkContact({
+          channel: 'call',
+          contactPoint: { kind: 'phone', value: target.phone, invalid: false, doNotContact: false },
+          debtor: { id: target.debtorId, country: 'ZZ', timeZone: tz, contactPrefs: prefs },
+          account: { id: target.accountId, status: 'active' },
+          history: [],
+          at: new Date(Date.now() + 5 * 60_000),
+        }).allowed,
+    );
     expect(zone, 'some zone inside calling hours now').toBeDefined();
     await db.query(
       `UPDATE debtors SET country = 'ZZ', time_zone = $2, contact_prefs = $3::jsonb, version = next_change_version() WHERE id = $1`,
@@ -110,7 +130,12 @@ describe('click-to-call through the agent UI', () => {
     await expect(button.isEnabled()).resolves.toBe(true);
     await button.click();
 
-    await waitFor(async () => (await debtor.state()).state, (s) => s === 'Established', 10_000, 'debtor answered');
+    await waitFor(
+      async () => (await debtor.state()).state,
+      (s) => s === 'Established',
+      10_000,
+      'debtor answered',
+    );
     await page.locator('[data-testid="softphone-call"][data-phase="active"]').waitFor();
     const before = await debtor.inboundPackets();
     await waitFor(debtor.inboundPackets, (n) => n > before + 10, 5_000, 'agent audio at the debtor');
@@ -119,7 +144,12 @@ describe('click-to-call through the agent UI', () => {
     await page.getByTestId('hangup').click();
     await page.getByTestId('call-ended').waitFor();
     await expect(page.getByTestId('call-ended').getAttribute('data-sip-status')).resolves.toBe('200');
-    await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE at the debtor');
+    await waitFor(
+      async () => (await debtor.state()).byeReceived,
+      (b) => b,
+      3_000,
+      'BYE at the debtor',
+    );
     // The outcome form picks the ended call up, prefilled with the suggested disposition.
     await page.getByTestId('outcome-call').waitFor();
     await expect(page.locator('[data-testid="outcome-form"] input[name="disposition"][value="rpc"]').isChecked()).resolves.toBe(true);
@@ -128,7 +158,11 @@ describe('click-to-call through the agent UI', () => {
     const detail = await stack.workstation.handlers.getAccount({ accountId: target.accountId });
     const call = detail.activities.find((a) => a.channel === 'call' && a.sipStatus === 200);
     expect(call).toMatchObject({
-      direction: 'outbound', contactPointId: target.contactPointId, address: target.phone, hangupBy: 'agent', sipStatus: 200,
+      direction: 'outbound',
+      contactPointId: target.contactPointId,
+      address: target.phone,
+      hangupBy: 'agent',
+      sipStatus: 200,
     });
     expect(call!.answeredAt).not.toBeNull();
     expect(call!.durationSec).toBeGreaterThanOrEqual(1);
@@ -136,9 +170,14 @@ describe('click-to-call through the agent UI', () => {
     // … and on the central server after sync.
     await stack.workstation.handlers.syncNow(undefined);
     const onServer = await waitFor(
-      () => stack.server.db.query<{ sip_status: number; hangup_by: string; duration_sec: number }>(
-        'SELECT sip_status, hangup_by, duration_sec FROM activities WHERE id = $1', [call!.id]),
-      (r) => r.length === 1, 15_000, 'activity on the server',
+      () =>
+        stack.server.db.query<{ sip_status: number; hangup_by: string; duration_sec: number }>(
+          'SELECT sip_status, hangup_by, duration_sec FROM activities WHERE id = $1',
+          [call!.id],
+        ),
+      (r) => r.length === 1,
+      15_000,
+      'activity on the server',
     );
     expect(onServer[0]).toMatchObject({ sip_status: 200, hangup_by: 'agent', duration_sec: call!.durationSec });
     expect(stack.pageErrors).toEqual([]);

@@ -34,12 +34,14 @@ export function debtorDriver(page: Page) {
   return {
     page,
     start: (o: Parameters<DebtorPhoneApi['start']>[0]) => page.evaluate((opts) => (window as unknown as W).debtorPhone.start(opts), o),
-    setMode: (m: Parameters<DebtorPhoneApi['setMode']>[0]) => page.evaluate((mode) => (window as unknown as W).debtorPhone.setMode(mode), m),
+    setMode: (m: Parameters<DebtorPhoneApi['setMode']>[0]) =>
+      page.evaluate((mode) => (window as unknown as W).debtorPhone.setMode(mode), m),
     state: () => page.evaluate(() => (window as unknown as W).debtorPhone.state()),
     inboundPackets: () => page.evaluate(() => (window as unknown as W).debtorPhone.inboundPackets()),
     inboundEnergy: () => page.evaluate(() => (window as unknown as W).debtorPhone.inboundEnergy()),
     hangup: () => page.evaluate(() => (window as unknown as W).debtorPhone.hangup()),
-    call: (target: string, domain: string) => page.evaluate(([t, d]) => (window as unknown as W).debtorPhone.call(t, d), [target, domain] as const),
+    call: (target: string, domain: string) =>
+      page.evaluate(([t, d]) => (window as unknown as W).debtorPhone.call(t, d), [target, domain] as const),
   };
 }
 

@@ -16,7 +16,8 @@ const DOMAIN = '127.0.0.1';
 const DEBTOR_NUMBER = '+573001234567';
 const SUPERVISOR = '2001';
 const ACCOUNT: FixtureAccount = {
-  id: '5f0c6c1e-1111-4a4a-8b8b-000000000001', debtorName: 'María Pérez',
+  id: '5f0c6c1e-1111-4a4a-8b8b-000000000001',
+  debtorName: 'María Pérez',
   contactPoints: [
     { id: '5f0c6c1e-2222-4a4a-8b8b-000000000001', value: DEBTOR_NUMBER },
     { id: '5f0c6c1e-2222-4a4a-8b8b-000000000002', value: '+573009999999', doNotContact: true },
@@ -24,14 +25,22 @@ const ACCOUNT: FixtureAccount = {
   ],
 };
 const DISPUTED: FixtureAccount = {
-  id: '5f0c6c1e-1111-4a4a-8b8b-000000000002', debtorName: 'Juan Gómez', status: 'dispute',
+  id: '5f0c6c1e-1111-4a4a-8b8b-000000000002',
+  debtorName: 'Juan Gómez',
+  status: 'dispute',
   contactPoints: [{ id: '5f0c6c1e-2222-4a4a-8b8b-000000000004', value: '+573007777777' }],
 };
 const OK_CP = ACCOUNT.contactPoints[0]!;
 
 const creds = (wsUrl: string, extension = '1001'): SipCredentials => ({
-  wsUrl, domain: DOMAIN, extension, password: 'loopback', displayName: 'Agente Uno',
-  dialPlan: { prefix: '', keepPlus: true, localCountry: null }, iceServers: [], supervisorExtension: SUPERVISOR,
+  wsUrl,
+  domain: DOMAIN,
+  extension,
+  password: 'loopback',
+  displayName: 'Agente Uno',
+  dialPlan: { prefix: '', keepPlus: true, localCountry: null },
+  iceServers: [],
+  supervisorExtension: SUPERVISOR,
 });
 
 /** A TCP relay in front of Kamailio whose client connections the test can cut: a network blip. */
@@ -39,17 +48,34 @@ async function startCuttableRelay(targetPort: number): Promise<{ port: number; c
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
-    sockets.add(client); sockets.add(upstream);
-    client.pipe(upstream); upstream.pipe(client);
-    const drop = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
-    client.on('error', drop); upstream.on('error', drop); client.on('close', drop); upstream.on('close', drop);
+    sockets.add(client);
+    sockets.add(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop);
+    upstream.on('error', drop);
+    client.on('close', drop);
+    upstream.on('close', drop);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   return {
     port: typeof addr === 'object' && addr ? addr.port : 0,
-    cut: () => { for (const s of sockets) s.destroy(); sockets.clear(); },
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    cut: () => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -120,12 +146,21 @@ describe('softphone engine against Kamailio', () => {
     // SIP INFO fallback reaches the debtor's phone through Kamailio.
     await agent.setDtmfMode('info');
     expect(await agent.dtmf('47*')).toBe('info');
-    await waitFor(async () => (await debtor.state()).infoDigits, (d) => d === '47*', 3_000, 'INFO digits at the debtor');
+    await waitFor(
+      async () => (await debtor.state()).infoDigits,
+      (d) => d === '47*',
+      3_000,
+      'INFO digits at the debtor',
+    );
     expect(kam.requests().filter((r) => r.method === 'INFO').length).toBe(3);
     await agent.setDtmfMode('auto');
 
     // Mute: packets keep flowing (silence) but the debtor hears nothing; unmute brings the voice back.
-    const energyOver = async (ms: number) => { const a = await debtor.inboundEnergy(); await new Promise((r) => setTimeout(r, ms)); return (await debtor.inboundEnergy()) - a; };
+    const energyOver = async (ms: number) => {
+      const a = await debtor.inboundEnergy();
+      await new Promise((r) => setTimeout(r, ms));
+      return (await debtor.inboundEnergy()) - a;
+    };
     const speaking = await energyOver(800);
     expect(speaking).toBeGreaterThan(0);
     await agent.mute(true);
@@ -133,7 +168,12 @@ describe('softphone engine against Kamailio', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await energyOver(800)).toBeLessThan(speaking / 20);
     await agent.mute(false);
-    await waitFor(() => energyOver(500), (e) => e > speaking / 4, 5_000, 'voice back after unmute');
+    await waitFor(
+      () => energyOver(500),
+      (e) => e > speaking / 4,
+      5_000,
+      'voice back after unmute',
+    );
 
     await agent.hold(true);
     expect((await agent.snapshot()).call?.held).toBe(true);
@@ -150,11 +190,21 @@ describe('softphone engine against Kamailio', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 2_100 - (Date.now() - t0))));
     await agent.hangup();
     const wall = (Date.now() - t0) / 1000;
-    await waitFor(async () => api.attempts.length, (n) => n === before + 1, 3_000, 'attempt logged');
+    await waitFor(
+      async () => api.attempts.length,
+      (n) => n === before + 1,
+      3_000,
+      'attempt logged',
+    );
     const a = api.attempts.at(-1)!;
     expect(a).toMatchObject({
-      id: res.ok ? res.callId : '', accountId: ACCOUNT.id, contactPointId: OK_CP.id, address: DEBTOR_NUMBER,
-      direction: 'outbound', sipStatus: 200, hangupBy: 'agent',
+      id: res.ok ? res.callId : '',
+      accountId: ACCOUNT.id,
+      contactPointId: OK_CP.id,
+      address: DEBTOR_NUMBER,
+      direction: 'outbound',
+      sipStatus: 200,
+      hangupBy: 'agent',
     });
     expect(a.answeredAt).not.toBeNull();
     expect(Date.parse(a.answeredAt!)).toBeGreaterThanOrEqual(Date.parse(a.startedAt));
@@ -163,7 +213,12 @@ describe('softphone engine against Kamailio', () => {
     expect(a.durationSec).toBeGreaterThanOrEqual(2);
     const snap = await waitFor(agent.snapshot, (x) => x.lastEnded?.activityId === a.id, 3_000, 'lastEnded published');
     expect(snap.lastEnded).toMatchObject({ activityId: a.id, accountId: ACCOUNT.id, sipStatus: 200, suggestedDisposition: 'rpc' });
-    await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE at the debtor');
+    await waitFor(
+      async () => (await debtor.state()).byeReceived,
+      (b) => b,
+      3_000,
+      'BYE at the debtor',
+    );
   });
 
   it('switches microphone mid-call and speaker by device id', async () => {
@@ -185,7 +240,12 @@ describe('softphone engine against Kamailio', () => {
     expect(await agent.sinkId()).toBe(output.deviceId);
     await agent.setInputDevice(null);
     await agent.hangup();
-    await waitFor(agent.snapshot, (s) => s.call?.phase === 'ended' && s.lastEnded?.activityId === (res.ok ? res.callId : ''), 3_000, 'ended');
+    await waitFor(
+      agent.snapshot,
+      (s) => s.call?.phase === 'ended' && s.lastEnded?.activityId === (res.ok ? res.callId : ''),
+      3_000,
+      'ended',
+    );
   });
 
   it('a double click places one call, not two', async () => {
@@ -208,7 +268,12 @@ describe('softphone engine against Kamailio', () => {
     await debtor.setMode('busy');
     const res = await agent.call({ accountId: ACCOUNT.id, contactPointId: OK_CP.id, number: OK_CP.value });
     expect(res.ok).toBe(true);
-    const s = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''), 5_000, 'busy ended');
+    const s = await waitFor(
+      agent.snapshot,
+      (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''),
+      5_000,
+      'busy ended',
+    );
     expect(s.lastEnded).toMatchObject({ sipStatus: 486, suggestedDisposition: 'busy', hangupBy: 'remote', durationSec: null });
     expect(api.attempts.at(-1)).toMatchObject({ sipStatus: 486, hangupBy: 'remote', answeredAt: null, durationSec: null });
   });
@@ -219,7 +284,12 @@ describe('softphone engine against Kamailio', () => {
     const res = await agent.call({ accountId: ACCOUNT.id, contactPointId: OK_CP.id, number: OK_CP.value });
     expect(res.ok).toBe(true);
     await waitFor(agent.snapshot, (x) => x.call?.phase === 'ringing', 3_000, 'ringing');
-    const s = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''), 8_000, 'no-answer ended');
+    const s = await waitFor(
+      agent.snapshot,
+      (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''),
+      8_000,
+      'no-answer ended',
+    );
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2_900);
     expect(s.lastEnded).toMatchObject({ sipStatus: 487, suggestedDisposition: 'no_answer', hangupBy: 'system' });
     expect(api.attempts.at(-1)).toMatchObject({ sipStatus: 487, hangupBy: 'system', answeredAt: null });
@@ -263,7 +333,12 @@ describe('softphone engine against Kamailio', () => {
     await rising(agent.inboundPackets, 'agent (inbound call)');
     await debtor.hangup();
     const callId = (await agent.snapshot()).call?.id;
-    const ended = await waitFor(agent.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === callId, 5_000, 'incoming ended');
+    const ended = await waitFor(
+      agent.snapshot,
+      (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === callId,
+      5_000,
+      'incoming ended',
+    );
     expect(ended.lastEnded).toMatchObject({ accountId: ACCOUNT.id, sipStatus: 200, hangupBy: 'remote', suggestedDisposition: 'rpc' });
     expect(api.attempts.at(-1)).toMatchObject({ direction: 'inbound', address: DEBTOR_NUMBER, hangupBy: 'remote', sipStatus: 200 });
   });
@@ -284,9 +359,19 @@ describe('softphone engine against Kamailio', () => {
     expect(res.ok).toBe(true);
     await waitFor(agent.snapshot, (s) => s.call?.phase === 'active', 5_000, 'call active');
     await agent.transfer();
-    await waitFor(async () => (await supervisor.state()).state, (st) => st === 'Established', 5_000, 'supervisor connected');
+    await waitFor(
+      async () => (await supervisor.state()).state,
+      (st) => st === 'Established',
+      5_000,
+      'supervisor connected',
+    );
     expect((await debtor.state()).referredTo[0]).toContain(`sip:${SUPERVISOR}@`);
-    await waitFor(agent.snapshot, (s) => s.call?.phase === 'ended' && s.lastEnded?.activityId === (res.ok ? res.callId : ''), 3_000, 'agent leg ended');
+    await waitFor(
+      agent.snapshot,
+      (s) => s.call?.phase === 'ended' && s.lastEnded?.activityId === (res.ok ? res.callId : ''),
+      3_000,
+      'agent leg ended',
+    );
     expect(api.attempts.at(-1)).toMatchObject({ hangupBy: 'agent', sipStatus: 200 });
     await supervisor.hangup();
   });
@@ -330,8 +415,18 @@ describe('softphone engine against Kamailio', () => {
       await rising(debtor.inboundPackets, 'debtor after re-INVITE');
       // The BYE must reach the debtor along the new connection.
       await agent2.hangup();
-      await waitFor(async () => (await debtor.state()).byeReceived, (b) => b, 3_000, 'BYE after reconnect');
-      await waitFor(async () => api.attempts.at(-1)?.id, (id) => id === (res.ok ? res.callId : ''), 3_000, 'attempt logged');
+      await waitFor(
+        async () => (await debtor.state()).byeReceived,
+        (b) => b,
+        3_000,
+        'BYE after reconnect',
+      );
+      await waitFor(
+        async () => api.attempts.at(-1)?.id,
+        (id) => id === (res.ok ? res.callId : ''),
+        3_000,
+        'attempt logged',
+      );
       expect(api.attempts.at(-1)).toMatchObject({ hangupBy: 'agent', sipStatus: 200 });
       await agent2.page.evaluate(() => (window as unknown as { agent: { stop(): Promise<void> } }).agent.stop());
     } finally {
@@ -352,7 +447,12 @@ describe('softphone engine against Kamailio', () => {
       expect(res.ok).toBe(true);
       await waitFor(agent3.snapshot, (s) => s.call?.phase === 'active', 5_000, 'active');
       await relay.close(); // the network stays down
-      const s = await waitFor(agent3.snapshot, (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''), 6_000, 'ended by the system');
+      const s = await waitFor(
+        agent3.snapshot,
+        (x) => x.call?.phase === 'ended' && x.lastEnded?.activityId === (res.ok ? res.callId : ''),
+        6_000,
+        'ended by the system',
+      );
       expect(s.lastEnded).toMatchObject({ hangupBy: 'system', sipStatus: 200, suggestedDisposition: 'rpc' });
       expect(api.attempts.at(-1)).toMatchObject({ id: res.ok ? res.callId : '', hangupBy: 'system' });
       expect(api.attempts.at(-1)?.endedAt).not.toBeNull();

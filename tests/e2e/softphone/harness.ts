@@ -22,14 +22,29 @@ export async function bundlePages(): Promise<{ dir: string; cleanup: () => void 
   const dir = mkdtempSync(join(tmpdir(), 'softphone-pages-'));
   await build({
     entryPoints: { agent: join(PAGES, 'agent-harness.ts'), debtor: join(PAGES, 'debtor-phone.ts') },
-    outdir: dir, bundle: true, format: 'esm', platform: 'browser', target: 'chrome120',
-    sourcemap: false, logLevel: 'error',
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    sourcemap: false,
+    logLevel: 'error',
   });
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export interface FixtureContactPoint { id: string; value: string; invalid?: boolean; doNotContact?: boolean }
-export interface FixtureAccount { id: string; debtorName: string; status?: AccountStatus; contactPoints: FixtureContactPoint[] }
+export interface FixtureContactPoint {
+  id: string;
+  value: string;
+  invalid?: boolean;
+  doNotContact?: boolean;
+}
+export interface FixtureAccount {
+  id: string;
+  debtorName: string;
+  status?: AccountStatus;
+  contactPoints: FixtureContactPoint[];
+}
 
 export interface TestApiServer {
   url: string;
@@ -47,12 +62,17 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
 }
 
-const html = (script: string) => `<!doctype html><meta charset="utf-8"><title>${script}</title><script type="module" src="/${script}.js"></script>`;
+const html = (script: string) =>
+  `<!doctype html><meta charset="utf-8"><title>${script}</title><script type="module" src="/${script}.js"></script>`;
 
 /** A Tuesday 10:00 in Bogotá, not a holiday: inside Colombia's calling hours. */
 export const WORKING_HOURS = new Date('2026-11-24T15:00:00Z');
 
-export async function startTestApiServer(opts: { pagesDir: string; credentials: SipCredentials | null; accounts: FixtureAccount[] }): Promise<TestApiServer> {
+export async function startTestApiServer(opts: {
+  pagesDir: string;
+  credentials: SipCredentials | null;
+  accounts: FixtureAccount[];
+}): Promise<TestApiServer> {
   let creds = opts.credentials;
   let clock = WORKING_HOURS;
   const attempts: CallAttemptInput[] = [];
@@ -72,7 +92,12 @@ export async function startTestApiServer(opts: { pagesDir: string; credentials: 
       const decision = checkContact({
         channel: 'call',
         contactPoint: cp ? { kind: 'phone', value: cp.value, invalid: cp.invalid ?? false, doNotContact: cp.doNotContact ?? false } : null,
-        debtor: { id: `debtor-${account.id}`, country: 'CO', timeZone: 'America/Bogota', contactPrefs: { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null } },
+        debtor: {
+          id: `debtor-${account.id}`,
+          country: 'CO',
+          timeZone: 'America/Bogota',
+          contactPrefs: { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null },
+        },
         account: { id: account.id, status: account.status ?? 'active' },
         history: [],
         at: clock,
@@ -92,7 +117,10 @@ export async function startTestApiServer(opts: { pagesDir: string; credentials: 
       try {
         if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
           const h = handlers[url.pathname.slice(5)];
-          if (!h) { res.writeHead(404).end('no such method'); return; }
+          if (!h) {
+            res.writeHead(404).end('no such method');
+            return;
+          }
           const out = h(await readJson(req));
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out ?? null));
         } else if (url.pathname === '/agent.html' || url.pathname === '/debtor.html') {
@@ -112,10 +140,19 @@ export async function startTestApiServer(opts: { pagesDir: string; credentials: 
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
-    attempts, checks,
-    setCredentials: (c) => { creds = c; },
-    setClock: (at) => { clock = at; },
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    attempts,
+    checks,
+    setCredentials: (c) => {
+      creds = c;
+    },
+    setClock: (at) => {
+      clock = at;
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -16,19 +16,44 @@ const SCENARIO = fileURLToPath(new URL('./sipp/uac-expect-486.xml', import.meta.
 const SIPP = process.env.SIPP_BIN ?? '/usr/bin/sipp';
 const CALLER = '+573001234567';
 const ACCOUNT: FixtureAccount = {
-  id: '6e000000-0000-4000-8000-000000000001', debtorName: 'Rosa Díaz',
-  contactPoints: [{ id: '6e000000-0000-4000-8000-000000000002', value: CALLER }, { id: '6e000000-0000-4000-8000-000000000003', value: '+573005550000' }],
+  id: '6e000000-0000-4000-8000-000000000001',
+  debtorName: 'Rosa Díaz',
+  contactPoints: [
+    { id: '6e000000-0000-4000-8000-000000000002', value: CALLER },
+    { id: '6e000000-0000-4000-8000-000000000003', value: '+573005550000' },
+  ],
 };
 
 function runSipp(udpPort: number, localPort: number, service: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const p = spawn(SIPP, [
-      `127.0.0.1:${udpPort}`, '-sf', SCENARIO, '-s', service, '-m', '1', '-i', '127.0.0.1', '-p', String(localPort),
-      '-timeout', '20s', '-timeout_error', '-nostdin',
-    ], { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() ?? process.env });
+    const p = spawn(
+      SIPP,
+      [
+        `127.0.0.1:${udpPort}`,
+        '-sf',
+        SCENARIO,
+        '-s',
+        service,
+        '-m',
+        '1',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(localPort),
+        '-timeout',
+        '20s',
+        '-timeout_error',
+        '-nostdin',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() ?? process.env },
+    );
     let output = '';
-    p.stdout.on('data', (b: Buffer) => { output += b.toString(); });
-    p.stderr.on('data', (b: Buffer) => { output += b.toString(); });
+    p.stdout.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
+    p.stderr.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
     p.on('exit', (code) => resolve({ code, output }));
   });
 }
@@ -44,8 +69,14 @@ describe('plain SIP caller (sipp over UDP) → WebRTC softphone', () => {
     kam = await startKamailio();
     pages = await bundlePages();
     const creds: SipCredentials = {
-      wsUrl: kam.wsUrl, domain: '127.0.0.1', extension: '1001', password: 'x', displayName: 'Agente',
-      dialPlan: { prefix: '', keepPlus: true, localCountry: null }, iceServers: [], supervisorExtension: null,
+      wsUrl: kam.wsUrl,
+      domain: '127.0.0.1',
+      extension: '1001',
+      password: 'x',
+      displayName: 'Agente',
+      dialPlan: { prefix: '', keepPlus: true, localCountry: null },
+      iceServers: [],
+      supervisorExtension: null,
     };
     api = await startTestApiServer({ pagesDir: pages.dir, credentials: creds, accounts: [ACCOUNT] });
     browser = await launchChromium();
@@ -63,13 +94,27 @@ describe('plain SIP caller (sipp over UDP) → WebRTC softphone', () => {
 
   it('rings the agent with the caller matched; the agent rejects; sipp gets 486 and the attempt is logged', async () => {
     const sipp = runSipp(kam.udpPort, await freePort(), '1001');
-    const ringing = await waitFor(agent.snapshot, (s) => s.call?.phase === 'incoming' && s.call.caller !== null, 10_000, 'incoming from sipp');
-    expect(ringing.call).toMatchObject({ direction: 'inbound', address: CALLER, caller: { accountId: ACCOUNT.id, debtorName: ACCOUNT.debtorName } });
+    const ringing = await waitFor(
+      agent.snapshot,
+      (s) => s.call?.phase === 'incoming' && s.call.caller !== null,
+      10_000,
+      'incoming from sipp',
+    );
+    expect(ringing.call).toMatchObject({
+      direction: 'inbound',
+      address: CALLER,
+      caller: { accountId: ACCOUNT.id, debtorName: ACCOUNT.debtorName },
+    });
     expect(kam.requests().some((r) => r.method === 'INVITE' && r.proto === 'udp')).toBe(true);
     await agent.reject();
     const { code, output } = await sipp;
     expect(code, output).toBe(0);
-    await waitFor(async () => api.attempts.length, (n) => n === 1, 3_000, 'attempt logged');
+    await waitFor(
+      async () => api.attempts.length,
+      (n) => n === 1,
+      3_000,
+      'attempt logged',
+    );
     expect(api.attempts[0]).toMatchObject({ direction: 'inbound', address: CALLER, sipStatus: 486, hangupBy: 'agent', answeredAt: null });
   });
 

@@ -18,8 +18,22 @@ let accounts: string[];
 
 beforeAll(async () => {
   server = await startTestServer({ backend: 'pg', seed: { accounts: 40 } });
-  agent = await SimAgent.start({ name: 'agente1', serverUrl: server.url, username: 'agente1', password: 'agente123', skewMs: H2, proxy: { seed: 1, mode: 'pass' } });
-  lead = await SimAgent.start({ name: 'lider', serverUrl: server.url, username: 'lider', password: 'lider123', skewMs: -H2, proxy: { seed: 2, mode: 'pass' } });
+  agent = await SimAgent.start({
+    name: 'agente1',
+    serverUrl: server.url,
+    username: 'agente1',
+    password: 'agente123',
+    skewMs: H2,
+    proxy: { seed: 1, mode: 'pass' },
+  });
+  lead = await SimAgent.start({
+    name: 'lider',
+    serverUrl: server.url,
+    username: 'lider',
+    password: 'lider123',
+    skewMs: -H2,
+    proxy: { seed: 2, mode: 'pass' },
+  });
   await agent.login();
   await lead.login();
   await agent.settle();
@@ -45,13 +59,15 @@ const detail = (a: SimAgent, accountId: string): Promise<AccountDetail> => a.api
 
 async function serverAccount(id: string) {
   const [row] = await server.db.query<{ callbackAt: Date | null; status: string }>(
-    'SELECT callback_at AS "callbackAt", status FROM accounts WHERE id = $1', [id],
+    'SELECT callback_at AS "callbackAt", status FROM accounts WHERE id = $1',
+    [id],
   );
   return { callbackAt: row?.callbackAt?.toISOString() ?? null, status: row?.status };
 }
 async function serverContactPoint(id: string) {
   const [row] = await server.db.query<{ invalid: boolean; verified: boolean; doNotContact: boolean }>(
-    'SELECT invalid, verified, do_not_contact AS "doNotContact" FROM contact_points WHERE id = $1', [id],
+    'SELECT invalid, verified, do_not_contact AS "doNotContact" FROM contact_points WHERE id = $1',
+    [id],
   );
   return row!;
 }
@@ -106,13 +122,16 @@ describe('callback time: last applied wins; clock skew changes nothing', () => {
     const pending = agent.highestMutationId();
     expect(pending).toBeGreaterThan(0);
     await settleAll(agent);
-    const [client] = await server.db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [agent.clientId]);
+    const [client] = await server.db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [
+      agent.clientId,
+    ]);
     expect(client?.last).toBe(pending);
     // the note the agent made 2 h "in the future" is stored with its own clock, recorded with the server's
     const { noteId } = await agent.api.addNote({ accountId: id, body: 'reloj adelantado' });
     await settleAll(agent);
     const [note] = await server.db.query<{ createdAt: Date; recordedAt: Date }>(
-      'SELECT created_at AS "createdAt", recorded_at AS "recordedAt" FROM notes WHERE id = $1', [noteId],
+      'SELECT created_at AS "createdAt", recorded_at AS "recordedAt" FROM notes WHERE id = $1',
+      [noteId],
     );
     expect(note!.createdAt.getTime() - note!.recordedAt.getTime()).toBeGreaterThan(H2 - 60_000);
     expect(Math.abs(note!.recordedAt.getTime() - Date.now())).toBeLessThan(60_000);
@@ -148,7 +167,7 @@ describe('contact point flags', () => {
     expect((await detail(lead, id)).contactPoints.find((c) => c.id === cp)?.invalid).toBe(true);
   });
 
-  it('do-not-contact is sticky: an agent\'s clear (stale offline copy) loses; the lead can clear; setting wins from anyone', async () => {
+  it("do-not-contact is sticky: an agent's clear (stale offline copy) loses; the lead can clear; setting wins from anyone", async () => {
     const id = accounts[4]!;
     const cp = await phoneOf(id);
     agent.proxy.setMode('offline');
@@ -181,7 +200,7 @@ describe('contact point flags', () => {
 });
 
 describe('an edit the server acknowledges with no effect', () => {
-  it('an agent clears a do-not-contact flag their store already had: after sync the store shows the server\'s flag again', async () => {
+  it("an agent clears a do-not-contact flag their store already had: after sync the store shows the server's flag again", async () => {
     const id = accounts[7]!;
     const cp = await phoneOf(id);
     await lead.api.flagContactPoint({ contactPointId: cp, doNotContact: true });
@@ -200,11 +219,17 @@ describe('an edit the server acknowledges with no effect', () => {
 });
 
 describe('account status', () => {
-  it('last applied outcome-implied status wins, and both stores end on the server\'s value', async () => {
+  it("last applied outcome-implied status wins, and both stores end on the server's value", async () => {
     const id = accounts[5]!;
     agent.proxy.setMode('offline');
     // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
-    await agent.api.logOutcome({ accountId: id, channel: 'call', direction: 'inbound', disposition: 'dispute', note: 'no reconoce la deuda' });
+    await agent.api.logOutcome({
+      accountId: id,
+      channel: 'call',
+      direction: 'inbound',
+      disposition: 'dispute',
+      note: 'no reconoce la deuda',
+    });
     await lead.api.logOutcome({ accountId: id, channel: 'call', direction: 'inbound', disposition: 'bankrupt', note: 'en insolvencia' });
     await lead.settle();
     expect((await serverAccount(id)).status).toBe('bankrupt');
@@ -215,17 +240,31 @@ describe('account status', () => {
   });
 });
 
-describe('a call\'s outcome is set once', () => {
+describe("a call's outcome is set once", () => {
   it('two machines of the same agent disposition the same call: the first applied wins, the loser changes nothing', async () => {
     const id = accounts[6]!;
-    const second = await SimAgent.start({ name: 'agente1-b', serverUrl: server.url, username: 'agente1', password: 'agente123', proxy: { seed: 3, mode: 'pass' } });
+    const second = await SimAgent.start({
+      name: 'agente1-b',
+      serverUrl: server.url,
+      username: 'agente1',
+      password: 'agente123',
+      proxy: { seed: 3, mode: 'pass' },
+    });
     try {
       await second.login();
       const callId = randomUUID();
       await agent.api.logCallAttempt({
-        id: callId, accountId: id, contactPointId: null, address: '+573001112233', direction: 'outbound',
-        startedAt: new Date(Date.now() - 120_000).toISOString(), answeredAt: new Date(Date.now() - 100_000).toISOString(),
-        endedAt: new Date().toISOString(), durationSec: 100, sipStatus: 200, hangupBy: 'agent',
+        id: callId,
+        accountId: id,
+        contactPointId: null,
+        address: '+573001112233',
+        direction: 'outbound',
+        startedAt: new Date(Date.now() - 120_000).toISOString(),
+        answeredAt: new Date(Date.now() - 100_000).toISOString(),
+        endedAt: new Date().toISOString(),
+        durationSec: 100,
+        sipStatus: 200,
+        hangupBy: 'agent',
       });
       await settleAll(agent, second);
       expect((await detail(second, id)).activities.some((a) => a.id === callId)).toBe(true);
@@ -234,7 +273,13 @@ describe('a call\'s outcome is set once', () => {
       agent.proxy.setMode('offline');
       second.proxy.setMode('offline');
       await agent.api.logOutcome({ accountId: id, channel: 'call', disposition: 'no_answer', callActivityId: callId });
-      await second.api.logOutcome({ accountId: id, channel: 'call', disposition: 'deceased', callActivityId: callId, note: 'dice que falleció' });
+      await second.api.logOutcome({
+        accountId: id,
+        channel: 'call',
+        disposition: 'deceased',
+        callActivityId: callId,
+        note: 'dice que falleció',
+      });
       agent.proxy.setMode('pass');
       await agent.settle();
       await settleAll(second, agent);

@@ -11,7 +11,10 @@ import { promiseWithinPolicy } from '../../torture/promise-plan';
 const out = (line: string) => writeSync(1, `${line}\n`); // synchronous: nothing buffered is lost at SIGKILL
 
 const ws = await createWorkstation({
-  dataDir: process.env.DATA_DIR!, defaultServerUrl: process.env.SERVER_URL!, syncIntervalMs: 200, tickMs: 3_600_000,
+  dataDir: process.env.DATA_DIR!,
+  defaultServerUrl: process.env.SERVER_URL!,
+  syncIntervalMs: 200,
+  tickMs: 3_600_000,
 });
 ws.events.onSyncState((s) => out(`SYNC ${s.syncing ? 1 : 0} pending=${s.pending}`));
 if (!(await ws.handlers.getSession(undefined))) {
@@ -28,11 +31,16 @@ const delay = Number(process.env.WRITE_DELAY_MS ?? 0);
 for (let i = 0; ; i++) {
   const withPromise = i % 4 === 0;
   const accountId = accounts[i % accounts.length]!;
-  const r = await ws.handlers.logOutcome(API.logOutcome.input.parse({
-    accountId, channel: 'call', direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
-    disposition: withPromise ? 'promise_to_pay' : 'no_answer', note: `crash ${process.pid} #${i}`,
-    promise: withPromise ? promiseWithinPolicy(balances.get(accountId)!, { percent: 10 + (i % 40) }) : null,
-  }));
+  const r = await ws.handlers.logOutcome(
+    API.logOutcome.input.parse({
+      accountId,
+      channel: 'call',
+      direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
+      disposition: withPromise ? 'promise_to_pay' : 'no_answer',
+      note: `crash ${process.pid} #${i}`,
+      promise: withPromise ? promiseWithinPolicy(balances.get(accountId)!, { percent: 10 + (i % 40) }) : null,
+    }),
+  );
   out(`ACK ${r.activityId} ${r.promiseId ?? '-'}`);
   if (delay > 0) await new Promise((res) => setTimeout(res, delay));
 }

@@ -23,7 +23,10 @@ import { openRawStore } from '../../helpers/raw-store';
  */
 const CHILD = 'tests/integration/adversarial/crash-child.ts';
 
-interface Acked { activities: Set<string>; promises: Set<string> }
+interface Acked {
+  activities: Set<string>;
+  promises: Set<string>;
+}
 
 function parseAcks(lines: string[], into: Acked): void {
   for (const l of lines) {
@@ -38,10 +41,17 @@ function readStore(dataDir: string, serverUrl: string, userId: string) {
   const db = openRawStore(dataDir, serverUrl, userId, { readonly: true, fileMustExist: true });
   try {
     return {
-      activities: new Map((db.prepare(`SELECT id, promise_id FROM activities WHERE note LIKE 'crash %'`).all() as Array<{ id: string; promise_id: string | null }>)
-        .map((r) => [r.id, r.promise_id])),
+      activities: new Map(
+        (
+          db.prepare(`SELECT id, promise_id FROM activities WHERE note LIKE 'crash %'`).all() as Array<{
+            id: string;
+            promise_id: string | null;
+          }>
+        ).map((r) => [r.id, r.promise_id]),
+      ),
       promises: new Set((db.prepare('SELECT id FROM promises').all() as Array<{ id: string }>).map((r) => r.id)),
-      highestMutationId: (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).get() as { seq: number } | undefined)?.seq ?? 0,
+      highestMutationId:
+        (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).get() as { seq: number } | undefined)?.seq ?? 0,
     };
   } finally {
     db.close();
@@ -56,7 +66,10 @@ describe('workstation killed with SIGKILL', () => {
     // Every request is slowed down, so a good share of the time a sync cycle is in flight.
     proxy = await startFaultProxy({ target: server.url, seed: 99, weights: { pass: 1, delay: 3 }, maxDelayMs: 250 });
   });
-  afterAll(async () => { await proxy?.close(); await server?.close(); });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.close();
+  });
 
   it('mid-write and mid-sync: every locally acknowledged write survives and reaches the server exactly once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'crash-ws-'));
@@ -97,7 +110,8 @@ describe('workstation killed with SIGKILL', () => {
       const local = readStore(dataDir, proxy.url, session.userId);
       for (const id of acked.activities) expect(local.activities.has(id), `acked activity ${id} missing from the store`).toBe(true);
       for (const id of acked.promises) expect(local.promises.has(id), `acked promise ${id} missing from the store`).toBe(true);
-      for (const [id, promiseId] of local.activities) if (promiseId) expect(local.promises.has(promiseId), `activity ${id} without its promise`).toBe(true);
+      for (const [id, promiseId] of local.activities)
+        if (promiseId) expect(local.promises.has(promiseId), `activity ${id} without its promise`).toBe(true);
 
       // Restart the workstation here (same data dir, same server URL) and sync through a clean network.
       proxy.setMode('pass');
@@ -117,9 +131,13 @@ describe('workstation killed with SIGKILL', () => {
         expect(rows.every((r) => r.n === 1)).toBe(true);
         expect(new Set(rows.map((r) => r.id))).toEqual(new Set(after.activities.keys()));
         for (const id of acked.activities) expect(rows.some((r) => r.id === id)).toBe(true);
-        const proms = await server.db.query<{ id: string }>('SELECT id::text FROM promises WHERE id = ANY($1::uuid[])', [[...acked.promises]]);
+        const proms = await server.db.query<{ id: string }>('SELECT id::text FROM promises WHERE id = ANY($1::uuid[])', [
+          [...acked.promises],
+        ]);
         expect(proms.length).toBe(acked.promises.size);
-        const [client] = await server.db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [clientId]);
+        const [client] = await server.db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [
+          clientId,
+        ]);
         expect(client?.last).toBe(after.highestMutationId);
       } finally {
         await ws.close();
@@ -148,15 +166,23 @@ describe('server killed or stopped in the middle of a big push', () => {
     await migrate(db);
     await seedDemo(db, { accounts: 30 });
   });
-  afterAll(async () => { await db?.close(); await tdb?.drop(); });
+  afterAll(async () => {
+    await db?.close();
+    await tdb?.drop();
+  });
 
   it('SIGKILL of the server process mid-batch: the batch rolls back whole, the retry applies it once', async () => {
     const port = await freePort();
     let srv = await startServerProcess(tdb.url, port);
     const pushArrived: Array<() => void> = [];
     const proxy = await startFaultProxy({
-      target: `http://127.0.0.1:${port}`, seed: 5, mode: 'offline',
-      plan: (req) => { if (req.path.includes('/sync/push')) for (const f of pushArrived.splice(0)) f(); return 'pass'; },
+      target: `http://127.0.0.1:${port}`,
+      seed: 5,
+      mode: 'offline',
+      plan: (req) => {
+        if (req.path.includes('/sync/push')) for (const f of pushArrived.splice(0)) f();
+        return 'pass';
+      },
     });
     const dir = mkdtempSync(join(tmpdir(), 'crash-srv-'));
     const ws = await createWorkstation({ dataDir: dir, defaultServerUrl: proxy.url, syncIntervalMs: 3_600_000, tickMs: 3_600_000 });
@@ -165,15 +191,22 @@ describe('server killed or stopped in the middle of a big push', () => {
       await ws.handlers.login(API.login.input.parse({ username: 'agente2', password: 'agente123' }));
       await ws.handlers.syncNow(undefined);
       const session = (await ws.handlers.getSession(undefined))!;
-      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }))).rows.map((r) => r.accountId);
+      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }))).rows.map(
+        (r) => r.accountId,
+      );
 
       proxy.setMode('offline');
       const ids: string[] = [];
       for (let i = 0; i < 1200; i++) {
-        const r = await ws.handlers.logOutcome(API.logOutcome.input.parse({
-          accountId: accounts[i % accounts.length], channel: 'sms', disposition: 'message_sent', note: `batch #${i}`,
-          direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
-        }));
+        const r = await ws.handlers.logOutcome(
+          API.logOutcome.input.parse({
+            accountId: accounts[i % accounts.length],
+            channel: 'sms',
+            disposition: 'message_sent',
+            note: `batch #${i}`,
+            direction: 'inbound', // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
+          }),
+        );
         ids.push(r.activityId);
       }
       // let the attempt made while offline fail, so the next cycle starts clean
@@ -190,7 +223,10 @@ describe('server killed or stopped in the middle of a big push', () => {
       const afterKill = await syncing;
       expect(afterKill.pending).toBe(1200);
       expect(afterKill.lastError).not.toBeNull();
-      const [mid] = await db.query<{ last: number | null }>('SELECT max(last_mutation_id)::int AS last FROM sync_clients WHERE client_id = $1', [session.clientId]);
+      const [mid] = await db.query<{ last: number | null }>(
+        'SELECT max(last_mutation_id)::int AS last FROM sync_clients WHERE client_id = $1',
+        [session.clientId],
+      );
       // the batch in flight was not committed: nothing of it is on the server
       expect(mid?.last ?? 0).toBe(0);
       const [partial] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])`, [ids]);
@@ -201,10 +237,13 @@ describe('server killed or stopped in the middle of a big push', () => {
       for (let i = 0; i < 10 && (state.pending > 0 || state.lastError); i++) state = await ws.handlers.syncNow(undefined);
       expect(state).toMatchObject({ pending: 0, lastError: null, rejected: [] });
       const counts = await db.query<{ n: number; distinct: number }>(
-        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM activities WHERE id = ANY($1::uuid[])`, [ids],
+        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM activities WHERE id = ANY($1::uuid[])`,
+        [ids],
       );
       expect(counts[0]).toEqual({ n: 1200, distinct: 1200 });
-      const [done] = await db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [session.clientId]);
+      const [done] = await db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [
+        session.clientId,
+      ]);
       expect(done?.last).toBe(1200);
     } finally {
       await ws.close();
@@ -218,8 +257,13 @@ describe('server killed or stopped in the middle of a big push', () => {
     const server = await startTestServer({ backend: 'pg', seed: { accounts: 30 } });
     const pushArrived: Array<() => void> = [];
     const proxy = await startFaultProxy({
-      target: server.url, seed: 6, mode: 'pass',
-      plan: (req) => { if (req.path.includes('/sync/push')) for (const f of pushArrived.splice(0)) f(); return 'pass'; },
+      target: server.url,
+      seed: 6,
+      mode: 'pass',
+      plan: (req) => {
+        if (req.path.includes('/sync/push')) for (const f of pushArrived.splice(0)) f();
+        return 'pass';
+      },
     });
     const dir = mkdtempSync(join(tmpdir(), 'stop-srv-'));
     const ws = await createWorkstation({ dataDir: dir, defaultServerUrl: proxy.url, syncIntervalMs: 3_600_000, tickMs: 3_600_000 });
@@ -227,11 +271,15 @@ describe('server killed or stopped in the middle of a big push', () => {
       await ws.handlers.login(API.login.input.parse({ username: 'agente3', password: 'agente123' }));
       await ws.handlers.syncNow(undefined);
       const session = (await ws.handlers.getSession(undefined))!;
-      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }))).rows.map((r) => r.accountId);
+      const accounts = (await ws.handlers.listQueue(API.listQueue.input.parse({ limit: 50, contactableOnly: false }))).rows.map(
+        (r) => r.accountId,
+      );
       proxy.setMode('offline');
       const ids: string[] = [];
       for (let i = 0; i < 1100; i++) {
-        ids.push((await ws.handlers.addNote(API.addNote.input.parse({ accountId: accounts[i % accounts.length], body: `nota ${i}` }))).noteId);
+        ids.push(
+          (await ws.handlers.addNote(API.addNote.input.parse({ accountId: accounts[i % accounts.length], body: `nota ${i}` }))).noteId,
+        );
       }
       expect((await ws.handlers.syncNow(undefined)).pending).toBe(1100);
       const arrived = new Promise<void>((r) => pushArrived.push(r));
@@ -246,10 +294,13 @@ describe('server killed or stopped in the middle of a big push', () => {
       for (let i = 0; i < 10 && (state.pending > 0 || state.lastError); i++) state = await ws.handlers.syncNow(undefined);
       expect(state).toMatchObject({ pending: 0, lastError: null, rejected: [] });
       const [c] = await server.db.query<{ n: number; distinct: number }>(
-        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM notes WHERE id = ANY($1::uuid[])`, [ids],
+        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct FROM notes WHERE id = ANY($1::uuid[])`,
+        [ids],
       );
       expect(c).toEqual({ n: 1100, distinct: 1100 });
-      const [done] = await server.db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [session.clientId]);
+      const [done] = await server.db.query<{ last: number }>('SELECT last_mutation_id AS last FROM sync_clients WHERE client_id = $1', [
+        session.clientId,
+      ]);
       expect(done?.last).toBe(1100);
     } finally {
       await ws.close();

@@ -27,7 +27,14 @@ afterAll(async () => {
 });
 
 async function agentFor(username: string, extra: Partial<Parameters<typeof SimAgent.start>[0]> = {}): Promise<SimAgent> {
-  const a = await SimAgent.start({ name: username, serverUrl: server.url, username, password: 'agente123', proxy: { seed: 1, mode: 'pass' }, ...extra });
+  const a = await SimAgent.start({
+    name: username,
+    serverUrl: server.url,
+    username,
+    password: 'agente123',
+    proxy: { seed: 1, mode: 'pass' },
+    ...extra,
+  });
   started.push(a);
   await a.login();
   expect(await a.settle()).toMatchObject({ pending: 0, lastError: null });
@@ -51,7 +58,13 @@ describe('protocol versions', () => {
       const body = init.body ? JSON.stringify({ ...JSON.parse(init.body), protocolVersion: PROTOCOL_VERSION - 1 }) : init.body;
       return fetch(url, { ...init, body });
     };
-    const a = await SimAgent.start({ name: 'old', serverUrl: server.url, username: 'agente3', password: 'agente123', proxy: { seed: 1, mode: 'pass' } });
+    const a = await SimAgent.start({
+      name: 'old',
+      serverUrl: server.url,
+      username: 'agente3',
+      password: 'agente123',
+      proxy: { seed: 1, mode: 'pass' },
+    });
     started.push(a);
     await a.login();
     await a.settle();
@@ -92,19 +105,27 @@ describe('protocol versions', () => {
     const before = (await a.api.addNote({ accountId, body: 'antes' })).noteId;
     a.proxy.setMode('offline');
     const db = openRawStore(a.dataDir, a.url, a.userId);
-    db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('account.archive', ?, ?)`).run(JSON.stringify({ accountId }), new Date().toISOString());
+    db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('account.archive', ?, ?)`).run(
+      JSON.stringify({ accountId }),
+      new Date().toISOString(),
+    );
     db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('note.add', ?, ?)`).run(
-      JSON.stringify({ id: randomUUID(), accountId, body: '', createdAt: 'ayer' }), new Date().toISOString(),
+      JSON.stringify({ id: randomUUID(), accountId, body: '', createdAt: 'ayer' }),
+      new Date().toISOString(),
     );
     db.close();
     const after = (await a.api.addNote({ accountId, body: 'después' })).noteId;
     a.proxy.setMode('pass');
     const state = await a.settle();
     expect(state).toMatchObject({ pending: 0, lastError: null });
-    expect(state.rejected.map((r) => [r.name, r.code])).toEqual([['account.archive', 'unknown_mutation'], ['note.add', 'invalid_args']]);
+    expect(state.rejected.map((r) => [r.name, r.code])).toEqual([
+      ['account.archive', 'unknown_mutation'],
+      ['note.add', 'invalid_args'],
+    ]);
     expect(await onServer('notes', [before, after])).toBe(2);
     const rejections = await server.db.query<{ name: string; code: string; field: string | null }>(
-      'SELECT name, code, field FROM sync_rejections WHERE client_id = $1 ORDER BY mutation_id', [a.clientId],
+      'SELECT name, code, field FROM sync_rejections WHERE client_id = $1 ORDER BY mutation_id',
+      [a.clientId],
     );
     expect(rejections.map((r) => r.code)).toEqual(['unknown_mutation', 'invalid_args']);
     expect(rejections[1]!.field).toBeTruthy();
@@ -116,24 +137,49 @@ describe('protocol versions', () => {
     const list = await call(server, 'GET', '/api/v1/accounts?limit=5', { token });
     const accountId = (list.body.items ?? list.body.accounts ?? list.body)[0].id as string;
     const clientId = randomUUID();
-    const note = (id: number) => ({ id, name: 'note.add', clientTime: new Date().toISOString(), args: { id: randomUUID(), accountId, body: `n${id}`, createdAt: new Date().toISOString() } });
+    const note = (id: number) => ({
+      id,
+      name: 'note.add',
+      clientTime: new Date().toISOString(),
+      args: { id: randomUUID(), accountId, body: `n${id}`, createdAt: new Date().toISOString() },
+    });
     const batch = [note(1), note(3)];
-    const r = await call(server, 'POST', '/api/v1/sync/push', { token, body: { protocolVersion: PROTOCOL_VERSION, clientId, mutations: batch } });
+    const r = await call(server, 'POST', '/api/v1/sync/push', {
+      token,
+      body: { protocolVersion: PROTOCOL_VERSION, clientId, mutations: batch },
+    });
     expect(r.status).toBe(409);
-    expect(await onServer('notes', batch.map((m) => m.args.id))).toBe(0);
+    expect(
+      await onServer(
+        'notes',
+        batch.map((m) => m.args.id),
+      ),
+    ).toBe(0);
   });
 });
 
 describe('reassignment away', () => {
-  it('the account leaves the old agent\'s store at the next pull, and their unsent outcomes for it still reach the server', async () => {
+  it("the account leaves the old agent's store at the next pull, and their unsent outcomes for it still reach the server", async () => {
     const a = await agentFor('agente2');
     const b = await agentFor('agente3');
-    const accountId = (await a.api.listQueue({ limit: 50, contactableOnly: false })).rows.find((r) => r.balanceMinor > 0 && r.status === 'active')!.accountId;
+    const accountId = (await a.api.listQueue({ limit: 50, contactableOnly: false })).rows.find(
+      (r) => r.balanceMinor > 0 && r.status === 'active',
+    )!.accountId;
     a.proxy.setMode('offline');
-    const outcome = await a.api.logOutcome({ accountId, channel: 'call', direction: 'inbound', disposition: 'rpc', note: 'hablé con el titular' }); // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
+    const outcome = await a.api.logOutcome({
+      accountId,
+      channel: 'call',
+      direction: 'inbound',
+      disposition: 'rpc',
+      note: 'hablé con el titular',
+    }); // inbound: logged outbound contacts are checked like placing them (refused at night, or twice a day); this test is about sync
     const { account } = await a.api.getAccount({ accountId });
     const promise = await a.api.logOutcome({
-      accountId, channel: 'call', direction: 'inbound', disposition: 'promise_to_pay', promise: promiseWithinPolicy(account.balanceMinor),
+      accountId,
+      channel: 'call',
+      direction: 'inbound',
+      disposition: 'promise_to_pay',
+      promise: promiseWithinPolicy(account.balanceMinor),
     });
     const { noteId } = await a.api.addNote({ accountId, body: 'antes de la reasignación' });
     await a.api.setCallback({ accountId, callbackAt: new Date(Date.now() + 86_400_000).toISOString(), note: null });
@@ -201,10 +247,19 @@ describe('retention', () => {
     expect(acked).toBeGreaterThan(0);
 
     a.proxy.setMode('offline');
-    const late = [(await a.api.addNote({ accountId, body: 'sin red 1' })).noteId, (await a.api.addNote({ accountId, body: 'sin red 2' })).noteId];
+    const late = [
+      (await a.api.addNote({ accountId, body: 'sin red 1' })).noteId,
+      (await a.api.addNote({ accountId, body: 'sin red 2' })).noteId,
+    ];
     // 60 days pass: the server's record of this client ages, sessions expire; the client's clock moves on.
-    await server.db.query(`UPDATE sync_clients SET created_at = created_at - interval '60 days', last_seen_at = last_seen_at - interval '60 days' WHERE client_id = $1`, [a.clientId]);
-    await server.db.query(`UPDATE sessions SET created_at = created_at - interval '60 days', expires_at = now() - interval '30 days' WHERE user_id = $1`, [a.userId]);
+    await server.db.query(
+      `UPDATE sync_clients SET created_at = created_at - interval '60 days', last_seen_at = last_seen_at - interval '60 days' WHERE client_id = $1`,
+      [a.clientId],
+    );
+    await server.db.query(
+      `UPDATE sessions SET created_at = created_at - interval '60 days', expires_at = now() - interval '30 days' WHERE user_id = $1`,
+      [a.userId],
+    );
     await a.ws.close();
     a.o = { ...a.o, skewMs: 60 * 86_400_000 };
     await a.open();
@@ -221,9 +276,18 @@ describe('retention', () => {
     const ghost = randomUUID();
     const replay = await call(server, 'POST', '/api/v1/sync/push', {
       token,
-      body: { protocolVersion: PROTOCOL_VERSION, clientId: a.clientId, mutations: [
-        { id: 1, name: 'note.add', clientTime: new Date().toISOString(), args: { id: ghost, accountId, body: 'fantasma', createdAt: new Date().toISOString() } },
-      ] },
+      body: {
+        protocolVersion: PROTOCOL_VERSION,
+        clientId: a.clientId,
+        mutations: [
+          {
+            id: 1,
+            name: 'note.add',
+            clientTime: new Date().toISOString(),
+            args: { id: ghost, accountId, body: 'fantasma', createdAt: new Date().toISOString() },
+          },
+        ],
+      },
     });
     expect(replay.status).toBe(200);
     expect(replay.body.results).toEqual([{ id: 1, status: 'duplicate' }]);

@@ -17,7 +17,9 @@ export interface WatchedChild {
 
 export function runTs(file: string, env: Record<string, string>, args: string[] = []): WatchedChild {
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   let err = '';
@@ -30,21 +32,39 @@ export function runTs(file: string, env: Record<string, string>, args: string[] 
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
       lines.push(line);
-      for (const w of [...waiters]) if (w.pred(line)) { waiters.delete(w); w.resolve(line); }
+      for (const w of [...waiters])
+        if (w.pred(line)) {
+          waiters.delete(w);
+          w.resolve(line);
+        }
     }
   });
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => { err += c; });
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
+    err += c;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
   return {
-    child, lines, stderr: () => err, exited,
+    child,
+    lines,
+    stderr: () => err,
+    exited,
     waitFor(pred, timeoutMs = 30_000) {
       const seen = lines.find(pred);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const w = { pred, resolve: (l: string) => { clearTimeout(t); resolve(l); } };
-        const t = setTimeout(() => { waiters.delete(w); reject(new Error(`child ${file}: timed out; stderr: ${err.slice(-2000)}`)); }, timeoutMs);
+        const w = {
+          pred,
+          resolve: (l: string) => {
+            clearTimeout(t);
+            resolve(l);
+          },
+        };
+        const t = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`child ${file}: timed out; stderr: ${err.slice(-2000)}`));
+        }, timeoutMs);
         waiters.add(w);
         void exited.then(({ code, signal }) => {
           if (!waiters.has(w)) return;

@@ -8,8 +8,10 @@ const seed = process.env.SEED ? Number(process.env.SEED) : 20261125;
 
 it('torture: 3 agents and their team lead, offline/online cycles, faults and restarts: nothing lost, nothing duplicated', async () => {
   const stats = await runTorture({ seed, cycles: 30, agents: 4, backend: 'pg' });
-  console.log(`torture seed=${stats.seed} cycles=${stats.cycles} writes=${JSON.stringify(stats.writes)} mutations=${stats.mutations} `
-    + `restarts=${stats.restarts} offline=${stats.offlineCycles} requests=${stats.requests} faults=${JSON.stringify(stats.faults)} in ${stats.durationMs} ms`);
+  console.log(
+    `torture seed=${stats.seed} cycles=${stats.cycles} writes=${JSON.stringify(stats.writes)} mutations=${stats.mutations} ` +
+      `restarts=${stats.restarts} offline=${stats.offlineCycles} requests=${stats.requests} faults=${JSON.stringify(stats.faults)} in ${stats.durationMs} ms`,
+  );
   const totalWrites = Object.values(stats.writes).reduce((a, b) => a + b, 0);
   expect(totalWrites).toBeGreaterThan(50);
   expect(stats.mutations).toBeGreaterThanOrEqual(totalWrites);

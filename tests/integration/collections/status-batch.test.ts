@@ -7,8 +7,12 @@ import { startTestServer, type TestServer } from '../../helpers/server';
 /** The kept / broken batch as the serve command runs it on start, on PGlite: grace days in the debtor's zone. */
 let s: TestServer;
 
-beforeAll(async () => { s = await startTestServer({ backend: 'pglite', seed: { accounts: 20 } }); }, 120_000);
-afterAll(async () => { await s?.close(); });
+beforeAll(async () => {
+  s = await startTestServer({ backend: 'pglite', seed: { accounts: 20 } });
+}, 120_000);
+afterAll(async () => {
+  await s?.close();
+});
 
 async function overduePromise(daysLate: number): Promise<string> {
   const [acc] = await s.db.query<{ id: string; agentId: string; timeZone: string; product: string }>(
@@ -17,8 +21,10 @@ async function overduePromise(daysLate: number): Promise<string> {
        AND NOT EXISTS (SELECT 1 FROM promises p WHERE p.account_id = a.id) ORDER BY a.id LIMIT 1`,
   );
   const id = randomUUID();
-  await s.db.query(`INSERT INTO promises (id, account_id, agent_id, channel, currency, created_at) VALUES ($1, $2, $3, 'call', 'COP', now() - interval '30 days')`,
-    [id, acc!.id, acc!.agentId]);
+  await s.db.query(
+    `INSERT INTO promises (id, account_id, agent_id, channel, currency, created_at) VALUES ($1, $2, $3, 'call', 'COP', now() - interval '30 days')`,
+    [id, acc!.id, acc!.agentId],
+  );
   const due = addDays(localDate(new Date(), acc!.timeZone), -daysLate);
   await s.db.query('INSERT INTO promise_installments (promise_id, seq, due_date, amount_minor) VALUES ($1, 1, $2, 50000)', [id, due]);
   return id;
@@ -30,7 +36,8 @@ describe('promise status batch on server start', () => {
     const inGrace = await overduePromise(2);
     const server = await startServer({ db: s.db, port: 0, promiseBatchMinutes: 60 });
     try {
-      const status = async (id: string) => (await s.db.query<{ status: string }>('SELECT status FROM promises WHERE id = $1', [id]))[0]!.status;
+      const status = async (id: string) =>
+        (await s.db.query<{ status: string }>('SELECT status FROM promises WHERE id = $1', [id]))[0]!.status;
       const end = Date.now() + 15_000;
       while ((await status(late)) !== 'broken' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
       expect(await status(late)).toBe('broken');

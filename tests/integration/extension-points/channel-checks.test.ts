@@ -26,7 +26,8 @@ const OTHER_KINDS: Record<string, readonly string[]> = {
 async function channelChecks(db: Db): Promise<Record<string, string[]>> {
   const rows = await db.query<{ tbl: string; def: string }>(
     `SELECT c.conrelid::regclass::text AS tbl, pg_get_constraintdef(c.oid) AS def
-     FROM pg_constraint c WHERE c.contype = 'c' AND c.connamespace = 'public'::regnamespace`);
+     FROM pg_constraint c WHERE c.contype = 'c' AND c.connamespace = 'public'::regnamespace`,
+  );
   const out: Record<string, string[]> = {};
   for (const { tbl, def } of rows) {
     // PostgreSQL keeps `channel IN ('a', 'b')` as `(channel = ANY (ARRAY['a'::text, 'b'::text]))`
@@ -46,7 +47,10 @@ describe.each(BACKENDS)('channel CHECK constraints on %s', (backend) => {
     db = await openDb(pg ? { url: pg.url } : { dataDir: 'memory://' });
     await migrate(db);
   });
-  afterAll(async () => { await db.close(); await drop?.(); });
+  afterAll(async () => {
+    await db.close();
+    await drop?.();
+  });
 
   it('list exactly the channels and contact kinds of src/shared/domain/channels.ts', async () => {
     const found = await channelChecks(db);

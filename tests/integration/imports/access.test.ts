@@ -7,13 +7,25 @@ import { addUser } from '../server/fixtures';
  * agents of their own team (src/server/access/visibility.ts, importRefusals). Everything else is
  * refused with its row and column, and nothing of it is written.
  */
-interface AccountFacts { id: string; ref: string; debtor: string; name: string; nationalId: string; country: string; zone: string; currency: string; balance: number }
+interface AccountFacts {
+  id: string;
+  ref: string;
+  debtor: string;
+  name: string;
+  nationalId: string;
+  country: string;
+  zone: string;
+  currency: string;
+  balance: number;
+}
 
 async function facts(s: TestServer, accountId: string): Promise<AccountFacts> {
   const [row] = await s.db.query<AccountFacts>(
     `SELECT a.id, a.external_ref AS ref, d.external_id AS debtor, d.name, d.national_id AS "nationalId", d.country,
             d.time_zone AS zone, a.currency, a.balance_minor AS balance
-       FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`, [accountId]);
+       FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`,
+    [accountId],
+  );
   return row!;
 }
 
@@ -21,8 +33,11 @@ async function facts(s: TestServer, accountId: string): Promise<AccountFacts> {
 const minor = (major: string, currency: string) => Number(major.replace(/\./g, '')) * (currency === 'COP' || currency === 'CLP' ? 1 : 100);
 
 const HEADER = 'id_deudor;nombre;documento;pais;zona_horaria;cuenta;moneda;saldo;asesor';
-const line = (f: Pick<AccountFacts, 'debtor' | 'name' | 'nationalId' | 'country' | 'zone' | 'ref' | 'currency'>, balance: string, agent: string) =>
-  [f.debtor, f.name, f.nationalId, f.country, f.zone, f.ref, f.currency, balance, agent].join(';');
+const line = (
+  f: Pick<AccountFacts, 'debtor' | 'name' | 'nationalId' | 'country' | 'zone' | 'ref' | 'currency'>,
+  balance: string,
+  agent: string,
+) => [f.debtor, f.name, f.nationalId, f.country, f.zone, f.ref, f.currency, balance, agent].join(';');
 
 describe.each(BACKENDS)('import access on %s', (backend) => {
   let s: TestServer;
@@ -41,24 +56,39 @@ describe.each(BACKENDS)('import access on %s', (backend) => {
     const moved = await s.db.query<{ id: string }>(
       `SELECT a.id FROM accounts a WHERE a.assigned_agent_id = $1
          AND NOT EXISTS (SELECT 1 FROM accounts b WHERE b.debtor_id = a.debtor_id AND b.id <> a.id)
-       ORDER BY a.id LIMIT 2`, [s.seed!.users.agente3]);
+       ORDER BY a.id LIMIT 2`,
+      [s.seed!.users.agente3],
+    );
     for (const m of moved) await s.db.query('UPDATE accounts SET assigned_agent_id = $2 WHERE id = $1', [m.id, agent4]);
     other = await facts(s, moved[0]!.id);
-    const ownId = (await s.db.query<{ id: string }>(
-      `SELECT a.id FROM accounts a WHERE a.assigned_agent_id = $1
+    const ownId = (
+      await s.db.query<{ id: string }>(
+        `SELECT a.id FROM accounts a WHERE a.assigned_agent_id = $1
          AND NOT EXISTS (SELECT 1 FROM accounts b WHERE b.debtor_id = a.debtor_id AND b.assigned_agent_id IS DISTINCT FROM $1)
-       ORDER BY a.id LIMIT 1`, [s.seed!.users.agente1]))[0]!.id;
+       ORDER BY a.id LIMIT 1`,
+        [s.seed!.users.agente1],
+      )
+    )[0]!.id;
     own = await facts(s, ownId);
     lead = (await login(s, 'lider', 'lider123')).token;
     lead2 = (await login(s, 'lider2', 'lider2clave')).token;
     admin = (await login(s, 'admin', 'admin123')).token;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   const csv = (lines: string[]) => [HEADER, ...lines].join('\n');
 
   it("a team lead's portfolio file cannot reach another team's accounts, debtors or agents", async () => {
-    const fresh = { debtor: 'NUEVO-1', name: 'Nuevo Deudor', nationalId: '1234567890', country: 'CO', zone: 'America/Bogota', currency: 'COP' };
+    const fresh = {
+      debtor: 'NUEVO-1',
+      name: 'Nuevo Deudor',
+      nationalId: '1234567890',
+      country: 'CO',
+      zone: 'America/Bogota',
+      currency: 'COP',
+    };
     const body = csv([
       line(other, '4.589', 'lider'), // row 2: the reported attack — another team's account, to themselves, balance cut
       line({ ...other, ref: 'NUEVA-EN-OTRO-DEUDOR' }, '1.000', 'agente1'), // row 3: new account on a debtor of another team
@@ -70,7 +100,10 @@ describe.each(BACKENDS)('import access on %s', (backend) => {
     const r = await call(s, 'POST', '/api/v1/imports/portfolio', { token: lead, body, contentType: 'text/csv' });
     expect(r.status).toBe(200);
     expect(r.body.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
-      [2, 'cuenta'], [3, 'id_deudor'], [4, 'asesor'], [5, 'asesor'],
+      [2, 'cuenta'],
+      [3, 'id_deudor'],
+      [4, 'asesor'],
+      [5, 'asesor'],
     ]);
     expect(r.body.accountsUpserted).toBe(2);
     const after = await facts(s, other.id);
@@ -83,9 +116,17 @@ describe.each(BACKENDS)('import access on %s', (backend) => {
   });
 
   it("the other team's lead and an admin may load that same row", async () => {
-    const r2 = await call(s, 'POST', '/api/v1/imports/portfolio', { token: lead2, body: csv([line(other, '458.900', 'agente4')]), contentType: 'text/csv' });
+    const r2 = await call(s, 'POST', '/api/v1/imports/portfolio', {
+      token: lead2,
+      body: csv([line(other, '458.900', 'agente4')]),
+      contentType: 'text/csv',
+    });
     expect(r2.body.errors).toEqual([]);
-    const r = await call(s, 'POST', '/api/v1/imports/portfolio', { token: admin, body: csv([line(other, '458.901', 'agente4')]), contentType: 'text/csv' });
+    const r = await call(s, 'POST', '/api/v1/imports/portfolio', {
+      token: admin,
+      body: csv([line(other, '458.901', 'agente4')]),
+      contentType: 'text/csv',
+    });
     expect(r.body.errors).toEqual([]);
     expect((await facts(s, other.id)).balance).toBe(minor('458.901', other.currency));
   });

@@ -24,10 +24,14 @@ describe.each(BACKENDS)('who did it, on %s', (backend) => {
          FROM accounts a JOIN debtors d ON d.id = a.debtor_id
         WHERE a.assigned_agent_id = $1
           AND NOT EXISTS (SELECT 1 FROM accounts b WHERE b.debtor_id = a.debtor_id AND b.id <> a.id)
-        ORDER BY a.id LIMIT 1`, [s.seed!.users.agente1]);
+        ORDER BY a.id LIMIT 1`,
+      [s.seed!.users.agente1],
+    );
     account = a!;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('a portfolio upload records its run and the reassignment it made under the uploader', async () => {
     const body = `id_deudor;nombre;documento;pais;zona_horaria;cuenta;moneda;saldo;asesor\n${account.line};900;agente2\n`;
@@ -35,11 +39,21 @@ describe.each(BACKENDS)('who did it, on %s', (backend) => {
     expect(r.body.errors).toEqual([]);
     const importId = r.body.importId as string;
     const [log] = await s.db.query<{ by: string | null; via: string | null; importId: string | null }>(
-      `SELECT by_user_id AS by, via, import_id AS "importId" FROM assignment_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1`, [account.id]);
+      `SELECT by_user_id AS by, via, import_id AS "importId" FROM assignment_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [account.id],
+    );
     expect(log).toEqual({ by: s.seed!.users.lider, via: 'api', importId });
 
     const run = ImportRun.parse((await call(s, 'GET', `/api/v1/imports/${importId}`, { token: lead })).body);
-    expect(run).toMatchObject({ kind: 'portfolio', actorUsername: 'lider', via: 'api', status: 'done', rowsRead: 1, rowsWritten: 1, rowsRefused: 0 });
+    expect(run).toMatchObject({
+      kind: 'portfolio',
+      actorUsername: 'lider',
+      via: 'api',
+      status: 'done',
+      rowsRead: 1,
+      rowsWritten: 1,
+      rowsRefused: 0,
+    });
     const list = await call(s, 'GET', '/api/v1/imports', { token: admin });
     expect(list.body.imports.map((i: { id: string }) => i.id)).toContain(importId);
   });
@@ -52,7 +66,8 @@ describe.each(BACKENDS)('who did it, on %s', (backend) => {
     expect(reversed.status).toBe(200);
     const [currency] = await s.db.query<{ c: string }>('SELECT currency AS c FROM accounts WHERE id = $1', [account.id]);
     const direct = await call(s, 'POST', '/api/v1/payments', {
-      token: admin, body: { accountId: account.id, reference: 'PAGO-ADMIN', amountMinor: 5, currency: currency!.c, paidAt: '2026-11-21T15:00:00.000Z' },
+      token: admin,
+      body: { accountId: account.id, reference: 'PAGO-ADMIN', amountMinor: 5, currency: currency!.c, paidAt: '2026-11-21T15:00:00.000Z' },
     });
     expect(direct.status).toBe(201);
 
@@ -73,7 +88,9 @@ describe.each(BACKENDS)('who did it, on %s', (backend) => {
 
 describe('who did it, from the command line', () => {
   let dir: string;
-  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("the CLI's import run and reassignments are recorded as via 'cli' with no user", async () => {
     dir = mkdtempSync(join(tmpdir(), 'import-actor-'));
@@ -81,15 +98,22 @@ describe('who did it, from the command line', () => {
     const { migrate } = await import('../../../src/server/db/migrate');
     let db = await openDb({ dataDir: dir });
     await migrate(db);
-    const [org] = await db.query<{ id: string }>(`INSERT INTO organizations (name, country, time_zone) VALUES ('CLI', 'CO', 'America/Bogota') RETURNING id`);
-    await db.query(`INSERT INTO users (org_id, username, display_name, role, password_hash) VALUES ($1, 'agente1', 'agente1', 'agent', 'x')`, [org!.id]);
+    const [org] = await db.query<{ id: string }>(
+      `INSERT INTO organizations (name, country, time_zone) VALUES ('CLI', 'CO', 'America/Bogota') RETURNING id`,
+    );
+    await db.query(
+      `INSERT INTO users (org_id, username, display_name, role, password_hash) VALUES ($1, 'agente1', 'agente1', 'agent', 'x')`,
+      [org!.id],
+    );
     await db.close();
     const file = join(dir, 'c.csv');
     writeFileSync(file, 'id_deudor;nombre;documento;pais;cuenta;saldo;asesor\nD1;Ana;1020304050;CO;C-1;1000;agente1\n');
     expect(await runImportCli([file], { DATA_DIR: join(dir) }, { out: () => {}, err: () => {} })).toBe(0);
     db = await openDb({ dataDir: dir });
     try {
-      const runs = await db.query<{ actor: string | null; via: string; status: string; id: string }>('SELECT id, actor_id AS actor, via, status FROM import_runs');
+      const runs = await db.query<{ actor: string | null; via: string; status: string; id: string }>(
+        'SELECT id, actor_id AS actor, via, status FROM import_runs',
+      );
       expect(runs).toEqual([{ id: expect.any(String), actor: null, via: 'cli', status: 'done' }]);
       const log = await db.query('SELECT by_user_id AS by, via, import_id AS "importId" FROM assignment_log');
       expect(log).toEqual([{ by: null, via: 'cli', importId: runs[0]!.id }]);

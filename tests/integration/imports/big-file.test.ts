@@ -10,8 +10,11 @@ const AS_OF = '2026-11-25';
 
 /** A generated file with its own refs (not the seed's), agents the seed has. */
 function generated(count: number, tag: string): string {
-  const rows = generateDemoPortfolio({ count, seed: 7, agents: ['agente1', 'agente2'], asOf: AS_OF })
-    .map((r) => ({ ...r, accountRef: `${tag}-${r.accountRef}`, debtorExternalId: `${tag}-${r.debtorExternalId}` }));
+  const rows = generateDemoPortfolio({ count, seed: 7, agents: ['agente1', 'agente2'], asOf: AS_OF }).map((r) => ({
+    ...r,
+    accountRef: `${tag}-${r.accountRef}`,
+    debtorExternalId: `${tag}-${r.debtorExternalId}`,
+  }));
   return portfolioRowsToCsv(rows, { separator: ';' });
 }
 
@@ -25,15 +28,21 @@ describe.each(BACKENDS)('big portfolio files on %s', (backend) => {
   let s: TestServer;
   let admin: string;
   let orgId: string;
-  const versions = async () => (await s.db.query<{ d: number; a: number; c: number }>(
-    `SELECT (SELECT max(version) FROM debtors) AS d, (SELECT max(version) FROM accounts) AS a, (SELECT max(version) FROM contact_points) AS c`))[0];
+  const versions = async () =>
+    (
+      await s.db.query<{ d: number; a: number; c: number }>(
+        `SELECT (SELECT max(version) FROM debtors) AS d, (SELECT max(version) FROM accounts) AS a, (SELECT max(version) FROM contact_points) AS c`,
+      )
+    )[0];
 
   beforeAll(async () => {
     s = await startTestServer({ backend, seed: { accounts: 3 } });
     admin = (await login(s, 'admin', 'admin123')).token;
     orgId = (await s.db.query<{ id: string }>('SELECT id FROM organizations LIMIT 1'))[0]!.id;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('a file read in many batches reports and writes exactly what the whole-file reading does; re-running it changes nothing', async () => {
     const HEADER = 'id_deudor;nombre;documento;pais;cuenta;moneda;saldo;telefono;asesor';
@@ -44,7 +53,9 @@ describe.each(BACKENDS)('big portfolio files on %s', (backend) => {
       // later rows of a debtor leave name and country empty: the earlier row (maybe in the previous batch) gives them
       const cur = i === 8 || i === 23 ? 'EUR' : 'COP';
       const acc = i === 41 ? 'BA-3' : `BA-${i}`; // a repeat of row 4's account
-      lines.push(`${d};${later ? '' : 'Cliente Ñandú'};${1000 + Math.ceil(i / 3)};${later ? '' : 'CO'};${acc};${cur};1.000;300 123 ${String(4000 + i)};agente1`);
+      lines.push(
+        `${d};${later ? '' : 'Cliente Ñandú'};${1000 + Math.ceil(i / 3)};${later ? '' : 'CO'};${acc};${cur};1.000;300 123 ${String(4000 + i)};agente1`,
+      );
     }
     const text = lines.join('\n');
     const whole = parsePortfolioCsv(text, { asOf: AS_OF });
@@ -57,7 +68,9 @@ describe.each(BACKENDS)('big portfolio files on %s', (backend) => {
     const names = await s.db.query<{ name: string }>(`SELECT DISTINCT name FROM debtors WHERE external_id LIKE 'B-%'`);
     expect(names).toEqual([{ name: 'Cliente Ñandú' }]); // UTF-8 cut mid-character across pieces
     const [run] = await s.db.query<{ rows_read: number; rows_written: number; rows_refused: number; status: string }>(
-      'SELECT rows_read, rows_written, rows_refused, status FROM import_runs WHERE id = $1', [report.importId]);
+      'SELECT rows_read, rows_written, rows_refused, status FROM import_runs WHERE id = $1',
+      [report.importId],
+    );
     expect(run).toEqual({ rows_read: 60, rows_written: 57, rows_refused: 3, status: 'done' });
 
     const before = await versions();
@@ -68,7 +81,12 @@ describe.each(BACKENDS)('big portfolio files on %s', (backend) => {
 
   it('lists the first 1,000 errors and counts the rest', async () => {
     const rows = Array.from({ length: 1_500 }, (_, i) => `E-${i};Sin País;${i};;E-C${i};;1;;`);
-    const report = await importPortfolioStream(s.db, orgId, [['id_deudor;nombre;documento;pais;cuenta;moneda;saldo;telefono;asesor', ...rows].join('\n')], { batchSize: 400 });
+    const report = await importPortfolioStream(
+      s.db,
+      orgId,
+      [['id_deudor;nombre;documento;pais;cuenta;moneda;saldo;telefono;asesor', ...rows].join('\n')],
+      { batchSize: 400 },
+    );
     expect(report.errors).toHaveLength(1_000);
     expect(report.errorCount).toBe(1_500);
     expect(report.errors[999]!.row).toBe(1_001);
@@ -78,10 +96,14 @@ describe.each(BACKENDS)('big portfolio files on %s', (backend) => {
     const text = generated(backend === 'pg' ? 12_000 : 6_000, 'BIG');
     const importId = crypto.randomUUID();
     const upload = fetch(`${s.url}/api/v1/imports/portfolio?importId=${importId}`, {
-      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' }, body: text,
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+      body: text,
     });
     let done = false;
-    void upload.finally(() => { done = true; });
+    void upload.finally(() => {
+      done = true;
+    });
     const health: number[] = [];
     const seen: { status: string; rowsRead: number }[] = [];
     while (!done) {
@@ -116,7 +138,11 @@ describe.each(BACKENDS)('big portfolio files on %s', (backend) => {
     expect(empty.status).toBe(400);
     expect(empty.body.error.field).toBe('body');
     const [run] = await s.db.query<{ id: string }>('SELECT id FROM import_runs LIMIT 1');
-    const reused = await call(s, 'POST', `/api/v1/imports/portfolio?importId=${run!.id}`, { token: admin, body: 'a;b\n1;2', contentType: 'text/csv' });
+    const reused = await call(s, 'POST', `/api/v1/imports/portfolio?importId=${run!.id}`, {
+      token: admin,
+      body: 'a;b\n1;2',
+      contentType: 'text/csv',
+    });
     expect(reused.status).toBe(400);
     expect(reused.body.error.field).toBe('importId');
   });

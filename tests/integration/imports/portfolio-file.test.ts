@@ -11,14 +11,21 @@ describe.each(BACKENDS)('portfolio file meaning on %s', (backend) => {
     expect(r.status).toBe(200);
     return ImportReport.parse(r.body);
   };
-  const debtor = async (id: string) => (await s.db.query<{ zone: string; type: string; segment: string; name: string; country: string }>(
-    'SELECT time_zone AS zone, debtor_type AS type, segment, name, country FROM debtors WHERE external_id = $1', [id]))[0];
+  const debtor = async (id: string) =>
+    (
+      await s.db.query<{ zone: string; type: string; segment: string; name: string; country: string }>(
+        'SELECT time_zone AS zone, debtor_type AS type, segment, name, country FROM debtors WHERE external_id = $1',
+        [id],
+      )
+    )[0];
 
   beforeAll(async () => {
     s = await startTestServer({ backend, seed: { accounts: 3 } });
     admin = (await login(s, 'admin', 'admin123')).token;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   const HEADER = 'id_deudor;nombre;documento;pais;zona_horaria;tipo;segmento;cuenta;saldo;telefono;asesor';
 
@@ -49,7 +56,10 @@ describe.each(BACKENDS)('portfolio file meaning on %s', (backend) => {
       'LR-1;;1098765432;;;;;LR-C2;200;3007654321;agente1',
       'LR-2;;55443322;;;;;LR-C3;300;3001112233;agente1',
     ]);
-    expect(report.errors.map((e) => [e.row, e.field])).toEqual([[4, 'nombre'], [4, 'pais']]);
+    expect(report.errors.map((e) => [e.row, e.field])).toEqual([
+      [4, 'nombre'],
+      [4, 'pais'],
+    ]);
     expect(report.accountsUpserted).toBe(2);
     expect(await debtor('LR-1')).toMatchObject({ name: 'Lucía Ramos', country: 'CO', zone: 'America/Bogota' });
   });
@@ -73,15 +83,21 @@ describe.each(BACKENDS)('portfolio file meaning on %s', (backend) => {
 
 describe.each(BACKENDS)('a Windows-1252 upload on %s', (backend) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 3 } }); });
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 3 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('is decoded as the CLI decodes it, never stored with replacement characters', async () => {
     const admin = (await login(s, 'admin', 'admin123')).token;
     const text = 'id_deudor;nombre;documento;pais;cuenta;saldo;asesor\nW-1;José Gómez Núñez;1020304050;CO;W-C1;100;agente1\n';
     const bytes = Buffer.from(new Uint8Array([...text].map((c) => c.charCodeAt(0)))); // Latin-1 = Windows-1252 here
     const r = await fetch(`${s.url}/api/v1/imports/portfolio`, {
-      method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' }, body: bytes,
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' },
+      body: bytes,
     });
     expect(r.status).toBe(200);
     expect((await r.json()).errors).toEqual([]);

@@ -16,11 +16,25 @@ let emailTemplate: string;
 
 beforeAll(async () => {
   twilio = await startFakeTwilio(TW);
-  s = await startComplianceServer({ sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006', retry: { attempts: 3, baseDelayMs: 5, timeoutMs: 2000 } }) }, AT);
-  await importRows(s, ['A', 'B', 'C', 'D'].map((k, i) => row({
-    debtorExternalId: `DSP-${k}`, name: `Deudor ${k}`, nationalId: `8000000${i}`, accountRef: `DSP-${k}-1`,
-    phones: [`+57310000000${i}`], whatsapp: [], emails: [`d${i}@example.com`], assignedAgent: 'agente1',
-  })));
+  s = await startComplianceServer(
+    { sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006', retry: { attempts: 3, baseDelayMs: 5, timeoutMs: 2000 } }) },
+    AT,
+  );
+  await importRows(
+    s,
+    ['A', 'B', 'C', 'D'].map((k, i) =>
+      row({
+        debtorExternalId: `DSP-${k}`,
+        name: `Deudor ${k}`,
+        nationalId: `8000000${i}`,
+        accountRef: `DSP-${k}-1`,
+        phones: [`+57310000000${i}`],
+        whatsapp: [],
+        emails: [`d${i}@example.com`],
+        assignedAgent: 'agente1',
+      }),
+    ),
+  );
   token = (await login(s, 'agente1', 'agente123')).token;
   const templates = (await call(s, 'GET', '/api/v1/messages/templates', { token })).body as Array<{ id: string; channel: string }>;
   smsTemplate = templates.find((t) => t.channel === 'sms')!.id;
@@ -36,15 +50,25 @@ async function send(ref: string, channel: 'sms' | 'email') {
   const t = await lookup(s.db, ref);
   const id = randomUUID();
   const r = await rawClient(s, token).push('message.send', {
-    id, accountId: t.accountId, contactPointId: channel === 'sms' ? t.phoneId : t.emailId, channel,
-    templateId: channel === 'sms' ? smsTemplate : emailTemplate, body: 'x', createdAt: AT.toISOString(),
+    id,
+    accountId: t.accountId,
+    contactPointId: channel === 'sms' ? t.phoneId : t.emailId,
+    channel,
+    templateId: channel === 'sms' ? smsTemplate : emailTemplate,
+    body: 'x',
+    createdAt: AT.toISOString(),
   });
   expect(r.status).toBe('applied');
   return id;
 }
 
-const status = async (id: string) => (await s.db.query<{ status: string; error: string | null; attempts: number }>(
-  'SELECT status, error, attempts FROM outbound_messages WHERE id = $1', [id]))[0]!;
+const status = async (id: string) =>
+  (
+    await s.db.query<{ status: string; error: string | null; attempts: number }>(
+      'SELECT status, error, attempts FROM outbound_messages WHERE id = $1',
+      [id],
+    )
+  )[0]!;
 
 describe('dispatcher', () => {
   it('a 5xx is retried and the message is sent once', async () => {
@@ -80,7 +104,13 @@ describe('dispatcher', () => {
   it('a message for a template of another channel is rejected, naming the field', async () => {
     const t = await lookup(s.db, 'DSP-D-1');
     const r = await rawClient(s, token).push('message.send', {
-      id: randomUUID(), accountId: t.accountId, contactPointId: t.phoneId, channel: 'sms', templateId: emailTemplate, body: 'x', createdAt: AT.toISOString(),
+      id: randomUUID(),
+      accountId: t.accountId,
+      contactPointId: t.phoneId,
+      channel: 'sms',
+      templateId: emailTemplate,
+      body: 'x',
+      createdAt: AT.toISOString(),
     });
     expect(r).toMatchObject({ status: 'rejected', error: { code: 'invalid_args', field: 'channel' } });
   });

@@ -15,13 +15,31 @@ let subjectTemplate: string;
 
 beforeAll(async () => {
   relay = await startLocalRelay();
-  s = await startComplianceServer({
-    email: smtpEmail({ url: relay.url, from: 'Área de cartera <cartera@acme.example>', retry: { attempts: 3, baseDelayMs: 5, timeoutMs: 2000 } }),
-  }, AT);
-  await importRows(s, ['A', 'B', 'C'].map((k, i) => row({
-    debtorExternalId: `EML-${k}`, name: `Deudora ${k} Núñez`, nationalId: `9100000${i}`, accountRef: `EML-${k}-1`,
-    phones: [`+57311000000${i}`], whatsapp: [], emails: [`deudora${i}@example.com`], assignedAgent: 'agente1',
-  })));
+  s = await startComplianceServer(
+    {
+      email: smtpEmail({
+        url: relay.url,
+        from: 'Área de cartera <cartera@acme.example>',
+        retry: { attempts: 3, baseDelayMs: 5, timeoutMs: 2000 },
+      }),
+    },
+    AT,
+  );
+  await importRows(
+    s,
+    ['A', 'B', 'C'].map((k, i) =>
+      row({
+        debtorExternalId: `EML-${k}`,
+        name: `Deudora ${k} Núñez`,
+        nationalId: `9100000${i}`,
+        accountRef: `EML-${k}-1`,
+        phones: [`+57311000000${i}`],
+        whatsapp: [],
+        emails: [`deudora${i}@example.com`],
+        assignedAgent: 'agente1',
+      }),
+    ),
+  );
   token = (await login(s, 'agente1', 'agente123')).token;
   client = rawClient(s, token);
   const templates = (await call(s, 'GET', '/api/v1/messages/templates', { token })).body as Array<{ id: string; channel: string }>;
@@ -30,7 +48,8 @@ beforeAll(async () => {
   const [t] = await s.db.query<{ id: string }>(
     `INSERT INTO message_templates (org_id, name, channel, subject, body)
      SELECT org_id, 'Saldo (correo)', 'email', 'Saldo de {{nombre}}:' || chr(10) || '{{monto}} ({{dias_mora}} días de mora)',
-       'Hola {{nombre}}, pague aquí: {{link}}' FROM message_templates WHERE id = $1 RETURNING id`, [stock],
+       'Hola {{nombre}}, pague aquí: {{link}}' FROM message_templates WHERE id = $1 RETURNING id`,
+    [stock],
   );
   subjectTemplate = t!.id;
 }, 60_000);
@@ -45,14 +64,25 @@ beforeEach(() => relay.reset());
 async function sendEmail(ref: string, id = randomUUID()) {
   const t = await lookup(s.db, ref);
   const r = await client.push('message.send', {
-    id, accountId: t.accountId, contactPointId: t.emailId, channel: 'email', templateId: subjectTemplate, body: 'x', createdAt: AT.toISOString(),
+    id,
+    accountId: t.accountId,
+    contactPointId: t.emailId,
+    channel: 'email',
+    templateId: subjectTemplate,
+    body: 'x',
+    createdAt: AT.toISOString(),
   });
   expect(r.status).toBe('applied');
   return { id, accountId: t.accountId };
 }
 
-const stored = async (id: string) => (await s.db.query<{ status: string; error: string | null; subject: string | null; body: string; provider_message_id: string | null }>(
-  'SELECT status, error, subject, body, provider_message_id FROM outbound_messages WHERE id = $1', [id]))[0]!;
+const stored = async (id: string) =>
+  (
+    await s.db.query<{ status: string; error: string | null; subject: string | null; body: string; provider_message_id: string | null }>(
+      'SELECT status, error, subject, body, provider_message_id FROM outbound_messages WHERE id = $1',
+      [id],
+    )
+  )[0]!;
 
 describe('e-mail through the dispatcher', () => {
   it('an e-mail accepted by a push reaches the relay once, with the rendered subject and body', async () => {
@@ -70,7 +100,11 @@ describe('e-mail through the dispatcher', () => {
     expect(headers.subject).toBe(queued.subject);
     expect(headers['message-id']).toBe(`<${id}@acme.example>`);
     expect(text).toBe(queued.body);
-    expect(await stored(id)).toMatchObject({ status: 'sent', error: null, provider_message_id: expect.stringMatching(/^4F2A[0-9A-F]{4}$/) });
+    expect(await stored(id)).toMatchObject({
+      status: 'sent',
+      error: null,
+      provider_message_id: expect.stringMatching(/^4F2A[0-9A-F]{4}$/),
+    });
 
     // nothing left to send; a replayed push of the same message changes nothing
     await s.dispatcher.runOnce();
@@ -103,12 +137,22 @@ describe('e-mail through the dispatcher', () => {
   });
 
   it('the database refuses an e-mail template without a subject', async () => {
-    const [{ org_id: orgId }] = await s.db.query<{ org_id: string }>('SELECT org_id FROM message_templates WHERE id = $1', [subjectTemplate]) as [{ org_id: string }];
+    const [{ org_id: orgId }] = (await s.db.query<{ org_id: string }>('SELECT org_id FROM message_templates WHERE id = $1', [
+      subjectTemplate,
+    ])) as [{ org_id: string }];
     for (const subject of [null, '  ']) {
-      await expect(s.db.query(`INSERT INTO message_templates (org_id, name, channel, subject, body) VALUES ($1, $2, 'email', $3, 'x')`,
-        [orgId, `Sin asunto ${String(subject)}`, subject])).rejects.toThrow(/message_templates_email_subject/);
+      await expect(
+        s.db.query(`INSERT INTO message_templates (org_id, name, channel, subject, body) VALUES ($1, $2, 'email', $3, 'x')`, [
+          orgId,
+          `Sin asunto ${String(subject)}`,
+          subject,
+        ]),
+      ).rejects.toThrow(/message_templates_email_subject/);
     }
     // SMS templates have no subject
-    await s.db.query(`INSERT INTO message_templates (org_id, name, channel, subject, body) VALUES ($1, 'SMS sin asunto', 'sms', NULL, 'x')`, [orgId]);
+    await s.db.query(
+      `INSERT INTO message_templates (org_id, name, channel, subject, body) VALUES ($1, 'SMS sin asunto', 'sms', NULL, 'x')`,
+      [orgId],
+    );
   });
 });

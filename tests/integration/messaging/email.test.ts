@@ -7,17 +7,27 @@ import { RELAY_PASS, RELAY_USER, readMessage, startLocalRelay, type LocalRelay }
 
 const FAST = { attempts: 3, baseDelayMs: 5, timeoutMs: 2000 };
 const FROM = 'Área de cartera <cobranza@acme.example>';
-const BODY = 'Estimado(a) Ana Gómez:\n\nSu saldo pendiente es $ 1.200.000 (COP), vencido el 01/10/2026 (55 días de mora).\nPuede pagar o negociar aquí: https://pagos.cobranza.example/p/ACC-1\n\nCordialmente,\nÁrea de cartera';
+const BODY =
+  'Estimado(a) Ana Gómez:\n\nSu saldo pendiente es $ 1.200.000 (COP), vencido el 01/10/2026 (55 días de mora).\nPuede pagar o negociar aquí: https://pagos.cobranza.example/p/ACC-1\n\nCordialmente,\nÁrea de cartera';
 
 let relay: LocalRelay;
-beforeAll(async () => { relay = await startLocalRelay(); });
-afterAll(async () => { await relay?.close(); });
+beforeAll(async () => {
+  relay = await startLocalRelay();
+});
+afterAll(async () => {
+  await relay?.close();
+});
 beforeEach(() => relay.reset());
 
 const email = (over: Partial<Parameters<typeof smtpEmail>[0]> = {}) =>
   smtpEmail({ url: relay.url, from: FROM, replyTo: 'pagos@acme.example', retry: FAST, ...over });
-const message = (over: Partial<{ messageId: string; to: string; subject: string; body: string }> = {}) =>
-  ({ messageId: randomUUID(), to: 'ana.gomez@example.com', subject: 'Estado de su obligación — Ana Gómez', body: BODY, ...over });
+const message = (over: Partial<{ messageId: string; to: string; subject: string; body: string }> = {}) => ({
+  messageId: randomUUID(),
+  to: 'ana.gomez@example.com',
+  subject: 'Estado de su obligación — Ana Gómez',
+  body: BODY,
+  ...over,
+});
 
 /** A port nothing listens on: opened, read, closed. */
 async function closedPort(): Promise<number> {
@@ -52,8 +62,14 @@ describe('SMTP e-mail adapter against a local relay', () => {
   });
 
   it('connects from host, port, user and password as well as from a URL; no Reply-To unless configured', async () => {
-    const r = await smtpEmail({ host: '127.0.0.1', port: relay.port, user: RELAY_USER, pass: RELAY_PASS, from: 'cobranza@acme.example', retry: FAST })
-      .send(message({ to: 'b@example.com' }));
+    const r = await smtpEmail({
+      host: '127.0.0.1',
+      port: relay.port,
+      user: RELAY_USER,
+      pass: RELAY_PASS,
+      from: 'cobranza@acme.example',
+      retry: FAST,
+    }).send(message({ to: 'b@example.com' }));
     expect(r.ok).toBe(true);
     const { headers } = readMessage(relay.received[0]!.raw);
     expect(headers.from).toBe('cobranza@acme.example');
@@ -144,15 +160,24 @@ describe('e-mail configuration from the environment', () => {
 
   it('SMTP_HOST/PORT/USER/PASS and EMAIL_FROM/EMAIL_REPLY_TO reach the relay', async () => {
     const p = providersFromEnv({
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_USER: RELAY_USER, SMTP_PASS: RELAY_PASS, SMTP_SECURE: 'false',
-      EMAIL_FROM: 'Cartera ACME <cartera@acme.example>', EMAIL_REPLY_TO: 'Pagos <pagos@acme.example>',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(relay.port),
+      SMTP_USER: RELAY_USER,
+      SMTP_PASS: RELAY_PASS,
+      SMTP_SECURE: 'false',
+      EMAIL_FROM: 'Cartera ACME <cartera@acme.example>',
+      EMAIL_REPLY_TO: 'Pagos <pagos@acme.example>',
     }).email!;
     expect(p).toMatchObject({ channel: 'email', name: 'smtp' });
     const m = message();
     expect((await p.send(m)).ok).toBe(true);
     const { headers } = readMessage(relay.received[0]!.raw);
     expect(relay.received[0]!.from).toBe('cartera@acme.example');
-    expect(headers).toMatchObject({ from: 'Cartera ACME <cartera@acme.example>', 'reply-to': 'Pagos <pagos@acme.example>', 'message-id': `<${m.messageId}@acme.example>` });
+    expect(headers).toMatchObject({
+      from: 'Cartera ACME <cartera@acme.example>',
+      'reply-to': 'Pagos <pagos@acme.example>',
+      'message-id': `<${m.messageId}@acme.example>`,
+    });
   });
 
   it('SMTP_URL reaches the relay', async () => {

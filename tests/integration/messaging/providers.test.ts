@@ -9,8 +9,12 @@ const WA = { accessToken: 'EAAG-test-token', phoneNumberId: '1098765432' };
 
 describe('Twilio Programmable Messaging adapter', () => {
   let fake: FakeProvider;
-  beforeAll(async () => { fake = await startFakeTwilio(TW); });
-  afterAll(async () => { await fake.close(); });
+  beforeAll(async () => {
+    fake = await startFakeTwilio(TW);
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
   const sms = (over: Partial<Parameters<typeof twilioSms>[0]> = {}) =>
     twilioSms({ baseUrl: fake.url, ...TW, from: '+15005550006', retry: FAST, ...over });
 
@@ -24,7 +28,11 @@ describe('Twilio Programmable Messaging adapter', () => {
     expect(req.path).toBe(`/2010-04-01/Accounts/${TW.accountSid}/Messages.json`);
     expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${TW.accountSid}:${TW.authToken}`).toString('base64')}`);
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual({ To: '+573001234567', From: '+15005550006', Body: 'Hola Ana, su saldo es $ 1.000' });
+    expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual({
+      To: '+573001234567',
+      From: '+15005550006',
+      Body: 'Hola Ana, su saldo es $ 1.000',
+    });
   });
 
   it('uses MessagingServiceSid when the sender is a messaging service', async () => {
@@ -69,21 +77,36 @@ describe('WhatsApp Cloud API adapter', () => {
   let fake: FakeProvider;
   const TO = '5215512345678';
   const UNDELIVERABLE = '5215500000000';
-  const recordatorio = { name: 'recordatorio_pago', language: 'es_MX', parameters: ['Mariana Hernández', '$18,500.00', '15/10/2026', 'https://pagos.cobranza.example/p/MX-1'] };
+  const recordatorio = {
+    name: 'recordatorio_pago',
+    language: 'es_MX',
+    parameters: ['Mariana Hernández', '$18,500.00', '15/10/2026', 'https://pagos.cobranza.example/p/MX-1'],
+  };
   beforeAll(async () => {
     fake = await startFakeWhatsApp(WA, {
-      templates: [{ name: 'recordatorio_pago', language: 'es_MX', bodyParams: 4 }, { name: 'recordatorio_pago', language: 'es', bodyParams: 4 }],
-      undeliverable: [UNDELIVERABLE], openWindows: [TO],
+      templates: [
+        { name: 'recordatorio_pago', language: 'es_MX', bodyParams: 4 },
+        { name: 'recordatorio_pago', language: 'es', bodyParams: 4 },
+      ],
+      undeliverable: [UNDELIVERABLE],
+      openWindows: [TO],
     });
   });
-  afterAll(async () => { await fake.close(); });
+  afterAll(async () => {
+    await fake.close();
+  });
   const wa = (over: Partial<Parameters<typeof whatsappCloud>[0]> = {}) =>
     whatsappCloud({ baseUrl: fake.url, version: 'v21.0', ...WA, retry: FAST, ...over });
   const graphError = (code: number, message: string) => ({ error: { message, type: 'OAuthException', code, fbtrace_id: 'AbC' } });
 
   it('sends the approved template with the body parameters in order, a bearer token, and returns the wamid', async () => {
     fake.requests.length = 0;
-    const r = await wa().send({ messageId: '6f1c2a9e-0000-4000-8000-000000000001', to: `+${TO}`, body: 'Hola Mariana Hernández, …', whatsappTemplate: recordatorio });
+    const r = await wa().send({
+      messageId: '6f1c2a9e-0000-4000-8000-000000000001',
+      to: `+${TO}`,
+      body: 'Hola Mariana Hernández, …',
+      whatsappTemplate: recordatorio,
+    });
     expect(r).toMatchObject({ ok: true, attempts: 1 });
     if (r.ok) expect(r.providerMessageId).toMatch(/^wamid\./);
     expect(fake.requests).toHaveLength(1);
@@ -92,13 +115,24 @@ describe('WhatsApp Cloud API adapter', () => {
     expect(req.headers.authorization).toBe(`Bearer ${WA.accessToken}`);
     expect(req.headers['content-type']).toBe('application/json');
     expect(JSON.parse(req.body)).toEqual({
-      messaging_product: 'whatsapp', recipient_type: 'individual', to: TO, type: 'template',
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: TO,
+      type: 'template',
       template: {
-        name: 'recordatorio_pago', language: { code: 'es_MX' },
-        components: [{ type: 'body', parameters: [
-          { type: 'text', text: 'Mariana Hernández' }, { type: 'text', text: '$18,500.00' },
-          { type: 'text', text: '15/10/2026' }, { type: 'text', text: 'https://pagos.cobranza.example/p/MX-1' },
-        ] }],
+        name: 'recordatorio_pago',
+        language: { code: 'es_MX' },
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Mariana Hernández' },
+              { type: 'text', text: '$18,500.00' },
+              { type: 'text', text: '15/10/2026' },
+              { type: 'text', text: 'https://pagos.cobranza.example/p/MX-1' },
+            ],
+          },
+        ],
       },
       biz_opaque_callback_data: '6f1c2a9e-0000-4000-8000-000000000001',
     });
@@ -113,11 +147,19 @@ describe('WhatsApp Cloud API adapter', () => {
 
   it('a template without parameters is sent without components', async () => {
     fake.requests.length = 0;
-    const r = await wa().send({ messageId: 'w1', to: `+${TO}`, body: 'x', whatsappTemplate: { name: 'recordatorio_pago', language: 'es', parameters: [] } });
+    const r = await wa().send({
+      messageId: 'w1',
+      to: `+${TO}`,
+      body: 'x',
+      whatsappTemplate: { name: 'recordatorio_pago', language: 'es', parameters: [] },
+    });
     expect(JSON.parse(fake.requests[0]!.body).template).toEqual({ name: 'recordatorio_pago', language: { code: 'es' } });
     // the approved template has four variables: Meta answers 132000, permanent
     expect(r).toMatchObject({ ok: false, permanent: true, status: 400, code: 'whatsapp.132000', attempts: 1 });
-    if (!r.ok) expect(r.message).toMatch(/number of parameters does not match.*localizable_params \(0\) does not match the expected number of params \(4\)/);
+    if (!r.ok)
+      expect(r.message).toMatch(
+        /number of parameters does not match.*localizable_params \(0\) does not match the expected number of params \(4\)/,
+      );
   });
 
   it('a template Meta has not approved in that language is a permanent 132001, not retried', async () => {
@@ -177,7 +219,12 @@ describe('WhatsApp Cloud API adapter', () => {
   });
 
   it('reports an unreachable provider as temporary after the retries', async () => {
-    const r = await wa({ baseUrl: 'http://127.0.0.1:9' }).send({ messageId: 'w9', to: `+${TO}`, body: 'x', whatsappTemplate: recordatorio });
+    const r = await wa({ baseUrl: 'http://127.0.0.1:9' }).send({
+      messageId: 'w9',
+      to: `+${TO}`,
+      body: 'x',
+      whatsappTemplate: recordatorio,
+    });
     expect(r).toMatchObject({ ok: false, permanent: false, status: null, code: 'whatsapp.unreachable', attempts: 3 });
   });
 });

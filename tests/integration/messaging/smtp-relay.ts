@@ -7,7 +7,12 @@ import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
  * message it accepts. It can be told to refuse the next N messages at MAIL, RCPT or DATA with a
  * chosen reply code, or to read a message and never answer (a relay that dies mid-DATA).
  */
-export interface ReceivedMail { user: string | null; from: string; to: string[]; raw: string }
+export interface ReceivedMail {
+  user: string | null;
+  from: string;
+  to: string[];
+  raw: string;
+}
 export type Stage = 'mail' | 'rcpt' | 'data';
 
 export interface LocalRelay {
@@ -42,27 +47,56 @@ export async function startLocalRelay(): Promise<LocalRelay> {
     return smtpError(refusal.code, refusal.text);
   };
   const relay: LocalRelay = {
-    port: 0, url: '', received: [], connections: 0, logins: 0,
-    refuseNext(n, stage, code, text = code >= 500 ? 'Requested action not taken: mailbox unavailable' : 'Requested action aborted: try again later') {
+    port: 0,
+    url: '',
+    received: [],
+    connections: 0,
+    logins: 0,
+    refuseNext(
+      n,
+      stage,
+      code,
+      text = code >= 500 ? 'Requested action not taken: mailbox unavailable' : 'Requested action aborted: try again later',
+    ) {
       refusal = { n, stage, code, text };
     },
-    hangNext(n) { hang = n; },
-    reset() { relay.received.length = 0; relay.connections = 0; relay.logins = 0; refusal = { ...refusal, n: 0 }; hang = 0; },
+    hangNext(n) {
+      hang = n;
+    },
+    reset() {
+      relay.received.length = 0;
+      relay.connections = 0;
+      relay.logins = 0;
+      refusal = { ...refusal, n: 0 };
+      hang = 0;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
-    name: 'relay.test', banner: 'local test relay',
+    name: 'relay.test',
+    banner: 'local test relay',
     // plain-text AUTH on loopback: TLS is nodemailer's and Node's business, not what is tested here
-    disabledCommands: ['STARTTLS'], allowInsecureAuth: true, authOptional: false,
-    closeTimeout: 200, logger: false, disableReverseLookup: true,
-    onConnect(_session, cb) { relay.connections++; cb(); },
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authOptional: false,
+    closeTimeout: 200,
+    logger: false,
+    disableReverseLookup: true,
+    onConnect(_session, cb) {
+      relay.connections++;
+      cb();
+    },
     onAuth(auth, _session, cb) {
       relay.logins++;
       if (auth.username === RELAY_USER && auth.password === RELAY_PASS) return cb(null, { user: auth.username });
       cb(smtpError(535, 'Authentication credentials invalid'));
     },
-    onMailFrom(_address, _session, cb) { cb(refuse('mail')); },
-    onRcptTo(_address, _session, cb) { cb(refuse('rcpt')); },
+    onMailFrom(_address, _session, cb) {
+      cb(refuse('mail'));
+    },
+    onRcptTo(_address, _session, cb) {
+      cb(refuse('rcpt'));
+    },
     onData(stream: SMTPServerDataStream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -75,7 +109,10 @@ export async function startLocalRelay(): Promise<LocalRelay> {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
         });
-        if (hang > 0) { hang--; return; } // queued, but the answer never leaves
+        if (hang > 0) {
+          hang--;
+          return;
+        } // queued, but the answer never leaves
         cb(null, `Ok: queued as 4F2A${(++queueSeq).toString(16).toUpperCase().padStart(4, '0')}`);
       });
     },
@@ -93,13 +130,20 @@ function decodeWords(v: string): string {
     .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_w, _charset: string, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
 }
 
 function decodeBody(body: string, transferEncoding: string): string {
   switch (transferEncoding.toLowerCase()) {
     case 'quoted-printable':
-      return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+      return Buffer.from(
+        body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+        'latin1',
+      ).toString('utf8');
     case 'base64':
       return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
     default:
@@ -116,6 +160,8 @@ export function readMessage(raw: string): { headers: Record<string, string>; tex
     const i = line.indexOf(':');
     headers[line.slice(0, i).trim().toLowerCase()] = decodeWords(line.slice(i + 1).trim());
   }
-  const text = decodeBody(raw.slice(split + 4), headers['content-transfer-encoding'] ?? '7bit').replace(/\r\n/g, '\n').replace(/\n$/, '');
+  const text = decodeBody(raw.slice(split + 4), headers['content-transfer-encoding'] ?? '7bit')
+    .replace(/\r\n/g, '\n')
+    .replace(/\n$/, '');
   return { headers, text };
 }

@@ -33,17 +33,31 @@ describe("the workstation's message previews", () => {
     const name = detail.debtor.name;
 
     const { token: admin } = await login(s, 'admin', 'admin123');
-    const tpl = (await call<OrgMessageTemplate[]>(s, 'GET', '/api/v1/org/message-templates', { token: admin })).body.find((t) => t.channel === 'email')!;
-    const put = await call<OrgMessageTemplate>(s, 'PUT', `/api/v1/org/message-templates/${tpl.id}`, { token: admin, body: {
-      name: tpl.name, channel: 'email', subject: 'Saldo de {{nombre}}:\n{{monto}}', body: 'Estimado(a) {{nombre}}: debe {{monto}}.', revision: tpl.revision,
-    } });
+    const tpl = (await call<OrgMessageTemplate[]>(s, 'GET', '/api/v1/org/message-templates', { token: admin })).body.find(
+      (t) => t.channel === 'email',
+    )!;
+    const put = await call<OrgMessageTemplate>(s, 'PUT', `/api/v1/org/message-templates/${tpl.id}`, {
+      token: admin,
+      body: {
+        name: tpl.name,
+        channel: 'email',
+        subject: 'Saldo de {{nombre}}:\n{{monto}}',
+        body: 'Estimado(a) {{nombre}}: debe {{monto}}.',
+        revision: tpl.revision,
+      },
+    });
     expect(put.status).toBe(200);
 
     // before syncing, the cached (old) version: its subject has no placeholders
     expect(email(await ws.handlers.listMessageTemplates({ accountId: row.accountId })).subjectPreview).toBe('Estado de su obligación');
 
     await ws.handlers.syncNow(undefined);
-    const after = email(await until(() => ws.handlers.listMessageTemplates({ accountId: row.accountId }), (l) => email(l).subject !== tpl.subject));
+    const after = email(
+      await until(
+        () => ws.handlers.listMessageTemplates({ accountId: row.accountId }),
+        (l) => email(l).subject !== tpl.subject,
+      ),
+    );
     expect(after.subject).toBe('Saldo de {{nombre}}:\n{{monto}}');
     // rendered and folded to one line, exactly as the server will send it
     expect(after.subjectPreview).toMatch(new RegExp(`^Saldo de ${name}: \\$`));
@@ -52,20 +66,36 @@ describe("the workstation's message previews", () => {
     // the amount in the subject is the body's
     expect(after.subjectPreview!.slice(`Saldo de ${name}: `.length)).toBe(after.preview.slice(`Estimado(a) ${name}: debe `.length, -1));
     // SMS and WhatsApp have no subject
-    expect((await ws.handlers.listMessageTemplates({ accountId: row.accountId })).filter((t) => t.channel !== 'email').every((t) => t.subjectPreview === null)).toBe(true);
+    expect(
+      (await ws.handlers.listMessageTemplates({ accountId: row.accountId }))
+        .filter((t) => t.channel !== 'email')
+        .every((t) => t.subjectPreview === null),
+    ).toBe(true);
   });
 
   it('drop a template an administrator deactivated on the next sync', async () => {
     const row = await firstAccount(ws);
     const { token: admin } = await login(s, 'admin', 'admin123');
-    const tpl = (await call<OrgMessageTemplate[]>(s, 'GET', '/api/v1/org/message-templates', { token: admin })).body.find((t) => t.channel === 'sms')!;
+    const tpl = (await call<OrgMessageTemplate[]>(s, 'GET', '/api/v1/org/message-templates', { token: admin })).body.find(
+      (t) => t.channel === 'sms',
+    )!;
     expect((await ws.handlers.listMessageTemplates({ accountId: row.accountId })).map((t) => t.id)).toContain(tpl.id);
-    const put = await call(s, 'PUT', `/api/v1/org/message-templates/${tpl.id}`, { token: admin, body: {
-      name: tpl.name, channel: 'sms', subject: null, body: tpl.body, active: false,
-    } });
+    const put = await call(s, 'PUT', `/api/v1/org/message-templates/${tpl.id}`, {
+      token: admin,
+      body: {
+        name: tpl.name,
+        channel: 'sms',
+        subject: null,
+        body: tpl.body,
+        active: false,
+      },
+    });
     expect(put.status).toBe(200);
     await ws.handlers.syncNow(undefined);
-    const list = await until(() => ws.handlers.listMessageTemplates({ accountId: row.accountId }), (l) => !l.some((t) => t.id === tpl.id));
+    const list = await until(
+      () => ws.handlers.listMessageTemplates({ accountId: row.accountId }),
+      (l) => !l.some((t) => t.id === tpl.id),
+    );
     expect(list.map((t) => t.id)).not.toContain(tpl.id);
   });
 });

@@ -13,9 +13,14 @@ const EXAMPLE = 'resources/demo/cartera-ejemplo.csv';
 
 async function addOrg(db: Db, name: string, agents: string[]): Promise<string> {
   const [org] = await db.query<{ id: string }>(
-    `INSERT INTO organizations (name, country, time_zone) VALUES ($1, 'CO', 'America/Bogota') RETURNING id`, [name]);
+    `INSERT INTO organizations (name, country, time_zone) VALUES ($1, 'CO', 'America/Bogota') RETURNING id`,
+    [name],
+  );
   for (const u of agents) {
-    await db.query(`INSERT INTO users (org_id, username, display_name, role, password_hash) VALUES ($1, $2, $2, 'agent', 'x')`, [org!.id, u]);
+    await db.query(`INSERT INTO users (org_id, username, display_name, role, password_hash) VALUES ($1, $2, $2, 'agent', 'x')`, [
+      org!.id,
+      u,
+    ]);
   }
   return org!.id;
 }
@@ -43,11 +48,17 @@ describe('npm run import (PGlite data folder, in process)', () => {
     expect(code).toBe(1);
     expect(c.out).toContain('Filas leídas: 21');
     // what the file says, counted independently of the importer: rows that parse, minus row 20
-    const good = parsePortfolioCsv(readFileSync(EXAMPLE, 'utf8')).rows.filter((r) => r.rowNumber !== 20).map((r) => r.row);
-    const contactKeys = new Set(good.flatMap((r) => [
-      ...r.phones.map((v) => `${r.debtorExternalId}|phone|${v}`), ...r.whatsapp.map((v) => `${r.debtorExternalId}|whatsapp|${v}`),
-      ...r.emails.map((v) => `${r.debtorExternalId}|email|${v}`), ...(r.address ? [`${r.debtorExternalId}|address|${r.address}`] : []),
-    ]));
+    const good = parsePortfolioCsv(readFileSync(EXAMPLE, 'utf8'))
+      .rows.filter((r) => r.rowNumber !== 20)
+      .map((r) => r.row);
+    const contactKeys = new Set(
+      good.flatMap((r) => [
+        ...r.phones.map((v) => `${r.debtorExternalId}|phone|${v}`),
+        ...r.whatsapp.map((v) => `${r.debtorExternalId}|whatsapp|${v}`),
+        ...r.emails.map((v) => `${r.debtorExternalId}|email|${v}`),
+        ...(r.address ? [`${r.debtorExternalId}|address|${r.address}`] : []),
+      ]),
+    );
     const debtors = new Set(good.map((r) => r.debtorExternalId)).size;
     expect(c.out).toContain(`Deudores: ${debtors} · Cuentas: 17 · Puntos de contacto: ${contactKeys.size}`);
     expect(c.out.filter((l) => l.startsWith('  fila '))).toEqual([
@@ -59,7 +70,8 @@ describe('npm run import (PGlite data folder, in process)', () => {
     const db = await openDb({ dataDir: dir });
     try {
       const [n] = await db.query<{ accounts: number; cps: number }>(
-        'SELECT (SELECT count(*)::int FROM accounts) AS accounts, (SELECT count(*)::int FROM contact_points) AS cps');
+        'SELECT (SELECT count(*)::int FROM accounts) AS accounts, (SELECT count(*)::int FROM contact_points) AS cps',
+      );
       expect(n).toEqual({ accounts: 17, cps: contactKeys.size });
     } finally {
       await db.close();
@@ -119,7 +131,9 @@ describe('npm run import (real process, PostgreSQL)', () => {
     await addOrg(db, 'Segunda', ['agente1', 'agente2', 'agente3', 'agente9']);
     await db.close();
   });
-  afterAll(async () => { await pgDb?.drop(); });
+  afterAll(async () => {
+    await pgDb?.drop();
+  });
 
   it('asks which organisation when there are several, then imports into the named one', () => {
     const env = { ...process.env, DATABASE_URL: pgDb.url };

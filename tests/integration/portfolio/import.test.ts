@@ -20,7 +20,11 @@ const FILE = [
   'D6;Jorge Vega;10101010;CO;C-7;Tarjeta de crédito;EUR;100;3;3004445566;;;;', // unknown currency
 ].join('\n');
 
-interface Ctx { db: Db; orgId: string; users: Record<string, string> }
+interface Ctx {
+  db: Db;
+  orgId: string;
+  users: Record<string, string>;
+}
 
 async function setup(db: Db): Promise<Ctx> {
   await migrate(db);
@@ -28,7 +32,11 @@ async function setup(db: Db): Promise<Ctx> {
     `INSERT INTO organizations (name, country, time_zone) VALUES ('Cartera Test', 'CO', 'America/Bogota') RETURNING id`,
   );
   const users: Record<string, string> = {};
-  for (const [username, disabled] of [['agente1', false], ['agente2', false], ['retirado', true]] as const) {
+  for (const [username, disabled] of [
+    ['agente1', false],
+    ['agente2', false],
+    ['retirado', true],
+  ] as const) {
     const [u] = await db.query<{ id: string }>(
       `INSERT INTO users (org_id, username, display_name, role, password_hash, disabled)
        VALUES ($1, $2, $2, 'agent', 'not-a-login', $3) RETURNING id`,
@@ -42,11 +50,20 @@ async function setup(db: Db): Promise<Ctx> {
 async function snapshot(db: Db) {
   return {
     debtors: await db.query<{ external_id: string; version: number; name: string; contact_prefs: { authorizedChannels?: string[] } }>(
-      'SELECT external_id, version, name, contact_prefs FROM debtors ORDER BY external_id'),
-    accounts: await db.query<{ external_ref: string; version: number; balance_minor: number; assigned_agent_id: string | null; status: string; due_date: string | null; currency: string }>(
-      'SELECT external_ref, version, balance_minor, assigned_agent_id, status, due_date, currency FROM accounts ORDER BY external_ref'),
+      'SELECT external_id, version, name, contact_prefs FROM debtors ORDER BY external_id',
+    ),
+    accounts: await db.query<{
+      external_ref: string;
+      version: number;
+      balance_minor: number;
+      assigned_agent_id: string | null;
+      status: string;
+      due_date: string | null;
+      currency: string;
+    }>('SELECT external_ref, version, balance_minor, assigned_agent_id, status, due_date, currency FROM accounts ORDER BY external_ref'),
     contacts: await db.query<{ kind: string; value: string; version: number; invalid: boolean; do_not_contact: boolean }>(
-      'SELECT kind, value, version, invalid, do_not_contact FROM contact_points ORDER BY kind, value'),
+      'SELECT kind, value, version, invalid, do_not_contact FROM contact_points ORDER BY kind, value',
+    ),
     log: await db.query<{ account_id: string; to_agent_id: string }>('SELECT account_id, to_agent_id FROM assignment_log ORDER BY seq'),
   };
 }
@@ -70,7 +87,10 @@ describe.each(['pg', 'pglite'] as const)('portfolio import on %s', (backend) => 
     const report = await importPortfolioCsv(ctx.db, ctx.orgId, FILE, { asOf: AS_OF });
     expect(report.rowsRead).toBe(7);
     expect(report.errors.map((e) => [e.row, e.field])).toEqual([
-      [4, 'saldo'], [6, 'telefono1'], [7, 'asesor'], [8, 'moneda'],
+      [4, 'saldo'],
+      [6, 'telefono1'],
+      [7, 'asesor'],
+      [8, 'moneda'],
     ]);
     expect(report.errors.find((e) => e.row === 7)!.message).toContain('fantasma');
     expect(report.debtorsUpserted).toBe(2);
@@ -86,7 +106,10 @@ describe.each(['pg', 'pglite'] as const)('portfolio import on %s', (backend) => 
       ['C-4', 1_234_567, 'MXN', '2026-08-22', ctx.users.agente2],
     ]);
     expect(s.contacts.map((c) => `${c.kind}:${c.value}`)).toEqual([
-      'email:maria@example.com', 'phone:+525512345678', 'phone:+573001234567', 'phone:+573109876543',
+      'email:maria@example.com',
+      'phone:+525512345678',
+      'phone:+573001234567',
+      'phone:+573109876543',
     ]);
     expect(s.debtors[0]!.contact_prefs.authorizedChannels).toEqual(['call', 'sms']);
     // the trigger logged each first assignment
@@ -126,7 +149,9 @@ describe.each(['pg', 'pglite'] as const)('portfolio import on %s', (backend) => 
     expect(c1).toMatchObject({ balance_minor: 1_400_000, status: 'dispute', assigned_agent_id: ctx.users.agente1, due_date: '2026-09-11' });
     expect(c1.version).toBeGreaterThan(c1Before.version);
     // C-2 did not change, so clients need not download it again
-    expect(after.accounts.find((a) => a.external_ref === 'C-2')!.version).toBe(before.accounts.find((a) => a.external_ref === 'C-2')!.version);
+    expect(after.accounts.find((a) => a.external_ref === 'C-2')!.version).toBe(
+      before.accounts.find((a) => a.external_ref === 'C-2')!.version,
+    );
     expect(after.debtors[0]!.contact_prefs.authorizedChannels).toEqual(['call', 'sms']);
     expect(after.log).toEqual(before.log);
   });
@@ -148,7 +173,8 @@ describe.each(['pg', 'pglite'] as const)('portfolio import on %s', (backend) => 
     expect(s.debtors.map((d) => d.external_id)).not.toContain('D8');
     expect(s.accounts.find((a) => a.external_ref === 'C-4')!.assigned_agent_id).toBe(ctx.users.agente1);
     const [last] = await ctx.db.query<{ from_agent_id: string; to_agent_id: string }>(
-      'SELECT from_agent_id, to_agent_id FROM assignment_log ORDER BY seq DESC LIMIT 1');
+      'SELECT from_agent_id, to_agent_id FROM assignment_log ORDER BY seq DESC LIMIT 1',
+    );
     expect(last).toEqual({ from_agent_id: ctx.users.agente2, to_agent_id: ctx.users.agente1 });
   });
 
@@ -189,10 +215,15 @@ describe.each(['pg', 'pglite'] as const)('portfolio import on %s', (backend) => 
     const [counts] = await ctx.db.query<{ accounts: number; debtors: number; cps: number }>(
       `SELECT (SELECT count(*) FROM accounts WHERE external_ref LIKE '__-%-%') AS accounts,
               (SELECT count(*) FROM debtors WHERE external_id LIKE 'D0%') AS debtors,
-              (SELECT count(*) FROM contact_points cp JOIN debtors d ON d.id = cp.debtor_id WHERE d.external_id LIKE 'D0%') AS cps`);
+              (SELECT count(*) FROM contact_points cp JOIN debtors d ON d.id = cp.debtor_id WHERE d.external_id LIKE 'D0%') AS cps`,
+    );
     expect(counts).toEqual({ accounts: 3000, debtors: report.debtorsUpserted, cps: report.contactPointsUpserted });
     const [head] = await ctx.db.query<{ v: number }>('SELECT max(version) AS v FROM accounts');
-    const again = await upsertPortfolio(ctx.db, ctx.orgId, rows.map((row, i) => ({ rowNumber: i + 2, row })));
+    const again = await upsertPortfolio(
+      ctx.db,
+      ctx.orgId,
+      rows.map((row, i) => ({ rowNumber: i + 2, row })),
+    );
     expect(again.errors).toEqual([]);
     const [head2] = await ctx.db.query<{ v: number }>('SELECT max(version) AS v FROM accounts');
     expect(head2!.v).toBe(head!.v);

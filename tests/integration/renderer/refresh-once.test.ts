@@ -33,7 +33,9 @@ beforeAll(async () => {
     calls.push(String(input).replace(/^.*\/api\//, ''));
     return fetch(input, init);
   };
-  setApi(createHttpApi({ baseUrl: host.origin, key: host.key, fetch: counting, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }));
+  setApi(
+    createHttpApi({ baseUrl: host.origin, key: host.key, fetch: counting, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }),
+  );
 });
 afterAll(async () => {
   setApi(null);
@@ -59,7 +61,9 @@ describe('after a write the renderer reads again once', () => {
       const activities = async () => useAccount.getState().detail!.activities.length;
       const logged = async (note: string) => {
         const before = await activities();
-        await useAccount.getState().logOutcome({ accountId: row.accountId, channel: 'call', direction: 'inbound', disposition: 'no_answer', note });
+        await useAccount
+          .getState()
+          .logOutcome({ accountId: row.accountId, channel: 'call', direction: 'inbound', disposition: 'no_answer', note });
         expect(await until(activities, (n) => n === before + 1)).toBe(before + 1);
         await new Promise((r) => setTimeout(r, 1_000)); // a second refresh, if any, comes now
       };

@@ -24,9 +24,12 @@ describe.each(BACKENDS)('%s', (backend) => {
     const [u] = await s.db.query<{ id: string }>(`SELECT id FROM users WHERE username = 'agente1'`);
     accounts = await accountsOf(s.db, u!.id);
   }, 120_000);
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
-  const statusOf = async (id: string) => (await s.db.query<{ status: string }>('SELECT status FROM accounts WHERE id = $1', [id]))[0]!.status;
+  const statusOf = async (id: string) =>
+    (await s.db.query<{ status: string }>('SELECT status FROM accounts WHERE id = $1', [id]))[0]!.status;
   const setStatus = (c: SyncClient, accountId: string, status: string) =>
     c.push(c.make(['account.setStatus', { accountId, status, reason: null }]));
 
@@ -46,9 +49,19 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   it('the agent asks for hardship with an outcome; the lead sees it, sets and lifts it, audited', async () => {
     const id = accounts[1]!.id;
-    const claim = await agent.push(agent.make(['activity.log', {
-      id: randomUUID(), accountId: id, channel: 'call', disposition: 'hardship_claimed', note: 'perdió el empleo', startedAt: new Date().toISOString(),
-    }]));
+    const claim = await agent.push(
+      agent.make([
+        'activity.log',
+        {
+          id: randomUUID(),
+          accountId: id,
+          channel: 'call',
+          disposition: 'hardship_claimed',
+          note: 'perdió el empleo',
+          startedAt: new Date().toISOString(),
+        },
+      ]),
+    );
     expect(claim.body.results[0].status).toBe('applied');
     expect(await statusOf(id)).toBe('active'); // a claim is a request, not the decision
 
@@ -57,23 +70,39 @@ describe.each(BACKENDS)('%s', (backend) => {
     const item = list.body.items.find((i: { accountId: string }) => i.accountId === id);
     expect(item).toMatchObject({ status: 'active', claim: { note: 'perdió el empleo' } });
     expect((await call(s, 'GET', '/api/v1/accounts/hardship', { token: agentToken })).status).toBe(403);
-    expect((await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: agentToken, body: { hardship: true, reason: 'x' } })).status).toBe(403);
-    expect((await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: leadToken, body: { hardship: true } })).body.error.field).toBe('reason');
+    expect(
+      (await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: agentToken, body: { hardship: true, reason: 'x' } })).status,
+    ).toBe(403);
+    expect(
+      (await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: leadToken, body: { hardship: true } })).body.error.field,
+    ).toBe('reason');
 
-    const set = await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: leadToken, body: { hardship: true, reason: 'desempleo verificado' } });
+    const set = await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, {
+      token: leadToken,
+      body: { hardship: true, reason: 'desempleo verificado' },
+    });
     expect(set.status).toBe(200);
     expect(set.body.status).toBe('hardship');
     // the agent cannot move it out of hardship, not even into another stop status
     expect((await setStatus(agent, id, 'dispute')).body.results[0].error.code).toBe('account_held_by_lead');
-    const after = (await call(s, 'GET', '/api/v1/accounts/hardship', { token: leadToken })).body.items.find((i: { accountId: string }) => i.accountId === id);
+    const after = (await call(s, 'GET', '/api/v1/accounts/hardship', { token: leadToken })).body.items.find(
+      (i: { accountId: string }) => i.accountId === id,
+    );
     expect(after).toMatchObject({ status: 'hardship', claim: null });
 
-    const lift = await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: leadToken, body: { hardship: false, reason: 'consiguió empleo' } });
+    const lift = await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, {
+      token: leadToken,
+      body: { hardship: false, reason: 'consiguió empleo' },
+    });
     expect(lift.body.status).toBe('active');
-    expect((await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: leadToken, body: { hardship: false, reason: 'otra vez' } })).status).toBe(409);
+    expect(
+      (await call(s, 'POST', `/api/v1/accounts/${id}/hardship`, { token: leadToken, body: { hardship: false, reason: 'otra vez' } }))
+        .status,
+    ).toBe(409);
     const audit = await call(s, 'GET', `/api/v1/accounts/${id}/hardship/audit`, { token: leadToken });
     expect(audit.body.entries.map((e: { action: string; after: { reason: string } }) => [e.action, e.after.reason])).toEqual([
-      ['account.hardship_lifted', 'consiguió empleo'], ['account.hardship_set', 'desempleo verificado'],
+      ['account.hardship_lifted', 'consiguió empleo'],
+      ['account.hardship_set', 'desempleo verificado'],
     ]);
     expect(audit.body.entries[0].actorUsername).toBe('lider');
   });
@@ -84,7 +113,10 @@ describe.each(BACKENDS)('%s', (backend) => {
        SELECT org_id, 'solo', 'Solo', 'agent', password_hash FROM users WHERE username = 'agente1' RETURNING id`,
     );
     await s.db.query('UPDATE accounts SET assigned_agent_id = $2 WHERE id = $1', [accounts[2]!.id, other!.id]);
-    const r = await call(s, 'POST', `/api/v1/accounts/${accounts[2]!.id}/hardship`, { token: leadToken, body: { hardship: true, reason: 'x' } });
+    const r = await call(s, 'POST', `/api/v1/accounts/${accounts[2]!.id}/hardship`, {
+      token: leadToken,
+      body: { hardship: true, reason: 'x' },
+    });
     expect(r.status).toBe(404);
   });
 });

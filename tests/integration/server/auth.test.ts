@@ -6,8 +6,12 @@ import { BACKENDS, call, login, startTestServer, type TestServer } from '../../h
 
 describe.each(BACKENDS)('auth on %s', (backend) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 12 } }); });
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 12 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('logs in with the right password and answers /me with the same user', async () => {
     const r = await call(s, 'POST', '/api/v1/auth/login', { body: { username: 'agente1', password: 'agente123' } });
@@ -89,12 +93,15 @@ describe.each(BACKENDS)('auth on %s', (backend) => {
     expect(row!.disabled).toBe(false);
   });
 
-  it("gives an agent their SIP credentials and 404 to a user without an extension", async () => {
+  it('gives an agent their SIP credentials and 404 to a user without an extension', async () => {
     const agent = await login(s, 'agente2', 'agente123');
     const r = await call(s, 'GET', '/api/v1/me/sip', { token: agent.token });
     expect(r.status).toBe(200);
     expect(SipCredentials.parse(r.body)).toMatchObject({
-      wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1', extension: '1002', password: 'sip-agente2',
+      wsUrl: 'ws://127.0.0.1:8088',
+      domain: '127.0.0.1',
+      extension: '1002',
+      password: 'sip-agente2',
     });
     const lead = await login(s, 'lider', 'lider123');
     const none = await call(s, 'GET', '/api/v1/me/sip', { token: lead.token });
@@ -106,7 +113,8 @@ describe.each(BACKENDS)('auth on %s', (backend) => {
     const lead = await login(s, 'lider', 'lider123');
     const admin = await login(s, 'admin', 'admin123');
     const agent = await login(s, 'agente1', 'agente123');
-    const names = async (token: string) => (await call(s, 'GET', '/api/v1/users', { token })).body.users.map((u: { username: string }) => u.username);
+    const names = async (token: string) =>
+      (await call(s, 'GET', '/api/v1/users', { token })).body.users.map((u: { username: string }) => u.username);
     expect(await names(lead.token)).toEqual(['agente1', 'agente2', 'agente3', 'lider']);
     expect(await names(admin.token)).toEqual(['admin', 'agente1', 'agente2', 'agente3', 'lider']);
     expect((await call(s, 'GET', '/api/v1/users', { token: agent.token })).status).toBe(403);

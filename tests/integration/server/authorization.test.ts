@@ -19,7 +19,12 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     // A call agente2 logged, so agente1 has an activity of someone else's to try setOutcome on.
     const b = await SyncClient.login(s, 'agente2', 'agente123');
     activityB = randomUUID();
-    const logged = await b.push(b.make(['activity.log', { id: activityB, accountId: accountB.id, channel: 'call', disposition: null, startedAt: new Date().toISOString() }]));
+    const logged = await b.push(
+      b.make([
+        'activity.log',
+        { id: activityB, accountId: accountB.id, channel: 'call', disposition: null, startedAt: new Date().toISOString() },
+      ]),
+    );
     expect(logged.body.results[0].status).toBe('applied');
     // A second team, with its own lead and agent, holding a few accounts.
     const orgId = s.seed!.orgId;
@@ -29,7 +34,9 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     for (const m of moved) await s.db.query('UPDATE accounts SET assigned_agent_id = $2 WHERE id = $1', [m.id, agent4]);
     accountOther = moved[0]!;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it("an agent's list holds only their own accounts, and searching cannot reach others", async () => {
     const all: string[] = [];
@@ -65,12 +72,13 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     expect(AccountBundle.parse(detail.body).account.id).toBe(own.id);
   });
 
-  it("an agent cannot assign or post payments (403 by role)", async () => {
+  it('an agent cannot assign or post payments (403 by role)', async () => {
     const own = (await accountsOf(s.db, a.user.id))[0]!;
     const assign = await call(s, 'POST', `/api/v1/accounts/${own.id}/assign`, { token: a.token, body: { agentId: a.user.id } });
     expect(assign.status).toBe(403);
     const pay = await call(s, 'POST', '/api/v1/payments', {
-      token: a.token, body: { accountId: own.id, reference: 'R-1', amountMinor: 100, currency: 'COP', paidAt: new Date().toISOString() },
+      token: a.token,
+      body: { accountId: own.id, reference: 'R-1', amountMinor: 100, currency: 'COP', paidAt: new Date().toISOString() },
     });
     expect(pay.status).toBe(403);
     const imp = await call(s, 'POST', '/api/v1/imports/portfolio', { token: a.token, body: 'a,b\n1,2\n', contentType: 'text/csv' });
@@ -89,25 +97,36 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       expect(res, kinds[i]![0]).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
     }
     expect(await snapshot(s, accountB.id, accountB.debtorId)).toEqual(before);
-    const rejections = await s.db.query<{ name: string }>('SELECT name FROM sync_rejections WHERE client_id = $1 ORDER BY mutation_id', [client.clientId]);
+    const rejections = await s.db.query<{ name: string }>('SELECT name FROM sync_rejections WHERE client_id = $1 ORDER BY mutation_id', [
+      client.clientId,
+    ]);
     expect(rejections.map((x) => x.name)).toEqual(kinds.map((k) => k[0]));
   });
 
-  it('the same mutations on the agent\'s own account are applied', async () => {
+  it("the same mutations on the agent's own account are applied", async () => {
     const client = await SyncClient.login(s, 'agente1', 'agente123');
     const own = (await accountsOf(s.db, a.user.id))[1]!;
     const cp = await contactPointOf(s.db, own.debtorId);
     const activityId = randomUUID();
-    const first = await client.push(client.make(['activity.log', { id: activityId, accountId: own.id, channel: 'call', disposition: null, startedAt: new Date().toISOString() }]));
+    const first = await client.push(
+      client.make([
+        'activity.log',
+        { id: activityId, accountId: own.id, channel: 'call', disposition: null, startedAt: new Date().toISOString() },
+      ]),
+    );
     expect(first.body.results[0].status).toBe('applied');
     const r = await client.push(client.make(...everyMutation(own.id, own.debtorId, cp, activityId, await balanceOf(s.db, own.id))));
-    expect(r.body.results, JSON.stringify(r.body.results)).toEqual(r.body.results.map((x: { id: number }) => ({ id: x.id, status: 'applied' })));
+    expect(r.body.results, JSON.stringify(r.body.results)).toEqual(
+      r.body.results.map((x: { id: number }) => ({ id: x.id, status: 'applied' })),
+    );
     expect(r.body.results).toHaveLength(8);
-    const [acc] = await s.db.query<{ status: string; callback_note: string }>('SELECT status, callback_note FROM accounts WHERE id = $1', [own.id]);
+    const [acc] = await s.db.query<{ status: string; callback_note: string }>('SELECT status, callback_note FROM accounts WHERE id = $1', [
+      own.id,
+    ]);
     expect(acc).toMatchObject({ status: 'dispute', callback_note: 'llamar' });
   });
 
-  it('a team lead sees only their team\'s accounts; an admin sees all', async () => {
+  it("a team lead sees only their team's accounts; an admin sees all", async () => {
     const lead = await login(s, 'lider', 'lider123');
     const admin = await login(s, 'admin', 'admin123');
     const leadList = await call(s, 'GET', '/api/v1/accounts?limit=500', { token: lead.token });
@@ -116,7 +135,9 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     for (const item of leadList.body.items) expect(team.has(item.assignedAgentId)).toBe(true);
     expect(leadList.body.items.map((i: { id: string }) => i.id)).not.toContain(accountOther.id);
     expect((await call(s, 'GET', `/api/v1/accounts/${accountOther.id}`, { token: lead.token })).status).toBe(404);
-    const [{ n }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE org_id = $1', [s.seed!.orgId]) as [{ n: number }];
+    const [{ n }] = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE org_id = $1', [s.seed!.orgId])) as [
+      { n: number },
+    ];
     const adminList = await call(s, 'GET', '/api/v1/accounts?limit=500', { token: admin.token });
     expect(adminList.body.total).toBe(n);
     expect((await call(s, 'GET', `/api/v1/accounts/${accountOther.id}`, { token: admin.token })).status).toBe(200);
@@ -130,13 +151,20 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     const target = (await accountsOf(s.db, s.seed!.users.agente3))[0]!;
     const outside = await call(s, 'POST', `/api/v1/accounts/${target.id}/assign`, { token: lead.token, body: { agentId: agent4 } });
     expect(outside.status).toBe(403);
-    const foreign = await call(s, 'POST', `/api/v1/accounts/${accountOther.id}/assign`, { token: lead.token, body: { agentId: s.seed!.users.agente1 } });
+    const foreign = await call(s, 'POST', `/api/v1/accounts/${accountOther.id}/assign`, {
+      token: lead.token,
+      body: { agentId: s.seed!.users.agente1 },
+    });
     expect(foreign.status).toBe(404);
-    const ok = await call(s, 'POST', `/api/v1/accounts/${target.id}/assign`, { token: lead.token, body: { agentId: s.seed!.users.agente1 } });
+    const ok = await call(s, 'POST', `/api/v1/accounts/${target.id}/assign`, {
+      token: lead.token,
+      body: { agentId: s.seed!.users.agente1 },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.assignedAgentId).toBe(s.seed!.users.agente1);
     const [log] = await s.db.query<{ from: string; to: string; by: string }>(
-      'SELECT from_agent_id AS "from", to_agent_id AS "to", by_user_id AS "by" FROM assignment_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1', [target.id],
+      'SELECT from_agent_id AS "from", to_agent_id AS "to", by_user_id AS "by" FROM assignment_log WHERE account_id = $1 ORDER BY seq DESC LIMIT 1',
+      [target.id],
     );
     expect(log).toEqual({ from: s.seed!.users.agente3, to: s.seed!.users.agente1, by: s.seed!.users.lider });
   });
@@ -146,7 +174,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     const r = await client.push(client.make(['account.setStatus', { accountId: accountOther.id, status: 'dispute', reason: null }]));
     expect(r.body.results[0]).toMatchObject({ status: 'rejected', error: { code: 'not_found' } });
     const pay = await call(s, 'POST', '/api/v1/payments', {
-      token: client.token, body: { accountId: accountOther.id, reference: 'R-X', amountMinor: 100, currency: 'COP', paidAt: new Date().toISOString() },
+      token: client.token,
+      body: { accountId: accountOther.id, reference: 'R-X', amountMinor: 100, currency: 'COP', paidAt: new Date().toISOString() },
     });
     expect(pay.status).toBe(404);
   });

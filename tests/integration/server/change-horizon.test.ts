@@ -26,9 +26,13 @@ async function pullToEnd(c: SyncClient, cursor: string | null): Promise<string> 
 function openWriter(s: TestServer, accountId: string, authorId: string) {
   const noteId = randomUUID();
   let release!: () => void;
-  const released = new Promise<void>((r) => { release = r; });
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
   let drawn!: (v: number) => void;
-  const version = new Promise<number>((r) => { drawn = r; });
+  const version = new Promise<number>((r) => {
+    drawn = r;
+  });
   const done = s.db.transaction(async (tx) => {
     const [row] = await tx.query<{ version: number }>(
       `INSERT INTO notes (id, account_id, author_id, body, created_at) VALUES ($1, $2, $3, 'en vuelo', now()) RETURNING version`,
@@ -45,10 +49,14 @@ const within = <T>(p: Promise<T>, ms: number) =>
 
 describe('change horizon on pg', () => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend: 'pg', seed: { accounts: 45 } }); });
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend: 'pg', seed: { accounts: 45 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
 
-  it('a pull neither waits for a writer in flight nor moves its cursor past that writer\'s version', async () => {
+  it("a pull neither waits for a writer in flight nor moves its cursor past that writer's version", async () => {
     const agent = s.seed!.users.agente2;
     const accs = await accountsOf(s.db, agent);
     const reader = await SyncClient.login(s, 'agente2', 'agente123');
@@ -59,9 +67,14 @@ describe('change horizon on pg', () => {
     const slowVersion = await slow.version;
     // a later writer commits a higher version while the first is still open
     const activityId = randomUUID();
-    const pushed = await pusher.push(pusher.make(['activity.log', { id: activityId, accountId: accs[1]!.id, channel: 'call', disposition: 'busy', startedAt: now() }]));
+    const pushed = await pusher.push(
+      pusher.make(['activity.log', { id: activityId, accountId: accs[1]!.id, channel: 'call', disposition: 'busy', startedAt: now() }]),
+    );
     expect(pushed.status).toBe(200);
-    const [{ version: laterVersion } = { version: 0 }] = await s.db.query<{ version: number }>('SELECT version FROM activities WHERE id = $1', [activityId]);
+    const [{ version: laterVersion } = { version: 0 }] = await s.db.query<{ version: number }>(
+      'SELECT version FROM activities WHERE id = $1',
+      [activityId],
+    );
     expect(laterVersion).toBeGreaterThan(slowVersion);
 
     const t = performance.now();
@@ -88,7 +101,10 @@ describe('change horizon on pg', () => {
     const slow = openWriter(s, accs[2]!.id, agent);
     await slow.version;
     const activityId = randomUUID();
-    const [m] = client.make(['activity.log', { id: activityId, accountId: accs[3]!.id, channel: 'call', disposition: 'busy', startedAt: now() }]);
+    const [m] = client.make([
+      'activity.log',
+      { id: activityId, accountId: accs[3]!.id, channel: 'call', disposition: 'busy', startedAt: now() },
+    ]);
     expect((await client.push([m])).status).toBe(200);
 
     const pending = client.pull(cursor);
@@ -108,18 +124,22 @@ describe('change horizon on pg', () => {
     const writers = await Promise.all(Array.from({ length: 6 }, () => SyncClient.login(s, 'agente2', 'agente123')));
     const written: string[] = [];
     let writing = true;
-    const writes = Promise.all(writers.map(async (w, k) => {
-      for (let round = 0; round < 8; round++) {
-        const batch = [0, 1].map((j) => {
-          const id = randomUUID();
-          written.push(id);
-          // different writers share accounts (and so debtors): they take turns there, run side by side elsewhere
-          const account = accs[(k + j + round) % accs.length]!;
-          return ['activity.log', { id, accountId: account.id, channel: 'call', disposition: 'busy', startedAt: now() }] as const;
-        });
-        expect((await w.push(w.make(...batch))).status).toBe(200);
-      }
-    })).finally(() => { writing = false; });
+    const writes = Promise.all(
+      writers.map(async (w, k) => {
+        for (let round = 0; round < 8; round++) {
+          const batch = [0, 1].map((j) => {
+            const id = randomUUID();
+            written.push(id);
+            // different writers share accounts (and so debtors): they take turns there, run side by side elsewhere
+            const account = accs[(k + j + round) % accs.length]!;
+            return ['activity.log', { id, accountId: account.id, channel: 'call', disposition: 'busy', startedAt: now() }] as const;
+          });
+          expect((await w.push(w.make(...batch))).status).toBe(200);
+        }
+      }),
+    ).finally(() => {
+      writing = false;
+    });
     const seen = new Set<string>();
     while (writing) {
       const page = parse(await reader.pull(cursor));
@@ -131,7 +151,9 @@ describe('change horizon on pg', () => {
     for (const a of last.patch.activities) seen.add(a.id);
     expect(written).toHaveLength(96);
     expect(written.filter((id) => !seen.has(id))).toEqual([]);
-    const [{ n } = { n: 0 }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [written]);
+    const [{ n } = { n: 0 }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [
+      written,
+    ]);
     expect(n).toBe(96);
   });
 });

@@ -15,14 +15,18 @@ describe('a PostgreSQL that accepts and never answers', () => {
     try {
       const started = Date.now();
       const url = `postgres://cobranza:s3cr3t-pw@127.0.0.1:${hole.port}/central`;
-      const err = await startServer({ databaseUrl: url, port: 0, promiseBatchMinutes: 0 }).then(() => null, (e: unknown) => e as Error);
+      const err = await startServer({ databaseUrl: url, port: 0, promiseBatchMinutes: 0 }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
       const took = Date.now() - started;
       expect(err).toBeInstanceOf(Error);
       expect(err!.message).toContain(`cannot reach PostgreSQL at 127.0.0.1:${hole.port}/central (DATABASE_URL)`);
       expect(err!.message).not.toContain('s3cr3t-pw');
       expect(took).toBeLessThan(5000);
     } finally {
-      if (before === undefined) delete process.env.PG_CONNECT_TIMEOUT_MS; else process.env.PG_CONNECT_TIMEOUT_MS = before;
+      if (before === undefined) delete process.env.PG_CONNECT_TIMEOUT_MS;
+      else process.env.PG_CONNECT_TIMEOUT_MS = before;
       await hole.close();
     }
   });
@@ -30,7 +34,9 @@ describe('a PostgreSQL that accepts and never answers', () => {
 
 describe('/healthz when the database stops answering mid-run (PostgreSQL)', () => {
   const cleanup: (() => Promise<void>)[] = [];
-  afterAll(async () => { for (const c of cleanup.reverse()) await c(); });
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
 
   it('answers 503 db down within about a second, and up again once the database answers', async () => {
     const pgDb = await createTestDatabase('hz');
@@ -45,7 +51,10 @@ describe('/healthz when the database stops answering mid-run (PostgreSQL)', () =
     const app = createServer({ db });
     await app.listen({ port: 0, host: '127.0.0.1' });
     // released first so the held queries finish and the pool can close
-    cleanup.push(async () => { proxy.release(); await app.close(); });
+    cleanup.push(async () => {
+      proxy.release();
+      await app.close();
+    });
     const s = { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
 
     const up = await call(s, 'GET', '/healthz');

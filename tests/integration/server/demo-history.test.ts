@@ -11,7 +11,9 @@ describe.each(BACKENDS)('demo history on %s', (backend) => {
     s = await startTestServer({ backend, seed: { accounts: 90 } });
     made = await seedDemoHistory(s.db, s.seed!);
   }, 120_000);
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('records every attempt, promise and payment it reports, within the rules, and some promises are kept and some broken', async () => {
     expect(made.attempts).toBeGreaterThan(30);
@@ -20,7 +22,8 @@ describe.each(BACKENDS)('demo history on %s', (backend) => {
     const [counts] = await s.db.query<{ acts: number; promises: number; payments: number; violations: number }>(
       `SELECT (SELECT count(*)::int FROM activities) AS acts, (SELECT count(*)::int FROM promises) AS promises,
               (SELECT count(*)::int FROM payments) AS payments,
-              (SELECT count(*)::int FROM activities WHERE compliance_violation IS NOT NULL) AS violations`);
+              (SELECT count(*)::int FROM activities WHERE compliance_violation IS NOT NULL) AS violations`,
+    );
     expect(counts).toMatchObject({ acts: made.attempts, promises: made.promises, payments: made.payments });
     expect(counts!.violations).toBe(0); // each call was checked first, as the workstation does
     const statuses = await s.db.query<{ status: string }>('SELECT DISTINCT status FROM promises');

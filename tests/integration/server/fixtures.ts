@@ -6,7 +6,10 @@ import { call, login, type TestServer } from '../../helpers/server';
 
 /** A user in a new or existing team of the organisation; returns its id. */
 export async function addUser(
-  db: Db, orgId: string, username: string, opts: { teamName?: string | null; role?: string; password?: string } = {},
+  db: Db,
+  orgId: string,
+  username: string,
+  opts: { teamName?: string | null; role?: string; password?: string } = {},
 ): Promise<string> {
   let teamId: string | null = null;
   if (opts.teamName) {
@@ -60,18 +63,27 @@ export function everyMutation(accountId: string, debtorId: string, contactPointI
     ['activity.log', { id: randomUUID(), accountId, channel: 'call', disposition: 'no_answer', startedAt: now() }],
     ['activity.setOutcome', { activityId, disposition: 'rpc' }],
     ['note.add', { id: randomUUID(), accountId, body: 'nota', createdAt: now() }],
-    ['promise.create', { id: randomUUID(), accountId, channel: 'call', createdAt: now(), installments: [{ dueDate: inDays(7), amountMinor: balanceMinor }] }],
+    [
+      'promise.create',
+      { id: randomUUID(), accountId, channel: 'call', createdAt: now(), installments: [{ dueDate: inDays(7), amountMinor: balanceMinor }] },
+    ],
     ['contactPoint.flag', { contactPointId, invalid: true }],
     ['account.setCallback', { accountId, callbackAt: '2030-01-01T15:00:00.000Z', note: 'llamar' }],
     ['account.setStatus', { accountId, status: 'dispute', reason: null }],
-    ['debtor.setPreferences', { debtorId, contactPrefs: { authorizedChannels: ['sms'], preferredChannel: 'sms', windows: [], preferredPaymentDay: 5 } }],
+    [
+      'debtor.setPreferences',
+      { debtorId, contactPrefs: { authorizedChannels: ['sms'], preferredChannel: 'sms', windows: [], preferredPaymentDay: 5 } },
+    ],
   ] as const;
 }
 
 export class SyncClient {
   readonly clientId = randomUUID();
   private next = 1;
-  constructor(private readonly server: TestServer, readonly token: string) {}
+  constructor(
+    private readonly server: TestServer,
+    readonly token: string,
+  ) {}
 
   static async login(server: TestServer, username: string, password: string): Promise<SyncClient> {
     return new SyncClient(server, (await login(server, username, password)).token);
@@ -83,12 +95,22 @@ export class SyncClient {
   }
 
   push(mutations: unknown[], protocolVersion = PROTOCOL_VERSION) {
-    return call(this.server, 'POST', '/api/v1/sync/push', { token: this.token, body: { protocolVersion, clientId: this.clientId, mutations } });
+    return call(this.server, 'POST', '/api/v1/sync/push', {
+      token: this.token,
+      body: { protocolVersion, clientId: this.clientId, mutations },
+    });
   }
 
   pull(cursor: string | null, limit?: number, tuples?: boolean) {
     return call(this.server, 'POST', '/api/v1/sync/pull', {
-      token: this.token, body: { protocolVersion: PROTOCOL_VERSION, clientId: this.clientId, cursor, ...(limit ? { limit } : {}), ...(tuples ? { tuples } : {}) },
+      token: this.token,
+      body: {
+        protocolVersion: PROTOCOL_VERSION,
+        clientId: this.clientId,
+        cursor,
+        ...(limit ? { limit } : {}),
+        ...(tuples ? { tuples } : {}),
+      },
     });
   }
 }

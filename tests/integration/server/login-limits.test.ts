@@ -4,13 +4,18 @@ import { DEFAULT_AUTH_CONFIG, type AuthConfig } from '../../../src/server/auth/c
 import { openDb } from '../../../src/server/db';
 import { BACKENDS, call, startTestServer, type TestServer } from '../../helpers/server';
 
-const limits = (over: Partial<AuthConfig['limits']>): AuthConfig => ({ ...DEFAULT_AUTH_CONFIG, limits: { ...DEFAULT_AUTH_CONFIG.limits, ...over } });
+const limits = (over: Partial<AuthConfig['limits']>): AuthConfig => ({
+  ...DEFAULT_AUTH_CONFIG,
+  limits: { ...DEFAULT_AUTH_CONFIG.limits, ...over },
+});
 
 async function loginFrom(s: { url: string }, address: string, body: Record<string, string>) {
   const r = await fetch(`${s.url}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify(body),
   });
-  const json = await r.json() as { error?: { code: string; scope?: string }; token?: string };
+  const json = (await r.json()) as { error?: { code: string; scope?: string }; token?: string };
   return { status: r.status, body: json };
 }
 
@@ -21,9 +26,15 @@ async function loginFrom(s: { url: string }, address: string, body: Record<strin
 describe.each(BACKENDS)('%s', (backend) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ backend, seed: { accounts: 6 }, server: { trustProxy: true, auth: limits({ addressMaxFailures: 20, globalMaxFailuresPerMinute: 60 }) } });
+    s = await startTestServer({
+      backend,
+      seed: { accounts: 6 },
+      server: { trustProxy: true, auth: limits({ addressMaxFailures: 20, globalMaxFailuresPerMinute: 60 }) },
+    });
   }, 120_000);
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('a flood of made-up usernames from one address is refused before scrypt; another address logs in', async () => {
     const answers = [];
@@ -39,7 +50,8 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   it('a flood spread over many addresses meets the global limit', async () => {
     const answers = [];
-    for (let i = 0; i < 50; i++) answers.push((await loginFrom(s, `192.0.2.${i + 1}`, { username: `x${i}`, password: 'x' })).body.error?.scope ?? 'none');
+    for (let i = 0; i < 50; i++)
+      answers.push((await loginFrom(s, `192.0.2.${i + 1}`, { username: `x${i}`, password: 'x' })).body.error?.scope ?? 'none');
     expect(answers).toContain('global');
   });
 
@@ -48,7 +60,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     const [org] = await s.db.query<{ code: string }>('SELECT code FROM organizations');
     expect(org!.code).toMatch(/^[a-z0-9-]+$/);
     expect((await loginFrom(s, '198.51.100.2', { username: 'agente1', password: 'agente123', organization: org!.code })).status).toBe(200);
-    expect((await loginFrom(s, '198.51.100.2', { username: 'agente1', password: 'agente123', organization: 'otra' })).body.error?.code).toBe('invalid_credentials');
+    expect(
+      (await loginFrom(s, '198.51.100.2', { username: 'agente1', password: 'agente123', organization: 'otra' })).body.error?.code,
+    ).toBe('invalid_credentials');
     // with a second organisation, a login without a code finds nobody
     await s.db.query(`INSERT INTO organizations (name, country, time_zone) VALUES ('Otra Cartera', 'MX', 'America/Mexico_City')`);
     expect((await loginFrom(s, '198.51.100.2', { username: 'agente1', password: 'agente123' })).status).toBe(401);
@@ -63,7 +77,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     await s.db.query(`UPDATE sessions SET last_seen_at = now() - interval '13 hours'`);
     expect((await call(s, 'GET', '/api/v1/me', { token })).status).toBe(401);
     const again = (await loginFrom(s, '198.51.100.3', { username: 'agente3', password: 'agente123' })).body.token!;
-    const [row] = await s.db.query<{ days: number }>(`SELECT extract(epoch FROM expires_at - created_at) / 86400 AS days FROM sessions ORDER BY created_at DESC LIMIT 1`);
+    const [row] = await s.db.query<{ days: number }>(
+      `SELECT extract(epoch FROM expires_at - created_at) / 86400 AS days FROM sessions ORDER BY created_at DESC LIMIT 1`,
+    );
     expect(Number(row!.days)).toBeCloseTo(7, 1);
     await s.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second'`);
     expect((await call(s, 'GET', '/api/v1/me', { token: again })).status).toBe(401);

@@ -4,8 +4,12 @@ import { BACKENDS, call, startTestServer, type TestServer } from '../../helpers/
 
 describe.each(BACKENDS)('login throttle on %s', (backend) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 6 } }); });
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 6 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('after 10 failed logins for a user from one address, refuses even the right password for a while (429, Retry-After)', async () => {
     for (let i = 0; i < 10; i++) {
@@ -13,7 +17,9 @@ describe.each(BACKENDS)('login throttle on %s', (backend) => {
       expect(r.status).toBe(401);
     }
     const res = await fetch(`${s.url}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'AGENTE3', password: 'agente123' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'AGENTE3', password: 'agente123' }),
     });
     expect(res.status).toBe(429);
     const body = ApiError.parse(await res.json());

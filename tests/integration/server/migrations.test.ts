@@ -50,25 +50,31 @@ describe.each(BACKENDS)('database on %s', (backend) => {
 
   it('rolls back a transaction on a throw, and never commits after a failed statement', async () => {
     await db.exec('CREATE TABLE IF NOT EXISTS tx_probe (x int PRIMARY KEY)');
-    await expect(db.transaction(async (tx) => {
-      await tx.query('INSERT INTO tx_probe VALUES (1)');
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
-    await expect(db.transaction(async (tx) => {
-      await tx.query('INSERT INTO tx_probe VALUES (2)');
-      await tx.query('INSERT INTO tx_probe VALUES (2)').catch(() => undefined); // swallowed by the caller
-      return 'looks fine';
-    })).rejects.toThrow(/rolled back/);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (1)');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (2)');
+        await tx.query('INSERT INTO tx_probe VALUES (2)').catch(() => undefined); // swallowed by the caller
+        return 'looks fine';
+      }),
+    ).rejects.toThrow(/rolled back/);
     expect(await db.query('SELECT x FROM tx_probe')).toEqual([]);
   });
 
   it('a savepoint rolls back alone and the outer transaction commits', async () => {
     await db.transaction(async (tx) => {
       await tx.query('INSERT INTO tx_probe VALUES (10)');
-      await expect(tx.transaction(async (sp) => {
-        await sp.query('INSERT INTO tx_probe VALUES (11)');
-        await sp.query('INSERT INTO tx_probe VALUES (10)'); // duplicate key
-      })).rejects.toThrow();
+      await expect(
+        tx.transaction(async (sp) => {
+          await sp.query('INSERT INTO tx_probe VALUES (11)');
+          await sp.query('INSERT INTO tx_probe VALUES (10)'); // duplicate key
+        }),
+      ).rejects.toThrow();
       await tx.query('INSERT INTO tx_probe VALUES (12)');
     });
     const rows = await db.query<{ x: number }>('SELECT x FROM tx_probe ORDER BY x');
@@ -76,13 +82,23 @@ describe.each(BACKENDS)('database on %s', (backend) => {
   });
 
   it('draws change versions in commit order and bumps them only on real changes', async () => {
-    const [org] = await db.query<{ id: string }>(`INSERT INTO organizations (name, country, time_zone) VALUES ('o', 'CO', 'America/Bogota') RETURNING id`);
-    const [d] = await writeTransaction(db, (tx) => tx.query<{ id: string; version: number }>(
-      `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment)
-       VALUES ($1, 'x1', 'Ana', '1', 'CO', 'America/Bogota', 'individual', 'low') RETURNING id, version`, [org!.id]));
-    const same = await writeTransaction(db, (tx) => tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana' WHERE id = $1 RETURNING version`, [d!.id]));
+    const [org] = await db.query<{ id: string }>(
+      `INSERT INTO organizations (name, country, time_zone) VALUES ('o', 'CO', 'America/Bogota') RETURNING id`,
+    );
+    const [d] = await writeTransaction(db, (tx) =>
+      tx.query<{ id: string; version: number }>(
+        `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment)
+       VALUES ($1, 'x1', 'Ana', '1', 'CO', 'America/Bogota', 'individual', 'low') RETURNING id, version`,
+        [org!.id],
+      ),
+    );
+    const same = await writeTransaction(db, (tx) =>
+      tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana' WHERE id = $1 RETURNING version`, [d!.id]),
+    );
     expect(same[0]!.version).toBe(d!.version);
-    const changed = await writeTransaction(db, (tx) => tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana María' WHERE id = $1 RETURNING version`, [d!.id]));
+    const changed = await writeTransaction(db, (tx) =>
+      tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana María' WHERE id = $1 RETURNING version`, [d!.id]),
+    );
     expect(changed[0]!.version).toBeGreaterThan(d!.version);
   });
 });
@@ -93,7 +109,10 @@ describe('migration files', () => {
     try {
       writeFileSync(join(dir, '0001-a.sql'), 'SELECT 1;');
       writeFileSync(join(dir, '0002-b.sql'), 'SELECT 1;');
-      expect(loadMigrations(dir).map((m) => [m.version, m.name])).toEqual([[1, 'a'], [2, 'b']]);
+      expect(loadMigrations(dir).map((m) => [m.version, m.name])).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+      ]);
       writeFileSync(join(dir, '0002-c.sql'), 'SELECT 1;');
       expect(() => loadMigrations(dir)).toThrow(/two migrations are numbered 2: 0002-b.sql and 0002-c.sql/);
       rmSync(join(dir, '0002-c.sql'));

@@ -4,14 +4,32 @@ import { call, startTestServer, type TestServer } from '../../helpers/server';
 
 /** Every route the brief asks for; a route missing from the server or the document fails here. */
 const EXPECTED = [
-  'GET /healthz', 'GET /api/v1/openapi.json',
-  'POST /api/v1/auth/login', 'POST /api/v1/auth/logout', 'GET /api/v1/me', 'GET /api/v1/me/sip',
-  'GET /api/v1/accounts', 'GET /api/v1/accounts/{id}', 'GET /api/v1/accounts/{id}/activities', 'POST /api/v1/accounts/{id}/assign',
-  'GET /api/v1/users', 'POST /api/v1/users/{id}/disable', 'POST /api/v1/users/{id}/enable',
-  'POST /api/v1/payments', 'POST /api/v1/imports/portfolio', 'POST /api/v1/sync/push', 'POST /api/v1/sync/pull',
+  'GET /healthz',
+  'GET /api/v1/openapi.json',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'GET /api/v1/me',
+  'GET /api/v1/me/sip',
+  'GET /api/v1/accounts',
+  'GET /api/v1/accounts/{id}',
+  'GET /api/v1/accounts/{id}/activities',
+  'POST /api/v1/accounts/{id}/assign',
+  'GET /api/v1/users',
+  'POST /api/v1/users/{id}/disable',
+  'POST /api/v1/users/{id}/enable',
+  'POST /api/v1/payments',
+  'POST /api/v1/imports/portfolio',
+  'POST /api/v1/sync/push',
+  'POST /api/v1/sync/pull',
 ];
 
-type Op = { parameters: { name: string; in: string }[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown>; 'x-roles': string[]; security?: unknown };
+type Op = {
+  parameters: { name: string; in: string }[];
+  requestBody?: { content: Record<string, unknown> };
+  responses: Record<string, unknown>;
+  'x-roles': string[];
+  security?: unknown;
+};
 
 describe('OpenAPI document', () => {
   let s: TestServer;
@@ -22,7 +40,9 @@ describe('OpenAPI document', () => {
     expect(r.status).toBe(200);
     doc = r.body;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('is OpenAPI 3.1 and lists every registered route, including all the walking-product ones', () => {
     expect(doc.openapi).toBe('3.1.0');

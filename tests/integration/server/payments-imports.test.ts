@@ -14,14 +14,18 @@ describe.each(BACKENDS)('payments and portfolio import on %s', (backend) => {
     s = await startTestServer({ backend, seed: { accounts: 15 } });
     lead = (await login(s, 'lider', 'lider123')).token;
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('records a payment once per reference: the same reference again answers 200 with the stored payment', async () => {
     const acc = (await accountsOf(s.db, s.seed!.users.agente1))[0]!;
-    const [{ currency }] = await s.db.query<{ currency: string }>('SELECT currency FROM accounts WHERE id = $1', [acc.id]) as [{ currency: string }];
+    const [{ currency }] = (await s.db.query<{ currency: string }>('SELECT currency FROM accounts WHERE id = $1', [acc.id])) as [
+      { currency: string },
+    ];
     const body = { accountId: acc.id, reference: 'BANCO-000123', amountMinor: 150000, currency, paidAt: '2026-11-20T15:00:00.000Z' };
     const agent = await SyncClient.login(s, 'agente1', 'agente123');
-    const cursor = (PullResponse.parse((await agent.pull(null)).body)).cursor;
+    const cursor = PullResponse.parse((await agent.pull(null)).body).cursor;
 
     const first = await call(s, 'POST', '/api/v1/payments', { token: lead, body });
     expect(first.status).toBe(201);
@@ -36,7 +40,10 @@ describe.each(BACKENDS)('payments and portfolio import on %s', (backend) => {
     const clash = await call(s, 'POST', '/api/v1/payments', { token: lead, body: { ...body, amountMinor: 1 } });
     expect(clash.status).toBe(409);
     expect(clash.body.error).toMatchObject({ code: 'payment_reference_conflict', field: 'reference' });
-    const wrongCurrency = await call(s, 'POST', '/api/v1/payments', { token: lead, body: { ...body, reference: 'X-2', currency: currency === 'USD' ? 'COP' : 'USD' } });
+    const wrongCurrency = await call(s, 'POST', '/api/v1/payments', {
+      token: lead,
+      body: { ...body, reference: 'X-2', currency: currency === 'USD' ? 'COP' : 'USD' },
+    });
     expect(wrongCurrency.status).toBe(400);
     expect(wrongCurrency.body.error.field).toBe('currency');
     const bad = await call(s, 'POST', '/api/v1/payments', { token: lead, body: { ...body, reference: 'X-3', amountMinor: -5 } });

@@ -16,7 +16,9 @@ describe.each(BACKENDS)('%s', (backend) => {
     admin = (await login(s, 'admin', 'admin123')).token;
     agent = (await login(s, 'agente1', 'agente123')).token;
   }, 120_000);
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   const policiesNow = async () => (await call(s, 'GET', '/api/v1/collections/policies', { token: admin })).body;
 
@@ -41,10 +43,14 @@ describe.each(BACKENDS)('%s', (backend) => {
     // a key whose bytes are not UTF-8: JSON.parse turns them into U+FFFD, an unknown key
     const good = JSON.stringify(DEMO_POLICIES);
     const mangled = Buffer.concat([
-      Buffer.from(good.slice(0, -1) + ',"negotiationPolic'), Buffer.from([0xff, 0xfe]), Buffer.from('":null}'),
+      Buffer.from(good.slice(0, -1) + ',"negotiationPolic'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('":null}'),
     ]);
     const r = await fetch(`${s.url}/api/v1/collections/policies`, {
-      method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: mangled,
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: mangled,
     });
     expect(r.status).toBe(400);
     expect(await policiesNow()).toEqual(before);

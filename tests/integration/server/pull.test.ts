@@ -28,8 +28,12 @@ const isEmpty = (p: Patch) => Object.values(p).every((list) => list.length === 0
 
 describe.each(BACKENDS)('sync pull on %s', (backend) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 45 } }); });
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 45 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('pages a first pull by keyset with progress, each account with its debtor and contact points', async () => {
     const c = await SyncClient.login(s, 'agente1', 'agente123');
@@ -45,9 +49,9 @@ describe.each(BACKENDS)('sync pull on %s', (backend) => {
     const debtors = new Set(pages.flatMap((p) => p.patch.debtors).map((d) => d.id));
     for (const a of accounts) expect(debtors.has(a.debtorId)).toBe(true);
     const cps = pages.flatMap((p) => p.patch.contactPoints);
-    const [{ n }] = await s.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM contact_points WHERE debtor_id = ANY($1::uuid[])', [[...debtors]],
-    ) as [{ n: number }];
+    const [{ n }] = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM contact_points WHERE debtor_id = ANY($1::uuid[])', [
+      [...debtors],
+    ])) as [{ n: number }];
     // A debtor with accounts on two pages travels twice; the client upserts by id.
     expect(new Set(cps.map((x) => x.id)).size).toBe(n);
     expect(n).toBeGreaterThan(0);
@@ -58,8 +62,11 @@ describe.each(BACKENDS)('sync pull on %s', (backend) => {
     const c = await SyncClient.login(s, 'agente1', 'agente123');
     const own = await accountsOf(s.db, s.seed!.users.agente1);
     await c.push(c.make(['note.add', { id: randomUUID(), accountId: own[0]!.id, body: 'con "comillas" y \\ barra', createdAt: now() }]));
-    await s.db.query(`UPDATE accounts SET callback_at = '2030-05-01T14:00:00.123Z', callback_note = 'línea 1
-línea 2 "citada"' WHERE id = $1`, [own[1]!.id]);
+    await s.db.query(
+      `UPDATE accounts SET callback_at = '2030-05-01T14:00:00.123Z', callback_note = 'línea 1
+línea 2 "citada"' WHERE id = $1`,
+      [own[1]!.id],
+    );
     const pullWith = async (tuples: boolean) => {
       const pages: PullResponse[] = [];
       let cursor: string | null = null;
@@ -87,10 +94,20 @@ línea 2 "citada"' WHERE id = $1`, [own[1]!.id]);
       expect(page.patch.activities).toEqual(want.activities);
       const snap = page.snapshot!;
       expect(decode(ACCOUNT_COLUMNS, snap.accounts, (o) => o)).toEqual(want.accounts);
-      expect(decode(DEBTOR_COLUMNS, snap.debtors, (o) => ({ ...o, contactPrefs: ContactPreferences.parse(JSON.parse(o.contactPrefs as string)) })))
-        .toEqual([...want.debtors].sort((a, b) => a.id.localeCompare(b.id)));
-      expect(decode(CONTACT_POINT_COLUMNS, snap.contactPoints, (o) => ({ ...o, verified: o.verified === 1, invalid: o.invalid === 1, doNotContact: o.doNotContact === 1 })))
-        .toEqual([...want.contactPoints].sort((a, b) => a.debtorId.localeCompare(b.debtorId) || a.id.localeCompare(b.id)));
+      expect(
+        decode(DEBTOR_COLUMNS, snap.debtors, (o) => ({
+          ...o,
+          contactPrefs: ContactPreferences.parse(JSON.parse(o.contactPrefs as string)),
+        })),
+      ).toEqual([...want.debtors].sort((a, b) => a.id.localeCompare(b.id)));
+      expect(
+        decode(CONTACT_POINT_COLUMNS, snap.contactPoints, (o) => ({
+          ...o,
+          verified: o.verified === 1,
+          invalid: o.invalid === 1,
+          doNotContact: o.doNotContact === 1,
+        })),
+      ).toEqual([...want.contactPoints].sort((a, b) => a.debtorId.localeCompare(b.debtorId) || a.id.localeCompare(b.id)));
     });
     const accounts = tuples.flatMap((p) => p.snapshot!.accounts);
     expect(accounts).toHaveLength(own.length);
@@ -110,17 +127,19 @@ línea 2 "citada"' WHERE id = $1`, [own[1]!.id]);
     expect(again).toMatchObject({ cursor, hasMore: false, reset: false });
   });
 
-  it('returns what changed since the cursor, with the client\'s last mutation id', async () => {
+  it("returns what changed since the cursor, with the client's last mutation id", async () => {
     const c = await SyncClient.login(s, 'agente2', 'agente123');
     const cursor = (await pullAll(c, null)).at(-1)!.cursor;
     const acc = (await accountsOf(s.db, s.seed!.users.agente2))[0]!;
     const activityId = randomUUID();
     const noteId = randomUUID();
-    await c.push(c.make(
-      ['activity.log', { id: activityId, accountId: acc.id, channel: 'call', disposition: 'callback_requested', startedAt: now() }],
-      ['note.add', { id: noteId, accountId: acc.id, body: 'volver a llamar', createdAt: now() }],
-      ['account.setCallback', { accountId: acc.id, callbackAt: '2030-05-01T14:00:00.000Z', note: 'tarde' }],
-    ));
+    await c.push(
+      c.make(
+        ['activity.log', { id: activityId, accountId: acc.id, channel: 'call', disposition: 'callback_requested', startedAt: now() }],
+        ['note.add', { id: noteId, accountId: acc.id, body: 'volver a llamar', createdAt: now() }],
+        ['account.setCallback', { accountId: acc.id, callbackAt: '2030-05-01T14:00:00.000Z', note: 'tarde' }],
+      ),
+    );
     // Someone else's change on an account this agent cannot see must not show up.
     const other = (await accountsOf(s.db, s.seed!.users.agente3))[0]!;
     const c3 = await SyncClient.login(s, 'agente3', 'agente123');
@@ -142,12 +161,16 @@ línea 2 "citada"' WHERE id = $1`, [own[1]!.id]);
     const a3 = await SyncClient.login(s, 'agente3', 'agente123');
     const acc = (await accountsOf(s.db, s.seed!.users.agente1))[0]!;
     const history = randomUUID();
-    await a1.push(a1.make(['activity.log', { id: history, accountId: acc.id, channel: 'sms', disposition: 'message_sent', startedAt: now() }]));
+    await a1.push(
+      a1.make(['activity.log', { id: history, accountId: acc.id, channel: 'sms', disposition: 'message_sent', startedAt: now() }]),
+    );
     const c1 = (await pullAll(a1, null)).at(-1)!.cursor;
     const c3 = (await pullAll(a3, null)).at(-1)!.cursor;
 
     const lead = await login(s, 'lider', 'lider123');
-    expect((await call(s, 'POST', `/api/v1/accounts/${acc.id}/assign`, { token: lead.token, body: { agentId: s.seed!.users.agente3 } })).status).toBe(200);
+    expect(
+      (await call(s, 'POST', `/api/v1/accounts/${acc.id}/assign`, { token: lead.token, body: { agentId: s.seed!.users.agente3 } })).status,
+    ).toBe(200);
 
     const old = PullResponse.parse((await a1.pull(c1)).body);
     expect(old.patch.removedAccountIds).toEqual([acc.id]);
@@ -227,7 +250,10 @@ línea 2 "citada"' WHERE id = $1`, [own[1]!.id]);
     const counting = (db: Db): Db => ({
       ...db,
       kind: db.kind,
-      query: (sql, params) => { queries++; return db.query(sql, params); },
+      query: (sql, params) => {
+        queries++;
+        return db.query(sql, params);
+      },
       transaction: (fn) => db.transaction((tx) => fn(counting(tx))),
     });
     const db = counting(s.db);

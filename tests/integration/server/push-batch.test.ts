@@ -9,22 +9,32 @@ import { accountsOf, contactPointOf, SyncClient } from './fixtures';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
-interface Stored { id: string; violation: string[] | null }
+interface Stored {
+  id: string;
+  violation: string[] | null;
+}
 
 describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 45 } }); });
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 45 } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   async function stateOf(accountId: string, ids: string[]) {
-    const rows = await s.db.query<Stored>(
-      'SELECT id, compliance_violation AS violation FROM activities WHERE id = ANY($1::uuid[])', [ids],
-    );
+    const rows = await s.db.query<Stored>('SELECT id, compliance_violation AS violation FROM activities WHERE id = ANY($1::uuid[])', [ids]);
     const byId = new Map(rows.map((r) => [r.id, r.violation]));
     const [account] = await s.db.query<{ status: string; lastContact: Date | null }>(
-      'SELECT status, last_contact_at AS "lastContact" FROM accounts WHERE id = $1', [accountId],
+      'SELECT status, last_contact_at AS "lastContact" FROM accounts WHERE id = $1',
+      [accountId],
     );
-    return { violations: ids.map((id) => (byId.has(id) ? byId.get(id) : 'missing')), status: account!.status, lastContact: account!.lastContact?.toISOString() ?? null };
+    return {
+      violations: ids.map((id) => (byId.has(id) ? byId.get(id) : 'missing')),
+      status: account!.status,
+      lastContact: account!.lastContact?.toISOString() ?? null,
+    };
   }
 
   it('judges, stores and updates the account exactly as one push per activity would', async () => {
@@ -34,25 +44,27 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     // several attempts on one debtor within hours (frequency rules), one at night (hours rule),
     // an inbound one (never judged), an outcome that changes the account's status, and a
     // late-synced older one that must not move last contact backwards
-    const scenario = () => [
-      { channel: 'call', direction: 'outbound', disposition: 'no_answer', startedAt: hoursAgo(30), contactPointId: cp },
-      { channel: 'call', direction: 'outbound', disposition: 'rpc', startedAt: hoursAgo(29) },
-      { channel: 'sms', direction: 'outbound', disposition: null, startedAt: hoursAgo(28.5), contactPointId: cp },
-      { channel: 'call', direction: 'inbound', disposition: 'dispute', startedAt: hoursAgo(28) },
-      { channel: 'call', direction: 'outbound', disposition: 'busy', startedAt: hoursAgo(27) },
-      { channel: 'email', direction: 'outbound', disposition: null, startedAt: hoursAgo(48) },
-    ].map((x) => ({ id: randomUUID(), accountId: acc!.id, note: 'lote', ...x }));
+    const scenario = () =>
+      [
+        { channel: 'call', direction: 'outbound', disposition: 'no_answer', startedAt: hoursAgo(30), contactPointId: cp },
+        { channel: 'call', direction: 'outbound', disposition: 'rpc', startedAt: hoursAgo(29) },
+        { channel: 'sms', direction: 'outbound', disposition: null, startedAt: hoursAgo(28.5), contactPointId: cp },
+        { channel: 'call', direction: 'inbound', disposition: 'dispute', startedAt: hoursAgo(28) },
+        { channel: 'call', direction: 'outbound', disposition: 'busy', startedAt: hoursAgo(27) },
+        { channel: 'email', direction: 'outbound', disposition: null, startedAt: hoursAgo(48) },
+      ].map((x) => ({ id: randomUUID(), accountId: acc!.id, note: 'lote', ...x }));
 
-    const reset = () => s.db.query(
-      `UPDATE accounts SET status = 'active', last_contact_at = NULL WHERE id = $1`, [acc!.id],
-    );
+    const reset = () => s.db.query(`UPDATE accounts SET status = 'active', last_contact_at = NULL WHERE id = $1`, [acc!.id]);
     const clear = (ids: string[]) => s.db.query('DELETE FROM activities WHERE id = ANY($1::uuid[])', [ids]);
 
     await reset();
     const one = scenario();
     const single = await SyncClient.login(s, 'agente2', 'agente123');
     for (const args of one) expect((await single.push(single.make(['activity.log', args]))).status).toBe(200);
-    const oneByOne = await stateOf(acc!.id, one.map((a) => a.id));
+    const oneByOne = await stateOf(
+      acc!.id,
+      one.map((a) => a.id),
+    );
     await clear(one.map((a) => a.id));
 
     await reset();
@@ -61,7 +73,10 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     const r = await client.push(client.make(...batched.map((a) => ['activity.log', a] as const)));
     expect(r.status).toBe(200);
     expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(batched.map(() => 'applied'));
-    const inOneRun = await stateOf(acc!.id, batched.map((a) => a.id));
+    const inOneRun = await stateOf(
+      acc!.id,
+      batched.map((a) => a.id),
+    );
 
     expect(inOneRun).toEqual(oneByOne);
     // the scenario exercises both verdicts and the implied status
@@ -80,11 +95,16 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     const foreignCp = await contactPointOf(s.db, other!.debtorId);
     const client = await SyncClient.login(s, 'agente2', 'agente123');
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    const r = await client.push(client.make(
-      ['activity.log', { id: ids[0], accountId: acc!.id, channel: 'call', disposition: 'busy', startedAt: hoursAgo(1) }],
-      ['activity.log', { id: ids[1], accountId: acc!.id, channel: 'call', disposition: 'busy', startedAt: hoursAgo(1), contactPointId: foreignCp }],
-      ['activity.log', { id: ids[2], accountId: acc!.id, channel: 'call', disposition: 'busy', startedAt: hoursAgo(1) }],
-    ));
+    const r = await client.push(
+      client.make(
+        ['activity.log', { id: ids[0], accountId: acc!.id, channel: 'call', disposition: 'busy', startedAt: hoursAgo(1) }],
+        [
+          'activity.log',
+          { id: ids[1], accountId: acc!.id, channel: 'call', disposition: 'busy', startedAt: hoursAgo(1), contactPointId: foreignCp },
+        ],
+        ['activity.log', { id: ids[2], accountId: acc!.id, channel: 'call', disposition: 'busy', startedAt: hoursAgo(1) }],
+      ),
+    );
     expect(r.status).toBe(200);
     expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['applied', 'rejected', 'applied']);
     expect(r.body.results[1].error.field).toBe('contactPointId');
@@ -97,14 +117,24 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     const accs = (await accountsOf(s.db, agent)).slice(2, 4);
     const client = await SyncClient.login(s, 'agente2', 'agente123');
     const args = [accs[0], accs[1], accs[0]].map((a, i) => ({
-      id: randomUUID(), accountId: a!.id, channel: 'call', disposition: 'no_answer', startedAt: hoursAgo(3 - i), note: 'acuse',
+      id: randomUUID(),
+      accountId: a!.id,
+      channel: 'call',
+      disposition: 'no_answer',
+      startedAt: hoursAgo(3 - i),
+      note: 'acuse',
     }));
     const batch = client.make(...args.map((a) => ['activity.log', a] as const));
     const first = await client.push(batch);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ lastMutationId: 3, results: [{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }] });
-    const ack = async () => (await s.db.query<{ last: number; ack: number }>(
-      'SELECT last_mutation_id AS last, ack_version AS ack FROM sync_clients WHERE client_id = $1', [client.clientId]))[0]!;
+    const ack = async () =>
+      (
+        await s.db.query<{ last: number; ack: number }>(
+          'SELECT last_mutation_id AS last, ack_version AS ack FROM sync_clients WHERE client_id = $1',
+          [client.clientId],
+        )
+      )[0]!;
     const [written] = await s.db.query<{ top: number }>(
       `SELECT greatest((SELECT max(version) FROM activities WHERE id = ANY($1::uuid[])),
                        (SELECT max(version) FROM accounts WHERE id = ANY($2::uuid[]))) AS top`,
@@ -121,7 +151,9 @@ describe.each(['pg', 'pglite'] as const)('activity.log runs on %s', (backend) =>
     // the same outcomes again under the next mutation ids (a client that lost its counter's answer)
     const again = await client.push(client.make(...args.map((a) => ['activity.log', a] as const)));
     expect(again.body).toMatchObject({ lastMutationId: 6, results: [{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }] });
-    const [stored] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [args.map((a) => a.id)]);
+    const [stored] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities WHERE id = ANY($1::uuid[])', [
+      args.map((a) => a.id),
+    ]);
     expect(stored!.n).toBe(3);
     const last = await ack();
     expect(last.last).toBe(6);

@@ -21,7 +21,9 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     s = await startTestServer({ backend, seed: { accounts: 30 } });
     own = await accountsOf(s.db, s.seed!.users.agente1);
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('applies a batch once; replaying it (a lost answer) applies nothing again', async () => {
     const c = await SyncClient.login(s, 'agente1', 'agente123');
@@ -71,12 +73,24 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
   it('records an unknown or invalid mutation as rejected and still applies the next one', async () => {
     const c = await SyncClient.login(s, 'agente1', 'agente123');
     const acc = own[3]!.id;
-    const r = await c.push(c.make(
-      ['account.explode', { accountId: acc }],
-      ['note.add', { id: randomUUID(), accountId: acc, body: '   ', createdAt: now() }],
-      ['activity.log', { id: randomUUID(), accountId: acc, channel: 'call', disposition: null, startedAt: now(), contactPointId: await foreignContactPoint(own[3]!.debtorId) }],
-      ['note.add', { id: randomUUID(), accountId: acc, body: 'sigue', createdAt: now() }],
-    ));
+    const r = await c.push(
+      c.make(
+        ['account.explode', { accountId: acc }],
+        ['note.add', { id: randomUUID(), accountId: acc, body: '   ', createdAt: now() }],
+        [
+          'activity.log',
+          {
+            id: randomUUID(),
+            accountId: acc,
+            channel: 'call',
+            disposition: null,
+            startedAt: now(),
+            contactPointId: await foreignContactPoint(own[3]!.debtorId),
+          },
+        ],
+        ['note.add', { id: randomUUID(), accountId: acc, body: 'sigue', createdAt: now() }],
+      ),
+    );
     expect(r.status).toBe(200);
     expect(r.body.lastMutationId).toBe(4);
     expect(r.body.results[0]).toMatchObject({ status: 'rejected', error: { code: 'unknown_mutation' } });
@@ -84,9 +98,14 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     expect(r.body.results[2]).toMatchObject({ status: 'rejected', error: { code: 'invalid_args', field: 'contactPointId' } });
     expect(r.body.results[3]).toEqual({ id: 4, status: 'applied' });
     const rows = await s.db.query<{ mutation_id: number; code: string }>(
-      'SELECT mutation_id, code FROM sync_rejections WHERE client_id = $1 ORDER BY mutation_id', [c.clientId],
+      'SELECT mutation_id, code FROM sync_rejections WHERE client_id = $1 ORDER BY mutation_id',
+      [c.clientId],
     );
-    expect(rows).toEqual([{ mutation_id: 1, code: 'unknown_mutation' }, { mutation_id: 2, code: 'invalid_args' }, { mutation_id: 3, code: 'invalid_args' }]);
+    expect(rows).toEqual([
+      { mutation_id: 1, code: 'unknown_mutation' },
+      { mutation_id: 2, code: 'invalid_args' },
+      { mutation_id: 3, code: 'invalid_args' },
+    ]);
     expect(await count('activities', acc)).toBe(0);
   });
 
@@ -106,7 +125,10 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     const body = { protocolVersion: 1, clientId: c.clientId, mutations: [mutation(2, ...activity(own[0]!.id))] };
     const r = await call(s, 'POST', '/api/v1/sync/push', { token: other.token, body });
     expect(r.status).toBe(403);
-    const p = await call(s, 'POST', '/api/v1/sync/pull', { token: other.token, body: { protocolVersion: 1, clientId: c.clientId, cursor: null } });
+    const p = await call(s, 'POST', '/api/v1/sync/pull', {
+      token: other.token,
+      body: { protocolVersion: 1, clientId: c.clientId, cursor: null },
+    });
     expect(p.status).toBe(403);
   });
 
@@ -127,25 +149,50 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     const balance = await balanceOf(s.db, acc);
     const half = Math.floor(balance / 2);
     const lead = await login(s, 'lider', 'lider123');
-    expect((await call(s, 'POST', `/api/v1/accounts/${acc}/assign`, { token: lead.token, body: { agentId: s.seed!.users.agente2 } })).status).toBe(200);
-    const r = await c.push(c.make(
-      activity(acc, { disposition: 'rpc' }),
-      ['note.add', { id: randomUUID(), accountId: acc, body: 'offline', createdAt: now() }],
-      ['promise.create', { id: randomUUID(), accountId: acc, channel: 'call', createdAt: now(), installments: [{ dueDate: inDays(5), amountMinor: balance - half }, { dueDate: inDays(35), amountMinor: half }] }],
-      ['account.setCallback', { accountId: acc, callbackAt: '2030-01-01T15:00:00.000Z' }],
-    ));
-    expect(r.body.results.map((x: { status: string }) => x.status), JSON.stringify(r.body.results)).toEqual(['applied', 'applied', 'applied', 'rejected']);
+    expect(
+      (await call(s, 'POST', `/api/v1/accounts/${acc}/assign`, { token: lead.token, body: { agentId: s.seed!.users.agente2 } })).status,
+    ).toBe(200);
+    const r = await c.push(
+      c.make(
+        activity(acc, { disposition: 'rpc' }),
+        ['note.add', { id: randomUUID(), accountId: acc, body: 'offline', createdAt: now() }],
+        [
+          'promise.create',
+          {
+            id: randomUUID(),
+            accountId: acc,
+            channel: 'call',
+            createdAt: now(),
+            installments: [
+              { dueDate: inDays(5), amountMinor: balance - half },
+              { dueDate: inDays(35), amountMinor: half },
+            ],
+          },
+        ],
+        ['account.setCallback', { accountId: acc, callbackAt: '2030-01-01T15:00:00.000Z' }],
+      ),
+    );
+    expect(
+      r.body.results.map((x: { status: string }) => x.status),
+      JSON.stringify(r.body.results),
+    ).toEqual(['applied', 'applied', 'applied', 'rejected']);
     const [p] = await s.db.query<{ n: number; total: number }>(
-      'SELECT count(*)::int AS n, sum(amount_minor)::float8 AS total FROM promise_installments i JOIN promises p ON p.id = i.promise_id WHERE p.account_id = $1', [acc],
+      'SELECT count(*)::int AS n, sum(amount_minor)::float8 AS total FROM promise_installments i JOIN promises p ON p.id = i.promise_id WHERE p.account_id = $1',
+      [acc],
     );
     expect(p).toEqual({ n: 2, total: balance });
   });
 
-  it('do-not-contact is sticky against an agent\'s clear; a team lead can lift it', async () => {
+  it("do-not-contact is sticky against an agent's clear; a team lead can lift it", async () => {
     const agent = await SyncClient.login(s, 'agente1', 'agente123');
     const lead = await SyncClient.login(s, 'lider', 'lider123');
     const cp = await contactPointOf(s.db, own[7]!.debtorId);
-    const flags = async () => (await s.db.query<{ dnc: boolean; invalid: boolean }>('SELECT do_not_contact AS dnc, invalid FROM contact_points WHERE id = $1', [cp]))[0];
+    const flags = async () =>
+      (
+        await s.db.query<{ dnc: boolean; invalid: boolean }>('SELECT do_not_contact AS dnc, invalid FROM contact_points WHERE id = $1', [
+          cp,
+        ])
+      )[0];
     await agent.push(agent.make(['contactPoint.flag', { contactPointId: cp, doNotContact: true }]));
     expect(await flags()).toEqual({ dnc: true, invalid: false });
     const clear = await agent.push(agent.make(['contactPoint.flag', { contactPointId: cp, doNotContact: false, invalid: true }]));
@@ -160,15 +207,19 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
     const acc = own[8]!.id;
     const call1 = randomUUID();
     await c.push(c.make(activity(acc, { id: call1, disposition: null })));
-    const r = await c.push(c.make(
-      ['activity.setOutcome', { activityId: call1, disposition: 'rpc', note: 'primera' }],
-      ['activity.setOutcome', { activityId: call1, disposition: 'refused', note: 'segunda' }],
-    ));
+    const r = await c.push(
+      c.make(
+        ['activity.setOutcome', { activityId: call1, disposition: 'rpc', note: 'primera' }],
+        ['activity.setOutcome', { activityId: call1, disposition: 'refused', note: 'segunda' }],
+      ),
+    );
     expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['applied', 'applied']);
     const [row] = await s.db.query('SELECT disposition, note FROM activities WHERE id = $1', [call1]);
     expect(row).toEqual({ disposition: 'rpc', note: 'primera' });
     await c.push(c.make(activity(acc, { disposition: 'dispute' })));
-    const [a] = await s.db.query<{ status: string; last: Date }>('SELECT status, last_contact_at AS last FROM accounts WHERE id = $1', [acc]);
+    const [a] = await s.db.query<{ status: string; last: Date }>('SELECT status, last_contact_at AS last FROM accounts WHERE id = $1', [
+      acc,
+    ]);
     expect(a!.status).toBe('dispute');
     expect(a!.last).toBeInstanceOf(Date);
     // A late-synced older attempt does not move "last contact" backwards.
@@ -188,27 +239,42 @@ describe.each(BACKENDS)('sync push on %s', (backend) => {
   it("checks a promise against the organisation's policy when one is configured", async () => {
     const c = await SyncClient.login(s, 'agente1', 'agente123');
     const acc = own[0]!.id;
-    const [{ balance }] = await s.db.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1', [acc]) as [{ balance: number }];
-    const [saved] = await s.db.query<{ policies: unknown }>(`SELECT settings -> 'promisePolicies' AS policies FROM organizations WHERE id = $1`, [s.seed!.orgId]);
+    const [{ balance }] = (await s.db.query<{ balance: number }>('SELECT balance_minor AS balance FROM accounts WHERE id = $1', [acc])) as [
+      { balance: number },
+    ];
+    const [saved] = await s.db.query<{ policies: unknown }>(
+      `SELECT settings -> 'promisePolicies' AS policies FROM organizations WHERE id = $1`,
+      [s.seed!.orgId],
+    );
     await s.db.query(`UPDATE organizations SET settings = settings || $2::jsonb WHERE id = $1`, [
-      s.seed!.orgId, JSON.stringify({ promisePolicies: [{ product: null, maxInstallments: 3, maxDaysToFirstPayment: 60 }] }),
+      s.seed!.orgId,
+      JSON.stringify({ promisePolicies: [{ product: null, maxInstallments: 3, maxDaysToFirstPayment: 60 }] }),
     ]);
     try {
       const promise = (installments: { dueDate: string; amountMinor: number }[]) =>
         ['promise.create', { id: randomUUID(), accountId: acc, channel: 'call', createdAt: now(), installments }] as const;
       const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-      const r = await c.push(c.make(
-        promise([{ dueDate: day(10), amountMinor: balance + 1 }]),
-        promise([{ dueDate: day(10), amountMinor: 1 }, { dueDate: day(9), amountMinor: 1 }]),
-        promise([{ dueDate: day(10), amountMinor: 1 }, { dueDate: day(40), amountMinor: 1 }]),
-      ));
+      const r = await c.push(
+        c.make(
+          promise([{ dueDate: day(10), amountMinor: balance + 1 }]),
+          promise([
+            { dueDate: day(10), amountMinor: 1 },
+            { dueDate: day(9), amountMinor: 1 },
+          ]),
+          promise([
+            { dueDate: day(10), amountMinor: 1 },
+            { dueDate: day(40), amountMinor: 1 },
+          ]),
+        ),
+      );
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.results[0]).toMatchObject({ status: 'rejected', error: { code: 'promise_policy', field: 'installments' } });
       expect(r.body.results[1]).toMatchObject({ status: 'rejected', error: { code: 'promise_policy', field: 'installments[1].dueDate' } });
       expect(r.body.results[2]).toEqual({ id: 3, status: 'applied' });
     } finally {
       await s.db.query(`UPDATE organizations SET settings = settings || jsonb_build_object('promisePolicies', $2::jsonb) WHERE id = $1`, [
-        s.seed!.orgId, JSON.stringify(saved?.policies ?? []),
+        s.seed!.orgId,
+        JSON.stringify(saved?.policies ?? []),
       ]);
     }
   });

@@ -5,8 +5,12 @@ import { accountsOf } from './fixtures';
 /** After a reassignment the former agent reads nothing of the account: not it, not its activities, not its messages. */
 describe.each(BACKENDS)('%s', (backend) => {
   let s: TestServer;
-  beforeAll(async () => { s = await startTestServer({ backend, seed: { accounts: 10 } }); }, 120_000);
-  afterAll(async () => { await s?.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({ backend, seed: { accounts: 10 } });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it('every read of an account follows "assigned now"', async () => {
     const a1 = await login(s, 'agente1', 'agente123');

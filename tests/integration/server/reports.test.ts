@@ -33,40 +33,72 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
     lead = (await login(s, 'lider', 'lider123')).token;
     agent = await SyncClient.login(s, 'agente1', 'agente123');
     const [first] = await accountsOf(s.db, s.seed!.users.agente1);
-    [account] = await s.db.query<{ id: string; currency: string; balanceMinor: number }>(
-      'SELECT id, currency, balance_minor AS "balanceMinor" FROM accounts WHERE id = $1', [first!.id]) as [typeof account];
+    [account] = (await s.db.query<{ id: string; currency: string; balanceMinor: number }>(
+      'SELECT id, currency, balance_minor AS "balanceMinor" FROM accounts WHERE id = $1',
+      [first!.id],
+    )) as [typeof account];
 
     const now = new Date().toISOString();
-    const res = await agent.push(agent.make(
-      attempt(now, 'no_answer'),
-      attempt(now, 'rpc'),
-      attempt(now, 'promise_to_pay'),
-      attempt(now, 'no_answer', 'visit'),
-      attempt(new Date(Date.now() - 40 * 86_400_000).toISOString(), 'rpc'),
-      ['promise.create', { id: randomUUID(), accountId: account.id, channel: 'call', createdAt: now, installments: [{ dueDate: inDays(7), amountMinor: account.balanceMinor }] }],
-      // the edges of 10 January 2026 in Bogotá: 05:00Z is local midnight
-      attempt('2026-01-10T04:59:59.000Z', 'no_answer'),
-      attempt('2026-01-10T05:00:00.000Z', 'no_answer'),
-      attempt('2026-01-11T04:59:59.000Z', 'no_answer'),
-      attempt('2026-01-11T05:00:00.000Z', 'no_answer'),
-    ));
+    const res = await agent.push(
+      agent.make(
+        attempt(now, 'no_answer'),
+        attempt(now, 'rpc'),
+        attempt(now, 'promise_to_pay'),
+        attempt(now, 'no_answer', 'visit'),
+        attempt(new Date(Date.now() - 40 * 86_400_000).toISOString(), 'rpc'),
+        [
+          'promise.create',
+          {
+            id: randomUUID(),
+            accountId: account.id,
+            channel: 'call',
+            createdAt: now,
+            installments: [{ dueDate: inDays(7), amountMinor: account.balanceMinor }],
+          },
+        ],
+        // the edges of 10 January 2026 in Bogotá: 05:00Z is local midnight
+        attempt('2026-01-10T04:59:59.000Z', 'no_answer'),
+        attempt('2026-01-10T05:00:00.000Z', 'no_answer'),
+        attempt('2026-01-11T04:59:59.000Z', 'no_answer'),
+        attempt('2026-01-11T05:00:00.000Z', 'no_answer'),
+      ),
+    );
     expect(res.status).toBe(200);
-    expect(res.body.results.filter((r: { status: string }) => r.status !== "applied")).toEqual([]);
+    expect(res.body.results.filter((r: { status: string }) => r.status !== 'applied')).toEqual([]);
     const pay = await call(s, 'POST', '/api/v1/payments', {
-      token: lead, body: { accountId: account.id, reference: `R-${randomUUID()}`, amountMinor: 30_000, currency: account.currency, paidAt: new Date().toISOString() },
+      token: lead,
+      body: {
+        accountId: account.id,
+        reference: `R-${randomUUID()}`,
+        amountMinor: 30_000,
+        currency: account.currency,
+        paidAt: new Date().toISOString(),
+      },
     });
     expect(pay.status).toBe(201);
   });
-  afterAll(async () => { await s?.close(); });
+  afterAll(async () => {
+    await s?.close();
+  });
 
   it("counts today's attempts, contacts, promises and payments per agent, in the account's currency", async () => {
     const rep = await report(lead, 'period=today');
     expect(rep).toMatchObject({ from: today(), to: today(), timeZone: TZ });
     const a1 = row(rep, 'agente1');
-    expect(a1).toMatchObject({ calls: 3, visits: 1, messages: 0, rightPartyContacts: 2, promisesMade: 1, promisesPending: 1, violations: expect.any(Number) });
+    expect(a1).toMatchObject({
+      calls: 3,
+      visits: 1,
+      messages: 0,
+      rightPartyContacts: 2,
+      promisesMade: 1,
+      promisesPending: 1,
+      violations: expect.any(Number),
+    });
     expect(a1.promised).toEqual([{ currency: account.currency, amountMinor: account.balanceMinor }]);
     expect(a1.collected).toEqual([{ currency: account.currency, amountMinor: 30_000 }]);
-    const [{ n }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE assigned_agent_id = $1', [s.seed!.users.agente1]) as [{ n: number }];
+    const [{ n }] = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts WHERE assigned_agent_id = $1', [
+      s.seed!.users.agente1,
+    ])) as [{ n: number }];
     expect(a1.assignedAccounts).toBe(n);
     expect(a1.assignedBalance.length).toBeGreaterThan(0);
     expect(a1.lastActivityAt).not.toBeNull();

@@ -16,10 +16,17 @@ describe.each(BACKENDS)('security headers on %s', (backend) => {
     s = await startTestServer({ backend, seed: { accounts: 6 } });
     admin = (await login(s, 'admin', 'admin123')).token;
   });
-  afterAll(async () => { await s.close(); });
+  afterAll(async () => {
+    await s.close();
+  });
 
   it('/healthz, an API route, an error and the OpenAPI document carry them, without HSTS on plain HTTP', async () => {
-    for (const [path, status] of [['/healthz', 200], ['/api/v1/me', 200], ['/api/v1/no-such-route', 404], ['/api/v1/openapi.json', 200]] as const) {
+    for (const [path, status] of [
+      ['/healthz', 200],
+      ['/api/v1/me', 200],
+      ['/api/v1/no-such-route', 404],
+      ['/api/v1/openapi.json', 200],
+    ] as const) {
       const r = await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${admin}` } });
       expect(r.status, path).toBe(status);
       expectCommonHeaders(r.headers);

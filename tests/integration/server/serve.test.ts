@@ -9,11 +9,14 @@ import { seedDemo } from '../../../src/server/demo/seed';
 import { createTestDatabase } from '../../helpers/pg';
 import { BACKENDS, call, login, startTestServer } from '../../helpers/server';
 
-const counts = async (db: { query: <T>(sql: string) => Promise<T[]> }) => (await db.query<Record<string, number>>(
-  `SELECT (SELECT count(*)::int FROM organizations) AS orgs, (SELECT count(*)::int FROM users) AS users,
+const counts = async (db: { query: <T>(sql: string) => Promise<T[]> }) =>
+  (
+    await db.query<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM organizations) AS orgs, (SELECT count(*)::int FROM users) AS users,
           (SELECT count(*)::int FROM teams) AS teams, (SELECT count(*)::int FROM accounts) AS accounts,
           (SELECT count(*)::int FROM debtors) AS debtors, (SELECT count(*)::int FROM contact_points) AS cps`,
-))[0];
+    )
+  )[0];
 
 describe('serve CLI (startServer) on PGlite in a data folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cobranza-serve-'));
@@ -58,8 +61,14 @@ describe.each(BACKENDS)('demo seed and test server on %s', (backend) => {
         { username: 'agente2', ext: '1002', pw: 'sip-agente2' },
         { username: 'agente3', ext: '1003', pw: 'sip-agente3' },
       ]);
-      const [org] = await db.query<{ country: string; tz: string; settings: unknown }>('SELECT country, time_zone AS tz, settings FROM organizations');
-      expect(org).toMatchObject({ country: 'CO', tz: 'America/Bogota', settings: { sip: { wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1' } } });
+      const [org] = await db.query<{ country: string; tz: string; settings: unknown }>(
+        'SELECT country, time_zone AS tz, settings FROM organizations',
+      );
+      expect(org).toMatchObject({
+        country: 'CO',
+        tz: 'America/Bogota',
+        settings: { sip: { wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1' } },
+      });
     } finally {
       await db.close();
       await pgDb?.drop();

@@ -74,6 +74,6 @@ describe('GET /updates/<file> (the workstation update feed, UPDATES_DIR)', () =>
   it('has no feed when UPDATES_DIR is not set', async () => {
     const res = await fetch(`${bare}/updates/latest.yml`);
     expect(res.status).toBe(404);
-    expect((await res.json() as { error: { message: string } }).error.message).toMatch(/UPDATES_DIR/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/UPDATES_DIR/);
   });
 });

@@ -24,7 +24,9 @@ describe('npm run users (PGlite data folder, in process)', () => {
     const code = await runUsersCli(args, { DATA_DIR: dir }, c.io);
     return { code, out: c.out.join('\n'), err: c.err.join('\n') };
   };
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'users-cli-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'users-cli-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('bootstraps an organisation and its first admin, who can then log in to the server', async () => {
@@ -97,14 +99,26 @@ describe('npm run users (PGlite data folder, in process)', () => {
 
 describe('npm run users (real process, PostgreSQL)', () => {
   let pgDb: TestDatabase;
-  beforeAll(async () => { pgDb = await createTestDatabase('userscli'); });
-  afterAll(async () => { await pgDb?.drop(); });
+  beforeAll(async () => {
+    pgDb = await createTestDatabase('userscli');
+  });
+  afterAll(async () => {
+    await pgDb?.drop();
+  });
 
   it('reads the password from standard input, not from the command line', () => {
     const env = { ...process.env, DATABASE_URL: pgDb.url };
-    const org = spawnSync('npm', ['run', '--silent', 'users', '--', 'create-org', 'Sur', '--country', 'CL', '--time-zone', 'America/Santiago'], { env, encoding: 'utf8' });
+    const org = spawnSync(
+      'npm',
+      ['run', '--silent', 'users', '--', 'create-org', 'Sur', '--country', 'CL', '--time-zone', 'America/Santiago'],
+      { env, encoding: 'utf8' },
+    );
     expect(org.status, org.stderr).toBe(0);
-    const add = spawnSync('npm', ['run', '--silent', 'users', '--', 'add', 'admin-sur', '--name', 'Admin Sur', '--role', 'admin'], { env, encoding: 'utf8', input: `${PASSWORD}\n` });
+    const add = spawnSync('npm', ['run', '--silent', 'users', '--', 'add', 'admin-sur', '--name', 'Admin Sur', '--role', 'admin'], {
+      env,
+      encoding: 'utf8',
+      input: `${PASSWORD}\n`,
+    });
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toContain('Usuario admin-sur (administrador) creado en "Sur"');
     const weak = spawnSync('npm', ['run', '--silent', 'users', '--', 'password', 'admin-sur'], { env, encoding: 'utf8', input: 'corta\n' });

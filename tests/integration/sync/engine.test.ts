@@ -26,8 +26,15 @@ function manualClock() {
   const timers: Array<{ fn: () => void; ms: number }> = [];
   const clock: Clock = {
     now: () => new Date(),
-    setTimeout: (fn, ms) => { const t = { fn, ms }; timers.push(t); return t; },
-    clearTimeout: (h) => { const i = timers.indexOf(h as (typeof timers)[number]); if (i >= 0) timers.splice(i, 1); },
+    setTimeout: (fn, ms) => {
+      const t = { fn, ms };
+      timers.push(t);
+      return t;
+    },
+    clearTimeout: (h) => {
+      const i = timers.indexOf(h as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
   };
   return { clock, timers };
 }
@@ -80,7 +87,10 @@ describe('sync engine', () => {
     timers.splice(timers.indexOf(build), 1);
     build.fn();
     expect(store.pendingIndexCount()).toBe(owed - 1);
-    for (let t = timers.find((x) => x.ms === 0); t; t = timers.find((x) => x.ms === 0)) { timers.splice(timers.indexOf(t), 1); t.fn(); }
+    for (let t = timers.find((x) => x.ms === 0); t; t = timers.find((x) => x.ms === 0)) {
+      timers.splice(timers.indexOf(t), 1);
+      t.fn();
+    }
     expect(store.pendingIndexCount()).toBe(0);
     expect(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'accounts_fts_insert'`).pluck().get()).toBe(1);
     // a store whose engine stopped keeps what is owed for the next open
@@ -106,12 +116,17 @@ describe('sync engine', () => {
 
     const store = LocalStore.open(file, { agentId: first.user.id });
     expect(store.pendingIndexCount()).toBe(owed); // opening did not build them
-    const offline: FetchLike = async () => { throw new TypeError('fetch failed'); };
+    const offline: FetchLike = async () => {
+      throw new TypeError('fetch failed');
+    };
     const client = createServerClient({ serverUrl: server.url, fetch: offline, token: () => 'none' });
     const engine = new SyncEngine({ store, server: client, clock });
     const s = await engine.sync();
     expect(s.online).toBe(false);
-    for (let t = timers.find((x) => x.ms === 0); t; t = timers.find((x) => x.ms === 0)) { timers.splice(timers.indexOf(t), 1); t.fn(); }
+    for (let t = timers.find((x) => x.ms === 0); t; t = timers.find((x) => x.ms === 0)) {
+      timers.splice(timers.indexOf(t), 1);
+      t.fn();
+    }
     expect(store.pendingIndexCount()).toBe(0);
     expect(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'accounts_fts_insert'`).pluck().get()).toBe(1);
     await engine.stop();
@@ -122,7 +137,10 @@ describe('sync engine', () => {
     let hold: (() => void) | null = null;
     let pulls = 0;
     const slowPull: FetchLike = async (url, init) => {
-      if (url.endsWith('/sync/pull') && ++pulls === 2) await new Promise<void>((r) => { hold = r; });
+      if (url.endsWith('/sync/pull') && ++pulls === 2)
+        await new Promise<void>((r) => {
+          hold = r;
+        });
       return realFetch(url, init);
     };
     const { store, engine } = await setup('agente2', slowPull, { pullLimit: 1000 });
@@ -131,7 +149,9 @@ describe('sync engine', () => {
     const running = engine.sync(); // pull 2 is held
     while (!hold) await new Promise((r) => setTimeout(r, 5));
     const noteId = randomUUID();
-    store.write([{ name: 'note.add', args: { id: noteId, accountId, body: 'durante la sincronización', createdAt: new Date().toISOString() } }]);
+    store.write([
+      { name: 'note.add', args: { id: noteId, accountId, body: 'durante la sincronización', createdAt: new Date().toISOString() } },
+    ]);
     const joined = engine.sync(); // joins, marks dirty
     (hold as () => void)();
     await running;
@@ -173,7 +193,8 @@ describe('sync engine', () => {
   it('pushes a long outbox in batches of at most 1000, in order', async () => {
     const batches: number[][] = [];
     const spy: FetchLike = async (url, init) => {
-      if (url.endsWith('/sync/push')) batches.push((JSON.parse(init.body!) as { mutations: Array<{ id: number }> }).mutations.map((m) => m.id));
+      if (url.endsWith('/sync/push'))
+        batches.push((JSON.parse(init.body!) as { mutations: Array<{ id: number }> }).mutations.map((m) => m.id));
       return realFetch(url, init);
     };
     const { store, engine } = await setup('agente1', spy);

@@ -15,15 +15,31 @@ export async function openWorkstation(serverUrl: string, dataDir?: string, over:
 export function waitForState(ws: Workstation, pred: (s: SyncState) => boolean, timeoutMs = 20_000): Promise<SyncState> {
   return new Promise((resolve, reject) => {
     let off = () => {};
-    const timer = setTimeout(() => { off(); reject(new Error('timed out waiting for sync state')); }, timeoutMs);
-    const check = (s: SyncState) => { if (pred(s)) { clearTimeout(timer); off(); resolve(s); } };
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('timed out waiting for sync state'));
+    }, timeoutMs);
+    const check = (s: SyncState) => {
+      if (pred(s)) {
+        clearTimeout(timer);
+        off();
+        resolve(s);
+      }
+    };
     off = ws.events.onSyncState(check);
     void ws.handlers.getSyncState(undefined).then(check);
   });
 }
 
 export async function firstAccount(ws: Workstation) {
-  const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 50, status: 'active', contactableOnly: false });
+  const page = await ws.handlers.listQueue({
+    sort: 'priority',
+    dir: 'desc',
+    offset: 0,
+    limit: 50,
+    status: 'active',
+    contactableOnly: false,
+  });
   const row = page.rows[0];
   if (!row) throw new Error('queue is empty');
   return row;

@@ -9,8 +9,12 @@ import { firstAccount, openWorkstation } from './helpers';
  */
 describe.each(BACKENDS)('locking the portfolio on 401 (%s)', (backend) => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ backend, seed: { accounts: 30 } }); });
-  afterAll(async () => { await server?.close(); });
+  beforeAll(async () => {
+    server = await startTestServer({ backend, seed: { accounts: 30 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 
   it('disabled user → next sync locks every read; the unsent note survives and syncs after the re-login', async () => {
     const admin = await login(server, 'admin', 'admin123');
@@ -22,12 +26,17 @@ describe.each(BACKENDS)('locking the portfolio on 401 (%s)', (backend) => {
       await ws.handlers.saveSettings({ sipPassword: 'secreto-sip' });
       const row = await firstAccount(ws);
       // disabled while the agent works: the note is written locally before the next sync
-      expect((await call(server, 'PATCH', `/api/v1/users/${session.user.id}`, { token: admin.token, body: { disabled: true } })).status).toBe(200);
+      expect(
+        (await call(server, 'PATCH', `/api/v1/users/${session.user.id}`, { token: admin.token, body: { disabled: true } })).status,
+      ).toBe(200);
       await ws.handlers.addNote({ accountId: row.accountId, body: 'nota sin enviar' });
       const state = await ws.handlers.syncNow(undefined);
       expect(state).toMatchObject({ authRequired: true, pending: 1 });
 
-      await expect(ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 10 })).rejects.toMatchObject({ code: 'auth.locked', field: 'user_disabled' });
+      await expect(ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 10 })).rejects.toMatchObject({
+        code: 'auth.locked',
+        field: 'user_disabled',
+      });
       await expect(ws.handlers.getAccount({ accountId: row.accountId })).rejects.toMatchObject({ code: 'auth.locked' });
       await expect(ws.handlers.addNote({ accountId: row.accountId, body: 'otra' })).rejects.toMatchObject({ code: 'auth.locked' });
       await expect(ws.handlers.getSipCredentials(undefined)).rejects.toMatchObject({ code: 'auth.locked' });
@@ -38,8 +47,12 @@ describe.each(BACKENDS)('locking the portfolio on 401 (%s)', (backend) => {
       open = false;
       const again = await openWorkstation(server.url, dataDir);
       try {
-        await expect(again.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 10 })).rejects.toMatchObject({ code: 'auth.locked' });
-        expect((await call(server, 'PATCH', `/api/v1/users/${session.user.id}`, { token: admin.token, body: { disabled: false } })).status).toBe(200);
+        await expect(again.ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 10 })).rejects.toMatchObject({
+          code: 'auth.locked',
+        });
+        expect(
+          (await call(server, 'PATCH', `/api/v1/users/${session.user.id}`, { token: admin.token, body: { disabled: false } })).status,
+        ).toBe(200);
         expect(await again.ws.handlers.login({ username: 'agente1', password: 'agente123' })).toMatchObject({ locked: null });
         const after = await again.ws.handlers.syncNow(undefined);
         expect(after).toMatchObject({ pending: 0, authRequired: false });
@@ -62,7 +75,11 @@ describe.each(BACKENDS)('locking the portfolio on 401 (%s)', (backend) => {
     const agent = await login(server, 'agente1', 'agente123');
     expect((await call(server, 'PUT', '/api/v1/org/security', { token: agent.token, body: { maxOfflineDays: 3 } })).status).toBe(403);
     expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 0 } })).status).toBe(400);
-    expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 3 } })).body).toMatchObject({ maxOfflineDays: 3, eraseOnLogout: false, wipeMode: 'after_sync' });
+    expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { maxOfflineDays: 3 } })).body).toMatchObject({
+      maxOfflineDays: 3,
+      eraseOnLogout: false,
+      wipeMode: 'after_sync',
+    });
     let now = Date.now();
     const { ws, cleanup } = await openWorkstation(server.url, undefined, { now: () => new Date(now) });
     try {

@@ -9,13 +9,17 @@ describe.each(BACKENDS)('login with the organisation code (%s)', (backend) => {
     server = await startTestServer({ backend, seed: { accounts: 5 } });
     await server.db!.query(`INSERT INTO organizations (name, country, time_zone) VALUES ('Segunda Cartera', 'MX', 'America/Mexico_City')`);
   });
-  afterAll(async () => { await server?.close(); });
+  afterAll(async () => {
+    await server?.close();
+  });
 
   it('without the code the login is refused as wrong credentials; with it, it works and is remembered', async () => {
     const [org] = await server.db!.query<{ code: string }>(`SELECT code FROM organizations WHERE name <> 'Segunda Cartera'`);
     const { ws, dataDir, cleanup } = await openWorkstation(server.url);
     try {
-      await expect(ws.handlers.login({ username: 'agente1', password: 'agente123' })).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
+      await expect(ws.handlers.login({ username: 'agente1', password: 'agente123' })).rejects.toMatchObject({
+        code: 'auth.invalid_credentials',
+      });
       const session = await ws.handlers.login({ username: 'agente1', password: 'agente123', organization: ` ${org!.code.toUpperCase()} ` });
       expect(session.user.username).toBe('agente1');
       expect((await ws.handlers.getSettings(undefined)).organization).toBe(org!.code.toUpperCase());

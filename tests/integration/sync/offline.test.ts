@@ -8,17 +8,28 @@ import { firstAccount, openWorkstation, waitForState } from './helpers';
  * restart of the workstation and a stopped server, and reach the server exactly once.
  */
 let server: TestServer;
-beforeAll(async () => { server = await startTestServer({ backend: 'pg', seed: { accounts: 60 } }); });
-afterAll(async () => { await server?.close(); });
+beforeAll(async () => {
+  server = await startTestServer({ backend: 'pg', seed: { accounts: 60 } });
+});
+afterAll(async () => {
+  await server?.close();
+});
 
-async function serverActivities(accountId: string, token: string): Promise<Array<{ id: string; disposition: string | null; note: string | null }>> {
+async function serverActivities(
+  accountId: string,
+  token: string,
+): Promise<Array<{ id: string; disposition: string | null; note: string | null }>> {
   const r = await call(server, 'GET', `/api/v1/accounts/${accountId}/activities`, { token });
   expect(r.status).toBe(200);
-  return (Array.isArray(r.body) ? r.body : r.body.activities ?? r.body.items) as Array<{ id: string; disposition: string | null; note: string | null }>;
+  return (Array.isArray(r.body) ? r.body : (r.body.activities ?? r.body.items)) as Array<{
+    id: string;
+    disposition: string | null;
+    note: string | null;
+  }>;
 }
 
 describe('sync against the real server', () => {
-  it('first login pulls the agent\'s accounts into the local store', async () => {
+  it("first login pulls the agent's accounts into the local store", async () => {
     const { ws, cleanup } = await openWorkstation(server.url);
     try {
       const session = await ws.handlers.login({ username: 'agente1', password: 'agente123' });
@@ -40,8 +51,12 @@ describe('sync against the real server', () => {
   it('wrong password is auth.invalid_credentials; unreachable server is server.unreachable', async () => {
     const { ws, cleanup } = await openWorkstation(server.url);
     try {
-      await expect(ws.handlers.login({ username: 'agente1', password: 'nope' })).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
-      await expect(ws.handlers.login({ username: 'agente1', password: 'x', serverUrl: 'http://127.0.0.1:9' })).rejects.toMatchObject({ code: 'server.unreachable' });
+      await expect(ws.handlers.login({ username: 'agente1', password: 'nope' })).rejects.toMatchObject({
+        code: 'auth.invalid_credentials',
+      });
+      await expect(ws.handlers.login({ username: 'agente1', password: 'x', serverUrl: 'http://127.0.0.1:9' })).rejects.toMatchObject({
+        code: 'server.unreachable',
+      });
     } finally {
       await ws.close();
       cleanup();
@@ -63,13 +78,28 @@ describe('sync against the real server', () => {
       stopped = true;
       const callId = randomUUID();
       await ws.handlers.logCallAttempt({
-        id: callId, accountId: row.accountId, contactPointId: null, address: '+573001112233', direction: 'outbound',
-        startedAt: new Date().toISOString(), answeredAt: new Date().toISOString(), endedAt: new Date().toISOString(),
-        durationSec: 42, sipStatus: 200, hangupBy: 'agent',
+        id: callId,
+        accountId: row.accountId,
+        contactPointId: null,
+        address: '+573001112233',
+        direction: 'outbound',
+        startedAt: new Date().toISOString(),
+        answeredAt: new Date().toISOString(),
+        endedAt: new Date().toISOString(),
+        durationSec: 42,
+        sipStatus: 200,
+        hangupBy: 'agent',
       });
       const outcome = await ws.handlers.logOutcome({
-        accountId: row.accountId, channel: 'call', contactPointId: null, disposition: 'rpc', note: 'habló, pagará',
-        callActivityId: callId, callbackAt: null, promise: null, direction: 'outbound',
+        accountId: row.accountId,
+        channel: 'call',
+        contactPointId: null,
+        disposition: 'rpc',
+        note: 'habló, pagará',
+        callActivityId: callId,
+        callbackAt: null,
+        promise: null,
+        direction: 'outbound',
       });
       expect(outcome.activityId).toBe(callId);
       const { noteId } = await ws.handlers.addNote({ accountId: row.accountId, body: 'nota sin conexión' });
@@ -118,7 +148,14 @@ describe('sync against the real server', () => {
       const row = await firstAccount(ws);
       const { token } = await login(server, 'agente3', 'agente123');
       const id = randomUUID();
-      const mutations = [{ id: 1, name: 'note.add', args: { id, accountId: row.accountId, body: 'una vez', createdAt: new Date().toISOString() }, clientTime: new Date().toISOString() }];
+      const mutations = [
+        {
+          id: 1,
+          name: 'note.add',
+          args: { id, accountId: row.accountId, body: 'una vez', createdAt: new Date().toISOString() },
+          clientTime: new Date().toISOString(),
+        },
+      ];
       const clientId = randomUUID();
       const a = await call(server, 'POST', '/api/v1/sync/push', { token, body: { protocolVersion: 1, clientId, mutations } });
       const b = await call(server, 'POST', '/api/v1/sync/push', { token, body: { protocolVersion: 1, clientId, mutations } });

@@ -33,29 +33,36 @@ describe.each(BACKENDS)('team moves on %s', (backend) => {
 
   const users = () => server.seed!.users;
   /** Account ids assigned now to these users, from the server's database. */
-  const accountsOf = async (...userIds: string[]) => (await server.db.query<{ id: string }>(
-    'SELECT id FROM accounts WHERE assigned_agent_id = ANY($1::uuid[]) ORDER BY id', [userIds],
-  )).map((r) => r.id).sort();
+  const accountsOf = async (...userIds: string[]) =>
+    (await server.db.query<{ id: string }>('SELECT id FROM accounts WHERE assigned_agent_id = ANY($1::uuid[]) ORDER BY id', [userIds]))
+      .map((r) => r.id)
+      .sort();
   const moveTo = async (userId: string, teamId: string) => {
     const r = await call(server, 'PATCH', `/api/v1/users/${userId}`, { token: admin, body: { teamId } });
     expect(r.status).toBe(200);
     expect(r.body.teamId).toBe(teamId);
   };
-  const sync = async (ws: Workstation) => expect(await ws.handlers.syncNow(undefined)).toMatchObject({ lastError: null, authRequired: false });
+  const sync = async (ws: Workstation) =>
+    expect(await ws.handlers.syncNow(undefined)).toMatchObject({ lastError: null, authRequired: false });
 
   beforeAll(async () => {
     server = await startTestServer({ backend, seed: { accounts: 60 } });
     admin = (await login(server, 'admin', 'admin123')).token;
     bogota = server.seed!.teamId;
     const created = await call(server, 'POST', '/api/v1/users', {
-      token: admin, body: { username: 'lider2', displayName: 'Líder Medellín', role: 'team_lead', teamId: null, password: PASSWORD },
+      token: admin,
+      body: { username: 'lider2', displayName: 'Líder Medellín', role: 'team_lead', teamId: null, password: PASSWORD },
     });
     expect(created.status).toBe(201);
     lider2 = created.body.id;
     const team = await call(server, 'POST', '/api/v1/teams', { token: admin, body: { name: 'Equipo Medellín', leadId: lider2 } });
     expect(team.status).toBe(201);
     medellin = team.body.id;
-    for (const [username, password] of [['lider', 'lider123'], ['lider2', PASSWORD], ['agente3', 'agente123']] as const) {
+    for (const [username, password] of [
+      ['lider', 'lider123'],
+      ['lider2', PASSWORD],
+      ['agente3', 'agente123'],
+    ] as const) {
       const w = await openWorkstation(server.url);
       stores.push(w);
       await w.ws.handlers.login({ username, password });
@@ -64,11 +71,14 @@ describe.each(BACKENDS)('team moves on %s', (backend) => {
     [l1, l2, a3] = stores.map((x) => x.ws) as [Workstation, Workstation, Workstation];
   });
   afterAll(async () => {
-    for (const w of stores) { await w.ws.close(); w.cleanup(); }
+    for (const w of stores) {
+      await w.ws.close();
+      w.cleanup();
+    }
     await server?.close();
   });
 
-  it('an agent moved to another team leaves the old lead\'s store and joins the new lead\'s at their next pulls', async () => {
+  it("an agent moved to another team leaves the old lead's store and joins the new lead's at their next pulls", async () => {
     const { agente1, agente2, agente3 } = users();
     expect(await localIds(l1)).toEqual(await accountsOf(agente1, agente2, agente3));
     expect(await localIds(l2)).toEqual([]);
@@ -115,7 +125,7 @@ describe.each(BACKENDS)('team moves on %s', (backend) => {
     expect(await localIds(l2)).toEqual(await accountsOf(agente2, agente3));
   });
 
-  it('a team given another lead: the new lead\'s store gains the team, the old lead\'s loses it', async () => {
+  it("a team given another lead: the new lead's store gains the team, the old lead's loses it", async () => {
     const { agente1, agente2, agente3, lider } = users();
     const r = await call(server, 'PATCH', `/api/v1/teams/${medellin}`, { token: admin, body: { leadId: lider } });
     expect(r.status).toBe(200);

@@ -13,7 +13,9 @@ function storeLeft(dataDir: string, serverUrl: string, userId: string): string[]
 }
 function secretsLeft(vault: SecretVault, serverUrl: string, userId: string): string[] {
   const scope = secretScope(serverUrl, userId);
-  return Object.values(secretKeys).map((k) => vault.get(k(scope))).filter((v): v is string => v !== null);
+  return Object.values(secretKeys)
+    .map((k) => vault.get(k(scope)))
+    .filter((v): v is string => v !== null);
 }
 
 /**
@@ -23,8 +25,12 @@ function secretsLeft(vault: SecretVault, serverUrl: string, userId: string): str
  */
 describe.each(BACKENDS)('wiping a workstation (%s)', (backend) => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer({ backend, seed: { accounts: 20 } }); });
-  afterAll(async () => { await server?.close(); });
+  beforeAll(async () => {
+    server = await startTestServer({ backend, seed: { accounts: 20 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
 
   it('only an administrator of the same organisation orders a wipe; audited', async () => {
     const admin = await login(server, 'admin', 'admin123');
@@ -32,10 +38,15 @@ describe.each(BACKENDS)('wiping a workstation (%s)', (backend) => {
     const agent = await login(server, 'agente3', 'agente123');
     expect((await call(server, 'POST', `/api/v1/users/${agent.user.id}/wipe`, { token: lead.token, body: {} })).status).toBe(403);
     expect((await call(server, 'POST', `/api/v1/users/${agent.user.id}/wipe`, { token: agent.token, body: {} })).status).toBe(403);
-    expect((await call(server, 'POST', `/api/v1/users/${agent.user.id}/wipe`, { token: admin.token, body: { mode: 'later' } })).status).toBe(400);
-    const [org] = await server.db!.query<{ id: string }>(`INSERT INTO organizations (name, country, time_zone) VALUES ('Otra Wipe', 'MX', 'America/Mexico_City') RETURNING id`);
+    expect(
+      (await call(server, 'POST', `/api/v1/users/${agent.user.id}/wipe`, { token: admin.token, body: { mode: 'later' } })).status,
+    ).toBe(400);
+    const [org] = await server.db!.query<{ id: string }>(
+      `INSERT INTO organizations (name, country, time_zone) VALUES ('Otra Wipe', 'MX', 'America/Mexico_City') RETURNING id`,
+    );
     const [stranger] = await server.db!.query<{ id: string }>(
-      `INSERT INTO users (org_id, username, display_name, role, password_hash) VALUES ($1, 'ajeno', 'Ajeno', 'agent', 'x') RETURNING id`, [org!.id],
+      `INSERT INTO users (org_id, username, display_name, role, password_hash) VALUES ($1, 'ajeno', 'Ajeno', 'agent', 'x') RETURNING id`,
+      [org!.id],
     );
     expect((await call(server, 'POST', `/api/v1/users/${stranger!.id}/wipe`, { token: admin.token, body: {} })).status).toBe(404);
     const [none] = await server.db!.query('SELECT 1 FROM wipe_orders');
@@ -69,7 +80,9 @@ describe.each(BACKENDS)('wiping a workstation (%s)', (backend) => {
       const agent = await login(server, 'agente1', 'agente123');
       const bundle = await call(server, 'GET', `/api/v1/accounts/${row.accountId}`, { token: agent.token });
       expect(bundle.body.notes.filter((n: { body: string }) => n.body === 'nota antes del borrado')).toHaveLength(1);
-      const [order] = await server.db!.query<{ done: boolean }>('SELECT done_at IS NOT NULL AS done FROM wipe_orders WHERE user_id = $1', [session.user.id]);
+      const [order] = await server.db!.query<{ done: boolean }>('SELECT done_at IS NOT NULL AS done FROM wipe_orders WHERE user_id = $1', [
+        session.user.id,
+      ]);
       expect(order!.done).toBe(true);
       const audit = await call(server, 'GET', `/api/v1/users/audit?userId=${session.user.id}`, { token: admin.token });
       expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain('user.wipe');
@@ -88,7 +101,9 @@ describe.each(BACKENDS)('wiping a workstation (%s)', (backend) => {
       await ws.handlers.syncNow(undefined);
       const row = await firstAccount(ws);
       expect(storeLeft(dataDir, server.url, session.user.id).length).toBeGreaterThan(0);
-      expect((await call(server, 'POST', `/api/v1/users/${session.user.id}/wipe`, { token: admin.token, body: { mode: 'immediate' } })).status).toBe(200);
+      expect(
+        (await call(server, 'POST', `/api/v1/users/${session.user.id}/wipe`, { token: admin.token, body: { mode: 'immediate' } })).status,
+      ).toBe(200);
       const wiped = waitForState(ws, (s) => s.lastError === 'device_wipe' && !s.authRequired);
       // the write wakes the sync at once: its push is the next contact, refused
       await ws.handlers.addNote({ accountId: row.accountId, body: 'nota inmediata' });
@@ -115,7 +130,9 @@ describe.each(BACKENDS)('wiping a workstation (%s)', (backend) => {
       await ws.handlers.syncNow(undefined);
       await ws.handlers.logout(undefined);
       expect(storeLeft(dataDir, server.url, session.user.id).length).toBeGreaterThan(0);
-      expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { eraseOnLogout: true } })).body).toMatchObject({ eraseOnLogout: true });
+      expect((await call(server, 'PUT', '/api/v1/org/security', { token: admin.token, body: { eraseOnLogout: true } })).body).toMatchObject(
+        { eraseOnLogout: true },
+      );
       session = await ws.handlers.login({ username: 'agente3', password: 'agente123' });
       await ws.handlers.syncNow(undefined);
       await ws.handlers.logout(undefined);

@@ -36,12 +36,17 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function api(method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; error?: { code: string; field?: string; message: string } } }> {
+async function api(
+  method: string,
+  input: unknown,
+): Promise<{ status: number; body: { ok: boolean; error?: { code: string; field?: string; message: string } } }> {
   const key = new URL(host.url).hash.replace('#key=', '');
   const res = await fetch(`http://127.0.0.1:${host.port}/api/${method}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', [KEY_HEADER]: key }, body: JSON.stringify({ input }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [KEY_HEADER]: key },
+    body: JSON.stringify({ input }),
   });
-  return { status: res.status, body: await res.json() as never };
+  return { status: res.status, body: (await res.json()) as never };
 }
 
 describe('a business refusal is a 4xx naming the field, never a 500', () => {
@@ -49,10 +54,17 @@ describe('a business refusal is a 4xx naming the field, never a 500', () => {
     const { rows } = await ws.handlers.listQueue({ contactableOnly: false, sort: 'priority', dir: 'desc', offset: 0, limit: 5 });
     const accountId = rows[0]!.accountId;
     // the policy arrives with the sync's collections refresh
-    const detail = await until(() => ws.handlers.getAccount({ accountId }), (d) => !!d.promisePolicy, 20_000);
+    const detail = await until(
+      () => ws.handlers.getAccount({ accountId }),
+      (d) => !!d.promisePolicy,
+      20_000,
+    );
     expect(detail.promisePolicy?.minPercentOfBalance).toBeGreaterThan(0);
     const r = await api('logOutcome', {
-      accountId, channel: 'call', disposition: 'promise_to_pay', direction: 'inbound',
+      accountId,
+      channel: 'call',
+      disposition: 'promise_to_pay',
+      direction: 'inbound',
       promise: { installments: [{ dueDate: '2026-12-01', amountMinor: 1 }] },
     });
     expect(r.status).toBe(422);

@@ -37,12 +37,17 @@ afterAll(async () => {
 });
 
 /** Raw HTTP so tests control Host and Origin exactly (fetch forbids setting Host). */
-function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on('error', reject);
@@ -100,13 +105,19 @@ describe('web host', () => {
     expect((await apiCall('constructor', {}, { 'x-cobranza-key': host.key })).status).toBe(404);
   });
 
-  it('drives the workstation through the renderer\'s HTTP client and pushes syncState over the WebSocket', async () => {
+  it("drives the workstation through the renderer's HTTP client and pushes syncState over the WebSocket", async () => {
     const api = createHttpApi({ baseUrl: host.origin, key: host.key, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
     await expect(api.listQueue({})).rejects.toMatchObject({ name: 'WorkstationError', code: 'auth.required' });
     await expect(api.login({ username: 'agente1', password: 'wrong' })).rejects.toMatchObject({ code: 'auth.invalid_credentials' });
     const states: SyncState[] = [];
     const synced = new Promise<void>((resolve) => {
-      const off = api.onSyncState((s) => { states.push(s); if (s.lastSuccessAt && !s.syncing) { off(); resolve(); } });
+      const off = api.onSyncState((s) => {
+        states.push(s);
+        if (s.lastSuccessAt && !s.syncing) {
+          off();
+          resolve();
+        }
+      });
     });
     const session = await api.login({ username: 'agente1', password: 'agente123' });
     expect(session.user.username).toBe('agente1');
@@ -114,19 +125,29 @@ describe('web host', () => {
     expect(states.some((s) => s.syncing)).toBe(true);
     const page = await api.listQueue({ limit: 10, contactableOnly: false });
     expect(page.rows.length).toBeGreaterThan(0);
-    const settings = await api.saveSettings({ sipPassword: 'secreto', sip: { wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1', extension: '1001' } });
+    const settings = await api.saveSettings({
+      sipPassword: 'secreto',
+      sip: { wsUrl: 'ws://127.0.0.1:8088', domain: '127.0.0.1', extension: '1001' },
+    });
     expect(settings.hasSipPassword).toBe(true);
     expect(JSON.stringify(settings)).not.toContain('secreto');
     expect(await api.getSipCredentials()).toMatchObject({ extension: '1001', password: 'secreto' });
   });
 
   it('refuses WebSockets without the key or from a foreign origin', async () => {
-    const tryOpen = (url: string, origin?: string) => new Promise<string>((resolve) => {
-      const s = new WebSocket(url, origin ? { origin } : {});
-      s.on('open', () => { s.close(); resolve('open'); });
-      s.on('error', () => resolve('refused'));
-      s.on('unexpected-response', (_req, res) => { resolve(`refused ${res.statusCode}`); s.terminate(); });
-    });
+    const tryOpen = (url: string, origin?: string) =>
+      new Promise<string>((resolve) => {
+        const s = new WebSocket(url, origin ? { origin } : {});
+        s.on('open', () => {
+          s.close();
+          resolve('open');
+        });
+        s.on('error', () => resolve('refused'));
+        s.on('unexpected-response', (_req, res) => {
+          resolve(`refused ${res.statusCode}`);
+          s.terminate();
+        });
+      });
     const base = `ws://127.0.0.1:${host.port}/events`;
     expect(await tryOpen(base)).toMatch(/^refused/);
     expect(await tryOpen(`${base}?key=${host.key}`, 'http://evil.example')).toMatch(/^refused/);

@@ -17,7 +17,9 @@ describe('the shared route table', () => {
   it('fills path parameters (encoded) and leaves out absent query values', () => {
     expect(routeUrl(SHARED.updateUser, { id: 'a/b' })).toBe('/api/v1/users/a%2Fb');
     expect(routeUrl(SHARED.approvals, undefined, { status: undefined })).toBe('/api/v1/approvals');
-    expect(routeUrl(SHARED.activityReport, undefined, { from: '2026-01-01', to: '2026-01-31' })).toBe('/api/v1/reports/activity?from=2026-01-01&to=2026-01-31');
+    expect(routeUrl(SHARED.activityReport, undefined, { from: '2026-01-01', to: '2026-01-31' })).toBe(
+      '/api/v1/reports/activity?from=2026-01-01&to=2026-01-31',
+    );
     expect(() => routeUrl(SHARED.updateUser, {})).toThrow(/missing parameter id/);
   });
 

@@ -3,7 +3,9 @@ import { csvAmount, csvInstant, parsePaymentsCsv } from '../../../src/server/col
 
 describe('payments CSV', () => {
   it('reads Spanish headers, either delimiter, and the reversed flag', () => {
-    const r = parsePaymentsCsv('\uFEFFReferencia;Cuenta;Monto;Fecha;Reversado\nR1;TC-1;150.000;2026-11-20;\nR2;TC-1;1.500,50;2026-11-21T10:00:00-05:00;sí\n');
+    const r = parsePaymentsCsv(
+      '\uFEFFReferencia;Cuenta;Monto;Fecha;Reversado\nR1;TC-1;150.000;2026-11-20;\nR2;TC-1;1.500,50;2026-11-21T10:00:00-05:00;sí\n',
+    );
     expect(r.errors).toEqual([]);
     expect(r.rows).toEqual([
       { rowNumber: 2, reference: 'R1', accountRef: 'TC-1', amountText: '150.000', dateText: '2026-11-20', reversed: false },
@@ -12,9 +14,12 @@ describe('payments CSV', () => {
   });
 
   it('names the missing column and the bad row', () => {
-    expect(parsePaymentsCsv('referencia,cuenta,fecha\nR1,TC-1,2026-11-20\n').errors).toEqual([{ row: 1, field: 'monto', message: 'missing column' }]);
+    expect(parsePaymentsCsv('referencia,cuenta,fecha\nR1,TC-1,2026-11-20\n').errors).toEqual([
+      { row: 1, field: 'monto', message: 'missing column' },
+    ]);
     expect(parsePaymentsCsv('referencia,cuenta,monto,fecha\n,TC-1,5,2026-11-20\nR2,,5,2026-11-20\n').errors).toEqual([
-      { row: 2, field: 'referencia', message: 'empty' }, { row: 3, field: 'cuenta', message: 'empty' },
+      { row: 2, field: 'referencia', message: 'empty' },
+      { row: 3, field: 'cuenta', message: 'empty' },
     ]);
   });
 

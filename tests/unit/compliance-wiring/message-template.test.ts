@@ -5,7 +5,7 @@ const account = { balanceMinor: 1_850_000, currency: 'MXN' as const, dueDate: '2
 const debtor = { name: 'Mariana Hernández', timeZone: 'America/Mexico_City' };
 
 describe('message templates', () => {
-  it('fills every placeholder: amount in the account currency, dd/mm/aaaa, days past due in the debtor\'s calendar', () => {
+  it("fills every placeholder: amount in the account currency, dd/mm/aaaa, days past due in the debtor's calendar", () => {
     // 05:30 UTC on 25 Nov is still 24 Nov in Mexico City: 40 days past 15 Oct, not 41
     const vars = templateVars(account, debtor, new Date('2026-11-25T05:30:00Z'));
     expect(vars).toMatchObject({ nombre: 'Mariana Hernández', moneda: 'MXN', fecha_vencimiento: '15/10/2026', dias_mora: '40' });

@@ -6,16 +6,26 @@ describe('template rules shared by the admin screen and the server', () => {
   it('names the field and the placeholder', () => {
     expect(templateProblems({ channel: 'email', subject: 'Hola {{cliente}}', body: '{{nombre}} {{ saldo }}', whatsapp: null })).toEqual([
       { field: 'body', code: 'unknown_placeholder', names: ['saldo'], message: expect.stringContaining('unknown placeholder {{saldo}}') },
-      { field: 'subject', code: 'unknown_placeholder', names: ['cliente'], message: expect.stringContaining('unknown placeholder {{cliente}}') },
+      {
+        field: 'subject',
+        code: 'unknown_placeholder',
+        names: ['cliente'],
+        message: expect.stringContaining('unknown placeholder {{cliente}}'),
+      },
     ]);
-    expect(templateProblems({ channel: 'email', subject: null, body: 'Hola', whatsapp: null }))
-      .toEqual([{ field: 'subject', code: 'subject_required', names: [], message: 'an e-mail template needs a subject' }]);
+    expect(templateProblems({ channel: 'email', subject: null, body: 'Hola', whatsapp: null })).toEqual([
+      { field: 'subject', code: 'subject_required', names: [], message: 'an e-mail template needs a subject' },
+    ]);
     expect(templateProblems({ channel: 'sms', subject: null, body: 'Hola {{nombre}}', whatsapp: null })).toEqual([]);
   });
 
   it('WhatsApp parameters must match the body (the shared mismatch check)', () => {
-    const problems = templateProblems({ channel: 'whatsapp', subject: null, body: 'Hola {{nombre}}, debe {{monto}}',
-      whatsapp: { name: 'x', language: 'es', languageByCountry: {}, params: ['monto', 'link'] } });
+    const problems = templateProblems({
+      channel: 'whatsapp',
+      subject: null,
+      body: 'Hola {{nombre}}, debe {{monto}}',
+      whatsapp: { name: 'x', language: 'es', languageByCountry: {}, params: ['monto', 'link'] },
+    });
     const message = '{{nombre}} is in the body but not in the Meta parameters; {{link}} is a Meta parameter but not in the body';
     expect(problems).toEqual([
       { field: 'whatsapp.params', code: 'whatsapp_param_missing', names: ['nombre'], message },
@@ -41,7 +51,15 @@ describe('template rules shared by the admin screen and the server', () => {
   });
 
   it('a subject is rendered on one line', () => {
-    expect(renderSubject('Saldo\r\nde {{nombre}}', { nombre: 'Ana\nGómez', monto: '', moneda: '', fecha_vencimiento: '', dias_mora: '', link: '' }))
-      .toBe('Saldo de Ana Gómez');
+    expect(
+      renderSubject('Saldo\r\nde {{nombre}}', {
+        nombre: 'Ana\nGómez',
+        monto: '',
+        moneda: '',
+        fecha_vencimiento: '',
+        dias_mora: '',
+        link: '',
+      }),
+    ).toBe('Saldo de Ana Gómez');
   });
 });

@@ -10,8 +10,10 @@ import { MESSAGE_KINDS } from '../../../src/renderer/messaging/compatible';
 
 /** `CHECK (col IN ('a', 'b'))` clauses in a schema text, by column. */
 function inChecks(sql: string): Array<{ column: string; names: string[] }> {
-  return [...sql.matchAll(/CHECK\s*\(\s*(channel|kind)\s+IN\s*\(([^)]*)\)/gi)]
-    .map((m) => ({ column: m[1]!.toLowerCase(), names: [...m[2]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!).sort() }));
+  return [...sql.matchAll(/CHECK\s*\(\s*(channel|kind)\s+IN\s*\(([^)]*)\)/gi)].map((m) => ({
+    column: m[1]!.toLowerCase(),
+    names: [...m[2]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!).sort(),
+  }));
 }
 
 describe('one list of channels (src/shared/domain/channels.ts)', () => {
@@ -20,7 +22,10 @@ describe('one list of channels (src/shared/domain/channels.ts)', () => {
     expect(ContactKind.options).toEqual([...CONTACT_KINDS]);
     expect(ContractMessageChannel).toBe(MessageChannel);
     expect(MUTATION_ARGS['message.send'].shape.channel.options).toEqual([...MESSAGE_CHANNELS]);
-    for (const c of MESSAGE_CHANNELS) expect(MessageTemplateInput.safeParse({ name: 'x', channel: c, body: 'Hola', ...(c === 'email' ? { subject: 's' } : {}) }).success).toBe(true);
+    for (const c of MESSAGE_CHANNELS)
+      expect(
+        MessageTemplateInput.safeParse({ name: 'x', channel: c, body: 'Hola', ...(c === 'email' ? { subject: 's' } : {}) }).success,
+      ).toBe(true);
     expect(MessageTemplateInput.safeParse({ name: 'x', channel: 'call', body: 'Hola' }).success).toBe(false);
   });
 
@@ -36,7 +41,7 @@ describe('one list of channels (src/shared/domain/channels.ts)', () => {
   it("the client store's schema has no CHECK that lists other channels or kinds than the shared lists", () => {
     const db = new Database(':memory:');
     migrate(db);
-    const schema = (db.prepare(`SELECT group_concat(sql, ';') FROM sqlite_master WHERE sql IS NOT NULL`).pluck().get() as string);
+    const schema = db.prepare(`SELECT group_concat(sql, ';') FROM sqlite_master WHERE sql IS NOT NULL`).pluck().get() as string;
     db.close();
     expect(schema).toMatch(/channel TEXT NOT NULL/);
     const allowed: Record<string, string[][]> = {
@@ -47,6 +52,8 @@ describe('one list of channels (src/shared/domain/channels.ts)', () => {
   });
 
   it('inChecks reads a CHECK clause (so the test above can fail)', () => {
-    expect(inChecks("x TEXT, channel text NOT NULL CHECK (channel IN ('sms', 'fax'))")).toEqual([{ column: 'channel', names: ['fax', 'sms'] }]);
+    expect(inChecks("x TEXT, channel text NOT NULL CHECK (channel IN ('sms', 'fax'))")).toEqual([
+      { column: 'channel', names: ['fax', 'sms'] },
+    ]);
   });
 });

@@ -2,11 +2,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createRng, DEFAULT_WEIGHTS, FAULT_KINDS, pickWeighted, startFaultProxy, type Decision, type FaultProxy,
+  createRng,
+  DEFAULT_WEIGHTS,
+  FAULT_KINDS,
+  pickWeighted,
+  startFaultProxy,
+  type Decision,
+  type FaultProxy,
 } from '../../helpers/fault-proxy';
 
 /** A tiny real server that records what actually reached it, complete or cut. */
-interface Seen { path: string; body: string; complete: boolean; at: number }
+interface Seen {
+  path: string;
+  body: string;
+  complete: boolean;
+  at: number;
+}
 
 async function startRecorder(): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
@@ -15,7 +26,9 @@ async function startRecorder(): Promise<{ url: string; seen: Seen[]; close(): Pr
     const entry: Seen = { path: req.url ?? '', body: '', complete: false, at: Date.now() };
     seen.push(entry);
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('aborted', () => { entry.body = Buffer.concat(chunks).toString(); });
+    req.on('aborted', () => {
+      entry.body = Buffer.concat(chunks).toString();
+    });
     req.on('end', () => {
       entry.body = Buffer.concat(chunks).toString();
       entry.complete = true;
@@ -28,7 +41,11 @@ async function startRecorder(): Promise<{ url: string; seen: Seen[]; close(): Pr
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -41,8 +58,14 @@ async function post(url: string, body: string): Promise<{ status: number; json: 
 
 let rec: Awaited<ReturnType<typeof startRecorder>>;
 let proxy: FaultProxy | undefined;
-beforeEach(async () => { rec = await startRecorder(); });
-afterEach(async () => { await proxy?.close(); proxy = undefined; await rec.close(); });
+beforeEach(async () => {
+  rec = await startRecorder();
+});
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await rec.close();
+});
 
 const body = JSON.stringify({ mutations: Array.from({ length: 200 }, (_, i) => ({ id: i + 1, name: 'note.add' })) });
 
@@ -85,8 +108,13 @@ describe('fault proxy', () => {
     expect(proxy.stats().faults.duplicate).toBe(4);
   });
 
-  it('duplicate: some copies arrive late, behind the client\'s next request', async () => {
-    proxy = await startFaultProxy({ target: rec.url, seed: 11, maxHoldMs: 300, plan: (req) => (req.path.startsWith('/dup') ? 'duplicate' : 'pass') });
+  it("duplicate: some copies arrive late, behind the client's next request", async () => {
+    proxy = await startFaultProxy({
+      target: rec.url,
+      seed: 11,
+      maxHoldMs: 300,
+      plan: (req) => (req.path.startsWith('/dup') ? 'duplicate' : 'pass'),
+    });
     for (let i = 0; i < 12; i++) {
       expect((await post(`${proxy.url}/dup${i}`, body)).status).toBe(200);
       expect((await post(`${proxy.url}/next${i}`, body)).status).toBe(200);
@@ -109,7 +137,9 @@ describe('fault proxy', () => {
 
   it('reorder: a held request reaches the server after a later one', async () => {
     proxy = await startFaultProxy({
-      target: rec.url, seed: 1, maxHoldMs: 5000,
+      target: rec.url,
+      seed: 1,
+      maxHoldMs: 5000,
       plan: (req) => (req.n === 1 ? 'reorder' : 'pass'),
     });
     const first = post(`${proxy.url}/first`, body);
@@ -165,7 +195,11 @@ describe('fault proxy', () => {
 
   it('maxFaults bounds the number of faults; only() limits them to some paths', async () => {
     proxy = await startFaultProxy({
-      target: rec.url, seed: 1, plan: always('status_503'), maxFaults: 2, only: (p) => p.startsWith('/sync'),
+      target: rec.url,
+      seed: 1,
+      plan: always('status_503'),
+      maxFaults: 2,
+      only: (p) => p.startsWith('/sync'),
     });
     expect((await post(`${proxy.url}/login`, body)).status).toBe(200);
     expect((await post(`${proxy.url}/sync`, body)).status).toBe(503);
@@ -179,7 +213,11 @@ describe('fault proxy', () => {
       const p = await startFaultProxy({ target: rec.url, seed: 4242, weights: DEFAULT_WEIGHTS, maxDelayMs: 20, maxHoldMs: 30 });
       const outcomes: string[] = [];
       for (let i = 0; i < 60; i++) {
-        try { outcomes.push(String((await post(`${p.url}/m${i}`, body)).status)); } catch { outcomes.push('err'); }
+        try {
+          outcomes.push(String((await post(`${p.url}/m${i}`, body)).status));
+        } catch {
+          outcomes.push('err');
+        }
       }
       const s = p.stats();
       await p.close();

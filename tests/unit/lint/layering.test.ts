@@ -15,7 +15,11 @@ async function problems(filePath: string, code: string): Promise<string[]> {
 const WRONG: [string, string, RegExp][] = [
   ['src/shared/rules/x.ts', "import { createStore } from '../../main/store/store';", /shared may not import main/],
   ['src/shared/rules/x.ts', "import { readFileSync } from 'node:fs';", /Node's 'node:fs'/],
-  ['src/shared/domain/x.ts', "import Database from 'better-sqlite3-multiple-ciphers';", /shared may not import 'better-sqlite3-multiple-ciphers'/],
+  [
+    'src/shared/domain/x.ts',
+    "import Database from 'better-sqlite3-multiple-ciphers';",
+    /shared may not import 'better-sqlite3-multiple-ciphers'/,
+  ],
   ['src/shared/api/x.ts', "export { x } from '../../renderer/api/http';", /shared may not import renderer/],
   ['src/main/services/x.ts', "import { buildApp } from '../../server/app';", /main may not import server/],
   ['src/main/sync/x.ts', "import { getApi } from '../../renderer/api';", /main may not import renderer/],
@@ -39,13 +43,25 @@ const WRONG: [string, string, RegExp][] = [
 
 const RIGHT: [string, string][] = [
   ['src/shared/rules/x.ts', "import { z } from 'zod';\nimport { Money } from '../domain/money';"],
-  ['src/main/services/x.ts', "import { readFileSync } from 'node:fs';\nimport Database from 'better-sqlite3-multiple-ciphers';\nimport { API } from '../../shared/api/contract';\nimport { createDispatcher } from '../api/dispatch';"],
+  [
+    'src/main/services/x.ts',
+    "import { readFileSync } from 'node:fs';\nimport Database from 'better-sqlite3-multiple-ciphers';\nimport { API } from '../../shared/api/contract';\nimport { createDispatcher } from '../api/dispatch';",
+  ],
   ['src/main/electron/x.ts', "import { app } from 'electron';\nimport { createWorkstation } from '../services';"],
   ['src/preload/x.ts', "import { contextBridge } from 'electron';\nimport { channelOf } from '../shared/api/wire';"],
-  ['src/renderer/lib/x.tsx', "import { useState } from 'react';\nimport { KEY_HEADER } from '../../shared/api/wire';\nimport { getApi } from '../api';"],
+  [
+    'src/renderer/lib/x.tsx',
+    "import { useState } from 'react';\nimport { KEY_HEADER } from '../../shared/api/wire';\nimport { getApi } from '../api';",
+  ],
   ['src/renderer/lib/x.test.ts', "import { readFileSync } from 'node:fs';\nimport { it } from 'vitest';"],
-  ['src/server/x.ts', "import Fastify from 'fastify';\nimport { API } from '../shared/api/contract';\nimport { createHash } from 'node:crypto';"],
-  ['tests/integration/x.test.ts', "import { startWebHost } from '../../src/main/webhost';\nimport { buildApp } from '../../src/server/app';\nimport { getApi } from '../../src/renderer/api';"],
+  [
+    'src/server/x.ts',
+    "import Fastify from 'fastify';\nimport { API } from '../shared/api/contract';\nimport { createHash } from 'node:crypto';",
+  ],
+  [
+    'tests/integration/x.test.ts',
+    "import { startWebHost } from '../../src/main/webhost';\nimport { buildApp } from '../../src/server/app';\nimport { getApi } from '../../src/renderer/api';",
+  ],
   ['bench/x.ts', "import { seed } from '../tests/torture/bulk-seed';\nimport { buildApp } from '../src/server/app';"],
 ];
 

@@ -5,7 +5,13 @@ import { PortfolioRow } from '../../../src/shared/domain/portfolio';
 import { daysPastDue } from '../../../src/shared/domain/time';
 import { generateDemoPortfolio } from '../../../src/server/portfolio/demo';
 import {
-  curpCheckDigit, formatRut, isValidCurp, isValidRut, nitCheckDigit, rucCheckDigit, rutCheckDigit,
+  curpCheckDigit,
+  formatRut,
+  isValidCurp,
+  isValidRut,
+  nitCheckDigit,
+  rucCheckDigit,
+  rutCheckDigit,
 } from '../../../src/server/portfolio/national-id';
 import { parsePortfolioCsv } from '../../../src/server/portfolio/parse';
 import { portfolioRowsToCsv } from '../../../src/server/portfolio/write-csv';
@@ -16,7 +22,10 @@ const rows = generateDemoPortfolio({ count: 3000, seed: 2026, agents: AGENTS, as
 
 describe('check digits', () => {
   it.each([
-    [12_345_678, '5'], [11_111_111, '1'], [76_086_428, '5'], [60_803_000, 'K'], // the SII's own RUT
+    [12_345_678, '5'],
+    [11_111_111, '1'],
+    [76_086_428, '5'],
+    [60_803_000, 'K'], // the SII's own RUT
   ])('RUT %d-%s', (body, dv) => {
     expect(rutCheckDigit(body)).toBe(dv);
   });
@@ -147,7 +156,10 @@ describe('generateDemoPortfolio', () => {
   });
 
   it('round-trips through CSV (both separators) and the parser unchanged', () => {
-    for (const [separator, dates] of [[';', 'dmy'], [',', 'iso']] as const) {
+    for (const [separator, dates] of [
+      [';', 'dmy'],
+      [',', 'iso'],
+    ] as const) {
       const parsed = parsePortfolioCsv(portfolioRowsToCsv(rows, { separator, dates }), { asOf: AS_OF });
       expect(parsed.errors).toEqual([]);
       expect(parsed.rows.map((r) => r.row)).toEqual(rows);

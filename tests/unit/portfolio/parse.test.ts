@@ -22,7 +22,10 @@ describe('parsePortfolioCsv: file shape', () => {
     ['comma', 'id_deudor,nombre,documento,pais,cuenta,saldo\nD1,Ana,1,CO,C1,1000\n'],
     ['tab', 'id_deudor\tnombre\tdocumento\tpais\tcuenta\tsaldo\nD1\tAna\t1\tCO\tC1\t1000\n'],
     ['BOM + CRLF', '\uFEFFid_deudor;nombre;documento;pais;cuenta;saldo\r\nD1;Ana;1;CO;C1;1000\r\n'],
-    ['quoted fields with separator and newline', 'id_deudor,nombre,documento,pais,cuenta,saldo,direccion\nD1,"Ana, la ""Mona""",1,CO,C1,"1,000","Calle 1\nApto 2"\n'],
+    [
+      'quoted fields with separator and newline',
+      'id_deudor,nombre,documento,pais,cuenta,saldo,direccion\nD1,"Ana, la ""Mona""",1,CO,C1,"1,000","Calle 1\nApto 2"\n',
+    ],
   ])('%s', (_label, text) => {
     const r = only(text);
     expect(r.errors).toEqual([]);
@@ -56,14 +59,25 @@ describe('parsePortfolioCsv: file shape', () => {
   ])('accepts headers %j (%s)', (header) => {
     const r = only(`${header}\nD1;Ana;1;CO;C1;1000\n`);
     expect(r.errors).toEqual([]);
-    expect(r.row).toMatchObject({ debtorExternalId: 'D1', name: 'Ana', nationalId: '1', country: 'CO', accountRef: 'C1', balanceMinor: 1000 });
+    expect(r.row).toMatchObject({
+      debtorExternalId: 'D1',
+      name: 'Ana',
+      nationalId: '1',
+      country: 'CO',
+      accountRef: 'C1',
+      balanceMinor: 1000,
+    });
   });
 
   it('reports each missing required column once for the whole file, and writes no rows', () => {
     const r = parsePortfolioCsv('nombre;pais;saldo\nAna;CO;1\nLuis;CO;2\n', { asOf: AS_OF });
     expect(r.rows).toEqual([]);
     expect(r.rowsRead).toBe(2);
-    expect(r.errors.map((e) => [e.row, e.field])).toEqual([[1, 'id_deudor'], [1, 'documento'], [1, 'cuenta']]);
+    expect(r.errors.map((e) => [e.row, e.field])).toEqual([
+      [1, 'id_deudor'],
+      [1, 'documento'],
+      [1, 'cuenta'],
+    ]);
     expect(r.errors[0]!.message).toContain('falta la columna obligatoria');
   });
 
@@ -130,7 +144,10 @@ describe('parsePortfolioCsv: amounts per currency', () => {
 
   it('currency defaults from the country when the column is absent', () => {
     const r = only('id_deudor;nombre;documento;pais;cuenta;saldo\nD1;A;1;PE;C1;10.50\nD2;B;2;CL;C2;10000\n');
-    expect(r.rows.map((x) => [x.row.currency, x.row.balanceMinor])).toEqual([['PEN', 1050], ['CLP', 10000]]);
+    expect(r.rows.map((x) => [x.row.currency, x.row.balanceMinor])).toEqual([
+      ['PEN', 1050],
+      ['CLP', 10000],
+    ]);
   });
 });
 
@@ -197,7 +214,9 @@ describe('parsePortfolioCsv: phones and time zones', () => {
   });
 
   it('collects several phone columns and several numbers per cell, without duplicates', () => {
-    const r = only(oneRow(['telefono1', 'telefono2', 'celular', 'whatsapp'], ['3001234567 | 3109876543', '300-123-4567', '3201112233', '3001234567']));
+    const r = only(
+      oneRow(['telefono1', 'telefono2', 'celular', 'whatsapp'], ['3001234567 | 3109876543', '300-123-4567', '3201112233', '3001234567']),
+    );
     expect(r.errors).toEqual([]);
     expect(r.row?.phones).toEqual(['+573001234567', '+573109876543', '+573201112233']);
     expect(r.row?.whatsapp).toEqual(['+573001234567']);
@@ -232,23 +251,64 @@ describe('parsePortfolioCsv: phones and time zones', () => {
 
 describe('parsePortfolioCsv: other columns', () => {
   it('reads every optional column', () => {
-    const r = only(oneRow(
-      ['tipo', 'segmento', 'producto', 'cuotas', 'cuotas_pagadas', 'valor_cuota', 'email', 'correo2', 'direccion', 'canales_autorizados', 'asesor'],
-      ['Empresa', 'Alto', 'Libranza', '36', '10', '120.000', 'Pagos@Example.com', 'b@example.com', 'Calle 45 # 12-34, Bogotá', 'Llamada|SMS|correo', 'agente1'],
-    ));
+    const r = only(
+      oneRow(
+        [
+          'tipo',
+          'segmento',
+          'producto',
+          'cuotas',
+          'cuotas_pagadas',
+          'valor_cuota',
+          'email',
+          'correo2',
+          'direccion',
+          'canales_autorizados',
+          'asesor',
+        ],
+        [
+          'Empresa',
+          'Alto',
+          'Libranza',
+          '36',
+          '10',
+          '120.000',
+          'Pagos@Example.com',
+          'b@example.com',
+          'Calle 45 # 12-34, Bogotá',
+          'Llamada|SMS|correo',
+          'agente1',
+        ],
+      ),
+    );
     expect(r.errors).toEqual([]);
     expect(r.row).toMatchObject({
-      debtorType: 'company', segment: 'high', product: 'Libranza', installmentsTotal: 36, installmentsPaid: 10,
-      installmentAmountMinor: 120_000, emails: ['pagos@example.com', 'b@example.com'], address: 'Calle 45 # 12-34, Bogotá',
-      authorizedChannels: ['call', 'sms', 'email'], assignedAgent: 'agente1',
+      debtorType: 'company',
+      segment: 'high',
+      product: 'Libranza',
+      installmentsTotal: 36,
+      installmentsPaid: 10,
+      installmentAmountMinor: 120_000,
+      emails: ['pagos@example.com', 'b@example.com'],
+      address: 'Calle 45 # 12-34, Bogotá',
+      authorizedChannels: ['call', 'sms', 'email'],
+      assignedAgent: 'agente1',
     });
     expect(() => PortfolioRow.parse(r.row)).not.toThrow();
   });
 
   it('defaults: persona, medium segment, no channels, no agent', () => {
     expect(only(oneRow([], [])).row).toMatchObject({
-      debtorType: 'individual', segment: 'medium', authorizedChannels: [], assignedAgent: null, installmentsTotal: 0,
-      installmentAmountMinor: null, phones: [], emails: [], whatsapp: [], address: null,
+      debtorType: 'individual',
+      segment: 'medium',
+      authorizedChannels: [],
+      assignedAgent: null,
+      installmentsTotal: 0,
+      installmentAmountMinor: null,
+      phones: [],
+      emails: [],
+      whatsapp: [],
+      address: null,
     });
   });
 
@@ -310,7 +370,11 @@ describe('parsePortfolioCsv: several rows', () => {
 
   it('good rows survive bad ones', () => {
     expect(r.rowsRead).toBe(7);
-    expect(r.rows.map((x) => [x.rowNumber, x.row.accountRef])).toEqual([[2, 'C1'], [3, 'C2'], [8, 'C6']]);
+    expect(r.rows.map((x) => [x.rowNumber, x.row.accountRef])).toEqual([
+      [2, 'C1'],
+      [3, 'C2'],
+      [8, 'C6'],
+    ]);
   });
 
   it('each bad row is named with its field', () => {
@@ -338,13 +402,24 @@ it('lists the header cells it did not read, so a misspelt column is noticed', ()
 
 describe('columnForHeader', () => {
   it.each([
-    ['Teléfono', 'phone'], ['TELEFONO 2', 'phone'], ['telefono_casa', 'phone'], ['Teléfono Oficina 2', 'phone'],
-    ['Celular-Personal', 'phone'], ['phone_3', 'phone'], ['Correo Personal', 'email'], ['email2', 'email'],
-    ['WhatsApp 1', 'whatsapp'], ['Días de mora', 'dpd'], ['N° documento', 'nationalId'], ['Nro. Cuenta', 'account'],
+    ['Teléfono', 'phone'],
+    ['TELEFONO 2', 'phone'],
+    ['telefono_casa', 'phone'],
+    ['Teléfono Oficina 2', 'phone'],
+    ['Celular-Personal', 'phone'],
+    ['phone_3', 'phone'],
+    ['Correo Personal', 'email'],
+    ['email2', 'email'],
+    ['WhatsApp 1', 'whatsapp'],
+    ['Días de mora', 'dpd'],
+    ['N° documento', 'nationalId'],
+    ['Nro. Cuenta', 'account'],
     // a reference's (third party's) number is never read as the debtor's
-    ['telefono_referencia', undefined], ['celular_codeudor', undefined],
+    ['telefono_referencia', undefined],
+    ['celular_codeudor', undefined],
     // numbers only extend columns that may repeat
-    ['saldo2', undefined], ['nombre_casa', undefined],
+    ['saldo2', undefined],
+    ['nombre_casa', undefined],
   ])('%j → %s', (header, key) => {
     expect(columnForHeader(header)?.key).toBe(key);
   });

@@ -16,7 +16,13 @@ describe('src/shared/rules in a browser bundle', () => {
       export { checkContact, prioritize, buildPlanSchedule, promiseStatus };`;
     const out = await build({
       stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' },
-      bundle: true, platform: 'browser', format: 'iife', globalName: 'rules', write: false, metafile: true, logLevel: 'silent',
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      globalName: 'rules',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
     });
     const inputs = Object.keys(out.metafile.inputs);
     expect(inputs.some((p) => p.includes('date-holidays'))).toBe(true);
@@ -29,7 +35,12 @@ describe('src/shared/rules in a browser bundle', () => {
     const d = rules.checkContact({
       channel: 'call',
       contactPoint: { kind: 'phone', value: '+573001234567', invalid: false, doNotContact: false },
-      debtor: { id: 'd', country: 'CO', timeZone: 'America/Bogota', contactPrefs: { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null } },
+      debtor: {
+        id: 'd',
+        country: 'CO',
+        timeZone: 'America/Bogota',
+        contactPrefs: { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null },
+      },
       account: { id: 'a', status: 'active' },
       history: [],
       at: new Date('2026-12-08T15:00:00Z'),

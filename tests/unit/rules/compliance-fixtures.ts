@@ -4,10 +4,20 @@ import type { ComplianceInput, ContactAttempt } from '../../../src/shared/rules/
 import type { ComplianceOverrideInput, Party } from '../../../src/shared/rules/compliance';
 
 export const ZONE: Record<string, string> = {
-  CO: 'America/Bogota', MX: 'America/Mexico_City', PE: 'America/Lima', CL: 'America/Santiago', US: 'America/New_York', AR: 'America/Argentina/Buenos_Aires',
+  CO: 'America/Bogota',
+  MX: 'America/Mexico_City',
+  PE: 'America/Lima',
+  CL: 'America/Santiago',
+  US: 'America/New_York',
+  AR: 'America/Argentina/Buenos_Aires',
 };
 export const PHONE: Record<string, string> = {
-  CO: '+573001234567', MX: '+525512345678', PE: '+51912345678', CL: '+56912345678', US: '+12125550123', AR: '+5491123456789',
+  CO: '+573001234567',
+  MX: '+525512345678',
+  PE: '+51912345678',
+  CL: '+56912345678',
+  US: '+12125550123',
+  AR: '+5491123456789',
 };
 
 export interface Case {
@@ -40,7 +50,8 @@ export const ALL_CHANNELS: Channel[] = ['call', 'sms', 'email', 'whatsapp', 'vis
 export function inputOf(c: Case): ComplianceInput {
   const channel = c.channel ?? 'call';
   const kind: ContactKind = c.cpKind ?? (channel === 'email' ? 'email' : channel === 'visit' || channel === 'letter' ? 'address' : 'phone');
-  const value = kind === 'email' ? 'deudor@example.com' : kind === 'address' ? 'Calle 1 # 2-3' : (c.phone ?? PHONE[c.country] ?? '+573001234567');
+  const value =
+    kind === 'email' ? 'deudor@example.com' : kind === 'address' ? 'Calle 1 # 2-3' : (c.phone ?? PHONE[c.country] ?? '+573001234567');
   return {
     channel,
     contactPoint: c.phone === null ? null : { kind, value, invalid: c.cpInvalid ?? false, doNotContact: c.cpDnc ?? false },
@@ -48,11 +59,20 @@ export function inputOf(c: Case): ComplianceInput {
       id: 'debtor-1',
       country: c.country,
       timeZone: c.zone ?? ZONE[c.country] ?? 'UTC',
-      contactPrefs: { authorizedChannels: c.authorized ?? ALL_CHANNELS, preferredChannel: null, windows: c.windows ?? [], preferredPaymentDay: null },
+      contactPrefs: {
+        authorizedChannels: c.authorized ?? ALL_CHANNELS,
+        preferredChannel: null,
+        windows: c.windows ?? [],
+        preferredPaymentDay: null,
+      },
     },
     account: { id: 'acct-1', status: c.status ?? 'active' },
     history: (c.history ?? []).map((h) => ({
-      accountId: h.accountId ?? 'acct-1', debtorId: 'debtor-1', channel: h.channel ?? 'call', conversation: h.conversation ?? false, at: h.at,
+      accountId: h.accountId ?? 'acct-1',
+      debtorId: 'debtor-1',
+      channel: h.channel ?? 'call',
+      conversation: h.conversation ?? false,
+      at: h.at,
       ...(h.direction ? { direction: h.direction } : {}),
     })),
     ...(c.org ? { org: c.org } : {}),

@@ -13,8 +13,11 @@ describe('checkContact: dated table', () => {
 
   it.each(CASES.map((c) => [`${c.name} [${c.rule}]`, c] as const))('%s', (_name, c) => {
     const d = checkContact(inputOf(c));
-    expect({ allowed: d.allowed, reasons: d.reasons.map((r) => r.ruleId).sort(), next: d.nextAllowedAt })
-      .toEqual({ allowed: c.allowed, reasons: [...c.reasons].sort(), next: iso(c.next) });
+    expect({ allowed: d.allowed, reasons: d.reasons.map((r) => r.ruleId).sort(), next: d.nextAllowedAt }).toEqual({
+      allowed: c.allowed,
+      reasons: [...c.reasons].sort(),
+      next: iso(c.next),
+    });
     for (const r of d.reasons) {
       expect(r.es.length).toBeGreaterThan(5);
       expect(r.en.length).toBeGreaterThan(5);
@@ -34,7 +37,9 @@ describe('isContactableToday', () => {
     expect(isContactableToday(inputOf({ ...base, at: '2026-12-08T09:00:00-05:00' }))).toBe(false);
   });
   it('false when the daily cap is used up', () => {
-    expect(isContactableToday(inputOf({ ...base, at: '2026-11-25T10:00:00-05:00', history: [{ at: '2026-11-25T08:00:00-05:00' }] }))).toBe(false);
+    expect(isContactableToday(inputOf({ ...base, at: '2026-11-25T10:00:00-05:00', history: [{ at: '2026-11-25T08:00:00-05:00' }] }))).toBe(
+      false,
+    );
   });
   it('false under a hard stop', () => {
     expect(isContactableToday(inputOf({ ...base, at: '2026-11-25T10:00:00-05:00', status: 'hardship' }))).toBe(false);
@@ -53,7 +58,12 @@ describe('bad input names the field', () => {
   it('an override hour rule that closes before it opens', () => {
     const closed = null;
     const week = [closed, { from: '18:00', to: '08:00' }, closed, closed, closed, closed, closed];
-    const input = inputOf({ ...base, org: { overrides: { hourRules: [{ id: 'org.h', source: 's', es: 'e', en: 'e', channels: ['call'], week, closedOnHolidays: false }] } } });
+    const input = inputOf({
+      ...base,
+      org: {
+        overrides: { hourRules: [{ id: 'org.h', source: 's', es: 'e', en: 'e', channels: ['call'], week, closedOnHolidays: false }] },
+      },
+    });
     expect(() => checkContact(input)).toThrow(/org\.overrides\.hourRules\.0\.week\.1\.to/);
   });
   it('a history entry without a valid instant', () => {
@@ -70,9 +80,21 @@ describe('complianceZones: whose clock', () => {
   it.each([
     ['the debtor zone when valid', { zone: 'America/Bogota' }, { zones: ['America/Bogota'], source: 'debtor' }],
     ['an invalid debtor zone falls back to the phone country', { zone: 'Bogota/Colombia' }, { zones: ['America/Bogota'], source: 'phone' }],
-    ['a Chilean number gives every Chilean zone', { zone: '', country: 'CL', phone: '+56912345678' }, { zones: ['America/Santiago', 'America/Punta_Arenas', 'Pacific/Easter'], source: 'phone' }],
-    ['no zone, no phone: the organisation zone', { zone: '', phone: null, org: { timeZone: 'America/Lima' } }, { zones: ['America/Lima'], source: 'org' }],
-    ["no zone, no phone, no org zone: the debtor country's zones", { zone: '', phone: null }, { zones: ['America/Bogota'], source: 'country' }],
+    [
+      'a Chilean number gives every Chilean zone',
+      { zone: '', country: 'CL', phone: '+56912345678' },
+      { zones: ['America/Santiago', 'America/Punta_Arenas', 'Pacific/Easter'], source: 'phone' },
+    ],
+    [
+      'no zone, no phone: the organisation zone',
+      { zone: '', phone: null, org: { timeZone: 'America/Lima' } },
+      { zones: ['America/Lima'], source: 'org' },
+    ],
+    [
+      "no zone, no phone, no org zone: the debtor country's zones",
+      { zone: '', phone: null },
+      { zones: ['America/Bogota'], source: 'country' },
+    ],
   ] as const)('%s', (_n, patch, expected) => {
     expect(complianceZones(inputOf({ ...base, ...patch } as typeof base))).toEqual(expected);
   });

@@ -3,19 +3,41 @@ import { baseScore, prioritize, type PriorityInput } from '../../../src/shared/r
 
 const NOW = new Date('2026-11-25T15:00:00Z'); // 10:00 in Bogotá, Wednesday
 const base: PriorityInput = {
-  dpd: 45, balanceMinor: 2_000_000, currency: 'COP', segment: 'medium', status: 'active',
-  callbackAt: null, lastContactAt: null, timeZone: 'America/Bogota', promises: [],
+  dpd: 45,
+  balanceMinor: 2_000_000,
+  currency: 'COP',
+  segment: 'medium',
+  status: 'active',
+  callbackAt: null,
+  lastContactAt: null,
+  timeZone: 'America/Bogota',
+  promises: [],
 };
-const inst = (dueDate: string, status: PriorityInput['promises'][number]['status'], amountMinor = 500_000, paidMinor = 0) =>
-  ({ dueDate, amountMinor, paidMinor, status });
-const promise = (status: PriorityInput['promises'][number]['status'], ...installments: ReturnType<typeof inst>[]) => ({ status, installments });
+const inst = (dueDate: string, status: PriorityInput['promises'][number]['status'], amountMinor = 500_000, paidMinor = 0) => ({
+  dueDate,
+  amountMinor,
+  paidMinor,
+  status,
+});
+const promise = (status: PriorityInput['promises'][number]['status'], ...installments: ReturnType<typeof inst>[]) => ({
+  status,
+  installments,
+});
 
 /** Expected queue order, top first; each line: name, input, expected reason code. */
 const ORDER: Array<[string, PriorityInput, string]> = [
   ['callback due 2 h ago', { ...base, callbackAt: '2026-11-25T13:00:00Z' }, 'callback_due'],
   ['callback due now', { ...base, callbackAt: NOW.toISOString(), segment: 'high', balanceMinor: 900_000_000 }, 'callback_due'],
-  ['broken promise, big high-risk', { ...base, segment: 'high', balanceMinor: 50_000_000, promises: [promise('broken', inst('2026-11-20', 'broken'))] }, 'promise_broken'],
-  ['broken promise, small low-risk', { ...base, segment: 'low', balanceMinor: 100_000, promises: [promise('broken', inst('2026-11-24', 'broken'))] }, 'promise_broken'],
+  [
+    'broken promise, big high-risk',
+    { ...base, segment: 'high', balanceMinor: 50_000_000, promises: [promise('broken', inst('2026-11-20', 'broken'))] },
+    'promise_broken',
+  ],
+  [
+    'broken promise, small low-risk',
+    { ...base, segment: 'low', balanceMinor: 100_000, promises: [promise('broken', inst('2026-11-24', 'broken'))] },
+    'promise_broken',
+  ],
   ['promise due today (local date)', { ...base, promises: [promise('pending', inst('2026-11-25', 'pending'))] }, 'promise_due_today'],
   ['high risk, 75 DPD, USD 5,000', { ...base, segment: 'high', dpd: 75, currency: 'USD', balanceMinor: 500_000 }, 'risk'],
   ['high risk, 75 DPD, COP 2,000,000', { ...base, segment: 'high', dpd: 75 }, 'risk'],
@@ -23,8 +45,16 @@ const ORDER: Array<[string, PriorityInput, string]> = [
   ['medium risk, 45 DPD', { ...base }, 'risk'],
   ['medium risk, 200 DPD (recoverability falls)', { ...base, dpd: 200 }, 'risk'],
   ['low risk, 15 DPD', { ...base, segment: 'low', dpd: 15 }, 'risk'],
-  ['broken long ago (> 30 days) falls back to risk', { ...base, segment: 'low', dpd: 5, balanceMinor: 50_000, promises: [promise('broken', inst('2026-09-01', 'broken'))] }, 'risk'],
-  ['contacted 2 h ago, huge balance', { ...base, segment: 'high', balanceMinor: 900_000_000, lastContactAt: '2026-11-25T13:00:00Z' }, 'recently_contacted'],
+  [
+    'broken long ago (> 30 days) falls back to risk',
+    { ...base, segment: 'low', dpd: 5, balanceMinor: 50_000, promises: [promise('broken', inst('2026-09-01', 'broken'))] },
+    'risk',
+  ],
+  [
+    'contacted 2 h ago, huge balance',
+    { ...base, segment: 'high', balanceMinor: 900_000_000, lastContactAt: '2026-11-25T13:00:00Z' },
+    'recently_contacted',
+  ],
   ['open promise not yet due', { ...base, promises: [promise('pending', inst('2026-12-01', 'pending'))] }, 'promise_open'],
   ['callback later today', { ...base, segment: 'low', callbackAt: '2026-11-25T20:00:00Z' }, 'callback_today'],
   ['callback tomorrow', { ...base, segment: 'low', balanceMinor: 10_000, callbackAt: '2026-11-26T15:00:00Z' }, 'callback_scheduled'],
@@ -71,8 +101,9 @@ describe('prioritize: details', () => {
 
   it('reason params carry what the UI shows', () => {
     expect(prioritize({ ...base, dpd: 75 }, NOW).reason).toEqual({ code: 'risk', params: { segment: 'medium', bucket: '61-90', dpd: 75 } });
-    expect(prioritize({ ...base, promises: [promise('pending', inst('2026-11-25', 'partially_kept', 500_000, 200_000))] }, NOW).reason)
-      .toEqual({ code: 'promise_due_today', params: { amountMinor: 300_000 } });
+    expect(
+      prioritize({ ...base, promises: [promise('pending', inst('2026-11-25', 'partially_kept', 500_000, 200_000))] }, NOW).reason,
+    ).toEqual({ code: 'promise_due_today', params: { amountMinor: 300_000 } });
   });
 
   it('balances in different currencies meet on one scale', () => {

@@ -19,7 +19,12 @@ describe('one dispatcher for both shells', () => {
 
   it('parses the input before the handler runs and names the field', async () => {
     let ran = false;
-    const d = dispatcherWith({ listQueue: async () => { ran = true; return []; } });
+    const d = dispatcherWith({
+      listQueue: async () => {
+        ran = true;
+        return [];
+      },
+    });
     const env = await d('listQueue', { limit: -3 });
     expect(ran).toBe(false);
     expect(env).toMatchObject({ ok: false, error: { code: 'validation', field: 'limit' } });
@@ -28,7 +33,12 @@ describe('one dispatcher for both shells', () => {
 
   it('hands the parsed input (defaults filled) to the handler and wraps the value', async () => {
     let seen: unknown;
-    const d = dispatcherWith({ listQueue: async (i) => { seen = i; return { rows: [] }; } });
+    const d = dispatcherWith({
+      listQueue: async (i) => {
+        seen = i;
+        return { rows: [] };
+      },
+    });
     const env = await d('listQueue', {});
     expect(env).toEqual({ ok: true, value: { rows: [] } });
     expect(seen).toMatchObject({ sort: 'priority', dir: 'desc', offset: 0, limit: 50 });
@@ -36,8 +46,12 @@ describe('one dispatcher for both shells', () => {
 
   it('keeps a WorkstationError code and turns anything else into internal', async () => {
     const d = dispatcherWith({
-      getSession: async () => { throw new WorkstationError('auth.required', 'log in', 'user'); },
-      getSyncState: async () => { throw new TypeError('boom'); },
+      getSession: async () => {
+        throw new WorkstationError('auth.required', 'log in', 'user');
+      },
+      getSyncState: async () => {
+        throw new TypeError('boom');
+      },
     });
     expect(await d('getSession', undefined)).toEqual({ ok: false, error: { code: 'auth.required', message: 'log in', field: 'user' } });
     expect(await d('getSyncState', undefined)).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });

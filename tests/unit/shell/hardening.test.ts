@@ -22,13 +22,33 @@ describe('permissions: the microphone and nothing else', () => {
   });
 
   it('refuses every other permission, even to our renderer', () => {
-    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'display-capture', 'hid', 'serial', 'usb', 'midi', 'openExternal', 'fullscreen', 'pointerLock']) {
+    for (const permission of [
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'display-capture',
+      'hid',
+      'serial',
+      'usb',
+      'midi',
+      'openExternal',
+      'fullscreen',
+      'pointerLock',
+    ]) {
       expect(mayGrant({ permission, origin: APP, mediaTypes: ['audio'] }), permission).toBe(false);
     }
   });
 
   it('refuses the microphone to any page that is not our renderer', () => {
-    for (const origin of ['https://evil.example', 'http://127.0.0.1:5173', 'file:///C:/x.html', 'app://other/index.html', 'app://user:pw@renderer/', '', undefined]) {
+    for (const origin of [
+      'https://evil.example',
+      'http://127.0.0.1:5173',
+      'file:///C:/x.html',
+      'app://other/index.html',
+      'app://user:pw@renderer/',
+      '',
+      undefined,
+    ]) {
       expect(mayGrant({ permission: 'media', origin, mediaTypes: ['audio'] }), String(origin)).toBe(false);
     }
     expect(isAppUrl('not a url')).toBe(false);
@@ -36,14 +56,17 @@ describe('permissions: the microphone and nothing else', () => {
 });
 
 describe('CSP', () => {
-  const csp = buildCsp({ serverUrl: 'https://cobranza.example.com/api', sipUrls: ['wss://pbx.example.com:8089/ws', null, 'wss://pbx.example.com:8089/other'] });
+  const csp = buildCsp({
+    serverUrl: 'https://cobranza.example.com/api',
+    sipUrls: ['wss://pbx.example.com:8089/ws', null, 'wss://pbx.example.com:8089/other'],
+  });
   const directive = (name: string) => csp.split('; ').find((d) => d.startsWith(`${name} `));
 
-  it("connects only to itself, the configured server and the SIP hosts", () => {
+  it('connects only to itself, the configured server and the SIP hosts', () => {
     expect(directive('connect-src')).toBe("connect-src 'self' https://cobranza.example.com wss://pbx.example.com:8089");
   });
 
-  it("allows no plugins, no <base>, no frames", () => {
+  it('allows no plugins, no <base>, no frames', () => {
     expect(directive('object-src')).toBe("object-src 'none'");
     expect(directive('base-uri')).toBe("base-uri 'none'");
     expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
@@ -52,8 +75,9 @@ describe('CSP', () => {
   });
 
   it('drops what is not a network URL and cannot smuggle a directive', () => {
-    expect(connectSources({ serverUrl: 'javascript:alert(1)', sipUrls: ['file:///etc', 'wss://a.example; script-src *', 'garbage', ''] }))
-      .toEqual([]);
+    expect(
+      connectSources({ serverUrl: 'javascript:alert(1)', sipUrls: ['file:///etc', 'wss://a.example; script-src *', 'garbage', ''] }),
+    ).toEqual([]);
     expect(buildCsp({})).toContain("connect-src 'self';");
   });
 });
@@ -67,9 +91,15 @@ describe('external links', () => {
     }
   });
 
-  it('shows where the link goes and defaults to Cancel, in the agent\'s language', () => {
+  it("shows where the link goes and defaults to Cancel, in the agent's language", () => {
     const es = externalLinkQuestion('https://www.sbs.gob.pe/x?y=1', 'es');
-    expect(es).toMatchObject({ message: '¿Abrir www.sbs.gob.pe fuera de Cobranza?', detail: 'https://www.sbs.gob.pe/x?y=1', buttons: ['Abrir', 'Cancelar'], defaultId: 1, cancelId: 1 });
+    expect(es).toMatchObject({
+      message: '¿Abrir www.sbs.gob.pe fuera de Cobranza?',
+      detail: 'https://www.sbs.gob.pe/x?y=1',
+      buttons: ['Abrir', 'Cancelar'],
+      defaultId: 1,
+      cancelId: 1,
+    });
     expect(externalLinkQuestion('https://a.example/', 'en').buttons).toEqual(['Open', 'Cancel']);
   });
 });
@@ -81,11 +111,19 @@ describe('callback notifications', () => {
     const n = callbackNotice(due, 'es', true)!;
     expect(n).toEqual({ title: 'Rellamadas pendientes', body: 'Tienes 4 rellamadas pendientes.', namesDebtors: false });
     for (const d of due) expect(`${n.title} ${n.body}`).not.toContain(d.debtorName.split(' ')[0]);
-    expect(callbackNotice(due.slice(0, 1), 'en', true)).toEqual({ title: 'Callback due', body: 'You have 1 callback due.', namesDebtors: false });
+    expect(callbackNotice(due.slice(0, 1), 'en', true)).toEqual({
+      title: 'Callback due',
+      body: 'You have 1 callback due.',
+      namesDebtors: false,
+    });
   });
 
   it('may name them on an unlocked screen, and says so (closed when the screen locks)', () => {
-    expect(callbackNotice(due, 'es', false)).toEqual({ title: 'Rellamadas pendientes', body: 'María Quispe, José Pérez, Ana Ruiz y 1 más', namesDebtors: true });
+    expect(callbackNotice(due, 'es', false)).toEqual({
+      title: 'Rellamadas pendientes',
+      body: 'María Quispe, José Pérez, Ana Ruiz y 1 más',
+      namesDebtors: true,
+    });
     expect(callbackNotice(due.slice(0, 1), 'en', false)).toEqual({ title: 'Callback due', body: 'María Quispe', namesDebtors: true });
   });
 

@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 const root = resolve(import.meta.dirname, '../../..');
 const builder = parse(readFileSync(resolve(root, 'electron-builder.yml'), 'utf8')) as {
   directories: { buildResources: string };
-  win: { icon: string }; mac: { icon: string };
+  win: { icon: string };
+  mac: { icon: string };
 };
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 

@@ -6,7 +6,14 @@ import { parse } from 'yaml';
 const root = resolve(import.meta.dirname, '../../..');
 const text = readFileSync(resolve(root, '.github/workflows/release.yml'), 'utf8');
 const workflow = parse(text) as {
-  jobs: Record<string, { 'runs-on': string; strategy: { matrix: { include: { os: string }[] } }; steps: { uses?: string; with?: Record<string, unknown>; run?: string }[] }>;
+  jobs: Record<
+    string,
+    {
+      'runs-on': string;
+      strategy: { matrix: { include: { os: string }[] } };
+      steps: { uses?: string; with?: Record<string, unknown>; run?: string }[];
+    }
+  >;
 };
 const doc = readFileSync(resolve(root, 'docs/release.md'), 'utf8');
 
@@ -23,7 +30,10 @@ describe('release workflow', () => {
     const runs = job.steps.map((s) => s.run ?? '').join('\n');
     const order = ['npm ci', 'electron/install.js', 'install-app-deps', 'electron-builder ${{ matrix.target }}', '--project electron'];
     const at = order.map((o) => runs.indexOf(o));
-    expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
+    expect(
+      at.every((i) => i >= 0),
+      JSON.stringify(at),
+    ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 

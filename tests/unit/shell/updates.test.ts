@@ -3,7 +3,7 @@ import { updateFeedUrl } from '../../../src/main/shell/updates';
 import { shouldOfferUpdate, SNOOZE_MS } from '../../../src/renderer/lib/update-offer';
 import type { CallPhase } from '../../../src/renderer/softphone/engine-types';
 
-describe('update feed URL: the organisation\'s own server', () => {
+describe("update feed URL: the organisation's own server", () => {
   it('is /updates/ on the configured server, keeping a mount path', () => {
     expect(updateFeedUrl('https://cobranza.example.com')).toBe('https://cobranza.example.com/updates/');
     expect(updateFeedUrl('https://cobranza.example.com:8443/')).toBe('https://cobranza.example.com:8443/updates/');

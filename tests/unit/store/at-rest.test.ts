@@ -114,7 +114,9 @@ describe('a corrupted store', () => {
       const key = encrypted ? randomBytes(32) : undefined;
       const s = LocalStore.open(file, { agentId: AGENT, key, now: NOW });
       for (const p of portfolio(3000, 1000)) s.applyPull(page(p));
-      while (s.buildPendingIndex() > 0) { /* all indexes */ }
+      while (s.buildPendingIndex() > 0) {
+        /* all indexes */
+      }
       const accountId = s.listQueue({ limit: 1 }).rows[0]!.accountId;
       const ids = [...s.write([note(accountId, 'uno')]).mutationIds, ...s.write([note(accountId, 'dos')]).mutationIds];
       const clientId = s.clientId;
@@ -130,7 +132,10 @@ describe('a corrupted store', () => {
         expect(readdirSync(dirname(file))).toContain('store.sqlite.corrupt-2026-11-25T15-00-00-000Z');
         // what exists nowhere else survives: the outbox, with its ids and the client id the server knows them by
         expect(r.clientId).toBe(clientId);
-        expect(r.pendingMutations(10).map((m) => [m.id, (m.args as { body: string }).body])).toEqual([[ids[0], 'uno'], [ids[1], 'dos']]);
+        expect(r.pendingMutations(10).map((m) => [m.id, (m.args as { body: string }).body])).toEqual([
+          [ids[0], 'uno'],
+          [ids[1], 'dos'],
+        ]);
         // the rest comes back with a full pull
         expect(r.cursor).toBeNull();
         expect(r.listQueue({ limit: 10 }).rows).toEqual([]);
@@ -154,7 +159,9 @@ describe('a corrupted store', () => {
     const opts = { agentId: AGENT, key, now: NOW, fullCheckMaxBytes: 0 };
     const s = LocalStore.open(file, opts);
     for (const p of portfolio(3000, 1000)) s.applyPull(page(p));
-    while (s.buildPendingIndex() > 0) { /* all indexes */ }
+    while (s.buildPendingIndex() > 0) {
+      /* all indexes */
+    }
     const accountIds = s.db.prepare('SELECT id FROM accounts').pluck().all() as string[];
     const { mutationIds } = s.write([note(accountIds[0]!, 'guardada')]);
     s.close();
@@ -162,7 +169,10 @@ describe('a corrupted store', () => {
 
     const damaged = LocalStore.open(file, opts);
     expect(damaged.recovered).toBeNull();
-    expect(() => { for (const id of accountIds) damaged.getAccount(id); damaged.listQueue({ search: 'Gómez', limit: 200 }); }).toThrow();
+    expect(() => {
+      for (const id of accountIds) damaged.getAccount(id);
+      damaged.listQueue({ search: 'Gómez', limit: 200 });
+    }).toThrow();
     expect(existsSync(`${file}.check`)).toBe(true);
     damaged.close();
 

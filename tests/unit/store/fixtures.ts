@@ -13,33 +13,69 @@ export const AGENT = '00000000-0000-4000-8000-0000000000a1';
 
 export function debtor(over: Partial<Debtor> = {}): Debtor {
   return {
-    id: randomUUID(), orgId: ORG, externalId: `D-${randomUUID().slice(0, 8)}`, name: 'Ana Gómez', nationalId: '1020304050',
-    country: 'CO', timeZone: 'America/Bogota', debtorType: 'individual', segment: 'medium',
+    id: randomUUID(),
+    orgId: ORG,
+    externalId: `D-${randomUUID().slice(0, 8)}`,
+    name: 'Ana Gómez',
+    nationalId: '1020304050',
+    country: 'CO',
+    timeZone: 'America/Bogota',
+    debtorType: 'individual',
+    segment: 'medium',
     contactPrefs: { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null },
-    version: '1', ...over,
+    version: '1',
+    ...over,
   };
 }
 
 export function account(d: Debtor, over: Partial<Account> = {}): Account {
   return {
-    id: randomUUID(), orgId: ORG, debtorId: d.id, externalRef: `ACC-${randomUUID().slice(0, 8)}`, product: 'Tarjeta',
-    currency: 'COP', principalMinor: 1_000_000, balanceMinor: 500_000, dueDate: '2026-10-01', installmentsTotal: 12,
-    installmentsPaid: 3, installmentAmountMinor: 100_000, status: 'active', assignedAgentId: AGENT, callbackAt: null,
-    callbackNote: null, lastContactAt: null, version: '1', ...over,
+    id: randomUUID(),
+    orgId: ORG,
+    debtorId: d.id,
+    externalRef: `ACC-${randomUUID().slice(0, 8)}`,
+    product: 'Tarjeta',
+    currency: 'COP',
+    principalMinor: 1_000_000,
+    balanceMinor: 500_000,
+    dueDate: '2026-10-01',
+    installmentsTotal: 12,
+    installmentsPaid: 3,
+    installmentAmountMinor: 100_000,
+    status: 'active',
+    assignedAgentId: AGENT,
+    callbackAt: null,
+    callbackNote: null,
+    lastContactAt: null,
+    version: '1',
+    ...over,
   };
 }
 
 export function phone(d: Debtor, value: string, over: Partial<ContactPoint> = {}): ContactPoint {
   return {
-    id: randomUUID(), debtorId: d.id, kind: 'phone', value, label: null, verified: true, invalid: false,
-    doNotContact: false, version: '1', ...over,
+    id: randomUUID(),
+    debtorId: d.id,
+    kind: 'phone',
+    value,
+    label: null,
+    verified: true,
+    invalid: false,
+    doNotContact: false,
+    version: '1',
+    ...over,
   };
 }
 
 export function page(patch: Partial<Patch>, over: Partial<PullResponse> = {}): PullResponse {
   return {
-    cursor: String(Date.now()), hasMore: false, reset: false, lastMutationId: 0, serverTime: new Date().toISOString(),
-    patch: { ...emptyPatch(), ...patch }, ...over,
+    cursor: String(Date.now()),
+    hasMore: false,
+    reset: false,
+    lastMutationId: 0,
+    serverTime: new Date().toISOString(),
+    patch: { ...emptyPatch(), ...patch },
+    ...over,
   };
 }
 
@@ -55,16 +91,21 @@ export function portfolio(n: number, pageSize = 10_000): Patch[] {
     for (let i = start; i < Math.min(n, start + pageSize); i++) {
       const d = debtor({
         name: `${FIRST[i % 10]} ${LAST[Math.floor(i / 10) % 10]} ${LAST[(i * 7) % 10]} ${i}`,
-        nationalId: String(10_000_000 + i), timeZone: ZONES[i % 4]!, segment: (['low', 'medium', 'high'] as const)[i % 3]!,
+        nationalId: String(10_000_000 + i),
+        timeZone: ZONES[i % 4]!,
+        segment: (['low', 'medium', 'high'] as const)[i % 3]!,
       });
       const day = 1 + (i % 28);
       const month = 1 + (i % 10);
       p.debtors.push(d);
-      p.accounts.push(account(d, {
-        externalRef: `ACC-${String(i).padStart(7, '0')}`, balanceMinor: 10_000 + ((i * 7919) % 5_000_000),
-        dueDate: `2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-        status: i % 50 === 0 ? 'dispute' : 'active',
-      }));
+      p.accounts.push(
+        account(d, {
+          externalRef: `ACC-${String(i).padStart(7, '0')}`,
+          balanceMinor: 10_000 + ((i * 7919) % 5_000_000),
+          dueDate: `2026-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+          status: i % 50 === 0 ? 'dispute' : 'active',
+        }),
+      );
       p.contactPoints.push(phone(d, `+57300${String(1_000_000 + i).padStart(7, '0')}`));
       p.contactPoints.push(phone(d, `+57601${String(2_000_000 + i).padStart(7, '0')}`, { verified: false }));
     }
@@ -106,9 +147,14 @@ export function asTuples(p: PullResponse): PullResponse {
     snapshot: {
       debtors: p.patch.debtors.map((d) => row(DEBTOR_COLUMNS, { ...d, contactPrefs: JSON.stringify(d.contactPrefs) })),
       accounts: p.patch.accounts.map((a) => row(ACCOUNT_COLUMNS, a)),
-      contactPoints: p.patch.contactPoints.map((c) => row(CONTACT_POINT_COLUMNS, {
-        ...c, verified: c.verified ? 1 : 0, invalid: c.invalid ? 1 : 0, doNotContact: c.doNotContact ? 1 : 0,
-      })),
+      contactPoints: p.patch.contactPoints.map((c) =>
+        row(CONTACT_POINT_COLUMNS, {
+          ...c,
+          verified: c.verified ? 1 : 0,
+          invalid: c.invalid ? 1 : 0,
+          doNotContact: c.doNotContact ? 1 : 0,
+        }),
+      ),
     },
   };
 }

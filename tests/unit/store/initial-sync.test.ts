@@ -11,9 +11,16 @@ import { account, AGENT, debtor, page, phone, portfolio, tempStores } from './fi
 const { tmpFile, open } = tempStores('store-initial-');
 
 const indexes = (s: LocalStore) =>
-  s.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as Array<{ name: string; sql: string }>;
+  s.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as Array<{
+    name: string;
+    sql: string;
+  }>;
 /** What the sync engine does in the background after a full pull, all at once. */
-const buildPending = (s: LocalStore) => { while (s.buildPendingIndex() > 0) { /* next unit */ } };
+const buildPending = (s: LocalStore) => {
+  while (s.buildPendingIndex() > 0) {
+    /* next unit */
+  }
+};
 const plan = (s: LocalStore, sql: string) =>
   (s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
 
@@ -33,7 +40,9 @@ describe('paged full pull into an empty store', () => {
     // the last page built what the first queue screen and a caller's number need; the other
     // sorts, filters and the search index are left for later, and answer the same meanwhile
     expect(plan(s, 'SELECT id FROM accounts ORDER BY priority DESC, id DESC LIMIT 50')).toMatch(/accounts_priority/);
-    expect(plan(s, 'SELECT id FROM accounts WHERE contactable_today = 1 ORDER BY priority DESC, id DESC LIMIT 50')).toMatch(/accounts_contactable/);
+    expect(plan(s, 'SELECT id FROM accounts WHERE contactable_today = 1 ORDER BY priority DESC, id DESC LIMIT 50')).toMatch(
+      /accounts_contactable/,
+    );
     expect(s.pendingIndexCount()).toBeGreaterThan(0);
     expect(indexes(s).length).toBeLessThan(before.length);
     const byBalance = () => s.listQueue({ sort: 'balance', dir: 'desc', bucket: '31-60', limit: 20, contactableOnly: false });
@@ -100,7 +109,9 @@ describe('paged full pull into an empty store', () => {
   it('a single-page reset keeps its indexes; unsent writes survive a paged reset', () => {
     const s = open();
     const before = indexes(s);
-    const d = debtor({ name: 'Ana' }); const a = account(d); const p = phone(d, '+573001112233');
+    const d = debtor({ name: 'Ana' });
+    const a = account(d);
+    const p = phone(d, '+573001112233');
     s.applyPull(page({ debtors: [d], accounts: [a], contactPoints: [p] }, { reset: true }));
     expect(indexes(s)).toEqual(before);
     s.write([{ name: 'note.add', args: { id: randomUUID(), accountId: a.id, body: 'pendiente', createdAt: '2026-11-25T14:00:00Z' } }]);
@@ -114,11 +125,18 @@ describe('paged full pull into an empty store', () => {
 
   it('judges contactability of pulled accounts in the pull, and reports it once', () => {
     const s = open();
-    const d = debtor({ name: 'Ana' }); const a = account(d, { status: 'dispute' }); const p = phone(d, '+573001112233');
-    const d2 = debtor({ name: 'Beto' }); const b = account(d2); const p2 = phone(d2, '+573001112244');
+    const d = debtor({ name: 'Ana' });
+    const a = account(d, { status: 'dispute' });
+    const p = phone(d, '+573001112233');
+    const d2 = debtor({ name: 'Beto' });
+    const b = account(d2);
+    const p2 = phone(d2, '+573001112244');
     s.applyPull(page({ debtors: [d, d2], accounts: [a, b], contactPoints: [p, p2] }));
     const rows = s.listQueue({ contactableOnly: false, sort: 'name', dir: 'asc' }).rows;
-    expect(rows.map((r) => [r.debtorName, r.contactableToday])).toEqual([['Ana', false], ['Beto', true]]);
+    expect(rows.map((r) => [r.debtorName, r.contactableToday])).toEqual([
+      ['Ana', false],
+      ['Beto', true],
+    ]);
     expect(rows[0]!.notContactableReason?.ruleId).toBe('hard.status.dispute');
     expect(s.refreshContactability()).toEqual([a.id]);
     expect(s.refreshContactability()).toEqual([]);
@@ -126,7 +144,9 @@ describe('paged full pull into an empty store', () => {
 
   it('an account whose debtor is not in the store yet stays visible; its debtor arriving judges it', () => {
     const s = open();
-    const d = debtor({ name: 'Ana' }); const a = account(d, { status: 'dispute' }); const p = phone(d, '+573001112233');
+    const d = debtor({ name: 'Ana' });
+    const a = account(d, { status: 'dispute' });
+    const p = phone(d, '+573001112233');
     s.applyPull(page({ accounts: [a] }));
     expect(s.listQueue({ contactableOnly: true }).total).toBe(1);
     s.applyPull(page({ debtors: [d], contactPoints: [p] }));

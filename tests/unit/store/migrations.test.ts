@@ -14,14 +14,18 @@ function tmpFile(): string {
   dirs.push(d);
   return join(d, 'store.sqlite');
 }
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('migrations', () => {
   it('brings a new file to the latest version and records it in user_version', () => {
     const db = new Database(tmpFile());
     expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['meta', 'debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises', 'outbox']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['meta', 'debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises', 'outbox']),
+    );
     db.close();
   });
 

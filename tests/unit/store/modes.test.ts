@@ -9,7 +9,9 @@ import { UserContext } from '../../../src/main/services/user-context';
 import { AGENT, ORG, account, debtor, page } from './fixtures';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const SERVER = 'https://cobranza.example.com';
 const user = { id: AGENT, orgId: ORG, teamId: null, username: 'ana', displayName: 'Ana', role: 'agent' as const, disabled: false };
@@ -42,7 +44,7 @@ describe('owner-only modes', () => {
       }
       for (const dir of [dataDir, dirname(dirname(file)), dirname(file)]) expect([dir, mode(dir)]).toEqual([dir, 0o700]);
       // nothing else lies around with wider modes
-      const walk = (p: string): string[] => statSync(p).isDirectory() ? [p, ...readdirSync(p).flatMap((n) => walk(join(p, n)))] : [p];
+      const walk = (p: string): string[] => (statSync(p).isDirectory() ? [p, ...readdirSync(p).flatMap((n) => walk(join(p, n)))] : [p]);
       for (const p of walk(dataDir)) expect([p, mode(p)]).toEqual([p, statSync(p).isDirectory() ? 0o700 : 0o600]);
     } finally {
       await c.close();

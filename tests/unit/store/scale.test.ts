@@ -20,7 +20,10 @@ let store: LocalStore;
 let pullMs = 0;
 let pullCpuMs = 0;
 
-const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
 /** p95 of CPU time per call (ms), and of wall time for the record. */
 function p95(name: string, fn: (i: number) => void, runs = 200): number {
@@ -51,7 +54,10 @@ beforeAll(() => {
   pullCpuMs = cpuMs() - c0;
   pullMs = performance.now() - t0;
 }, 120_000);
-afterAll(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe(`store with ${N} accounts`, () => {
   it('applies the initial pull (10 pages of 10,000 accounts + debtors + 2 phones)', () => {
@@ -60,7 +66,9 @@ describe(`store with ${N} accounts`, () => {
     // every 50th account is in dispute: judged not contactable in the pull itself
     expect(store.listQueue({ limit: 1, contactableOnly: true }).total).toBe(N - N / 50);
     // the queue's indexes are back after the last page
-    const plan = (store.db.prepare('EXPLAIN QUERY PLAN SELECT id FROM accounts ORDER BY priority DESC, id DESC LIMIT 50').all() as Array<{ detail: string }>);
+    const plan = store.db.prepare('EXPLAIN QUERY PLAN SELECT id FROM accounts ORDER BY priority DESC, id DESC LIMIT 50').all() as Array<{
+      detail: string;
+    }>;
     expect(plan.map((r) => r.detail).join(' ')).toMatch(/accounts_priority/);
     // speed is the bench's job (bench/store.ts, bench/sync.ts), not a timed test's: this test
     // checks the store behaves right at 100k accounts and only logs how long it took
@@ -69,7 +77,11 @@ describe(`store with ${N} accounts`, () => {
   it('serves queue pages fast, with and without filters', () => {
     const buckets = ['1-30', '31-60', '61-90', '91-120', '121-180', '180+'] as const;
     p95('queue page', (i) => {
-      const r = store.listQueue({ offset: (i % 20) * 50, bucket: i % 3 === 0 ? buckets[i % 6] : undefined, segment: i % 4 === 1 ? 'high' : undefined });
+      const r = store.listQueue({
+        offset: (i % 20) * 50,
+        bucket: i % 3 === 0 ? buckets[i % 6] : undefined,
+        segment: i % 4 === 1 ? 'high' : undefined,
+      });
       if (r.rows.length === 0) throw new Error('empty page');
     });
   }, 120_000);
@@ -85,7 +97,10 @@ describe(`store with ${N} accounts`, () => {
     p95('outcome write', (i) => {
       const accountId = ids[i % ids.length]!;
       store.write([
-        { name: 'activity.log', args: { id: randomUUID(), accountId, channel: 'call', disposition: 'callback_requested', startedAt: new Date().toISOString() } },
+        {
+          name: 'activity.log',
+          args: { id: randomUUID(), accountId, channel: 'call', disposition: 'callback_requested', startedAt: new Date().toISOString() },
+        },
         { name: 'account.setCallback', args: { accountId, callbackAt: '2026-11-28T15:00:00.000Z', note: null } },
       ]);
     });

@@ -22,7 +22,9 @@ describe('trigram search index', () => {
     expect(s.pendingIndexCount()).toBeGreaterThan(0);
     const early = ['acc-0000', ' 1199', 'acc-000'].map((t) => search(s, t));
     expect(early.map((r) => r.total)).toEqual([scanCount(s, 'acc-0000'), scanCount(s, '1199'), 1200]);
-    while (s.buildPendingIndex() > 0) { /* next unit */ }
+    while (s.buildPendingIndex() > 0) {
+      /* next unit */
+    }
     expect(['acc-0000', ' 1199', 'acc-000'].map((t) => search(s, t))).toEqual(early);
     const fts = s.db.prepare(`SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH '"0000"'`).pluck().get() as number;
     expect(fts).toBe(scanCount(s, '0000'));
@@ -41,7 +43,8 @@ describe('trigram search index', () => {
 
   it('follows a debtor rename through its triggers', () => {
     const s = open();
-    const d = debtor({ name: 'Núñez Peña' }); const a = account(d);
+    const d = debtor({ name: 'Núñez Peña' });
+    const a = account(d);
     s.applyPull(page({ debtors: [d], accounts: [a] }));
     expect(search(s, 'PENA').total).toBe(1);
     s.applyPull(page({ debtors: [{ ...d, name: 'Oyola Ruiz', version: '9' }] }));
@@ -62,7 +65,9 @@ describe('trigram search index', () => {
     expect(again.pendingIndexCount()).toBeGreaterThan(0);
     expect(search(again, 'acc-00000').total).toBe(scanCount(again, 'acc-00000'));
     expect(search(again, 'acc-00000').total).toBeGreaterThan(0);
-    while (again.buildPendingIndex() > 0) { /* next unit */ }
+    while (again.buildPendingIndex() > 0) {
+      /* next unit */
+    }
     expect(again.db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger'`).pluck().get()).toBe(3);
     expect(search(again, 'acc-00000').total).toBe(scanCount(again, 'acc-00000'));
   });

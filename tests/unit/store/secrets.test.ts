@@ -9,7 +9,9 @@ import { LocalStore } from '../../../src/main/store/store';
 import { AGENT, ORG } from './fixtures';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'vault-'));
   dirs.push(d);
@@ -23,7 +25,10 @@ describe('secret vault', () => {
   it('a file vault keeps secrets in a file only the user can read, sealed when it has a sealer', () => {
     const dir = tempDir();
     const file = join(dir, 'secrets', 'secrets.json');
-    const sealer = { seal: (s: string) => Buffer.from(s).toString('base64').split('').reverse().join(''), open: (s: string) => Buffer.from(s.split('').reverse().join(''), 'base64').toString() };
+    const sealer = {
+      seal: (s: string) => Buffer.from(s).toString('base64').split('').reverse().join(''),
+      open: (s: string) => Buffer.from(s.split('').reverse().join(''), 'base64').toString(),
+    };
     const v = createFileVault(file, sealer);
     v.set('token:x', 'bearer-secret-123');
     expect(v.get('token:x')).toBe('bearer-secret-123');

@@ -12,9 +12,10 @@ import { account, AGENT, asTuples, debtor, page, phone, portfolio, tempStores } 
  */
 const { open } = tempStores('store-snapshot-');
 
-const dump = (s: LocalStore) => Object.fromEntries(['debtors', 'accounts', 'contact_points', 'activities'].map((t) => [
-  t, s.db.prepare(`SELECT * FROM ${t} ORDER BY id`).all(),
-]));
+const dump = (s: LocalStore) =>
+  Object.fromEntries(
+    ['debtors', 'accounts', 'contact_points', 'activities'].map((t) => [t, s.db.prepare(`SELECT * FROM ${t} ORDER BY id`).all()]),
+  );
 
 describe('full pull pages as tuples', () => {
   it('store the same rows, queue columns and verdicts as the same pages as objects', () => {
@@ -30,9 +31,25 @@ describe('full pull pages as tuples', () => {
     pages[1]!.contactPoints.push(...pages[0]!.contactPoints.filter((c) => c.debtorId === split.id));
     const called = pages[2]!.accounts[5]!;
     const calls: Activity[] = [0, 1, 2].map((i) => ({
-      id: randomUUID(), accountId: called.id, agentId: AGENT, channel: 'call', direction: 'outbound', contactPointId: null,
-      address: null, disposition: 'no_answer', note: null, startedAt: `2026-11-25T1${3 + i}:00:00.000Z`, answeredAt: null,
-      endedAt: null, durationSec: null, sipStatus: 480, hangupBy: null, promiseId: null, manualDial: false, recordedAt: '2026-11-25T14:00:00.000Z', version: '5',
+      id: randomUUID(),
+      accountId: called.id,
+      agentId: AGENT,
+      channel: 'call',
+      direction: 'outbound',
+      contactPointId: null,
+      address: null,
+      disposition: 'no_answer',
+      note: null,
+      startedAt: `2026-11-25T1${3 + i}:00:00.000Z`,
+      answeredAt: null,
+      endedAt: null,
+      durationSec: null,
+      sipStatus: 480,
+      hangupBy: null,
+      promiseId: null,
+      manualDial: false,
+      recordedAt: '2026-11-25T14:00:00.000Z',
+      version: '5',
     }));
     pages[2]!.activities.push(...calls);
     const dnc = pages[1]!.debtors[3]!;
@@ -46,7 +63,9 @@ describe('full pull pages as tuples', () => {
     const judged = [objects, tuples].map((s, k) => {
       const out: string[][] = [];
       for (const p of asPages) out.push(s.applyPull(k === 0 ? p : PullResponse.parse(JSON.parse(JSON.stringify(asTuples(p))))).sort());
-      while (s.buildPendingIndex() > 0) { /* next unit */ }
+      while (s.buildPendingIndex() > 0) {
+        /* next unit */
+      }
       return { touched: out, reported: s.refreshContactability().sort() };
     });
     expect(judged[1]).toEqual(judged[0]);
@@ -54,7 +73,10 @@ describe('full pull pages as tuples', () => {
     // and the verdicts are the real ones, not defaults
     const q = (s: LocalStore) => {
       const first = s.listQueue({ contactableOnly: false, limit: 200, sort: 'name', dir: 'asc' });
-      return { total: first.total, rows: [...first.rows, ...s.listQueue({ contactableOnly: false, limit: 200, offset: 200, sort: 'name', dir: 'asc' }).rows] };
+      return {
+        total: first.total,
+        rows: [...first.rows, ...s.listQueue({ contactableOnly: false, limit: 200, offset: 200, sort: 'name', dir: 'asc' }).rows],
+      };
     };
     expect(q(tuples)).toEqual(q(objects));
     const hidden = q(tuples).rows.filter((r) => !r.contactableToday);

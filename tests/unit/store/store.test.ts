@@ -61,12 +61,16 @@ describe('outbox', () => {
   it('commits without waiting for the disk, and durable() resolves once the WAL is synced', async () => {
     const file = tmpFile();
     const s = open(file);
-    const d = debtor(); const a = account(d);
+    const d = debtor();
+    const a = account(d);
     s.applyPull(page({ debtors: [d], accounts: [a] }));
     expect(s.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: no fsync inside the commit
-    for (let i = 0; i < 20; i++) s.write([{ name: 'note.add', args: { id: randomUUID(), accountId: a.id, body: `n${i}`, createdAt: '2026-11-25T15:00:00Z' } }]);
+    for (let i = 0; i < 20; i++)
+      s.write([{ name: 'note.add', args: { id: randomUUID(), accountId: a.id, body: `n${i}`, createdAt: '2026-11-25T15:00:00Z' } }]);
     let synced = false;
-    const done = s.durable().then(() => { synced = true; });
+    const done = s.durable().then(() => {
+      synced = true;
+    });
     expect(synced).toBe(false); // the fsync runs on the thread pool, after write() returned
     await done;
     // committed to the WAL at once: another connection (another process after a kill -9) reads all 20
@@ -84,7 +88,8 @@ describe('outbox', () => {
     try {
       const file = tmpFile();
       const s = open(file);
-      const d = debtor(); const a = account(d);
+      const d = debtor();
+      const a = account(d);
       s.applyPull(page({ debtors: [d], accounts: [a] }));
       vi.advanceTimersByTime(5_000);
       expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
@@ -93,7 +98,12 @@ describe('outbox', () => {
         const copy = `${file}.copy`;
         copyFileSync(file, copy);
         const db = new Database(copy, { readonly: true });
-        try { return db.prepare('SELECT count(*) FROM notes').pluck().get(); } finally { db.close(); rmSync(copy); }
+        try {
+          return db.prepare('SELECT count(*) FROM notes').pluck().get();
+        } finally {
+          db.close();
+          rmSync(copy);
+        }
       };
       for (let i = 0; i < 30; i++) {
         s.write([{ name: 'note.add', args: { id: randomUUID(), accountId: a.id, body: `n${i}`, createdAt: '2026-11-25T15:00:00Z' } }]);
@@ -122,7 +132,10 @@ describe('outbox', () => {
     const { a } = seeded(s);
     s.write([note(a.id, 'one')]);
     s.write([note(a.id, 'two')]);
-    s.acknowledge(2, [{ id: 1, status: 'rejected', error: { code: 'forbidden', message: 'no rights' } }, { id: 2, status: 'applied' }]);
+    s.acknowledge(2, [
+      { id: 1, status: 'rejected', error: { code: 'forbidden', message: 'no rights' } },
+      { id: 2, status: 'applied' },
+    ]);
     expect(s.pendingCount()).toBe(0);
     expect(s.rejected()).toMatchObject([{ mutationId: 1, name: 'note.add', code: 'forbidden', message: 'no rights' }]);
   });
@@ -130,8 +143,9 @@ describe('outbox', () => {
   it('a local write is atomic: an invalid mutation in a batch applies nothing and queues nothing', () => {
     const s = open();
     const { a } = seeded(s);
-    expect(() => s.write([note(a.id, 'ok'), { name: 'note.add', args: { id: 'not-a-uuid', accountId: a.id, body: 'x', createdAt: 'now' } }]))
-      .toThrow(InvalidWriteError);
+    expect(() =>
+      s.write([note(a.id, 'ok'), { name: 'note.add', args: { id: 'not-a-uuid', accountId: a.id, body: 'x', createdAt: 'now' } }]),
+    ).toThrow(InvalidWriteError);
     expect(s.pendingCount()).toBe(0);
     expect(s.getAccount(a.id)!.notes).toHaveLength(0);
   });
@@ -186,7 +200,12 @@ describe('pull and rebase', () => {
     const s = open();
     const { a } = seeded(s);
     const id = randomUUID();
-    s.write([{ name: 'activity.log', args: { id, accountId: a.id, channel: 'call', disposition: 'no_answer', startedAt: '2026-11-25T14:00:00.000Z' } }]);
+    s.write([
+      {
+        name: 'activity.log',
+        args: { id, accountId: a.id, channel: 'call', disposition: 'no_answer', startedAt: '2026-11-25T14:00:00.000Z' },
+      },
+    ]);
     s.applyPull(page({ accounts: [a] }));
     expect(s.getAccount(a.id)!.activities.map((x) => x.id)).toEqual([id]);
     expect(s.getAccount(a.id)!.pendingActivityIds).toEqual([id]);
@@ -222,7 +241,9 @@ describe('pull and rebase', () => {
     const s = open();
     const { a } = seeded(s);
     const id = randomUUID();
-    s.write([{ name: 'activity.log', args: { id, accountId: a.id, channel: 'call', disposition: null, startedAt: '2026-11-25T14:00:00.000Z' } }]);
+    s.write([
+      { name: 'activity.log', args: { id, accountId: a.id, channel: 'call', disposition: null, startedAt: '2026-11-25T14:00:00.000Z' } },
+    ]);
     s.write([{ name: 'activity.setOutcome', args: { activityId: id, disposition: 'rpc', note: 'habló' } }]);
     s.write([{ name: 'activity.setOutcome', args: { activityId: id, disposition: 'no_answer' } }]);
     expect(s.getActivity(id)).toMatchObject({ disposition: 'rpc', note: 'habló' });
@@ -231,7 +252,13 @@ describe('pull and rebase', () => {
 
 describe('queue', () => {
   function build(s: LocalStore) {
-    const mk = (name: string, nationalId: string, tel: string, over: Parameters<typeof account>[1] = {}, segment: 'low' | 'medium' | 'high' = 'medium') => {
+    const mk = (
+      name: string,
+      nationalId: string,
+      tel: string,
+      over: Parameters<typeof account>[1] = {},
+      segment: 'low' | 'medium' | 'high' = 'medium',
+    ) => {
       const d = debtor({ name, nationalId, segment });
       const a = account(d, over);
       return { d, a, p: phone(d, tel) };
@@ -338,7 +365,7 @@ describe('priority recompute', () => {
     expect(s.listQueue({ status: 'active' }).total).toBe(0);
   });
 
-  it('recomputes dpd when the debtor\'s day changes and when a callback falls due', () => {
+  it("recomputes dpd when the debtor's day changes and when a callback falls due", () => {
     let now = new Date('2026-11-25T15:00:00Z');
     const s = open(tmpFile(), () => now);
     const { a } = seeded(s);
@@ -364,7 +391,12 @@ describe('recently contacted', () => {
     const s = open(tmpFile(), () => now);
     const { a } = seeded(s);
     s.refreshForTime();
-    s.write([{ name: 'activity.log', args: { id: randomUUID(), accountId: a.id, channel: 'call', disposition: 'no_answer', startedAt: now.toISOString() } }]);
+    s.write([
+      {
+        name: 'activity.log',
+        args: { id: randomUUID(), accountId: a.id, channel: 'call', disposition: 'no_answer', startedAt: now.toISOString() },
+      },
+    ]);
     expect(s.listQueue({}).rows[0]!.reason.code).toBe('recently_contacted');
     now = new Date('2026-11-25T20:00:00Z');
     expect(s.refreshForTime()).toEqual([]);
@@ -380,11 +412,37 @@ describe('compliance history', () => {
     const { d, a } = seeded(s);
     const b = account(d);
     s.applyPull(page({ accounts: [b] }));
-    s.write([{ name: 'activity.log', args: { id: randomUUID(), accountId: a.id, channel: 'call', disposition: 'rpc', startedAt: '2026-11-25T14:00:00.000Z' } }]);
-    s.write([{ name: 'activity.log', args: { id: randomUUID(), accountId: b.id, channel: 'sms', disposition: 'message_sent', startedAt: '2026-11-25T14:05:00.000Z' } }]);
+    s.write([
+      {
+        name: 'activity.log',
+        args: { id: randomUUID(), accountId: a.id, channel: 'call', disposition: 'rpc', startedAt: '2026-11-25T14:00:00.000Z' },
+      },
+    ]);
+    s.write([
+      {
+        name: 'activity.log',
+        args: { id: randomUUID(), accountId: b.id, channel: 'sms', disposition: 'message_sent', startedAt: '2026-11-25T14:05:00.000Z' },
+      },
+    ]);
     expect(s.attemptsOnDebtor(d.id)).toEqual([
-      { accountId: a.id, agentId: AGENT, debtorId: d.id, channel: 'call', direction: 'outbound', at: '2026-11-25T14:00:00.000Z', conversation: true },
-      { accountId: b.id, agentId: AGENT, debtorId: d.id, channel: 'sms', direction: 'outbound', at: '2026-11-25T14:05:00.000Z', conversation: false },
+      {
+        accountId: a.id,
+        agentId: AGENT,
+        debtorId: d.id,
+        channel: 'call',
+        direction: 'outbound',
+        at: '2026-11-25T14:00:00.000Z',
+        conversation: true,
+      },
+      {
+        accountId: b.id,
+        agentId: AGENT,
+        debtorId: d.id,
+        channel: 'sms',
+        direction: 'outbound',
+        at: '2026-11-25T14:05:00.000Z',
+        conversation: false,
+      },
     ]);
   });
 });

@@ -10,7 +10,9 @@ import { foldText, reverseDigits } from '../../../src/main/store/text';
 
 describe('back-off schedule', () => {
   it('doubles from 1 s up to a 60 s ceiling', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => backoffCeiling(n))).toEqual([0, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => backoffCeiling(n))).toEqual([
+      0, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000,
+    ]);
   });
   it('jitters between half the ceiling and the ceiling', () => {
     expect(backoffDelay(3, () => 0)).toBe(2000);

@@ -11,26 +11,126 @@ const good = () => asTuples(page(portfolio(4, 4)[0]!)).snapshot!;
 
 type Damage = [name: string, harm: (s: Snapshot) => void];
 const damages: Damage[] = [
-  ['balance as text', (s) => { s.accounts[1]![A.balanceMinor] = '500000'; }],
-  ['negative balance', (s) => { s.accounts[0]![A.balanceMinor] = -1; }],
-  ['fractional installments', (s) => { s.accounts[2]![A.installmentsPaid] = 1.5; }],
-  ['unknown currency', (s) => { s.accounts[0]![A.currency] = 'EUR'; }],
-  ['unknown status', (s) => { s.accounts[3]![A.status] = 'promise'; }],
-  ['id not a uuid', (s) => { s.accounts[0]![A.id] = 'acc-1'; }],
-  ['due date not a date', (s) => { s.accounts[0]![A.dueDate] = '01/10/2026'; }],
-  ['due date a day that does not exist', (s) => { s.accounts[0]![A.dueDate] = '2026-02-30'; }],
-  ['due date in month 13', (s) => { s.accounts[0]![A.dueDate] = '2026-13-01'; }],
-  ['callback not an instant', (s) => { s.accounts[0]![A.callbackAt] = '2026-11-25 15:00'; }],
-  ['version not decimal', (s) => { s.accounts[0]![A.version] = 'v1'; }],
-  ['empty debtor name', (s) => { s.debtors[0]![D.name] = ''; }],
-  ['lower-case country', (s) => { s.debtors[0]![D.country] = 'co'; }],
-  ['preferences not text', (s) => { s.debtors[0]![D.contactPrefs] = { authorizedChannels: [] }; }],
-  ['flag as boolean', (s) => { s.contactPoints[0]![C.invalid] = true; }],
-  ['unknown contact kind', (s) => { s.contactPoints[0]![C.kind] = 'fax'; }],
-  ['a column missing', (s) => { s.debtors[1]!.pop(); }],
-  ['a column too many', (s) => { s.contactPoints[1]!.push(null); }],
-  ['a row not an array', (s) => { (s.accounts as unknown[])[0] = { id: 'x' }; }],
-  ['a table missing', (s) => { delete (s as Partial<Snapshot>).contactPoints; }],
+  [
+    'balance as text',
+    (s) => {
+      s.accounts[1]![A.balanceMinor] = '500000';
+    },
+  ],
+  [
+    'negative balance',
+    (s) => {
+      s.accounts[0]![A.balanceMinor] = -1;
+    },
+  ],
+  [
+    'fractional installments',
+    (s) => {
+      s.accounts[2]![A.installmentsPaid] = 1.5;
+    },
+  ],
+  [
+    'unknown currency',
+    (s) => {
+      s.accounts[0]![A.currency] = 'EUR';
+    },
+  ],
+  [
+    'unknown status',
+    (s) => {
+      s.accounts[3]![A.status] = 'promise';
+    },
+  ],
+  [
+    'id not a uuid',
+    (s) => {
+      s.accounts[0]![A.id] = 'acc-1';
+    },
+  ],
+  [
+    'due date not a date',
+    (s) => {
+      s.accounts[0]![A.dueDate] = '01/10/2026';
+    },
+  ],
+  [
+    'due date a day that does not exist',
+    (s) => {
+      s.accounts[0]![A.dueDate] = '2026-02-30';
+    },
+  ],
+  [
+    'due date in month 13',
+    (s) => {
+      s.accounts[0]![A.dueDate] = '2026-13-01';
+    },
+  ],
+  [
+    'callback not an instant',
+    (s) => {
+      s.accounts[0]![A.callbackAt] = '2026-11-25 15:00';
+    },
+  ],
+  [
+    'version not decimal',
+    (s) => {
+      s.accounts[0]![A.version] = 'v1';
+    },
+  ],
+  [
+    'empty debtor name',
+    (s) => {
+      s.debtors[0]![D.name] = '';
+    },
+  ],
+  [
+    'lower-case country',
+    (s) => {
+      s.debtors[0]![D.country] = 'co';
+    },
+  ],
+  [
+    'preferences not text',
+    (s) => {
+      s.debtors[0]![D.contactPrefs] = { authorizedChannels: [] };
+    },
+  ],
+  [
+    'flag as boolean',
+    (s) => {
+      s.contactPoints[0]![C.invalid] = true;
+    },
+  ],
+  [
+    'unknown contact kind',
+    (s) => {
+      s.contactPoints[0]![C.kind] = 'fax';
+    },
+  ],
+  [
+    'a column missing',
+    (s) => {
+      s.debtors[1]!.pop();
+    },
+  ],
+  [
+    'a column too many',
+    (s) => {
+      s.contactPoints[1]!.push(null);
+    },
+  ],
+  [
+    'a row not an array',
+    (s) => {
+      (s.accounts as unknown[])[0] = { id: 'x' };
+    },
+  ],
+  [
+    'a table missing',
+    (s) => {
+      delete (s as Partial<Snapshot>).contactPoints;
+    },
+  ],
 ];
 
 describe('compiled snapshot check', () => {

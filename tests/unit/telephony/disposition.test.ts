@@ -21,7 +21,14 @@ describe('suggestDisposition', () => {
 });
 
 describe('formatDuration (call timer)', () => {
-  it.each([[0, '0:00'], [9.9, '0:09'], [61, '1:01'], [3599, '59:59'], [3600, '1:00:00'], [-5, '0:00']])('%s s → %s', async (sec, text) => {
+  it.each([
+    [0, '0:00'],
+    [9.9, '0:09'],
+    [61, '1:01'],
+    [3599, '59:59'],
+    [3600, '1:00:00'],
+    [-5, '0:00'],
+  ])('%s s → %s', async (sec, text) => {
     const { formatDuration } = await import('../../../src/renderer/softphone/format');
     expect(formatDuration(sec)).toBe(text);
   });

@@ -30,14 +30,16 @@ describe('estimateMos (E-model simplification)', () => {
       jitterMs: fc.double({ min: 0, max: 1000, noNaN: true }),
       lossPercent: fc.double({ min: 0, max: 100, noNaN: true }),
     });
-    fc.assert(fc.property(sample, fc.double({ min: 0, max: 50, noNaN: true }), (s, d) => {
-      const m = estimateMos(s);
-      expect(m).toBeGreaterThanOrEqual(1);
-      expect(m).toBeLessThanOrEqual(4.5);
-      expect(estimateMos({ ...s, lossPercent: Math.min(100, s.lossPercent + d) })).toBeLessThanOrEqual(m);
-      expect(estimateMos({ ...s, jitterMs: s.jitterMs + d })).toBeLessThanOrEqual(m);
-      expect(estimateMos({ ...s, rttMs: s.rttMs + d })).toBeLessThanOrEqual(m);
-    }));
+    fc.assert(
+      fc.property(sample, fc.double({ min: 0, max: 50, noNaN: true }), (s, d) => {
+        const m = estimateMos(s);
+        expect(m).toBeGreaterThanOrEqual(1);
+        expect(m).toBeLessThanOrEqual(4.5);
+        expect(estimateMos({ ...s, lossPercent: Math.min(100, s.lossPercent + d) })).toBeLessThanOrEqual(m);
+        expect(estimateMos({ ...s, jitterMs: s.jitterMs + d })).toBeLessThanOrEqual(m);
+        expect(estimateMos({ ...s, rttMs: s.rttMs + d })).toBeLessThanOrEqual(m);
+      }),
+    );
   });
 });
 

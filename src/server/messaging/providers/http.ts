@@ -1,9 +1,16 @@
 import type { FetchLike, RetryPolicy } from './types';
 
-export interface HttpAnswer { status: number; json: unknown; attempts: number }
+export interface HttpAnswer {
+  status: number;
+  json: unknown;
+  attempts: number;
+}
 
 export class ProviderUnreachable extends Error {
-  constructor(readonly attempts: number, cause: unknown) {
+  constructor(
+    readonly attempts: number,
+    cause: unknown,
+  ) {
     super(`provider unreachable after ${attempts} attempt(s): ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
@@ -18,7 +25,11 @@ const retryOnStatus = (status: number) => status >= 500 || status === 429;
  * says otherwise (a provider that reports throttling as a 400 with its own code).
  */
 export async function postWithRetry(
-  fetchImpl: FetchLike, url: string, headers: Record<string, string>, body: string, policy: RetryPolicy,
+  fetchImpl: FetchLike,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: RetryPolicy,
   retryable: (status: number, json: unknown) => boolean = retryOnStatus,
 ): Promise<HttpAnswer> {
   let lastError: unknown = null;
@@ -30,7 +41,11 @@ export async function postWithRetry(
       const res = await fetchImpl(url, { method: 'POST', headers, body, signal: ctl.signal });
       const text = await res.text();
       let json: unknown = null;
-      try { json = text ? JSON.parse(text) : null; } catch { json = { raw: text.slice(0, 500) }; }
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = { raw: text.slice(0, 500) };
+      }
       if (!retryable(res.status, json) || attempt === policy.attempts) return { status: res.status, json, attempts: attempt };
       lastError = new Error(`HTTP ${res.status}`);
     } catch (e) {

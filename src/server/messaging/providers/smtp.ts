@@ -30,7 +30,13 @@ export interface SmtpConfig {
  */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
-interface Verdict { permanent: boolean; retry: boolean; status: number | null; code: string; message: string }
+interface Verdict {
+  permanent: boolean;
+  retry: boolean;
+  status: number | null;
+  code: string;
+  message: string;
+}
 
 export function classifySmtpError(e: unknown): Verdict {
   const err = e as NodemailerError;
@@ -43,8 +49,11 @@ export function classifySmtpError(e: unknown): Verdict {
     const permanent = rc >= 500 && rc < 600 && rc !== 503;
     return { permanent, retry: !permanent, status: rc, code: `smtp.${rc}`, message };
   }
-  const neverConnected = err.code === 'EDNS' || NEVER_CONNECTED.has(err.originalCode ?? '') ||
-    err.timeoutType === 'CONNECT_TIMEOUT' || err.timeoutType === 'GREETING_TIMEOUT';
+  const neverConnected =
+    err.code === 'EDNS' ||
+    NEVER_CONNECTED.has(err.originalCode ?? '') ||
+    err.timeoutType === 'CONNECT_TIMEOUT' ||
+    err.timeoutType === 'GREETING_TIMEOUT';
   if (neverConnected) return { permanent: false, retry: true, status: null, code: 'smtp.unreachable', message };
   if (err.code === 'ECONNECTION' || err.code === 'ESOCKET' || err.code === 'ETIMEDOUT') {
     return { permanent: false, retry: false, status: null, code: 'smtp.connection_lost', message };
@@ -84,7 +93,9 @@ export function smtpEmail(cfg: SmtpConfig): MessageProvider {
     ...(cfg.url ? { url: cfg.url } : { host: cfg.host, port: cfg.port, secure: cfg.secure ?? false }),
     ...(auth ? { auth } : {}),
     requireTLS: cfg.requireTLS ?? false,
-    connectionTimeout: policy.timeoutMs, greetingTimeout: policy.timeoutMs, socketTimeout: policy.timeoutMs,
+    connectionTimeout: policy.timeoutMs,
+    greetingTimeout: policy.timeoutMs,
+    socketTimeout: policy.timeoutMs,
     logger: false,
   });
   return {
@@ -99,14 +110,24 @@ export function smtpEmail(cfg: SmtpConfig): MessageProvider {
         attempt++;
         try {
           const info = await transport.sendMail({
-            from: cfg.from, ...(cfg.replyTo ? { replyTo: cfg.replyTo } : {}), to: m.to,
-            subject: m.subject, text: m.body,
+            from: cfg.from,
+            ...(cfg.replyTo ? { replyTo: cfg.replyTo } : {}),
+            to: m.to,
+            subject: m.subject,
+            text: m.body,
             messageId: `<${m.messageId}@${senderDomain}>`,
             headers: { 'X-Cobranza-Message-Id': m.messageId },
           });
           if (info.rejected.length) {
             // one recipient: a refusal is normally an error; this covers relays that answer 250 to DATA anyway
-            return { ok: false, permanent: true, status: null, code: 'smtp.rejected', message: `recipient rejected: ${info.rejected.join(', ')}`, attempts: attempt };
+            return {
+              ok: false,
+              permanent: true,
+              status: null,
+              code: 'smtp.rejected',
+              message: `recipient rejected: ${info.rejected.join(', ')}`,
+              attempts: attempt,
+            };
           }
           return { ok: true, providerMessageId: relayQueueId(info.response) ?? info.messageId, attempts: attempt };
         } catch (e) {

@@ -28,17 +28,31 @@ export function twilioSms(cfg: TwilioConfig): MessageProvider {
       const form = new URLSearchParams({ To: m.to, Body: m.body });
       form.set(cfg.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', cfg.from);
       try {
-        const r = await postWithRetry(fetchImpl, url, {
-          authorization: auth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json',
-        }, form.toString(), cfg.retry ?? DEFAULT_RETRY);
+        const r = await postWithRetry(
+          fetchImpl,
+          url,
+          {
+            authorization: auth,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          form.toString(),
+          cfg.retry ?? DEFAULT_RETRY,
+        );
         const j = (r.json ?? {}) as { sid?: string; code?: number; message?: string };
-        if (r.status >= 200 && r.status < 300 && typeof j.sid === 'string') return { ok: true, providerMessageId: j.sid, attempts: r.attempts };
+        if (r.status >= 200 && r.status < 300 && typeof j.sid === 'string')
+          return { ok: true, providerMessageId: j.sid, attempts: r.attempts };
         return {
-          ok: false, permanent: r.status < 500 && r.status !== 429, status: r.status, attempts: r.attempts,
-          code: `twilio.${j.code ?? r.status}`, message: j.message ?? `HTTP ${r.status}`,
+          ok: false,
+          permanent: r.status < 500 && r.status !== 429,
+          status: r.status,
+          attempts: r.attempts,
+          code: `twilio.${j.code ?? r.status}`,
+          message: j.message ?? `HTTP ${r.status}`,
         };
       } catch (e) {
-        if (e instanceof ProviderUnreachable) return { ok: false, permanent: false, status: null, code: 'twilio.unreachable', message: e.message, attempts: e.attempts };
+        if (e instanceof ProviderUnreachable)
+          return { ok: false, permanent: false, status: null, code: 'twilio.unreachable', message: e.message, attempts: e.attempts };
         throw e;
       }
     },

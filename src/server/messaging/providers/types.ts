@@ -25,8 +25,12 @@ export interface MessageProvider {
   send(message: OutboundMessage): Promise<SendResult>;
 }
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<{
-  status: number; text(): Promise<string>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{
+  status: number;
+  text(): Promise<string>;
 }>;
 
 export interface RetryPolicy {

@@ -12,16 +12,25 @@ export interface WhatsAppConfig {
   retry?: RetryPolicy;
 }
 
-interface GraphError { code?: number; message?: string; error_data?: { details?: string } }
+interface GraphError {
+  code?: number;
+  message?: string;
+  error_data?: { details?: string };
+}
 
 /**
  * Graph API error codes that go away by waiting: throughput and pair rate limits (often answered
  * as HTTP 400, not 429) and Meta-side outages. Every other code is the request's fault.
  */
 const TRANSIENT_CODES = new Set([
-  1, 2, 4, 80007, // API unknown / service down / app and WABA rate limits
+  1,
+  2,
+  4,
+  80007, // API unknown / service down / app and WABA rate limits
   130429, // Cloud API throughput reached
-  131000, 131016, 133004, // something went wrong / service unavailable / server temporarily unavailable
+  131000,
+  131016,
+  133004, // something went wrong / service unavailable / server temporarily unavailable
   131056, // too many messages to the same number in a short time
 ]);
 
@@ -62,23 +71,43 @@ export function whatsappCloud(cfg: WhatsAppConfig): MessageProvider {
     async send(m: OutboundMessage): Promise<SendResult> {
       const t = m.whatsappTemplate;
       if (!t) {
-        return { ok: false, permanent: true, status: null, code: 'whatsapp.template_required', attempts: 0,
-          message: 'no approved WhatsApp template for this message: Meta refuses free text to start a conversation' };
+        return {
+          ok: false,
+          permanent: true,
+          status: null,
+          code: 'whatsapp.template_required',
+          attempts: 0,
+          message: 'no approved WhatsApp template for this message: Meta refuses free text to start a conversation',
+        };
       }
       const body = JSON.stringify({
-        messaging_product: 'whatsapp', recipient_type: 'individual', to: m.to.replace(/^\+/, ''),
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: m.to.replace(/^\+/, ''),
         type: 'template',
         template: {
-          name: t.name, language: { code: t.language },
-          ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] } : {}),
+          name: t.name,
+          language: { code: t.language },
+          ...(t.parameters.length
+            ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] }
+            : {}),
         },
         // echoed back in status webhooks: ties the provider's id to ours
         biz_opaque_callback_data: m.messageId,
       });
       try {
-        const r = await postWithRetry(fetchImpl, url, {
-          authorization: `Bearer ${cfg.accessToken}`, 'content-type': 'application/json', accept: 'application/json',
-        }, body, cfg.retry ?? DEFAULT_RETRY, (status, json) => isTransientGraphError(status, graphError(json)?.code));
+        const r = await postWithRetry(
+          fetchImpl,
+          url,
+          {
+            authorization: `Bearer ${cfg.accessToken}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body,
+          cfg.retry ?? DEFAULT_RETRY,
+          (status, json) => isTransientGraphError(status, graphError(json)?.code),
+        );
         const j = (r.json ?? {}) as { messages?: Array<{ id?: string }> };
         const id = j.messages?.[0]?.id;
         if (r.status >= 200 && r.status < 300 && typeof id === 'string') return { ok: true, providerMessageId: id, attempts: r.attempts };
@@ -86,11 +115,16 @@ export function whatsappCloud(cfg: WhatsAppConfig): MessageProvider {
         const meta = [e?.message ?? `HTTP ${r.status}`, e?.error_data?.details].filter(Boolean).join(' — ');
         const why = e?.code !== undefined ? EXPLAINED[e.code] : undefined;
         return {
-          ok: false, permanent: !isTransientGraphError(r.status, e?.code), status: r.status, attempts: r.attempts,
-          code: `whatsapp.${e?.code ?? r.status}`, message: why ? `${why} (${meta})` : meta,
+          ok: false,
+          permanent: !isTransientGraphError(r.status, e?.code),
+          status: r.status,
+          attempts: r.attempts,
+          code: `whatsapp.${e?.code ?? r.status}`,
+          message: why ? `${why} (${meta})` : meta,
         };
       } catch (e) {
-        if (e instanceof ProviderUnreachable) return { ok: false, permanent: false, status: null, code: 'whatsapp.unreachable', message: e.message, attempts: e.attempts };
+        if (e instanceof ProviderUnreachable)
+          return { ok: false, permanent: false, status: null, code: 'whatsapp.unreachable', message: e.message, attempts: e.attempts };
         throw e;
       }
     },

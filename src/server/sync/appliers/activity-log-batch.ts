@@ -1,4 +1,10 @@
-import { RIGHT_PARTY_DISPOSITIONS, STATUS_FROM_DISPOSITION, type AccountStatus, type Channel, type Disposition } from '../../../shared/domain/enums';
+import {
+  RIGHT_PARTY_DISPOSITIONS,
+  STATUS_FROM_DISPOSITION,
+  type AccountStatus,
+  type Channel,
+  type Disposition,
+} from '../../../shared/domain/enums';
 import { checkContact, type ContactAttempt } from '../../../shared/rules/compliance';
 import type { MutationArgs } from '../../../shared/sync/mutations';
 import { OrgComplianceRules } from '../../../shared/domain/org-compliance';
@@ -12,11 +18,22 @@ type Args = MutationArgs<'activity.log'>;
 type DebtorRow = Parameters<typeof toDebtor>[0];
 type ContactPointRow = Parameters<typeof toContactPoint>[0] & { debtorId: string };
 
-type HistoryRow = { id: string; debtorId: string; accountId: string; channel: Channel; startedAt: string; disposition: Disposition | null; direction: 'outbound' | 'inbound' };
+type HistoryRow = {
+  id: string;
+  debtorId: string;
+  accountId: string;
+  channel: Channel;
+  startedAt: string;
+  disposition: Disposition | null;
+  direction: 'outbound' | 'inbound';
+};
 type OrgRow = { overrides: unknown; dncNumbers: string[] | null; country: string; timeZone: string };
 
 /** What push.ts writes last on the client's row (see applyBatch). */
-export interface RunFinish { clientId: string; lastMutationId: number }
+export interface RunFinish {
+  clientId: string;
+  lastMutationId: number;
+}
 
 /** What a run is judged against, read in one statement (json columns; null = no row). */
 export interface RunRead {
@@ -74,16 +91,18 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
   // with `pre`, the statuses are those read with the accounts: nothing ran between
   const read: RunRead & { statuses: Array<{ id: string; status: AccountStatus }> | null } = pre
     ? { ...pre, statuses: accounts.map((a) => ({ id: a.id, status: a.status as AccountStatus })) }
-    : (await tx.query<RunRead & { statuses: Array<{ id: string; status: AccountStatus }> | null }>(
-      // one round trip: contact points, debtors, account statuses, every debtor's history and the ids already stored
-      `SELECT
+    : ((
+        await tx.query<RunRead & { statuses: Array<{ id: string; status: AccountStatus }> | null }>(
+          // one round trip: contact points, debtors, account statuses, every debtor's history and the ids already stored
+          `SELECT
          (SELECT json_agg(x) FROM (SELECT ${CONTACT_POINT_COLUMNS} FROM contact_points c WHERE c.id = ANY($1::uuid[])) x) AS cps,
          (SELECT json_agg(x) FROM (SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE d.id = ANY($2::uuid[])) x) AS debtors,
          (SELECT json_agg(x) FROM (SELECT id, status FROM accounts WHERE id = ANY($3::uuid[])) x) AS statuses,
          (SELECT json_agg(x) FROM (${HISTORY} WHERE a.debtor_id = ANY($2::uuid[]) AND NOT t.compliance_blocked) x) AS history,
          (SELECT json_agg(id) FROM activities WHERE id = ANY($4::uuid[])) AS existing`,
-      [cpIds, debtorIds, [...new Set(run.map((a) => a.accountId))], run.map((a) => a.id)],
-    ))[0] ?? { cps: null, debtors: null, statuses: null, history: null, existing: null };
+          [cpIds, debtorIds, [...new Set(run.map((a) => a.accountId))], run.map((a) => a.id)],
+        )
+      )[0] ?? { cps: null, debtors: null, statuses: null, history: null, existing: null });
   const cps = read.cps ?? [];
   const debtors = read.debtors ?? [];
   const statuses = read.statuses ?? [];
@@ -94,10 +113,19 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
   const statusOf = new Map(statuses.map((s) => [s.id, s.status]));
   const stored = new Set(existing.map((e) => e.id));
   const attempts = new Map<string, Array<ContactAttempt & { id: string; ms: number }>>();
-  const remember = (debtorId: string, x: { id: string; accountId: string; channel: Channel; at: Date; disposition: Disposition | null; direction: 'outbound' | 'inbound' }) => {
+  const remember = (
+    debtorId: string,
+    x: { id: string; accountId: string; channel: Channel; at: Date; disposition: Disposition | null; direction: 'outbound' | 'inbound' },
+  ) => {
     const list = attempts.get(debtorId) ?? [];
     list.push({
-      id: x.id, ms: x.at.getTime(), accountId: x.accountId, debtorId, channel: x.channel, at: x.at.toISOString(), direction: x.direction,
+      id: x.id,
+      ms: x.at.getTime(),
+      accountId: x.accountId,
+      debtorId,
+      channel: x.channel,
+      at: x.at.toISOString(),
+      direction: x.direction,
       conversation: x.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(x.disposition),
     });
     attempts.set(debtorId, list);
@@ -107,9 +135,10 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
   const orgRow = pre?.org;
   let org: Promise<Pick<Awaited<ReturnType<typeof loadOrgCompliance>>, 'country' | 'timeZone' | 'rules'>> | null = orgRow
     ? Promise.resolve({
-      country: orgRow.country, timeZone: orgRow.timeZone,
-      rules: OrgComplianceRules.parse({ overrides: orgRow.overrides ?? {}, dncNumbers: orgRow.dncNumbers ?? [] }),
-    })
+        country: orgRow.country,
+        timeZone: orgRow.timeZone,
+        rules: OrgComplianceRules.parse({ overrides: orgRow.overrides ?? {}, dncNumbers: orgRow.dncNumbers ?? [] }),
+      })
     : null;
 
   const violations: Array<string[] | null> = [];
@@ -128,33 +157,61 @@ export async function activityLogRun(ctx: ApplyContext, run: Args[], pre?: RunRe
       if (!debtorRow) throw accountNotFound();
       const { country, timeZone, rules } = await (org ??= loadOrgCompliance(tx, orgId));
       const decision = checkContact({
-        channel: a.channel, contactPoint: cp ? toContactPoint(cp) : null, debtor: toDebtor(debtorRow),
+        channel: a.channel,
+        contactPoint: cp ? toContactPoint(cp) : null,
+        debtor: toDebtor(debtorRow),
         account: { id: account.id, status: statusOf.get(account.id)! },
         history: (attempts.get(account.debtorId) ?? [])
           .filter((h) => h.ms < at.getTime() && h.id !== a.id)
           .sort((x, y) => x.ms - y.ms)
           .map(({ id: _id, ms: _ms, ...h }) => h),
-        at, org: { country, timeZone, dncNumbers: rules.dncNumbers, overrides: rules.overrides },
+        at,
+        org: { country, timeZone, dncNumbers: rules.dncNumbers, overrides: rules.overrides },
       });
       violation = decision.allowed ? null : decision.reasons.map((r) => r.ruleId);
       // refused, not recorded: the one-by-one path (activityLog) says why
-      if (violation && !stored.has(a.id) && refusedWhenForbidden(a)) throw new MutationRejected('compliance_blocked', 'refused: see activityLog');
+      if (violation && !stored.has(a.id) && refusedWhenForbidden(a))
+        throw new MutationRejected('compliance_blocked', 'refused: see activityLog');
     }
     violations.push(violation);
     if (stored.has(a.id) || inserted.has(a.id)) continue;
     inserted.add(a.id);
-    remember(account.debtorId, { id: a.id, accountId: a.accountId, channel: a.channel, at, disposition: a.disposition, direction: a.direction });
+    remember(account.debtorId, {
+      id: a.id,
+      accountId: a.accountId,
+      channel: a.channel,
+      at,
+      disposition: a.disposition,
+      direction: a.direction,
+    });
     const implied = a.disposition ? STATUS_FROM_DISPOSITION[a.disposition] : undefined;
     if (implied) statusOf.set(account.id, implied);
   }
 
-  const fresh = run.map((a, i) => ({ a, v: violations[i]! })).filter(({ a }, i) => !stored.has(a.id) && run.findIndex((b) => b.id === a.id) === i);
+  const fresh = run
+    .map((a, i) => ({ a, v: violations[i]! }))
+    .filter(({ a }, i) => !stored.has(a.id) && run.findIndex((b) => b.id === a.id) === i);
   if (fresh.length === 0) return false;
   const rows = fresh.map(({ a, v }, ord) => ({
-    ord, id: a.id, account_id: a.accountId, channel: a.channel, direction: a.direction, contact_point_id: a.contactPointId,
-    address: a.address, disposition: a.disposition, note: a.note, started_at: a.startedAt, answered_at: a.answeredAt,
-    ended_at: a.endedAt, duration_sec: a.durationSec, sip_status: a.sipStatus, hangup_by: a.hangupBy, promise_id: a.promiseId,
-    manual_dial: a.manualDial, compliance_violation: v, implied: a.disposition ? STATUS_FROM_DISPOSITION[a.disposition] ?? null : null,
+    ord,
+    id: a.id,
+    account_id: a.accountId,
+    channel: a.channel,
+    direction: a.direction,
+    contact_point_id: a.contactPointId,
+    address: a.address,
+    disposition: a.disposition,
+    note: a.note,
+    started_at: a.startedAt,
+    answered_at: a.answeredAt,
+    ended_at: a.endedAt,
+    duration_sec: a.durationSec,
+    sip_status: a.sipStatus,
+    hangup_by: a.hangupBy,
+    promise_id: a.promiseId,
+    manual_dial: a.manualDial,
+    compliance_violation: v,
+    implied: a.disposition ? (STATUS_FROM_DISPOSITION[a.disposition] ?? null) : null,
   }));
   // Rows go in in run order (versions too). Per account: the latest contact, and the status the
   // last outcome with one implies — what the one-by-one updates would have left.

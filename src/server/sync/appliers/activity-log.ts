@@ -13,8 +13,7 @@ export const activityLog: Applier<'activity.log'> = async (ctx, a) => {
   const judged = await judgeAttempt(tx, account.orgId, a);
   // an outcome logged online that the rules forbid is refused while the agent can still act on
   // it — unless this very activity is already stored (a replay from another client changes nothing)
-  if (judged && refusedWhenForbidden(a)
-    && (await tx.query('SELECT 1 FROM activities WHERE id = $1', [a.id])).length === 0) {
+  if (judged && refusedWhenForbidden(a) && (await tx.query('SELECT 1 FROM activities WHERE id = $1', [a.id])).length === 0) {
     throw new MutationRejected('compliance_blocked', refusalMessage(judged.reasons, judged.nextAllowedAt), 'direction');
   }
   const violation = judged ? judged.reasons.map((r) => r.ruleId) : null;
@@ -22,7 +21,7 @@ export const activityLog: Applier<'activity.log'> = async (ctx, a) => {
   // behind the client's mutation counter: an activity id is stored once, whatever happens.
   // One statement: the insert, then — only if it inserted — the account's last contact (an old
   // offline attempt synced late must not move it backwards) and the status the outcome implies.
-  const status = a.disposition ? STATUS_FROM_DISPOSITION[a.disposition] ?? null : null;
+  const status = a.disposition ? (STATUS_FROM_DISPOSITION[a.disposition] ?? null) : null;
   await tx.query(
     `WITH ins AS (
        INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
@@ -32,7 +31,26 @@ export const activityLog: Applier<'activity.log'> = async (ctx, a) => {
      UPDATE accounts a SET last_contact_at = GREATEST(coalesce(a.last_contact_at, $10::timestamptz), $10::timestamptz),
        status = coalesce($18::text, a.status)
      FROM ins WHERE a.id = ins.account_id`,
-    [a.id, a.accountId, user.id, a.channel, a.direction, a.contactPointId, a.address, a.disposition, a.note,
-      a.startedAt, a.answeredAt, a.endedAt, a.durationSec, a.sipStatus, a.hangupBy, a.promiseId, violation, status, a.manualDial],
+    [
+      a.id,
+      a.accountId,
+      user.id,
+      a.channel,
+      a.direction,
+      a.contactPointId,
+      a.address,
+      a.disposition,
+      a.note,
+      a.startedAt,
+      a.answeredAt,
+      a.endedAt,
+      a.durationSec,
+      a.sipStatus,
+      a.hangupBy,
+      a.promiseId,
+      violation,
+      status,
+      a.manualDial,
+    ],
   );
 };

@@ -13,7 +13,10 @@ export const contactPointFlag: Applier<'contactPoint.flag'> = async ({ tx, user,
   }
   const sets: string[] = [];
   const params: unknown[] = [a.contactPointId];
-  const set = (column: string, value: boolean) => { params.push(value); sets.push(`${column} = $${params.length}`); };
+  const set = (column: string, value: boolean) => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  };
   if (a.invalid !== undefined) set('invalid', a.invalid);
   if (a.verified !== undefined) set('verified', a.verified);
   if (a.doNotContact === true || (a.doNotContact === false && user.role !== 'agent')) set('do_not_contact', a.doNotContact);

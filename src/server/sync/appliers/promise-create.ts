@@ -6,7 +6,9 @@ import { accountForFacts, accountNotFound, MutationRejected, type Applier } from
 
 /** The organisation's promise policies (settings.promisePolicies); none configured = no policy check. */
 async function policyFor(tx: Db, orgId: string, product: string): Promise<PromisePolicy | null> {
-  const [org] = await tx.query<{ policies: unknown }>(`SELECT settings -> 'promisePolicies' AS policies FROM organizations WHERE id = $1`, [orgId]);
+  const [org] = await tx.query<{ policies: unknown }>(`SELECT settings -> 'promisePolicies' AS policies FROM organizations WHERE id = $1`, [
+    orgId,
+  ]);
   const parsed = PromisePolicy.array().safeParse(org?.policies ?? []);
   if (!parsed.success) throw new Error(`organisation ${orgId}: settings.promisePolicies is malformed`);
   return selectPromisePolicy(parsed.data, product);
@@ -18,7 +20,8 @@ export const promiseCreate: Applier<'promise.create'> = async (ctx, a) => {
   if (!account) throw accountNotFound();
   const [facts] = await tx.query<{ product: string; balanceMinor: number; currency: CurrencyCode; timeZone: string }>(
     `SELECT a.product, a.balance_minor AS "balanceMinor", a.currency, d.time_zone AS "timeZone"
-     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`, [a.accountId],
+     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = $1`,
+    [a.accountId],
   );
   const policy = facts ? await policyFor(tx, account.orgId, facts.product) : null;
   if (policy && facts) {

@@ -8,7 +8,11 @@ import type { ServerErrorCode } from '../../../shared/errors/codes';
 export class MutationRejected extends Error {
   /** `code` is one of src/shared/errors/codes.ts; a rule's refusal uses MutationRejected.rule. */
   constructor(code: ServerErrorCode, message: string, field?: string);
-  constructor(readonly code: string, message: string, readonly field?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'MutationRejected';
   }

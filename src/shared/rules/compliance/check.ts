@@ -49,8 +49,14 @@ export interface ComplianceInput {
 }
 
 const HARD_STATUS: Partial<Record<AccountStatus, { es: string; en: string }>> = {
-  do_not_contact: { es: 'El deudor pidió no ser contactado (cese de comunicaciones)', en: 'The debtor asked not to be contacted (cease and desist)' },
-  dispute: { es: 'Deuda en disputa bajo revisión: no se gestiona hasta resolverla', en: 'Debt disputed and under review: no contact until resolved' },
+  do_not_contact: {
+    es: 'El deudor pidió no ser contactado (cese de comunicaciones)',
+    en: 'The debtor asked not to be contacted (cease and desist)',
+  },
+  dispute: {
+    es: 'Deuda en disputa bajo revisión: no se gestiona hasta resolverla',
+    en: 'Debt disputed and under review: no contact until resolved',
+  },
   hardship: { es: 'Cuenta en dificultad económica (hardship): toda gestión suspendida', en: 'Account in hardship: all activity suspended' },
   deceased: { es: 'Deudor fallecido', en: 'Debtor deceased' },
   bankrupt: { es: 'Deudor en quiebra o procedimiento concursal', en: 'Debtor bankrupt or in insolvency proceedings' },
@@ -71,7 +77,8 @@ interface Prepared {
 
 function prepare(input: ComplianceInput): Prepared {
   // Not `instanceof Date`: a Date from another realm (iframe, vm context) is still a Date.
-  if (Object.prototype.toString.call(input.at) !== '[object Date]' || Number.isNaN(input.at.getTime())) throw invalidInput('at', 'not a valid Date');
+  if (Object.prototype.toString.call(input.at) !== '[object Date]' || Number.isNaN(input.at.getTime()))
+    throw invalidInput('at', 'not a valid Date');
   const parsedOverride = input.org?.overrides === undefined ? undefined : ComplianceOverride.safeParse(input.org.overrides);
   if (parsedOverride && !parsedOverride.success) {
     const issue = parsedOverride.error.issues[0];
@@ -81,21 +88,41 @@ function prepare(input: ComplianceInput): Prepared {
   const history: PastContact[] = input.history.map((h, i) => {
     const at = Date.parse(h.at);
     if (Number.isNaN(at)) throw invalidInput(`history[${i}].at`, `not an ISO instant: ${JSON.stringify(h.at)}`);
-    return { at, channel: h.channel, conversation: h.conversation, accountId: h.accountId, inbound: h.direction === 'inbound', agentId: h.agentId ?? null };
+    return {
+      at,
+      channel: h.channel,
+      conversation: h.conversation,
+      accountId: h.accountId,
+      inbound: h.direction === 'inbound',
+      agentId: h.agentId ?? null,
+    };
   });
   const cp = input.contactPoint;
   const hard: Reason[] = [];
   const status = HARD_STATUS[input.account.status];
   if (status) hard.push({ ruleId: `hard.status.${input.account.status}`, ...status });
   if (cp?.invalid) hard.push({ ruleId: 'hard.contact_point.invalid', es: 'Dato de contacto inválido', en: 'Invalid contact point' });
-  if (cp?.doNotContact) hard.push({ ruleId: 'hard.contact_point.dnc', es: 'Dato de contacto marcado "no contactar"', en: 'Contact point marked do-not-contact' });
+  if (cp?.doNotContact)
+    hard.push({
+      ruleId: 'hard.contact_point.dnc',
+      es: 'Dato de contacto marcado "no contactar"',
+      en: 'Contact point marked do-not-contact',
+    });
   if (cp && !CHANNEL_FACTS[input.channel].kinds.includes(cp.kind)) {
-    hard.push({ ruleId: 'hard.contact_point.kind', es: `El canal ${channelWord(input.channel, 'es')} no puede usar un dato de tipo ${kindWord(cp.kind, 'es')}`, en: `The ${channelWord(input.channel, 'en')} channel cannot use a ${kindWord(cp.kind, 'en')} contact point` });
+    hard.push({
+      ruleId: 'hard.contact_point.kind',
+      es: `El canal ${channelWord(input.channel, 'es')} no puede usar un dato de tipo ${kindWord(cp.kind, 'es')}`,
+      en: `The ${channelWord(input.channel, 'en')} channel cannot use a ${kindWord(cp.kind, 'en')} contact point`,
+    });
   }
   if (cp && (cp.kind === 'phone' || cp.kind === 'whatsapp') && input.org?.dncNumbers?.length) {
     const n = digits(cp.value);
     if (n && input.org.dncNumbers.some((d) => digits(d) === n)) {
-      hard.push({ ruleId: 'hard.org_dnc', es: 'Número en la lista interna de no contactar de la organización', en: "Number on the organisation's do-not-call list" });
+      hard.push({
+        ruleId: 'hard.org_dnc',
+        es: 'Número en la lista interna de no contactar de la organización',
+        en: "Number on the organisation's do-not-call list",
+      });
     }
   }
   const authorized = input.debtor.contactPrefs.authorizedChannels;
@@ -107,11 +134,19 @@ function prepare(input: ComplianceInput): Prepared {
     });
   }
   if (profile.blockedChannels.includes(input.channel)) {
-    hard.push({ ruleId: 'hard.org_channel_blocked', es: `La organización no permite el canal ${channelWord(input.channel, 'es')}`, en: `The organisation does not allow the ${channelWord(input.channel, 'en')} channel` });
+    hard.push({
+      ruleId: 'hard.org_channel_blocked',
+      es: `La organización no permite el canal ${channelWord(input.channel, 'es')}`,
+      en: `The organisation does not allow the ${channelWord(input.channel, 'en')} channel`,
+    });
   }
   const party = input.party ?? 'debtor';
   if (!profile.allowedParties.includes(party)) {
-    hard.push({ ruleId: 'hard.party', es: `No se permite gestionar la deuda con ${party} (${profile.allowedPartiesSource})`, en: `Contacting a ${party} about the debt is not allowed (${profile.allowedPartiesSource})` });
+    hard.push({
+      ruleId: 'hard.party',
+      es: `No se permite gestionar la deuda con ${party} (${profile.allowedPartiesSource})`,
+      en: `Contacting a ${party} about the debt is not allowed (${profile.allowedPartiesSource})`,
+    });
   }
   const zones = resolveZones({
     debtorZone: input.debtor.timeZone,

@@ -50,8 +50,15 @@ function dayClosed(ctx: SoftContext, rule: HourRule | null, date: string): boole
 }
 
 /** Earliest opening of `rule` strictly after `t` in `zone`, scanning day by day. */
-function nextOpening(ctx: SoftContext, rule: HourRule | null, zone: string, t: number, startDate: string, startWeekday: number,
-  intervalsOf: (weekday: number) => ReadonlyArray<{ from: string; to: string }>): number {
+function nextOpening(
+  ctx: SoftContext,
+  rule: HourRule | null,
+  zone: string,
+  t: number,
+  startDate: string,
+  startWeekday: number,
+  intervalsOf: (weekday: number) => ReadonlyArray<{ from: string; to: string }>,
+): number {
   for (let k = 0; k <= HORIZON_DAYS; k++) {
     const date = addDays(startDate, k);
     if (dayClosed(ctx, rule, date)) continue;
@@ -111,18 +118,26 @@ function closedDateFailure(ctx: SoftContext, zone: string, t: number): SoftFailu
 
 /** A window whose `from` is after its `to` covers the start and the end of the same listed day. */
 function windowIntervals(w: ContactWindow): Array<{ from: string; to: string }> {
-  return toMinutes(w.from) < toMinutes(w.to) ? [{ from: w.from, to: w.to }] : [{ from: '00:00', to: w.to }, { from: w.from, to: '23:59' }];
+  return toMinutes(w.from) < toMinutes(w.to)
+    ? [{ from: w.from, to: w.to }]
+    : [
+        { from: '00:00', to: w.to },
+        { from: w.from, to: '23:59' },
+      ];
 }
 
 function windowFailure(ctx: SoftContext, zone: string, t: number): SoftFailure | null {
   if (ctx.windows.length === 0) return null;
   const p = localClock(t, zone);
   const m = p.hour * 60 + p.minute;
-  const inside = ctx.windows.some((w) => w.days.includes(p.weekday)
-    && windowIntervals(w).some((iv) => m >= toMinutes(iv.from) && (m < toMinutes(iv.to) || iv.to === '23:59')));
+  const inside = ctx.windows.some(
+    (w) =>
+      w.days.includes(p.weekday) && windowIntervals(w).some((iv) => m >= toMinutes(iv.from) && (m < toMinutes(iv.to) || iv.to === '23:59')),
+  );
   if (inside) return null;
-  const bound = nextOpening(ctx, null, zone, t, p.date, p.weekday,
-    (wd) => ctx.windows.filter((w) => w.days.includes(wd)).flatMap(windowIntervals));
+  const bound = nextOpening(ctx, null, zone, t, p.date, p.weekday, (wd) =>
+    ctx.windows.filter((w) => w.days.includes(wd)).flatMap(windowIntervals),
+  );
   const list = ctx.windows.map((w) => `${w.days.map((d) => DAY_NAMES_ES[d]?.slice(0, 3)).join(',')} ${w.from}–${w.to}`).join('; ');
   const listEn = ctx.windows.map((w) => `${w.days.map((d) => DAY_NAMES_EN[d]?.slice(0, 3)).join(',')} ${w.from}–${w.to}`).join('; ');
   return {
@@ -134,19 +149,32 @@ function windowFailure(ctx: SoftContext, zone: string, t: number): SoftFailure |
 }
 
 /** The contact that holds a failing cap on `date`: the latest of those that make it fail. */
-function capHolder<E extends { date: string; channel: Channel; at: number }>(cap: FrequencyCap, channel: Channel, events: ReadonlyArray<E>, date: string): E | null {
+function capHolder<E extends { date: string; channel: Channel; at: number }>(
+  cap: FrequencyCap,
+  channel: Channel,
+  events: ReadonlyArray<E>,
+  date: string,
+): E | null {
   const first = addDays(date, -(cap.windowDays - 1));
   const blocking = events.filter((e) => e.date >= first && e.date <= date && (cap.kind !== 'single_channel' || e.channel !== channel));
   return blocking.reduce<E | null>((latest, e) => (!latest || e.at > latest.at ? e : latest), null);
 }
 
-function capPasses(cap: FrequencyCap, channel: Channel, eventsOnDates: ReadonlyArray<{ date: string; channel: Channel }>, date: string): boolean {
+function capPasses(
+  cap: FrequencyCap,
+  channel: Channel,
+  eventsOnDates: ReadonlyArray<{ date: string; channel: Channel }>,
+  date: string,
+): boolean {
   const first = addDays(date, -(cap.windowDays - 1));
   const inWindow = eventsOnDates.filter((e) => e.date >= first && e.date <= date);
   switch (cap.kind) {
-    case 'count': return inWindow.length < cap.blockAt;
-    case 'single_channel': return inWindow.every((e) => e.channel === channel);
-    case 'min_gap': return inWindow.length === 0;
+    case 'count':
+      return inWindow.length < cap.blockAt;
+    case 'single_channel':
+      return inWindow.every((e) => e.channel === channel);
+    case 'min_gap':
+      return inWindow.length === 0;
   }
 }
 
@@ -166,9 +194,12 @@ function capFailure(ctx: SoftContext, cap: FrequencyCap, zone: string, t: number
   if (!cap.appliesTo.includes(ctx.channel)) return null;
   const conversationsOnly = cap.kind === 'count' && cap.counts === 'conversations';
   const events = ctx.history
-    .filter((e) => cap.counted.includes(e.channel)
-      && (cap.scope === 'debtor' || e.accountId === ctx.accountId)
-      && (conversationsOnly ? e.conversation : !e.inbound))
+    .filter(
+      (e) =>
+        cap.counted.includes(e.channel) &&
+        (cap.scope === 'debtor' || e.accountId === ctx.accountId) &&
+        (conversationsOnly ? e.conversation : !e.inbound),
+    )
     .map((e) => ({ date: eventDate(ctx, e, zone), channel: e.channel, at: e.at, accountId: e.accountId, agentId: e.agentId ?? null }));
   const today = localClock(t, zone).date;
   if (capPasses(cap, ctx.channel, events, today)) return null;
@@ -182,11 +213,21 @@ function capFailure(ctx: SoftContext, cap: FrequencyCap, zone: string, t: number
   }
   const holder = capHolder(cap, ctx.channel, events, today);
   return {
-    ruleId: cap.id, es: cap.es, en: cap.en, bound,
-    ...(holder ? { heldBy: {
-      accountId: holder.accountId, channel: holder.channel, at: new Date(holder.at).toISOString(), agentId: holder.agentId,
-      freesAt: Number.isFinite(bound) ? new Date(bound).toISOString() : null,
-    } } : {}),
+    ruleId: cap.id,
+    es: cap.es,
+    en: cap.en,
+    bound,
+    ...(holder
+      ? {
+          heldBy: {
+            accountId: holder.accountId,
+            channel: holder.channel,
+            at: new Date(holder.at).toISOString(),
+            agentId: holder.agentId,
+            freesAt: Number.isFinite(bound) ? new Date(bound).toISOString() : null,
+          },
+        }
+      : {}),
   };
 }
 
@@ -197,7 +238,10 @@ export function softFailures(ctx: SoftContext, t: number): SoftFailure[] {
     if (!f) return;
     const prev = byId.get(f.ruleId);
     if (!prev) byId.set(f.ruleId, f);
-    else if (f.bound > prev.bound) { prev.bound = f.bound; if (f.heldBy) prev.heldBy = f.heldBy; }
+    else if (f.bound > prev.bound) {
+      prev.bound = f.bound;
+      if (f.heldBy) prev.heldBy = f.heldBy;
+    }
   };
   for (const zone of ctx.zones) {
     add(closedDateFailure(ctx, zone, t));

@@ -28,8 +28,13 @@ export const COUNTRY_ZONES: Readonly<Record<string, ReadonlyArray<string>>> = {
   MX: ['America/Tijuana', 'America/Hermosillo', 'America/Mazatlan', 'America/Mexico_City', 'America/Cancun'],
   BR: ['America/Sao_Paulo', 'America/Manaus', 'America/Rio_Branco', 'America/Noronha'],
   US: [
-    'America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix',
-    'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu',
+    'America/New_York',
+    'America/Chicago',
+    'America/Denver',
+    'America/Phoenix',
+    'America/Los_Angeles',
+    'America/Anchorage',
+    'Pacific/Honolulu',
   ],
 };
 

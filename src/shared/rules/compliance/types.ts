@@ -8,7 +8,8 @@ import { HhMm, IsoDate } from '../../domain/entities';
  */
 
 /** Opening hours of one weekday, half-open [from, to) in the debtor's local time; null = closed all day. */
-export const DayHours = z.object({ from: HhMm, to: HhMm })
+export const DayHours = z
+  .object({ from: HhMm, to: HhMm })
   .refine((h) => h.from < h.to, { path: ['to'], message: 'closing time must be after opening time' })
   .nullable();
 export type DayHours = z.infer<typeof DayHours>;

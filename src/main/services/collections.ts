@@ -133,7 +133,7 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
       return quote(d.need(), accountId, proposal).quote;
     },
 
-    async proposePlan({ accountId, proposal }): Promise<ProposeResult> {
+    async proposePlan({ accountId, proposal, justification }): Promise<ProposeResult> {
       const c = d.need();
       const { quote: q, account } = quote(c, accountId, proposal);
       const now = d.now();
@@ -163,9 +163,14 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
         ]);
         return { outcome: 'agreed', promiseId, quote: q };
       }
+      // the lead decides on the agent's reasons as much as on the terms: no request without them
+      const why = justification?.trim() ?? '';
+      if (!why) throw new WorkstationError('validation', 'say why the debtor needs these terms', 'justification');
       const requestId = randomUUID();
       const debtor = c.store.getDebtor(account.debtorId);
-      d.write(c, [{ name: 'approval.request', args: { id: requestId, accountId, createdAt: now.toISOString(), proposal } }]);
+      d.write(c, [
+        { name: 'approval.request', args: { id: requestId, accountId, createdAt: now.toISOString(), proposal, justification: why } },
+      ]);
       const all = cachedApprovals(c);
       all[requestId] = {
         id: requestId,
@@ -178,6 +183,7 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
         balanceMinor: account.balanceMinor,
         proposal,
         quote: q,
+        justification: why,
         status: 'pending',
         decidedBy: null,
         decidedAt: null,

@@ -42,9 +42,26 @@ export interface WorkstationEvents extends ApiEvents {
 
 type Check = Parameters<typeof checkContact>[0];
 
-const GlobalSettings = z.object({ serverUrl: z.string().url(), locale: z.enum(['es', 'en']), organization: z.string().default('') });
+const UiLocale = z.enum(['es', 'en']);
+const GlobalSettings = z.object({
+  serverUrl: z.string().url(),
+  /** The machine's language: the login screen's, and a user's until they choose their own. */
+  locale: UiLocale,
+  organization: z.string().default(''),
+  /**
+   * Each user's own language (key: secretScope(server, user)). Kept here rather than in the user's
+   * store so a logout that erases the store does not forget it, and so the next person on the same
+   * machine does not inherit it.
+   */
+  userLocales: z.record(z.string(), UiLocale).default({}),
+});
 type GlobalSettings = z.infer<typeof GlobalSettings>;
 export const CurrentSession = z.object({ serverUrl: z.string().url(), userId: z.string().uuid() });
+
+/** The operating system's language, for a machine where nobody has chosen one yet. */
+function systemLocale(): 'es' | 'en' {
+  return Intl.DateTimeFormat().resolvedOptions().locale.toLowerCase().startsWith('en') ? 'en' : 'es';
+}
 
 export const OFFLINE_STATE: SyncState = {
   online: false,
@@ -97,7 +114,12 @@ export class WorkstationCore {
     const baseClock = o.clock ?? systemClock;
     this.clock = o.now ? { ...baseClock, now: o.now } : baseClock;
     ensurePrivateDataDir(o.dataDir);
-    this.settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? { serverUrl: o.defaultServerUrl, locale: 'es', organization: '' };
+    this.settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? {
+      serverUrl: o.defaultServerUrl,
+      locale: systemLocale(),
+      organization: '',
+      userLocales: {},
+    };
     this.orgData = createOrgData(() => this.clock.now());
   }
 

@@ -3,7 +3,7 @@ import { ROUTES } from '../../shared/api/routes';
 import { SyncHttpError } from '../sync/transport';
 import type { WorkstationCore } from './core';
 import { toWorkstationError } from './errors';
-import { normalizeServerUrl } from './paths';
+import { normalizeServerUrl, secretScope } from './paths';
 import { callRoute } from './route-client';
 import { locked, readLock } from './lock';
 
@@ -11,13 +11,20 @@ import { locked, readLock } from './lock';
 export function createSettingsHandlers(
   core: WorkstationCore,
 ): Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> {
+  /** Whose language a change is: the signed-in user's (not while the login screen asks them again). */
+  const signedInScope = (): string | null => {
+    const c = core.ctx;
+    return c && !readLock(c) ? secretScope(c.session.serverUrl, c.session.user.id) : null;
+  };
   const handlers: Pick<WorkstationHandlers, 'getSettings' | 'saveSettings' | 'getSipCredentials'> = {
     async getSettings() {
       const sip = core.ctx?.sip() ?? { settings: null, password: null };
+      const user = signedInScope();
       return Settings.parse({
         serverUrl: core.settings.serverUrl,
         organization: core.settings.organization,
-        locale: core.settings.locale,
+        // the signed-in user's own language; signed out, the machine's
+        locale: (user && core.settings.userLocales[user]) ?? core.settings.locale,
         sip: sip.settings,
         hasSipPassword: !!sip.password,
       });
@@ -40,10 +47,13 @@ export function createSettingsHandlers(
           password: update.sipPassword !== undefined ? (update.sipPassword === '' ? null : update.sipPassword) : prev.password,
         });
       }
+      // chosen while signed in, the language is that user's preference; on the login screen, the machine's
+      const user = signedInScope();
       core.settings = {
         serverUrl: update.serverUrl ? normalizeServerUrl(update.serverUrl) : core.settings.serverUrl,
-        locale: update.locale ?? core.settings.locale,
+        locale: update.locale && !user ? update.locale : core.settings.locale,
         organization: core.settings.organization,
+        userLocales: update.locale && user ? { ...core.settings.userLocales, [user]: update.locale } : core.settings.userLocales,
       };
       core.saveSettings();
       return handlers.getSettings(undefined);

@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import type { AccountDetail } from '../../shared/api/contract';
-import { formatMoney } from '../../shared/domain/money';
+import { formatMoney, formatMoneyCode } from '../../shared/domain/money';
 import { formatCalendarDate, formatDateTime, formatTime, zoneLabel } from '../lib/datetime';
 import { BucketChip, SegmentChip, StatusChip } from '../components/Chips';
 import { dpdBucket } from '../../shared/domain/enums';
+import { balanceBreakdown } from '../../shared/rules/negotiation';
 import { useNav } from '../stores/nav';
 import { useNow } from './useNow';
 import { PreferencesEditor } from './PreferencesEditor';
@@ -13,6 +14,7 @@ import { PreferencesEditor } from './PreferencesEditor';
 export function DebtorPanel({ detail }: { detail: AccountDetail }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const split = balanceBreakdown(detail.account);
   const now = useNow();
   const { debtor, account } = detail;
   const prefs = debtor.contactPrefs;
@@ -87,12 +89,22 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
         <dd>
           {account.product} <span className="muted">({account.externalRef})</span>
         </dd>
-        <dt>{t('account.balance')}</dt>
+        <dt title={t('account.balanceHelp')}>{t('account.balanceNow')}</dt>
         <dd className="num strong" data-testid="account-balance">
           {formatMoney(account.balanceMinor, account.currency, lang)}
+          <span className="muted small balance-split" data-testid="balance-breakdown">
+            {t('account.breakdown', {
+              principal: formatMoney(split.principalMinor, account.currency, lang),
+              interest: formatMoney(split.interestMinor, account.currency, lang),
+              fees: formatMoney(split.feesMinor, account.currency, lang),
+            })}
+          </span>
         </dd>
-        <dt>{t('account.principal')}</dt>
-        <dd className="num">{formatMoney(account.principalMinor, account.currency, lang)}</dd>
+        <dt title={t('account.principalHelp')}>{t('account.principalOriginal')}</dt>
+        <dd className="num" data-testid="account-principal">
+          {formatMoney(account.principalMinor, account.currency, lang)}
+          <span className="muted small balance-split">{t('account.principalHelp')}</span>
+        </dd>
         <dt>{t('account.dpd')}</dt>
         <dd>
           <BucketChip bucket={dpdBucket(detail.dpd)} dpd={detail.dpd} />
@@ -155,7 +167,7 @@ function SiblingAccounts({ ids }: { ids: string[] }) {
                     product: d.account.product,
                     ref: d.account.externalRef,
                     dpd: d.dpd,
-                    text: formatMoney(d.account.balanceMinor, d.account.currency, i18n.language),
+                    text: formatMoneyCode(d.account.balanceMinor, d.account.currency, i18n.language),
                   },
                 ]
               : [],

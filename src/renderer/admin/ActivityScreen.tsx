@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CurrencyCode } from '../../shared/domain/money';
-import { formatMoney } from '../../shared/domain/money';
+import { formatMoneyCode } from '../../shared/domain/money';
 import {
   contactRate,
   keptRate,
@@ -11,6 +11,7 @@ import {
   type ReportPeriodPreset,
 } from '../../shared/reports/activity';
 import { getApi } from '../api';
+import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText } from '../lib/errors';
 import { useLoad } from '../lib/useAction';
 
@@ -23,7 +24,7 @@ function Money({ list, locale }: { list: MoneyByCurrency; locale: string }) {
     <>
       {list.map((m) => (
         <div key={m.currency}>
-          {formatMoney(m.amountMinor, m.currency as CurrencyCode, locale)} <small className="muted">{m.currency}</small>
+          {formatMoneyCode(m.amountMinor, m.currency as CurrencyCode, locale)}
         </div>
       ))}
     </>
@@ -82,14 +83,8 @@ export function ActivityScreen() {
   const { data: report, error } = useLoad<ActivityReport>(() => getApi().getActivityReport({ period }), [period]);
   const pct = (x: number | null) =>
     x === null ? '—' : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 0 }).format(x);
-  const day = (d: string) =>
-    new Intl.DateTimeFormat(i18n.language, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(
-      new Date(`${d}T00:00:00Z`),
-    );
-  const when = (iso: string | null) =>
-    iso === null || !report
-      ? '—'
-      : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short', timeZone: report.timeZone }).format(new Date(iso));
+  const day = (d: string) => formatCalendarDate(d, i18n.language);
+  const when = (iso: string | null) => (iso === null || !report ? '—' : formatDateTime(iso, report.timeZone, i18n.language));
 
   const row = (a: AgentActivity, total = false) => (
     <tr

@@ -5,6 +5,7 @@ import { Channel } from '../../shared/domain/enums';
 import { getApi } from '../api';
 import { errorText, toUiError } from '../lib/errors';
 import { useAction } from '../lib/useAction';
+import { formatDateTime, localZone } from '../lib/datetime';
 
 const lines = (text: string) =>
   text
@@ -163,7 +164,7 @@ export function ComplianceAdminScreen() {
         <tbody>
           {audit.map((e) => (
             <tr key={e.seq} data-testid="audit-row">
-              <td>{new Date(e.at).toLocaleString(i18n.language)}</td>
+              <td>{formatDateTime(e.at, localZone(), i18n.language)}</td>
               <td>{e.username}</td>
               <td title={`${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`}>{changeSummary(e)}</td>
             </tr>

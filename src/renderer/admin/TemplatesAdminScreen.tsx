@@ -8,6 +8,7 @@ import { MESSAGE_CHANNELS } from '../../shared/domain/channels';
 import { getApi } from '../api';
 import { errorText, toUiError } from '../lib/errors';
 import { useAction } from '../lib/useAction';
+import { formatDateTime, localZone } from '../lib/datetime';
 
 const CHANNELS: readonly MessageChannel[] = MESSAGE_CHANNELS;
 
@@ -409,7 +410,7 @@ export function TemplatesAdminScreen() {
         <tbody>
           {audit.map((e) => (
             <tr key={e.seq} data-testid="tpl-audit-row">
-              <td>{new Date(e.at).toLocaleString(i18n.language)}</td>
+              <td>{formatDateTime(e.at, localZone(), i18n.language)}</td>
               <td>{e.username}</td>
               <td>{names.get(e.templateId) ?? e.after.name}</td>
               <td title={`${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`}>{t(`templateAdmin.action.${e.action}`)}</td>

@@ -13,7 +13,9 @@ export function ApprovalsBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
   const open = useNav((s) => s.view.name === 'approvals');
-  const [unseen, setUnseen] = useState<Array<{ id: string; accountId: string; status: string; debtorName: string }>>([]);
+  const [unseen, setUnseen] = useState<Array<{ id: string; accountId: string; status: string; debtorName: string; decisionReason: string | null }>>(
+    [],
+  );
 
   useEffect(() => {
     const load = () =>
@@ -38,15 +40,28 @@ export function ApprovalsBar() {
         </button>
       )}
       {unseen.map((a) => (
-        <button
-          key={a.id}
-          type="button"
-          className="link notice"
-          data-testid="approval-decided"
-          onClick={() => useNav.getState().openAccount(a.accountId)}
-        >
-          {t(`negotiation.decided.${a.status}`)} — {a.debtorName}
-        </button>
+        <div key={a.id} className={`approval-notice approval-notice-${a.status}`} role="status" data-testid="approval-decided">
+          <button type="button" className="link" onClick={() => useNav.getState().openAccount(a.accountId)}>
+            <strong>{t(`negotiation.decided.${a.status}`)}</strong> — {a.debtorName}
+          </button>
+          {a.decisionReason && <span className="muted small approval-notice-reason">{a.decisionReason}</span>}
+          <button
+            type="button"
+            className="link approval-notice-close"
+            aria-label={t('approvals.dismiss', { name: a.debtorName })}
+            title={t('approvals.dismiss', { name: a.debtorName })}
+            data-testid="approval-dismiss"
+            onClick={() => {
+              // dismissed is seen: the account's negotiation panel no longer repeats it either
+              setUnseen((u) => u.filter((x) => x.id !== a.id));
+              void getApi()
+                .markApprovalsSeen({ ids: [a.id] })
+                .catch(() => {});
+            }}
+          >
+            ×
+          </button>
+        </div>
       ))}
     </div>
   );

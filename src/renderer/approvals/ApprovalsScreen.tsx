@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApprovalRequest, MissedCallback } from '../../shared/domain/collections';
 import type { NegotiationRule } from '../../shared/rules/negotiation';
-import { formatMoney } from '../../shared/domain/money';
+import { formatMoneyCode } from '../../shared/domain/money';
 import { getApi } from '../api';
 import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
@@ -114,13 +114,17 @@ function ApprovalCard({ request: a, onDone }: { request: ApprovalRequest; onDone
     <article className="card" data-testid="approval" data-id={a.id}>
       <header>
         <strong>{a.debtorName}</strong> · {a.externalRef} · {t('approvals.agent')}: {a.agentName} · {t('approvals.balance')}:{' '}
-        {formatMoney(a.balanceMinor, a.currency, lang)}
+        {formatMoneyCode(a.balanceMinor, a.currency, lang)}
       </header>
+      <blockquote className="approval-justification" data-testid="approval-justification">
+        <span className="muted small">{t('approvals.justification')}</span>
+        <p>{a.justification || <span className="muted">{t('approvals.noJustification')}</span>}</p>
+      </blockquote>
       <p>
         {a.proposal.kind === 'plan'
           ? t('approvals.planProposal', {
               count: a.proposal.installments,
-              down: formatMoney(a.proposal.downPaymentMinor, a.currency, lang),
+              down: formatMoneyCode(a.proposal.downPaymentMinor, a.currency, lang),
             })
           : t('approvals.settlementProposal', {
               p: a.proposal.discounts.principalPct,
@@ -128,7 +132,7 @@ function ApprovalCard({ request: a, onDone }: { request: ApprovalRequest; onDone
               f: a.proposal.discounts.feesPct,
             })}
         {' · '}
-        {t('negotiation.total')}: {formatMoney(a.quote.totalMinor, a.currency, lang)}
+        {t('negotiation.total')}: {formatMoneyCode(a.quote.totalMinor, a.currency, lang)}
         {' · '}
         {a.quote.schedule.length} {t('approvals.payments')}, {formatCalendarDate(a.quote.schedule[0]!.dueDate, lang)} –{' '}
         {formatCalendarDate(a.quote.schedule.at(-1)!.dueDate, lang)}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HardshipItem } from '../../shared/api/rest';
 import { getApi } from '../api';
-import { formatDateTime } from '../lib/datetime';
+import { formatDateTime, localZone } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
 
 /**
@@ -43,7 +43,7 @@ export function HardshipList() {
   }
 
   // the lead's own zone: the claim is an event of the lead's team, not of the debtor's day
-  const date = (iso: string) => formatDateTime(iso, Intl.DateTimeFormat().resolvedOptions().timeZone, i18n.language);
+  const date = (iso: string) => formatDateTime(iso, localZone(), i18n.language);
   return (
     <>
       <h3>{t('hardship.title')}</h3>

@@ -5,6 +5,7 @@ import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { LOCALES, type Locale } from '../i18n';
 import { errorText, rejectionText } from '../lib/errors';
+import { formatClock, localZone } from '../lib/datetime';
 
 function SyncStatus() {
   const { t, i18n } = useTranslation();
@@ -17,7 +18,7 @@ function SyncStatus() {
   // a full disk is not "offline": the agent has to free space, not wait for the network
   const mode = state.storageFull ? 'full' : state.syncing ? 'syncing' : state.online ? 'online' : 'offline';
   const last = state.lastSuccessAt
-    ? new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-US' : 'es-CO', { timeStyle: 'short' }).format(new Date(state.lastSuccessAt))
+    ? formatClock(state.lastSuccessAt, localZone(), i18n.language)
     : t('sync.never');
   return (
     <div className="sync-status" data-testid="sync-status" data-mode={mode} data-pending={state.pending}>

@@ -4,21 +4,28 @@ import type { AccountDetail, MyApproval } from '../../shared/api/contract';
 import type { NegotiationProposalInput, NegotiationQuote } from '../../shared/domain/collections';
 import { formatMoney, minorToDecimal, parseAmount } from '../../shared/domain/money';
 import { localDate } from '../../shared/domain/time';
+import { balanceBreakdown } from '../../shared/rules/negotiation';
 import { getApi } from '../api';
 import { formatCalendarDate } from '../lib/datetime';
+import { DateField } from '../components/DateField';
 import { errorText, toUiError, type UiError } from '../lib/errors';
 import { useAction } from '../lib/useAction';
+import { useSync } from '../stores/sync';
 
 /**
  * Negotiation calculator: a settlement with discounts or a plan with N installments. Quoted on
  * the main side with the synced policy (works offline); "Acordar" within the agent's authority,
  * "Enviar a aprobación" beyond it. Below it, this account's approval requests and their answers.
  */
+const PART = { principalPct: 'principalMinor', interestPct: 'interestMinor', feesPct: 'feesMinor' } as const;
+
 export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const currency = detail.account.currency;
   const today = localDate(new Date(), detail.debtor.timeZone);
+  // what each settlement discount applies to: the same split the quote discounts and the account shows
+  const split = balanceBreakdown(detail.account);
   const [kind, setKind] = useState<'plan' | 'settlement'>('plan');
   const [installments, setInstallments] = useState('6');
   const [down, setDown] = useState('0');
@@ -31,6 +38,9 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [approvals, setApprovals] = useState<MyApproval[]>([]);
+  const [justification, setJustification] = useState('');
+  const [justificationError, setJustificationError] = useState(false);
+  const online = useSync((s) => s.state?.online ?? false);
 
   const proposal = useCallback((): NegotiationProposalInput | UiError => {
     if (kind === 'settlement') {
@@ -90,9 +100,20 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   async function submit() {
     const p = proposal();
     if ('code' in p) return;
+    const asking = quote?.authority.decision === 'needs_approval';
+    if (asking && !justification.trim()) {
+      setJustificationError(true);
+      return;
+    }
     await run(async () => {
-      const r = await getApi().proposePlan({ accountId: detail.account.id, proposal: p });
-      setNotice(r.outcome === 'agreed' ? t('negotiation.agreed') : t('negotiation.sent'));
+      const r = await getApi().proposePlan({
+        accountId: detail.account.id,
+        proposal: p,
+        ...(asking ? { justification: justification.trim() } : {}),
+      });
+      // the request is queued either way; say whether it is on its way now or waits for the connection
+      setNotice(r.outcome === 'agreed' ? t('negotiation.agreed') : online ? t('negotiation.sentOnline') : t('negotiation.sentOffline'));
+      if (r.outcome === 'sent_for_approval') setJustification('');
       await loadApprovals();
     });
   }
@@ -122,13 +143,15 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
     <section className="card" aria-labelledby="negotiation-title" data-testid="negotiation">
       <h3 id="negotiation-title">{t('negotiation.title')}</h3>
       {unseen.length > 0 && (
-        <div className="notice" role="status" data-testid="approval-notice">
-          {unseen.map((a) => (
-            <p key={a.id}>
-              {t(`negotiation.decided.${a.status}`)}
-              {a.decisionReason ? ` — ${a.decisionReason}` : ''}
-            </p>
-          ))}
+        <div className={`approval-notice approval-notice-${unseen[0]!.status}`} role="status" data-testid="approval-notice">
+          <div>
+            {unseen.map((a) => (
+              <p key={a.id}>
+                <strong>{t(`negotiation.decided.${a.status}`)}</strong>
+                {a.decisionReason ? ` — ${a.decisionReason}` : ''}
+              </p>
+            ))}
+          </div>
           <button
             type="button"
             className="link"
@@ -183,7 +206,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
             />
           </label>
           <label>
-            {t('negotiation.startDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+            {t('negotiation.startDate')} <DateField value={startDate} min={today} onChange={setStartDate} testId="neg-start-date" />
           </label>
         </div>
       ) : (
@@ -191,11 +214,14 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
           {(['principalPct', 'interestPct', 'feesPct'] as const).map((k) => (
             <label key={k}>
               {t(`negotiation.${k}`)}{' '}
-              <input inputMode="decimal" size={4} value={disc[k]} onChange={(e) => setDisc({ ...disc, [k]: e.target.value })} /> %
+              <input inputMode="decimal" size={4} value={disc[k]} onChange={(e) => setDisc({ ...disc, [k]: e.target.value })} /> %{' '}
+              <span className="muted small" data-testid={`neg-of-${k}`}>
+                {t('negotiation.ofAmount', { amount: formatMoney(split[PART[k]], currency, lang) })}
+              </span>
             </label>
           ))}
           <label>
-            {t('negotiation.payDate')} <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+            {t('negotiation.payDate')} <DateField value={startDate} min={today} onChange={setStartDate} testId="neg-pay-date" />
           </label>
         </div>
       )}
@@ -250,6 +276,28 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
               <li key={r.ruleId}>{lang === 'en' ? r.en : r.es}</li>
             ))}
           </ul>
+          {verdict === 'needs_approval' && (
+            <label className="neg-justification">
+              {t('negotiation.justification')}
+              <textarea
+                data-testid="neg-justification"
+                rows={3}
+                maxLength={2000}
+                placeholder={t('negotiation.justificationHint')}
+                value={justification}
+                aria-invalid={justificationError && !justification.trim()}
+                onChange={(e) => {
+                  setJustification(e.target.value);
+                  setJustificationError(false);
+                }}
+              />
+              {justificationError && !justification.trim() && (
+                <span className="field-error" role="alert" data-testid="neg-justification-error">
+                  {t('negotiation.justificationRequired')}
+                </span>
+              )}
+            </label>
+          )}
           {verdict !== 'outside_policy' && (
             <button type="button" disabled={busy} onClick={() => void submit()} data-testid="neg-submit">
               {verdict === 'within_agent' ? t('negotiation.agree') : t('negotiation.sendForApproval')}

@@ -14,6 +14,8 @@ import { useAction } from '../lib/useAction';
 import { altDigit, isTypingTarget, useKeydown } from '../lib/keyboard';
 import { useSoftphone, type LastEndedCall } from '../softphone';
 import { useAccount } from '../stores/account';
+import { DateField } from '../components/DateField';
+import { localDate } from '../../shared/domain/time';
 
 const KINDS_FOR_CHANNEL: Record<Channel, ContactKind[]> = {
   call: ['phone'],
@@ -298,12 +300,11 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
               </label>
               <label>
                 {t('outcome.date')}
-                <input
+                <DateField
                   name={`installments.${i}.date`}
-                  type="date"
                   value={row.date}
-                  aria-invalid={Boolean(errors[`installments.${i}.date`])}
-                  onChange={(e) => updateRow(i, { date: e.target.value })}
+                  startFrom={localDate(new Date(), debtor.timeZone)}
+                  onChange={(date) => updateRow(i, { date })}
                 />
                 {err(`installments.${i}.date`)}
               </label>
@@ -344,7 +345,12 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
           </legend>
           <label>
             {t('outcome.date')}
-            <input name="callbackDate" type="date" value={draft.callbackDate} onChange={(e) => update({ callbackDate: e.target.value })} />
+            <DateField
+              name="callbackDate"
+              value={draft.callbackDate}
+              startFrom={localDate(new Date(), debtor.timeZone)}
+              onChange={(callbackDate) => update({ callbackDate })}
+            />
             {err('callbackDate')}
           </label>
           <label>

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CurrencyCode } from '../../shared/domain/money';
-import { formatMoney } from '../../shared/domain/money';
+import { formatMoneyTotals, type CurrencyAmount } from '../../shared/domain/money';
 import type { MyDay } from '../../shared/reports/activity';
 import { getApi } from '../api';
 
@@ -33,7 +32,8 @@ export function MyDayStrip() {
     };
   }, []);
   if (!day) return null;
-  const promised = day.promised.map((m) => formatMoney(m.amountMinor, m.currency as CurrencyCode, i18n.language)).join(' + ');
+  // one total per currency, each with its code: COP and MXN are never added or read as one "$"
+  const promised = formatMoneyTotals(day.promised as CurrencyAmount[], i18n.language);
   return (
     <span className="my-day small muted" data-testid="my-day" aria-label={t('myDay.title')}>
       <strong>{t('myDay.title')}:</strong> <span data-testid="my-day-calls">{t('myDay.calls', { count: day.calls })}</span>
@@ -53,7 +53,7 @@ export function MyDayStrip() {
       )}
       {' · '}
       <span data-testid="my-day-promises">{t('myDay.promises', { count: day.promisesMade })}</span>
-      {promised && <> ({promised})</>}
+      {promised && <span data-testid="my-day-promised"> ({promised})</span>}
     </span>
   );
 }

@@ -49,7 +49,9 @@ export const useSession = create<SessionStore>((set, get) => ({
         ...(serverUrl && serverUrl !== current ? { serverUrl } : {}),
         ...(organization !== undefined ? { organization } : {}),
       });
+      // the language is the user's own preference (the main side answers with it once signed in)
       const settings = await getApi().getSettings();
+      setUiLocale(settings.locale);
       set({ session, settings, status: 'authenticated', busy: false });
       return true;
     } catch (err) {
@@ -63,6 +65,14 @@ export const useSession = create<SessionStore>((set, get) => ({
       await getApi().logout();
     } finally {
       set({ session: null, status: 'anonymous' });
+    }
+    // back to the machine's language for the login screen: the next person is not this user
+    try {
+      const settings = await getApi().getSettings();
+      setUiLocale(settings.locale);
+      set({ settings });
+    } catch {
+      /* the login screen keeps the language on screen */
     }
   },
 

@@ -18,7 +18,7 @@ import { recomputeAccountPromises } from './recompute';
 
 const APPROVAL_COLUMNS = `r.id, r.account_id AS "accountId", r.agent_id AS "agentId", u.display_name AS "agentName",
   d.name AS "debtorName", a.external_ref AS "externalRef", a.currency, a.balance_minor AS "balanceMinor",
-  r.proposal, r.quote, r.status, r.decided_by AS "decidedBy", r.decided_at AS "decidedAt",
+  r.proposal, r.quote, r.justification, r.status, r.decided_by AS "decidedBy", r.decided_at AS "decidedAt",
   r.decision_reason AS "decisionReason", r.counter_offer AS "counterOffer", r.promise_id AS "promiseId",
   r.created_at AS "createdAt", r.version`;
 const APPROVAL_FROM = `approval_requests r JOIN accounts a ON a.id = r.account_id JOIN debtors d ON d.id = a.debtor_id
@@ -119,9 +119,9 @@ export const approvalRequest: Applier<'approval.request'> = async ({ tx, user, s
     throw MutationRejected.rule(first.ruleId, quote.authority.reasons.map((r) => r.es).join('; '), 'proposal');
   }
   await tx.query(
-    `INSERT INTO approval_requests (id, org_id, account_id, agent_id, team_id, proposal, quote, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-    [a.id, account.orgId, a.accountId, user.id, user.teamId, JSON.stringify(a.proposal), JSON.stringify(quote), a.createdAt],
+    `INSERT INTO approval_requests (id, org_id, account_id, agent_id, team_id, proposal, quote, justification, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+    [a.id, account.orgId, a.accountId, user.id, user.teamId, JSON.stringify(a.proposal), JSON.stringify(quote), a.justification, a.createdAt],
   );
 };
 

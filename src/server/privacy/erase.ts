@@ -124,7 +124,9 @@ export async function eraseDebtor(db: Db, orgId: string, debtorId: string, actor
       ),
       approvals: await count(
         tx,
-        `UPDATE approval_requests SET decision_reason = $2 WHERE account_id IN ${accounts} AND decision_reason IS NOT NULL`,
+        `UPDATE approval_requests SET decision_reason = CASE WHEN decision_reason IS NULL THEN NULL ELSE $2 END,
+                justification = CASE WHEN justification = '' THEN '' ELSE $2 END
+         WHERE account_id IN ${accounts} AND (decision_reason IS NOT NULL OR justification <> '')`,
         [debtorId, ANON_TEXT],
       ),
       // a refused mutation's arguments may hold a note or a message body about this debtor

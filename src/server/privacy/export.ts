@@ -104,7 +104,7 @@ export async function collectDebtorExport(db: Db, orgId: string, debtorId: strin
     ),
     db.query<Row>(
       `SELECT id, account_id AS "accountId", agent_id AS "agentId", status, proposal, decided_by AS "decidedBy", decided_at AS "decidedAt",
-              decision_reason AS "decisionReason", created_at AS "createdAt"
+              decision_reason AS "decisionReason", justification, created_at AS "createdAt"
        FROM approval_requests WHERE account_id = ANY($1::uuid[]) ORDER BY created_at, id`,
       [ids],
     ),

@@ -6,7 +6,14 @@ import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
 import { AccountStatus, Channel, Disposition, DpdBucket, Segment } from '../domain/enums';
 import { CurrencyCode, MinorAmount } from '../domain/money';
-import { ApprovalDecision, ApprovalRequest, MissedCallback, NegotiationProposal, NegotiationQuote } from '../domain/collections';
+import {
+  APPROVAL_JUSTIFICATION_MAX,
+  ApprovalDecision,
+  ApprovalRequest,
+  MissedCallback,
+  NegotiationProposal,
+  NegotiationQuote,
+} from '../domain/collections';
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
 import { PromisePolicy } from '../rules/promises';
@@ -260,7 +267,11 @@ export const API = {
   /** Offline, with the synced negotiation policy: schedule, totals and authority verdict. */
   quoteNegotiation: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: NegotiationQuote },
   /** Within authority: the promise series at once; needs approval: an approval request (queued, works offline). */
-  proposePlan: { input: z.object({ accountId: Id, proposal: NegotiationProposal }), output: ProposeResult },
+  proposePlan: {
+    // required when the terms need the team lead's approval (the services say so, naming the field)
+    input: z.object({ accountId: Id, proposal: NegotiationProposal, justification: z.string().trim().max(APPROVAL_JUSTIFICATION_MAX).optional() }),
+    output: ProposeResult,
+  },
   listMyApprovals: { input: z.object({ accountId: Id.optional() }), output: z.array(MyApproval) },
   markApprovalsSeen: { input: z.object({ ids: z.array(Id) }), output: z.null() },
   /** Team lead / admin, online only. */

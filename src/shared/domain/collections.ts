@@ -4,6 +4,7 @@ import { dpdBucket } from './enums';
 import { CurrencyCode, MinorAmount } from './money';
 import type { ServerErrorCode } from '../errors/codes';
 import {
+  balanceBreakdown,
   buildPlanSchedule,
   checkAuthority,
   NegotiationPolicy,
@@ -133,19 +134,14 @@ export class QuoteError extends Error {
 
 /**
  * The schedule, totals and authority verdict of a proposal under the organisation's negotiation
- * policy. The account has no interest / fees split, so the part of the balance above principal
- * counts as interest.
+ * policy. The balance splits into principal and interest as balanceBreakdown says (the account
+ * screen shows the same split).
  */
 export function quoteNegotiation(policy: NegotiationPolicy | null, facts: QuoteFacts, proposal: NegotiationProposal): NegotiationQuote {
   const rule: NegotiationRule | null = policy ? selectNegotiationRule(policy, facts.product, dpdBucket(facts.dpd)) : null;
   if (!rule) throw new QuoteError('negotiation.no_policy', `no negotiation policy covers product ${facts.product}`, 'proposal');
-  const principal = Math.min(facts.principalMinor, facts.balanceMinor);
   if (proposal.kind === 'settlement') {
-    const q = quoteSettlement(
-      { principalMinor: principal, interestMinor: facts.balanceMinor - principal, feesMinor: 0 },
-      proposal.discounts,
-      facts.currency,
-    );
+    const q = quoteSettlement(balanceBreakdown(facts), proposal.discounts, facts.currency);
     if (q.totalMinor <= 0) throw new QuoteError('negotiation.empty', 'the settlement leaves nothing to pay', 'proposal.discounts');
     return {
       currency: facts.currency,
@@ -215,6 +211,7 @@ export const ApprovalRequest = z.object({
   balanceMinor: MinorAmount,
   proposal: NegotiationProposal,
   quote: NegotiationQuote,
+  justification: z.string().default(''),
   status: ApprovalStatus,
   decidedBy: Id.nullable(),
   decidedAt: IsoInstant.nullable(),
@@ -254,9 +251,16 @@ export type MissedCallback = z.infer<typeof MissedCallback>;
 /** A callback is missed when this long passes after it with no activity on the account. */
 export const MISSED_CALLBACK_MINUTES = 15;
 
+export const APPROVAL_JUSTIFICATION_MAX = 2000;
+
 export const ApprovalRequestArgs = z.object({
   id: Id,
   accountId: Id,
   createdAt: IsoInstant,
   proposal: NegotiationProposal,
+  /**
+   * Why the agent asks (the debtor's situation, what was tried): the lead decides on it. The
+   * workstation requires it; '' only from requests queued offline by a workstation older than the field.
+   */
+  justification: z.string().trim().max(APPROVAL_JUSTIFICATION_MAX).default(''),
 });

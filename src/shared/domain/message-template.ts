@@ -1,6 +1,6 @@
 import type { Account, Debtor } from './entities';
 import { formatMoney } from './money';
-import { daysPastDue, localDate } from './time';
+import { daysPastDue, formatDay, localDate } from './time';
 
 /**
  * Organisation message templates (SMS, WhatsApp, e-mail) are Spanish text with {{placeholders}}.
@@ -37,7 +37,7 @@ export function templateVars(
     monto: formatMoney(account.balanceMinor, account.currency, 'es'),
     moneda: account.currency,
     // dd/mm/aaaa: how Latin American debtors read dates
-    fecha_vencimiento: due ? `${due.slice(8, 10)}/${due.slice(5, 7)}/${due.slice(0, 4)}` : '',
+    fecha_vencimiento: due ? formatDay(due, 'es') : '',
     dias_mora: String(daysPastDue(due, today)),
     link: `${linkBase}${encodeURIComponent(account.externalRef)}`,
   };

@@ -79,20 +79,61 @@ export function minorToDecimal(minor: number, currency: CurrencyCode): string {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** Formats minor units in the account's currency, in the UI's language. */
-export function formatMoney(minor: number, currency: CurrencyCode, uiLocale = 'es'): string {
+/**
+ * The one money formatter. The amount is written in the currency's own country format when the UI
+ * is Spanish (COP "65.385.830", MXN "5,000.50") and in US English otherwise. `code` writes the ISO
+ * code instead of the symbol: "$" is the peso of Colombia, Mexico and Chile alike, so wherever
+ * amounts of several currencies sit together each one carries its code.
+ */
+function formatter(currency: CurrencyCode, uiLocale: string, display: 'symbol' | 'code'): Intl.NumberFormat {
   const digits = currencyDigits(currency);
   const locale = uiLocale.startsWith('es') ? CURRENCIES[currency].locale : 'en-US';
-  const key = `${locale}|${currency}`;
+  const key = `${locale}|${currency}|${display}`;
   let f = formatters.get(key);
   if (!f) {
     f = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
+      currencyDisplay: display,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     });
     formatters.set(key, f);
   }
-  return f.format(minor / 10 ** digits);
+  return f;
+}
+
+/** Formats minor units in the account's currency, in the UI's language ("$ 1.500.000"). */
+export function formatMoney(minor: number, currency: CurrencyCode, uiLocale = 'es'): string {
+  return formatter(currency, uiLocale, 'symbol').format(minor / 10 ** currencyDigits(currency));
+}
+
+/** The same amount with its ISO code instead of the symbol ("COP 1.500.000"), for places where currencies mix. */
+export function formatMoneyCode(minor: number, currency: CurrencyCode, uiLocale = 'es'): string {
+  // Intl puts a no-break space between code and amount; a plain one reads (and searches) the same
+  return formatter(currency, uiLocale, 'code')
+    .format(minor / 10 ** currencyDigits(currency))
+    .replace(/\u00a0/g, ' ');
+}
+
+export interface CurrencyAmount {
+  currency: CurrencyCode;
+  amountMinor: number;
+}
+
+/**
+ * Amounts per currency, summed within each currency and never across ("COP 65.385.830 · MXN 5,000.50"),
+ * in the order each currency first appears. One currency alone is still written with its code, so the
+ * reader never wonders which peso it is.
+ */
+export function sumByCurrency(amounts: readonly CurrencyAmount[]): CurrencyAmount[] {
+  const totals = new Map<CurrencyCode, number>();
+  for (const a of amounts) totals.set(a.currency, (totals.get(a.currency) ?? 0) + a.amountMinor);
+  return [...totals].map(([currency, amountMinor]) => ({ currency, amountMinor }));
+}
+
+export function formatMoneyTotals(amounts: readonly CurrencyAmount[], uiLocale = 'es'): string {
+  return sumByCurrency(amounts)
+    .map((a) => formatMoneyCode(a.amountMinor, a.currency, uiLocale))
+    .join(' · ');
 }

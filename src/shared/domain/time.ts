@@ -105,3 +105,13 @@ export function daysPastDue(dueDate: string | null, today: string): number {
   if (!dueDate) return 0;
   return Math.max(0, daysBetween(dueDate, today));
 }
+
+/**
+ * The one way a calendar day is written for people: dd/mm/aaaa in Spanish, mm/dd/yyyy in English
+ * ('YYYY-MM-DD' in, no zone arithmetic). The renderer's date formatter, rule messages, message
+ * templates and exports all write days through here.
+ */
+export function formatDay(date: string, lang: string): string {
+  const [y, m, d] = date.split('-');
+  return lang.startsWith('en') ? `${m}/${d}/${y}` : `${d}/${m}/${y}`;
+}

@@ -1,6 +1,6 @@
 import type { DebtorExport } from '../api/privacy';
 import { CurrencyCode, formatMoney } from '../domain/money';
-import { localParts } from '../domain/time';
+import { formatDay, localDate, localParts } from '../domain/time';
 
 /**
  * The export as one self-contained HTML file: what an administrator hands to the debtor or to a
@@ -17,10 +17,10 @@ const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => `
 function when(iso: string | null, tz: string, withTime = true): string {
   if (!iso) return '—';
   const p = localParts(new Date(iso), tz);
-  const d = `${String(p.day).padStart(2, '0')}/${String(p.month).padStart(2, '0')}/${p.year}`;
+  const d = formatDay(localDate(new Date(iso), tz), 'es');
   return withTime ? `${d} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}` : d;
 }
-const dayOf = (date: string | null) => (date ? `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}` : '—');
+const dayOf = (date: string | null) => (date ? formatDay(date, 'es') : '—');
 
 function money(minor: number | null, currency: string): string {
   if (minor === null) return '—';

@@ -99,6 +99,18 @@ export function selectNegotiationRule(policy: NegotiationPolicy, product: string
 export const BalanceBreakdown = z.object({ principalMinor: MinorAmount, interestMinor: MinorAmount, feesMinor: MinorAmount });
 export type BalanceBreakdown = z.infer<typeof BalanceBreakdown>;
 
+/**
+ * How today's balance splits into the parts a settlement discounts, from what an account carries:
+ * its current balance and the principal originally lent. The principal still owed is at most the
+ * balance (payments go to principal first once the balance is below it); the rest of the balance is
+ * interest. Accounts carry no separate fees, so fees are 0. The account screen shows this split and
+ * the settlement quote discounts it: one definition for both.
+ */
+export function balanceBreakdown(account: { balanceMinor: number; principalMinor: number }): BalanceBreakdown {
+  const principalMinor = Math.max(0, Math.min(account.principalMinor, account.balanceMinor));
+  return { principalMinor, interestMinor: Math.max(0, account.balanceMinor - principalMinor), feesMinor: 0 };
+}
+
 export interface Discounts {
   principalPct: number;
   interestPct: number;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoDate } from '../domain/entities';
 import type { PromiseStatus } from '../domain/enums';
 import { formatMoney, MinorAmount, type CurrencyCode } from '../domain/money';
-import { addDays, daysBetween } from '../domain/time';
+import { addDays, daysBetween, formatDay } from '../domain/time';
 import { localToUtc } from './clock';
 
 /**
@@ -73,7 +73,7 @@ export function validatePromise(
   // the agent reads these: amounts in the account's currency, days as the debtor writes them
   const money = (minor: number, lang: 'es' | 'en') =>
     account.currency ? formatMoney(minor, account.currency, lang) : `${minor} (${lang === 'es' ? 'unidades menores' : 'minor units'})`;
-  const day = (d: string, lang: 'es' | 'en') => (lang === 'es' ? d.split('-').reverse().join('/') : d);
+  const day = (d: string, lang: 'es' | 'en') => formatDay(d, lang);
   const err = (ruleId: string, field: string, es: string, en: string) => errors.push({ ruleId, field, es, en });
   if (installments.length === 0) {
     err('promise.empty', 'installments', 'La promesa no tiene pagos', 'The promise has no payments');

@@ -1,4 +1,5 @@
 import type { Channel, ContactKind } from '../../domain/enums';
+import { formatDay } from '../../domain/time';
 
 /**
  * The words the rules' own texts use for channels, contact kinds and days, in Spanish and
@@ -24,6 +25,5 @@ export const kindWord = (k: ContactKind, lang: 'es' | 'en'): string => KIND[k]?.
 
 /** 'YYYY-MM-DD' as dd/mm/aaaa (Spanish) or mm/dd/yyyy (English), without any zone arithmetic. */
 export function dayWord(date: string, lang: 'es' | 'en'): string {
-  const [y, m, d] = date.split('-');
-  return lang === 'es' ? `${d}/${m}/${y}` : `${m}/${d}/${y}`;
+  return formatDay(date, lang);
 }

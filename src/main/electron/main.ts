@@ -176,7 +176,12 @@ app
     serveRenderer(rendererDir, currentCsp);
     // the session token, SIP password and store keys, sealed with the OS keychain's key
     const vault = createSafeStorageVault(secretsFile(app.getPath('userData')));
-    workstation = await createWorkstation({ dataDir: app.getPath('userData'), vault, defaultServerUrl: DEFAULT_SERVER_URL });
+    workstation = await createWorkstation({
+      dataDir: app.getPath('userData'),
+      vault,
+      defaultServerUrl: DEFAULT_SERVER_URL,
+      systemLocale: app.getLocale(),
+    });
     registerIpc(
       workstation,
       () => win,

@@ -27,6 +27,11 @@ export interface WorkstationOptions {
   syncIntervalMs?: number;
   /** How often time-driven queue changes (new day, callbacks falling due) are checked. */
   tickMs?: number;
+  /**
+   * The operating system's language (Electron's app.getLocale()), for the login screen of a machine
+   * where nobody chose one yet; Spanish when not given or neither Spanish nor English.
+   */
+  systemLocale?: string;
 }
 
 export interface DueCallback {
@@ -57,11 +62,6 @@ const GlobalSettings = z.object({
 });
 type GlobalSettings = z.infer<typeof GlobalSettings>;
 export const CurrentSession = z.object({ serverUrl: z.string().url(), userId: z.string().uuid() });
-
-/** The operating system's language, for a machine where nobody has chosen one yet. */
-function systemLocale(): 'es' | 'en' {
-  return Intl.DateTimeFormat().resolvedOptions().locale.toLowerCase().startsWith('en') ? 'en' : 'es';
-}
 
 export const OFFLINE_STATE: SyncState = {
   online: false,
@@ -116,7 +116,7 @@ export class WorkstationCore {
     ensurePrivateDataDir(o.dataDir);
     this.settings = readJson(settingsFile(o.dataDir), GlobalSettings) ?? {
       serverUrl: o.defaultServerUrl,
-      locale: systemLocale(),
+      locale: o.systemLocale?.toLowerCase().startsWith('en') ? 'en' : 'es',
       organization: '',
       userLocales: {},
     };

@@ -23,9 +23,7 @@ function Money({ list, locale }: { list: MoneyByCurrency; locale: string }) {
   return (
     <>
       {list.map((m) => (
-        <div key={m.currency}>
-          {formatMoneyCode(m.amountMinor, m.currency as CurrencyCode, locale)}
-        </div>
+        <div key={m.currency}>{formatMoneyCode(m.amountMinor, m.currency as CurrencyCode, locale)}</div>
       ))}
     </>
   );

@@ -13,9 +13,9 @@ export function ApprovalsBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
   const open = useNav((s) => s.view.name === 'approvals');
-  const [unseen, setUnseen] = useState<Array<{ id: string; accountId: string; status: string; debtorName: string; decisionReason: string | null }>>(
-    [],
-  );
+  const [unseen, setUnseen] = useState<
+    Array<{ id: string; accountId: string; status: string; debtorName: string; decisionReason: string | null }>
+  >([]);
 
   useEffect(() => {
     const load = () =>

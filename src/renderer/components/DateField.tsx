@@ -51,7 +51,8 @@ export function DateField({ value, onChange, name, min, max, startFrom, error, t
       if (p.reason === 'empty') return { date: '', message: null };
       return {
         date: '',
-        message: p.reason === 'format' ? t('dateField.format', { pattern: datePattern(lang) }) : t('dateField.invalid', { text: raw.trim() }),
+        message:
+          p.reason === 'format' ? t('dateField.format', { pattern: datePattern(lang) }) : t('dateField.invalid', { text: raw.trim() }),
       };
     }
     if (min && p.date < min) return { date: '', message: t('dateField.min', { date: formatCalendarDate(min, lang) }) };

@@ -17,9 +17,7 @@ function SyncStatus() {
 
   // a full disk is not "offline": the agent has to free space, not wait for the network
   const mode = state.storageFull ? 'full' : state.syncing ? 'syncing' : state.online ? 'online' : 'offline';
-  const last = state.lastSuccessAt
-    ? formatClock(state.lastSuccessAt, localZone(), i18n.language)
-    : t('sync.never');
+  const last = state.lastSuccessAt ? formatClock(state.lastSuccessAt, localZone(), i18n.language) : t('sync.never');
   return (
     <div className="sync-status" data-testid="sync-status" data-mode={mode} data-pending={state.pending}>
       <span className={`sync-pill sync-${mode}`}>{t(`sync.mode.${mode}`)}</span>

@@ -121,7 +121,17 @@ export const approvalRequest: Applier<'approval.request'> = async ({ tx, user, s
   await tx.query(
     `INSERT INTO approval_requests (id, org_id, account_id, agent_id, team_id, proposal, quote, justification, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-    [a.id, account.orgId, a.accountId, user.id, user.teamId, JSON.stringify(a.proposal), JSON.stringify(quote), a.justification, a.createdAt],
+    [
+      a.id,
+      account.orgId,
+      a.accountId,
+      user.id,
+      user.teamId,
+      JSON.stringify(a.proposal),
+      JSON.stringify(quote),
+      a.justification,
+      a.createdAt,
+    ],
   );
 };
 

@@ -269,7 +269,11 @@ export const API = {
   /** Within authority: the promise series at once; needs approval: an approval request (queued, works offline). */
   proposePlan: {
     // required when the terms need the team lead's approval (the services say so, naming the field)
-    input: z.object({ accountId: Id, proposal: NegotiationProposal, justification: z.string().trim().max(APPROVAL_JUSTIFICATION_MAX).optional() }),
+    input: z.object({
+      accountId: Id,
+      proposal: NegotiationProposal,
+      justification: z.string().trim().max(APPROVAL_JUSTIFICATION_MAX).optional(),
+    }),
     output: ProposeResult,
   },
   listMyApprovals: { input: z.object({ accountId: Id.optional() }), output: z.array(MyApproval) },

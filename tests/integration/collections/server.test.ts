@@ -211,12 +211,15 @@ describe.each(BACKENDS)('%s', (backend) => {
               monthlyInterestPct: null,
               startDate: today(),
             },
+            justification: '  Redujeron su jornada; 18 cuotas caben en su ingreso.  ',
           },
         },
       ]);
       expect(res.results[0]).toMatchObject({ status: 'applied' });
       const pending = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: lider });
       const mine = pending.body.approvals.find((a: { id: string }) => a.id === requestId);
+      // the agent's reasons reach the lead's inbox (trimmed)
+      expect(mine.justification).toBe('Redujeron su jornada; 18 cuotas caben en su ingreso.');
       expect(mine.quote.authority.decision).toBe('needs_approval');
       expect(mine.quote.schedule.length).toBe(19);
       const otherList = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: otherLead });
@@ -279,6 +282,25 @@ describe.each(BACKENDS)('%s', (backend) => {
       expect(r).toMatchObject({ status: 'countered', counterOffer: counter, promiseId: null, decisionReason: 'menos descuento' });
       const [n] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM promises WHERE plan_id = $1', [requestId]);
       expect(n!.n).toBe(0);
+    });
+
+    it('a request queued by an older workstation (no justification) still lands, marked as without one; an overlong one is refused naming the field', async () => {
+      const acc = await accountOf(agent.user.id);
+      const old = randomUUID();
+      const proposal = { kind: 'settlement', discounts: { principalPct: 5, interestPct: 40, feesPct: 0 }, payDate: today() };
+      const res = await push(agent.token, randomUUID(), [
+        { id: 1, name: 'approval.request', args: { id: old, accountId: acc.id, createdAt: new Date().toISOString(), proposal } },
+        {
+          id: 2,
+          name: 'approval.request',
+          args: { id: randomUUID(), accountId: acc.id, createdAt: new Date().toISOString(), proposal, justification: 'x'.repeat(2001) },
+        },
+      ]);
+      expect(res.results[0]!.status).toBe('applied');
+      expect(res.results[1]!.status).toBe('rejected');
+      expect(res.results[1]!.error?.field).toContain('justification');
+      const pending = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: lider });
+      expect(pending.body.approvals.find((a: { id: string }) => a.id === old).justification).toBe('');
     });
 
     it('refuses a proposal outside the policy with the rule id', async () => {

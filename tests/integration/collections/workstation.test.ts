@@ -114,16 +114,31 @@ describe('collections on the workstation', () => {
     const quote = await ws.handlers.quoteNegotiation({ accountId: acc.accountId, proposal });
     expect(quote.authority.decision).toBe('needs_approval');
     expect(quote.schedule.reduce((t, i) => t + i.amountMinor, 0)).toBe(quote.totalMinor);
-    const r = await ws.handlers.proposePlan({ accountId: acc.accountId, proposal });
+    // no request without the agent's reasons: refused naming the field, nothing queued
+    const bare = await ws.handlers.proposePlan({ accountId: acc.accountId, proposal }).catch((e: unknown) => e);
+    expect(bare).toMatchObject({ code: 'validation', field: 'justification' });
+    const blank = await ws.handlers.proposePlan({ accountId: acc.accountId, proposal, justification: '   ' }).catch((e: unknown) => e);
+    expect(blank).toMatchObject({ code: 'validation', field: 'justification' });
+    expect(await ws.handlers.listMyApprovals({ accountId: acc.accountId })).toEqual([]);
+    const why = 'Perdió el empleo en octubre; puede pagar 18 cuotas desde enero.';
+    const r = await ws.handlers.proposePlan({ accountId: acc.accountId, proposal, justification: why });
     expect(r.outcome).toBe('sent_for_approval');
     if (r.outcome !== 'sent_for_approval') return;
     expect((await ws.handlers.listMyApprovals({ accountId: acc.accountId }))[0]).toMatchObject({
       id: r.requestId,
       status: 'pending',
       local: true,
+      justification: why,
     });
     await ws.handlers.syncNow(undefined);
     const lider = await login(s, 'lider', 'lider123');
+    // the lead reads the agent's justification beside the terms
+    const inbox = await call(s, 'GET', '/api/v1/approvals?status=pending', { token: lider.token });
+    expect(inbox.status).toBe(200);
+    const mineInInbox = (inbox.body as { approvals: Array<{ id: string; justification: string }> }).approvals.find(
+      (a) => a.id === r.requestId,
+    );
+    expect(mineInInbox?.justification).toBe(why);
     const ok = await call(s, 'POST', `/api/v1/approvals/${r.requestId}/decide`, {
       token: lider.token,
       body: { decision: 'approve', reason: 'Ingresos verificados' },

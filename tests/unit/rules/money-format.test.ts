@@ -32,7 +32,7 @@ describe('money with its currency code', () => {
 });
 
 describe('capital vs saldo', () => {
-  it('splits today\'s balance into outstanding principal and interest, principal never above the balance', () => {
+  it("splits today's balance into outstanding principal and interest, principal never above the balance", () => {
     // "Capital $ 3.382.100" lent, "Saldo $ 1.409.400" owed: all of what is owed is principal
     expect(balanceBreakdown({ principalMinor: 3_382_100, balanceMinor: 1_409_400 })).toEqual({
       principalMinor: 1_409_400,
@@ -47,7 +47,14 @@ describe('capital vs saldo', () => {
   });
 
   it('is the split the settlement quote discounts', () => {
-    const facts = { product: 'tarjeta', currency: 'COP' as const, balanceMinor: 1_250_000, principalMinor: 1_000_000, dpd: 90, preferredPaymentDay: null };
+    const facts = {
+      product: 'tarjeta',
+      currency: 'COP' as const,
+      balanceMinor: 1_250_000,
+      principalMinor: 1_000_000,
+      dpd: 90,
+      preferredPaymentDay: null,
+    };
     const policy = NegotiationPolicy.parse({
       rules: [{ settlement: { maxDiscountInterestPct: 100, agentDiscountInterestPct: 100 } }],
     });

@@ -60,14 +60,25 @@ describe('negotiation with approval (e2e)', () => {
     await panel.getByTestId('neg-down').fill(minorToDecimal(Math.ceil(row.balanceMinor * 0.06), 'COP'));
     await panel.locator('[data-testid="neg-verdict"][data-verdict="needs_approval"]').waitFor();
     await expect(panel.getByTestId('neg-submit').textContent()).resolves.toBe('Enviar a aprobación');
+    // the lead decides on the agent's reasons: the request is not sent without them
+    await panel.getByTestId('neg-submit').click();
+    await panel.getByTestId('neg-justification-error').waitFor();
+    await expect(panel.locator('[data-testid="my-approvals"] li').count()).resolves.toBe(0);
+    await panel.getByTestId('neg-justification').fill('Perdió el empleo; 18 cuotas caben en su ingreso actual.');
     await panel.getByTestId('neg-submit').click();
     await panel.getByTestId('neg-notice').waitFor();
+    // offline, the notice says the request waits for the connection (online it says it was sent)
+    await page.waitForFunction(() =>
+      /^Sin conexión: .*al reconectar/.test(document.querySelector('[data-testid="neg-notice"]')?.textContent ?? ''),
+    );
     await panel.locator('[data-testid="my-approvals"] li[data-status="pending"]').waitFor();
     await waitForSync(page, 1);
 
     await server.restart();
     await page.getByTestId('sync-now').click();
     await waitForSync(page, 0, 'online');
+    // once the connection is back and the request has left, the same notice says it was sent
+    await expect(panel.getByTestId('neg-notice').textContent()).resolves.toBe('Solicitud enviada al jefe de equipo.');
 
     // a callback of another account let pass 30 minutes ago without an attempt: the lead sees it
     const missed = rows.find((r) => r.accountId !== row.accountId)!;
@@ -80,6 +91,8 @@ describe('negotiation with approval (e2e)', () => {
     const card = leadPage.getByTestId('approval').filter({ hasText: row.externalRef });
     await card.waitFor();
     await expect(card.getByTestId('policy-limits').textContent()).resolves.toMatch(/asesor hasta 6 cuotas/);
+    await expect(card.getByTestId('approval-justification').textContent()).resolves.toContain('Perdió el empleo; 18 cuotas');
+    await leadPage.screenshot({ path: '/tmp/negotiation-lead-inbox.png' });
     await expect(leadPage.getByTestId('missed-callbacks').textContent()).resolves.toContain(missed.externalRef);
     await card.getByTestId('approval-reason').fill('Ingresos verificados');
     await card.getByTestId('approve').click();
@@ -91,6 +104,10 @@ describe('negotiation with approval (e2e)', () => {
       /Plan aprobado por el jefe de equipo — Ingresos verificados/,
     );
     await page.getByTestId('approval-decided').waitFor();
+    await page.screenshot({ path: '/tmp/negotiation-agent-notice.png' });
+    // the agent dismisses the notice under the top bar; it does not come back on the next load
+    await page.getByTestId('approval-dismiss').click();
+    await page.getByTestId('approval-decided').waitFor({ state: 'detached' });
     const series = page.getByTestId('promise').filter({ has: page.locator('tbody tr:nth-child(19)') });
     await series.waitFor();
     await expect(series.locator('tbody tr').count()).resolves.toBe(19);

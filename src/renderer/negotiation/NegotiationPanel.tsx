@@ -36,11 +36,11 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
   const [disc, setDisc] = useState({ principalPct: '0', interestPct: '0', feesPct: '0' });
   const [quote, setQuote] = useState<NegotiationQuote | null>(null);
   const { busy, error, setError, run } = useAction();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<'agreed' | 'sent' | null>(null);
   const [approvals, setApprovals] = useState<MyApproval[]>([]);
   const [justification, setJustification] = useState('');
   const [justificationError, setJustificationError] = useState(false);
-  const online = useSync((s) => s.state?.online ?? false);
+  const sync = useSync((s) => s.state);
 
   const proposal = useCallback((): NegotiationProposalInput | UiError => {
     if (kind === 'settlement') {
@@ -111,8 +111,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
         proposal: p,
         ...(asking ? { justification: justification.trim() } : {}),
       });
-      // the request is queued either way; say whether it is on its way now or waits for the connection
-      setNotice(r.outcome === 'agreed' ? t('negotiation.agreed') : online ? t('negotiation.sentOnline') : t('negotiation.sentOffline'));
+      setNotice(r.outcome === 'agreed' ? 'agreed' : 'sent');
       if (r.outcome === 'sent_for_approval') setJustification('');
       await loadApprovals();
     });
@@ -137,6 +136,16 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
     }
   }
 
+  // a request is queued like any write: say what the connection is doing with it now — sent, on its
+  // way, or waiting for the connection — rather than "se sincroniza al haber conexión" while online
+  const noticeText =
+    notice === 'agreed'
+      ? t('negotiation.agreed')
+      : !sync?.online
+        ? t('negotiation.sentOffline')
+        : sync.pending === 0
+          ? t('negotiation.sentOnline')
+          : t('negotiation.sending');
   const unseen = approvals.filter((a) => a.unseen);
   const verdict = quote?.authority.decision;
   return (
@@ -165,7 +174,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
           </button>
         </div>
       )}
-      <div className="row">
+      <div className="row neg-row">
         <label>
           <input type="radio" name="neg-kind" checked={kind === 'plan'} onChange={() => setKind('plan')} /> {t('negotiation.plan')}
         </label>
@@ -181,7 +190,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
         </label>
       </div>
       {kind === 'plan' ? (
-        <div className="row">
+        <div className="row neg-row">
           <label>
             {t('negotiation.installments')}{' '}
             <input
@@ -210,7 +219,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
           </label>
         </div>
       ) : (
-        <div className="row">
+        <div className="row neg-row">
           {(['principalPct', 'interestPct', 'feesPct'] as const).map((k) => (
             <label key={k}>
               {t(`negotiation.${k}`)}{' '}
@@ -307,7 +316,7 @@ export function NegotiationPanel({ detail }: { detail: AccountDetail }) {
       )}
       {notice && (
         <p className="muted" role="status" data-testid="neg-notice">
-          {notice}
+          {noticeText}
         </p>
       )}
       {approvals.length > 0 && (

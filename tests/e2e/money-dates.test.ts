@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueueQuery, type QueueRow } from '../../src/shared/api/contract';
+import { OutcomeInput, QueueQuery, type QueueRow } from '../../src/shared/api/contract';
 import { addDays, formatDay, localDate } from '../../src/shared/domain/time';
 import { loginThroughUi, startWorkstationStack, waitForSync, type WorkstationStack } from './helpers/stack';
 
@@ -45,13 +45,15 @@ beforeAll(async () => {
   for (const row of [cop, mxn]) {
     const detail = await stack.workstation.handlers.getAccount({ accountId: row.accountId });
     const amountMinor = Math.ceil(detail.account.balanceMinor * 0.5);
-    await stack.workstation.handlers.logOutcome({
-      accountId: row.accountId,
-      channel: 'call',
-      disposition: 'promise_to_pay',
-      direction: 'inbound',
-      promise: { installments: [{ dueDate: addDays(localDate(new Date(), detail.debtor.timeZone), 5), amountMinor }] },
-    });
+    await stack.workstation.handlers.logOutcome(
+      OutcomeInput.parse({
+        accountId: row.accountId,
+        channel: 'call',
+        disposition: 'promise_to_pay',
+        direction: 'inbound',
+        promise: { installments: [{ dueDate: addDays(localDate(new Date(), detail.debtor.timeZone), 5), amountMinor }] },
+      }),
+    );
   }
 }, 240_000);
 

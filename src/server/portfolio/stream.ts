@@ -37,7 +37,7 @@ export const PGLITE_BATCH_ROWS = 500;
 /** Errors (and warnings) listed in a report; the rest are counted (errorCount, warningCount). */
 export const MAX_LISTED = 1_000;
 /** Rows read between two turns of the event loop (a row's checks take a fraction of a millisecond). */
-const YIELD_ROWS = 100;
+const YIELD_ROWS = 50;
 /**
  * Debtor ids / contact points remembered to count each once across batches: past this many, only
  * the most recent are kept (a debtor's rows are adjacent in grouped files, so counts stay exact).

@@ -82,7 +82,7 @@ export const hardshipRoutes = [
     response: Account,
     errors: [404, 409],
     async handler({ db, user, params, body }) {
-      return writeTransaction(db, async (tx) => {
+      return writeTransaction(db, user.orgId, async (tx) => {
         const account = await findVisibleAccount(tx, await scopeFor(tx, user), params.id, true);
         if (!account) throw notFound('account');
         const to = body.hardship ? 'hardship' : 'active';

@@ -116,7 +116,7 @@ export const accountRoutes = [
     response: Account,
     errors: [404],
     async handler({ db, user, params, body }) {
-      return writeTransaction(db, async (tx) => {
+      return writeTransaction(db, user.orgId, async (tx) => {
         const scope = await scopeFor(tx, user);
         if (!(await findVisibleAccount(tx, scope, params.id, true))) throw notFound('account');
         if (body.agentId !== null) {

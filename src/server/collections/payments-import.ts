@@ -96,7 +96,7 @@ async function importRows(db: Db, scope: Scope, actor: WriteActor, text: string,
     return { created: res.created, reversed };
   }
   for (let k = 0; k < parsed.rows.length; k += CHUNK) {
-    await writeTransaction(db, async (tx) => {
+    await writeTransaction(db, orgId, async (tx) => {
       await declareActor(tx, actor);
       for (const r of parsed.rows.slice(k, k + CHUNK)) {
         try {

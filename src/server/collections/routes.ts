@@ -95,7 +95,7 @@ export const collectionsRoutes = [
     errors: [404],
     async handler({ db, user, params, body }) {
       const now = new Date();
-      const r = await writeTransaction(db, async (tx) =>
+      const r = await writeTransaction(db, user.orgId, async (tx) =>
         reverseVisiblePayment(tx, await scopeFor(tx, user), params.reference, body.reversedAt ?? now.toISOString(), now),
       );
       if (!r) throw notFound('payment');
@@ -147,7 +147,7 @@ export const collectionsRoutes = [
     access: ['team_lead', 'admin'],
     errors: [404, 409],
     async handler({ db, user, params, body }) {
-      return writeTransaction(db, (tx) => decide(tx, user, params.id, body, new Date()));
+      return writeTransaction(db, user.orgId, (tx) => decide(tx, user, params.id, body, new Date()));
     },
   }),
 ];

@@ -12,15 +12,15 @@ export async function runPromiseStatusBatch(
   now: Date,
   orgId?: string,
 ): Promise<{ accounts: number; changed: number; broken: number }> {
-  const rows = await db.query<{ accountId: string }>(
-    `SELECT DISTINCT pr.account_id AS "accountId" FROM promises pr JOIN accounts a ON a.id = pr.account_id
+  const rows = await db.query<{ accountId: string; orgId: string }>(
+    `SELECT DISTINCT pr.account_id AS "accountId", a.org_id AS "orgId" FROM promises pr JOIN accounts a ON a.id = pr.account_id
      WHERE pr.status IN ('pending', 'partially_kept') ${orgId ? 'AND a.org_id = $1' : ''}`,
     orgId ? [orgId] : [],
   );
   let changed = 0;
   let broken = 0;
-  for (const { accountId } of rows) {
-    const r = await writeTransaction(db, (tx) => recomputeAccountPromises(tx, accountId, now));
+  for (const { accountId, orgId: accountOrg } of rows) {
+    const r = await writeTransaction(db, accountOrg, (tx) => recomputeAccountPromises(tx, accountId, now));
     changed += r.changed;
     broken += r.newlyBroken.length;
   }

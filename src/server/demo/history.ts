@@ -133,7 +133,7 @@ export async function seedDemoHistory(
     }
   }
   for (const k of kept) {
-    await writeTransaction(db, async (tx) => {
+    await writeTransaction(db, seed.orgId, async (tx) => {
       const r = await recordPayment(
         tx,
         seed.orgId,

@@ -18,7 +18,7 @@ export const paymentRoutes = [
     successStatus: 201,
     errors: [404, 409],
     async handler({ db, user, body, status }) {
-      return writeTransaction(db, async (tx) => {
+      return writeTransaction(db, user.orgId, async (tx) => {
         const scope = await scopeFor(tx, user);
         const account = await findVisibleAccount(tx, scope, body.accountId);
         if (!account) throw notFound('account');

@@ -16,6 +16,7 @@ import {
   type Parsed,
 } from './values';
 import { canonicalZone, resolveTimeZone } from './zones';
+import { SeenRefs } from './seen-refs';
 
 export interface ParseOptions {
   /**
@@ -372,7 +373,7 @@ export const DEBTOR_MEMORY = 100_000;
  */
 export class PortfolioRowParser {
   readonly headers: HeaderMap;
-  private readonly accountRows = new Map<string, number>();
+  private readonly accountRows = new SeenRefs();
   private readonly debtors = new Map<string, EarlierDebtor>();
 
   constructor(

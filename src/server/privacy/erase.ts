@@ -74,7 +74,7 @@ async function count(tx: Db, update: string, params: unknown[]): Promise<number>
  * 409 naming why.
  */
 export async function eraseDebtor(db: Db, orgId: string, debtorId: string, actorId: string, reason: string): Promise<EraseResult> {
-  const outcome = await writeTransaction(db, async (tx): Promise<{ refused: Refusal } | { done: EraseResult }> => {
+  const outcome = await writeTransaction(db, orgId, async (tx): Promise<{ refused: Refusal } | { done: EraseResult }> => {
     const [debtor] = await tx.query<{ id: string; createdAt: Date; erasedAt: Date | null }>(
       'SELECT id, created_at AS "createdAt", erased_at AS "erasedAt" FROM debtors WHERE id = $1 AND org_id = $2 FOR UPDATE',
       [debtorId, orgId],

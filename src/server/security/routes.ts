@@ -45,7 +45,7 @@ export const securityRoutes = [
     access: ['admin'],
     errors: [400],
     async handler({ db, user, body }) {
-      await writeTransaction(db, async (tx) => {
+      await writeTransaction(db, user.orgId, async (tx) => {
         const before = await loadSecurity(tx, user.orgId);
         await tx.query(`UPDATE organizations SET settings = jsonb_set(settings, '{security}', $2::jsonb) WHERE id = $1`, [
           user.orgId,

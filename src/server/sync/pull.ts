@@ -63,7 +63,7 @@ export async function pull(db: Db, user: AuthUser, req: PullRequest): Promise<Pu
     // As of the head: the client may trim its outbox only of mutations whose effects it has.
     lastMutationId = cursor.m;
   } else {
-    ({ head, lastMutationId, orgData } = await versionedRead(db, async (tx, h) => ({
+    ({ head, lastMutationId, orgData } = await versionedRead(db, user.orgId, async (tx, h) => ({
       head: h,
       ...(await clientAndOrgData(tx, req.clientId, user, h)),
     })));

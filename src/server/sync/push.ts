@@ -3,7 +3,7 @@ import type { MutationResult, PushRequest, PushResponse } from '../../shared/syn
 import { scopeFor, SqlParams, visibleAccount, type AccountRef, type Scope } from '../access/visibility';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
-import { DEBTOR_LOCK_CLASS, pushTransaction, SHARED_CHANGE_LOCK } from '../db/write';
+import { DEBTOR_LOCK_CLASS, orgChangeLock, pushTransaction } from '../db/write';
 import { HttpError } from '../http/errors';
 import { APPLIERS, MutationRejected } from './appliers';
 import { activityLogRun, RUN_READ_COLUMNS, type RunRead } from './appliers/activity-log-batch';
@@ -226,7 +226,7 @@ async function openClient(
          WHERE EXISTS (SELECT FROM client)
          ORDER BY 1) s)`;
   const [row] = await tx.query<{ userId: string; last: number }>(
-    `WITH change AS MATERIALIZED (SELECT ${SHARED_CHANGE_LOCK}),
+    `WITH change AS MATERIALIZED (SELECT ${orgChangeLock(`${p.add(user.orgId)}::uuid`, 'shared')}),
      ${client}${debtors}
      SELECT client.user_id AS "userId", client.last_mutation_id AS last FROM client${debtors ? ', debtors' : ''}`,
     p.values,

@@ -43,7 +43,7 @@ async function checkSipExtension(tx: Db, orgId: string, extension: string | unde
 export async function createUser(db: Db, actor: Actor, body: z.output<typeof CreateUserRequest>): Promise<AdminUserRow> {
   // scrypt takes tens of milliseconds: not while holding the writers' lock
   const passwordHash = await hashPassword(body.password);
-  return writeTransaction(db, async (tx) => {
+  return writeTransaction(db, actor.orgId, async (tx) => {
     const [dup] = await tx.query('SELECT 1 FROM users WHERE org_id = $1 AND username = $2', [actor.orgId, body.username]);
     if (dup) throw conflict('username_taken', `username ${body.username} is already taken`, 'username');
     await checkTeam(tx, actor.orgId, body.teamId);
@@ -106,7 +106,7 @@ async function keepAnAdmin(tx: Db, target: AdminUserRow, role: Role, disabled: b
 }
 
 export async function updateUser(db: Db, actor: Actor, userId: string, body: z.output<typeof UpdateUserRequest>): Promise<AdminUserRow> {
-  return writeTransaction(db, async (tx) => {
+  return writeTransaction(db, actor.orgId, async (tx) => {
     const before = await lockUser(tx, actor.orgId, userId);
     const role = body.role ?? before.role;
     const disabled = body.disabled ?? before.disabled;

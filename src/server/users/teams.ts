@@ -82,7 +82,7 @@ export const teamRoutes = [
     successStatus: 201,
     errors: [409],
     async handler({ db, user, body }) {
-      const id = await writeTransaction(db, async (tx) => {
+      const id = await writeTransaction(db, user.orgId, async (tx) => {
         await checkNameFree(tx, user.orgId, body.name, null);
         await checkLead(tx, user.orgId, body.leadId);
         const [row] = await tx.query<{ id: string }>('INSERT INTO teams (org_id, name, lead_id) VALUES ($1, $2, $3) RETURNING id', [
@@ -113,7 +113,7 @@ export const teamRoutes = [
     response: Team,
     errors: [404, 409],
     async handler({ db, user, params, body }) {
-      await writeTransaction(db, (tx) => updateTeam(tx, user, params.id, body));
+      await writeTransaction(db, user.orgId, (tx) => updateTeam(tx, user, params.id, body));
       return toTeam((await loadTeam(db, user.orgId, params.id))!);
     },
   }),

@@ -33,7 +33,7 @@ export async function deliverWipe(db: Db, token: string, path: string): Promise<
 
 /** Records the order (audited). The user's sessions stay only to carry it: their next request ends them. */
 export async function orderWipe(db: Db, actor: Actor & { id: string }, userId: string, mode: WipeMode): Promise<WipeOrder> {
-  return writeTransaction(db, async (tx) => {
+  return writeTransaction(db, actor.orgId, async (tx) => {
     const [target] = await tx.query('SELECT 1 FROM users WHERE id = $1 AND org_id = $2', [userId, actor.orgId]);
     if (!target) throw notFound('user');
     const [row] = await tx.query<{ orderedAt: Date }>(

@@ -85,18 +85,18 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     const [org] = await db.query<{ id: string }>(
       `INSERT INTO organizations (name, country, time_zone) VALUES ('o', 'CO', 'America/Bogota') RETURNING id`,
     );
-    const [d] = await writeTransaction(db, (tx) =>
+    const [d] = await writeTransaction(db, org!.id, (tx) =>
       tx.query<{ id: string; version: number }>(
         `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment)
        VALUES ($1, 'x1', 'Ana', '1', 'CO', 'America/Bogota', 'individual', 'low') RETURNING id, version`,
         [org!.id],
       ),
     );
-    const same = await writeTransaction(db, (tx) =>
+    const same = await writeTransaction(db, org!.id, (tx) =>
       tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana' WHERE id = $1 RETURNING version`, [d!.id]),
     );
     expect(same[0]!.version).toBe(d!.version);
-    const changed = await writeTransaction(db, (tx) =>
+    const changed = await writeTransaction(db, org!.id, (tx) =>
       tx.query<{ version: number }>(`UPDATE debtors SET name = 'Ana María' WHERE id = $1 RETURNING version`, [d!.id]),
     );
     expect(changed[0]!.version).toBeGreaterThan(d!.version);

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJsonClient } from '../../../bench/load';
+import { createSession } from '../../../src/server/auth/sessions';
+import { openDb, type Db } from '../../../src/server/db';
+import { migrate } from '../../../src/server/db/migrate';
+import { seedDemo } from '../../../src/server/demo/seed';
+import { startHaproxy, startInstances, type Haproxy, type Instance } from '../../helpers/haproxy';
+import { createTestDatabase, type TestDatabase } from '../../helpers/pg';
+import { RetryingAgent } from '../../helpers/retrying-agent';
+import { seedBulkAccounts } from '../../torture/bulk-seed';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Three server processes (`npm run server`'s entry, src/server/cli/serve.ts) on one PostgreSQL
+ * database behind Debian's HAProxy on loopback. Agents sync through the balancer; one instance is
+ * killed with SIGKILL while a push is inside its transaction. Only requests in flight on that
+ * instance fail; the agents resend them (same mutation ids) and converge; the database holds every
+ * outcome exactly once. Kept to seconds: the heavy numbers are in `npm run bench -- instances`.
+ */
+describe('three instances behind HAProxy, one killed mid-run', () => {
+  const AGENTS = 12;
+  let tdb: TestDatabase;
+  let db: Db;
+  let instances: Instance[] = [];
+  let lb: Haproxy | null = null;
+  let tokens: Array<{ token: string; accounts: string[] }> = [];
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase('instances');
+    db = await openDb({ url: tdb.url });
+    await migrate(db);
+    const demo = await seedDemo(db, { accounts: 4 });
+    const users = await db.query<{ id: string }>(
+      `INSERT INTO users (org_id, team_id, username, display_name, role, password_hash)
+       SELECT $1, $2, 'lb' || g, 'Agente ' || g, 'agent', 'unused' FROM generate_series(1, $3::int) g RETURNING id`,
+      [demo.orgId, demo.teamId, AGENTS + 1],
+    );
+    await seedBulkAccounts(db, { orgId: demo.orgId, agentIds: users.map((u) => u.id), accounts: (AGENTS + 1) * 10, prefix: 'LB' });
+    tokens = [];
+    for (const u of users) {
+      const accounts = await db.query<{ id: string }>('SELECT id FROM accounts WHERE assigned_agent_id = $1', [u.id]);
+      tokens.push({ token: (await createSession(db, u.id)).token, accounts: accounts.map((a) => a.id) });
+    }
+    instances = await startInstances(tdb.url, 3, { PROMISE_BATCH_MINUTES: '0' });
+    lb = await startHaproxy(instances.map((i) => ({ name: i.name, port: i.port })));
+  }, 180_000);
+
+  afterAll(async () => {
+    await lb?.close();
+    await Promise.all(instances.map((i) => i.process.kill()));
+    await db?.close();
+    await tdb?.drop();
+  });
+
+  it('loses nothing but the requests in flight on the killed instance; clients retry and converge; nothing is applied twice', async () => {
+    const client = createJsonClient(lb!.url, 64);
+    const t0 = performance.now();
+    try {
+      const agents = tokens.slice(0, AGENTS).map((t) => new RetryingAgent(client, t.token, t.accounts, 'lb', t0));
+      // The agent whose big push is cut: its first pull says which instance its token hashes to.
+      const bigT = tokens[AGENTS]!;
+      const big = new RetryingAgent(client, bigT.token, bigT.accounts, 'lb', t0);
+      expect(await big.pull()).not.toBeNull();
+      big.queue(1);
+      expect(await big.push()).toBe(true); // its sync_clients row now exists
+      const victimName = big.servedBy.at(-1)!.server;
+      const victim = instances.find((i) => i.name === victimName)!;
+
+      // every agent: a few outcomes, a push, a pull, a pause — until told to stop
+      let stop = false;
+      const loops = agents.map(async (a) => {
+        while (!stop) {
+          if (a.outbox.length === 0) a.queue(1 + Math.floor(Math.random() * 3));
+          await a.push();
+          await a.pull();
+          await sleep(60 + Math.random() * 120);
+        }
+      });
+      await sleep(1500);
+
+      // a push of 2,000 outcomes, killed inside its transaction: its client row is locked by it
+      big.queue(2000);
+      const bigRid = 'push-big-first';
+      const bigPush = big.push(bigRid);
+      const probe = await openDb({ url: tdb.url });
+      let killedAt = 0;
+      try {
+        for (const deadline = Date.now() + 20_000; ;) {
+          const inside = await probe.query('SELECT 1 FROM sync_clients WHERE client_id = $1 FOR UPDATE NOWAIT', [big.clientId]).then(
+            () => false,
+            (e: { code?: string }) => e.code === '55P03',
+          );
+          if (inside) break;
+          if (Date.now() > deadline) throw new Error('the big push never started its transaction');
+          await sleep(2);
+        }
+        victim.process.child.kill('SIGKILL');
+        killedAt = performance.now() - t0;
+        await victim.process.exited;
+      } finally {
+        await probe.close();
+      }
+      expect(await bigPush).toBe(false);
+
+      await sleep(2000);
+      stop = true;
+      await Promise.all(loops);
+      // everything still in an outbox is sent again until acknowledged, then pulled to the end
+      const deadline = performance.now() + 30_000;
+      const converged = await Promise.all([...agents, big].map((a) => a.converge(deadline)));
+      expect(converged.every(Boolean)).toBe(true);
+
+      // --- what the clients saw ---------------------------------------------------------------
+      const failures = [...agents, big].flatMap((a) => a.failures);
+      // the big push is among them, and every failure was a request in flight on the killed
+      // instance: sent before the kill, by an agent whose token the balancer sends to it. (HAProxy
+      // closes a keep-alive connection silently when the server dies under a request that is not
+      // the connection's first, as an idle server would — the client sees "socket hang up".)
+      expect(failures.map((f) => f.rid)).toContain(bigRid);
+      for (const f of failures) {
+        expect(f.sentAt, `${f.rid} (${f.what}) sent after the kill`).toBeLessThanOrEqual(killedAt);
+        expect(f.at).toBeGreaterThanOrEqual(killedAt);
+        expect(f.lastServedBy, `${f.rid} (${f.what})`).toBe(victimName);
+      }
+      // and they were few: at most one per agent (each has one request at a time)
+      expect(failures.length).toBeLessThanOrEqual(AGENTS + 1);
+      // after the kill, the survivors served everything, including the killed instance's users
+      const afterKill = [...agents, big].flatMap((a) => a.servedBy.filter((s) => s.at > killedAt + 50));
+      expect(afterKill.length).toBeGreaterThan(0);
+      expect(afterKill.every((s) => s.server !== victimName)).toBe(true);
+      const movedUsers = [...agents, big].filter(
+        (a) => a.servedBy.some((s) => s.server === victimName) && a.servedBy.some((s) => s.at > killedAt + 50),
+      );
+      expect(movedUsers.length).toBeGreaterThan(0); // the big agent at least: same token, another instance
+      const servedBefore = new Set([...agents, big].flatMap((a) => a.servedBy.filter((s) => s.at < killedAt).map((s) => s.server)));
+      expect(servedBefore.size).toBe(3);
+
+      // --- what the database holds -------------------------------------------------------------
+      const sent = [...agents, big].flatMap((a) => a.sent);
+      const [stored] = await db.query<{ n: number; distinct: number; all: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT id)::int AS distinct, count(*) FILTER (WHERE id = ANY($1::uuid[]))::int AS all
+         FROM activities WHERE note = 'lb'`,
+        [sent],
+      );
+      expect(stored).toEqual({ n: sent.length, distinct: sent.length, all: sent.length });
+      const clients = await db.query<{ clientId: string; last: number }>(
+        `SELECT client_id AS "clientId", last_mutation_id AS last FROM sync_clients WHERE client_id = ANY($1::uuid[])`,
+        [[...agents, big].map((a) => a.clientId)],
+      );
+      const lastOf = new Map(clients.map((c) => [c.clientId, c.last]));
+      for (const a of [...agents, big]) expect(lastOf.get(a.clientId)).toBe(a.lastQueued);
+    } finally {
+      client.close();
+    }
+  });
+});

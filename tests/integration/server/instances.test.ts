@@ -85,6 +85,7 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
       const bigPush = big.push(bigRid);
       const probe = await openDb({ url: tdb.url });
       let killedAt = 0;
+      let diedAt = 0;
       try {
         for (const deadline = Date.now() + 20_000; ;) {
           const inside = await probe.query('SELECT 1 FROM sync_clients WHERE client_id = $1 FOR UPDATE NOWAIT', [big.clientId]).then(
@@ -98,6 +99,7 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
         victim.process.child.kill('SIGKILL');
         killedAt = performance.now() - t0;
         await victim.process.exited;
+        diedAt = performance.now() - t0;
       } finally {
         await probe.close();
       }
@@ -114,23 +116,23 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
       // --- what the clients saw ---------------------------------------------------------------
       const failures = [...agents, big].flatMap((a) => a.failures);
       // the big push is among them, and every failure was a request in flight on the killed
-      // instance: sent before the kill, by an agent whose token the balancer sends to it. (HAProxy
+      // instance: sent before it was gone, by an agent whose token the balancer sends to it. (HAProxy
       // closes a keep-alive connection silently when the server dies under a request that is not
       // the connection's first, as an idle server would — the client sees "socket hang up".)
       expect(failures.map((f) => f.rid)).toContain(bigRid);
       for (const f of failures) {
-        expect(f.sentAt, `${f.rid} (${f.what}) sent after the kill`).toBeLessThanOrEqual(killedAt);
+        expect(f.sentAt, `${f.rid} (${f.what}) sent after the instance was gone`).toBeLessThanOrEqual(diedAt);
         expect(f.at).toBeGreaterThanOrEqual(killedAt);
         expect(f.lastServedBy, `${f.rid} (${f.what})`).toBe(victimName);
       }
       // and they were few: at most one per agent (each has one request at a time)
       expect(failures.length).toBeLessThanOrEqual(AGENTS + 1);
       // after the kill, the survivors served everything, including the killed instance's users
-      const afterKill = [...agents, big].flatMap((a) => a.servedBy.filter((s) => s.at > killedAt + 50));
+      const afterKill = [...agents, big].flatMap((a) => a.servedBy.filter((s) => s.at > diedAt));
       expect(afterKill.length).toBeGreaterThan(0);
       expect(afterKill.every((s) => s.server !== victimName)).toBe(true);
       const movedUsers = [...agents, big].filter(
-        (a) => a.servedBy.some((s) => s.server === victimName) && a.servedBy.some((s) => s.at > killedAt + 50),
+        (a) => a.servedBy.some((s) => s.server === victimName) && a.servedBy.some((s) => s.at > diedAt),
       );
       expect(movedUsers.length).toBeGreaterThan(0); // the big agent at least: same token, another instance
       const servedBefore = new Set([...agents, big].flatMap((a) => a.servedBy.filter((s) => s.at < killedAt).map((s) => s.server)));

@@ -60,9 +60,10 @@ export interface JsonResult<T> {
   headers: http.IncomingHttpHeaders;
 }
 
-export function createJsonClient(baseUrl: string, maxSockets = 128) {
+/** keepAlive false: a connection per request (no request can meet a connection the other side is closing). */
+export function createJsonClient(baseUrl: string, maxSockets = 128, keepAlive = true) {
   const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const agent = new http.Agent({ keepAlive, maxSockets });
   function request<T>(
     method: string,
     path: string,

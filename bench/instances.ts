@@ -5,7 +5,7 @@
 // resend what failed, as the workstation does), and the saturation point — agents simulated until
 // the all-requests p99 crosses 100 ms — for one instance and for three.
 // Run alone: `npx tsx bench/instances.ts`; SCALE_AGENTS (1000), SCALE_WINDOW_S (20),
-// SCALE_STEPS ("500,1000,2000,3000,4000"), SCALE_STEP_S (10), SCALE_ACCOUNTS_PER_AGENT (20).
+// SCALE_STEPS ("100,250,500,1000,2000,3000,4000"), SCALE_STEP_S (10), SCALE_ACCOUNTS_PER_AGENT (20).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -251,7 +251,7 @@ async function saturation(
 export async function benchInstances(): Promise<BenchRow[]> {
   const AGENTS = Number(process.env.SCALE_AGENTS ?? 1000);
   const WINDOW_S = Number(process.env.SCALE_WINDOW_S ?? 20);
-  const STEPS = (process.env.SCALE_STEPS ?? '500,1000,2000,3000,4000').split(',').map(Number);
+  const STEPS = (process.env.SCALE_STEPS ?? '100,250,500,1000,2000,3000,4000').split(',').map(Number);
   const STEP_S = Number(process.env.SCALE_STEP_S ?? 10);
   const PER_AGENT = Number(process.env.SCALE_ACCOUNTS_PER_AGENT ?? 20);
   const total = Math.max(AGENTS, ...STEPS);

@@ -20,7 +20,13 @@ export interface Haproxy {
   close(): Promise<void>;
 }
 
-export function haproxyConfig(port: number, servers: Array<{ name: string; port: number }>): string {
+/**
+ * check 'http': GET /healthz, which answers 503 when the instance cannot reach the database within
+ * 1 s (what an installation wants). 'tcp': the port accepts — a dead process is seen as fast, and
+ * an instance slowed by a loaded machine is never taken out for a moment (what a test that knows
+ * which instance serves whom needs).
+ */
+export function haproxyConfig(port: number, servers: Array<{ name: string; port: number }>, check: 'http' | 'tcp' = 'http'): string {
   return `global
   maxconn 4096
 
@@ -42,18 +48,16 @@ frontend api
 backend servers
   balance hdr(authorization)
   hash-type consistent
-  option httpchk GET /healthz
-  http-check expect status 200
-  default-server inter 300ms fall 2 rise 2
+${check === 'http' ? '  option httpchk GET /healthz\n  http-check expect status 200\n' : ''}  default-server inter 300ms fall 2 rise 2
 ${servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`).join('\n')}
 `;
 }
 
-export async function startHaproxy(servers: Array<{ name: string; port: number }>): Promise<Haproxy> {
+export async function startHaproxy(servers: Array<{ name: string; port: number }>, check: 'http' | 'tcp' = 'http'): Promise<Haproxy> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'haproxy-'));
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, haproxyConfig(port, servers));
+  writeFileSync(cfg, haproxyConfig(port, servers, check));
   // -db: stay in the foreground
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -96,7 +100,8 @@ export interface Instance {
 
 /**
  * `count` real server processes (src/server/cli/serve.ts, `npm run server`'s entry) on one
- * PostgreSQL database, each on its own port, trusting the balancer's X-Forwarded-For.
+ * PostgreSQL database, each on its own port, trusting the balancer's X-Forwarded-For. Each one's
+ * database connections carry its name as application_name (pg_stat_activity tells them apart).
  */
 export async function startInstances(databaseUrl: string, count: number, env: Record<string, string> = {}): Promise<Instance[]> {
   return Promise.all(
@@ -107,6 +112,7 @@ export async function startInstances(databaseUrl: string, count: number, env: Re
         PORT: String(port),
         HOST: '127.0.0.1',
         TRUST_PROXY: '127.0.0.1',
+        PGAPPNAME: `s${i + 1}`,
         ...env,
       });
       await p.waitFor((l) => l.includes('listening on'), 90_000);

@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsonClient } from '../../../bench/load';
 import { createSession } from '../../../src/server/auth/sessions';
 import { openDb, type Db } from '../../../src/server/db';
+import { DEBTOR_LOCK_CLASS } from '../../../src/server/db/write';
 import { migrate } from '../../../src/server/db/migrate';
 import { seedDemo } from '../../../src/server/demo/seed';
 import { startHaproxy, startInstances, type Haproxy, type Instance } from '../../helpers/haproxy';
@@ -14,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Three server processes (`npm run server`'s entry, src/server/cli/serve.ts) on one PostgreSQL
  * database behind Debian's HAProxy on loopback. Agents sync through the balancer; one instance is
- * killed with SIGKILL while a push is inside its transaction. Only requests in flight on that
+ * killed with SIGKILL while a push is inside its transaction (held there by a debtor lock the test holds). Only requests in flight on that
  * instance fail; the agents resend them (same mutation ids) and converge; the database holds every
  * outcome exactly once. Kept to seconds: the heavy numbers are in `npm run bench -- instances`.
  */
@@ -43,7 +45,10 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
       tokens.push({ token: (await createSession(db, u.id)).token, accounts: accounts.map((a) => a.id) });
     }
     instances = await startInstances(tdb.url, 3, { PROMISE_BATCH_MINUTES: '0' });
-    lb = await startHaproxy(instances.map((i) => ({ name: i.name, port: i.port })));
+    lb = await startHaproxy(
+      instances.map((i) => ({ name: i.name, port: i.port })),
+      'tcp',
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -62,14 +67,11 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
     const t0 = performance.now();
     try {
       const agents = tokens.slice(0, AGENTS).map((t) => new RetryingAgent(client, t.token, t.accounts, 'lb', t0));
-      // The agent whose big push is cut: its first pull says which instance its token hashes to.
+      // The agent whose big push is cut: it has pushed once, so its sync_clients row exists.
       const bigT = tokens[AGENTS]!;
       const big = new RetryingAgent(client, bigT.token, bigT.accounts, 'lb', t0);
-      expect(await big.pull()).not.toBeNull();
       big.queue(1);
-      expect(await big.push()).toBe(true); // its sync_clients row now exists
-      const victimName = big.servedBy.at(-1)!.server;
-      const victim = instances.find((i) => i.name === victimName)!;
+      expect(await big.push()).toBe(true);
 
       // every agent: a few outcomes, a push, a pull, a pause — until told to stop
       let stop = false;
@@ -83,29 +85,41 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
       });
       await sleep(1500);
 
-      // a push of 2,000 outcomes, killed inside its transaction: its client row is locked by it
-      big.queue(2000);
-      const bigRid = 'push-big-first';
-      const bigPush = big.push(bigRid);
-      const probe = await openDb({ url: tdb.url });
+      // A push of 500 outcomes held inside its transaction: the test holds the advisory lock of one
+      // of its debtors (a push locks its debtors after its client row, sync/push.ts), so the push
+      // waits there; the instance whose connection waits is the one killed.
+      const locker = new pg.Client({ connectionString: tdb.url });
+      await locker.connect();
+      let victimName = '';
       let killedAt = 0;
       let diedAt = 0;
+      let bigPush: Promise<boolean>;
+      const bigRid = 'push-big-first';
       try {
-        for (const deadline = Date.now() + 20_000; ;) {
-          const inside = await probe.query('SELECT 1 FROM sync_clients WHERE client_id = $1 FOR UPDATE NOWAIT', [big.clientId]).then(
-            () => false,
-            (e: { code?: string }) => e.code === '55P03',
+        const [{ debtor } = { debtor: '' }] = await db.query<{ debtor: string }>('SELECT debtor_id AS debtor FROM accounts WHERE id = $1', [
+          bigT.accounts[0],
+        ]);
+        await locker.query('SELECT pg_advisory_lock($1, hashtext($2::text))', [DEBTOR_LOCK_CLASS, debtor]);
+        big.queue(500);
+        big.outbox.at(-1)!.args.accountId = bigT.accounts[0]; // it touches the held debtor
+        bigPush = big.push(bigRid);
+        for (const deadline = Date.now() + 30_000; !victimName;) {
+          const waiting = await locker.query<{ name: string }>(
+            `SELECT application_name AS name FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND application_name LIKE 's_'`,
           );
-          if (inside) break;
-          if (Date.now() > deadline) throw new Error('the big push never started its transaction');
-          await sleep(2);
+          victimName = waiting.rows[0]?.name ?? '';
+          if (Date.now() > deadline) throw new Error('the big push never reached its debtor lock');
+          if (!victimName) await sleep(5);
         }
+        const victim = instances.find((i) => i.name === victimName)!;
         victim.process.child.kill('SIGKILL');
         killedAt = performance.now() - t0;
         await victim.process.exited;
         diedAt = performance.now() - t0;
       } finally {
-        await probe.close();
+        await locker.query('SELECT pg_advisory_unlock_all()');
+        await locker.end();
       }
       expect(await bigPush).toBe(false);
 

@@ -7,6 +7,7 @@
 // Run alone: `npx tsx bench/instances.ts`; SCALE_AGENTS (1000), SCALE_WINDOW_S (20),
 // SCALE_STEPS ("100,250,500,1000,2000,3000,4000"), SCALE_STEP_S (10), SCALE_ACCOUNTS_PER_AGENT (20).
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createSession } from '../src/server/auth/sessions';
@@ -274,6 +275,8 @@ export async function benchInstances(): Promise<BenchRow[]> {
     await runWindow(three, agents.slice(0, AGENTS), 5);
     const load = agents.slice(0, AGENTS);
     const rows: BenchRow[] = [{ name: 'agents × accounts each (one PostgreSQL database)', value: `${AGENTS} × ${PER_AGENT}`, unit: '' }];
+    // the machine is shared: its load says how much of it the bench had
+    const loadAtStart = loadavg()[0]!;
 
     const single = await runWindow(one, load, WINDOW_S);
     await sleep(2000);
@@ -343,6 +346,11 @@ export async function benchInstances(): Promise<BenchRow[]> {
         ok: sentDuring === stored,
       },
     );
+    rows.push({
+      name: 'machine load average (1 min) at the start / end of the measurements',
+      value: `${loadAtStart.toFixed(1)} / ${loadavg()[0]!.toFixed(1)}`,
+      unit: '',
+    });
     return rows;
   } finally {
     for (const c of clients) c.close();

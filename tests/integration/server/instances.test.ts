@@ -58,6 +58,43 @@ describe('three instances behind HAProxy, one killed mid-run', () => {
     await tdb?.drop();
   });
 
+  it('login limits and sessions are the same on every instance: failures counted together, a token made on one works on all', async () => {
+    const client = createJsonClient(lb!.url, 8, false);
+    try {
+      const served = new Set<string>();
+      // no Authorization header: the balancer deals these round robin
+      for (let i = 0; i < 10; i++) {
+        const r = await client.request('POST', '/api/v1/auth/login', { username: 'agente1', password: `adivina${i}` });
+        expect(r.status).toBe(401);
+        served.add(String(r.headers['x-served-by']));
+      }
+      expect(served.size).toBeGreaterThan(1);
+      const other = await client.request<{ token: string }>('POST', '/api/v1/auth/login', {
+        username: 'agente2',
+        password: 'agente123',
+      });
+      expect(other.status).toBe(200); // another user from the same address is not locked out
+      const locked = await client.request<{ error: { code: string } }>('POST', '/api/v1/auth/login', {
+        username: 'agente1',
+        password: 'agente123',
+      });
+      expect(locked.status).toBe(429);
+      expect(locked.body.error.code).toBe('too_many_attempts');
+      // agente2's token, made by whichever instance answered, works on each instance directly
+      const { token } = other.body;
+      for (const i of instances) {
+        const direct = createJsonClient(`http://127.0.0.1:${i.port}`, 1, false);
+        try {
+          expect((await direct.request('GET', '/api/v1/org/security', undefined, token)).status).toBe(200);
+        } finally {
+          direct.close();
+        }
+      }
+    } finally {
+      client.close();
+    }
+  });
+
   it('loses nothing but the requests in flight on the killed instance; clients retry and converge; nothing is applied twice', async () => {
     // A connection per request: HAProxy closes an idle keep-alive connection whose server
     // connection died with the instance, and a request sent on it at that instant is lost before

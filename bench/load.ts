@@ -57,12 +57,21 @@ export interface JsonResult<T> {
   status: number;
   body: T;
   ms: number;
+  headers: http.IncomingHttpHeaders;
 }
 
-export function createJsonClient(baseUrl: string, maxSockets = 128) {
+/** keepAlive false: a connection per request (no request can meet a connection the other side is closing). */
+export function createJsonClient(baseUrl: string, maxSockets = 128, keepAlive = true) {
   const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  function request<T>(method: string, path: string, body?: unknown, token?: string, timeoutMs = 30_000): Promise<JsonResult<T>> {
+  const agent = new http.Agent({ keepAlive, maxSockets });
+  function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    timeoutMs = 30_000,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<JsonResult<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
@@ -77,6 +86,7 @@ export function createJsonClient(baseUrl: string, maxSockets = 128) {
           headers: {
             ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
             ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...extraHeaders,
           },
         },
         (res) => {
@@ -90,7 +100,7 @@ export function createJsonClient(baseUrl: string, maxSockets = 128) {
             } catch {
               /* keep text */
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed as T, ms: performance.now() - t0 });
+            resolve({ status: res.statusCode ?? 0, body: parsed as T, ms: performance.now() - t0, headers: res.headers });
           });
           res.on('error', reject);
         },

@@ -258,10 +258,10 @@ export function createServer({
     app.addHook('onClose', async () => {
       await messages.close();
     });
-  // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
+  // ended sessions and spent login counters, every 10 minutes (one instance of all does it)
   const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
   app.addHook('onClose', async () => {
-    stopPurge();
+    await stopPurge();
   });
   return app;
 }

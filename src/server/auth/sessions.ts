@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db';
 import { authConfigFor } from './config';
 import { PURGE_THROTTLE_SQL } from './login-throttle';
+import { scheduleSharedJob } from '../jobs/schedule';
 import type { Role } from '../../shared/domain/enums';
 
 /** The caller of a request, re-read from the database on every request. */
@@ -69,13 +70,14 @@ export async function purgeExpired(db: Db): Promise<number> {
   });
 }
 
-/** purgeExpired on start and every `everyMs`; safe with several instances (advisory lock). */
-export function schedulePurge(db: Db, everyMs: number, onError: (e: unknown) => void): () => void {
-  const run = () => {
-    purgeExpired(db).catch(onError);
-  };
-  run();
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+/** purgeExpired every `everyMs`, once across all the instances on the database (jobs/schedule.ts). */
+export function schedulePurge(db: Db, everyMs: number, onError: (e: unknown) => void): () => Promise<void> {
+  return scheduleSharedJob(db, {
+    name: 'session-purge',
+    intervalMs: everyMs,
+    log: (msg) => onError(new Error(msg)),
+    async run() {
+      return `${await purgeExpired(db)} sessions ended`;
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import { recomputeAccountPromises } from './recompute';
+import { scheduleSharedJob } from '../jobs/schedule';
 
 /**
  * Marks promises kept / broken as time passes (due date + grace days, in the debtor's zone):
@@ -27,25 +28,20 @@ export async function runPromiseStatusBatch(
   return { accounts: rows.length, changed, broken };
 }
 
-/** Runs the batch now and then every `intervalMs`; the returned stop waits for a run in progress (before the database closes). */
+/**
+ * Runs the batch every `intervalMs`, once across all the server instances on the database
+ * (jobs/schedule.ts): each instance checks, one claims the run. The returned stop waits for a run
+ * in progress (before the database closes).
+ */
 export function schedulePromiseStatusBatch(db: Db, intervalMs: number, log: (msg: string) => void = () => {}): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = runPromiseStatusBatch(db, new Date())
-      .then((r) => {
-        if (r.changed) log(`promise status batch: ${r.changed} promises changed, ${r.broken} newly broken`);
-      })
-      .catch((e: unknown) => log(`promise status batch failed: ${e instanceof Error ? e.message : String(e)}`));
-  };
-  run();
-  const timer = setInterval(() => {
-    if (!stopped) run();
-  }, intervalMs);
-  timer.unref?.();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return scheduleSharedJob(db, {
+    name: 'promise-status-batch',
+    intervalMs,
+    log,
+    async run() {
+      const r = await runPromiseStatusBatch(db, new Date());
+      if (r.changed) log(`promise status batch: ${r.changed} promises changed, ${r.broken} newly broken`);
+      return `${r.accounts} accounts, ${r.changed} promises changed, ${r.broken} newly broken`;
+    },
+  });
 }

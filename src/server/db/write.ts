@@ -9,7 +9,7 @@ import type { Db } from './types';
  * ids hash alike share a key: they wait for each other, which is slower, never wrong.)
  *
  * The same lock tags the transaction's change-horizon mark with its organisation
- * (0018-org-change-horizon.sql): a pull's head (visible_change_head(org)) is held back only by
+ * (0019-org-change-horizon.sql): a pull's head (visible_change_head(org)) is held back only by
  * writers of its own organisation, or by writers that named none. Pulls never take the lock.
  */
 export const ORG_LOCK_CLASS = 7266;

@@ -9,7 +9,7 @@ import { accountsOf, addUser, SyncClient } from './fixtures';
 
 // Tenants apart (issue #19): a writer of one organisation holds only that organisation's change
 // lock and holds back only that organisation's change horizon (src/server/db/write.ts,
-// 0018-org-change-horizon.sql). Only PostgreSQL runs transactions side by side, so it is tested there.
+// 0019-org-change-horizon.sql). Only PostgreSQL runs transactions side by side, so it is tested there.
 
 const now = () => new Date().toISOString();
 const parse = (r: { status: number; body: unknown }) => {

@@ -1,14 +1,57 @@
 import { z } from 'zod';
-import { ApprovalDecision, ApprovalRequest, ApprovalStatus, CollectionPolicies, MissedCallback } from '../domain/collections';
-import { Id, User } from '../domain/entities';
+import {
+  ApprovalDecision,
+  ApprovalRequest,
+  ApprovalStatus,
+  CollectionPolicies,
+  CollectionPoliciesReplacement,
+  MissedCallback,
+} from '../domain/collections';
+import { Account, Activity, Id, IsoInstant, Payment, User } from '../domain/entities';
+import { Channel } from '../domain/enums';
 import { MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
-import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+import {
+  ComplianceAuditEntry,
+  ComplianceDecision,
+  ComplianceViolation,
+  OrgComplianceRules,
+  OrgComplianceState,
+} from '../domain/org-compliance';
+import { ImportReport } from '../domain/portfolio';
 import { SecurityPolicy, WipeOrder, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
-import { LoginRequest, LoginResponse, UserList } from './rest';
-import { AdminUser, CreateUserRequest, TeamList, UpdateUserRequest } from './users';
+import { PullRequest, PullResponse, PushRequest, PushResponse } from '../sync/protocol';
+import { AccountTrail, OrgAuditEntry } from './audit';
+import { ImportRun, PaymentsImportReport } from './imports';
+import { OutboundMessageView } from './messages';
+import { DebtorExport, EraseRequest, EraseResult, PrivacySettings } from './privacy';
+import {
+  AccountBundle,
+  AccountListPage,
+  AccountListQuery,
+  AssignRequest,
+  HardshipDecision,
+  HardshipItem,
+  LoginRequest,
+  LoginResponse,
+  PaymentInput,
+  PaymentResult,
+  UserList,
+} from './rest';
+import {
+  AdminUser,
+  AuditList,
+  ChangeOwnPasswordRequest,
+  CreateTeamRequest,
+  CreateUserRequest,
+  SetPasswordRequest,
+  Team,
+  TeamList,
+  UpdateTeamRequest,
+  UpdateUserRequest,
+} from './users';
 
 /**
  * The central server's routes that the workstation calls, each written once: method, path and the
@@ -32,6 +75,15 @@ function route<const T extends RouteSpec>(spec: T): T {
 }
 
 const IdParams = z.object({ id: Id });
+const UuidParams = z.object({ id: z.string().uuid() });
+const Ok = z.object({ ok: z.literal(true) });
+const UserAuditQuery = z.object({
+  userId: Id.optional(),
+  teamId: Id.optional(),
+  /** The `seq` of the oldest entry already shown. */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().positive().max(500).default(100),
+});
 
 export const ROUTES = {
   login: route({ method: 'POST', path: '/api/v1/auth/login', body: LoginRequest, response: LoginResponse }),

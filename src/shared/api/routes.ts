@@ -155,6 +155,21 @@ export const ROUTES = {
     body: ApprovalDecision,
     response: ApprovalRequest,
   }),
+
+  // ---- users and teams (administration)
+  disableUser: route({ method: 'POST', path: '/api/v1/users/:id/disable', params: IdParams, response: User }),
+  enableUser: route({ method: 'POST', path: '/api/v1/users/:id/enable', params: IdParams, response: User }),
+  setUserPassword: route({
+    method: 'POST',
+    path: '/api/v1/users/:id/password',
+    params: IdParams,
+    body: SetPasswordRequest,
+    response: AdminUser,
+  }),
+  changeOwnPassword: route({ method: 'POST', path: '/api/v1/me/password', body: ChangeOwnPasswordRequest, response: Ok }),
+  userAudit: route({ method: 'GET', path: '/api/v1/users/audit', query: UserAuditQuery, response: AuditList }),
+  createTeam: route({ method: 'POST', path: '/api/v1/teams', body: CreateTeamRequest, response: Team }),
+  updateTeam: route({ method: 'PATCH', path: '/api/v1/teams/:id', params: IdParams, body: UpdateTeamRequest, response: Team }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

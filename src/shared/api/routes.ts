@@ -170,6 +170,38 @@ export const ROUTES = {
   userAudit: route({ method: 'GET', path: '/api/v1/users/audit', query: UserAuditQuery, response: AuditList }),
   createTeam: route({ method: 'POST', path: '/api/v1/teams', body: CreateTeamRequest, response: Team }),
   updateTeam: route({ method: 'PATCH', path: '/api/v1/teams/:id', params: IdParams, body: UpdateTeamRequest, response: Team }),
+
+  // ---- accounts
+  accounts: route({ method: 'GET', path: '/api/v1/accounts', query: AccountListQuery, response: AccountListPage }),
+  account: route({ method: 'GET', path: '/api/v1/accounts/:id', params: IdParams, response: AccountBundle }),
+  accountActivities: route({
+    method: 'GET',
+    path: '/api/v1/accounts/:id/activities',
+    params: IdParams,
+    response: z.object({ activities: z.array(Activity) }),
+  }),
+  assignAccount: route({ method: 'POST', path: '/api/v1/accounts/:id/assign', params: IdParams, body: AssignRequest, response: Account }),
+  hardshipList: route({ method: 'GET', path: '/api/v1/accounts/hardship', response: z.object({ items: z.array(HardshipItem) }) }),
+  decideHardship: route({
+    method: 'POST',
+    path: '/api/v1/accounts/:id/hardship',
+    params: IdParams,
+    body: HardshipDecision,
+    response: Account,
+  }),
+  hardshipAudit: route({
+    method: 'GET',
+    path: '/api/v1/accounts/:id/hardship/audit',
+    params: IdParams,
+    response: z.object({ entries: z.array(OrgAuditEntry) }),
+  }),
+  accountTrail: route({ method: 'GET', path: '/api/v1/accounts/:id/trail', params: UuidParams, response: AccountTrail }),
+  accountMessages: route({
+    method: 'GET',
+    path: '/api/v1/accounts/:id/messages',
+    params: IdParams,
+    response: z.array(OutboundMessageView),
+  }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

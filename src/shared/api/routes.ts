@@ -202,6 +202,14 @@ export const ROUTES = {
     params: IdParams,
     response: z.array(OutboundMessageView),
   }),
+
+  // ---- compliance
+  complianceCheck: route({
+    method: 'POST',
+    path: '/api/v1/compliance/check',
+    body: z.object({ accountId: Id, contactPointId: Id.nullable().default(null), channel: Channel, at: IsoInstant.optional() }),
+    response: ComplianceDecision,
+  }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -210,6 +210,60 @@ export const ROUTES = {
     body: z.object({ accountId: Id, contactPointId: Id.nullable().default(null), channel: Channel, at: IsoInstant.optional() }),
     response: ComplianceDecision,
   }),
+
+  // ---- imports and payments
+  importPortfolio: route({
+    method: 'POST',
+    path: '/api/v1/imports/portfolio',
+    query: z.object({ importId: z.string().uuid().optional() }),
+    /** The CSV file (text/csv); the server reads it as a stream. */
+    body: z.string(),
+    response: ImportReport,
+  }),
+  imports: route({
+    method: 'GET',
+    path: '/api/v1/imports',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    response: z.object({ imports: z.array(ImportRun) }),
+  }),
+  importRun: route({ method: 'GET', path: '/api/v1/imports/:id', params: UuidParams, response: ImportRun }),
+  importPayments: route({
+    method: 'POST',
+    path: '/api/v1/imports/payments',
+    /** The payments feed as CSV (text/csv). */
+    body: z.string().min(1, 'empty file'),
+    response: PaymentsImportReport,
+  }),
+  recordPayment: route({ method: 'POST', path: '/api/v1/payments', body: PaymentInput, response: PaymentResult }),
+  reversePayment: route({
+    method: 'POST',
+    path: '/api/v1/payments/:reference/reverse',
+    params: z.object({ reference: z.string().min(1) }),
+    body: z.object({ reversedAt: IsoInstant.optional() }).default({}),
+    response: z.object({ payment: Payment, changed: z.boolean() }),
+  }),
+
+  // ---- collections
+  saveCollectionPolicies: route({
+    method: 'PUT',
+    path: '/api/v1/collections/policies',
+    body: CollectionPoliciesReplacement,
+    response: CollectionPolicies,
+  }),
+  collectionPoliciesAudit: route({
+    method: 'GET',
+    path: '/api/v1/collections/policies/audit',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      beforeSeq: z.coerce.number().int().positive().optional(),
+    }),
+    response: z.object({ entries: z.array(OrgAuditEntry) }),
+  }),
+  runPromiseStatus: route({
+    method: 'POST',
+    path: '/api/v1/collections/promise-status/run',
+    response: z.object({ accounts: z.number().int(), changed: z.number().int(), broken: z.number().int() }),
+  }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -10,7 +10,11 @@ describe('the shared route table', () => {
       const served = SERVED.filter((r) => r.method === spec.method && r.path === spec.path);
       expect(served, name).toHaveLength(1);
       expect(served[0]!.response, name).toBe(spec.response);
-      for (const part of ['params', 'query', 'body'] as const) expect(served[0]![part], `${name}.${part}`).toBe(spec[part]);
+      for (const part of ['params', 'query', 'body'] as const) {
+        // a streamed upload's handler gets the request stream, not the CSV text the table describes
+        if (part === 'body' && served[0]!.bodyStream) continue;
+        expect(served[0]![part], `${name}.${part}`).toBe(spec[part]);
+      }
     }
   });
 

@@ -264,6 +264,10 @@ export const ROUTES = {
     path: '/api/v1/collections/promise-status/run',
     response: z.object({ accounts: z.number().int(), changed: z.number().int(), broken: z.number().int() }),
   }),
+
+  // ---- sync
+  syncPush: route({ method: 'POST', path: '/api/v1/sync/push', body: PushRequest, response: PushResponse }),
+  syncPull: route({ method: 'POST', path: '/api/v1/sync/pull', body: PullRequest, response: PullResponse }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

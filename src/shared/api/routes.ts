@@ -268,6 +268,20 @@ export const ROUTES = {
   // ---- sync
   syncPush: route({ method: 'POST', path: '/api/v1/sync/push', body: PushRequest, response: PushResponse }),
   syncPull: route({ method: 'POST', path: '/api/v1/sync/pull', body: PullRequest, response: PullResponse }),
+
+  // ---- privacy (data-protection rights)
+  privacySettings: route({ method: 'GET', path: '/api/v1/privacy/settings', response: PrivacySettings }),
+  savePrivacySettings: route({ method: 'PUT', path: '/api/v1/privacy/settings', body: PrivacySettings, response: PrivacySettings }),
+  debtorExport: route({ method: 'GET', path: '/api/v1/privacy/debtors/:id/export', params: IdParams, response: DebtorExport }),
+  /** The same export as a printable page (text/html). */
+  debtorExportHtml: route({ method: 'GET', path: '/api/v1/privacy/debtors/:id/export.html', params: IdParams, response: z.string() }),
+  eraseDebtor: route({
+    method: 'POST',
+    path: '/api/v1/privacy/debtors/:id/erase',
+    params: IdParams,
+    body: EraseRequest,
+    response: EraseResult,
+  }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -156,6 +156,16 @@ export const ROUTES = {
     response: ApprovalRequest,
   }),
 
+  // ---- operations
+  health: route({
+    method: 'GET',
+    path: '/healthz',
+    response: z.object({ ok: z.boolean(), db: z.enum(['up', 'down']), latencyMs: z.number().int().nonnegative().nullable() }),
+  }),
+  openApi: route({ method: 'GET', path: '/api/v1/openapi.json', response: z.record(z.string(), z.unknown()) }),
+  /** The workstation update feed (electron-updater's generic provider): a file, of the type its name says. */
+  updateFile: route({ method: 'GET', path: '/updates/:file', params: z.object({ file: z.string() }), response: z.unknown() }),
+
   // ---- users and teams (administration)
   disableUser: route({ method: 'POST', path: '/api/v1/users/:id/disable', params: IdParams, response: User }),
   enableUser: route({ method: 'POST', path: '/api/v1/users/:id/enable', params: IdParams, response: User }),

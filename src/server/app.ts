@@ -7,7 +7,6 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { z } from 'zod';
 import { hardshipRoutes } from './accounts/hardship';
 import { accountRoutes } from './accounts/routes';
 import { authConfigFromEnv, setAuthConfig, trustProxyFromEnv, type AuthConfig } from './auth/config';
@@ -22,6 +21,7 @@ import { collectionsRoutes } from './collections/routes';
 import type { Db } from './db';
 import { HttpError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
+import { ROUTES as API } from '../shared/api/routes';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
 import { decodeCsvBytes } from './portfolio/decode';
@@ -35,7 +35,7 @@ import { securityRoutes } from './security/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
 import { teamRoutes } from './users/teams';
-import { registerUpdateFeed } from './updates/routes';
+import { updateFeedRoute } from './updates/routes';
 import type { ServerErrorCode } from '../shared/errors/codes';
 
 export interface CreateServerOptions {
@@ -104,13 +104,11 @@ async function pingDb(db: Db, limitMs: number): Promise<number | null> {
 }
 
 const healthRoute = defineRoute({
-  method: 'GET',
-  path: '/healthz',
+  ...API.health,
   summary: 'Liveness and database check (503 when the database does not answer within 1 s)',
   tags: ['ops'],
   access: 'public',
   errors: [503],
-  response: z.object({ ok: z.boolean(), db: z.enum(['up', 'down']), latencyMs: z.number().int().nonnegative().nullable() }),
   async handler({ db, status }) {
     const latencyMs = await pingDb(db, HEALTH_DB_TIMEOUT_MS);
     if (latencyMs === null) {
@@ -138,15 +136,14 @@ export const ROUTES: readonly RouteDef[] = [
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,
+  updateFeedRoute,
 ];
 
-const openApiRoute: RouteDef = defineRoute({
-  method: 'GET',
-  path: '/api/v1/openapi.json',
+export const openApiRoute: RouteDef = defineRoute({
+  ...API.openApi,
   summary: 'This document',
   tags: ['ops'],
   access: 'public',
-  response: z.record(z.string(), z.unknown()),
   async handler(): Promise<Record<string, unknown>> {
     return buildOpenApi([...ROUTES, openApiRoute], { title: API_TITLE, version: API_VERSION });
   },
@@ -241,8 +238,8 @@ export function createServer({
     return payload;
   });
 
+  app.decorate('updatesDir', updatesDir);
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
-  registerUpdateFeed(app, updatesDir);
 
   if (now) setComplianceClock(now);
   app.addHook('onReady', async () => {
@@ -251,7 +248,7 @@ export function createServer({
   const messages = dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000 });
   // Only a push that carried a message can have queued one; the poll catches anything else.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/api/v1/sync/push') && reply.statusCode < 300 && carriesMessage(request.body)) messages.kick();
+    if (request.url.startsWith(API.syncPush.path) && reply.statusCode < 300 && carriesMessage(request.body)) messages.kick();
   });
   // a dispatcher the caller passed in is the caller's to close
   if (!dispatcher)

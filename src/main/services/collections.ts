@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { markOrgDataFetched, orgDataStale } from '../sync/org-versions';
 import { z } from 'zod';
-import { HardshipItem } from '../../shared/api/rest';
 import { MyApproval, WorkstationError, type ProposeResult, type WorkstationHandlers } from '../../shared/api/contract';
 import {
   CollectionPolicies,
@@ -224,12 +223,12 @@ export function createCollectionsHandlers(d: CollectionsDeps): CollectionMethods
 
     async listHardship() {
       const c = d.need();
-      return (await c.server.call('GET', '/api/v1/accounts/hardship', undefined, z.object({ items: z.array(HardshipItem) }))).items;
+      return (await callRoute(c.server, ROUTES.hardshipList, {})).items;
     },
 
     async decideHardship({ accountId, hardship, reason }) {
       const c = d.need();
-      await c.server.call('POST', `/api/v1/accounts/${encodeURIComponent(accountId)}/hardship`, { hardship, reason }, z.unknown());
+      await callRoute(c.server, ROUTES.decideHardship, { params: { id: accountId }, body: { hardship, reason } });
       return null;
     },
   };

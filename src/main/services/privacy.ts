@@ -1,7 +1,8 @@
 import type { WorkstationHandlers } from '../../shared/api/contract';
-import { DebtorExport } from '../../shared/api/privacy';
+import { ROUTES } from '../../shared/api/routes';
 import { debtorExportFileName, renderDebtorExportHtml } from '../../shared/privacy/export-html';
 import type { WorkstationCore } from './core';
+import { callRoute } from './route-client';
 
 /**
  * A debtor's data pack for an administrator to hand over (habeas data, a regulator's complaint):
@@ -10,9 +11,7 @@ import type { WorkstationCore } from './core';
 export function createPrivacyHandlers(core: WorkstationCore): Pick<WorkstationHandlers, 'exportDebtorData'> {
   return {
     async exportDebtorData({ debtorId }) {
-      const doc = await core
-        .need()
-        .server.call('GET', `/api/v1/privacy/debtors/${encodeURIComponent(debtorId)}/export`, undefined, DebtorExport);
+      const doc = await callRoute(core.need().server, ROUTES.debtorExport, { params: { id: debtorId } });
       return { fileName: debtorExportFileName(doc, 'html'), html: renderDebtorExportHtml(doc) };
     },
   };

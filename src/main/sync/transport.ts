@@ -1,5 +1,6 @@
 import { ApiError, PROTOCOL_VERSION, PullResponse, PushResponse, type PullRequest, type PushRequest } from '../../shared/sync/protocol';
 import { z } from 'zod';
+import { ROUTES } from '../../shared/api/routes';
 import { checkSnapshot } from './snapshot-check';
 
 /**
@@ -117,12 +118,17 @@ export function createServerClient(o: ServerClientOptions) {
   return {
     call,
     push: (req: Omit<PushRequest, 'protocolVersion'>) =>
-      idempotent(() => call('POST', '/api/v1/sync/push', { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
+      idempotent(() => call(ROUTES.syncPush.method, ROUTES.syncPush.path, { protocolVersion: PROTOCOL_VERSION, ...req }, PushResponse)),
     // the bulk rows of a full pull as tuples: the store inserts them as they come (snapshot.ts),
     // checked by the compiled form of their schema (snapshot-check.ts), the rest by zod
     pull: (req: Omit<PullRequest, 'protocolVersion'>) =>
       idempotent(async (): Promise<PullResponse> => {
-        const res = await call('POST', '/api/v1/sync/pull', { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req }, PullEnvelope);
+        const res = await call(
+          ROUTES.syncPull.method,
+          ROUTES.syncPull.path,
+          { protocolVersion: PROTOCOL_VERSION, tuples: true, ...req },
+          PullEnvelope,
+        );
         if (res.snapshot === undefined) return { ...res, snapshot: undefined };
         const checked = checkSnapshot(res.snapshot);
         // a body mangled on the way: as good as no answer
@@ -131,7 +137,7 @@ export function createServerClient(o: ServerClientOptions) {
             'network',
             200,
             'server.bad_response',
-            `unexpected answer from /api/v1/sync/pull: ${checked.path}: ${checked.message}`,
+            `unexpected answer from ${ROUTES.syncPull.path}: ${checked.path}: ${checked.message}`,
           );
         return { ...res, snapshot: checked.value };
       }),

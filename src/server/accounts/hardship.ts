@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import { HardshipDecision, HardshipItem } from '../../shared/api/rest';
-import { Account, Id } from '../../shared/domain/entities';
 import type { AccountStatus } from '../../shared/domain/enums';
 import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
-import { listOrgAudit, OrgAuditEntry, recordOrgAudit } from '../audit/org-audit';
+import { listOrgAudit, recordOrgAudit } from '../audit/org-audit';
 import { ACCOUNT_COLUMNS, toAccount, type AccountRow } from '../data/rows';
 import { writeTransaction } from '../db/write';
 import { HttpError, notFound } from '../http/errors';
+import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
 
 /**
@@ -15,16 +13,12 @@ import { defineRoute } from '../http/route';
  * any outcome); the lead sees the claims of their team's accounts beside the accounts already in
  * hardship, one list, and decides with one click. Each decision is audited in org_audit.
  */
-const IdParams = z.object({ id: Id });
-
 export const hardshipRoutes = [
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/accounts/hardship',
+    ...ROUTES.hardshipList,
     summary: "Team lead's hardship list: accounts in hardship and agents' pending hardship claims (their team; admin: the organisation)",
     tags: ['accounts'],
     access: ['team_lead', 'admin'],
-    response: z.object({ items: z.array(HardshipItem) }),
     async handler({ db, user }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();
@@ -72,14 +66,10 @@ export const hardshipRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/accounts/:id/hardship',
+    ...ROUTES.decideHardship,
     summary: "Set (hardship: true) or lift (false) hardship on an account of the caller's team; lifting makes it active again. Audited",
     tags: ['accounts'],
     access: ['team_lead', 'admin'],
-    params: IdParams,
-    body: HardshipDecision,
-    response: Account,
     errors: [404, 409],
     async handler({ db, user, params, body }) {
       return writeTransaction(db, user.orgId, async (tx) => {
@@ -108,13 +98,10 @@ export const hardshipRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/accounts/:id/hardship/audit',
+    ...ROUTES.hardshipAudit,
     summary: 'Hardship decisions on an account, newest first',
     tags: ['accounts'],
     access: ['team_lead', 'admin'],
-    params: IdParams,
-    response: z.object({ entries: z.array(OrgAuditEntry) }),
     errors: [404],
     async handler({ db, user, params }) {
       if (!(await findVisibleAccount(db, await scopeFor(db, user), params.id))) throw notFound('account');

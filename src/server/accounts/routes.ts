@@ -1,25 +1,18 @@
-import { z } from 'zod';
-import { AccountBundle, AccountListPage, AccountListQuery, AssignRequest } from '../../shared/api/rest';
-import { Account, Activity, Id } from '../../shared/domain/entities';
 import type { Segment } from '../../shared/domain/enums';
 import { canSeeAgent, findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
 import { loadAccountRows, loadBundles } from '../data/bundles';
 import { ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, toAccount, toActivity, type AccountRow, type ActivityRow } from '../data/rows';
 import { writeTransaction } from '../db/write';
 import { forbidden, HttpError, notFound } from '../http/errors';
+import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
-
-const IdParams = z.object({ id: Id });
 
 export const accountRoutes = [
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/accounts',
+    ...ROUTES.accounts,
     summary: 'Accounts visible to the caller, keyset-paginated',
     tags: ['accounts'],
     access: 'user',
-    query: AccountListQuery,
-    response: AccountListPage,
     async handler({ db, user, query }) {
       const scope = await scopeFor(db, user);
       const p = new SqlParams();
@@ -60,13 +53,10 @@ export const accountRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/accounts/:id',
+    ...ROUTES.account,
     summary: 'One account with its debtor and history',
     tags: ['accounts'],
     access: 'user',
-    params: IdParams,
-    response: AccountBundle,
     errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
@@ -87,13 +77,10 @@ export const accountRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/accounts/:id/activities',
+    ...ROUTES.accountActivities,
     summary: 'Contact history of an account, oldest first',
     tags: ['accounts'],
     access: 'user',
-    params: IdParams,
-    response: z.object({ activities: z.array(Activity) }),
     errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);
@@ -106,14 +93,10 @@ export const accountRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/accounts/:id/assign',
+    ...ROUTES.assignAccount,
     summary: 'Assign an account to an agent (team lead within the team, admin)',
     tags: ['accounts'],
     access: ['team_lead', 'admin'],
-    params: IdParams,
-    body: AssignRequest,
-    response: Account,
     errors: [404],
     async handler({ db, user, params, body }) {
       return writeTransaction(db, user.orgId, async (tx) => {

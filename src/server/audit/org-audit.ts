@@ -1,22 +1,8 @@
-import { z } from 'zod';
-import { Id, IsoInstant } from '../../shared/domain/entities';
 import type { Db } from '../db';
+import type { OrgAuditAction, OrgAuditEntry } from '../../shared/api/audit';
 
-/** Changes to an organisation's rules and to an account's hardship, kept in org_audit (0013). */
-export const OrgAuditAction = z.enum(['collections.policies', 'account.hardship_set', 'account.hardship_lifted']);
-export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
-
-export const OrgAuditEntry = z.object({
-  seq: z.number().int(),
-  actorId: Id.nullable(),
-  actorUsername: z.string().nullable(),
-  action: OrgAuditAction,
-  accountId: Id.nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  at: IsoInstant,
-});
-export type OrgAuditEntry = z.infer<typeof OrgAuditEntry>;
+// the schemas are the API's (shared/api/audit.ts): re-exported for the server's modules
+export { OrgAuditAction, OrgAuditEntry } from '../../shared/api/audit';
 
 export interface OrgAuditFact {
   orgId: string;

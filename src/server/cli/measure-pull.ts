@@ -5,6 +5,7 @@ import { openDb } from '../db';
 import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
 import { startServer } from './serve';
+import { ROUTES } from '../../shared/api/routes';
 
 /**
  * Measures a full first pull of a large portfolio through real HTTP, as an admin (who sees every
@@ -21,7 +22,7 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
   const seedMs = performance.now() - t0;
   const server = await startServer({ db, port: 0 });
   try {
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    const login = await fetch(`${server.url}${ROUTES.login.path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: 'admin123' }),
@@ -39,7 +40,7 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
     let serverMs = 0;
     for (;;) {
       const sent = performance.now();
-      const r = await fetch(`${server.url}/api/v1/sync/pull`, {
+      const r = await fetch(`${server.url}${ROUTES.syncPull.path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ protocolVersion: 1, clientId, cursor, ...(opts.limit ? { limit: opts.limit } : {}) }),
@@ -56,7 +57,7 @@ export async function measureFullPull(opts: { accounts: number; databaseUrl?: st
     }
     const pullMs = performance.now() - t1;
     const t2 = performance.now();
-    await fetch(`${server.url}/api/v1/sync/pull`, {
+    await fetch(`${server.url}${ROUTES.syncPull.path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ protocolVersion: 1, clientId, cursor }),

@@ -1,42 +1,12 @@
-import { z } from 'zod';
 import { findVisibleAccount, scopeFor } from '../access/visibility';
 import type { Db } from '../db';
 import { notFound } from '../http/errors';
+import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
+import type { AccountTrail } from '../../shared/api/audit';
 
-/**
- * The audit trail of one account: every reassignment and every payment with who did it (user and
- * username; null with via 'cli' for the server's command line; both null before authors were
- * recorded) and the import run it came in, if any.
- */
-const Via = z.enum(['api', 'cli']).nullable();
-const Who = z.object({ userId: z.string().uuid().nullable(), username: z.string().nullable(), via: Via });
-
-export const AccountTrail = z.object({
-  assignments: z.array(
-    z.object({
-      at: z.string(),
-      fromAgentId: z.string().uuid().nullable(),
-      toAgentId: z.string().uuid().nullable(),
-      by: Who,
-      importId: z.string().uuid().nullable(),
-    }),
-  ),
-  payments: z.array(
-    z.object({
-      reference: z.string(),
-      amountMinor: z.number().int(),
-      currency: z.string(),
-      paidAt: z.string(),
-      recordedAt: z.string(),
-      recordedBy: Who,
-      reversedAt: z.string().nullable(),
-      reversedBy: Who.nullable(),
-      importId: z.string().uuid().nullable(),
-    }),
-  ),
-});
-export type AccountTrail = z.infer<typeof AccountTrail>;
+// the answer's schema is the API's (shared/api/audit.ts): re-exported for the server's modules
+export { AccountTrail } from '../../shared/api/audit';
 
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
 
@@ -100,13 +70,10 @@ export async function accountTrail(db: Db, accountId: string): Promise<AccountTr
 }
 
 export const accountTrailRoute = defineRoute({
-  method: 'GET',
-  path: '/api/v1/accounts/:id/trail',
+  ...ROUTES.accountTrail,
   summary: "An account's audit trail: reassignments and payments, each with who did it and the import it came in",
   tags: ['accounts', 'payments'],
   access: ['team_lead', 'admin'],
-  params: z.object({ id: z.string().uuid() }),
-  response: AccountTrail,
   errors: [404],
   async handler({ db, user, params }) {
     if (!(await findVisibleAccount(db, await scopeFor(db, user), params.id))) throw notFound('account');

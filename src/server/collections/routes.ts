@@ -1,8 +1,5 @@
-import { z } from 'zod';
-import { Id, IsoInstant, Payment } from '../../shared/domain/entities';
-import { CollectionPolicies, CollectionPoliciesReplacement } from '../../shared/domain/collections';
 import { scopeFor } from '../access/visibility';
-import { listOrgAudit, OrgAuditEntry } from '../audit/org-audit';
+import { listOrgAudit } from '../audit/org-audit';
 import { writeTransaction } from '../db/write';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
@@ -14,16 +11,6 @@ import { reverseVisiblePayment } from './payments';
 import { loadPolicies, replacePolicies } from './policies';
 import { runPromiseStatusBatch } from './status-batch';
 import { ROUTES } from '../../shared/api/routes';
-
-export const PaymentsImportReport = z.object({
-  /** The import run: who loaded the file and its report stay in GET /api/v1/imports/:id. */
-  importId: Id,
-  rows: z.number().int(),
-  created: z.number().int(),
-  duplicates: z.number().int(),
-  reversed: z.number().int(),
-  errors: z.array(z.object({ row: z.number().int(), field: z.string(), message: z.string() })),
-});
 
 export const collectionsRoutes = [
   accountTrailRoute,
@@ -37,28 +24,19 @@ export const collectionsRoutes = [
     },
   }),
   defineRoute({
-    method: 'PUT',
-    path: '/api/v1/collections/policies',
+    ...ROUTES.saveCollectionPolicies,
     summary: "Replace the organisation's collection policies",
     tags: ['collections'],
     access: ['admin'],
-    body: CollectionPoliciesReplacement,
-    response: CollectionPolicies,
     async handler({ db, user, body }) {
       return replacePolicies(db, user, body);
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/collections/policies/audit',
+    ...ROUTES.collectionPoliciesAudit,
     summary: 'Who changed the collection policies, when, before and after (newest first)',
     tags: ['collections'],
     access: ['admin'],
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-      beforeSeq: z.coerce.number().int().positive().optional(),
-    }),
-    response: z.object({ entries: z.array(OrgAuditEntry) }),
     async handler({ db, user, query }) {
       return {
         entries: await listOrgAudit(db, user.orgId, ['collections.policies'], {
@@ -69,29 +47,22 @@ export const collectionsRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/imports/payments',
+    ...ROUTES.importPayments,
     summary: 'Payments feed as CSV (referencia, cuenta, monto, fecha, [reversado]); idempotent by reference',
     tags: ['imports', 'payments'],
     access: ['team_lead', 'admin'],
-    body: z.string().min(1, 'empty file'),
     bodyContentType: 'text/csv',
     bodyLimit: 64 * 1024 * 1024,
-    response: PaymentsImportReport,
     errors: [413, 415],
     async handler({ db, user, body }) {
       return importPaymentsCsv(db, await scopeFor(db, user), body, new Date());
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/payments/:reference/reverse',
+    ...ROUTES.reversePayment,
     summary: 'Reverse a payment: the balance rises again and promise allocations are recomputed without it',
     tags: ['payments'],
     access: ['team_lead', 'admin'],
-    params: z.object({ reference: z.string().min(1) }),
-    body: z.object({ reversedAt: IsoInstant.optional() }).default({}),
-    response: z.object({ payment: Payment, changed: z.boolean() }),
     errors: [404],
     async handler({ db, user, params, body }) {
       const now = new Date();
@@ -103,12 +74,10 @@ export const collectionsRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/collections/promise-status/run',
+    ...ROUTES.runPromiseStatus,
     summary: 'Run the kept / broken batch for the organisation now',
     tags: ['collections'],
     access: ['admin'],
-    response: z.object({ accounts: z.number().int(), changed: z.number().int(), broken: z.number().int() }),
     async handler({ db, user }) {
       return runPromiseStatusBatch(db, new Date(), user.orgId);
     },

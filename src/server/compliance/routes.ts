@@ -1,7 +1,4 @@
-import { z } from 'zod';
-import { ComplianceDecision } from '../../shared/domain/org-compliance';
-import { Id, IsoInstant } from '../../shared/domain/entities';
-import { Channel } from '../../shared/domain/enums';
+import type { Channel } from '../../shared/domain/enums';
 import { findVisibleAccount, scopeFor, SqlParams, visibleAccount } from '../access/visibility';
 import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
@@ -52,14 +49,11 @@ export const complianceRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/compliance/check',
+    ...ROUTES.complianceCheck,
     summary: "May this contact happen now? Judged with every agent's attempts",
     tags: ['compliance'],
     access: 'user',
     errors: [404],
-    body: z.object({ accountId: Id, contactPointId: Id.nullable().default(null), channel: Channel, at: IsoInstant.optional() }),
-    response: ComplianceDecision,
     async handler({ db, user, body }) {
       const scope = await scopeFor(db, user);
       if (!(await findVisibleAccount(db, scope, body.accountId))) throw notFound('account');

@@ -51,7 +51,12 @@ export interface RouteDef<
   bodyStream?: boolean;
   response: R;
   /** Default application/json; a route answering another type sets it on the reply itself. */
-  responseContentType?: 'application/json' | 'text/html';
+  responseContentType?: 'application/json' | 'text/html' | 'application/octet-stream';
+  /**
+   * The handler answers through `reply` itself (a file streamed from disk) and returns the reply:
+   * nothing is checked against `response` nor sent after it.
+   */
+  sendsItself?: boolean;
   successStatus?: number;
   /** Extra error statuses this route answers (documented in OpenAPI). */
   errors?: number[];
@@ -148,6 +153,7 @@ function registerOne(app: FastifyInstance, db: Db, def: RouteDef): void {
           status = code;
         },
       });
+      if (def.sendsItself) return reply;
       let out: unknown = result;
       if (!def.trustResponse) {
         const checked = def.response.safeParse(result);

@@ -1,31 +1,10 @@
-import { z } from 'zod';
 import type { Db } from '../db';
 import type { Scope } from '../access/visibility';
 import type { WriteActor } from './actor';
+import type { ImportRun } from '../../shared/api/imports';
 
-/**
- * An import run: one file loaded (import_runs, 0014-import-actors.sql). Started before the first
- * row is read, its counts move after every batch so a caller can watch a large file go in
- * (GET /api/v1/imports/:id), and it keeps who loaded it and the final report for the audit trail.
- */
-export const ImportRun = z.object({
-  id: z.string().uuid(),
-  kind: z.enum(['portfolio', 'payments']),
-  actorId: z.string().uuid().nullable(),
-  actorUsername: z.string().nullable(),
-  via: z.enum(['api', 'cli']),
-  status: z.enum(['running', 'done', 'failed']),
-  rowsRead: z.number().int(),
-  rowsWritten: z.number().int(),
-  rowsRefused: z.number().int(),
-  startedAt: z.string(),
-  updatedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  failure: z.string().nullable(),
-  /** The final report (its error list bounded), once the run has ended. */
-  report: z.record(z.string(), z.unknown()).nullable(),
-});
-export type ImportRun = z.infer<typeof ImportRun>;
+// the run's schema is the API's (shared/api/imports.ts): re-exported for the server's modules
+export { ImportRun } from '../../shared/api/imports';
 
 export interface RunProgress {
   rowsRead: number;

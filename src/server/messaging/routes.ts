@@ -1,28 +1,11 @@
 import { z } from 'zod';
-import { MessageChannel } from '../../shared/domain/messaging';
-import { Id, IsoInstant } from '../../shared/domain/entities';
 import { findVisibleAccount, scopeFor } from '../access/visibility';
 import { notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createTemplate, listTemplateAudit, updateTemplate } from './template-admin';
 import { ensureDefaultTemplates, hasAnyTemplate, listOrgTemplates, listTemplates } from './templates';
+import { OutboundMessageView } from '../../shared/api/messages';
 import { ROUTES } from '../../shared/api/routes';
-
-export const OutboundMessageView = z.object({
-  id: Id,
-  accountId: Id,
-  agentId: Id,
-  channel: MessageChannel,
-  address: z.string(),
-  subject: z.string().nullable(),
-  body: z.string(),
-  status: z.enum(['queued', 'sending', 'sent', 'blocked', 'failed']),
-  reasons: z.array(z.object({ ruleId: z.string(), es: z.string(), en: z.string() })).nullable(),
-  providerMessageId: z.string().nullable(),
-  error: z.string().nullable(),
-  attempts: z.number().int(),
-  createdAt: IsoInstant,
-});
 
 export const messagingRoutes = [
   defineRoute({
@@ -79,13 +62,10 @@ export const messagingRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/accounts/:id/messages',
+    ...ROUTES.accountMessages,
     summary: 'Messages sent (or refused) on an account',
     tags: ['messaging'],
     access: 'user',
-    params: z.object({ id: Id }),
-    response: z.array(OutboundMessageView),
     errors: [404],
     async handler({ db, user, params }) {
       const scope = await scopeFor(db, user);

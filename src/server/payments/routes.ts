@@ -1,20 +1,17 @@
-import { PaymentInput, PaymentResult } from '../../shared/api/rest';
 import { findVisibleAccount, scopeFor } from '../access/visibility';
 import { recordPayment } from '../collections/payments';
 import { writeTransaction } from '../db/write';
 import { HttpError, notFound } from '../http/errors';
 import { apiActor } from '../imports/actor';
+import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
 
 export const paymentRoutes = [
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/payments',
+    ...ROUTES.recordPayment,
     summary: 'Record a payment; idempotent by reference (the same reference again returns the stored payment, 200)',
     tags: ['payments'],
     access: ['team_lead', 'admin'],
-    body: PaymentInput,
-    response: PaymentResult,
     successStatus: 201,
     errors: [404, 409],
     async handler({ db, user, body, status }) {

@@ -1,14 +1,10 @@
-import { z } from 'zod';
-import { DebtorExport, EraseRequest, EraseResult, PrivacySettings } from '../../shared/api/privacy';
-import { Id } from '../../shared/domain/entities';
 import { debtorExportFileName, renderDebtorExportHtml } from '../../shared/privacy/export-html';
+import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
 import { recordPrivacy } from './audit';
 import { eraseDebtor } from './erase';
 import { collectDebtorExport } from './export';
 import { loadPrivacySettings, savePrivacySettings } from './settings';
-
-const DebtorParams = z.object({ id: Id });
 
 /**
  * Administrators only: a debtor's data spans every team that ever worked them, and handing it
@@ -31,37 +27,29 @@ async function exportFor(
 
 export const privacyRoutes = [
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/privacy/settings',
+    ...ROUTES.privacySettings,
     summary: "The organisation's retention period for debtors' data (admin)",
     tags: ['privacy'],
     access: ADMIN,
-    response: PrivacySettings,
     async handler({ db, user }) {
       return loadPrivacySettings(db, user.orgId);
     },
   }),
   defineRoute({
-    method: 'PUT',
-    path: '/api/v1/privacy/settings',
+    ...ROUTES.savePrivacySettings,
     summary: 'Sets the retention period (2–30 years; audited) (admin)',
     tags: ['privacy'],
     access: ADMIN,
-    body: PrivacySettings,
-    response: PrivacySettings,
     async handler({ db, user, body }) {
       return savePrivacySettings(db, user.orgId, user.id, body);
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/privacy/debtors/:id/export',
+    ...ROUTES.debtorExport,
     summary:
       'Everything held on one debtor as a JSON document: data, contact attempts with their compliance verdict, messages, notes, promises, payments, assignments (admin; audited)',
     tags: ['privacy'],
     access: ADMIN,
-    params: DebtorParams,
-    response: DebtorExport,
     errors: [404],
     async handler(ctx) {
       const doc = await exportFor(ctx, ctx.params.id, 'json');
@@ -70,13 +58,10 @@ export const privacyRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/privacy/debtors/:id/export.html',
+    ...ROUTES.debtorExportHtml,
     summary: 'The same export as one printable, self-contained HTML file in Spanish, with the JSON document embedded (admin; audited)',
     tags: ['privacy'],
     access: ADMIN,
-    params: DebtorParams,
-    response: z.string(),
     responseContentType: 'text/html',
     errors: [404],
     async handler(ctx) {
@@ -87,15 +72,11 @@ export const privacyRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/privacy/debtors/:id/erase',
+    ...ROUTES.eraseDebtor,
     summary:
       'Anonymises a debtor whose accounts are all closed for longer than the retention period; keeps amounts, dates and the audit trail (admin; audited). 409 accounts_open, retention_not_elapsed, already_erased',
     tags: ['privacy'],
     access: ADMIN,
-    params: DebtorParams,
-    body: EraseRequest,
-    response: EraseResult,
     errors: [404, 409],
     async handler({ db, user, params, body }) {
       return eraseDebtor(db, user.orgId, params.id, user.id, body.reason);

@@ -1,5 +1,6 @@
-import { PROTOCOL_VERSION, PullRequest, PullResponse, PushRequest, PushResponse } from '../../shared/sync/protocol';
+import { PROTOCOL_VERSION, PullResponse } from '../../shared/sync/protocol';
 import { HttpError } from '../http/errors';
+import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
 import { pull, SerializedPull } from './pull';
 import { push } from './push';
@@ -22,13 +23,10 @@ function requireProtocol(raw: { body: unknown }): void {
 
 export const syncRoutes = [
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/sync/push',
+    ...ROUTES.syncPush,
     summary: "Apply the client's queued mutations exactly once, in order",
     tags: ['sync'],
     access: 'user',
-    body: PushRequest,
-    response: PushResponse,
     errors: [403, 409, 426],
     bodyLimit: 32 * 1024 * 1024,
     guard: requireProtocol,
@@ -37,13 +35,10 @@ export const syncRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/sync/pull',
+    ...ROUTES.syncPull,
     summary: 'Changes visible to the caller since the cursor',
     tags: ['sync'],
     access: 'user',
-    body: PullRequest,
-    response: PullResponse,
     errors: [403, 426],
     // Pages of thousands of accounts: the shape is covered by the sync tests, not re-checked per answer.
     trustResponse: true,

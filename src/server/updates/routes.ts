@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { ROUTES } from '../../shared/api/routes';
 import { HttpError } from '../http/errors';
+import { defineRoute } from '../http/route';
 
 /**
  * The workstation's update feed (electron-updater's generic provider): GET /updates/<file> from
@@ -26,10 +27,25 @@ const TYPES: Record<string, string> = {
   '.nupkg': 'application/octet-stream',
 };
 
-export function registerUpdateFeed(app: FastifyInstance, dir: string | undefined): void {
-  app.get<{ Params: { file: string } }>('/updates/:file', async (request, reply) => {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The update feed's folder (CreateServerOptions.updatesDir); undefined when this server has none. */
+    updatesDir: string | undefined;
+  }
+}
+
+export const updateFeedRoute = defineRoute({
+  ...ROUTES.updateFile,
+  summary: "The workstation update feed (electron-updater's generic provider): a file of the folder UPDATES_DIR names",
+  tags: ['ops'],
+  access: 'public',
+  responseContentType: 'application/octet-stream',
+  errors: [404],
+  sendsItself: true,
+  async handler({ params, request, reply }) {
+    const dir = request.server.updatesDir;
     if (!dir) throw new HttpError(404, 'not_found', 'no update feed on this server (UPDATES_DIR is not set)');
-    const name = request.params.file;
+    const name = params.file;
     if (!SAFE_NAME.test(name) || name.includes('..')) {
       throw new HttpError(400, 'invalid_request', 'file: a plain file name of the update feed', 'file');
     }
@@ -43,5 +59,5 @@ export function registerUpdateFeed(app: FastifyInstance, dir: string | undefined
     reply.header('content-length', info.size);
     reply.header('x-content-type-options', 'nosniff');
     return reply.type(type).send(createReadStream(path));
-  });
-}
+  },
+});

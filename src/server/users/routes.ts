@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AdminUser, AuditList, ChangeOwnPasswordRequest, SetPasswordRequest } from '../../shared/api/users';
-import { Id, User } from '../../shared/domain/entities';
+import { AuditList } from '../../shared/api/users';
 import { USER_COLUMNS, hashToken, type AuthUser } from '../auth/sessions';
 import { authConfigFor } from '../auth/config';
 import { admitLogin } from '../auth/login-throttle';
@@ -19,25 +18,13 @@ import { ROUTES } from '../../shared/api/routes';
  * another organisation are never found (404). Everyone may change their own password.
  */
 
-const IdParams = z.object({ id: Id });
-const AuditQuery = z.object({
-  userId: Id.optional(),
-  teamId: Id.optional(),
-  /** The `seq` of the oldest entry already shown. */
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().positive().max(500).default(100),
-});
-
 /** The old endpoints, kept for existing clients: the same change as PATCH { disabled }. */
 function setDisabled(disabled: boolean): RouteDef {
   return defineRoute({
-    method: 'POST',
-    path: `/api/v1/users/:id/${disabled ? 'disable' : 'enable'}`,
+    ...(disabled ? ROUTES.disableUser : ROUTES.enableUser),
     summary: disabled ? 'Disable a user: their sessions stop working at once' : 'Enable a user again (they log in anew)',
     tags: ['users'],
     access: ['admin'],
-    params: IdParams,
-    response: User,
     errors: [404, 409],
     async handler({ db, user, params }) {
       if (disabled && params.id === user.id) throw new HttpError(409, 'cannot_disable_self', 'you cannot disable yourself');
@@ -86,27 +73,20 @@ export const userRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/users/:id/password',
+    ...ROUTES.setUserPassword,
     summary: "Set a user's password (admin); every session of that user ends",
     tags: ['users'],
     access: ['admin'],
-    params: IdParams,
-    body: SetPasswordRequest,
-    response: AdminUser,
     errors: [404],
     async handler({ db, user, params, body }) {
       return setPassword(db, user, params.id, body.password);
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/me/password',
+    ...ROUTES.changeOwnPassword,
     summary: 'Change your own password with the current one; your other sessions end, this one stays',
     tags: ['auth'],
     access: 'user',
-    body: ChangeOwnPasswordRequest,
-    response: z.object({ ok: z.literal(true) }),
     errors: [429],
     async handler({ db, user, body, request, reply }) {
       // the current password is a secret worth guessing even with a session in hand: the login limit applies
@@ -138,13 +118,10 @@ export const userRoutes = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    path: '/api/v1/users/audit',
+    ...ROUTES.userAudit,
     summary: 'User and team administration history of the organisation, newest first (admin); filter by user or team, page with `before`',
     tags: ['users'],
     access: ['admin'],
-    query: AuditQuery,
-    response: AuditList,
     async handler({ db, user, query }) {
       const rows = await db.query<z.input<typeof AuditList>['entries'][number] & { at: Date }>(
         `SELECT seq::int AS seq, actor_id AS "actorId", via, action, user_id AS "userId", team_id AS "teamId", before, after, at

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CreateTeamRequest, Team, UpdateTeamRequest } from '../../shared/api/users';
-import { Id } from '../../shared/domain/entities';
+import { Team, UpdateTeamRequest } from '../../shared/api/users';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
@@ -72,13 +71,10 @@ export const teamRoutes = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    path: '/api/v1/teams',
+    ...ROUTES.createTeam,
     summary: 'Create a team, optionally with its lead (admin)',
     tags: ['users'],
     access: ['admin'],
-    body: CreateTeamRequest,
-    response: Team,
     successStatus: 201,
     errors: [409],
     async handler({ db, user, body }) {
@@ -103,14 +99,10 @@ export const teamRoutes = [
     },
   }),
   defineRoute({
-    method: 'PATCH',
-    path: '/api/v1/teams/:id',
+    ...ROUTES.updateTeam,
     summary: "Rename a team or change its lead (admin); both leads' stores follow at their next pull",
     tags: ['users'],
     access: ['admin'],
-    params: z.object({ id: Id }),
-    body: UpdateTeamRequest,
-    response: Team,
     errors: [404, 409],
     async handler({ db, user, params, body }) {
       await writeTransaction(db, user.orgId, (tx) => updateTeam(tx, user, params.id, body));

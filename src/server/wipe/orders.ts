@@ -5,9 +5,10 @@ import type { WipeMode, WipeOrder } from '../../shared/domain/security';
 import { writeTransaction } from '../db/write';
 import { notFound } from '../http/errors';
 import { recordAudit, type Actor } from '../users/audit';
+import { ROUTES } from '../../shared/api/routes';
 
 /** The one endpoint a session under an after_sync wipe order may still use: its outbox goes first. */
-export const PUSH_PATH = '/api/v1/sync/push';
+export const PUSH_PATH = ROUTES.syncPush.path;
 
 /**
  * A wipe order reaches every session of the user that existed when it was given (a login after

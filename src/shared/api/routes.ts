@@ -1,14 +1,57 @@
 import { z } from 'zod';
-import { ApprovalDecision, ApprovalRequest, ApprovalStatus, CollectionPolicies, MissedCallback } from '../domain/collections';
-import { Id, User } from '../domain/entities';
+import {
+  ApprovalDecision,
+  ApprovalRequest,
+  ApprovalStatus,
+  CollectionPolicies,
+  CollectionPoliciesReplacement,
+  MissedCallback,
+} from '../domain/collections';
+import { Account, Activity, Id, IsoInstant, Payment, User } from '../domain/entities';
+import { Channel } from '../domain/enums';
 import { MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
-import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
+import {
+  ComplianceAuditEntry,
+  ComplianceDecision,
+  ComplianceViolation,
+  OrgComplianceRules,
+  OrgComplianceState,
+} from '../domain/org-compliance';
+import { ImportReport } from '../domain/portfolio';
 import { SecurityPolicy, WipeOrder, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
-import { LoginRequest, LoginResponse, UserList } from './rest';
-import { AdminUser, CreateUserRequest, TeamList, UpdateUserRequest } from './users';
+import { PullRequest, PullResponse, PushRequest, PushResponse } from '../sync/protocol';
+import { AccountTrail, OrgAuditEntry } from './audit';
+import { ImportRun, PaymentsImportReport } from './imports';
+import { OutboundMessageView } from './messages';
+import { DebtorExport, EraseRequest, EraseResult, PrivacySettings } from './privacy';
+import {
+  AccountBundle,
+  AccountListPage,
+  AccountListQuery,
+  AssignRequest,
+  HardshipDecision,
+  HardshipItem,
+  LoginRequest,
+  LoginResponse,
+  PaymentInput,
+  PaymentResult,
+  UserList,
+} from './rest';
+import {
+  AdminUser,
+  AuditList,
+  ChangeOwnPasswordRequest,
+  CreateTeamRequest,
+  CreateUserRequest,
+  SetPasswordRequest,
+  Team,
+  TeamList,
+  UpdateTeamRequest,
+  UpdateUserRequest,
+} from './users';
 
 /**
  * The central server's routes that the workstation calls, each written once: method, path and the
@@ -32,6 +75,15 @@ function route<const T extends RouteSpec>(spec: T): T {
 }
 
 const IdParams = z.object({ id: Id });
+const UuidParams = z.object({ id: z.string().uuid() });
+const Ok = z.object({ ok: z.literal(true) });
+const UserAuditQuery = z.object({
+  userId: Id.optional(),
+  teamId: Id.optional(),
+  /** The `seq` of the oldest entry already shown. */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().positive().max(500).default(100),
+});
 
 export const ROUTES = {
   login: route({ method: 'POST', path: '/api/v1/auth/login', body: LoginRequest, response: LoginResponse }),
@@ -102,6 +154,143 @@ export const ROUTES = {
     params: IdParams,
     body: ApprovalDecision,
     response: ApprovalRequest,
+  }),
+
+  // ---- operations
+  health: route({
+    method: 'GET',
+    path: '/healthz',
+    response: z.object({ ok: z.boolean(), db: z.enum(['up', 'down']), latencyMs: z.number().int().nonnegative().nullable() }),
+  }),
+  openApi: route({ method: 'GET', path: '/api/v1/openapi.json', response: z.record(z.string(), z.unknown()) }),
+  /** The workstation update feed (electron-updater's generic provider): a file, of the type its name says. */
+  updateFile: route({ method: 'GET', path: '/updates/:file', params: z.object({ file: z.string() }), response: z.unknown() }),
+
+  // ---- users and teams (administration)
+  disableUser: route({ method: 'POST', path: '/api/v1/users/:id/disable', params: IdParams, response: User }),
+  enableUser: route({ method: 'POST', path: '/api/v1/users/:id/enable', params: IdParams, response: User }),
+  setUserPassword: route({
+    method: 'POST',
+    path: '/api/v1/users/:id/password',
+    params: IdParams,
+    body: SetPasswordRequest,
+    response: AdminUser,
+  }),
+  changeOwnPassword: route({ method: 'POST', path: '/api/v1/me/password', body: ChangeOwnPasswordRequest, response: Ok }),
+  userAudit: route({ method: 'GET', path: '/api/v1/users/audit', query: UserAuditQuery, response: AuditList }),
+  createTeam: route({ method: 'POST', path: '/api/v1/teams', body: CreateTeamRequest, response: Team }),
+  updateTeam: route({ method: 'PATCH', path: '/api/v1/teams/:id', params: IdParams, body: UpdateTeamRequest, response: Team }),
+
+  // ---- accounts
+  accounts: route({ method: 'GET', path: '/api/v1/accounts', query: AccountListQuery, response: AccountListPage }),
+  account: route({ method: 'GET', path: '/api/v1/accounts/:id', params: IdParams, response: AccountBundle }),
+  accountActivities: route({
+    method: 'GET',
+    path: '/api/v1/accounts/:id/activities',
+    params: IdParams,
+    response: z.object({ activities: z.array(Activity) }),
+  }),
+  assignAccount: route({ method: 'POST', path: '/api/v1/accounts/:id/assign', params: IdParams, body: AssignRequest, response: Account }),
+  hardshipList: route({ method: 'GET', path: '/api/v1/accounts/hardship', response: z.object({ items: z.array(HardshipItem) }) }),
+  decideHardship: route({
+    method: 'POST',
+    path: '/api/v1/accounts/:id/hardship',
+    params: IdParams,
+    body: HardshipDecision,
+    response: Account,
+  }),
+  hardshipAudit: route({
+    method: 'GET',
+    path: '/api/v1/accounts/:id/hardship/audit',
+    params: IdParams,
+    response: z.object({ entries: z.array(OrgAuditEntry) }),
+  }),
+  accountTrail: route({ method: 'GET', path: '/api/v1/accounts/:id/trail', params: UuidParams, response: AccountTrail }),
+  accountMessages: route({
+    method: 'GET',
+    path: '/api/v1/accounts/:id/messages',
+    params: IdParams,
+    response: z.array(OutboundMessageView),
+  }),
+
+  // ---- compliance
+  complianceCheck: route({
+    method: 'POST',
+    path: '/api/v1/compliance/check',
+    body: z.object({ accountId: Id, contactPointId: Id.nullable().default(null), channel: Channel, at: IsoInstant.optional() }),
+    response: ComplianceDecision,
+  }),
+
+  // ---- imports and payments
+  importPortfolio: route({
+    method: 'POST',
+    path: '/api/v1/imports/portfolio',
+    query: z.object({ importId: z.string().uuid().optional() }),
+    /** The CSV file (text/csv); the server reads it as a stream. */
+    body: z.string(),
+    response: ImportReport,
+  }),
+  imports: route({
+    method: 'GET',
+    path: '/api/v1/imports',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    response: z.object({ imports: z.array(ImportRun) }),
+  }),
+  importRun: route({ method: 'GET', path: '/api/v1/imports/:id', params: UuidParams, response: ImportRun }),
+  importPayments: route({
+    method: 'POST',
+    path: '/api/v1/imports/payments',
+    /** The payments feed as CSV (text/csv). */
+    body: z.string().min(1, 'empty file'),
+    response: PaymentsImportReport,
+  }),
+  recordPayment: route({ method: 'POST', path: '/api/v1/payments', body: PaymentInput, response: PaymentResult }),
+  reversePayment: route({
+    method: 'POST',
+    path: '/api/v1/payments/:reference/reverse',
+    params: z.object({ reference: z.string().min(1) }),
+    body: z.object({ reversedAt: IsoInstant.optional() }).default({}),
+    response: z.object({ payment: Payment, changed: z.boolean() }),
+  }),
+
+  // ---- collections
+  saveCollectionPolicies: route({
+    method: 'PUT',
+    path: '/api/v1/collections/policies',
+    body: CollectionPoliciesReplacement,
+    response: CollectionPolicies,
+  }),
+  collectionPoliciesAudit: route({
+    method: 'GET',
+    path: '/api/v1/collections/policies/audit',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      beforeSeq: z.coerce.number().int().positive().optional(),
+    }),
+    response: z.object({ entries: z.array(OrgAuditEntry) }),
+  }),
+  runPromiseStatus: route({
+    method: 'POST',
+    path: '/api/v1/collections/promise-status/run',
+    response: z.object({ accounts: z.number().int(), changed: z.number().int(), broken: z.number().int() }),
+  }),
+
+  // ---- sync
+  syncPush: route({ method: 'POST', path: '/api/v1/sync/push', body: PushRequest, response: PushResponse }),
+  syncPull: route({ method: 'POST', path: '/api/v1/sync/pull', body: PullRequest, response: PullResponse }),
+
+  // ---- privacy (data-protection rights)
+  privacySettings: route({ method: 'GET', path: '/api/v1/privacy/settings', response: PrivacySettings }),
+  savePrivacySettings: route({ method: 'PUT', path: '/api/v1/privacy/settings', body: PrivacySettings, response: PrivacySettings }),
+  debtorExport: route({ method: 'GET', path: '/api/v1/privacy/debtors/:id/export', params: IdParams, response: DebtorExport }),
+  /** The same export as a printable page (text/html). */
+  debtorExportHtml: route({ method: 'GET', path: '/api/v1/privacy/debtors/:id/export.html', params: IdParams, response: z.string() }),
+  eraseDebtor: route({
+    method: 'POST',
+    path: '/api/v1/privacy/debtors/:id/erase',
+    params: IdParams,
+    body: EraseRequest,
+    response: EraseResult,
   }),
 } as const;
 

@@ -140,4 +140,28 @@ describe('money and dates on screen (e2e)', () => {
     await page.screenshot({ path: '/tmp/money-negotiation-1280.png', fullPage: true });
     expect(stack.pageErrors).toEqual([]);
   });
+
+  it("a user's language is theirs: the login screen and the next agent stay in the machine's language", async () => {
+    const { page } = stack;
+    await page.setViewportSize(SIZES[1]);
+    // (the queue's search survives a logout today: cleared here so the next agent's queue shows rows)
+    await page.getByTestId('back-to-queue').click();
+    await page.getByTestId('queue-search').fill('');
+    await page.getByTestId('language').selectOption('en');
+    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // the login screen is back in Spanish, the machine's language
+    await page.locator('input[name="username"]').waitFor();
+    await expect(page.locator('button[type="submit"]').textContent()).resolves.toBe('Ingresar');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await page.screenshot({ path: '/tmp/money-login-after-english-user.png' });
+    await loginThroughUi(page, 'agente2', 'agente123');
+    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sincronizar ahora');
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await loginThroughUi(page, 'agente1', 'agente123');
+    // agente1's own choice comes back at their login
+    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
+    await page.getByTestId('language').selectOption('es');
+    expect(stack.pageErrors).toEqual([]);
+  });
 });

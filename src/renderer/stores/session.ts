@@ -63,16 +63,14 @@ export const useSession = create<SessionStore>((set, get) => ({
   async logout() {
     try {
       await getApi().logout();
-    } finally {
-      set({ session: null, status: 'anonymous' });
-    }
-    // back to the machine's language for the login screen: the next person is not this user
-    try {
+      // back to the machine's language before the login screen shows: the next person is not this user
       const settings = await getApi().getSettings();
       setUiLocale(settings.locale);
       set({ settings });
     } catch {
-      /* the login screen keeps the language on screen */
+      /* signed out anyway; the login screen keeps the language on screen */
+    } finally {
+      set({ session: null, status: 'anonymous' });
     }
   },
 

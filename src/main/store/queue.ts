@@ -58,7 +58,7 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
         const b = (sql: string) => sql.replace(/\ba\./g, 'b.');
         const cmp = q.dir === 'asc' ? '<' : '>';
         const col = SORT_COLUMN[q.sort];
-        conditions.push(`NOT EXISTS (SELECT 1 FROM accounts b WHERE b.debtor_id = a.debtor_id AND b.id <> a.id
+        conditions.push(`NOT EXISTS (SELECT 1 FROM accounts b WHERE b.debtor_id = a.debtor_id AND b.rowid <> a.rowid
           ${where.map((w) => `AND ${b(w)}`).join(' ')}
           AND (${b(col)} ${cmp} ${col} OR (${b(col)} = ${col} AND b.id ${cmp} a.id)))`);
       }
@@ -67,7 +67,11 @@ export function createQueueReader(db: Database.Database, generation: () => numbe
       s = {
         // grouped, the total is the number of debtors with a matching account
         count: db
-          .prepare(grouping === 'debtor' ? `SELECT count(DISTINCT a.debtor_id) FROM accounts a ${countWhere}` : `SELECT count(*) FROM accounts a ${w}`)
+          .prepare(
+            grouping === 'debtor'
+              ? `SELECT count(DISTINCT a.debtor_id) FROM accounts a ${countWhere}`
+              : `SELECT count(*) FROM accounts a ${w}`,
+          )
           .pluck(),
         page: db.prepare(`SELECT a.id, a.debtor_id, a.debtor_name, d.national_id, a.external_ref, a.product, a.currency,
             a.balance_minor, a.dpd, a.bucket, a.segment, a.status, a.priority, a.priority_reason, a.callback_at,

@@ -101,7 +101,7 @@ describe('queue grouped by debtor', () => {
     expect(s.listQueue({ contactableOnly: false, groupBy: 'debtor' }).total).toBe(2);
   });
 
-  it('one call covers the debtor: under Ley 2300 every account of theirs leaves today\'s queue', () => {
+  it("one call covers the debtor: under Ley 2300 every account of theirs leaves today's queue", () => {
     const s = open();
     const { anaAccounts, luisAccount } = seed(s);
     orgRules(s, 'CO');

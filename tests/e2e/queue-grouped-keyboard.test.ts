@@ -75,10 +75,11 @@ describe.each([
     await page.getByTestId('queue-search').fill(debtor.debtorName);
     const rowsOf = page.locator(`[data-testid="queue-row"][data-debtor-id="${debtor.debtorId}"]`);
     await rowsOf.first().waitFor();
-    await page.waitForFunction(
-      (id) => document.querySelectorAll(`[data-testid="queue-row"][data-debtor-id="${id}"]`).length === 1,
-      debtor.debtorId,
-    );
+    // the search applied: this debtor's one row is all that is left
+    await page.waitForFunction((id) => {
+      const rows = [...document.querySelectorAll('[data-testid="queue-row"]')];
+      return rows.length === 1 && rows[0]!.getAttribute('data-debtor-id') === id;
+    }, debtor.debtorId);
     const row = rowsOf.first();
     await expect(row.getAttribute('data-accounts')).resolves.toBe(String(accounts.length));
     await expect(row.getByTestId('debtor-account-count').textContent()).resolves.toBe(`${accounts.length} cuentas`);

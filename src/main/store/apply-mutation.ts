@@ -47,6 +47,9 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
     setStatus: db.prepare('UPDATE accounts SET status = @status WHERE id = @accountId'),
     setPrefs: db.prepare('UPDATE debtors SET contact_prefs = @prefs WHERE id = @debtorId'),
     accountsOfDebtor: db.prepare('SELECT id FROM accounts WHERE debtor_id = ?').pluck(),
+    // a contact counts for every account of the debtor where the rules count per debtor, so all
+    // of them are judged again (their "contactable today" may change with it)
+    sameDebtor: db.prepare('SELECT b.id FROM accounts a JOIN accounts b ON b.debtor_id = a.debtor_id WHERE a.id = ?').pluck(),
   };
 
   const bit = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
@@ -68,7 +71,7 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
       stmts.insertActivity.run({ ...a, agentId: ctx.agentId, manualDial: a.manualDial ? 1 : 0, loggedOnline: undefined });
       stmts.touchLastContact.run({ id: a.accountId, at: a.startedAt });
       impliedStatus(a.accountId, a.disposition);
-      return [a.accountId];
+      return stmts.sameDebtor.all(a.accountId) as string[];
     },
     'activity.setOutcome': (a) => {
       const changed = stmts.setOutcome.run(a).changes > 0;
@@ -149,7 +152,7 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
         manualDial: 0,
       });
       stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
-      return [a.accountId];
+      return stmts.sameDebtor.all(a.accountId) as string[];
     },
   };
 

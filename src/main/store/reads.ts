@@ -9,7 +9,8 @@ import type { StoreCore } from './core';
 import type { Outbox } from './outbox';
 import { createQueueReader } from './queue';
 import { accountFromRow, activityFromRow, contactPointFromRow, debtorFromRow, noteFromRow, paymentFromRow, promiseFromRow } from './rows';
-import { digitsOnly, PHONE_SUFFIX_MIN, reverseDigits } from './text';
+import { reverseDigits } from './text';
+import { phoneTails } from '../../shared/domain/search';
 import { MESSAGE_CHANNELS, sqlList } from '../../shared/domain/channels';
 
 /** The message channels as an SQL list (constants, never input). */
@@ -118,13 +119,17 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
       return row ? activityFromRow(row) : null;
     },
 
-    /** The account a caller's number belongs to: the last 7+ digits are enough. */
+    /**
+     * The account a caller's number belongs to: the last 7+ digits are enough, with or without
+     * country code (the shared phoneTails, as the queue's search reads a typed number).
+     */
     findAccountByPhone(phone: string): { accountId: string; debtorName: string } | null {
-      const digits = digitsOnly(phone);
-      if (digits.length < PHONE_SUFFIX_MIN) return null;
-      const rev = reverseDigits(digits).slice(0, Math.min(digits.length, 10));
-      const r = s.byPhone.get(rev, `${rev}:`) as { id: string; debtor_name: string } | undefined;
-      return r ? { accountId: r.id, debtorName: r.debtor_name } : null;
+      for (const tail of phoneTails(phone)) {
+        const rev = reverseDigits(tail).slice(0, 10);
+        const r = s.byPhone.get(rev, `${rev}:`) as { id: string; debtor_name: string } | undefined;
+        if (r) return { accountId: r.id, debtorName: r.debtor_name };
+      }
+      return null;
     },
 
     /** Every attempt on a debtor this store knows of, unsynced ones included, for the compliance check. */

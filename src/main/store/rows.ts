@@ -1,7 +1,7 @@
 import type { Account, Activity, ContactPoint, Debtor, Note, Payment, PaymentPromise } from '../../shared/domain/entities';
 import { ContactPreferences, PromiseInstallment } from '../../shared/domain/entities';
 import { z } from 'zod';
-import { foldText, reverseDigits } from './text';
+import { reverseDigits } from './text';
 
 /** Row shapes as SQLite returns them, and the mapping to and from the shared entities. */
 type Row = Record<string, unknown>;
@@ -42,10 +42,8 @@ export function debtorFromRow(r: Row): Debtor {
   };
 }
 
-/** The folded text searched by name, national id and account reference. */
-export function searchText(debtorName: string, nationalId: string, externalRef: string): string {
-  return `${foldText(debtorName)}\u0001${foldText(nationalId)}\u0001${foldText(externalRef)}`;
-}
+/** The folded text searched by name, national id and account reference: the shared rule. */
+export { searchText } from '../../shared/domain/search';
 
 export function accountParams(a: Account) {
   return {

@@ -51,3 +51,17 @@ export function useDebounced<T>(value: T, ms: number, onSettle: (v: T) => void):
     return () => clearTimeout(id);
   }, [value, ms]);
 }
+
+/** The key that calls the selected number on an account screen (listed in the help overlay). */
+export const CALL_KEY = 'c';
+
+/**
+ * The call button the call key presses: the one in the contact row holding the focus, else the
+ * first enabled one (the rules and the softphone decide which are enabled). Null when none may call.
+ */
+export function callButtonFor(root: ParentNode, focused: Element | null): HTMLButtonElement | null {
+  const row = focused?.closest('[data-testid="contact-point"]');
+  const own = row?.querySelector<HTMLButtonElement>('[data-testid="call-button"]');
+  if (own) return own.disabled ? null : own;
+  return root.querySelector<HTMLButtonElement>('[data-testid="call-button"]:not(:disabled)');
+}

@@ -162,6 +162,9 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
         setSuccess({ promise: result.promiseId !== null });
         setDraft(initialDraft(detail));
         setCall(null);
+        // saved: the cursor leaves the form, so the next key is a shortcut, not text in the note
+        const focused = document.activeElement;
+        if (focused instanceof HTMLElement && formRef.current?.contains(focused)) focused.blur();
       },
       {
         onError: (ui) => {

@@ -1,7 +1,7 @@
-import { useState, type RefObject } from 'react';
+import { useEffect, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountStatus, DpdBucket, Segment } from '../../shared/domain/enums';
-import { useQueue, type SortKey } from '../stores/queue';
+import { SORT_START, useQueue, type SortKey } from '../stores/queue';
 import { useDebounced } from '../lib/keyboard';
 
 const SORTS: SortKey[] = ['priority', 'balance', 'dpd', 'name'];
@@ -11,9 +11,14 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
   const filters = useQueue((s) => s.filters);
   const total = useQueue((s) => s.total);
   const loading = useQueue((s) => s.loading);
+  const groupBy = useQueue((s) => s.groupBy);
   const setFilters = useQueue((s) => s.setFilters);
   const [search, setSearch] = useState(filters.search);
-  useDebounced(search, 250, (value) => setFilters({ search: value }));
+  // the filter changed elsewhere ("Limpiar filtros"): the box shows it
+  useEffect(() => setSearch(filters.search), [filters.search]);
+  useDebounced(search, 250, (value) => {
+    if (value !== useQueue.getState().filters.search) void setFilters({ search: value });
+  });
 
   return (
     <div className="filters" role="search">
@@ -26,14 +31,11 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
         aria-label={t('queue.searchPlaceholder')}
         value={search}
         onChange={(e) => setSearch(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') setFilters({ search });
-        }}
       />
       <select
         aria-label={t('queue.bucket')}
         value={filters.bucket ?? ''}
-        onChange={(e) => setFilters({ bucket: e.target.value ? DpdBucket.parse(e.target.value) : null })}
+        onChange={(e) => void setFilters({ bucket: e.target.value ? DpdBucket.parse(e.target.value) : null })}
       >
         <option value="">{t('queue.allBuckets')}</option>
         {DpdBucket.options.map((b) => (
@@ -45,7 +47,7 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
       <select
         aria-label={t('queue.segment')}
         value={filters.segment ?? ''}
-        onChange={(e) => setFilters({ segment: e.target.value ? Segment.parse(e.target.value) : null })}
+        onChange={(e) => void setFilters({ segment: e.target.value ? Segment.parse(e.target.value) : null })}
       >
         <option value="">{t('queue.allSegments')}</option>
         {Segment.options.map((s) => (
@@ -57,7 +59,7 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
       <select
         aria-label={t('queue.status')}
         value={filters.status ?? ''}
-        onChange={(e) => setFilters({ status: e.target.value ? AccountStatus.parse(e.target.value) : null })}
+        onChange={(e) => void setFilters({ status: e.target.value ? AccountStatus.parse(e.target.value) : null })}
       >
         <option value="">{t('queue.allStatuses')}</option>
         {AccountStatus.options.map((s) => (
@@ -68,7 +70,15 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
       </select>
       <label className="sort">
         {t('queue.sortBy')}
-        <select value={filters.sort} onChange={(e) => setFilters({ sort: e.target.value as SortKey })} data-testid="queue-sort">
+        <select
+          value={filters.sort}
+          onChange={(e) => {
+            // each sort starts where it reads naturally: names A→Z, amounts and days largest first
+            const sort = e.target.value as SortKey;
+            void setFilters({ sort, dir: SORT_START[sort] });
+          }}
+          data-testid="queue-sort"
+        >
           {SORTS.map((s) => (
             <option key={s} value={s}>
               {t(`queue.sort.${s}`)}
@@ -81,12 +91,12 @@ export function QueueFiltersBar({ searchRef }: { searchRef: RefObject<HTMLInputE
         className="dir"
         aria-label={t(filters.dir === 'asc' ? 'queue.asc' : 'queue.desc')}
         title={t(filters.dir === 'asc' ? 'queue.asc' : 'queue.desc')}
-        onClick={() => setFilters({ dir: filters.dir === 'asc' ? 'desc' : 'asc' })}
+        onClick={() => void setFilters({ dir: filters.dir === 'asc' ? 'desc' : 'asc' })}
       >
         {filters.dir === 'asc' ? '↑' : '↓'}
       </button>
       <span className="muted count" data-testid="queue-total">
-        {loading ? t('common.loading') : t('queue.total', { count: total })}
+        {loading ? t('common.loading') : t(groupBy === 'debtor' ? 'queue.totalDebtors' : 'queue.total', { count: total })}
       </span>
     </div>
   );

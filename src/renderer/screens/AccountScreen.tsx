@@ -13,7 +13,7 @@ import { OutcomeForm } from '../outcome/OutcomeForm';
 import { MessagePanel } from '../messaging/MessagePanel';
 import { ExportDebtorButton } from '../account/ExportDebtorButton';
 import { errorText } from '../lib/errors';
-import { isTypingTarget, useKeydown } from '../lib/keyboard';
+import { CALL_KEY, callButtonFor, isTypingTarget, useKeydown } from '../lib/keyboard';
 
 export function AccountScreen({ accountId, active }: { accountId: string; active: boolean }) {
   const { t } = useTranslation();
@@ -56,6 +56,12 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
     if (e.key === 'n') {
       e.preventDefault();
       noteRef.current?.focus();
+    } else if (e.key === CALL_KEY) {
+      const button = callButtonFor(document, document.activeElement);
+      if (button) {
+        e.preventDefault();
+        button.click();
+      }
     } else if (e.key === 'r') {
       void useAccount.getState().refresh();
     }

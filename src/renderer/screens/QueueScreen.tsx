@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useQueue } from '../stores/queue';
+import { hasFilters, useQueue } from '../stores/queue';
 import { useNav } from '../stores/nav';
 import { useSync } from '../stores/sync';
 import { QueueFiltersBar } from '../queue/QueueFiltersBar';
@@ -17,6 +17,9 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
   const { t, i18n } = useTranslation();
   const rows = useQueue((s) => s.rows);
   const showNotContactable = useQueue((s) => s.filters.showNotContactable ?? false);
+  const filtered = useQueue((s) => hasFilters(s.filters));
+  // the agent's choice shows at once; until they make one, the grouping the store applied
+  const groupBy = useQueue((s) => s.filters.groupBy ?? s.groupBy);
   const total = useQueue((s) => s.total);
   const selected = useQueue((s) => s.selected);
   const error = useQueue((s) => s.error);
@@ -46,6 +49,22 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
     if (active) virtualizer.scrollToIndex(selected, { align: 'auto' });
   }, [selected, active, virtualizer]);
 
+  /**
+   * Enter in the search box: the search runs at once (not after the typing pause) and its first
+   * result opens — a caller looked up by phone is one Enter away. With nothing new typed, the
+   * selected row opens.
+   */
+  const searchAndOpen = useCallback(
+    async (value: string) => {
+      const q = useQueue.getState();
+      if (value.trim() !== q.filters.search.trim() || q.loading) await q.setFilters({ search: value });
+      const now = useQueue.getState();
+      const row = now.rows[now.selected];
+      if (row) open(row.accountId);
+    },
+    [open],
+  );
+
   useKeydown((e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === '/' && !isTypingTarget(e.target)) {
@@ -59,8 +78,19 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
       (e.target as HTMLElement).blur();
       return;
     }
-    if (typing && e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Enter') return;
-    if (typing && e.target !== searchRef.current) return;
+    if (typing && e.target === searchRef.current) {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        void searchAndOpen((e.target as HTMLInputElement).value);
+      } else if (e.key === 'ArrowDown') {
+        // into the results: j/k/↑/↓ then move, Enter opens, and the box no longer takes letters
+        e.preventDefault();
+        useQueue.getState().select(0);
+        scrollRef.current?.focus();
+      }
+      return;
+    }
+    if (typing) return;
     const q = useQueue.getState();
     if (e.key === 'j' || e.key === 'ArrowDown') {
       e.preventDefault();
@@ -68,13 +98,13 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
     } else if (e.key === 'k' || e.key === 'ArrowUp') {
       e.preventDefault();
       q.move(-1);
-    } else if (e.key === 'Enter' && !typing) {
+    } else if (e.key === 'Enter') {
       const row = q.rows[q.selected];
       if (row) {
         e.preventDefault();
         open(row.accountId);
       }
-    } else if (e.key === 'r' && !typing) {
+    } else if (e.key === 'r') {
       void q.refresh();
     }
   }, active);
@@ -88,12 +118,18 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
             type="checkbox"
             data-testid="show-not-contactable"
             checked={showNotContactable}
-            onChange={(e) => {
-              useQueue.getState().setFilters({ showNotContactable: e.target.checked });
-              void useQueue.getState().reload();
-            }}
+            onChange={(e) => void useQueue.getState().setFilters({ showNotContactable: e.target.checked })}
           />
           {t('queue.showNotContactable')}
+        </label>
+        <label className="inline small group-toggle" title={t('queue.groupByDebtorHint')}>
+          <input
+            type="checkbox"
+            data-testid="group-by-debtor"
+            checked={groupBy === 'debtor'}
+            onChange={(e) => void useQueue.getState().setFilters({ groupBy: e.target.checked ? 'debtor' : 'account' })}
+          />
+          {t('queue.groupByDebtor')}
         </label>
         <MyDayStrip />
       </div>
@@ -122,8 +158,8 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
           <div role="columnheader" className="c-status">
             {t('queue.col.status')}
           </div>
-          <div role="columnheader" className="c-reason">
-            {t('queue.col.reason')}
+          <div role="columnheader" className="c-reason" title={t('queue.col.reason')}>
+            <span className="ellipsis">{t('queue.col.reason')}</span>
           </div>
           <div role="columnheader" className="c-callback">
             {t('queue.col.callback')}
@@ -155,6 +191,18 @@ export function QueueScreen({ active, hidden }: { active: boolean; hidden: boole
           {!loading && rows.length === 0 && (
             <div className="empty" data-testid="queue-empty">
               {syncing ? t('queue.downloading') : t('queue.empty')}
+              {!syncing && filtered && (
+                <div>
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid="clear-filters"
+                    onClick={() => void useQueue.getState().clearFilters()}
+                  >
+                    {t('queue.clearFilters')}
+                  </button>
+                </div>
+              )}
             </div>
           )}
         </div>

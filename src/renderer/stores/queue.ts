@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { getApi } from '../api';
-import type { QueueQuery, QueueRow } from '../../shared/api/contract';
+import type { QueueGrouping, QueueQuery, QueueRow } from '../../shared/api/contract';
 import type { AccountStatus, DpdBucket, Segment } from '../../shared/domain/enums';
 import { toUiError, type UiError } from '../lib/errors';
 
@@ -16,6 +16,16 @@ export interface QueueFilters {
   dir: SortDir;
   /** Off by default: the queue offers only debtors who can still be contacted today. */
   showNotContactable?: boolean;
+  /** The agent's choice of one row per account or per debtor; null: the organisation's rules decide. */
+  groupBy?: QueueGrouping | null;
+}
+
+/** The direction a sort starts in: names A→Z, the rest largest first. */
+export const SORT_START: Record<SortKey, SortDir> = { priority: 'desc', balance: 'desc', dpd: 'desc', name: 'asc' };
+
+/** Whether the agent narrowed the queue (what "Limpiar filtros" undoes). */
+export function hasFilters(f: QueueFilters): boolean {
+  return Boolean(f.search.trim() || f.bucket || f.segment || f.status);
 }
 
 export const PAGE_SIZE = 50;
@@ -26,10 +36,15 @@ interface QueueStore {
   filters: QueueFilters;
   rows: QueueRow[];
   total: number;
+  /** How the rows shown are grouped (the agent's choice, or the organisation's default). */
+  groupBy: QueueGrouping;
   loading: boolean;
   error: UiError | null;
   selected: number;
-  setFilters(patch: Partial<QueueFilters>): void;
+  /** Applies the patch and reloads; resolves when the new first page is in. */
+  setFilters(patch: Partial<QueueFilters>): Promise<void>;
+  /** Search and dropdown filters back to everything (the sort and grouping stay). */
+  clearFilters(): Promise<void>;
   /** Reloads from the top (filters changed). */
   reload(): Promise<void>;
   /** Appends the next page (scrolled near the end). */
@@ -51,6 +66,7 @@ function toQuery(f: QueueFilters, offset: number, limit: number): QueueQuery {
     dir: f.dir,
     // a search looks for a specific debtor and finds them whether contactable today or not
     contactableOnly: !f.showNotContactable && !search,
+    ...(f.groupBy ? { groupBy: f.groupBy } : {}),
     offset,
     limit,
   };
@@ -64,13 +80,18 @@ export const useQueue = create<QueueStore>((set, get) => ({
   filters: { search: '', bucket: null, segment: null, status: null, sort: 'priority', dir: 'desc' },
   rows: [],
   total: 0,
+  groupBy: 'account',
   loading: false,
   error: null,
   selected: 0,
 
   setFilters(patch) {
     set((s) => ({ filters: { ...s.filters, ...patch } }));
-    void get().reload();
+    return get().reload();
+  },
+
+  clearFilters() {
+    return get().setFilters({ search: '', bucket: null, segment: null, status: null });
   },
 
   async reload() {
@@ -79,7 +100,7 @@ export const useQueue = create<QueueStore>((set, get) => ({
     try {
       const page = await getApi().listQueue(toQuery(get().filters, 0, PAGE_SIZE));
       if (gen !== generation) return;
-      set({ rows: page.rows, total: page.total, loading: false, selected: 0 });
+      set({ rows: page.rows, total: page.total, groupBy: page.groupBy ?? 'account', loading: false, selected: 0 });
     } catch (err) {
       if (gen === generation) set({ loading: false, error: toUiError(err) });
     }
@@ -106,14 +127,17 @@ export const useQueue = create<QueueStore>((set, get) => ({
     try {
       const rows: QueueRow[] = [];
       let total = 0;
+      let groupBy: QueueGrouping | undefined;
       for (let offset = 0; offset < want; offset += MAX_PAGE) {
         const page = await getApi().listQueue(toQuery(filters, offset, Math.min(MAX_PAGE, want - offset)));
         if (gen !== generation) return;
         rows.push(...page.rows);
         total = page.total;
+        groupBy = page.groupBy;
         if (page.rows.length === 0) break;
       }
       set((s) => ({ rows, total, loading: false, error: null, selected: Math.min(s.selected, Math.max(0, rows.length - 1)) }));
+      if (groupBy) set({ groupBy });
     } catch (err) {
       if (gen === generation) set({ loading: false, error: toUiError(err) });
     }

@@ -93,6 +93,9 @@ export const QueueReason = z.object({
 });
 export type QueueReason = z.infer<typeof QueueReason>;
 
+export const QueueGrouping = z.enum(['account', 'debtor']);
+export type QueueGrouping = z.infer<typeof QueueGrouping>;
+
 export const QueueQuery = z.object({
   search: z.string().trim().max(100).optional(),
   bucket: DpdBucket.optional(),
@@ -104,8 +107,29 @@ export const QueueQuery = z.object({
   limit: z.number().int().positive().max(200).default(50),
   /** Only accounts whose debtor can still be contacted today (shared isContactableToday); the agent's UI asks for it by default. */
   contactableOnly: z.boolean().optional(),
+  /**
+   * One row per account, or one per debtor (their first account in the chosen order stands for
+   * them, all their accounts listed in the row). Absent: per debtor where the organisation's rules
+   * count contacts per debtor (shared countsContactsPerDebtor), per account elsewhere.
+   */
+  groupBy: QueueGrouping.optional(),
 });
 export type QueueQuery = z.input<typeof QueueQuery>;
+
+/** One account of a debtor as the queue grouped by debtor lists it. */
+export const DebtorAccount = z.object({
+  accountId: Id,
+  externalRef: z.string(),
+  product: z.string(),
+  currency: CurrencyCode,
+  balanceMinor: MinorAmount,
+  dpd: z.number().int(),
+  bucket: DpdBucket,
+  status: AccountStatus,
+  priority: z.number(),
+  contactableToday: z.boolean(),
+});
+export type DebtorAccount = z.infer<typeof DebtorAccount>;
 
 export const QueueRow = z.object({
   accountId: Id,
@@ -129,10 +153,17 @@ export const QueueRow = z.object({
   /** false when the debtor cannot be contacted any more today, with the first rule that refuses. */
   contactableToday: z.boolean().optional(),
   notContactableReason: z.object({ ruleId: z.string(), es: z.string(), en: z.string(), channel: Channel }).nullable().optional(),
+  /** Grouped by debtor: every account of the debtor in this store, the row's own first (highest priority first after it). */
+  debtorAccounts: z.array(DebtorAccount).optional(),
 });
 export type QueueRow = z.infer<typeof QueueRow>;
 
-export const QueuePage = z.object({ total: z.number().int(), rows: z.array(QueueRow) });
+export const QueuePage = z.object({
+  total: z.number().int(),
+  rows: z.array(QueueRow),
+  /** How the rows are grouped (the query's, or the organisation's default when it named none). */
+  groupBy: QueueGrouping.optional(),
+});
 export type QueuePage = z.infer<typeof QueuePage>;
 
 /** The server's account bundle plus what only the workstation knows. */

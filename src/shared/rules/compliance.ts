@@ -4,7 +4,7 @@
  */
 export { checkContact, complianceZones, isContactableToday } from './compliance/check';
 export type { ComplianceInput, ContactAttempt } from './compliance/check';
-export { DEFAULT_PROFILE, PROFILES, mergeProfile, profileFor } from './compliance/profiles';
+export { DEFAULT_PROFILE, PROFILES, countsContactsPerDebtor, mergeProfile, profileFor } from './compliance/profiles';
 export { fixedHolidayCalendar, type HolidayCalendar } from './compliance/holidays';
 export { dateHolidaysCalendar } from './compliance/holidays.date-holidays';
 export { COUNTRY_ZONES, resolveZones } from './compliance/timezone';

@@ -50,6 +50,32 @@ describe('migrations', () => {
     db.close();
   });
 
+  it("0007 rewrites an older store's search text, so ids typed without punctuation find its debtors", () => {
+    const db = new Database(tmpFile());
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version < 7),
+    );
+    db.prepare(
+      `INSERT INTO debtors (id, org_id, external_id, name, national_id, country, time_zone, debtor_type, segment, contact_prefs, version)
+      VALUES ('d1', 'o', 'D1', 'Ana Peña', '26.627.098-K', 'CL', 'America/Santiago', 'individual', 'low', '{}', '1')`,
+    ).run();
+    // the search text as stores before 0007 wrote it: the id only as punctuated
+    db.prepare(
+      `INSERT INTO accounts (id, org_id, debtor_id, external_ref, product, currency, principal_minor, balance_minor,
+      installments_total, installments_paid, status, version, debtor_name, search_text)
+      VALUES ('a1', 'o', 'd1', 'CL-001', 'Tarjeta', 'CLP', 1, 1, 1, 0, 'active', '1', 'Ana Peña', ?)`,
+    ).run('ana pena\u000126.627.098-k\u0001cl-001');
+    const find = (term: string) =>
+      db.prepare(`SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH ?`).pluck().get(`"${term}"`) as number;
+    expect(find('26627098')).toBe(0);
+    expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(find('26627098')).toBe(1);
+    expect(find('cl001')).toBe(1);
+    expect(db.prepare(`SELECT search_text FROM accounts`).pluck().get()).toMatch(/^ana pena\u0001/);
+    db.close();
+  });
+
   it('a later migration keeps unsent outbox rows', () => {
     const db = new Database(tmpFile());
     migrate(db);

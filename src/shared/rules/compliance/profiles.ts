@@ -299,3 +299,12 @@ export function mergeProfile(
     blockedChannels: [...override.blockedChannels],
   };
 }
+
+/**
+ * Whether the rules count contacts per debtor rather than per debt (a cap scoped to the debtor,
+ * as Colombia's Ley 2300 and Chile's Ley 21.320 are): one contact then covers every account of the
+ * debtor, and the agent's queue lists debtors, not accounts, unless the agent asks otherwise.
+ */
+export function countsContactsPerDebtor(profile: Pick<ComplianceProfile, 'caps'>): boolean {
+  return profile.caps.some((c) => c.scope === 'debtor');
+}

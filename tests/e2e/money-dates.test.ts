@@ -144,9 +144,8 @@ describe('money and dates on screen (e2e)', () => {
   it("a user's language is theirs: the login screen and the next agent stay in the machine's language", async () => {
     const { page } = stack;
     await page.setViewportSize(SIZES[1]);
-    // (the queue's search survives a logout today: cleared here so the next agent's queue shows rows)
     await page.getByTestId('back-to-queue').click();
-    await page.getByTestId('queue-search').fill('');
+    const searched = await page.getByTestId('queue-search').inputValue();
     await page.getByTestId('language').selectOption('en');
     await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -157,6 +156,9 @@ describe('money and dates on screen (e2e)', () => {
     await page.screenshot({ path: '/tmp/money-login-after-english-user.png' });
     await loginThroughUi(page, 'agente2', 'agente123');
     await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sincronizar ahora');
+    // the previous agent's search does not follow them: the next agent starts from a full queue
+    expect(searched).not.toBe('');
+    await expect(page.getByTestId('queue-search').inputValue()).resolves.toBe('');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
     await loginThroughUi(page, 'agente1', 'agente123');
     // agente1's own choice comes back at their login

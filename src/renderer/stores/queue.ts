@@ -28,6 +28,8 @@ export function hasFilters(f: QueueFilters): boolean {
   return Boolean(f.search.trim() || f.bucket || f.segment || f.status);
 }
 
+const INITIAL_FILTERS: QueueFilters = { search: '', bucket: null, segment: null, status: null, sort: 'priority', dir: 'desc' };
+
 export const PAGE_SIZE = 50;
 /** The API caps one page at 200 rows; a refresh of a long scrolled list asks in chunks. */
 const MAX_PAGE = 200;
@@ -45,6 +47,8 @@ interface QueueStore {
   setFilters(patch: Partial<QueueFilters>): Promise<void>;
   /** Search and dropdown filters back to everything (the sort and grouping stay). */
   clearFilters(): Promise<void>;
+  /** Back to a fresh queue: the next person at this machine starts with no one else's search or filters. */
+  reset(): void;
   /** Reloads from the top (filters changed). */
   reload(): Promise<void>;
   /** Appends the next page (scrolled near the end). */
@@ -77,7 +81,7 @@ function toQuery(f: QueueFilters, offset: number, limit: number): QueueQuery {
 let generation = 0;
 
 export const useQueue = create<QueueStore>((set, get) => ({
-  filters: { search: '', bucket: null, segment: null, status: null, sort: 'priority', dir: 'desc' },
+  filters: { ...INITIAL_FILTERS },
   rows: [],
   total: 0,
   groupBy: 'account',
@@ -88,6 +92,11 @@ export const useQueue = create<QueueStore>((set, get) => ({
   setFilters(patch) {
     set((s) => ({ filters: { ...s.filters, ...patch } }));
     return get().reload();
+  },
+
+  reset() {
+    generation++; // an answer still in flight belongs to the previous user
+    set({ filters: { ...INITIAL_FILTERS }, rows: [], total: 0, groupBy: 'account', loading: false, error: null, selected: 0 });
   },
 
   clearFilters() {

@@ -3,6 +3,7 @@ import { getApi } from '../api';
 import type { Session, Settings } from '../../shared/api/contract';
 import { setUiLocale, type Locale } from '../i18n';
 import { toUiError, type UiError } from '../lib/errors';
+import { useQueue } from './queue';
 
 type Status = 'loading' | 'anonymous' | 'authenticated';
 
@@ -70,6 +71,8 @@ export const useSession = create<SessionStore>((set, get) => ({
     } catch {
       /* signed out anyway; the login screen keeps the language on screen */
     } finally {
+      // the queue's search and filters were this user's: the next one starts from a fresh queue
+      useQueue.getState().reset();
       set({ session: null, status: 'anonymous' });
     }
   },

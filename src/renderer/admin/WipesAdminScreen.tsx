@@ -1,0 +1,3 @@
+export function WipesAdminScreen() {
+  return <section data-testid="wipes-admin">todo</section>;
+}

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from './stores/session';
 import { useSync } from './stores/sync';
@@ -54,6 +54,20 @@ function Workstation() {
       useNav.getState().reset();
     };
   }, []);
+
+  // An administrator's wipe order reached this workstation: its store is gone; the login says why.
+  // Only a wipe this session lived through counts: the state the main side kept after an earlier
+  // erasure still names device_wipe when the next user signs in, and must not sign them out.
+  const syncState = useSync((s) => (s.state === null ? null : s.state.lastError === 'device_wipe' ? 'wiped' : 'ok'));
+  const armed = useRef(false);
+  useEffect(() => {
+    if (syncState === 'ok') armed.current = true;
+    else if (syncState === 'wiped' && armed.current) {
+      armed.current = false;
+      useSync.setState({ state: null });
+      useSession.getState().wiped();
+    }
+  }, [syncState]);
 
   // An inbound call matched to a debtor opens their account once the agent answers it.
   const answeredInbound = useSoftphone((s) =>

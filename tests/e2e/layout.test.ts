@@ -85,6 +85,17 @@ describe('layout: nothing overflows horizontally at 1280×720 and 1440×900', ()
     await stack?.close();
   });
 
+  it('the page has an icon the web host serves (no favicon 404)', async () => {
+    const icon = await stack.page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href;
+      if (!href) return null;
+      const r = await fetch(href);
+      return { status: r.status, type: r.headers.get('content-type'), bytes: (await r.arrayBuffer()).byteLength };
+    });
+    expect(icon).toMatchObject({ status: 200, type: 'image/png' });
+    expect(icon!.bytes).toBeGreaterThan(100);
+  });
+
   for (const role of ROLES) {
     it(`${role.user}: every screen fits at both sizes`, async () => {
       const { page } = stack;

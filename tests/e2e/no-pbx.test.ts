@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { horizontalOverflow } from './helpers/overflow';
 import { loginThroughUi, startWorkstationStack, type WorkstationStack } from './helpers/stack';
 
 /**
@@ -64,6 +65,26 @@ describe('no PBX: said in words, retried with back-off, calls logged by hand', (
     expect(chosen).toContain(number!);
     expect(await page.locator('input[name="direction"][value="outbound"]').isChecked()).toBe(true);
     expect(await page.getByTestId('outcome-manual-dial').isVisible()).toBe(true);
+
+    // "Ajustes del teléfono": a panel of labelled fields in dark ink on white, nothing past the window
+    await page.getByTestId('softphone-settings').click();
+    const form = page.getByTestId('sip-settings');
+    await form.waitFor();
+    const ink = await form
+      .locator('label')
+      .first()
+      .evaluate((l) => getComputedStyle(l).color);
+    expect(ink).toBe('rgb(27, 35, 48)');
+    const rows = await form
+      .locator('input[name="wsUrl"], input[name="domain"], input[name="extension"]')
+      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    expect(new Set(rows).size).toBeGreaterThan(1);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/agente1-sip-settings-1280.png` });
+    await form.locator('input[name="wsUrl"]').fill('http://no-es-ws');
+    await form.locator('button[type="submit"]').click();
+    await form.locator('#sip-err-wsUrl').waitFor();
+    expect(await form.locator('#sip-err-wsUrl').textContent()).toBe('Una dirección que empiece por ws:// o wss://');
     expect(stack.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -154,7 +154,7 @@ export function SipSettings({ onSaved, onClose }: { onSaved?: () => void; onClos
       for (const issue of parsed.error.issues) {
         const key = String(issue.path.at(-1) ?? '') as keyof Form;
         const k = key in EMPTY ? key : 'wsUrl';
-        found[k] ??= issue.message;
+        found[k] ??= t(`form.problem.${k}`, { defaultValue: issue.message });
       }
       setErrors(found);
       return;

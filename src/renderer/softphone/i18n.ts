@@ -99,6 +99,13 @@ export const softphoneResources = {
       save: 'Guardar y reconectar',
       saved: 'Guardado',
       invalid: 'Revise el campo {{field}}: {{message}}',
+      problem: {
+        wsUrl: 'Una dirección que empiece por ws:// o wss://',
+        domain: 'El dominio SIP de la central (p. ej. 127.0.0.1 o pbx.empresa.com)',
+        extension: 'La extensión: solo dígitos y letras, sin espacios',
+        localCountry: 'Código de país de dos letras (CO, MX, PE, CL)',
+        prefix: 'Solo dígitos',
+      },
     },
   },
   en: {
@@ -193,6 +200,13 @@ export const softphoneResources = {
       save: 'Save and reconnect',
       saved: 'Saved',
       invalid: 'Check the field {{field}}: {{message}}',
+      problem: {
+        wsUrl: 'An address starting with ws:// or wss://',
+        domain: "The PBX's SIP domain (e.g. 127.0.0.1 or pbx.company.com)",
+        extension: 'The extension: digits and letters only, no spaces',
+        localCountry: 'A two-letter country code (CO, MX, PE, CL)',
+        prefix: 'Digits only',
+      },
     },
   },
 } as const;

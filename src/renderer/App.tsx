@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from './stores/session';
 import { useSync } from './stores/sync';
@@ -11,12 +11,12 @@ import { TopBar } from './components/TopBar';
 import { ApprovalsBar } from './approvals/ApprovalsBar';
 import { SyncBanners } from './components/SyncBanners';
 import { UpdateBanner } from './components/UpdateBanner';
-import { AdminBar } from './admin/AdminBar';
-import { ADMIN_SCREENS, renderView } from './screens/registry';
+import { NavBar } from './components/NavBar';
+import { SECTIONS, renderView } from './screens/registry';
 import { followDataChanges } from './stores/data';
 import { HelpOverlay } from './components/HelpOverlay';
 import { isTypingTarget, useKeydown } from './lib/keyboard';
-import { IncomingCall, useSoftphone } from './softphone';
+import { IncomingCall, PbxBanner, useSoftphone } from './softphone';
 
 export function App() {
   const { t } = useTranslation();
@@ -37,8 +37,9 @@ export function App() {
 function Workstation() {
   const view = useNav((s) => s.view);
   const helpOpen = useNav((s) => s.helpOpen);
-  const adminTab = useNav((s) => s.admin);
-  const admin = ADMIN_SCREENS.find((s) => s.tab === adminTab);
+  const section = useNav((s) => s.section);
+  const other = SECTIONS.find((s) => s.section === section);
+  const working = section === 'work';
 
   useEffect(() => {
     const stopSync = useSync.getState().start();
@@ -53,6 +54,20 @@ function Workstation() {
       useNav.getState().reset();
     };
   }, []);
+
+  // An administrator's wipe order reached this workstation: its store is gone; the login says why.
+  // Only a wipe this session lived through counts: the state the main side kept after an earlier
+  // erasure still names device_wipe when the next user signs in, and must not sign them out.
+  const syncState = useSync((s) => (s.state === null ? null : s.state.lastError === 'device_wipe' ? 'wiped' : 'ok'));
+  const armed = useRef(false);
+  useEffect(() => {
+    if (syncState === 'ok') armed.current = true;
+    else if (syncState === 'wiped' && armed.current) {
+      armed.current = false;
+      useSync.setState({ state: null });
+      useSession.getState().wiped();
+    }
+  }, [syncState]);
 
   // An inbound call matched to a debtor opens their account once the agent answers it.
   const answeredInbound = useSoftphone((s) =>
@@ -77,15 +92,20 @@ function Workstation() {
   return (
     <div className="app">
       <TopBar />
+      <NavBar />
       <ApprovalsBar />
-      <AdminBar />
       <SyncBanners />
+      <PbxBanner />
       <UpdateBanner />
       <IncomingCall />
       <main className="app-main">
-        {admin && <admin.Screen key={admin.tab} />}
-        <QueueScreen active={view.name === 'queue' && !helpOpen} hidden={view.name !== 'queue'} />
-        {renderView(view, !helpOpen)}
+        <QueueScreen active={working && view.name === 'queue' && !helpOpen} hidden={!working || view.name !== 'queue'} />
+        {working && renderView(view, !helpOpen)}
+        {other && (
+          <div className="section-screen" key={other.section}>
+            <other.Screen />
+          </div>
+        )}
       </main>
       {helpOpen && <HelpOverlay />}
     </div>

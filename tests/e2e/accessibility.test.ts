@@ -82,6 +82,7 @@ describe('accessibility of the main screens (axe-core)', () => {
       ['open-users-admin', 'users-admin'],
       ['open-templates-admin', 'templates-admin'],
       ['open-violations', 'violations'],
+      ['open-wipes-admin', 'wipes-admin'],
     ] as const) {
       await page.getByTestId(button).click();
       await page.getByTestId(screen).waitFor();

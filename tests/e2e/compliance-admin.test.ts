@@ -42,6 +42,40 @@ describe('compliance admin screen', () => {
     await err.waitFor();
     expect(await err.getAttribute('data-field')).toBe('overrides.closedDates.0');
     expect((await call(stack.server, 'GET', '/api/v1/org/compliance/audit', { token })).body).toHaveLength(1);
+    expect(await err.textContent()).toContain('AAAA-MM-DD');
+    await screen.locator('textarea[name="closedDates"]').fill('2026-12-24');
+
+    // own contact hours, per weekday, in the form (no JSON): a closing time before opening is
+    // refused beside that day's field, in words; fixed, it is saved and audited
+    await screen.getByTestId('add-hour-rule').click();
+    const rule = screen.getByTestId('hour-rule').first();
+    await rule.locator('input[name="overrides.hourRules.0.es"]').fill('Sábados solo hasta el mediodía');
+    await rule.locator('input[name="overrides.hourRules.0.en"]').fill('Saturdays only until noon');
+    await rule.locator('input[name="overrides.hourRules.0.week.6.open"]').check();
+    await rule.locator('input[name="overrides.hourRules.0.week.6.from"]').fill('12:00');
+    await rule.locator('input[name="overrides.hourRules.0.week.6.to"]').fill('09:00');
+    await page.getByTestId('compliance-save').click();
+    const dayErr = rule.locator('[data-field="overrides.hourRules.0.week.6.to"]');
+    await dayErr.waitFor();
+    expect(await dayErr.textContent()).toContain('después de la apertura');
+    await rule.locator('input[name="overrides.hourRules.0.week.6.from"]').fill('08:00');
+    await rule.locator('input[name="overrides.hourRules.0.week.6.to"]').fill('12:00');
+    await screen.getByTestId('add-cap').click();
+    await screen.locator('input[name="overrides.caps.0.es"]').fill('Una llamada al día por deudor');
+    await screen.locator('input[name="overrides.caps.0.en"]').fill('One call a day per debtor');
+    await page.getByTestId('compliance-save').click();
+    await page.getByTestId('audit-row').nth(1).waitFor();
+    const saved = await call(stack.server, 'GET', '/api/v1/org/compliance', { token });
+    expect(saved.body.rules.overrides.hourRules).toHaveLength(1);
+    expect(saved.body.rules.overrides.hourRules[0].week[6]).toEqual({ from: '08:00', to: '12:00' });
+    expect(saved.body.rules.overrides.hourRules[0].week[0]).toBeNull();
+    expect(saved.body.rules.overrides.caps[0]).toMatchObject({
+      kind: 'count',
+      blockAt: 1,
+      windowDays: 1,
+      scope: 'debtor',
+      appliesTo: ['call'],
+    });
     expect(stack.pageErrors).toEqual([]);
   }, 120_000);
 

@@ -64,7 +64,7 @@ describe('users admin screen', () => {
     const { page } = stack;
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
     await loginThroughUi(page, 'lider', 'lider123');
-    await page.getByTestId('admin-bar').waitFor();
+    await page.getByTestId('section-nav').waitFor();
     expect(await page.getByTestId('open-users-admin').count()).toBe(0);
   }, 120_000);
 });

@@ -204,18 +204,18 @@ describe('agent workstation (e2e)', () => {
   it('switches the UI to English and persists the choice', async () => {
     const { page } = stack;
     await backToQueue(page);
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sincronizar ahora');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sincronizar ahora');
     await page.getByTestId('language').selectOption('en');
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sync now');
     await page.getByRole('columnheader', { name: 'Debtor' }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     expect((await stack.workstation.handlers.getSettings(undefined)).locale).toBe('en');
     // A reload comes back in English: the choice lives in the workstation's settings.
     await page.reload();
     await page.getByTestId('sync-now').waitFor();
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sync now');
     await page.getByTestId('language').selectOption('es');
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sincronizar ahora');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sincronizar ahora');
   });
 
   it('filters the queue by DPD bucket and sorts it by days past due', async () => {

@@ -53,6 +53,8 @@ export const PASS_THROUGH = [
   pass('listTeams', ROUTES.teams, { answer: (r) => r.teams }),
   pass('createUser', ROUTES.createUser, { request: (body) => ({ body }) }),
   pass('updateUser', ROUTES.updateUser, { request: ({ id, change }) => ({ params: { id }, body: change }) }),
+  pass('listWipeOrders', ROUTES.wipeOrders, { answer: (r) => r.orders }),
+  pass('orderWipe', ROUTES.wipeUser, { request: ({ userId, mode }) => ({ params: { id: userId }, body: mode ? { mode } : {} }) }),
   pass('listApprovals', ROUTES.approvals, { request: ({ status }) => ({ query: { status } }), answer: (r) => r.approvals }),
   pass('decideApproval', ROUTES.decideApproval, { request: ({ id, decision }) => ({ params: { id }, body: decision }) }),
   pass('listMissedCallbacks', ROUTES.missedCallbacks, { answer: (r) => r.callbacks }),

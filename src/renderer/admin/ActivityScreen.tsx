@@ -146,7 +146,7 @@ export function ActivityScreen() {
       <td className="num" data-col="violations">
         {a.violations > 0 ? <strong className="field-error">{a.violations}</strong> : 0}
       </td>
-      <td>{when(a.lastActivityAt)}</td>
+      <td className="when">{when(a.lastActivityAt)}</td>
     </tr>
   );
 

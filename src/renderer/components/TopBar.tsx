@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Clock, LogOut, RefreshCw } from 'lucide-react';
 import { SoftphoneBar } from '../softphone';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
@@ -25,8 +26,11 @@ function SyncStatus() {
         {t('sync.pending', { count: state.pending })}
       </span>
       {state.progress && <span className="muted">{t('sync.progress', { done: state.progress.done, total: state.progress.total })}</span>}
-      <span className="muted" title={state.lastError ?? ''}>
-        {t('sync.lastSuccess', { time: last })}
+      {/* the time alone keeps the bar on one row at 1280 px; the words are for screen readers and the tooltip */}
+      <span className="muted sync-last" title={state.lastError ?? t('sync.lastSuccess', { time: last })}>
+        <Clock size={13} aria-hidden="true" />
+        <span className="sr-only">{t('sync.lastSuccess', { time: '' })}</span>
+        {last}
       </span>
       {state.rejected.length > 0 && (
         <span className="rejected-wrap">
@@ -44,8 +48,16 @@ function SyncStatus() {
           )}
         </span>
       )}
-      <button type="button" onClick={() => void syncNow()} disabled={state.syncing} data-testid="sync-now">
-        {t('sync.now')}
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => void syncNow()}
+        disabled={state.syncing}
+        data-testid="sync-now"
+        aria-label={t('sync.now')}
+        title={t('sync.now')}
+      >
+        <RefreshCw size={14} aria-hidden="true" />
       </button>
       {state.storageFull && (
         <span className="error-text" role="alert">
@@ -71,7 +83,7 @@ export function TopBar() {
       </div>
       <div className="topbar-right">
         {session && (
-          <span className="agent" data-testid="agent-name">
+          <span className="agent" data-testid="agent-name" title={session.user.displayName}>
             {session.user.displayName} <span className="muted">· {t(`role.${session.user.role}`)}</span>
           </span>
         )}
@@ -90,7 +102,8 @@ export function TopBar() {
             ))}
           </select>
         </label>
-        <button type="button" className="link" onClick={() => void logout()}>
+        <button type="button" className="link with-icon" onClick={() => void logout()}>
+          <LogOut size={14} aria-hidden="true" />
           {t('login.logout')}
         </button>
       </div>

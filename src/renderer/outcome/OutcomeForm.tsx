@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useManualCall } from './manual-call';
 import { getApi } from '../api';
 import type { AccountDetail, ComplianceDecision } from '../../shared/api/contract';
 import { BlockedReason } from '../messaging/BlockedReason';
@@ -80,6 +81,19 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
     setSuccess(null);
     useSoftphone.getState().consumeLastEnded();
   }, [lastEnded, account.id]);
+
+  // Beside a call button the softphone cannot serve: log a call dialled from another phone.
+  const manual = useManualCall((s) => s.request);
+  useEffect(() => {
+    if (!manual || manual.accountId !== account.id) return;
+    setCall(null);
+    setDraft((d) => ({ ...d, channel: 'call', contactPointId: manual.contactPointId, direction: 'outbound' }));
+    setSuccess(null);
+    requestAnimationFrame(() => {
+      formRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      formRef.current?.querySelector<HTMLElement>('input[name="disposition"]')?.focus();
+    });
+  }, [manual, account.id]);
 
   // Logging a contact by hand is making it: checked like placing it, before and at submit (the
   // workstation refuses a forbidden outbound one). A softphone call was checked before dialling.

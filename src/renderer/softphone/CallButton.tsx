@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import { Phone } from 'lucide-react';
+import { useManualCall } from '../outcome/manual-call';
 import type { ContactPoint } from '../../shared/domain/entities';
 import { formatDateTime } from '../lib/datetime';
 import { SOFTPHONE_NS } from './i18n';
@@ -37,7 +39,7 @@ export function CallButton({
     <span className="call-button-wrap">
       <button
         type="button"
-        className="call-button"
+        className="call-button with-icon"
         data-testid="call-button"
         data-number={contactPoint.value}
         disabled={!canCall}
@@ -45,8 +47,22 @@ export function CallButton({
         aria-label={t('callNumber', { number: contactPoint.value })}
         onClick={() => void useSoftphone.getState().dial({ accountId, contactPointId: contactPoint.id, number: contactPoint.value })}
       >
-        <span aria-hidden="true">📞</span> {t('call')}
+        <Phone size={13} aria-hidden="true" /> {t('call')}
       </button>
+      {registration !== 'registered' && !refused && !disabled && (
+        <span className="call-unavailable" data-testid="call-unavailable">
+          {registration === 'reconnecting' || registration === 'failed' ? t('pbx.unavailable') : t(`registration.${registration}`)}
+          {' · '}
+          <button
+            type="button"
+            className="link"
+            data-testid="log-manual-call"
+            onClick={() => useManualCall.getState().ask(accountId, contactPoint.id)}
+          >
+            {t('pbx.logManual')}
+          </button>
+        </span>
+      )}
       {blocked && (
         <span className="call-blocked" role="alert" data-testid="softphone-blocked">
           <strong>{t('blocked.title')}</strong>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { X } from 'lucide-react';
 import { getApi } from '../api';
 import { SipSettings as SipSettingsSchema, type SipSettings as SipSettingsValue } from '../../shared/api/contract';
 import { SOFTPHONE_NS } from './i18n';
@@ -100,9 +101,10 @@ function AudioDevices() {
 }
 
 /** Server, extension, password and dial plan; saved on the main side, then the phone re-registers. */
-export function SipSettings({ onSaved }: { onSaved?: () => void }) {
+export function SipSettings({ onSaved, onClose }: { onSaved?: () => void; onClose?: () => void }) {
   const { t } = useTranslation(SOFTPHONE_NS);
   const [form, setForm] = useState<Form>(EMPTY);
+  const [errors, setErrors] = useState<Partial<Record<keyof Form, string>>>({});
   const [iceServers, setIceServers] = useState<SipSettingsValue['iceServers']>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -116,8 +118,8 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
       .catch((e: unknown) => setMessage(String(e)));
   }, []);
   const field = (k: keyof Form, label: string, type = 'text') => (
-    <label>
-      {label}
+    <label className={k === 'wsUrl' ? 'wide' : undefined}>
+      <span>{label}</span>
       <input
         name={k}
         type={type}
@@ -125,7 +127,14 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
         onChange={(e) => setForm({ ...form, [k]: e.target.value })}
         placeholder={k === 'password' ? t('form.passwordKeep') : undefined}
         autoComplete={k === 'password' ? 'new-password' : 'off'}
+        aria-invalid={errors[k] ? true : undefined}
+        aria-describedby={errors[k] ? `sip-err-${k}` : undefined}
       />
+      {errors[k] && (
+        <span className="field-error" id={`sip-err-${k}`}>
+          {errors[k]}
+        </span>
+      )}
     </label>
   );
   const save = async () => {
@@ -140,10 +149,17 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
       supervisorExtension: form.supervisorExtension.trim() || null,
     });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      setMessage(t('form.invalid', { field: issue?.path.join('.') ?? '', message: issue?.message ?? '' }));
+      // each issue beside its field: the schema's paths (dialPlan.prefix) name the form's inputs (prefix)
+      const found: Partial<Record<keyof Form, string>> = {};
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path.at(-1) ?? '') as keyof Form;
+        const k = key in EMPTY ? key : 'wsUrl';
+        found[k] ??= t(`form.problem.${k}`, { defaultValue: issue.message });
+      }
+      setErrors(found);
       return;
     }
+    setErrors({});
     setSaving(true);
     try {
       await getApi().saveSettings({ sip: parsed.data, ...(form.password ? { sipPassword: form.password } : {}) });
@@ -165,24 +181,33 @@ export function SipSettings({ onSaved }: { onSaved?: () => void }) {
         void save();
       }}
     >
-      <h3>{t('form.title')}</h3>
+      <div className="sip-settings-head">
+        <h3>{t('form.title')}</h3>
+        {onClose && (
+          <button type="button" className="icon-button" aria-label={t('dismiss')} title={t('dismiss')} onClick={onClose}>
+            <X size={14} aria-hidden="true" />
+          </button>
+        )}
+      </div>
       {field('wsUrl', t('form.wsUrl'))}
       {field('domain', t('form.domain'))}
       {field('extension', t('form.extension'))}
       {field('displayName', t('form.displayName'))}
       {field('password', t('form.password'), 'password')}
       {field('prefix', t('form.prefix'))}
-      <label className="inline">
+      <label className="inline wide">
         <input type="checkbox" name="keepPlus" checked={form.keepPlus} onChange={(e) => setForm({ ...form, keepPlus: e.target.checked })} />
         {t('form.keepPlus')}
       </label>
       {field('localCountry', t('form.localCountry'))}
       {field('supervisorExtension', t('form.supervisor'))}
       <AudioDevices />
-      <button type="submit" className="primary" disabled={saving}>
-        {t('form.save')}
-      </button>
-      {message && <span role="status">{message}</span>}
+      <div className="form-actions wide">
+        <button type="submit" className="primary" disabled={saving}>
+          {t('form.save')}
+        </button>
+        {message && <span role="status">{message}</span>}
+      </div>
     </form>
   );
 }

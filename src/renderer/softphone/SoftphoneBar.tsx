@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Phone, PhoneCall, PhoneOff, Settings } from 'lucide-react';
 import { formatDuration } from './format';
 import { SOFTPHONE_NS } from './i18n';
 import { SipSettings } from './SipSettings';
@@ -162,23 +163,27 @@ export function SoftphoneBar() {
       void useSoftphone.getState().stop();
     };
   }, []);
+  const Icon = registration === 'registered' ? Phone : registration === 'connecting' ? PhoneCall : PhoneOff;
   return (
     <div className="softphone-bar" data-testid="softphone-bar" data-registration={registration}>
       <span className={`softphone-reg reg-${registration}`} title={error ?? ''} data-testid="softphone-registration">
+        <Icon size={14} aria-hidden="true" />
         {t(`registration.${registration}`)}
         {extension ? ` · ${extension}` : ''}
       </span>
       <ActiveCall />
       <button
         type="button"
-        className="link small"
+        className="icon-button"
         data-testid="softphone-settings"
         aria-expanded={showSettings}
+        aria-label={t('settings')}
+        title={t('settings')}
         onClick={() => setShowSettings((v) => !v)}
       >
-        {t('settings')}
+        <Settings size={14} aria-hidden="true" />
       </button>
-      {showSettings && <SipSettings onSaved={() => setShowSettings(false)} />}
+      {showSettings && <SipSettings onSaved={() => setShowSettings(false)} onClose={() => setShowSettings(false)} />}
     </div>
   );
 }

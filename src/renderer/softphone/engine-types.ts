@@ -66,6 +66,10 @@ export interface SoftphoneSnapshot {
   /** Set when the last call() was refused by the compliance check: no INVITE was sent. */
   blocked: ComplianceDecision | null;
   extension: string | null;
+  /** The PBX's WebSocket URL being used, to name it when it does not answer. */
+  server: string | null;
+  /** While reconnecting: when the next attempt is due (epoch ms), null while one is under way. */
+  nextRetryAt: number | null;
 }
 
 export type CallRequest = { accountId: string; contactPointId: string | null; number: string };

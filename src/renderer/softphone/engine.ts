@@ -28,7 +28,8 @@ const DEFAULTS = {
   ringTimeoutMs: 30_000,
   dtmfMode: 'auto',
   reconnectInitialMs: 500,
-  reconnectMaxMs: 15_000,
+  // a PBX that is down for good (none installed) is retried about once a minute, not 8 times
+  reconnectMaxMs: 60_000,
   callRecoveryMs: 15_000,
   qualityIntervalMs: 2_000,
   iceGatheringTimeoutMs: 500,
@@ -46,6 +47,8 @@ export class SoftphoneEngine {
     lastEnded: null,
     blocked: null,
     extension: null,
+    server: null,
+    nextRetryAt: null,
   };
   private readonly listeners = new Set<Listener>();
   private creds: SipCredentials | null = null;
@@ -114,7 +117,7 @@ export class SoftphoneEngine {
       this.set({ registration: 'failed', error: `invalid SIP address ${creds.extension}@${creds.domain}` });
       return;
     }
-    this.set({ registration: 'connecting', extension: creds.extension, error: null });
+    this.set({ registration: 'connecting', extension: creds.extension, error: null, server: creds.wsUrl, nextRetryAt: null });
     const ua = new UserAgent({
       uri,
       displayName: creds.displayName || creds.extension,
@@ -177,11 +180,12 @@ export class SoftphoneEngine {
       }
       await ua.stop().catch(() => undefined);
     }
-    if (this.ua === null) this.set({ registration: 'unconfigured', extension: null, error: null });
+    if (this.ua === null) this.set({ registration: 'unconfigured', extension: null, error: null, server: null, nextRetryAt: null });
   }
 
   private async onTransportUp(): Promise<void> {
     this.reconnectDelay = this.opts.reconnectInitialMs;
+    this.set({ nextRetryAt: null });
     await this.register();
     void this.media.warmUp();
     // sip.js keeps a call "up" after a reconnect with no media path: a re-INVITE re-anchors it
@@ -243,10 +247,16 @@ export class SoftphoneEngine {
     if (this.reconnectTimer || this.stopping) return;
     const delay = this.reconnectDelay;
     this.reconnectDelay = Math.min(this.opts.reconnectMaxMs, this.reconnectDelay * 2);
+    this.set({ nextRetryAt: Date.now() + delay });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.reconnectNow();
     }, delay);
+  }
+
+  /** The agent's "Reintentar ahora": one attempt at once; a failure goes on backing off from where it was. */
+  retryNow(): void {
+    if (this.snapshot.registration === 'reconnecting') this.reconnectNow();
   }
 
   private reconnectNow(): void {
@@ -256,6 +266,7 @@ export class SoftphoneEngine {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = null;
     }
+    this.set({ nextRetryAt: null });
     ua.reconnect().catch(() => this.scheduleReconnect());
   }
 

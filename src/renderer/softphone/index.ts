@@ -5,6 +5,7 @@ import './i18n';
 export { CallButton } from './CallButton';
 export { SoftphoneBar } from './SoftphoneBar';
 export { IncomingCall } from './IncomingCall';
+export { PbxBanner } from './PbxBanner';
 export { SipSettings } from './SipSettings';
 export { useSoftphone, type LastEndedCall } from './store';
 export { SoftphoneEngine, type SoftphoneSnapshot, type CallInfo } from './engine';

@@ -38,6 +38,8 @@ export interface SoftphoneStore extends Omit<SoftphoneSnapshot, 'lastEnded'> {
   dtmf(digits: string): Promise<void>;
   transfer(target?: string): Promise<void>;
   dismiss(): void;
+  /** Reconnects to the PBX at once instead of waiting for the next attempt. */
+  retryNow(): void;
   /** The outcome form calls this once it has taken the ended call. */
   consumeLastEnded(): void;
   engine(): SoftphoneEngine;
@@ -58,6 +60,8 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
           call: s.call,
           blocked: s.blocked,
           extension: s.extension,
+          server: s.server,
+          nextRetryAt: s.nextRetryAt,
         };
         if (s.lastEnded && s.lastEnded !== previous) {
           seq += 1;
@@ -89,6 +93,8 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
     call: null,
     blocked: null,
     extension: null,
+    server: null,
+    nextRetryAt: null,
     lastEnded: null,
     lastEndedDetail: null,
     blockedContactPointId: null,
@@ -117,6 +123,7 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
       getEngine().dismissEnded();
       set({ lastResult: null });
     },
+    retryNow: () => getEngine().retryNow(),
     consumeLastEnded: () => {
       if (get().lastEnded) set({ lastEnded: null });
     },

@@ -19,6 +19,8 @@ interface SessionStore {
   setLocale(locale: Locale): Promise<void>;
   /** The sync engine reported 401: the agent must log in again (the outbox is kept main-side). */
   expire(): void;
+  /** An administrator's wipe order erased this workstation's store: the login screen says so. */
+  wiped(): void;
 }
 
 export const useSession = create<SessionStore>((set, get) => ({
@@ -86,6 +88,10 @@ export const useSession = create<SessionStore>((set, get) => ({
       // The language already changed on screen; failing to persist it is not worth blocking the agent.
       console.warn('saveSettings(locale) failed', err);
     }
+  },
+
+  wiped() {
+    set({ status: 'anonymous', session: null, loginError: { code: 'server.device_wipe', message: 'device_wipe' } });
   },
 
   expire() {

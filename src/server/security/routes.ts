@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import { defineRoute } from '../http/route';
 import { recordAudit } from '../users/audit';
-import { orderWipe } from '../wipe/orders';
+import { listWipeOrders, orderWipe } from '../wipe/orders';
 
 /**
  * The organisation's security policy, kept in organizations.settings.security: a change also
@@ -27,6 +27,15 @@ export const securityRoutes = [
     async handler({ db, user, params, body }) {
       const mode = body.mode ?? (await loadSecurity(db, user.orgId)).wipeMode;
       return orderWipe(db, user, params.id, mode);
+    },
+  }),
+  defineRoute({
+    ...ROUTES.wipeOrders,
+    summary: "The organisation's wipe orders, newest first: whose, given by whom, in which mode, and when carried out (admin)",
+    tags: ['security'],
+    access: ['admin'],
+    async handler({ db, user }) {
+      return { orders: await listWipeOrders(db, user.orgId) };
     },
   }),
   defineRoute({

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { hashToken } from '../auth/sessions';
 import { HttpError } from '../http/errors';
-import type { WipeMode, WipeOrder } from '../../shared/domain/security';
+import type { WipeMode, WipeOrder, WipeOrderEntry } from '../../shared/domain/security';
 import { writeTransaction } from '../db/write';
 import { notFound } from '../http/errors';
 import { recordAudit, type Actor } from '../users/audit';
@@ -44,6 +44,27 @@ export async function orderWipe(db: Db, actor: Actor & { id: string }, userId: s
     await recordAudit(tx, { orgId: actor.orgId, actorId: actor.id, action: 'user.wipe', userId, after: { mode } });
     return { userId, mode, orderedAt: row!.orderedAt.toISOString() };
   });
+}
+
+/** The organisation's wipe orders, newest first, with whose they are and who gave them (admin screen). */
+export async function listWipeOrders(db: Db, orgId: string): Promise<WipeOrderEntry[]> {
+  const rows = await db.query<{
+    id: string;
+    userId: string;
+    username: string;
+    displayName: string;
+    orderedBy: string;
+    mode: WipeMode;
+    orderedAt: Date;
+    doneAt: Date | null;
+  }>(
+    `SELECT w.id::text AS id, u.id AS "userId", u.username, u.display_name AS "displayName", b.display_name AS "orderedBy",
+            w.mode, w.ordered_at AS "orderedAt", w.done_at AS "doneAt"
+     FROM wipe_orders w JOIN users u ON u.id = w.user_id JOIN users b ON b.id = w.ordered_by
+     WHERE u.org_id = $1 ORDER BY w.ordered_at DESC, w.id DESC LIMIT 500`,
+    [orgId],
+  );
+  return rows.map((r) => ({ ...r, orderedAt: r.orderedAt.toISOString(), doneAt: r.doneAt ? r.doneAt.toISOString() : null }));
 }
 
 /**

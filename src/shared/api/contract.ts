@@ -29,7 +29,7 @@ import {
 } from '../domain/org-compliance';
 import { MessageChannel, MessagePreview, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
 import { SipCredentials, SipSettings } from '../domain/sip';
-import { LockReason } from '../domain/security';
+import { LockReason, WipeMode, WipeOrder, WipeOrderEntry } from '../domain/security';
 
 // Domain types once lived here; they are in src/shared/domain now and re-exported for the callers.
 export {
@@ -325,6 +325,9 @@ export const API = {
   listTeams: { input: none, output: z.array(Team) },
   createUser: { input: CreateUserRequest, output: AdminUser },
   updateUser: { input: z.object({ id: Id, change: UpdateUserRequest }), output: AdminUser },
+  /** Admin only, online only: wipe orders (newest first) and ordering one for every workstation of a user. */
+  listWipeOrders: { input: none, output: z.array(WipeOrderEntry) },
+  orderWipe: { input: z.object({ userId: Id, mode: WipeMode.optional() }), output: WipeOrder },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

@@ -18,7 +18,7 @@ import {
   OrgComplianceState,
 } from '../domain/org-compliance';
 import { ImportReport } from '../domain/portfolio';
-import { SecurityPolicy, WipeOrder, WipeOrderRequest } from '../domain/security';
+import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
@@ -126,6 +126,7 @@ export const ROUTES = {
   updateUser: route({ method: 'PATCH', path: '/api/v1/users/:id', params: IdParams, body: UpdateUserRequest, response: AdminUser }),
   teams: route({ method: 'GET', path: '/api/v1/teams', response: TeamList }),
   wipeUser: route({ method: 'POST', path: '/api/v1/users/:id/wipe', params: IdParams, body: WipeOrderRequest, response: WipeOrder }),
+  wipeOrders: route({ method: 'GET', path: '/api/v1/wipe-orders', response: WipeOrderList }),
 
   orgSecurity: route({ method: 'GET', path: '/api/v1/org/security', response: SecurityPolicy }),
   saveOrgSecurity: route({ method: 'PUT', path: '/api/v1/org/security', body: SecurityPolicy, response: SecurityPolicy }),

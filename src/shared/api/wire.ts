@@ -50,6 +50,8 @@ export const PRELOAD_METHODS = [
   'listTeams',
   'createUser',
   'updateUser',
+  'listWipeOrders',
+  'orderWipe',
   'getSyncState',
   'syncNow',
   'getSettings',

@@ -31,3 +31,15 @@ export const WipeOrder = z.object({
   orderedAt: z.string(),
 });
 export type WipeOrder = z.infer<typeof WipeOrder>;
+
+/** One wipe order as the administrators' screen lists it: whose, by whom, and whether it was carried out yet. */
+export const WipeOrderEntry = WipeOrder.extend({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  orderedBy: z.string(),
+  /** When the first of the user's sessions received it (its store erased); null while pending. */
+  doneAt: z.string().nullable(),
+});
+export type WipeOrderEntry = z.infer<typeof WipeOrderEntry>;
+export const WipeOrderList = z.object({ orders: z.array(WipeOrderEntry) });

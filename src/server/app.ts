@@ -28,6 +28,8 @@ import { decodeCsvBytes } from './portfolio/decode';
 import { providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
+import { repliesRoutes } from './messaging/replies-routes';
+import { webhookRoutes } from './messaging/webhooks';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
@@ -135,6 +137,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...collectionsRoutes,
   ...complianceRoutes,
   ...messagingRoutes,
+  ...repliesRoutes,
+  ...webhookRoutes,
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,
@@ -248,7 +252,7 @@ export function createServer({
   app.addHook('onReady', async () => {
     await warmCompliance(db).catch((e: unknown) => app.log.warn({ err: e }, 'compliance warm-up failed'));
   });
-  const messages = dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000 });
+  const messages = dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000, publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined });
   // Only a push that carried a message can have queued one; the poll catches anything else.
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith('/api/v1/sync/push') && reply.statusCode < 300 && carriesMessage(request.body)) messages.kick();

@@ -3,7 +3,13 @@ import { Id, IsoInstant } from '../../shared/domain/entities';
 import type { Db } from '../db';
 
 /** Changes to an organisation's rules and to an account's hardship, kept in org_audit (0013). */
-export const OrgAuditAction = z.enum(['collections.policies', 'account.hardship_set', 'account.hardship_lifted']);
+export const OrgAuditAction = z.enum([
+  'collections.policies',
+  'account.hardship_set',
+  'account.hardship_lifted',
+  // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
+  'debtor.channel_refused',
+]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 
 export const OrgAuditEntry = z.object({
@@ -20,7 +26,8 @@ export type OrgAuditEntry = z.infer<typeof OrgAuditEntry>;
 
 export interface OrgAuditFact {
   orgId: string;
-  actorId: string;
+  /** null: not a user (the debtor's own opt-out reply). */
+  actorId: string | null;
   action: OrgAuditAction;
   accountId?: string | null;
   before: unknown;

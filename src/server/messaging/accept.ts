@@ -92,8 +92,8 @@ export async function acceptMessage(
   );
   await tx.query(
     `INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
-       started_at, compliance_blocked)
-     VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+       started_at, compliance_blocked, message_status)
+     VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
     [
       a.id,
       account.id,
@@ -105,6 +105,7 @@ export async function acceptMessage(
       decision.allowed ? body.slice(0, 4000) : `Mensaje bloqueado por cumplimiento: ${reasonsText(decision.reasons)}`.slice(0, 4000),
       now.toISOString(),
       !decision.allowed,
+      status,
     ],
   );
   if (decision.allowed) {

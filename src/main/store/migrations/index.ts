@@ -4,7 +4,8 @@ import { migration0002 } from './0002-contactability';
 import { migration0003 } from './0003-search-trigram';
 import { migration0004 } from './0004-my-day';
 import { migration0006 } from './0006-activity-manual-dial';
+import { migration0009 } from './0009-message-status';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0006];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0006, migration0009];
 export type { Migration };

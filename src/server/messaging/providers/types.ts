@@ -12,6 +12,8 @@ export interface OutboundMessage {
   body: string;
   /** WhatsApp: the approved template the message is sent as (its parameters fill the body's {{1}} …). */
   whatsappTemplate?: WhatsAppTemplateMessage | null;
+  /** SMS: where Twilio posts the message's delivery status (Twilio's StatusCallback). */
+  statusCallbackUrl?: string | undefined;
 }
 
 export type SendResult =

@@ -1,0 +1,2 @@
+-- Placeholder for another branch's migration (the lead renumbers at merge).
+SELECT 1;

@@ -50,12 +50,19 @@ const digits = (s: string) => s.replace(/\D/g, '');
  */
 export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOutcome> {
   return syncedWrite(db, async (tx) => {
-    const [dup] = await tx.query<{ id: string; debtorId: string | null; accountId: string | null; activityId: string | null; optOut: boolean }>(
+    const [dup] = await tx.query<{
+      id: string;
+      debtorId: string | null;
+      accountId: string | null;
+      activityId: string | null;
+      optOut: boolean;
+    }>(
       `SELECT id, debtor_id AS "debtorId", account_id AS "accountId", activity_id AS "activityId", opt_out AS "optOut"
        FROM inbound_messages WHERE org_id = $1 AND channel = $2 AND provider_message_id = $3`,
       [r.orgId, r.channel, r.providerMessageId],
     );
-    if (dup) return { id: dup.id, duplicate: true, debtorId: dup.debtorId, accountId: dup.accountId, activityId: dup.activityId, optOut: null };
+    if (dup)
+      return { id: dup.id, duplicate: true, debtorId: dup.debtorId, accountId: dup.accountId, activityId: dup.activityId, optOut: null };
 
     const match = await matchSender(tx, r);
     const word = optOutWord(r.body) ?? (r.subject ? optOutWord(r.subject) : null);
@@ -164,10 +171,10 @@ async function refuseChannel(tx: Db, orgId: string, m: Match, channel: MessageCh
   );
   const refused = before?.prefs.refusedChannels ?? [];
   if (refused.includes(channel)) return;
-  await tx.query(
-    `UPDATE debtors SET contact_prefs = jsonb_set(contact_prefs, '{refusedChannels}', $2::jsonb, true) WHERE id = $1`,
-    [m.debtorId, JSON.stringify([...refused, channel])],
-  );
+  await tx.query(`UPDATE debtors SET contact_prefs = jsonb_set(contact_prefs, '{refusedChannels}', $2::jsonb, true) WHERE id = $1`, [
+    m.debtorId,
+    JSON.stringify([...refused, channel]),
+  ]);
   await recordOrgAudit(tx, {
     orgId,
     actorId: null,

@@ -44,9 +44,10 @@ export const repliesRoutes = [
         [params.id, user.orgId, user.id],
       );
       if (!row) throw notFound('reply');
-      const [r] = await db.query<Row>(`SELECT ${COLUMNS} FROM inbound_messages i LEFT JOIN users u ON u.id = i.handled_by WHERE i.id = $1`, [
-        params.id,
-      ]);
+      const [r] = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM inbound_messages i LEFT JOIN users u ON u.id = i.handled_by WHERE i.id = $1`,
+        [params.id],
+      );
       return view(r!);
     },
   }),

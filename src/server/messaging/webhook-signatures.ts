@@ -54,7 +54,13 @@ export function metaSignature(rawBody: Buffer, appSecret: string): string {
 
 export function verifyMeta(rawBody: Buffer, appSecret: string, header: string | undefined): boolean {
   if (!header) return false;
-  return safeEqual(metaSignature(rawBody, appSecret), header.trim().toLowerCase().replace(/^sha256=/, 'sha256='));
+  return safeEqual(
+    metaSignature(rawBody, appSecret),
+    header
+      .trim()
+      .toLowerCase()
+      .replace(/^sha256=/, 'sha256='),
+  );
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -106,14 +106,19 @@ interface WaMessage {
 interface WaPayload {
   object?: string;
   entry?: Array<{
-    changes?: Array<{ field?: string; value?: { metadata?: { phone_number_id?: string; display_phone_number?: string }; statuses?: WaStatus[]; messages?: WaMessage[] } }>;
+    changes?: Array<{
+      field?: string;
+      value?: { metadata?: { phone_number_id?: string; display_phone_number?: string }; statuses?: WaStatus[]; messages?: WaMessage[] };
+    }>;
   }>;
 }
 
 const waTime = (ts: string | undefined) => (ts && /^\d+$/.test(ts) ? new Date(Number(ts) * 1000) : new Date());
 
 function waText(m: WaMessage): string {
-  return m.text?.body ?? m.button?.text ?? m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? `[${m.type ?? 'mensaje'}]`;
+  return (
+    m.text?.body ?? m.button?.text ?? m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? `[${m.type ?? 'mensaje'}]`
+  );
 }
 
 function waStatus(s: string | undefined): ReportedStatus | null {
@@ -141,7 +146,10 @@ export const webhookRoutes = [
           channel: 'sms',
           providerMessageId: sid,
           status,
-          error: status === 'failed' ? `twilio.${code ?? form.get('MessageStatus')}: ${(code && TWILIO_ERRORS[code]) ?? form.get('ErrorMessage') ?? form.get('MessageStatus')}` : null,
+          error:
+            status === 'failed'
+              ? `twilio.${code ?? form.get('MessageStatus')}: ${(code && TWILIO_ERRORS[code]) ?? form.get('ErrorMessage') ?? form.get('MessageStatus')}`
+              : null,
           occurredAt: new Date(),
         });
       }
@@ -229,7 +237,14 @@ export const webhookRoutes = [
                     e?.code !== undefined && isTransientGraphError(400, e.code) ? ' (temporary)' : ''
                   }`
                 : null;
-            await recordStatus(db, { orgId: c.orgId, channel: 'whatsapp', providerMessageId: s.id, status, error, occurredAt: waTime(s.timestamp) });
+            await recordStatus(db, {
+              orgId: c.orgId,
+              channel: 'whatsapp',
+              providerMessageId: s.id,
+              status,
+              error,
+              occurredAt: waTime(s.timestamp),
+            });
           }
           for (const m of v.messages ?? []) {
             if (!m.id || !m.from) continue;

@@ -108,7 +108,12 @@ export const ROUTES = {
   // Provider webhooks: no session, authenticated by the provider's signature with the
   // organisation's own secret (src/server/messaging/webhooks.ts); the body is read raw.
   twilioStatusWebhook: route({ method: 'POST', path: '/api/v1/webhooks/:org/twilio/status', params: WebhookParams, response: z.string() }),
-  twilioInboundWebhook: route({ method: 'POST', path: '/api/v1/webhooks/:org/twilio/inbound', params: WebhookParams, response: z.string() }),
+  twilioInboundWebhook: route({
+    method: 'POST',
+    path: '/api/v1/webhooks/:org/twilio/inbound',
+    params: WebhookParams,
+    response: z.string(),
+  }),
   whatsappVerifyWebhook: route({
     method: 'GET',
     path: '/api/v1/webhooks/:org/whatsapp',
@@ -124,7 +129,12 @@ export const ROUTES = {
     response: z.array(UnknownReply),
   }),
   orgMessagingConfig: route({ method: 'GET', path: '/api/v1/org/messaging', response: OrgMessagingConfigView }),
-  saveOrgMessagingConfig: route({ method: 'PUT', path: '/api/v1/org/messaging', body: OrgMessagingConfigInput, response: OrgMessagingConfigView }),
+  saveOrgMessagingConfig: route({
+    method: 'PUT',
+    path: '/api/v1/org/messaging',
+    body: OrgMessagingConfigInput,
+    response: OrgMessagingConfigView,
+  }),
   handleUnknownReply: route({ method: 'POST', path: '/api/v1/replies/:id/handled', params: IdParams, response: UnknownReply }),
 } as const;
 

@@ -29,9 +29,15 @@ export const WhatsAppVerifyQuery = z.object({
 /** What an administrator sends; secrets are write-only (never answered back). */
 export const OrgMessagingConfigInput = z
   .object({
-    twilioAccountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, 'a Twilio Account SID (AC + 32 hex)').nullable(),
+    twilioAccountSid: z
+      .string()
+      .regex(/^AC[0-9a-f]{32}$/i, 'a Twilio Account SID (AC + 32 hex)')
+      .nullable(),
     twilioAuthToken: z.string().min(16).max(200).nullable(),
-    whatsappPhoneNumberId: z.string().regex(/^\d{5,32}$/, "Meta's phone number id (digits)").nullable(),
+    whatsappPhoneNumberId: z
+      .string()
+      .regex(/^\d{5,32}$/, "Meta's phone number id (digits)")
+      .nullable(),
     whatsappAppSecret: z.string().min(16).max(200).nullable(),
     whatsappVerifyToken: z.string().min(16).max(200).nullable(),
   })
@@ -45,4 +51,3 @@ export const OrgMessagingConfigView = z.object({
   whatsappAppSecretSet: z.boolean(),
   whatsappVerifyTokenSet: z.boolean(),
 });
-

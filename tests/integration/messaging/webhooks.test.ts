@@ -11,7 +11,12 @@ import { importRows, rawClient, row, startComplianceServer, type ComplianceServe
 // Wednesday 25 Nov 2026, 10:00 in Bogotá
 const AT = new Date('2026-11-25T15:00:00Z');
 const TW = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-auth-token-0123456789' };
-const WA = { accessToken: 'EAAG-webhooks', phoneNumberId: '1098765432', appSecret: 'meta-app-secret-0123456789', verifyToken: 'verify-token-0123456789' };
+const WA = {
+  accessToken: 'EAAG-webhooks',
+  phoneNumberId: '1098765432',
+  appSecret: 'meta-app-secret-0123456789',
+  verifyToken: 'verify-token-0123456789',
+};
 
 let s: ComplianceServer;
 let twilio: FakeProvider;
@@ -171,7 +176,11 @@ const waChange = (value: Record<string, unknown>) => ({
       changes: [
         {
           field: 'messages',
-          value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: WA.phoneNumberId }, ...value },
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550783881', phone_number_id: WA.phoneNumberId },
+            ...value,
+          },
         },
       ],
     },
@@ -257,7 +266,14 @@ describe('Twilio status callback', () => {
 describe('replies by SMS', () => {
   it("a debtor's reply becomes an inbound activity of the account's agent, once per MessageSid", async () => {
     const t = await cpOf('WH-A-1', 'phone');
-    const form = { AccountSid: TW.accountSid, MessageSid: 'SM' + 'a'.repeat(32), From: PHONES.A, To: '+15005550006', Body: 'Pago el viernes', NumMedia: '0' };
+    const form = {
+      AccountSid: TW.accountSid,
+      MessageSid: 'SM' + 'a'.repeat(32),
+      From: PHONES.A,
+      To: '+15005550006',
+      Body: 'Pago el viernes',
+      NumMedia: '0',
+    };
     expect((await twilioPost(inboundUrl(), form)).status).toBe(200);
     expect((await twilioPost(inboundUrl(), form)).status).toBe(200);
     const acts = await s.db.query<{ note: string; direction: string; agent: string }>(
@@ -272,7 +288,9 @@ describe('replies by SMS', () => {
     const t = await cpOf('WH-B-1', 'phone');
     const form = { AccountSid: TW.accountSid, MessageSid: 'SM' + 'b'.repeat(32), From: PHONES.B, To: '+15005550006', Body: '¡No más!' };
     expect((await twilioPost(inboundUrl(), form)).status).toBe(200);
-    const [d] = await s.db.query<{ prefs: { refusedChannels?: string[] } }>('SELECT contact_prefs AS prefs FROM debtors WHERE id = $1', [t.debtorId]);
+    const [d] = await s.db.query<{ prefs: { refusedChannels?: string[] } }>('SELECT contact_prefs AS prefs FROM debtors WHERE id = $1', [
+      t.debtorId,
+    ]);
     expect(d!.prefs.refusedChannels).toEqual(['sms']);
     const audit = await s.db.query<{ action: string; after: { word: string } }>(
       `SELECT action, after FROM org_audit WHERE action = 'debtor.channel_refused' AND account_id = $1`,
@@ -290,13 +308,22 @@ describe('replies by SMS', () => {
       body: 'x',
       createdAt: AT.toISOString(),
     });
-    const [m] = await s.db.query<{ status: string; reasons: Array<{ ruleId: string }> }>('SELECT status, reasons FROM outbound_messages WHERE id = $1', [id]);
+    const [m] = await s.db.query<{ status: string; reasons: Array<{ ruleId: string }> }>(
+      'SELECT status, reasons FROM outbound_messages WHERE id = $1',
+      [id],
+    );
     expect(m!.status).toBe('blocked');
     expect(m!.reasons.map((r) => r.ruleId)).toContain('hard.channel_refused');
   });
 
   it("an unknown sender's reply lands in the team lead's list (not the agent's)", async () => {
-    const form = { AccountSid: TW.accountSid, MessageSid: 'SM' + 'c'.repeat(32), From: '+573009999999', To: '+15005550006', Body: '¿Quién es?' };
+    const form = {
+      AccountSid: TW.accountSid,
+      MessageSid: 'SM' + 'c'.repeat(32),
+      From: '+573009999999',
+      To: '+15005550006',
+      Body: '¿Quién es?',
+    };
     expect((await twilioPost(inboundUrl(), form)).status).toBe(200);
     expect((await call(s, 'GET', '/api/v1/replies/unknown', { token: agent })).status).toBe(403);
     const list = await call(s, 'GET', '/api/v1/replies/unknown', { token: lead });
@@ -335,7 +362,9 @@ describe('WhatsApp Cloud API webhook', () => {
     const t = await cpOf('WH-X-1', 'whatsapp');
     const reply = waChange({
       contacts: [{ profile: { name: 'Deudor X' }, wa_id: PHONES.X.slice(1) }],
-      messages: [{ from: PHONES.X.slice(1), id: 'wamid.HBgMNTczMDAxMTEwMDA0FQIAEhgg', timestamp: ts, type: 'text', text: { body: 'Ya pagué ayer' } }],
+      messages: [
+        { from: PHONES.X.slice(1), id: 'wamid.HBgMNTczMDAxMTEwMDA0FQIAEhgg', timestamp: ts, type: 'text', text: { body: 'Ya pagué ayer' } },
+      ],
     });
     expect((await metaPost(reply)).status).toBe(200);
     const acts = await s.db.query<{ note: string; channel: string }>(
@@ -364,16 +393,29 @@ describe('WhatsApp Cloud API webhook', () => {
     expect(await eventCount()).toBe(before);
     expect((await message(id)).status).toBe('sent');
     expect((await metaPost(failed)).status).toBe(200);
-    expect(await message(id)).toMatchObject({ status: 'failed', activityError: 'whatsapp.131026: Message undeliverable — Message Undeliverable.' });
+    expect(await message(id)).toMatchObject({
+      status: 'failed',
+      activityError: 'whatsapp.131026: Message undeliverable — Message Undeliverable.',
+    });
   });
 
   it('BAJA on WhatsApp refuses WhatsApp only', async () => {
     const t = await cpOf('WH-C-1', 'whatsapp');
     const optOut = waChange({
-      messages: [{ from: PHONES.C.slice(1), id: 'wamid.optout-c', timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'BAJA' } }],
+      messages: [
+        {
+          from: PHONES.C.slice(1),
+          id: 'wamid.optout-c',
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          type: 'text',
+          text: { body: 'BAJA' },
+        },
+      ],
     });
     expect((await metaPost(optOut)).status).toBe(200);
-    const [d] = await s.db.query<{ prefs: { refusedChannels?: string[] } }>('SELECT contact_prefs AS prefs FROM debtors WHERE id = $1', [t.debtorId]);
+    const [d] = await s.db.query<{ prefs: { refusedChannels?: string[] } }>('SELECT contact_prefs AS prefs FROM debtors WHERE id = $1', [
+      t.debtorId,
+    ]);
     expect(d!.prefs.refusedChannels).toEqual(['whatsapp']);
   });
 });

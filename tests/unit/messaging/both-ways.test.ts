@@ -67,9 +67,12 @@ describe('delivery status order', () => {
 });
 
 describe('opt-out replies', () => {
-  it.each(['STOP', 'stop', 'Baja', 'BAJA.', '¡NO MÁS!', 'no mas', 'No  Más', 'CANCELAR', 'cancelar ', 'Dar de baja'])('"%s" is an opt-out', (t) => {
-    expect(optOutWord(t)).not.toBeNull();
-  });
+  it.each(['STOP', 'stop', 'Baja', 'BAJA.', '¡NO MÁS!', 'no mas', 'No  Más', 'CANCELAR', 'cancelar ', 'Dar de baja'])(
+    '"%s" is an opt-out',
+    (t) => {
+      expect(optOutWord(t)).not.toBeNull();
+    },
+  );
   it.each(['no puedo pagar hasta el viernes', 'stop llamando a mi trabajo por favor', 'Bajaré al banco mañana', 'ok', ''])(
     '"%s" is a reply, not an opt-out',
     (t) => {
@@ -83,10 +86,22 @@ describe('opt-out replies', () => {
 });
 
 describe('checkContact and a refused channel', () => {
-  const base = inputOf({ name: 'x', rule: 'x', country: 'MX', at: '2026-11-25T17:00:00Z', channel: 'sms', allowed: true, reasons: [], next: null });
+  const base = inputOf({
+    name: 'x',
+    rule: 'x',
+    country: 'MX',
+    at: '2026-11-25T17:00:00Z',
+    channel: 'sms',
+    allowed: true,
+    reasons: [],
+    next: null,
+  });
   it('blocks the refused channel for good and leaves the others', () => {
     expect(checkContact(base).allowed).toBe(true);
-    const refused = { ...base, debtor: { ...base.debtor, contactPrefs: { ...base.debtor.contactPrefs, refusedChannels: ['sms' as const] } } };
+    const refused = {
+      ...base,
+      debtor: { ...base.debtor, contactPrefs: { ...base.debtor.contactPrefs, refusedChannels: ['sms' as const] } },
+    };
     const d = checkContact(refused);
     expect(d.allowed).toBe(false);
     expect(d.nextAllowedAt).toBeNull();

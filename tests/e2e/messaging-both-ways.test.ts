@@ -37,7 +37,9 @@ describe('delivery status and a reply in the account', () => {
     assertRendererBuilt();
     process.env.PUBLIC_BASE_URL = PUBLIC;
     twilio = await startFakeTwilio(TW);
-    server = await startComplianceServer({ sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' }) }, AT, { publicBaseUrl: PUBLIC });
+    server = await startComplianceServer({ sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' }) }, AT, {
+      publicBaseUrl: PUBLIC,
+    });
     await importRows(server, [
       row({
         debtorExternalId: 'E2E-BW-1',
@@ -54,7 +56,13 @@ describe('delivery status and a reply in the account', () => {
     const admin = (await login(server, 'admin', 'admin123')).token;
     const cfg = await call(server, 'PUT', '/api/v1/org/messaging', {
       token: admin,
-      body: { twilioAccountSid: TW.accountSid, twilioAuthToken: TW.authToken, whatsappPhoneNumberId: null, whatsappAppSecret: null, whatsappVerifyToken: null },
+      body: {
+        twilioAccountSid: TW.accountSid,
+        twilioAuthToken: TW.authToken,
+        whatsappPhoneNumberId: null,
+        whatsappAppSecret: null,
+        whatsappVerifyToken: null,
+      },
     });
     expect(cfg.status).toBe(200);
     dataDir = mkdtempSync(join(tmpdir(), 'ws-e2e-bw-'));
@@ -105,7 +113,9 @@ describe('delivery status and a reply in the account', () => {
 
     await workstation.handlers.syncNow(undefined);
     await server.dispatcher.runOnce();
-    const [msg] = await server.db.query<{ sid: string }>(`SELECT provider_message_id AS sid FROM outbound_messages WHERE address = $1`, [PHONE]);
+    const [msg] = await server.db.query<{ sid: string }>(`SELECT provider_message_id AS sid FROM outbound_messages WHERE address = $1`, [
+      PHONE,
+    ]);
     await twilioPost(`/api/v1/webhooks/${org}/twilio/status`, {
       AccountSid: TW.accountSid,
       MessageSid: msg!.sid,

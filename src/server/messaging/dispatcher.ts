@@ -21,6 +21,7 @@ interface QueuedRow {
   subject: string | null;
   body: string;
   waTemplate: WhatsAppTemplateMessage | null;
+  templateId: string | null;
 }
 
 /**
@@ -51,7 +52,8 @@ export function createDispatcher(
   async function claim(): Promise<QueuedRow | null> {
     return db.transaction(async (tx) => {
       const [row] = await tx.query<QueuedRow>(
-        `SELECT m.id, m.org_id AS "orgId", o.code AS "orgCode", m.channel, m.address, m.subject, m.body, m.wa_template AS "waTemplate"
+        `SELECT m.id, m.org_id AS "orgId", o.code AS "orgCode", m.channel, m.address, m.subject, m.body, m.wa_template AS "waTemplate",
+           m.template_id AS "templateId"
          FROM outbound_messages m JOIN organizations o ON o.id = m.org_id WHERE m.status = 'queued'
          ORDER BY m.created_at LIMIT 1 FOR UPDATE OF m SKIP LOCKED`,
       );
@@ -77,6 +79,8 @@ export function createDispatcher(
             ...(row.subject === null ? {} : { subject: row.subject }),
             body: row.body,
             whatsappTemplate: row.waTemplate,
+            // no template: the agent's free text, accepted inside WhatsApp's 24-hour window
+            ...(row.channel === 'whatsapp' && !row.templateId ? { freeText: true } : {}),
             ...(opts.publicBaseUrl ? { statusCallbackUrl: statusCallbackUrl(opts.publicBaseUrl, row.orgCode, row.channel) } : {}),
           })
         : {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageChannel } from '../../shared/domain/messaging';
 import { optOutWord } from '../../shared/rules/opt-out';
+import { whatsappWindowUntil as windowUntil } from '../../shared/rules/whatsapp-window';
 import { recordOrgAudit } from '../audit/org-audit';
 import type { Db } from '../db';
 import { DEBTOR_LOCK_CLASS } from '../db/write';
@@ -195,7 +196,5 @@ export async function whatsappWindowUntil(db: Db, orgId: string, address: string
      WHERE org_id = $1 AND channel = 'whatsapp' AND regexp_replace(from_address, '\\D', '', 'g') = $2`,
     [orgId, digits(address)],
   );
-  if (!row?.last) return null;
-  const until = new Date(row.last.getTime() + 24 * 3600_000);
-  return until > now ? until : null;
+  return windowUntil(row?.last ?? null, now);
 }

@@ -8,6 +8,7 @@ import { recordStatus } from './delivery';
 import { recordInbound } from './inbound';
 import { configForOrgCode, type OrgMessagingConfig } from './org-config';
 import { verifyMeta, verifyTwilio } from './webhook-signatures';
+import { complianceNow } from '../compliance/clock';
 import type { Db } from '../db';
 
 /**
@@ -113,7 +114,7 @@ interface WaPayload {
   }>;
 }
 
-const waTime = (ts: string | undefined) => (ts && /^\d+$/.test(ts) ? new Date(Number(ts) * 1000) : new Date());
+const waTime = (ts: string | undefined) => (ts && /^\d+$/.test(ts) ? new Date(Number(ts) * 1000) : complianceNow());
 
 function waText(m: WaMessage): string {
   return (
@@ -150,7 +151,7 @@ export const webhookRoutes = [
             status === 'failed'
               ? `twilio.${code ?? form.get('MessageStatus')}: ${(code && TWILIO_ERRORS[code]) ?? form.get('ErrorMessage') ?? form.get('MessageStatus')}`
               : null,
-          occurredAt: new Date(),
+          occurredAt: complianceNow(),
         });
       }
       reply.header('content-type', 'text/xml; charset=utf-8');
@@ -180,7 +181,7 @@ export const webhookRoutes = [
         subject: null,
         body: form.get('Body') ?? '',
         references: [],
-        receivedAt: new Date(),
+        receivedAt: complianceNow(),
       });
       reply.header('content-type', 'text/xml; charset=utf-8');
       return EMPTY_TWIML;

@@ -140,7 +140,14 @@ export const AccountDetail = AccountBundle.extend({
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 
-export const SendMessageInput = z.object({ accountId: Id, contactPointId: Id, channel: MessageChannel, templateId: Id });
+export const SendMessageInput = z.object({
+  accountId: Id,
+  contactPointId: Id,
+  channel: MessageChannel,
+  templateId: Id.optional(),
+  /** WhatsApp inside the 24-hour window: the agent's own words instead of a template. */
+  text: z.string().trim().min(1).max(4000).optional(),
+});
 export type SendMessageInput = z.input<typeof SendMessageInput>;
 
 export const OutcomeInput = z.object({

@@ -68,6 +68,7 @@ export const SERVER_ERROR_CODES = [
   // provider webhooks (src/server/messaging/webhooks.ts)
   'webhook_signature_invalid',
   'webhook_not_configured',
+  'whatsapp_window_closed',
   // debtors' rights (src/server/privacy)
   'accounts_open',
   'retention_not_elapsed',

@@ -28,7 +28,15 @@ let templates: Array<{ id: string; channel: string; whatsapp: unknown }>;
 /** Set by a test: runs inside the SMS send, after Twilio accepted it and before our server stored its id. */
 let duringSend: ((sid: string) => Promise<void>) | null = null;
 
-const PHONES = { A: '+573001110001', B: '+573001110002', C: '+573001110003', W: '+573001110004', X: '+573001110005', Y: '+573001110006' };
+const PHONES = {
+  A: '+573001110001',
+  B: '+573001110002',
+  C: '+573001110003',
+  W: '+573001110004',
+  X: '+573001110005',
+  Y: '+573001110006',
+  Z: '+573001110007',
+};
 const PUBLIC = 'https://cobranza.example.com';
 
 beforeAll(async () => {
@@ -40,6 +48,7 @@ beforeAll(async () => {
       { name: 'recordatorio_pago', language: 'es', bodyParams: 4 },
       { name: 'acuerdo_pago', language: 'es', bodyParams: 4 },
     ],
+    openWindows: [PHONES.Z.slice(1)],
   });
   const sms = twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006', retry: { attempts: 2, baseDelayMs: 5, timeoutMs: 2000 } });
   // Twilio calls back within milliseconds, sometimes before its API answer reaches us
@@ -417,5 +426,49 @@ describe('WhatsApp Cloud API webhook', () => {
       t.debtorId,
     ]);
     expect(d!.prefs.refusedChannels).toEqual(['whatsapp']);
+  });
+
+  it('a reply opens the 24-hour window: free text goes inside it as type text, and is refused where the debtor never wrote', async () => {
+    const z = await cpOf('WH-Z-1', 'whatsapp');
+    const wrote = waChange({
+      messages: [
+        {
+          from: PHONES.Z.slice(1),
+          id: 'wamid.window-z',
+          timestamp: String(AT.getTime() / 1000 - 600),
+          type: 'text',
+          text: { body: '¿Cuánto debo?' },
+        },
+      ],
+    });
+    expect((await metaPost(wrote)).status).toBe(200);
+    const id = randomUUID();
+    const free = {
+      id,
+      accountId: z.accountId,
+      contactPointId: z.cpId,
+      channel: 'whatsapp',
+      freeText: true,
+      body: 'Debe $ 1.200.000; le envío el enlace de pago.',
+      createdAt: AT.toISOString(),
+    };
+    expect((await rawClient(s, agent).push('message.send', free)).status).toBe('applied');
+    meta.requests.length = 0;
+    await s.dispatcher.runOnce();
+    expect(JSON.parse(meta.requests.at(-1)!.body)).toMatchObject({
+      type: 'text',
+      text: { body: 'Debe $ 1.200.000; le envío el enlace de pago.' },
+      to: PHONES.Z.slice(1),
+    });
+    expect((await message(id)).status).toBe('sent');
+
+    const y = await cpOf('WH-Y-1', 'whatsapp');
+    const refused = await rawClient(s, agent).push('message.send', {
+      ...free,
+      id: randomUUID(),
+      accountId: y.accountId,
+      contactPointId: y.cpId,
+    });
+    expect(refused).toMatchObject({ status: 'rejected', error: { code: 'whatsapp_window_closed' } });
   });
 });

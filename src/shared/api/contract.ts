@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
 import { AccountBundle, HardshipItem } from './rest';
@@ -277,6 +278,9 @@ export const API = {
   },
   decideApproval: { input: z.object({ id: Id, decision: ApprovalDecision }), output: ApprovalRequest },
   listMissedCallbacks: { input: none, output: z.array(MissedCallback) },
+  /** Team lead / admin, online only: replies from senders no debtor matched, and marking one handled. */
+  listUnknownReplies: { input: none, output: z.array(UnknownReply) },
+  markReplyHandled: { input: z.object({ id: Id }), output: UnknownReply },
   /** Team lead / admin, online only: hardship claims and accounts in hardship; set or lift it. */
   listHardship: { input: none, output: z.array(HardshipItem) },
   decideHardship: { input: z.object({ accountId: Id, hardship: z.boolean(), reason: z.string() }), output: z.null() },

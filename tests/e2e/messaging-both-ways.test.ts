@@ -153,4 +153,28 @@ describe('delivery status and a reply in the account', () => {
     await conversation.scrollIntoViewIfNeeded();
     await page.screenshot({ path: '/tmp/replies-account-1440.png' });
   }, 120_000);
+
+  it('a reply from an unknown number waits on the team lead’s screen until handled', async () => {
+    await twilioPost(`/api/v1/webhooks/${org}/twilio/inbound`, {
+      AccountSid: TW.accountSid,
+      MessageSid: 'SM' + 'f'.repeat(32),
+      From: '+573004445566',
+      To: '+15005550006',
+      Body: 'Hola, ¿quién me escribe?',
+      NumMedia: '0',
+    });
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await loginThroughUi(page, 'lider', 'lider123');
+    await page.getByTestId('open-approvals').click();
+    await page.getByTestId('approvals-screen').waitFor();
+    const list = page.getByTestId('unknown-replies');
+    const rows = list.getByTestId('unknown-reply');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('Hola, ¿quién me escribe?');
+    expect(await list.textContent()).toContain('Respuestas sin deudor identificado');
+    await list.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/replies-lead-1440.png' });
+    await rows.first().getByTestId('unknown-reply-handled').click();
+    await expect.poll(() => rows.count()).toBe(0);
+  }, 120_000);
 });

@@ -66,7 +66,7 @@ describe('delivery status and a reply in the account', () => {
     });
     expect(cfg.status).toBe(200);
     dataDir = mkdtempSync(join(tmpdir(), 'ws-e2e-bw-'));
-    workstation = await createWorkstation({ dataDir, defaultServerUrl: server.url, now: () => AT });
+    workstation = await createWorkstation({ dataDir, defaultServerUrl: server.url, now: () => AT, tickMs: 200 });
     webHost = await startWebHost({ workstation, rendererDir: RENDERER_DIR, host: '127.0.0.1' });
     browser = await launchChromium();
     const context = await browser.newContext({ timezoneId: 'America/Bogota', viewport: { width: 1280, height: 720 } });
@@ -135,7 +135,14 @@ describe('delivery status and a reply in the account', () => {
       NumMedia: '0',
       ApiVersion: '2010-04-01',
     });
+    const notified: Array<{ debtorName: string; channel: string }> = [];
+    const stop = workstation.events.onRepliesReceived((r) => notified.push(...r));
     await workstation.handlers.syncNow(undefined);
+    // the agent is told (desktop notification, src/main/electron/main.ts) without opening the account
+    await expect
+      .poll(() => notified, { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ debtorName: 'Marta Ospina Ruiz', channel: 'sms' })]);
+    stop();
 
     const history = page.getByTestId('history');
     await expect.poll(() => history.locator('[data-testid="message-status"]').first().textContent(), { timeout: 15_000 }).toBe('Entregado');

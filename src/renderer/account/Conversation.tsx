@@ -11,7 +11,8 @@ export function Conversation({ detail }: { detail: AccountDetail }) {
   const { t, i18n } = useTranslation();
   const messages = detail.activities
     .filter((a) => isMessageChannel(a.channel) && (a.direction === 'inbound' || a.messageStatus || a.disposition === 'message_sent'))
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    // at the same instant (a clock's resolution) ours comes first: a reply answers a message
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || (a.direction === b.direction ? 0 : a.direction === 'outbound' ? -1 : 1));
   if (messages.length === 0) return null;
   return (
     <section className="card" aria-labelledby="conversation-title" data-testid="conversation">

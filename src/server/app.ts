@@ -25,9 +25,12 @@ import { ROUTES as API } from '../shared/api/routes';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
 import { decodeCsvBytes } from './portfolio/decode';
-import { providersFromEnv } from './messaging/config';
+import { mailboxFromEnv, providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
+import { repliesRoutes } from './messaging/replies-routes';
+import { scheduleMailboxPoll } from './messaging/imap-replies';
+import { webhookRoutes } from './messaging/webhooks';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
@@ -133,6 +136,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...collectionsRoutes,
   ...complianceRoutes,
   ...messagingRoutes,
+  ...repliesRoutes,
+  ...webhookRoutes,
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,
@@ -245,7 +250,8 @@ export function createServer({
   app.addHook('onReady', async () => {
     await warmCompliance(db).catch((e: unknown) => app.log.warn({ err: e }, 'compliance warm-up failed'));
   });
-  const messages = dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000 });
+  const messages =
+    dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000, publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined });
   // Only a push that carried a message can have queued one; the poll catches anything else.
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith(API.syncPush.path) && reply.statusCode < 300 && carriesMessage(request.body)) messages.kick();
@@ -255,7 +261,22 @@ export function createServer({
     app.addHook('onClose', async () => {
       await messages.close();
     });
-  // ended sessions and spent login counters, every 10 minutes (one instance of all does it)
+  // debtors' e-mail replies, from the organisation's reply mailbox every minute
+  const mailbox = mailboxFromEnv();
+  let stopMailbox: (() => Promise<void>) | null = null;
+  if (mailbox) {
+    app.addHook('onReady', async () => {
+      const [o] = await db.query<{ id: string }>('SELECT id FROM organizations WHERE code = $1', [mailbox.orgCode]);
+      if (!o) throw new Error(`IMAP_ORG "${mailbox.orgCode}" is no organisation's code`);
+      stopMailbox = scheduleMailboxPoll(db, { ...mailbox, orgId: o.id }, 60_000, (e) =>
+        app.log.warn({ err: e }, 'reply mailbox poll failed'),
+      );
+    });
+    app.addHook('onClose', async () => {
+      await stopMailbox?.();
+    });
+  }
+  // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
   const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
   app.addHook('onClose', async () => {
     await stopPurge();

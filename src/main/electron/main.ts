@@ -6,7 +6,7 @@ import { createWorkstation, type Workstation } from '../services';
 import { secretsFile } from '../services/paths';
 import { buildCsp, connectSources, type CspInput } from '../shell/csp';
 import { externalLinkAction, externalLinkQuestion } from '../shell/links';
-import { callbackNotice } from '../shell/notifications';
+import { callbackNotice, replyNotice } from '../shell/notifications';
 import { mayGrant } from '../shell/permissions';
 import { registerIpc } from './ipc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
@@ -145,6 +145,22 @@ function notifyCallbacks(ws: Workstation): void {
   ws.events.onCallbacksDue(async (due) => {
     if (!Notification.isSupported()) return;
     const notice = callbackNotice(due, await locale(), screenLocked);
+    if (!notice) return;
+    const n = new Notification({ title: notice.title, body: notice.body });
+    if (notice.namesDebtors) {
+      naming.add(n);
+      n.on('close', () => naming.delete(n));
+    }
+    n.on('click', () => {
+      win?.show();
+      win?.focus();
+    });
+    n.show();
+  });
+  // a debtor answered (SMS, WhatsApp, e-mail): the agent hears of it without opening the account
+  ws.events.onRepliesReceived(async (replies) => {
+    if (!Notification.isSupported()) return;
+    const notice = replyNotice(replies, await locale(), screenLocked);
     if (!notice) return;
     const n = new Notification({ title: notice.title, body: notice.body });
     if (notice.namesDebtors) {

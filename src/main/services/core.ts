@@ -40,9 +40,18 @@ export interface DueCallback {
   callbackAt: string;
 }
 
+/** A debtor's reply (SMS, WhatsApp, e-mail) that just reached the agent's store. */
+export interface NewReply {
+  accountId: string;
+  debtorName: string;
+  channel: string;
+}
+
 export interface WorkstationEvents extends ApiEvents {
   /** Main side only: callbacks that just fell due (for desktop notifications). */
   onCallbacksDue(listener: (due: DueCallback[]) => void): () => void;
+  /** Main side only: debtors' replies the last sync brought (for desktop notifications). */
+  onRepliesReceived(listener: (replies: NewReply[]) => void): () => void;
 }
 
 type Check = Parameters<typeof checkContact>[0];
@@ -106,6 +115,7 @@ export class WorkstationCore {
   readonly syncState = listeners<SyncState>();
   readonly dataChanged = listeners<DataChangedEvent>();
   readonly callbacksDue = listeners<DueCallback[]>();
+  readonly repliesReceived = listeners<NewReply[]>();
   readonly orgData: ReturnType<typeof createOrgData>;
   settings: GlobalSettings;
   ctx: UserContext | null = null;

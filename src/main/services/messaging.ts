@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkstationError, type WorkstationHandlers } from '../../shared/api/contract';
 import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
 import type { checkContact } from '../../shared/rules/compliance';
+import { lastWhatsappReply, whatsappWindowUntil } from '../../shared/rules/whatsapp-window';
 import type { WorkstationCore } from './core';
 import { notFound } from './errors';
 import type { UserContext } from './user-context';
@@ -47,25 +48,40 @@ export function createMessagingHandlers(
       }));
     },
 
-    async sendMessage({ accountId, contactPointId, channel, templateId }) {
+    async sendMessage({ accountId, contactPointId, channel, templateId, text }) {
       const c = core.need();
       const account = c.store.getAccountRow(accountId);
       if (!account) throw notFound('account', 'accountId');
       const debtor = c.store.getDebtor(account.debtorId)!;
       const cp = c.store.getContactPoint(contactPointId);
       if (!cp || cp.debtorId !== debtor.id) throw notFound('contact point', 'contactPointId');
-      const template = core.orgData.templates(c).find((t) => t.id === templateId && t.channel === channel);
-      if (!template) throw notFound('template', 'templateId');
-      // the server would refuse it (WhatsApp starts conversations only with Meta-approved templates):
-      // say so now, before a local attempt counts against the day's contacts
-      if (channel === 'whatsapp' && !template.whatsapp) {
-        throw new WorkstationError(
-          'server.whatsapp_template_unapproved',
-          `template "${template.name}" has no Meta-approved WhatsApp template name`,
-          'templateId',
-        );
-      }
       const now = core.now();
+      let body: string;
+      if (text !== undefined) {
+        // free text: WhatsApp only, inside the 24-hour window the debtor's last message opened
+        const detail = c.store.getAccount(accountId);
+        if (channel !== 'whatsapp' || !whatsappWindowUntil(lastWhatsappReply(detail?.activities ?? []), now)) {
+          throw new WorkstationError(
+            'server.whatsapp_window_closed',
+            'free text only within 24 hours of the debtor’s last WhatsApp message',
+            'text',
+          );
+        }
+        body = text;
+      } else {
+        const template = core.orgData.templates(c).find((t) => t.id === templateId && t.channel === channel);
+        if (!template) throw notFound('template', 'templateId');
+        // the server would refuse it (WhatsApp starts conversations only with Meta-approved templates):
+        // say so now, before a local attempt counts against the day's contacts
+        if (channel === 'whatsapp' && !template.whatsapp) {
+          throw new WorkstationError(
+            'server.whatsapp_template_unapproved',
+            `template "${template.name}" has no Meta-approved WhatsApp template name`,
+            'templateId',
+          );
+        }
+        body = renderTemplate(template.body, templateVars(account, debtor, now));
+      }
       const decision = complianceFor(c, account, debtor, cp, channel, now);
       if (!decision.allowed) {
         throw new WorkstationError(
@@ -75,9 +91,14 @@ export function createMessagingHandlers(
         );
       }
       const id = randomUUID();
-      const body = renderTemplate(template.body, templateVars(account, debtor, now));
       core.write(c, [
-        { name: 'message.send', args: { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() } },
+        {
+          name: 'message.send',
+          args:
+            text !== undefined
+              ? { id, accountId, contactPointId, channel, freeText: true, body, createdAt: now.toISOString() }
+              : { id, accountId, contactPointId, channel, templateId, body, createdAt: now.toISOString() },
+        },
       ]);
       return { messageId: id };
     },

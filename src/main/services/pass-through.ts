@@ -58,6 +58,8 @@ export const PASS_THROUGH = [
   pass('listApprovals', ROUTES.approvals, { request: ({ status }) => ({ query: { status } }), answer: (r) => r.approvals }),
   pass('decideApproval', ROUTES.decideApproval, { request: ({ id, decision }) => ({ params: { id }, body: decision }) }),
   pass('listMissedCallbacks', ROUTES.missedCallbacks, { answer: (r) => r.callbacks }),
+  pass('listUnknownReplies', ROUTES.unknownReplies, { request: () => ({ query: {} }) }),
+  pass('markReplyHandled', ROUTES.handleUnknownReply, { request: ({ id }) => ({ params: { id } }) }),
 ] as const;
 
 export type PassThroughMethod = (typeof PASS_THROUGH)[number]['method'];

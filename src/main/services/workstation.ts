@@ -92,6 +92,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     if (stored?.token) core.ctx = core.openContext(stored.serverUrl, stored.user, stored.token);
   }
 
+  let replySeen: { ctx: unknown; seq: number } = { ctx: null, seq: 0 };
   function tick() {
     const now = clock.now().toISOString();
     const ctx = core.ctx;
@@ -100,6 +101,14 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       if (touched.length) core.dataChanged.emit({ accountIds: touched.length > 1000 ? null : touched });
       const due = ctx.store.callbacksDueBetween(lastTick, now);
       if (due.length) core.callbacksDue.emit(due);
+      // replies pulled since the last tick; on the first tick of a session only the mark is set
+      // (what was in the store before is not news)
+      if (replySeen.ctx !== ctx) replySeen = { ctx, seq: ctx.store.lastActivitySeq() };
+      const replies = ctx.store.repliesAfter(replySeen.seq, ctx.session.user.id);
+      if (replies.length) {
+        replySeen.seq = replies.at(-1)!.seq;
+        core.repliesReceived.emit(replies.map(({ accountId, debtorName, channel }) => ({ accountId, debtorName, channel })));
+      }
       if (ctx.engine.getState().online) void core.orgData.refresh(ctx).catch(() => {});
     }
     lastTick = now;
@@ -155,6 +164,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
       onSyncState: core.syncState.add,
       onDataChanged: core.dataChanged.add,
       onCallbacksDue: core.callbacksDue.add,
+      onRepliesReceived: core.repliesReceived.add,
     },
     notifyOnline() {
       core.ctx?.engine.notifyOnline();

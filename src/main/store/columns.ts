@@ -79,6 +79,8 @@ export const ACTIVITY_COLS = [
   'promise_id',
   'manual_dial',
   'recorded_at',
+  'message_status',
+  'message_error',
   'version',
 ];
 export const NOTE_COLS = ['id', 'account_id', 'author_id', 'body', 'created_at', 'recorded_at', 'version'];

@@ -42,6 +42,11 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
       ORDER BY t.started_at`),
     callbacksDue: db.prepare(`SELECT id AS accountId, debtor_name AS debtorName, callback_at AS callbackAt FROM accounts
       WHERE callback_at IS NOT NULL AND callback_at > ? AND callback_at <= ? ORDER BY callback_at`),
+    // rowid grows with every row a pull inserts: "replies that arrived since" without a clock
+    repliesAfter: db.prepare(`SELECT t.rowid AS seq, t.account_id AS accountId, a.debtor_name AS debtorName, t.channel FROM activities t
+      JOIN accounts a ON a.id = t.account_id
+      WHERE t.rowid > ? AND t.direction = 'inbound' AND t.channel IN (${MESSAGE_SQL}) AND t.agent_id = ? ORDER BY t.rowid`),
+    lastActivitySeq: db.prepare('SELECT coalesce(max(rowid), 0) FROM activities').pluck(),
   };
 
   return {
@@ -152,6 +157,14 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
         at: r.started_at,
         conversation: r.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(r.disposition),
       }));
+    },
+
+    /** Debtors' replies (inbound messages) to this agent that the store received after `seq`. */
+    repliesAfter(seq: number, agentId: string): Array<{ seq: number; accountId: string; debtorName: string; channel: string }> {
+      return s.repliesAfter.all(seq, agentId) as Array<{ seq: number; accountId: string; debtorName: string; channel: string }>;
+    },
+    lastActivitySeq(): number {
+      return Number(s.lastActivitySeq.get());
     },
 
     /** Callbacks whose time fell in (from, to]: what a desktop notification announces. */

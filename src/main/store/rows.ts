@@ -138,6 +138,8 @@ export function activityParams(a: Activity) {
     promise_id: a.promiseId,
     manual_dial: a.manualDial ? 1 : 0,
     recorded_at: a.recordedAt,
+    message_status: a.messageStatus ?? null,
+    message_error: a.messageError ?? null,
     version: a.version,
   };
 }
@@ -161,6 +163,8 @@ export function activityFromRow(r: Row): Activity {
     promiseId: strOrNull(r.promise_id),
     manualDial: r.manual_dial === 1,
     recordedAt: strOrNull(r.recorded_at),
+    messageStatus: (r.message_status ?? null) as Activity['messageStatus'],
+    messageError: strOrNull(r.message_error),
     version: str(r.version),
   };
 }

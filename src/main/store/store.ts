@@ -224,4 +224,10 @@ export class LocalStore {
   callbacksDueBetween(from: string, to: string): Array<{ accountId: string; debtorName: string; callbackAt: string }> {
     return this.guard(() => this.reads.callbacksDueBetween(from, to));
   }
+  repliesAfter(seq: number, agentId: string): Array<{ seq: number; accountId: string; debtorName: string; channel: string }> {
+    return this.guard(() => this.reads.repliesAfter(seq, agentId));
+  }
+  lastActivitySeq(): number {
+    return this.guard(() => this.reads.lastActivitySeq());
+  }
 }

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { AccountDetail } from '../../shared/api/contract';
 import { useSession } from '../stores/session';
 import { formatDateTime, formatDuration } from '../lib/datetime';
+import { MessageStatusChip, isMessageChannel } from './MessageStatusChip';
 
 export function ActivityHistory({ detail }: { detail: AccountDetail }) {
   const { t, i18n } = useTranslation();
@@ -49,7 +50,18 @@ export function ActivityHistory({ detail }: { detail: AccountDetail }) {
                       {a.address ? ` ${a.address}` : ''}
                     </span>
                   </td>
-                  <td>{a.disposition ? t(`disposition.${a.disposition}`) : <span className="muted">—</span>}</td>
+                  <td>
+                    {a.disposition ? (
+                      t(`disposition.${a.disposition}`)
+                    ) : a.direction === 'inbound' && isMessageChannel(a.channel) ? (
+                      <span className="chip chip-reply" data-testid="reply">
+                        {t('history.reply')}
+                      </span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                    {a.direction === 'outbound' && <MessageStatusChip activity={a} />}
+                  </td>
                   <td>{a.agentId === me ? t('history.you') : a.agentId.slice(0, 8)}</td>
                   <td className="num">{a.durationSec !== null ? formatDuration(a.durationSec) : '—'}</td>
                   <td className="num">{a.sipStatus ?? '—'}</td>

@@ -8,8 +8,9 @@ import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
 import { useAction } from '../lib/useAction';
 import { HardshipList } from './HardshipList';
+import { UnknownReplies } from './UnknownReplies';
 
-/** The team lead's screen: pending negotiation requests with the policy limits, and missed callbacks. */
+/** The team lead's screen: pending negotiation requests with the policy limits, missed callbacks, hardship and unmatched replies. */
 export function ApprovalsScreen() {
   const { t, i18n } = useTranslation();
   const [pending, setPending] = useState<ApprovalRequest[]>([]);
@@ -81,6 +82,8 @@ export function ApprovalsScreen() {
         </table>
       )}
       <HardshipList />
+      {/* no debtor, so no debtor's zone: the workstation's own */}
+      <UnknownReplies timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone} />
     </section>
   );
 }

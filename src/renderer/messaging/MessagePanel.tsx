@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountDetail, ComplianceDecision, MessageChannel, MessagePreview } from '../../shared/api/contract';
 import { MESSAGE_CHANNELS } from '../../shared/domain/channels';
+import { lastWhatsappReply, whatsappWindowUntil } from '../../shared/rules/whatsapp-window';
+import { formatDateTime } from '../lib/datetime';
 import { getApi } from '../api';
 import { errorText, toUiError } from '../lib/errors';
 import { useAction } from '../lib/useAction';
@@ -16,8 +18,10 @@ const CHANNELS: readonly MessageChannel[] = MESSAGE_CHANNELS;
  * too) and the send button is greyed with the reason while it refuses; the server checks again.
  */
 export function MessagePanel({ detail }: { detail: AccountDetail }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const accountId = detail.account.id;
+  const [freeMode, setFreeMode] = useState(false);
+  const [freeText, setFreeText] = useState('');
   const [channel, setChannel] = useState<MessageChannel>('sms');
   const [templates, setTemplates] = useState<MessagePreview[]>([]);
   const [templateId, setTemplateId] = useState<string>('');
@@ -73,14 +77,19 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
 
   const blocked = decision !== null && !decision.allowed;
   // WhatsApp starts a conversation only with a template Meta approved: say so before the click
-  const unapproved = channel === 'whatsapp' && template !== null && !template.whatsapp;
+  // WhatsApp's 24-hour window since the debtor last wrote: free text inside it, approved templates only outside
+  const windowUntil = channel === 'whatsapp' ? whatsappWindowUntil(lastWhatsappReply(detail.activities), new Date()) : null;
+  const free = channel === 'whatsapp' && windowUntil !== null && freeMode;
+  const unapproved = !free && channel === 'whatsapp' && template !== null && !template.whatsapp;
   const send = async () => {
-    if (!cp || !template) return;
+    if (!cp || (!free && !template)) return;
     setSent(false);
     // the account is read again on the dataChanged the write emits (stores/data.ts)
     await run(async () => {
-      await getApi().sendMessage({ accountId, contactPointId: cp.id, channel, templateId: template.id });
+      if (free) await getApi().sendMessage({ accountId, contactPointId: cp.id, channel, text: freeText });
+      else await getApi().sendMessage({ accountId, contactPointId: cp.id, channel, templateId: template!.id });
       setSent(true);
+      if (free) setFreeText('');
     });
   };
 
@@ -122,7 +131,28 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
           </select>
         </label>
       )}
-      {forChannel.length === 0 ? (
+      {channel === 'whatsapp' &&
+        (windowUntil ? (
+          <div className="msg-window" data-testid="msg-window" data-open="true">
+            <p className="ok-text small">
+              {t('messaging.windowOpen', { until: formatDateTime(windowUntil.toISOString(), detail.debtor.timeZone, i18n.language) })}
+            </p>
+            <label className="inline">
+              <input type="checkbox" checked={freeMode} onChange={(e) => setFreeMode(e.target.checked)} data-testid="msg-free-mode" />{' '}
+              {t('messaging.freeText')}
+            </label>
+          </div>
+        ) : (
+          <p className="muted small" data-testid="msg-window" data-open="false">
+            {t('messaging.windowClosed')}
+          </p>
+        ))}
+      {free ? (
+        <label>
+          {t('messaging.freeTextLabel')}
+          <textarea value={freeText} maxLength={4000} rows={3} onChange={(e) => setFreeText(e.target.value)} data-testid="msg-free-text" />
+        </label>
+      ) : forChannel.length === 0 ? (
         <p className="muted">{t('messaging.noTemplates')}</p>
       ) : (
         <label>
@@ -137,7 +167,7 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
           </select>
         </label>
       )}
-      {template && (
+      {template && !free && (
         <div className="msg-preview" aria-label={t('messaging.preview')} data-testid="msg-preview">
           {template.subjectPreview !== null && (
             <p data-testid="msg-preview-subject">
@@ -160,7 +190,7 @@ export function MessagePanel({ detail }: { detail: AccountDetail }) {
         className="primary"
         data-testid="msg-send"
         data-channel={channel}
-        disabled={busy || !cp || !template || decision === null || blocked || unapproved}
+        disabled={busy || !cp || (free ? freeText.trim() === '' : !template) || decision === null || blocked || unapproved}
         aria-describedby={unapproved ? 'msg-unapproved' : undefined}
         title={unapproved ? t('messaging.unapproved') : undefined}
         onClick={() => void send()}

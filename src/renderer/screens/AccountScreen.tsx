@@ -5,6 +5,7 @@ import { useNav } from '../stores/nav';
 import { DebtorPanel } from '../account/DebtorPanel';
 import { ContactPoints } from '../account/ContactPoints';
 import { ActivityHistory } from '../account/ActivityHistory';
+import { Conversation } from '../account/Conversation';
 import { NotesPanel } from '../account/NotesPanel';
 import { PaymentsPanel } from '../account/PaymentsPanel';
 import { PromisesPanel } from '../account/PromisesPanel';
@@ -109,6 +110,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
           <PaymentsPanel detail={detail} />
         </div>
         <div className="col col-wide">
+          <Conversation detail={detail} />
           <ActivityHistory detail={detail} />
           <NotesPanel detail={detail} noteRef={noteRef} />
         </div>

@@ -6,7 +6,8 @@ export { OrgAuditAction, OrgAuditEntry } from '../../shared/api/audit';
 
 export interface OrgAuditFact {
   orgId: string;
-  actorId: string;
+  /** null: not a user (the debtor's own opt-out reply). */
+  actorId: string | null;
   action: OrgAuditAction;
   accountId?: string | null;
   before: unknown;

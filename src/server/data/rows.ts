@@ -66,7 +66,8 @@ export function toContactPoint(r: ContactPointRow): ContactPoint {
 export const ACTIVITY_COLUMNS = `t.id, t.account_id AS "accountId", t.agent_id AS "agentId", t.channel, t.direction,
   t.contact_point_id AS "contactPointId", t.address, t.disposition, t.note, t.started_at AS "startedAt",
   t.answered_at AS "answeredAt", t.ended_at AS "endedAt", t.duration_sec AS "durationSec", t.sip_status AS "sipStatus",
-  t.hangup_by AS "hangupBy", t.promise_id AS "promiseId", t.manual_dial AS "manualDial", t.recorded_at AS "recordedAt", t.version`;
+  t.hangup_by AS "hangupBy", t.promise_id AS "promiseId", t.manual_dial AS "manualDial", t.recorded_at AS "recordedAt",
+  t.message_status AS "messageStatus", t.message_error AS "messageError", t.version`;
 type ActivityRow = Omit<Activity, 'version' | 'startedAt' | 'answeredAt' | 'endedAt' | 'recordedAt'> & {
   version: number;
   startedAt: Date;

@@ -49,6 +49,11 @@ export interface RouteDef<
    * size, read as it arrives — portfolio/stream.ts) and enforces its own size limit.
    */
   bodyStream?: boolean;
+  /**
+   * The body is handed to the handler as the bytes received (a Buffer), whatever its type: a
+   * webhook whose signature is computed over the raw body parses it itself after checking it.
+   */
+  bodyRaw?: boolean;
   response: R;
   /** Default application/json; a route answering another type sets it on the reply itself. */
   responseContentType?: 'application/json' | 'text/html' | 'application/octet-stream';
@@ -111,6 +116,14 @@ export function registerRoute(app: FastifyInstance, db: Db, def: RouteDef): void
     });
     return;
   }
+  if (def.bodyRaw) {
+    void app.register(async (child) => {
+      child.removeAllContentTypeParsers();
+      child.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      registerOne(child as unknown as FastifyInstance, db, def);
+    });
+    return;
+  }
   registerOne(app, db, def);
 }
 
@@ -136,7 +149,7 @@ function registerOne(app: FastifyInstance, db: Db, def: RouteDef): void {
       def.guard?.({ body: request.body, query: request.query });
       const params = parsePart('params', def.params, request.params);
       const query = parsePart('query', def.query, request.query);
-      const body = def.bodyStream ? request.body : parsePart('body', def.body, request.body);
+      const body = def.bodyStream || def.bodyRaw ? (request.body ?? Buffer.alloc(0)) : parsePart('body', def.body, request.body);
       let status = def.successStatus ?? 200;
       const result = await def.handler({
         params,

@@ -7,6 +7,7 @@ import type { Db } from '../db';
 import { MutationRejected } from '../sync/appliers/types';
 import type { AccountRef } from '../access/visibility';
 import { findTemplate } from './templates';
+import { whatsappWindowUntil } from './inbound';
 
 const reasonsText = (reasons: ReadonlyArray<{ es: string }>) => reasons.map((r) => r.es).join('; ');
 
@@ -26,24 +27,26 @@ export async function acceptMessage(
 ): Promise<'queued' | 'blocked'> {
   const existing = await tx.query('SELECT 1 FROM outbound_messages WHERE id = $1', [a.id]);
   if (existing.length) return 'queued'; // the id is the message: a replay changes nothing
-  const template = await findTemplate(tx, account.orgId, a.templateId);
-  if (!template) throw new MutationRejected('not_found', 'message template not found', 'templateId');
-  // withdrawn by an administrator: a workstation whose cached list is older may still offer it
-  if (!template.active)
-    throw new MutationRejected('template_inactive', `template "${template.name}" was deactivated by an administrator`, 'templateId');
-  if (template.channel !== a.channel)
-    throw new MutationRejected('invalid_args', `template is for ${template.channel}, not ${a.channel}`, 'channel');
-  // Meta refuses free text to start a conversation: never queue what it would reject
-  if (a.channel === 'whatsapp' && !template.whatsapp) {
-    throw new MutationRejected(
-      'whatsapp_template_unapproved',
-      `template "${template.name}" has no Meta-approved WhatsApp template name`,
-      'templateId',
-    );
+  const template = a.freeText ? null : await findTemplate(tx, account.orgId, a.templateId ?? '');
+  if (!a.freeText) {
+    if (!template) throw new MutationRejected('not_found', 'message template not found', 'templateId');
+    // withdrawn by an administrator: a workstation whose cached list is older may still offer it
+    if (!template.active)
+      throw new MutationRejected('template_inactive', `template "${template.name}" was deactivated by an administrator`, 'templateId');
+    if (template.channel !== a.channel)
+      throw new MutationRejected('invalid_args', `template is for ${template.channel}, not ${a.channel}`, 'channel');
+    // Meta refuses free text to start a conversation: never queue what it would reject
+    if (a.channel === 'whatsapp' && !template.whatsapp) {
+      throw new MutationRejected(
+        'whatsapp_template_unapproved',
+        `template "${template.name}" has no Meta-approved WhatsApp template name`,
+        'templateId',
+      );
+    }
+    const mismatch = template.whatsapp ? whatsappTemplateMismatch(template.body, template.whatsapp) : [];
+    if (mismatch.length)
+      throw new MutationRejected('whatsapp_template_mismatch', `template "${template.name}": ${mismatch.join('; ')}`, 'templateId');
   }
-  const mismatch = template.whatsapp ? whatsappTemplateMismatch(template.body, template.whatsapp) : [];
-  if (mismatch.length)
-    throw new MutationRejected('whatsapp_template_mismatch', `template "${template.name}": ${mismatch.join('; ')}`, 'templateId');
   await tx.query('SELECT 1 FROM debtors WHERE id = $1 FOR UPDATE', [account.debtorId]);
   const [cp] = await tx.query<{ value: string }>('SELECT value FROM contact_points WHERE id = $1 AND debtor_id = $2', [
     a.contactPointId,
@@ -58,10 +61,14 @@ export async function acceptMessage(
   ]);
   if (!accRow || !debRow) throw new MutationRejected('not_found', 'account not found', 'accountId');
   const debtor = toDebtor(debRow);
+  if (a.freeText && !(await whatsappWindowUntil(tx, account.orgId, cp.value, now))) {
+    // Meta would refuse it (131047): the debtor has not written in the last 24 hours
+    throw new MutationRejected('whatsapp_window_closed', 'free text only within 24 hours of the debtor’s last WhatsApp message', 'body');
+  }
   const vars = templateVars(toAccount(accRow), debtor, now);
-  const body = renderTemplate(template.body, vars);
-  const subject = a.channel === 'email' && template.subject ? renderSubject(template.subject, vars) : null;
-  const waTemplate = template.whatsapp ? whatsappTemplateMessage(template.whatsapp, debtor.country, vars) : null;
+  const body = template ? renderTemplate(template.body, vars) : a.body;
+  const subject = template && a.channel === 'email' && template.subject ? renderSubject(template.subject, vars) : null;
+  const waTemplate = template?.whatsapp ? whatsappTemplateMessage(template.whatsapp, debtor.country, vars) : null;
 
   const decision = await checkOnServer(tx, {
     orgId: account.orgId,
@@ -82,7 +89,7 @@ export async function acceptMessage(
       a.channel,
       a.contactPointId,
       cp.value,
-      template.id,
+      template?.id ?? null,
       subject,
       body,
       status,
@@ -92,8 +99,8 @@ export async function acceptMessage(
   );
   await tx.query(
     `INSERT INTO activities (id, account_id, agent_id, channel, direction, contact_point_id, address, disposition, note,
-       started_at, compliance_blocked)
-     VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+       started_at, compliance_blocked, message_status)
+     VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
     [
       a.id,
       account.id,
@@ -105,6 +112,7 @@ export async function acceptMessage(
       decision.allowed ? body.slice(0, 4000) : `Mensaje bloqueado por cumplimiento: ${reasonsText(decision.reasons)}`.slice(0, 4000),
       now.toISOString(),
       !decision.allowed,
+      status,
     ],
   );
   if (decision.allowed) {

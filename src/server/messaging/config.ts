@@ -49,9 +49,30 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
   return out;
 }
 
-function portOf(v: string): number {
+/**
+ * The reply mailbox read over IMAP (IMAP_HOST, IMAP_PORT default 993 with IMAP_SECURE=true or 143,
+ * IMAP_USER, IMAP_PASS, IMAP_MAILBOX default INBOX) and the organisation it belongs to (IMAP_ORG, its
+ * code). Null when IMAP_HOST is unset; a half setup stops the server at start.
+ */
+export function mailboxFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  if (!env.IMAP_HOST) return null;
+  if (!env.IMAP_USER || !env.IMAP_PASS || !env.IMAP_ORG)
+    throw new Error('IMAP_USER, IMAP_PASS and IMAP_ORG are required when IMAP_HOST is set');
+  const secure = flag(env.IMAP_SECURE, 'IMAP_SECURE');
+  return {
+    host: env.IMAP_HOST,
+    port: env.IMAP_PORT ? portOf(env.IMAP_PORT, 'IMAP_PORT') : secure ? 993 : 143,
+    secure,
+    user: env.IMAP_USER,
+    pass: env.IMAP_PASS,
+    mailbox: env.IMAP_MAILBOX || 'INBOX',
+    orgCode: env.IMAP_ORG,
+  };
+}
+
+function portOf(v: string, name = 'SMTP_PORT'): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`SMTP_PORT "${v}" is not a port number`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} "${v}" is not a port number`);
   return n;
 }
 

@@ -2,6 +2,7 @@ import type { MessageChannel } from '../../shared/domain/messaging';
 import type { Db } from '../db';
 import type { WhatsAppTemplateMessage } from '../../shared/domain/whatsapp-template';
 import type { MessageProvider } from './providers/types';
+import { recordSendOutcome } from './delivery';
 
 export interface Dispatcher {
   /** Sends every queued message once; resolves when the queue is empty. Safe to call concurrently. */
@@ -13,11 +14,14 @@ export interface Dispatcher {
 
 interface QueuedRow {
   id: string;
+  orgId: string;
+  orgCode: string;
   channel: MessageChannel;
   address: string;
   subject: string | null;
   body: string;
   waTemplate: WhatsAppTemplateMessage | null;
+  templateId: string | null;
 }
 
 /**
@@ -30,7 +34,14 @@ interface QueuedRow {
 export function createDispatcher(
   db: Db,
   providers: Partial<Record<MessageChannel, MessageProvider>>,
-  opts: { pollMs?: number } = {},
+  opts: {
+    pollMs?: number;
+    /**
+     * The server's public address (PUBLIC_BASE_URL): messages ask the provider to call back there
+     * with their delivery status (/api/v1/webhooks/:org/twilio/status). Without it no callback is asked for.
+     */
+    publicBaseUrl?: string;
+  } = {},
 ): Dispatcher {
   let running: Promise<{ sent: number; failed: number }> | null = null;
   let again = false;
@@ -41,8 +52,10 @@ export function createDispatcher(
   async function claim(): Promise<QueuedRow | null> {
     return db.transaction(async (tx) => {
       const [row] = await tx.query<QueuedRow>(
-        `SELECT id, channel, address, subject, body, wa_template AS "waTemplate" FROM outbound_messages WHERE status = 'queued'
-         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        `SELECT m.id, m.org_id AS "orgId", o.code AS "orgCode", m.channel, m.address, m.subject, m.body, m.wa_template AS "waTemplate",
+           m.template_id AS "templateId"
+         FROM outbound_messages m JOIN organizations o ON o.id = m.org_id WHERE m.status = 'queued'
+         ORDER BY m.created_at LIMIT 1 FOR UPDATE OF m SKIP LOCKED`,
       );
       if (!row) return null;
       await tx.query(`UPDATE outbound_messages SET attempts = attempts + 1, status = 'sending', updated_at = now() WHERE id = $1`, [
@@ -66,6 +79,9 @@ export function createDispatcher(
             ...(row.subject === null ? {} : { subject: row.subject }),
             body: row.body,
             whatsappTemplate: row.waTemplate,
+            // no template: the agent's free text, accepted inside WhatsApp's 24-hour window
+            ...(row.channel === 'whatsapp' && !row.templateId ? { freeText: true } : {}),
+            ...(opts.publicBaseUrl ? { statusCallbackUrl: statusCallbackUrl(opts.publicBaseUrl, row.orgCode, row.channel) } : {}),
           })
         : {
             ok: false as const,
@@ -77,16 +93,10 @@ export function createDispatcher(
           };
       if (result.ok) {
         sent++;
-        await db.query(
-          `UPDATE outbound_messages SET status = 'sent', provider_message_id = $2, error = NULL, updated_at = now() WHERE id = $1`,
-          [row.id, result.providerMessageId],
-        );
+        await recordSendOutcome(db, row, { ok: true, providerMessageId: result.providerMessageId });
       } else {
         failed++;
-        await db.query(`UPDATE outbound_messages SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`, [
-          row.id,
-          `${result.code}: ${result.message}`,
-        ]);
+        await recordSendOutcome(db, row, { ok: false, error: `${result.code}: ${result.message}` });
       }
     }
     return { sent, failed };
@@ -128,4 +138,10 @@ export function createDispatcher(
     },
   };
   return dispatcher;
+}
+
+/** Where a provider reports a message's status; only Twilio takes it per message (Meta's is the app's webhook). */
+function statusCallbackUrl(base: string, orgCode: string, channel: MessageChannel): string | undefined {
+  if (channel !== 'sms') return undefined;
+  return `${base.replace(/\/$/, '')}/api/v1/webhooks/${encodeURIComponent(orgCode)}/twilio/status`;
 }

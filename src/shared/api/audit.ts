@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { Id, IsoInstant } from '../domain/entities';
 
 /** Changes to an organisation's rules and to an account's hardship, kept in org_audit (0013). */
-export const OrgAuditAction = z.enum(['collections.policies', 'account.hardship_set', 'account.hardship_lifted']);
+export const OrgAuditAction = z.enum([
+  'collections.policies',
+  'account.hardship_set',
+  'account.hardship_lifted',
+  // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
+  'debtor.channel_refused',
+]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 
 export const OrgAuditEntry = z.object({

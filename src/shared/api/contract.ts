@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
 import { AccountBundle, HardshipItem } from './rest';
@@ -178,7 +179,14 @@ export const AccountDetail = AccountBundle.extend({
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 
-export const SendMessageInput = z.object({ accountId: Id, contactPointId: Id, channel: MessageChannel, templateId: Id });
+export const SendMessageInput = z.object({
+  accountId: Id,
+  contactPointId: Id,
+  channel: MessageChannel,
+  templateId: Id.optional(),
+  /** WhatsApp inside the 24-hour window: the agent's own words instead of a template. */
+  text: z.string().trim().min(1).max(4000).optional(),
+});
 export type SendMessageInput = z.input<typeof SendMessageInput>;
 
 export const OutcomeInput = z.object({
@@ -316,6 +324,9 @@ export const API = {
   },
   decideApproval: { input: z.object({ id: Id, decision: ApprovalDecision }), output: ApprovalRequest },
   listMissedCallbacks: { input: none, output: z.array(MissedCallback) },
+  /** Team lead / admin, online only: replies from senders no debtor matched, and marking one handled. */
+  listUnknownReplies: { input: none, output: z.array(UnknownReply) },
+  markReplyHandled: { input: z.object({ id: Id }), output: UnknownReply },
   /** Team lead / admin, online only: hardship claims and accounts in hardship; set or lift it. */
   listHardship: { input: none, output: z.array(HardshipItem) },
   decideHardship: { input: z.object({ accountId: Id, hardship: z.boolean(), reason: z.string() }), output: z.null() },

@@ -21,6 +21,7 @@ import { ImportReport } from '../domain/portfolio';
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
+import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply, WebhookParams, WhatsAppVerifyQuery } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { PullRequest, PullResponse, PushRequest, PushResponse } from '../sync/protocol';
 import { AccountTrail, OrgAuditEntry } from './audit';
@@ -293,6 +294,37 @@ export const ROUTES = {
     body: EraseRequest,
     response: EraseResult,
   }),
+  // Provider webhooks: no session, authenticated by the provider's signature with the
+  // organisation's own secret (src/server/messaging/webhooks.ts); the body is read raw.
+  twilioStatusWebhook: route({ method: 'POST', path: '/api/v1/webhooks/:org/twilio/status', params: WebhookParams, response: z.string() }),
+  twilioInboundWebhook: route({
+    method: 'POST',
+    path: '/api/v1/webhooks/:org/twilio/inbound',
+    params: WebhookParams,
+    response: z.string(),
+  }),
+  whatsappVerifyWebhook: route({
+    method: 'GET',
+    path: '/api/v1/webhooks/:org/whatsapp',
+    params: WebhookParams,
+    query: WhatsAppVerifyQuery,
+    response: z.string(),
+  }),
+  whatsappWebhook: route({ method: 'POST', path: '/api/v1/webhooks/:org/whatsapp', params: WebhookParams, response: z.string() }),
+  unknownReplies: route({
+    method: 'GET',
+    path: '/api/v1/replies/unknown',
+    query: z.object({ handled: z.enum(['true', 'false']).default('false') }),
+    response: z.array(UnknownReply),
+  }),
+  orgMessagingConfig: route({ method: 'GET', path: '/api/v1/org/messaging', response: OrgMessagingConfigView }),
+  saveOrgMessagingConfig: route({
+    method: 'PUT',
+    path: '/api/v1/org/messaging',
+    body: OrgMessagingConfigInput,
+    response: OrgMessagingConfigView,
+  }),
+  handleUnknownReply: route({ method: 'POST', path: '/api/v1/replies/:id/handled', params: IdParams, response: UnknownReply }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -46,6 +46,8 @@ export const PRELOAD_METHODS = [
   'listApprovals',
   'decideApproval',
   'listMissedCallbacks',
+  'listUnknownReplies',
+  'markReplyHandled',
   'listUsers',
   'listTeams',
   'createUser',

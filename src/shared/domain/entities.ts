@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CurrencyCode, MinorAmount } from './money';
 import { AccountStatus, Channel, ContactKind, CountryCode, DebtorType, Disposition, PromiseStatus, Role, Segment } from './enums';
+import { MessageStatus } from './message-status';
 
 /** Entities as they travel between server, client store and UI (camelCase, money in minor units). */
 
@@ -45,6 +46,12 @@ export const ContactPreferences = z.object({
   windows: z.array(ContactWindow).default([]),
   /** Day of month the debtor prefers to pay on. */
   preferredPaymentDay: z.number().int().min(1).max(31).nullable().default(null),
+  /**
+   * Channels the debtor refused (an opt-out reply such as "BAJA" or "STOP", src/shared/rules/opt-out.ts):
+   * a legal instruction, blocked by checkContact whatever else says the channel is allowed. Absent = none
+   * (optional, so the stores and fixtures written before it stay valid).
+   */
+  refusedChannels: z.array(Channel).optional(),
 });
 export type ContactPreferences = z.infer<typeof ContactPreferences>;
 
@@ -124,6 +131,12 @@ export const Activity = z.object({
   manualDial: z.boolean().default(false),
   /** When the server accepted it; null while it only exists on the client. */
   recordedAt: IsoInstant.nullable(),
+  /**
+   * A message's delivery status as its provider last reported it (src/shared/domain/message-status.ts),
+   * and the provider's reason when it failed; absent or null for everything but messages.
+   */
+  messageStatus: MessageStatus.nullable().optional(),
+  messageError: z.string().nullable().optional(),
   version: Version,
 });
 export type Activity = z.infer<typeof Activity>;

@@ -65,6 +65,10 @@ export const SERVER_ERROR_CODES = [
   'template_changed',
   'whatsapp_template_unapproved',
   'whatsapp_template_mismatch',
+  // provider webhooks (src/server/messaging/webhooks.ts)
+  'webhook_signature_invalid',
+  'webhook_not_configured',
+  'whatsapp_window_closed',
   // debtors' rights (src/server/privacy)
   'accounts_open',
   'retention_not_elapsed',

@@ -98,16 +98,27 @@ export const DebtorSetPreferencesArgs = z.object({
  * queueing; the server checks again with its full history when it applies it, then sends it
  * through a provider (or records it as blocked). `id` is the message id: it is sent at most once.
  */
-export const MessageSendArgs = z.object({
-  id: Id,
-  accountId: Id,
-  contactPointId: Id,
-  channel: MessageChannel,
-  templateId: Id,
-  /** The text as the agent previewed it (the server sends its own rendering of the template). */
-  body: z.string().min(1).max(4000),
-  createdAt: IsoInstant,
-});
+export const MessageSendArgs = z
+  .object({
+    id: Id,
+    accountId: Id,
+    contactPointId: Id,
+    channel: MessageChannel,
+    /** The organisation template sent; absent only for WhatsApp free text. */
+    templateId: Id.optional(),
+    /**
+     * WhatsApp only: the agent's own words instead of a template, allowed inside the 24-hour window
+     * after the debtor last wrote (src/shared/rules/whatsapp-window.ts; the server refuses it outside).
+     */
+    freeText: z.boolean().optional(),
+    /** The text as the agent previewed it (the server sends its own rendering of the template), or the free text. */
+    body: z.string().min(1).max(4000),
+    createdAt: IsoInstant,
+  })
+  .refine((a) => (a.freeText ? a.channel === 'whatsapp' && !a.templateId : !!a.templateId), {
+    message: 'a template, or free text on WhatsApp',
+    path: ['templateId'],
+  });
 
 export const MUTATION_ARGS = {
   'activity.log': ActivityLogArgs,

@@ -27,13 +27,14 @@ export interface ComplianceServer {
 export async function startComplianceServer(
   providers: Partial<Record<'sms' | 'whatsapp' | 'email', MessageProvider>>,
   at: Date,
+  dispatcherOpts: Parameters<typeof createDispatcher>[2] = {},
 ): Promise<ComplianceServer> {
   const pgDb: TestDatabase = await createTestDatabase('cmp');
   const db = await openDb({ url: pgDb.url });
   await migrate(db);
   await seedDemo(db, { accounts: 5 });
   const clock = { at };
-  const dispatcher = createDispatcher(db, providers);
+  const dispatcher = createDispatcher(db, providers, dispatcherOpts);
   const make = () => createServer({ db, dispatcher, now: () => clock.at });
   let app: FastifyInstance = make();
   await app.listen({ port: 0, host: '127.0.0.1' });

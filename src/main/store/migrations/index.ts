@@ -5,7 +5,16 @@ import { migration0003 } from './0003-search-trigram';
 import { migration0004 } from './0004-my-day';
 import { migration0006 } from './0006-activity-manual-dial';
 import { migration0007 } from './0007-search-compact-ids';
+import { migration0008 } from './0008-message-status';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0006,
+  migration0007,
+  migration0008,
+];
 export type { Migration };

@@ -27,6 +27,7 @@ export function twilioSms(cfg: TwilioConfig): MessageProvider {
     async send(m: OutboundMessage): Promise<SendResult> {
       const form = new URLSearchParams({ To: m.to, Body: m.body });
       form.set(cfg.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', cfg.from);
+      if (m.statusCallbackUrl) form.set('StatusCallback', m.statusCallbackUrl);
       try {
         const r = await postWithRetry(
           fetchImpl,

@@ -12,6 +12,10 @@ export interface OutboundMessage {
   body: string;
   /** WhatsApp: the approved template the message is sent as (its parameters fill the body's {{1}} …). */
   whatsappTemplate?: WhatsAppTemplateMessage | null;
+  /** WhatsApp: the agent's own words inside the 24-hour window (sent as type text, not a template). */
+  freeText?: boolean;
+  /** SMS: where Twilio posts the message's delivery status (Twilio's StatusCallback). */
+  statusCallbackUrl?: string | undefined;
 }
 
 export type SendResult =

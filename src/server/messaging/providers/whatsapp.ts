@@ -60,16 +60,63 @@ const graphError = (json: unknown): GraphError | undefined => (json as { error?:
  * message goes out as `type: template` with the body parameters in the approved order; a message
  * without one is refused here (Meta would answer 131047). Success is 200 {messaging_product,
  * contacts:[{input, wa_id}], messages:[{id: "wamid…"}]}; errors are {error: {message, type, code,
- * error_data: {details}, fbtrace_id}} (docs/messaging.md).
+ * error_data: {details}, fbtrace_id}} (docs/messaging.md). The one exception is `freeText`: the agent's
+ * answer inside the 24-hour window after the debtor wrote, sent as `type: text` (the server accepted
+ * it only with the window open).
  */
 export function whatsappCloud(cfg: WhatsAppConfig): MessageProvider {
   const url = `${cfg.baseUrl.replace(/\/$/, '')}/${encodeURIComponent(cfg.version)}/${encodeURIComponent(cfg.phoneNumberId)}/messages`;
   const fetchImpl = cfg.fetch ?? (fetch as unknown as FetchLike);
+  async function post(body: string): Promise<SendResult> {
+    try {
+      const r = await postWithRetry(
+        fetchImpl,
+        url,
+        {
+          authorization: `Bearer ${cfg.accessToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body,
+        cfg.retry ?? DEFAULT_RETRY,
+        (status, json) => isTransientGraphError(status, graphError(json)?.code),
+      );
+      const j = (r.json ?? {}) as { messages?: Array<{ id?: string }> };
+      const id = j.messages?.[0]?.id;
+      if (r.status >= 200 && r.status < 300 && typeof id === 'string') return { ok: true, providerMessageId: id, attempts: r.attempts };
+      const e = graphError(r.json);
+      const meta = [e?.message ?? `HTTP ${r.status}`, e?.error_data?.details].filter(Boolean).join(' — ');
+      const why = e?.code !== undefined ? EXPLAINED[e.code] : undefined;
+      return {
+        ok: false,
+        permanent: !isTransientGraphError(r.status, e?.code),
+        status: r.status,
+        attempts: r.attempts,
+        code: `whatsapp.${e?.code ?? r.status}`,
+        message: why ? `${why} (${meta})` : meta,
+      };
+    } catch (e) {
+      if (e instanceof ProviderUnreachable)
+        return { ok: false, permanent: false, status: null, code: 'whatsapp.unreachable', message: e.message, attempts: e.attempts };
+      throw e;
+    }
+  }
   return {
     channel: 'whatsapp',
     name: 'whatsapp-cloud',
     async send(m: OutboundMessage): Promise<SendResult> {
       const t = m.whatsappTemplate;
+      if (!t && m.freeText)
+        return post(
+          JSON.stringify({
+            messaging_product: 'whatsapp',
+            recipient_type: 'individual',
+            to: m.to.replace(/^\+/, ''),
+            type: 'text',
+            text: { preview_url: false, body: m.body },
+            biz_opaque_callback_data: m.messageId,
+          }),
+        );
       if (!t) {
         return {
           ok: false,
@@ -95,38 +142,7 @@ export function whatsappCloud(cfg: WhatsAppConfig): MessageProvider {
         // echoed back in status webhooks: ties the provider's id to ours
         biz_opaque_callback_data: m.messageId,
       });
-      try {
-        const r = await postWithRetry(
-          fetchImpl,
-          url,
-          {
-            authorization: `Bearer ${cfg.accessToken}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body,
-          cfg.retry ?? DEFAULT_RETRY,
-          (status, json) => isTransientGraphError(status, graphError(json)?.code),
-        );
-        const j = (r.json ?? {}) as { messages?: Array<{ id?: string }> };
-        const id = j.messages?.[0]?.id;
-        if (r.status >= 200 && r.status < 300 && typeof id === 'string') return { ok: true, providerMessageId: id, attempts: r.attempts };
-        const e = graphError(r.json);
-        const meta = [e?.message ?? `HTTP ${r.status}`, e?.error_data?.details].filter(Boolean).join(' — ');
-        const why = e?.code !== undefined ? EXPLAINED[e.code] : undefined;
-        return {
-          ok: false,
-          permanent: !isTransientGraphError(r.status, e?.code),
-          status: r.status,
-          attempts: r.attempts,
-          code: `whatsapp.${e?.code ?? r.status}`,
-          message: why ? `${why} (${meta})` : meta,
-        };
-      } catch (e) {
-        if (e instanceof ProviderUnreachable)
-          return { ok: false, permanent: false, status: null, code: 'whatsapp.unreachable', message: e.message, attempts: e.attempts };
-        throw e;
-      }
+      return post(body);
     },
   };
 }

@@ -125,6 +125,13 @@ function prepare(input: ComplianceInput): Prepared {
       });
     }
   }
+  if ((input.debtor.contactPrefs.refusedChannels ?? []).includes(input.channel)) {
+    hard.push({
+      ruleId: 'hard.channel_refused',
+      es: `El deudor pidió no recibir más mensajes por ${channelWord(input.channel, 'es')} (baja)`,
+      en: `The debtor opted out of the ${channelWord(input.channel, 'en')} channel`,
+    });
+  }
   const authorized = input.debtor.contactPrefs.authorizedChannels;
   if ((profile.requireAuthorizedChannels || authorized.length > 0) && !authorized.includes(input.channel)) {
     hard.push({

@@ -28,6 +28,7 @@ import { decodeCsvBytes } from './portfolio/decode';
 import { providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
+import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
@@ -135,6 +136,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...collectionsRoutes,
   ...complianceRoutes,
   ...messagingRoutes,
+  ...strategyRoutes,
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,

@@ -41,7 +41,7 @@ export function createDispatcher(
   async function claim(): Promise<QueuedRow | null> {
     return db.transaction(async (tx) => {
       const [row] = await tx.query<QueuedRow>(
-        `SELECT id, channel, address, subject, body, wa_template AS "waTemplate" FROM outbound_messages WHERE status = 'queued'
+        `SELECT id, channel, address, subject, body, wa_template AS "waTemplate" FROM outbound_messages WHERE status = 'queued' AND strategy_run_id IS NULL
          ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
       );
       if (!row) return null;

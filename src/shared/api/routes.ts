@@ -5,6 +5,7 @@ import { MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../doma
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
 import { SecurityPolicy, WipeOrder, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
+import { Simulation, Strategy, StrategyInput, StrategyList } from '../domain/strategy';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { LoginRequest, LoginResponse, UserList } from './rest';
@@ -66,6 +67,17 @@ export const ROUTES = {
     response: OrgMessageTemplate,
   }),
   orgTemplateAudit: route({ method: 'GET', path: '/api/v1/org/message-templates/audit', response: z.array(TemplateAuditEntry) }),
+
+  strategies: route({ method: 'GET', path: '/api/v1/org/strategies', response: StrategyList }),
+  createStrategy: route({ method: 'POST', path: '/api/v1/org/strategies', body: StrategyInput, response: Strategy }),
+  updateStrategy: route({ method: 'PUT', path: '/api/v1/org/strategies/:id', params: IdParams, body: StrategyInput, response: Strategy }),
+  /** What a strategy (saved or not) would do over the next days against today's portfolio. */
+  simulateStrategy: route({
+    method: 'POST',
+    path: '/api/v1/org/strategies/simulate',
+    body: z.object({ strategy: StrategyInput, days: z.number().int().min(1).max(30).default(30) }).strict(),
+    response: Simulation,
+  }),
 
   activityReport: route({ method: 'GET', path: '/api/v1/reports/activity', query: ActivityReportQuery, response: ActivityReport }),
 

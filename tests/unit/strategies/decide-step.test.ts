@@ -41,7 +41,7 @@ function input(over: Partial<DecideStepInput> & { history?: ContactAttempt[]; au
         id: 'debtor-1',
         country: 'CO',
         timeZone: 'America/Bogota',
-        contactPrefs: { authorizedChannels: authorized as never, windows: [] },
+        contactPrefs: { authorizedChannels: authorized as never, windows: [], preferredChannel: null, preferredPaymentDay: null },
       },
       history,
     },
@@ -150,8 +150,6 @@ describe('strategy model', () => {
   it('picks the first active strategy by rank whose scope holds the account', () => {
     const s = (id: string, rank: number, scope: object, active = true) => ({
       id,
-      rank,
-      active,
       ...StrategyInput.parse({ name: id, scope, steps: [step()] }),
       rank,
       active,

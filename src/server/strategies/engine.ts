@@ -41,6 +41,9 @@ export interface StrategyEngine {
   stop(): Promise<void>;
 }
 
+/** Advisory lock key of the engine's setup (the migration lock is 7263). */
+const ENGINE_SETUP_LOCK = 7264;
+
 export const QUEUES = { plan: 'strategy-plan', planOrg: 'strategy-plan-org', step: 'strategy-step', send: 'strategy-send' } as const;
 
 export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<StrategyEngine> {
@@ -49,21 +52,26 @@ export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<
   const onError = opts.onError ?? (() => {});
   const boss = new PgBoss({ connectionString: opts.databaseUrl, schema: opts.schema ?? 'pgboss', max: 4 });
   boss.on('error', onError);
-  await boss.start();
-  for (const name of Object.values(QUEUES)) {
-    if (await boss.getQueue(name)) continue;
-    await boss
-      .createQueue(name, {
-        name,
-        // one job per key in each of created / retry / active: a sweep never piles up copies
-        policy: name === QUEUES.plan ? 'standard' : 'stately',
-        ...(name === QUEUES.send ? { retryLimit: 12, retryDelay: 5, retryBackoff: true } : { retryLimit: 3, retryDelay: 30 }),
-      })
-      .catch((e: unknown) => {
-        // another server created it between our check and our create
-        if (!/already exists|duplicate key/i.test(String(e))) throw e;
-      });
-  }
+  // Instances starting together would deadlock in pg-boss's create_queue: one at a time sets up
+  // (an advisory lock held by a transaction of ours while pg-boss works on its own connections).
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ENGINE_SETUP_LOCK]);
+    await boss.start();
+    for (const name of Object.values(QUEUES)) {
+      if (await boss.getQueue(name)) continue;
+      await boss
+        .createQueue(name, {
+          name,
+          // one job per key in each of created / retry / active: a sweep never piles up copies
+          policy: name === QUEUES.plan ? 'standard' : 'stately',
+          ...(name === QUEUES.send ? { retryLimit: 12, retryDelay: 5, retryBackoff: true } : { retryLimit: 3, retryDelay: 30 }),
+        })
+        .catch((e: unknown) => {
+          // another server created it between our check and our create
+          if (!/already exists|duplicate key/i.test(String(e))) throw e;
+        });
+    }
+  });
 
   /** pg-boss waits on the database's clock; a moment on our clock becomes a delay from now. */
   const startAfter = (at: Date) => new Date(Date.now() + Math.max(0, at.getTime() - now().getTime()));
@@ -82,7 +90,7 @@ export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<
   await boss.work<{ orgId: string }>(QUEUES.planOrg, async ([job]) => {
     if (job) await planOrg(job.data.orgId);
   });
-  await boss.work<{ runId: string }>(QUEUES.step, { batchSize: 10, pollingIntervalSeconds: 2 }, async (jobs) => {
+  await boss.work<{ runId: string }>(QUEUES.step, { batchSize: 20, pollingIntervalSeconds: 1 }, async (jobs) => {
     for (const job of jobs) {
       const r = await executeRun(db, job.data.runId, now());
       if (r.kind === 'message') await boss.send(QUEUES.send, { messageId: r.messageId }, { singletonKey: r.messageId });
@@ -90,9 +98,16 @@ export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<
         await boss.send(QUEUES.step, { runId: job.data.runId }, { singletonKey: job.data.runId, startAfter: startAfter(r.until) });
     }
   });
-  await boss.work<{ messageId: string }>(QUEUES.send, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
-    // RetryLater (the provider did not take it) fails the job: pg-boss retries it with back-off
-    if (job) await sendStrategyMessage(db, opts.providers, job.data.messageId, opts.rate);
+  await boss.work<{ messageId: string }>(QUEUES.send, { batchSize: 10, pollingIntervalSeconds: 1 }, async (jobs) => {
+    for (const job of jobs) {
+      try {
+        await sendStrategyMessage(db, opts.providers, job.data.messageId, opts.rate);
+      } catch (e) {
+        // the provider did not take it (RetryLater) or the database failed: this job is retried with
+        // back-off by pg-boss; the batch's other jobs complete
+        await boss.fail(QUEUES.send, job.id, { error: String(e) });
+      }
+    }
   });
   await boss.schedule(QUEUES.plan, opts.planCron ?? '0 5 * * *', {}, { tz: 'UTC' });
 

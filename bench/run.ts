@@ -20,6 +20,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/renderer.ts', 'benchRenderer'],
   ['bench/softphone.ts', 'benchSoftphone'],
   ['bench/import.ts', 'benchImport'],
+  ['bench/strategies.ts', 'benchStrategies'],
 ];
 
 const only = process.argv.slice(2);

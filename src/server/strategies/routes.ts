@@ -6,7 +6,8 @@ import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { findTemplate } from '../messaging/templates';
 import { simulateStrategy } from './simulate';
-import { listStrategies, saveStrategy, StrategyNameTaken } from './store';
+import { strategyResults } from './results';
+import { getStrategy, listStrategies, saveStrategy, StrategyNameTaken } from './store';
 
 /** Every step's template must be one of the organisation's, active, and of the step's channel (a letter takes any). */
 async function checkTemplates(db: Db, orgId: string, def: StrategyDef): Promise<void> {
@@ -67,6 +68,17 @@ export const strategyRoutes = [
     errors: [400, 404, 409],
     async handler({ db, user, params, body }) {
       return save(db, user.orgId, user.id, params.id, body);
+    },
+  }),
+  defineRoute({
+    ...ROUTES.strategyResults,
+    summary: 'Champion against challenger: cure rate, amount collected per currency, contacts per cure, accounts counted',
+    tags: ['strategies'],
+    access: ['admin'],
+    errors: [404],
+    async handler({ db, user, params }) {
+      if (!(await getStrategy(db, user.orgId, params.id))) throw notFound('strategy');
+      return strategyResults(db, params.id, complianceNow().toISOString().slice(0, 10));
     },
   }),
   defineRoute({

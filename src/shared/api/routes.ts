@@ -5,7 +5,7 @@ import { MessageTemplate, OrgMessageTemplate, TemplateAuditEntry } from '../doma
 import { ComplianceAuditEntry, ComplianceViolation, OrgComplianceRules, OrgComplianceState } from '../domain/org-compliance';
 import { SecurityPolicy, WipeOrder, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
-import { Simulation, Strategy, StrategyInput, StrategyList } from '../domain/strategy';
+import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { LoginRequest, LoginResponse, UserList } from './rest';
@@ -71,6 +71,7 @@ export const ROUTES = {
   strategies: route({ method: 'GET', path: '/api/v1/org/strategies', response: StrategyList }),
   createStrategy: route({ method: 'POST', path: '/api/v1/org/strategies', body: StrategyInput, response: Strategy }),
   updateStrategy: route({ method: 'PUT', path: '/api/v1/org/strategies/:id', params: IdParams, body: StrategyInput, response: Strategy }),
+  strategyResults: route({ method: 'GET', path: '/api/v1/org/strategies/:id/results', params: IdParams, response: StrategyResults }),
   /** What a strategy (saved or not) would do over the next days against today's portfolio. */
   simulateStrategy: route({
     method: 'POST',

@@ -139,3 +139,21 @@ export const Simulation = z.object({
   heldReasons: z.array(z.object({ code: z.string(), es: z.string(), en: z.string(), count: z.number().int() })),
 });
 export type Simulation = z.infer<typeof Simulation>;
+
+/** Champion / challenger results: what each ladder did to the accounts that followed it. */
+export const VariantResult = z.object({
+  variant: z.enum(['champion', 'challenger']),
+  /** Accounts with at least one run of this ladder. */
+  accounts: z.number().int(),
+  /** Contacts the ladder made (messages and letters sent). */
+  contacts: z.number().int(),
+  /** Accounts back to current (nothing past due) or paid off. */
+  cured: z.number().int(),
+  cureRate: z.number(),
+  /** Payments posted since the account's first run, per currency (never summed across currencies). */
+  collected: z.array(z.object({ currency: z.string(), amountMinor: z.number() })),
+  /** null when nothing was cured. */
+  contactsPerCure: z.number().nullable(),
+});
+export const StrategyResults = z.object({ strategyId: z.string().uuid(), variants: z.array(VariantResult) });
+export type StrategyResults = z.infer<typeof StrategyResults>;

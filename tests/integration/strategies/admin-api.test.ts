@@ -97,4 +97,48 @@ describe.each(BACKENDS)('strategy administration and simulation on %s', (backend
     const [runs] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM strategy_runs');
     expect(runs!.n).toBe(0);
   });
+
+  it('compares champion and challenger over the accounts each followed', async () => {
+    const created = await call(s, 'POST', PATH, {
+      token: admin,
+      body: strategy({ name: 'Con retador', challenger: { sharePercent: 50, steps: strategy().steps } }),
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const accs = await s.db.query<{ id: string; orgId: string; currency: string }>(
+      'SELECT id, org_id AS "orgId", currency FROM accounts ORDER BY id LIMIT 2',
+    );
+    const [a, b] = accs as [(typeof accs)[0], (typeof accs)[0]];
+    const run = (acc: string, variant: string, key: string) =>
+      s.db.query(
+        `INSERT INTO strategy_runs (org_id, strategy_id, account_id, step_key, occurrence, anchor_date, variant, action, status, due_at, created_at)
+         VALUES ($1, $2, $3, $4, 'due:2026-11-01', '2026-11-01', $5, 'sms', 'sent', '2026-10-31T15:00:00Z', '2026-10-31T15:00:00Z')`,
+        [a.orgId, id, acc, key, variant],
+      );
+    await run(a.id, 'champion', 'pre1');
+    await run(b.id, 'challenger', 'pre5');
+    await run(b.id, 'challenger', 'pre1');
+    await s.db.query(`UPDATE accounts SET balance_minor = 0 WHERE id = $1`, [a.id]);
+    await s.db.query(`UPDATE accounts SET balance_minor = 1000, due_date = '2020-01-01' WHERE id = $1`, [b.id]);
+    await s.db.query(
+      `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at) VALUES ($1, $2, 'R-1', 5000, $3, '2026-11-02T12:00:00Z'),
+       ($1, $2, 'R-0', 7000, $3, '2026-10-01T12:00:00Z')`,
+      [b.orgId, b.id, b.currency],
+    );
+    const r = await call(s, 'GET', `${PATH}/${id}/results`, { token: admin });
+    expect(r.status).toBe(200);
+    expect(r.body.variants).toEqual([
+      {
+        variant: 'challenger',
+        accounts: 1,
+        contacts: 2,
+        cured: 0,
+        cureRate: 0,
+        collected: [{ currency: b.currency, amountMinor: 5000 }],
+        contactsPerCure: null,
+      },
+      { variant: 'champion', accounts: 1, contacts: 1, cured: 1, cureRate: 1, collected: [], contactsPerCure: 1 },
+    ]);
+    expect((await call(s, 'GET', `${PATH}/${id}/results`, { token: agent })).status).toBe(403);
+  });
 });

@@ -21,6 +21,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/softphone.ts', 'benchSoftphone'],
   ['bench/import.ts', 'benchImport'],
   ['bench/instances.ts', 'benchInstances'],
+  ['bench/strategies.ts', 'benchStrategies'],
 ];
 
 const only = process.argv.slice(2);

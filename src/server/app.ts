@@ -31,6 +31,7 @@ import { messagingRoutes } from './messaging/routes';
 import { repliesRoutes } from './messaging/replies-routes';
 import { scheduleMailboxPoll } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
+import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
@@ -138,6 +139,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...messagingRoutes,
   ...repliesRoutes,
   ...webhookRoutes,
+  ...strategyRoutes,
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,

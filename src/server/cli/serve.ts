@@ -6,6 +6,8 @@ import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
 import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
+import { providersFromEnv } from '../messaging/config';
+import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
 
 export interface StartServerOptions {
   port?: number;
@@ -20,6 +22,8 @@ export interface StartServerOptions {
   logger?: boolean | FastifyBaseLogger;
   /** Interval of the promise status batch; 0 = do not run it. */
   promiseBatchMinutes?: number;
+  /** Run the strategy engine (pg-boss; PostgreSQL only). Default: on with PostgreSQL unless STRATEGIES=off. */
+  strategies?: boolean;
 }
 
 export interface RunningServer {
@@ -51,6 +55,20 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     opts.promiseBatchMinutes === 0
       ? async () => {}
       : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg));
+  // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
+  let engine: StrategyEngine | null = null;
+  const wantEngine = opts.strategies ?? process.env.STRATEGIES !== 'off';
+  if (wantEngine && db.kind === 'pg' && opts.databaseUrl) {
+    engine = await startStrategyEngine({
+      db,
+      databaseUrl: opts.databaseUrl,
+      providers: providersFromEnv(),
+      publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined,
+      onError: (e) => app.log.warn({ err: e }, 'strategy engine'),
+    });
+  } else if (wantEngine && db.kind === 'pglite') {
+    app.log.info('strategies: the engine runs on PostgreSQL only (DATABASE_URL); on PGlite strategies are edited and simulated, not sent');
+  }
   await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
@@ -61,6 +79,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     db,
     async close() {
       await stopBatch();
+      await engine?.stop();
       await app.close();
       if (ownDb) await db.close();
     },

@@ -54,7 +54,7 @@ export function createDispatcher(
       const [row] = await tx.query<QueuedRow>(
         `SELECT m.id, m.org_id AS "orgId", o.code AS "orgCode", m.channel, m.address, m.subject, m.body, m.wa_template AS "waTemplate",
            m.template_id AS "templateId"
-         FROM outbound_messages m JOIN organizations o ON o.id = m.org_id WHERE m.status = 'queued'
+         FROM outbound_messages m JOIN organizations o ON o.id = m.org_id WHERE m.status = 'queued' AND m.strategy_run_id IS NULL
          ORDER BY m.created_at LIMIT 1 FOR UPDATE OF m SKIP LOCKED`,
       );
       if (!row) return null;
@@ -141,7 +141,7 @@ export function createDispatcher(
 }
 
 /** Where a provider reports a message's status; only Twilio takes it per message (Meta's is the app's webhook). */
-function statusCallbackUrl(base: string, orgCode: string, channel: MessageChannel): string | undefined {
+export function statusCallbackUrl(base: string, orgCode: string, channel: MessageChannel): string | undefined {
   if (channel !== 'sms') return undefined;
   return `${base.replace(/\/$/, '')}/api/v1/webhooks/${encodeURIComponent(orgCode)}/twilio/status`;
 }

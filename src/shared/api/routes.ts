@@ -20,6 +20,7 @@ import {
 import { ImportReport } from '../domain/portfolio';
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
+import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply, WebhookParams, WhatsAppVerifyQuery } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
@@ -119,6 +120,18 @@ export const ROUTES = {
     response: OrgMessageTemplate,
   }),
   orgTemplateAudit: route({ method: 'GET', path: '/api/v1/org/message-templates/audit', response: z.array(TemplateAuditEntry) }),
+
+  strategies: route({ method: 'GET', path: '/api/v1/org/strategies', response: StrategyList }),
+  createStrategy: route({ method: 'POST', path: '/api/v1/org/strategies', body: StrategyInput, response: Strategy }),
+  updateStrategy: route({ method: 'PUT', path: '/api/v1/org/strategies/:id', params: IdParams, body: StrategyInput, response: Strategy }),
+  strategyResults: route({ method: 'GET', path: '/api/v1/org/strategies/:id/results', params: IdParams, response: StrategyResults }),
+  /** What a strategy (saved or not) would do over the next days against today's portfolio. */
+  simulateStrategy: route({
+    method: 'POST',
+    path: '/api/v1/org/strategies/simulate',
+    body: z.object({ strategy: StrategyInput, days: z.number().int().min(1).max(30).default(30) }).strict(),
+    response: Simulation,
+  }),
 
   activityReport: route({ method: 'GET', path: '/api/v1/reports/activity', query: ActivityReportQuery, response: ActivityReport }),
 

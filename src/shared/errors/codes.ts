@@ -62,6 +62,7 @@ export const SERVER_ERROR_CODES = [
   // message templates
   'template_inactive',
   'template_name_taken',
+  'strategy_name_taken',
   'template_changed',
   'whatsapp_template_unapproved',
   'whatsapp_template_mismatch',

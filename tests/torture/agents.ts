@@ -133,7 +133,14 @@ export class SimAgent {
   async visibleAccountIds(): Promise<string[]> {
     const ids: string[] = [];
     for (let offset = 0; ; offset += 200) {
-      const page = await this.api.listQueue({ offset, limit: 200, sort: 'priority', dir: 'desc', contactableOnly: false });
+      const page = await this.api.listQueue({
+        offset,
+        limit: 200,
+        sort: 'priority',
+        dir: 'desc',
+        contactableOnly: false,
+        groupBy: 'account',
+      });
       ids.push(...page.rows.map((r) => r.accountId));
       if (page.rows.length < 200) break;
     }

@@ -17,6 +17,8 @@ const GLOBAL_TABLES: Record<string, string> = {
   schema_migrations: 'the schema version, one per database',
   login_throttle: 'login counters keyed by address and installation-wide, counted before the organisation is known',
   scheduled_jobs: 'claims of periodic jobs, one row per job for the whole installation',
+  channel_send_slots:
+    "the per-second send budget of the installation's provider accounts (PROVIDER env), shared by every organisation sending through them",
 };
 
 /**
@@ -35,6 +37,7 @@ const CHILD_TABLES: Record<string, { via: string; parent: string }> = {
   sync_clients: { via: 'user_id', parent: 'users' },
   sync_rejections: { via: 'client_id', parent: 'sync_clients' },
   wipe_orders: { via: 'user_id', parent: 'users' },
+  strategy_letters: { via: 'account_id', parent: 'accounts' },
 };
 
 /** Unique keys without org_id that are not a surrogate primary key, each with why it may stay so. */
@@ -44,6 +47,12 @@ const KEY_EXCEPTIONS: Record<string, string> = {
     'scoped by the debtor, who belongs to one organisation; becomes (org_id, debtor_id, kind, value)',
   promise_installments_pkey: 'scoped by the promise (one organisation); becomes (org_id, promise_id, seq)',
   sync_rejections_pkey: 'scoped by the client (one user, one organisation); becomes (org_id, client_id, mutation_id)',
+  org_messaging_twilio:
+    "a provider account belongs to one organisation: a webhook's AccountSid must not name two (it stays unique installation-wide)",
+  org_messaging_whatsapp: 'a WhatsApp phone number id belongs to one organisation (the webhook finds its organisation by it)',
+  outbound_messages_strategy_run: 'scoped by the strategy run (one organisation); becomes (org_id, strategy_run_id)',
+  strategy_runs_strategy_id_account_id_step_key_occurrence_key:
+    'scoped by the strategy (one organisation); becomes (org_id, strategy_id, account_id, step_key, occurrence)',
   sessions_pkey: 'a bearer token is looked up before anything else is known; 256 random bits, unique by construction',
 };
 

@@ -37,7 +37,14 @@ describe('sync against the real server', () => {
       const state = await ws.handlers.syncNow(undefined);
       expect(state).toMatchObject({ online: true, pending: 0, authRequired: false, lastError: null });
       // every account, not only those contactable today (the agent's default view)
-      const page = await ws.handlers.listQueue({ sort: 'priority', dir: 'desc', offset: 0, limit: 200, contactableOnly: false });
+      const page = await ws.handlers.listQueue({
+        sort: 'priority',
+        dir: 'desc',
+        offset: 0,
+        limit: 200,
+        contactableOnly: false,
+        groupBy: 'account',
+      });
       expect(page.total).toBeGreaterThan(0);
       const { token } = await login(server, 'agente1', 'agente123');
       const r = await call(server, 'GET', '/api/v1/accounts?limit=500', { token });

@@ -13,7 +13,14 @@ const PASSWORD = 'clave-segura-1';
 async function localIds(ws: Workstation): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; ; offset += 200) {
-    const page = await ws.handlers.listQueue({ offset, limit: 200, sort: 'priority', dir: 'desc', contactableOnly: false });
+    const page = await ws.handlers.listQueue({
+      offset,
+      limit: 200,
+      sort: 'priority',
+      dir: 'desc',
+      contactableOnly: false,
+      groupBy: 'account',
+    });
     ids.push(...page.rows.map((r) => r.accountId));
     if (page.rows.length < 200) break;
   }

@@ -147,7 +147,7 @@ describe('money and dates on screen (e2e)', () => {
     await page.getByTestId('back-to-queue').click();
     const searched = await page.getByTestId('queue-search').inputValue();
     await page.getByTestId('language').selectOption('en');
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sync now');
     await page.getByRole('button', { name: 'Sign out' }).click();
     // the login screen is back in Spanish, the machine's language
     await page.locator('input[name="username"]').waitFor();
@@ -155,14 +155,14 @@ describe('money and dates on screen (e2e)', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
     await page.screenshot({ path: '/tmp/money-login-after-english-user.png' });
     await loginThroughUi(page, 'agente2', 'agente123');
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sincronizar ahora');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sincronizar ahora');
     // the previous agent's search does not follow them: the next agent starts from a full queue
     expect(searched).not.toBe('');
     await expect(page.getByTestId('queue-search').inputValue()).resolves.toBe('');
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
     await loginThroughUi(page, 'agente1', 'agente123');
     // agente1's own choice comes back at their login
-    await expect(page.getByTestId('sync-now').textContent()).resolves.toBe('Sync now');
+    await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sync now');
     await page.getByTestId('language').selectOption('es');
     expect(stack.pageErrors).toEqual([]);
   });

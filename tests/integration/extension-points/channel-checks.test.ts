@@ -15,6 +15,8 @@ const EXPECTED: Record<string, readonly string[]> = {
   'activities.channel': CHANNELS,
   'message_templates.channel': MESSAGE_CHANNELS,
   'outbound_messages.channel': MESSAGE_CHANNELS,
+  'inbound_messages.channel': MESSAGE_CHANNELS,
+  'message_status_events.channel': MESSAGE_CHANNELS,
   'contact_points.kind': CONTACT_KINDS,
 };
 /** Columns named kind that are not a contact kind (what an import run loaded), with their own list. */

@@ -91,6 +91,12 @@ describe('accessibility of the main screens (axe-core)', () => {
       found.push(...(await seriousFindings(page, screen)));
       await page.getByTestId(button).click();
     }
+    // the strategy editor, with the shared schema's problems beside the fields of an empty strategy
+    await page.getByTestId('open-strategies-admin').click();
+    await page.getByTestId('strategy-new').click();
+    await page.getByTestId('strategy-editor').locator('.field-error').first().waitFor();
+    found.push(...(await seriousFindings(page, 'strategy editor')));
+    await page.getByTestId('open-strategies-admin').click();
     // the admin's account screen, with its "export the debtor's data" button: it saves the HTML file
     const first = page.getByTestId('queue-row').first().locator('.debtor-name');
     const name = (await first.textContent())?.trim() ?? '';

@@ -38,6 +38,7 @@ describe('strategies admin: build, simulate, save', () => {
     expect(await editor.locator('.field-error[data-field="steps.0.templateId"]').textContent()).toBe('Este paso necesita una plantilla.');
     expect(await page.getByTestId('strategy-simulate').isDisabled()).toBe(true);
     expect(await page.getByTestId('strategy-save').isDisabled()).toBe(true);
+    await page.screenshot({ path: '/tmp/strategies-errors-1280.png' });
 
     await editor.locator('input[name="name"]').fill('Mora temprana');
     await editor.locator('input[name="dpdMin"]').fill('20');

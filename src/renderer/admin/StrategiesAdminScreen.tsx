@@ -223,7 +223,7 @@ export function StrategiesAdminScreen() {
   const fieldError = (path: string) => {
     const text = issues.get(path) ?? (serverError?.field === path ? errorText(t, serverError) : null);
     return text ? (
-      <span className="field-error" role="alert" data-field={path}>
+      <span className="field-error" data-field={path}>
         {text}
       </span>
     ) : null;
@@ -370,7 +370,7 @@ export function StrategiesAdminScreen() {
                   .filter((k) => k.startsWith('scope.countries'))
                   .slice(0, 1)
                   .map((k) => (
-                    <span key={k} className="field-error" role="alert" data-field="scope.countries">
+                    <span key={k} className="field-error" data-field="scope.countries">
                       {issues.get(k)}
                     </span>
                   ))}

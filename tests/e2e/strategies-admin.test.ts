@@ -151,6 +151,20 @@ describe('strategies admin: build, simulate, save', () => {
     await editor.locator('input[name="active"]').check();
     await page.getByTestId('strategy-save').click();
     await page.locator('[data-testid="strategy-row"][data-name="Mora temprana"][data-active="true"]').waitFor();
+
+    // a second strategy with the same name: the server refuses it and the form says so beside the name
+    await page.getByTestId('strategy-new').click();
+    await editor.locator('input[name="name"]').fill('Mora temprana');
+    await steps.nth(0).locator('select[name="action"]').selectOption('call_task');
+    await page.getByTestId('strategy-save').click();
+    const taken = editor.locator('.field-error[data-field="name"]');
+    await taken.waitFor();
+    expect(await taken.textContent()).toBe('Ya existe una estrategia con ese nombre.');
+    expect(await editor.locator('input[name="name"]').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('strategy-row').count()).toBe(1);
+    // renamed, the refusal no longer stands
+    await editor.locator('input[name="name"]').fill('Mora temprana 2');
+    expect(await taken.count()).toBe(0);
     await page.setViewportSize({ width: 1280, height: 720 });
     expect(await horizontalOverflow(page)).toEqual([]);
     expect(stack.pageErrors).toEqual([]);

@@ -190,6 +190,9 @@ export function StrategiesAdminScreen() {
     setDraft((d) => (d ? { ...d, ...patch } : d));
     setSim(null);
     setSaved(null);
+    // the server's last refusal was about the form as it was
+    save.setError(null);
+    simulate.setError(null);
   };
   const setStep = (i: number, patch: Partial<StepDraft>) => set({ steps: draft!.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
 
@@ -219,6 +222,7 @@ export function StrategiesAdminScreen() {
     await simulate.run(async () => setSim(await getApi().simulateStrategy({ strategy: body, days: SIM_DAYS })));
   };
 
+  const bad = (path: string) => issues.has(path) || serverError?.field === path || undefined;
   /** A problem beside its field: the schema's as typed, or the server's when it names this field. */
   const fieldError = (path: string) => {
     const text = issues.get(path) ?? (serverError?.field === path ? errorText(t, serverError) : null);
@@ -325,7 +329,7 @@ export function StrategiesAdminScreen() {
           <div className="strat-grid">
             <label>
               {t('strategies.name')}
-              <input name="name" value={draft.name} onChange={(e) => set({ name: e.target.value })} />
+              <input name="name" aria-invalid={bad('name')} value={draft.name} onChange={(e) => set({ name: e.target.value })} />
               {fieldError('name')}
             </label>
             <label className="inline">
@@ -377,12 +381,24 @@ export function StrategiesAdminScreen() {
               </label>
               <label>
                 {t('strategies.dpdMin')}
-                <input name="dpdMin" inputMode="numeric" value={draft.dpdMin} onChange={(e) => set({ dpdMin: e.target.value })} />
+                <input
+                  name="dpdMin"
+                  aria-invalid={bad('scope.dpdMin')}
+                  inputMode="numeric"
+                  value={draft.dpdMin}
+                  onChange={(e) => set({ dpdMin: e.target.value })}
+                />
                 {fieldError('scope.dpdMin')}
               </label>
               <label>
                 {t('strategies.dpdMax')}
-                <input name="dpdMax" inputMode="numeric" value={draft.dpdMax} onChange={(e) => set({ dpdMax: e.target.value })} />
+                <input
+                  name="dpdMax"
+                  aria-invalid={bad('scope.dpdMax')}
+                  inputMode="numeric"
+                  value={draft.dpdMax}
+                  onChange={(e) => set({ dpdMax: e.target.value })}
+                />
                 {fieldError('scope.dpdMax')}
               </label>
             </div>
@@ -413,6 +429,7 @@ export function StrategiesAdminScreen() {
                       <td>
                         <input
                           name="day"
+                          aria-invalid={bad(`steps.${i}.day`)}
                           className="num"
                           inputMode="numeric"
                           aria-label={t('strategies.stepField', { n, field: t('strategies.day') })}
@@ -453,6 +470,7 @@ export function StrategiesAdminScreen() {
                         {needsTemplate(s.action) ? (
                           <select
                             name="template"
+                            aria-invalid={bad(`steps.${i}.templateId`)}
                             aria-label={t('strategies.stepField', { n, field: t('strategies.template') })}
                             value={s.templateId}
                             onChange={(e) => setStep(i, { templateId: e.target.value })}
@@ -472,6 +490,7 @@ export function StrategiesAdminScreen() {
                       <td>
                         <input
                           name="validDays"
+                          aria-invalid={bad(`steps.${i}.validDays`)}
                           className="num"
                           inputMode="numeric"
                           aria-label={t('strategies.stepField', { n, field: t('strategies.validDays') })}

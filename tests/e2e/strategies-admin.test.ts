@@ -167,6 +167,16 @@ describe('strategies admin: build, simulate, save', () => {
     expect(await taken.count()).toBe(0);
     await page.setViewportSize({ width: 1280, height: 720 });
     expect(await horizontalOverflow(page)).toEqual([]);
+
+    // in English: the same screen and its problems in the admin's language
+    await page.getByTestId('language').selectOption('en');
+    await page.getByText('Strategies', { exact: true }).first().waitFor();
+    expect(await screen.locator('h2').textContent()).toBe('Strategies');
+    expect(await row.getByTestId('strategy-steps').textContent()).toBe('2 steps');
+    await editor.locator('input[name="name"]').fill('');
+    expect(await editor.locator('.field-error[data-field="name"]').textContent()).toBe('Required.');
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await page.screenshot({ path: '/tmp/strategies-en-1280.png' });
     expect(stack.pageErrors).toEqual([]);
   }, 240_000);
 });

@@ -61,7 +61,7 @@ describe('accessibility of the main screens (axe-core)', () => {
     await logout(page);
   }, 120_000);
 
-  it('team lead: activity and approvals; admin: compliance, users, templates, violations — no serious or critical findings', async () => {
+  it('team lead: activity and approvals; admin: compliance, users, templates, strategies, violations — no serious or critical findings', async () => {
     const { page } = stack;
     const found: string[] = [];
     await loginThroughUi(page, 'lider', 'lider123');
@@ -81,6 +81,7 @@ describe('accessibility of the main screens (axe-core)', () => {
       ['open-compliance-admin', 'compliance-admin'],
       ['open-users-admin', 'users-admin'],
       ['open-templates-admin', 'templates-admin'],
+      ['open-strategies-admin', 'strategies-admin'],
       ['open-violations', 'violations'],
       ['open-wipes-admin', 'wipes-admin'],
     ] as const) {
@@ -90,6 +91,12 @@ describe('accessibility of the main screens (axe-core)', () => {
       found.push(...(await seriousFindings(page, screen)));
       await page.getByTestId(button).click();
     }
+    // the strategy editor, with the shared schema's problems beside the fields of an empty strategy
+    await page.getByTestId('open-strategies-admin').click();
+    await page.getByTestId('strategy-new').click();
+    await page.getByTestId('strategy-editor').locator('.field-error').first().waitFor();
+    found.push(...(await seriousFindings(page, 'strategy editor')));
+    await page.getByTestId('open-strategies-admin').click();
     // the admin's account screen, with its "export the debtor's data" button: it saves the HTML file
     const first = page.getByTestId('queue-row').first().locator('.debtor-name');
     const name = (await first.textContent())?.trim() ?? '';

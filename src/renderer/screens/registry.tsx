@@ -7,6 +7,7 @@ import { ComplianceAdminScreen } from '../admin/ComplianceAdminScreen';
 import { ActivityScreen } from '../admin/ActivityScreen';
 import { UsersAdminScreen } from '../admin/UsersAdminScreen';
 import { TemplatesAdminScreen } from '../admin/TemplatesAdminScreen';
+import { StrategiesAdminScreen } from '../admin/StrategiesAdminScreen';
 import { ViolationsScreen } from '../admin/ViolationsScreen';
 import { WipesAdminScreen } from '../admin/WipesAdminScreen';
 
@@ -42,5 +43,6 @@ export const SECTIONS: ReadonlyArray<{
   { section: 'rules', Screen: ComplianceAdminScreen, label: 'admin.compliance', testId: 'open-compliance-admin', roles: ['admin'] },
   { section: 'users', Screen: UsersAdminScreen, label: 'admin.users', testId: 'open-users-admin', roles: ['admin'] },
   { section: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
+  { section: 'strategies', Screen: StrategiesAdminScreen, label: 'strategies.title', testId: 'open-strategies-admin', roles: ['admin'] },
   { section: 'wipes', Screen: WipesAdminScreen, label: 'wipes.title', testId: 'open-wipes-admin', roles: ['admin'] },
 ];

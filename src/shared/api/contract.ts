@@ -31,6 +31,7 @@ import {
 import { MessageChannel, MessagePreview, OrgMessageTemplate, TemplateAuditEntry } from '../domain/messaging';
 import { SipCredentials, SipSettings } from '../domain/sip';
 import { LockReason, WipeMode, WipeOrder, WipeOrderEntry } from '../domain/security';
+import { Simulation, Strategy, StrategyInput, StrategyResults } from '../domain/strategy';
 
 // Domain types once lived here; they are in src/shared/domain now and re-exported for the callers.
 export {
@@ -339,6 +340,12 @@ export const API = {
   /** Admin only, online only: wipe orders (newest first) and ordering one for every workstation of a user. */
   listWipeOrders: { input: none, output: z.array(WipeOrderEntry) },
   orderWipe: { input: z.object({ userId: Id, mode: WipeMode.optional() }), output: WipeOrder },
+  /** Admin only, online only: collection strategies, what one would do against today's portfolio, and its results. */
+  listStrategies: { input: none, output: z.array(Strategy) },
+  createStrategy: { input: StrategyInput, output: Strategy },
+  updateStrategy: { input: z.object({ id: Id, strategy: StrategyInput }), output: Strategy },
+  simulateStrategy: { input: z.object({ strategy: StrategyInput, days: z.number().int().min(1).max(30).optional() }), output: Simulation },
+  getStrategyResults: { input: z.object({ id: Id }), output: StrategyResults },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

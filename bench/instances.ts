@@ -10,36 +10,27 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { createSession } from '../src/server/auth/sessions';
 import type { Db } from '../src/server/db';
 import { openPgDb } from '../src/server/db/pg';
-import { migrate } from '../src/server/db/migrate';
-import { seedDemo } from '../src/server/demo/seed';
-import { PROTOCOL_VERSION, type OrgDataVersions } from '../src/shared/sync/protocol';
+import { PROTOCOL_VERSION } from '../src/shared/sync/protocol';
 import { startHaproxy, startInstances, type Haproxy, type Instance } from '../tests/helpers/haproxy';
 import { createTestDatabase } from '../tests/helpers/pg';
-import { seedBulkAccounts } from '../tests/torture/bulk-seed';
-import { createJsonClient, Latencies, sleep, type BenchRow, type JsonResult } from './load';
+import {
+  createJsonClient,
+  Latencies,
+  seedLoadAgents,
+  sleep,
+  type BenchRow,
+  type JsonResult,
+  type PullBody,
+  type SimulatedAgent,
+} from './load';
 
 type Client = ReturnType<typeof createJsonClient>;
 
-interface Agent {
-  token: string;
-  clientId: string;
-  cursor: string | null;
-  accounts: string[];
-  nextMutation: number;
-  pushing: boolean;
-  orgData: OrgDataVersions | null;
+interface Agent extends SimulatedAgent {
   tag: string;
   sent: number;
-}
-
-interface PullBody {
-  cursor: string;
-  hasMore: boolean;
-  patch: { accounts: Array<{ id: string }> };
-  orgData?: OrgDataVersions;
 }
 
 interface WindowResult {
@@ -174,29 +165,8 @@ async function runWindow(
 }
 
 async function seed(db: Db, count: number, perAgent: number): Promise<Agent[]> {
-  await migrate(db);
-  const demo = await seedDemo(db, { accounts: 4 });
-  const users = await db.query<{ id: string }>(
-    `INSERT INTO users (org_id, team_id, username, display_name, role, password_hash)
-     SELECT $1, $2, 'scale' || g, 'Agente ' || g, 'agent', 'unused' FROM generate_series(1, $3::int) g RETURNING id`,
-    [demo.orgId, demo.teamId, count],
-  );
-  await seedBulkAccounts(db, { orgId: demo.orgId, agentIds: users.map((u) => u.id), accounts: count * perAgent, prefix: 'SCALE' });
-  await db.exec('VACUUM ANALYZE');
-  const agents: Agent[] = [];
-  for (const u of users)
-    agents.push({
-      token: (await createSession(db, u.id)).token,
-      clientId: randomUUID(),
-      cursor: null,
-      accounts: [],
-      nextMutation: 1,
-      pushing: false,
-      orgData: null,
-      tag: 'scale',
-      sent: 0,
-    });
-  return agents;
+  const agents = await seedLoadAgents(db, { count, perAgent, prefix: 'SCALE', displayName: 'Agente', demoAccounts: 4 });
+  return agents.map((a) => ({ ...a, tag: 'scale', sent: 0 }));
 }
 
 /** Every agent's first full pull (not measured), 16 at a time, to hold a cursor. */

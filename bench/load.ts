@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { openDb } from '../src/server/db';
+import { openDb, type Db } from '../src/server/db';
 import { migrate } from '../src/server/db/migrate';
 import { createSession } from '../src/server/auth/sessions';
 import { seedDemo } from '../src/server/demo/seed';
@@ -142,7 +142,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 // ---- the scenario -----------------------------------------------------------------------------
 
-interface SimulatedAgent {
+export interface SimulatedAgent {
   token: string;
   clientId: string;
   cursor: string | null;
@@ -152,11 +152,42 @@ interface SimulatedAgent {
   orgData: OrgDataVersions | null;
 }
 
-interface PullBody {
+export interface PullBody {
   cursor: string;
   hasMore: boolean;
   patch: { accounts: Array<{ id: string }> };
   orgData?: OrgDataVersions;
+}
+
+/**
+ * The demo organisation plus `count` agents, each with `perAgent` accounts and a session: the
+ * population every load bench (one instance here, three in instances.ts) drives.
+ */
+export async function seedLoadAgents(
+  db: Db,
+  o: { count: number; perAgent: number; prefix: string; displayName: string; demoAccounts: number },
+): Promise<SimulatedAgent[]> {
+  await migrate(db);
+  const demo = await seedDemo(db, { accounts: o.demoAccounts });
+  const users = await db.query<{ id: string }>(
+    `INSERT INTO users (org_id, team_id, username, display_name, role, password_hash)
+     SELECT $1, $2, $4 || g, $5 || ' ' || g, 'agent', 'unused' FROM generate_series(1, $3::int) g RETURNING id`,
+    [demo.orgId, demo.teamId, o.count, o.prefix.toLowerCase(), o.displayName],
+  );
+  await seedBulkAccounts(db, { orgId: demo.orgId, agentIds: users.map((u) => u.id), accounts: o.count * o.perAgent, prefix: o.prefix });
+  await db.exec('VACUUM ANALYZE');
+  const agents: SimulatedAgent[] = [];
+  for (const u of users)
+    agents.push({
+      token: (await createSession(db, u.id)).token,
+      clientId: randomUUID(),
+      cursor: null,
+      accounts: [],
+      nextMutation: 1,
+      pushing: false,
+      orgData: null,
+    });
+  return agents;
 }
 
 export async function benchLoad(): Promise<BenchRow[]> {
@@ -175,26 +206,13 @@ export async function benchLoad(): Promise<BenchRow[]> {
   let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
   const client = { current: null as ReturnType<typeof createJsonClient> | null };
   try {
-    await migrate(db);
-    const demo = await seedDemo(db, { accounts: 10 });
-    const users = await db.query<{ id: string }>(
-      `INSERT INTO users (org_id, team_id, username, display_name, role, password_hash)
-       SELECT $1, $2, 'load' || g, 'Agente de carga ' || g, 'agent', 'unused' FROM generate_series(1, $3::int) g RETURNING id`,
-      [demo.orgId, demo.teamId, AGENTS],
-    );
-    await seedBulkAccounts(db, { orgId: demo.orgId, agentIds: users.map((u) => u.id), accounts: AGENTS * PER_AGENT, prefix: 'LOAD' });
-    await db.exec('VACUUM ANALYZE');
-    const agents: SimulatedAgent[] = [];
-    for (const u of users)
-      agents.push({
-        token: (await createSession(db, u.id)).token,
-        clientId: randomUUID(),
-        cursor: null,
-        accounts: [],
-        nextMutation: 1,
-        pushing: false,
-        orgData: null,
-      });
+    const agents = await seedLoadAgents(db, {
+      count: AGENTS,
+      perAgent: PER_AGENT,
+      prefix: 'LOAD',
+      displayName: 'Agente de carga',
+      demoAccounts: 10,
+    });
 
     const port = await freePort();
     server = await startServerProcess(tdb.url, port);

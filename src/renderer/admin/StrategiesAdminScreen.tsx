@@ -2,36 +2,17 @@ import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ZodIssue } from 'zod';
-import { Plus, Trash2 } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import type { Segment } from '../../shared/domain/enums';
-import {
-  MESSAGE_ACTIONS,
-  StepAction,
-  StepAnchor,
-  StrategyInput,
-  type Simulation,
-  type Strategy,
-  type StrategyStep,
-} from '../../shared/domain/strategy';
+import { StrategyInput, type Simulation, type Strategy } from '../../shared/domain/strategy';
 import { getApi } from '../api';
 import { formatCalendarDate } from '../lib/datetime';
 import { errorText } from '../lib/errors';
 import { useAction, useLoad } from '../lib/useAction';
+import { needsTemplate, StrategyStepRow, type StepDraft } from './StrategyStepRow';
 
 const SEGMENTS: readonly Segment[] = ['low', 'medium', 'high'];
 const SIM_DAYS = 30;
-
-/** One rung of the ladder as the admin types it (numbers as text until saved). */
-interface StepDraft {
-  key: string;
-  day: string;
-  anchor: StepAnchor;
-  action: StepAction;
-  templateId: string;
-  validDays: string;
-  /** Kept from the saved step: the form does not edit per-step conditions. */
-  conditions: StrategyStep['conditions'];
-}
 
 interface Draft {
   id: string | null;
@@ -47,8 +28,6 @@ interface Draft {
   /** Kept as saved: the challenger ladder is not edited here. */
   challenger: Strategy['challenger'];
 }
-
-const needsTemplate = (a: StepAction) => (MESSAGE_ACTIONS as readonly string[]).includes(a) || a === 'letter';
 
 /** A key no other step of the ladder has: the run ledger keys on it, so an existing step keeps its own. */
 function freshKey(steps: StepDraft[]): string {
@@ -421,99 +400,18 @@ export function StrategiesAdminScreen() {
                 </tr>
               </thead>
               <tbody>
-                {draft.steps.map((s, i) => {
-                  const usable = templates.filter((tp) => tp.active && (s.action === 'letter' || tp.channel === s.action));
-                  const n = i + 1;
-                  return (
-                    <tr key={s.key} data-testid="strategy-step" data-key={s.key}>
-                      <td>
-                        <input
-                          name="day"
-                          aria-invalid={bad(`steps.${i}.day`)}
-                          className="num"
-                          inputMode="numeric"
-                          aria-label={t('strategies.stepField', { n, field: t('strategies.day') })}
-                          value={s.day}
-                          onChange={(e) => setStep(i, { day: e.target.value })}
-                        />
-                        {fieldError(`steps.${i}.day`)}
-                      </td>
-                      <td>
-                        <select
-                          name="anchor"
-                          aria-label={t('strategies.stepField', { n, field: t('strategies.anchor') })}
-                          value={s.anchor}
-                          onChange={(e) => setStep(i, { anchor: e.target.value as StepAnchor })}
-                        >
-                          {StepAnchor.options.map((a) => (
-                            <option key={a} value={a}>
-                              {t(`strategies.anchors.${a}`)}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                      <td>
-                        <select
-                          name="action"
-                          aria-label={t('strategies.stepField', { n, field: t('strategies.action') })}
-                          value={s.action}
-                          onChange={(e) => setStep(i, { action: e.target.value as StepAction, templateId: '' })}
-                        >
-                          {StepAction.options.map((a) => (
-                            <option key={a} value={a}>
-                              {t(`strategies.act.${a}`)}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                      <td>
-                        {needsTemplate(s.action) ? (
-                          <select
-                            name="template"
-                            aria-invalid={bad(`steps.${i}.templateId`)}
-                            aria-label={t('strategies.stepField', { n, field: t('strategies.template') })}
-                            value={s.templateId}
-                            onChange={(e) => setStep(i, { templateId: e.target.value })}
-                          >
-                            <option value="">{t('strategies.chooseTemplate')}</option>
-                            {usable.map((tp) => (
-                              <option key={tp.id} value={tp.id}>
-                                {tp.name}
-                              </option>
-                            ))}
-                          </select>
-                        ) : (
-                          <span className="muted">{t('strategies.noTemplate')}</span>
-                        )}
-                        {fieldError(`steps.${i}.templateId`)}
-                      </td>
-                      <td>
-                        <input
-                          name="validDays"
-                          aria-invalid={bad(`steps.${i}.validDays`)}
-                          className="num"
-                          inputMode="numeric"
-                          aria-label={t('strategies.stepField', { n, field: t('strategies.validDays') })}
-                          value={s.validDays}
-                          onChange={(e) => setStep(i, { validDays: e.target.value })}
-                        />
-                        {fieldError(`steps.${i}.validDays`)}
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="small icon-only"
-                          data-testid="strategy-step-remove"
-                          aria-label={t('strategies.removeStep', { n })}
-                          title={t('strategies.removeStep', { n })}
-                          onClick={() => set({ steps: draft.steps.filter((_, j) => j !== i) })}
-                        >
-                          <Trash2 size={14} aria-hidden="true" />
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
+                {draft.steps.map((s, i) => (
+                  <StrategyStepRow
+                    key={s.key}
+                    step={s}
+                    index={i}
+                    templates={templates}
+                    bad={bad}
+                    fieldError={fieldError}
+                    onChange={(patch) => setStep(i, patch)}
+                    onRemove={() => set({ steps: draft.steps.filter((_, j) => j !== i) })}
+                  />
+                ))}
               </tbody>
             </table>
             {fieldError('steps')}

@@ -33,7 +33,7 @@ async function seriousFindings(page: Page, screen: string): Promise<string[]> {
 
 async function logout(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();
-  await page.locator('input[name="username"]').waitFor();
+  await page.locator('form.login-card input[name="username"]').waitFor();
 }
 
 describe('accessibility of the main screens (axe-core)', () => {
@@ -47,7 +47,7 @@ describe('accessibility of the main screens (axe-core)', () => {
 
   it('login, queue and account screen (agent): no serious or critical findings', async () => {
     const { page } = stack;
-    await page.locator('input[name="username"]').waitFor();
+    await page.locator('form.login-card input[name="username"]').waitFor();
     const found = await seriousFindings(page, 'login');
     await loginThroughUi(page, 'agente1', 'agente123');
     found.push(...(await seriousFindings(page, 'queue')));

@@ -118,7 +118,7 @@ describe('layout: nothing overflows horizontally at 1280×720 and 1440×900', ()
         await check(step.name);
       }
       await page.getByRole('button', { name: 'Cerrar sesión' }).click();
-      await page.locator('input[name="username"]').waitFor();
+      await page.locator('form.login-card input[name="username"]').waitFor();
       expect(found).toEqual([]);
       expect(stack.pageErrors).toEqual([]);
     }, 240_000);

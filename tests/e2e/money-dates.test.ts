@@ -150,8 +150,8 @@ describe('money and dates on screen (e2e)', () => {
     await expect(page.getByTestId('sync-now').getAttribute('aria-label')).resolves.toBe('Sync now');
     await page.getByRole('button', { name: 'Sign out' }).click();
     // the login screen is back in Spanish, the machine's language
-    await page.locator('input[name="username"]').waitFor();
-    await expect(page.locator('button[type="submit"]').textContent()).resolves.toBe('Ingresar');
+    await page.locator('form.login-card input[name="username"]').waitFor();
+    await expect(page.locator('form.login-card button[type="submit"]').textContent()).resolves.toBe('Ingresar');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
     await page.screenshot({ path: '/tmp/money-login-after-english-user.png' });
     await loginThroughUi(page, 'agente2', 'agente123');

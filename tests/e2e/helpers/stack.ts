@@ -74,9 +74,12 @@ export type WorkstationStack = Awaited<ReturnType<typeof startWorkstationStack>>
 
 /** Logs in through the login screen and waits for the queue to show synced rows. */
 export async function loginThroughUi(page: Page, username: string, password: string): Promise<void> {
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('button[type="submit"]').click();
+  // scoped to the login form: the users admin screen has fields with the same names, and a
+  // logout that has not finished yet would otherwise get them filled instead
+  const form = page.locator('form.login-card');
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(password);
+  await form.locator('button[type="submit"]').click();
   await page.getByTestId('queue-row').first().waitFor({ timeout: 60_000 });
 }
 

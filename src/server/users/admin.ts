@@ -79,11 +79,12 @@ export async function createUser(db: Db, actor: Actor, body: z.output<typeof Cre
   });
 }
 
+/** A system user (the strategies' sender) is not a person: it is neither listed nor edited here. */
 async function lockUser(tx: Db, orgId: string, userId: string): Promise<AdminUserRow> {
-  const [row] = await tx.query<AdminUserRow>(`SELECT ${ADMIN_USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.org_id = $2 FOR UPDATE`, [
-    userId,
-    orgId,
-  ]);
+  const [row] = await tx.query<AdminUserRow>(
+    `SELECT ${ADMIN_USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.org_id = $2 AND NOT u.system FOR UPDATE`,
+    [userId, orgId],
+  );
   if (!row) throw notFound('user');
   return row;
 }

@@ -44,7 +44,7 @@ export const userRoutes = [
       const scope = await scopeFor(db, user);
       const rows = await db.query<AuthUser & { sipExtension: string | null }>(
         `SELECT ${USER_COLUMNS}, u.sip_extension AS "sipExtension" FROM users u
-         WHERE u.org_id = $1 AND ($2::uuid[] IS NULL OR u.id = ANY($2::uuid[])) ORDER BY u.username`,
+         WHERE u.org_id = $1 AND NOT u.system AND ($2::uuid[] IS NULL OR u.id = ANY($2::uuid[])) ORDER BY u.username`,
         [user.orgId, scope.agentIds],
       );
       return { users: rows };

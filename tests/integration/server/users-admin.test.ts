@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminUser, Team } from '../../../src/shared/api/users';
 import { BACKENDS, call, login, startTestServer, type TestServer } from '../../helpers/server';
 import { addUser } from './fixtures';
+import { strategyUserId } from '../../../src/server/strategies/store';
 
 const PASSWORD = 'clave-segura-1';
 
@@ -354,5 +355,16 @@ describe.each(BACKENDS)('user administration on %s', (backend) => {
     // now two are enabled: the second may step down
     expect((await call(s, 'PATCH', `/api/v1/users/${second}`, { token: admin2, body: { role: 'agent' } })).status).toBe(200);
     expect((await call(s, 'GET', '/api/v1/teams', { token: admin2 })).status).toBe(403);
+  });
+  it("the strategies' system user is neither listed nor editable: it is not a person", async () => {
+    const systemId = await strategyUserId(s.db, s.seed!.orgId);
+    const list = await call(s, 'GET', '/api/v1/users', { token: admin });
+    expect(list.status).toBe(200);
+    expect(list.body.users.map((u: { id: string }) => u.id)).not.toContain(systemId);
+    expect(list.body.users.length).toBeGreaterThan(0);
+    const edit = await call(s, 'PATCH', `/api/v1/users/${systemId}`, { token: admin, body: { disabled: false } });
+    expect(edit.status).toBe(404);
+    const [row] = await s.db.query<{ disabled: boolean }>('SELECT disabled FROM users WHERE id = $1', [systemId]);
+    expect(row!.disabled).toBe(true);
   });
 });

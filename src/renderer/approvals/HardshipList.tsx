@@ -1,31 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HardshipItem } from '../../shared/api/rest';
 import { getApi } from '../api';
 import { formatDateTime, localZone } from '../lib/datetime';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useWorkList } from '../lib/useAction';
 
 /**
  * The team lead's hardship list: agents' claims (the "Solicitar dificultad económica" outcome)
  * and the accounts already in hardship, each with one button to set or lift it and a reason.
  */
+const listHardship = () => getApi().listHardship();
+
 export function HardshipList() {
   const { t, i18n } = useTranslation();
-  const [items, setItems] = useState<HardshipItem[]>([]);
+  const { items, error, setError, act } = useWorkList(listHardship);
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [error, setError] = useState<UiError | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setItems(await getApi().listHardship());
-      setError(null);
-    } catch (e) {
-      setError(toUiError(e));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function decide(item: HardshipItem, hardship: boolean) {
     const reason = (reasons[item.accountId] ?? '').trim();
@@ -33,13 +23,8 @@ export function HardshipList() {
       setError({ code: 'validation', message: t('hardship.reasonRequired'), field: 'reason' });
       return;
     }
-    try {
-      await getApi().decideHardship({ accountId: item.accountId, hardship, reason });
+    if (await act(() => getApi().decideHardship({ accountId: item.accountId, hardship, reason })))
       setReasons((r) => ({ ...r, [item.accountId]: '' }));
-      await load();
-    } catch (e) {
-      setError(toUiError(e));
-    }
   }
 
   // the lead's own zone: the claim is an event of the lead's team, not of the debtor's day

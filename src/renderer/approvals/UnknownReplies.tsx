@@ -1,37 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UnknownReply } from '../../shared/domain/replies';
 import { getApi } from '../api';
 import { formatDateTime } from '../lib/datetime';
-import { errorText, toUiError, type UiError } from '../lib/errors';
+import { errorText } from '../lib/errors';
+import { useWorkList } from '../lib/useAction';
 
 /**
  * Replies (SMS, WhatsApp, e-mail) from senders no debtor could be matched to, by number, address
  * or thread: the team lead reads them and marks them handled (who and when are kept on the server).
  */
+const listUnknownReplies = () => getApi().listUnknownReplies();
+
 export function UnknownReplies({ timeZone }: { timeZone: string }) {
   const { t, i18n } = useTranslation();
-  const [replies, setReplies] = useState<UnknownReply[]>([]);
-  const [error, setError] = useState<UiError | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setReplies(await getApi().listUnknownReplies());
-      setError(null);
-    } catch (e) {
-      setError(toUiError(e));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const handled = async (id: string) => {
-    try {
-      await getApi().markReplyHandled({ id });
-      await load();
-    } catch (e) {
-      setError(toUiError(e));
-    }
-  };
+  const { items: replies, error, act } = useWorkList(listUnknownReplies);
+  const handled = (id: string) => act(() => getApi().markReplyHandled({ id }));
   return (
     <section aria-labelledby="unknown-replies-title" data-testid="unknown-replies">
       <h3 id="unknown-replies-title">

@@ -51,3 +51,38 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
   }, deps);
   return { data, error };
 }
+
+/**
+ * A list a team lead works through (hardship claims, unknown senders…): loaded when the component
+ * opens, and `act` runs one action on an item then reloads, so the list always shows the server's
+ * state; either failure is the list's `error`.
+ */
+export function useWorkList<T>(load: () => Promise<T[]>) {
+  const [items, setItems] = useState<T[]>([]);
+  const [error, setError] = useState<UiError | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setItems(await load());
+      setError(null);
+    } catch (e) {
+      setError(toUiError(e));
+    }
+  }, [load]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const act = useCallback(
+    async (fn: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await fn();
+      } catch (e) {
+        setError(toUiError(e));
+        return false;
+      }
+      await reload();
+      return true;
+    },
+    [reload],
+  );
+  return { items, error, setError, reload, act };
+}

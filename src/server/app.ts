@@ -35,6 +35,7 @@ import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
+import type { ReportsReplica } from './reports/replica';
 import { securityRoutes } from './security/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
@@ -58,6 +59,8 @@ export interface CreateServerOptions {
   trustProxy?: boolean | number | string[];
   /** Strict-Transport-Security, only when clients reach the server over TLS; default: HSTS=1 in the environment. */
   hsts?: boolean;
+  /** A streaming replica reports read from (REPORTS_DATABASE_URL); default none: reports read the primary. */
+  reportsReplica?: ReportsReplica | null;
 }
 
 /** A JSON API loads nothing and is framed by nobody. */
@@ -197,6 +200,7 @@ export function createServer({
   auth,
   trustProxy,
   hsts = process.env.HSTS === '1' || process.env.HSTS === 'true',
+  reportsReplica = null,
 }: CreateServerOptions): FastifyInstance {
   setAuthConfig(db, auth ?? authConfigFromEnv());
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
@@ -246,6 +250,7 @@ export function createServer({
   });
 
   app.decorate('updatesDir', updatesDir);
+  app.decorate('reportsReplica', reportsReplica);
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
 
   if (now) setComplianceClock(now);

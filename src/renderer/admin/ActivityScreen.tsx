@@ -164,6 +164,11 @@ export function ActivityScreen() {
             {t('activity.range', { from: day(report.from), to: day(report.to), zone: report.timeZone })}
           </span>
         )}
+        {report?.readFrom?.source === 'replica' && (
+          <span className="muted" data-testid="activity-replica" title={t('activity.replicaHelp')}>
+            {t('activity.replica', { count: Math.ceil(report.readFrom.staleSeconds) })}
+          </span>
+        )}
       </div>
       {error && (
         <p className="field-error" role="alert">

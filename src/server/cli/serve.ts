@@ -8,6 +8,7 @@ import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
 import { providersFromEnv } from '../messaging/config';
 import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
+import { replicaMaxLagFromEnv } from '../reports/replica';
 
 export interface StartServerOptions {
   port?: number;
@@ -24,6 +25,10 @@ export interface StartServerOptions {
   promiseBatchMinutes?: number;
   /** Run the strategy engine (pg-boss; PostgreSQL only). Default: on with PostgreSQL unless STRATEGIES=off. */
   strategies?: boolean;
+  /** A streaming replica for reports (REPORTS_DATABASE_URL); reports read the primary without it. */
+  reportsDatabaseUrl?: string | undefined;
+  /** Past this lag reports read the primary (REPORTS_MAX_LAG_SECONDS, default 300). */
+  reportsMaxLagSeconds?: number;
 }
 
 export interface RunningServer {
@@ -49,7 +54,18 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     if (ownDb) await db.close();
     throw e;
   }
-  const app = createServer({ db, logger: opts.logger ?? false });
+  let replicaDb: Db | null = null;
+  try {
+    replicaDb = opts.reportsDatabaseUrl ? await openDb({ url: opts.reportsDatabaseUrl }) : null;
+  } catch (e) {
+    if (ownDb) await db.close();
+    throw e;
+  }
+  const app = createServer({
+    db,
+    logger: opts.logger ?? false,
+    reportsReplica: replicaDb ? { db: replicaDb, maxLagSeconds: opts.reportsMaxLagSeconds ?? 300 } : null,
+  });
   // Kept / broken promises as time passes: on start, then every PROMISE_BATCH_MINUTES (default 10).
   const stopBatch =
     opts.promiseBatchMinutes === 0
@@ -81,6 +97,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       await stopBatch();
       await engine?.stop();
       await app.close();
+      await replicaDb?.close();
       if (ownDb) await db.close();
     },
   };
@@ -96,6 +113,8 @@ async function main(): Promise<void> {
     demo: process.argv.includes('--demo') ? (demoCount ? { accounts: demoCount } : true) : false,
     logger: true,
     promiseBatchMinutes: process.env.PROMISE_BATCH_MINUTES ? Number(process.env.PROMISE_BATCH_MINUTES) : undefined,
+    reportsDatabaseUrl: process.env.REPORTS_DATABASE_URL || undefined,
+    reportsMaxLagSeconds: replicaMaxLagFromEnv(process.env.REPORTS_MAX_LAG_SECONDS),
   });
   console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
   const stop = () => {

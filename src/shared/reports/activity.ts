@@ -67,11 +67,17 @@ export const AgentActivity = z.object({
 });
 export type AgentActivity = z.infer<typeof AgentActivity>;
 
+/** Where a report was read: the primary, or a streaming replica that many seconds behind. */
+export const ReportReadFrom = z.object({ source: z.enum(['primary', 'replica']), staleSeconds: z.number().min(0) });
+export type ReportReadFrom = z.infer<typeof ReportReadFrom>;
+
 export const ActivityReport = z.object({
   from: IsoDate,
   to: IsoDate,
   timeZone: z.string(),
   agents: z.array(AgentActivity),
+  /** Absent from older servers. */
+  readFrom: ReportReadFrom.optional(),
 });
 export type ActivityReport = z.infer<typeof ActivityReport>;
 

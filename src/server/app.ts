@@ -36,6 +36,7 @@ import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
 import type { ReportsReplica } from './reports/replica';
+import { allDatabases, dbForOrgCode, type OrgDirectory } from './db/directory';
 import { securityRoutes } from './security/routes';
 import { syncRoutes } from './sync/routes';
 import { userRoutes } from './users/routes';
@@ -61,6 +62,11 @@ export interface CreateServerOptions {
   hsts?: boolean;
   /** A streaming replica reports read from (REPORTS_DATABASE_URL); default none: reports read the primary. */
   reportsReplica?: ReportsReplica | null;
+  /**
+   * Organisations placed in a database of their own: code → database (ORG_DATABASES; db/directory.ts).
+   * `db` holds every other organisation. Migrated by the caller, like `db`.
+   */
+  placed?: ReadonlyMap<string, Db>;
 }
 
 /** A JSON API loads nothing and is framed by nobody. */
@@ -201,8 +207,12 @@ export function createServer({
   trustProxy,
   hsts = process.env.HSTS === '1' || process.env.HSTS === 'true',
   reportsReplica = null,
+  placed = new Map(),
 }: CreateServerOptions): FastifyInstance {
-  setAuthConfig(db, auth ?? authConfigFromEnv());
+  const directory: OrgDirectory = { primary: db, placed };
+  const databases = allDatabases(directory);
+  const authConfig = auth ?? authConfigFromEnv();
+  for (const d of databases) setAuthConfig(d, authConfig);
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
     // a hop count: the nearest n forwarders are proxies
@@ -251,31 +261,35 @@ export function createServer({
 
   app.decorate('updatesDir', updatesDir);
   app.decorate('reportsReplica', reportsReplica);
-  for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
+  app.decorate('orgDirectory', directory);
+  for (const route of [...ROUTES, openApiRoute]) registerRoute(app, directory, route);
 
   if (now) setComplianceClock(now);
   app.addHook('onReady', async () => {
-    await warmCompliance(db).catch((e: unknown) => app.log.warn({ err: e }, 'compliance warm-up failed'));
+    for (const d of databases) await warmCompliance(d).catch((e: unknown) => app.log.warn({ err: e }, 'compliance warm-up failed'));
   });
-  const messages =
-    dispatcher ?? createDispatcher(db, providersFromEnv(), { pollMs: 30_000, publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined });
+  // one dispatcher per database: a message is queued, and sent, in its organisation's database
+  const ownDispatcher = (d: Db) =>
+    createDispatcher(d, providersFromEnv(), { pollMs: 30_000, publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined });
+  const dispatchers = [dispatcher ?? ownDispatcher(db), ...[...placed.values()].map(ownDispatcher)];
   // Only a push that carried a message can have queued one; the poll catches anything else.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith(API.syncPush.path) && reply.statusCode < 300 && carriesMessage(request.body)) messages.kick();
+    if (request.url.startsWith(API.syncPush.path) && reply.statusCode < 300 && carriesMessage(request.body))
+      for (const m of dispatchers) m.kick();
   });
   // a dispatcher the caller passed in is the caller's to close
-  if (!dispatcher)
-    app.addHook('onClose', async () => {
-      await messages.close();
-    });
+  app.addHook('onClose', async () => {
+    for (const m of dispatcher ? dispatchers.slice(1) : dispatchers) await m.close();
+  });
   // debtors' e-mail replies, from the organisation's reply mailbox every minute
   const mailbox = mailboxFromEnv();
   let stopMailbox: (() => Promise<void>) | null = null;
   if (mailbox) {
     app.addHook('onReady', async () => {
-      const [o] = await db.query<{ id: string }>('SELECT id FROM organizations WHERE code = $1', [mailbox.orgCode]);
+      const home = dbForOrgCode(directory, mailbox.orgCode);
+      const [o] = await home.query<{ id: string }>('SELECT id FROM organizations WHERE code = $1', [mailbox.orgCode]);
       if (!o) throw new Error(`IMAP_ORG "${mailbox.orgCode}" is no organisation's code`);
-      stopMailbox = scheduleMailboxPoll(db, { ...mailbox, orgId: o.id }, 60_000, (e) =>
+      stopMailbox = scheduleMailboxPoll(home, { ...mailbox, orgId: o.id }, 60_000, (e) =>
         app.log.warn({ err: e }, 'reply mailbox poll failed'),
       );
     });
@@ -284,9 +298,9 @@ export function createServer({
     });
   }
   // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
-  const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
+  const stopPurges = databases.map((d) => schedulePurge(d, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed')));
   app.addHook('onClose', async () => {
-    await stopPurge();
+    for (const stop of stopPurges) await stop();
   });
   return app;
 }

@@ -7,6 +7,7 @@ import { admitLogin } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { createSession, deleteSession, USER_COLUMNS, type AuthUser } from './sessions';
 import { ROUTES } from '../../shared/api/routes';
+import { tokenPrefixFor } from '../db/directory';
 
 const OrgSip = SipSettings.pick({ wsUrl: true, domain: true, dialPlan: true, iceServers: true, supervisorExtension: true }).partial({
   dialPlan: true,
@@ -52,7 +53,7 @@ export const authRoutes = [
       }
       await admitted.ticket.succeeded();
       if (found.disabled) throw new HttpError(401, 'user_disabled', 'this user is disabled');
-      const { token, expiresAt } = await createSession(db, found.id);
+      const { token, expiresAt } = await createSession(db, found.id, tokenPrefixFor(request.server.orgDirectory, db));
       await backdateForPendingWipe(db, found.id, token);
       const { passwordHash: _omit, ...user } = found;
       return { token, user, expiresAt: expiresAt.toISOString() };

@@ -24,8 +24,9 @@ export function hashToken(token: string): string {
 }
 
 /** A new session: ends after the configured absolute lifetime, or sooner when left idle. */
-export async function createSession(db: Db, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString('base64url');
+/** `prefix` names the database of an organisation placed in its own (db/directory.ts); '' on the primary. */
+export async function createSession(db: Db, userId: string, prefix = ''): Promise<{ token: string; expiresAt: Date }> {
+  const token = prefix + randomBytes(32).toString('base64url');
   const [row] = await db.query<{ expiresAt: Date }>(
     `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + ($3::int * interval '1 second')) RETURNING expires_at AS "expiresAt"`,
     [hashToken(token), userId, authConfigFor(db).sessionMaxSec],

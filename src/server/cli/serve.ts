@@ -9,6 +9,7 @@ import { schedulePromiseStatusBatch } from '../collections/status-batch';
 import { providersFromEnv } from '../messaging/config';
 import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
 import { replicaMaxLagFromEnv } from '../reports/replica';
+import { placedUrlsFromEnv } from '../db/directory';
 
 export interface StartServerOptions {
   port?: number;
@@ -29,6 +30,8 @@ export interface StartServerOptions {
   reportsDatabaseUrl?: string | undefined;
   /** Past this lag reports read the primary (REPORTS_MAX_LAG_SECONDS, default 300). */
   reportsMaxLagSeconds?: number;
+  /** Organisations placed in a database of their own: code → postgres:// URL (ORG_DATABASES; db/directory.ts). */
+  placedDatabaseUrls?: Record<string, string>;
 }
 
 export interface RunningServer {
@@ -55,33 +58,51 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     throw e;
   }
   let replicaDb: Db | null = null;
+  // every database of the directory is migrated at start, like the primary
+  const placed = new Map<string, { db: Db; url: string }>();
+  const closeOpened = async () => {
+    for (const p of placed.values()) await p.db.close().catch(() => {});
+    await replicaDb?.close().catch(() => {});
+    if (ownDb) await db.close();
+  };
   try {
+    for (const [code, url] of Object.entries(opts.placedDatabaseUrls ?? {})) {
+      const p = await openDb({ url });
+      placed.set(code, { db: p, url });
+      await migrate(p);
+    }
     replicaDb = opts.reportsDatabaseUrl ? await openDb({ url: opts.reportsDatabaseUrl }) : null;
   } catch (e) {
-    if (ownDb) await db.close();
+    await closeOpened();
     throw e;
   }
   const app = createServer({
     db,
     logger: opts.logger ?? false,
     reportsReplica: replicaDb ? { db: replicaDb, maxLagSeconds: opts.reportsMaxLagSeconds ?? 300 } : null,
+    placed: new Map([...placed].map(([code, p]) => [code, p.db])),
   });
+  const databases = [{ db, url: opts.databaseUrl }, ...placed.values()];
   // Kept / broken promises as time passes: on start, then every PROMISE_BATCH_MINUTES (default 10).
-  const stopBatch =
+  const stopBatches =
     opts.promiseBatchMinutes === 0
-      ? async () => {}
-      : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg));
+      ? []
+      : databases.map((d) => schedulePromiseStatusBatch(d.db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg)));
   // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
-  let engine: StrategyEngine | null = null;
+  // one engine per database: its pg-boss schema and its run ledger live beside the accounts
+  const engines: StrategyEngine[] = [];
   const wantEngine = opts.strategies ?? process.env.STRATEGIES !== 'off';
   if (wantEngine && db.kind === 'pg' && opts.databaseUrl) {
-    engine = await startStrategyEngine({
-      db,
-      databaseUrl: opts.databaseUrl,
-      providers: providersFromEnv(),
-      publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined,
-      onError: (e) => app.log.warn({ err: e }, 'strategy engine'),
-    });
+    for (const d of databases)
+      engines.push(
+        await startStrategyEngine({
+          db: d.db,
+          databaseUrl: d.url!,
+          providers: providersFromEnv(),
+          publicBaseUrl: process.env.PUBLIC_BASE_URL || undefined,
+          onError: (e) => app.log.warn({ err: e }, 'strategy engine'),
+        }),
+      );
   } else if (wantEngine && db.kind === 'pglite') {
     app.log.info('strategies: the engine runs on PostgreSQL only (DATABASE_URL); on PGlite strategies are edited and simulated, not sent');
   }
@@ -94,11 +115,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     port,
     db,
     async close() {
-      await stopBatch();
-      await engine?.stop();
+      for (const stop of stopBatches) await stop();
+      for (const engine of engines) await engine.stop();
       await app.close();
-      await replicaDb?.close();
-      if (ownDb) await db.close();
+      await closeOpened();
     },
   };
 }
@@ -115,6 +135,7 @@ async function main(): Promise<void> {
     promiseBatchMinutes: process.env.PROMISE_BATCH_MINUTES ? Number(process.env.PROMISE_BATCH_MINUTES) : undefined,
     reportsDatabaseUrl: process.env.REPORTS_DATABASE_URL || undefined,
     reportsMaxLagSeconds: replicaMaxLagFromEnv(process.env.REPORTS_MAX_LAG_SECONDS),
+    placedDatabaseUrls: placedUrlsFromEnv(process.env.ORG_DATABASES),
   });
   console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
   const stop = () => {

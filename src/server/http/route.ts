@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { userForToken, type AuthUser } from '../auth/sessions';
 import { deliverWipe } from '../wipe/orders';
 import { forbidden, fromZodError, HttpError, unauthorized } from './errors';
+import { dbForOrgCode, dbForToken, type OrgDirectory } from '../db/directory';
 
 /**
  * Every route is declared once with its zod schemas and the roles allowed to call it. The same
@@ -106,7 +107,19 @@ function parsePart<T extends z.ZodType | undefined>(location: 'params' | 'query'
   return r.data;
 }
 
-export function registerRoute(app: FastifyInstance, db: Db, def: RouteDef): void {
+/**
+ * The database a request is served from (db/directory.ts): the session token's organisation, else
+ * the organisation a public request names (a login's `organization`, a webhook's `:org`).
+ */
+function requestDb(dir: OrgDirectory, request: FastifyRequest): Db {
+  if (dir.placed.size === 0) return dir.primary;
+  const token = bearerToken(request);
+  if (token) return dbForToken(dir, token);
+  const org = (request.params as { org?: unknown } | null)?.org ?? (request.body as { organization?: unknown } | null)?.organization;
+  return dbForOrgCode(dir, typeof org === 'string' ? org : null);
+}
+
+export function registerRoute(app: FastifyInstance, db: OrgDirectory, def: RouteDef): void {
   if (def.bodyStream) {
     // Its own context, whose CSV parser hands the request stream on instead of buffering it.
     void app.register(async (child) => {
@@ -127,12 +140,13 @@ export function registerRoute(app: FastifyInstance, db: Db, def: RouteDef): void
   registerOne(app, db, def);
 }
 
-function registerOne(app: FastifyInstance, db: Db, def: RouteDef): void {
+function registerOne(app: FastifyInstance, dir: OrgDirectory, def: RouteDef): void {
   app.route({
     method: def.method,
     url: def.path,
     ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     handler: async (request, reply) => {
+      const db = requestDb(dir, request);
       let user: AuthUser | null = null;
       if (def.access !== 'public') {
         user = await authenticate(db, request);

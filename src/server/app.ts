@@ -33,6 +33,9 @@ import { scheduleMailboxPoll } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
+import { paymentConfigRoutes } from './payments/gateway/config-routes';
+import { paymentWebhookRoutes } from './payments/gateway/notifications';
+import type { PaymentGateway } from './payments/gateway/types';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
 import { securityRoutes } from './security/routes';
@@ -58,6 +61,11 @@ export interface CreateServerOptions {
   trustProxy?: boolean | number | string[];
   /** Strict-Transport-Security, only when clients reach the server over TLS; default: HSTS=1 in the environment. */
   hsts?: boolean;
+  /**
+   * The server's payment gateway for organisations without their own account (one deployment, or
+   * a test's local Mercado Pago); default: MERCADOPAGO_* from the environment (payments/gateway/org-config.ts).
+   */
+  paymentGateway?: PaymentGateway;
 }
 
 /** A JSON API loads nothing and is framed by nobody. */
@@ -132,6 +140,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...userRoutes,
   ...teamRoutes,
   ...paymentRoutes,
+  ...paymentConfigRoutes,
+  ...paymentWebhookRoutes,
   ...importRoutes,
   ...syncRoutes,
   ...collectionsRoutes,
@@ -197,6 +207,7 @@ export function createServer({
   auth,
   trustProxy,
   hsts = process.env.HSTS === '1' || process.env.HSTS === 'true',
+  paymentGateway,
 }: CreateServerOptions): FastifyInstance {
   setAuthConfig(db, auth ?? authConfigFromEnv());
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
@@ -246,6 +257,7 @@ export function createServer({
   });
 
   app.decorate('updatesDir', updatesDir);
+  app.decorate('paymentGateway', paymentGateway);
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, db, route);
 
   if (now) setComplianceClock(now);

@@ -85,13 +85,13 @@ export async function applyMercadoPagoPayment(db: Db, orgId: string, payment: Me
   const meta = payment.metadata ?? {};
   const reference = payment.external_reference;
   // a payment of this Mercado Pago account that no checkout of ours made, or another organisation's
-  if (!reference) return { ...base, outcome: 'ignored', detail: 'no external_reference: not a payment we asked for' };
-  if (meta.org_id !== undefined && meta.org_id !== orgId) return { ...base, outcome: 'refused', detail: "another organisation's payment" };
   const accountId = typeof meta.account_id === 'string' ? meta.account_id : null;
+  if (!reference || !accountId) return { ...base, outcome: 'ignored', detail: 'not made by a checkout of ours (no reference or account)' };
+  // a gateway account shared by organisations (the server's or the environment's): only this one's
+  if (meta.org_id !== orgId) return { ...base, outcome: 'refused', detail: "another organisation's payment" };
   const now = complianceNow();
 
   if (payment.status === 'approved') {
-    if (!accountId) return { ...base, outcome: 'ignored', detail: 'no account in the payment metadata' };
     const [account] = await db.query<{ currency: string }>('SELECT currency FROM accounts WHERE id = $1 AND org_id = $2', [
       accountId,
       orgId,
@@ -133,6 +133,15 @@ export async function applyMercadoPagoPayment(db: Db, orgId: string, payment: Me
   }
 
   if (REVERSING.has(payment.status)) {
+    // the payment our reference names must be this account's (the same reference recorded by hand
+    // is the same payment, idempotent by reference: its refund undoes it too)
+    const [mine] = await db.query<{ accountId: string }>(
+      'SELECT account_id AS "accountId" FROM payments WHERE org_id = $1 AND reference = $2',
+      [orgId, reference],
+    );
+    if (mine && mine.accountId !== accountId) {
+      return { ...base, outcome: 'refused', detail: `${payment.status}: reference ${reference} is another account's payment` };
+    }
     const res = await writeTransaction(db, orgId, (tx) => reversePayment(tx, orgId, reference, now.toISOString(), now, GATEWAY_ACTOR));
     if (!res) return { ...base, outcome: 'ignored', detail: `${payment.status} before any approval was recorded` };
     return { ...base, amountMinor: res.payment.amountMinor, outcome: res.changed ? 'reversed' : 'duplicate' };

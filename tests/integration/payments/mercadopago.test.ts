@@ -213,6 +213,14 @@ describe('Mercado Pago Checkout Pro', () => {
       { seq: 2, paid: 0, status: 'pending' },
     ]);
     expect((await traces(c.reference)).map((t) => t.outcome).sort()).toEqual(['duplicate', 'duplicate', 'recorded']);
+    // the account's trail names the gateway as its author (no user)
+    const trail = await call(s, 'GET', `/api/v1/accounts/${acc.id}/trail`, { token: admin });
+    expect(trail.status).toBe(200);
+    expect(trail.body.payments.find((p: { reference: string }) => p.reference === c.reference).recordedBy).toEqual({
+      userId: null,
+      username: null,
+      via: 'gateway',
+    });
     // the agent's workstation gets it in its next pull, like any payment
     const pulled = await sync.pull(head);
     expect(pulled.body.patch.payments.map((p: { reference: string }) => p.reference)).toContain(c.reference);

@@ -13,6 +13,9 @@ import { SyncClient } from '../server/fixtures';
  * and its signed notifications recording payments through the ordinary payments path on PostgreSQL.
  */
 const MP = { accessToken: 'APP_USR-6295877106812064-042916-5ab9c0a1', webhookSecret: 'mp-webhook-secret-0123456789abcdef' };
+/** The server's own gateway (CreateServerOptions.paymentGateway): same Mercado Pago account, another webhook secret. */
+const SERVER_SECRET = 'server-wide-webhook-secret-0123456789';
+let serverGateway: PaymentGateway;
 
 let s: TestServer;
 let mp: FakeMercadoPago;
@@ -24,16 +27,18 @@ let agent: { token: string; user: { id: string } };
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-async function account(currency: string, minBalance = 2_000_000) {
+/** Each test's own account: untouched by the others (the demo seed is Colombian, in COP). */
+const used = new Set<string>();
+async function account(currency: string, opts: { agent?: boolean; minBalance?: number } = {}) {
   const [a] = await s.db.query<{ id: string; balance: number }>(
     `SELECT id, balance_minor::int AS balance FROM accounts
-      WHERE assigned_agent_id = $1 AND currency = $2 AND balance_minor >= $3 AND status = 'active'
-        AND NOT EXISTS (SELECT 1 FROM promises p WHERE p.account_id = accounts.id)
-        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.account_id = accounts.id AND p.recorded_via = 'gateway')
+      WHERE ($1::uuid IS NULL OR assigned_agent_id = $1) AND currency = $2 AND balance_minor >= $3 AND status = 'active'
+        AND NOT (id = ANY($4::uuid[])) AND NOT EXISTS (SELECT 1 FROM promises p WHERE p.account_id = accounts.id)
       ORDER BY id LIMIT 1`,
-    [agent.user.id, currency, minBalance],
+    [opts.agent ? agent.user.id : null, currency, opts.minBalance ?? 500_000, [...used]],
   );
   if (!a) throw new Error(`no ${currency} account`);
+  used.add(a.id);
   return a;
 }
 
@@ -75,20 +80,25 @@ const traces = (reference: string) =>
 
 beforeAll(async () => {
   mp = await startFakeMercadoPago(MP);
-  s = await startTestServer({ backend: 'pg', seed: { accounts: 24 } });
+  serverGateway = mercadoPagoGateway({ accessToken: MP.accessToken, webhookSecret: SERVER_SECRET, baseUrl: mp.url });
+  s = await startTestServer({ backend: 'pg', seed: { accounts: 24 }, server: { paymentGateway: serverGateway } });
   // the address Mercado Pago is given for notifications: here the test server itself
   process.env.PUBLIC_BASE_URL = s.url;
   orgId = s.seed!.orgId;
   orgCode = (await s.db.query<{ code: string }>('SELECT code FROM organizations WHERE id = $1', [orgId]))[0]!.code;
   admin = (await login(s, 'admin', 'admin123')).token;
   agent = await login(s, 'agente1', 'agente123');
+  await configure();
+  gateway = (await paymentGatewayForOrg(s.db, orgId))!;
+}, 60_000);
+
+async function configure() {
   const put = await call(s, 'PUT', '/api/v1/org/payments', {
     token: admin,
     body: { provider: 'mercadopago', accessToken: MP.accessToken, webhookSecret: MP.webhookSecret, baseUrl: mp.url },
   });
   expect(put.status).toBe(200);
-  gateway = (await paymentGatewayForOrg(s.db, orgId))!;
-}, 60_000);
+}
 
 afterAll(async () => {
   delete process.env.PUBLIC_BASE_URL;
@@ -97,6 +107,35 @@ afterAll(async () => {
 });
 
 describe('Mercado Pago Checkout Pro', () => {
+  it("serves an organisation without its own account with the server's gateway; its own account wins once set", async () => {
+    await s.db.query('DELETE FROM org_payment_config WHERE org_id = $1', [orgId]);
+    try {
+      expect(await paymentGatewayForOrg(s.db, orgId, serverGateway)).toBe(serverGateway);
+      const acc = await account('COP');
+      const reference = `MP-${randomUUID()}`;
+      const c = await serverGateway.createCheckout({
+        orgId,
+        accountId: acc.id,
+        promiseId: null,
+        reference,
+        amountMinor: 40_000,
+        currency: 'COP',
+        description: 'Pago',
+        returnUrl: 'https://cobranza.example.com/p/x',
+      });
+      const paid = mp.pay(c.gatewayRef);
+      const url = `${s.url}/api/v1/webhooks/${orgCode}/mercadopago`;
+      // the notification is checked with the server's secret, not the one the organisation will set
+      expect((await mp.notify(paid.id, { url })).status).toBe(403);
+      expect((await mp.notify(paid.id, { url, secret: SERVER_SECRET })).status).toBe(200);
+      expect(await paymentsOf(reference)).toMatchObject([{ amount: 40_000, via: 'gateway' }]);
+    } finally {
+      await configure();
+    }
+    expect((await paymentGatewayForOrg(s.db, orgId, serverGateway))?.name).toBe('mercadopago');
+    expect(await paymentGatewayForOrg(s.db, orgId, serverGateway)).not.toBe(serverGateway);
+  });
+
   it('keeps the account write-only, for administrators, audited without its secrets', async () => {
     const view = await call(s, 'GET', '/api/v1/org/payments', { token: admin });
     expect(view.body).toEqual({
@@ -116,11 +155,11 @@ describe('Mercado Pago Checkout Pro', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toContain('accessToken');
     const audit = await s.db.query<{ after: Record<string, unknown> }>(
-      "SELECT after FROM org_audit WHERE org_id = $1 AND action = 'org.payment_gateway_set'",
+      "SELECT after FROM org_audit WHERE org_id = $1 AND action = 'org.payment_gateway_set' ORDER BY seq",
       [orgId],
     );
-    expect(audit).toHaveLength(1);
-    expect(audit[0]!.after).toMatchObject({ accessTokenSet: true, webhookSecretSet: true });
+    expect(audit.length).toBeGreaterThanOrEqual(1);
+    expect(audit.at(-1)!.after).toMatchObject({ accessTokenSet: true, webhookSecretSet: true });
     expect(JSON.stringify(audit)).not.toContain(MP.accessToken);
   });
 
@@ -173,7 +212,7 @@ describe('Mercado Pago Checkout Pro', () => {
   });
 
   it('records one payment for a notification delivered three times, allocated to the promise and pulled by the agent', async () => {
-    const acc = await account('COP');
+    const acc = await account('COP', { agent: true, minBalance: 2_000_000 });
     const promiseId = randomUUID();
     const I = Math.ceil((acc.balance * 0.05) / 400) * 400;
     const sync = new SyncClient(s, agent.token);

@@ -37,7 +37,7 @@ const REVERSING = new Set(['refunded', 'charged_back']);
 
 type Outcome = 'recorded' | 'duplicate' | 'reversed' | 'ignored' | 'refused';
 
-interface Trace {
+export interface Trace {
   orgId: string;
   paymentId: string;
   payment: MercadoPagoPayment | null;
@@ -78,8 +78,19 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/**
+ * A payment as Mercado Pago reports it (read from its API, never from a notification's body or a
+ * return URL), applied to our books and traced in payment_notifications. Idempotent: the webhook
+ * and the debtor's return to our page may both bring the same payment.
+ */
+export async function takeMercadoPagoPayment(db: Db, orgId: string, payment: MercadoPagoPayment): Promise<Trace> {
+  const t = await applyMercadoPagoPayment(db, orgId, payment);
+  await trace(db, t);
+  return t;
+}
+
 /** What the payment Mercado Pago reports means for our books; returns the trace to keep. */
-export async function applyMercadoPagoPayment(db: Db, orgId: string, payment: MercadoPagoPayment): Promise<Trace> {
+async function applyMercadoPagoPayment(db: Db, orgId: string, payment: MercadoPagoPayment): Promise<Trace> {
   const paymentId = String(payment.id);
   const base = { orgId, paymentId, payment, amountMinor: null, detail: null };
   const meta = payment.metadata ?? {};
@@ -200,8 +211,7 @@ export const paymentWebhookRoutes = [
         request.log.warn({ err: e, org: params.org }, 'Mercado Pago payment could not be read');
         throw new HttpError(502, 'payment_gateway_unavailable', 'the payment could not be read from Mercado Pago');
       }
-      const t = await applyMercadoPagoPayment(db, orgId, payment);
-      await trace(db, t);
+      const t = await takeMercadoPagoPayment(db, orgId, payment);
       if (t.outcome !== 'recorded' && t.outcome !== 'reversed' && t.outcome !== 'duplicate') {
         request.log.info(
           { org: params.org, payment: t.paymentId, status: payment.status, outcome: t.outcome, detail: t.detail },

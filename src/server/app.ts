@@ -33,6 +33,9 @@ import { scheduleMailboxPoll } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
+import { paymentConfigRoutes } from './payments/gateway/config-routes';
+import { paymentWebhookRoutes } from './payments/gateway/notifications';
+import type { PaymentGateway } from './payments/gateway/types';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
 import type { ReportsReplica } from './reports/replica';
@@ -67,6 +70,11 @@ export interface CreateServerOptions {
    * `db` holds every other organisation. Migrated by the caller, like `db`.
    */
   placed?: ReadonlyMap<string, Db>;
+  /**
+   * The server's payment gateway for organisations without their own account (one deployment, or
+   * a test's local Mercado Pago); default: MERCADOPAGO_* from the environment (payments/gateway/org-config.ts).
+   */
+  paymentGateway?: PaymentGateway;
 }
 
 /** A JSON API loads nothing and is framed by nobody. */
@@ -141,6 +149,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...userRoutes,
   ...teamRoutes,
   ...paymentRoutes,
+  ...paymentConfigRoutes,
+  ...paymentWebhookRoutes,
   ...importRoutes,
   ...syncRoutes,
   ...collectionsRoutes,
@@ -208,6 +218,7 @@ export function createServer({
   hsts = process.env.HSTS === '1' || process.env.HSTS === 'true',
   reportsReplica = null,
   placed = new Map(),
+  paymentGateway,
 }: CreateServerOptions): FastifyInstance {
   const directory: OrgDirectory = { primary: db, placed };
   const databases = allDatabases(directory);
@@ -262,6 +273,7 @@ export function createServer({
   app.decorate('updatesDir', updatesDir);
   app.decorate('reportsReplica', reportsReplica);
   app.decorate('orgDirectory', directory);
+  app.decorate('paymentGateway', paymentGateway);
   for (const route of [...ROUTES, openApiRoute]) registerRoute(app, directory, route);
 
   if (now) setComplianceClock(now);

@@ -8,6 +8,8 @@ export const OrgAuditAction = z.enum([
   'account.hardship_lifted',
   // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
   'debtor.channel_refused',
+  // an administrator set the organisation's payment gateway account (secrets never recorded)
+  'org.payment_gateway_set',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 
@@ -25,10 +27,11 @@ export type OrgAuditEntry = z.infer<typeof OrgAuditEntry>;
 
 /**
  * The audit trail of one account (GET /api/v1/accounts/:id/trail): every reassignment and every
- * payment with who did it (user and username; null with via 'cli' for the server's command line;
- * both null before authors were recorded) and the import run it came in, if any.
+ * payment with who did it (user and username; null with via 'cli' for the server's command line
+ * and via 'gateway' for a payment gateway's notification; both null before authors were recorded)
+ * and the import run it came in, if any.
  */
-const Via = z.enum(['api', 'cli']).nullable();
+const Via = z.enum(['api', 'cli', 'gateway']).nullable();
 const Who = z.object({ userId: z.string().uuid().nullable(), username: z.string().nullable(), via: Via });
 
 export const AccountTrail = z.object({

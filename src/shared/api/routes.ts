@@ -22,6 +22,7 @@ import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../d
 import { SipCredentials } from '../domain/sip';
 import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
+import { MercadoPagoWebhookQuery, OrgPaymentConfigInput, OrgPaymentConfigView } from '../domain/payment-gateway';
 import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply, WebhookParams, WhatsAppVerifyQuery } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { PullRequest, PullResponse, PushRequest, PushResponse } from '../sync/protocol';
@@ -324,6 +325,16 @@ export const ROUTES = {
     response: z.string(),
   }),
   whatsappWebhook: route({ method: 'POST', path: '/api/v1/webhooks/:org/whatsapp', params: WebhookParams, response: z.string() }),
+  // the organisation's payment gateway tells a payment's news (src/server/payments/gateway/notifications.ts)
+  mercadoPagoWebhook: route({
+    method: 'POST',
+    path: '/api/v1/webhooks/:org/mercadopago',
+    params: WebhookParams,
+    query: MercadoPagoWebhookQuery,
+    response: z.string(),
+  }),
+  orgPaymentConfig: route({ method: 'GET', path: '/api/v1/org/payments', response: OrgPaymentConfigView }),
+  saveOrgPaymentConfig: route({ method: 'PUT', path: '/api/v1/org/payments', body: OrgPaymentConfigInput, response: OrgPaymentConfigView }),
   unknownReplies: route({
     method: 'GET',
     path: '/api/v1/replies/unknown',

@@ -70,6 +70,8 @@ export const SERVER_ERROR_CODES = [
   'webhook_signature_invalid',
   'webhook_not_configured',
   'whatsapp_window_closed',
+  // the organisation's payment gateway did not answer (src/server/payments/gateway): try again later
+  'payment_gateway_unavailable',
   // debtors' rights (src/server/privacy)
   'accounts_open',
   'retention_not_elapsed',

@@ -6,6 +6,8 @@ import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
 import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
+import { runHabits } from '../habits/compute';
+import { HABITS_INTERVAL_MS, scheduleHabits } from '../habits/job';
 import { providersFromEnv } from '../messaging/config';
 import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
 
@@ -22,6 +24,8 @@ export interface StartServerOptions {
   logger?: boolean | FastifyBaseLogger;
   /** Interval of the promise status batch; 0 = do not run it. */
   promiseBatchMinutes?: number;
+  /** Interval of the contact-habits job (best hours, channel, segments); 0 = do not run it. Default 360. */
+  habitsMinutes?: number;
   /** Run the strategy engine (pg-boss; PostgreSQL only). Default: on with PostgreSQL unless STRATEGIES=off. */
   strategies?: boolean;
 }
@@ -43,6 +47,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       if ((row?.n ?? 0) === 0) {
         const seeded = await seedDemo(db, typeof opts.demo === 'object' ? opts.demo : {});
         await seedDemoHistory(db, seeded);
+        // the demo opens with its best hours and channels already learned from that month
+        await runHabits(db, seeded.orgId, new Date());
       }
     }
   } catch (e) {
@@ -55,6 +61,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     opts.promiseBatchMinutes === 0
       ? async () => {}
       : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg));
+  const stopHabits =
+    opts.habitsMinutes === 0
+      ? async () => {}
+      : scheduleHabits(db, (opts.habitsMinutes ?? HABITS_INTERVAL_MS / 60_000) * 60_000, (msg) => app.log.info(msg));
   // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
   let engine: StrategyEngine | null = null;
   const wantEngine = opts.strategies ?? process.env.STRATEGIES !== 'off';
@@ -79,6 +89,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     db,
     async close() {
       await stopBatch();
+      await stopHabits();
       await engine?.stop();
       await app.close();
       if (ownDb) await db.close();

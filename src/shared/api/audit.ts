@@ -8,6 +8,8 @@ export const OrgAuditAction = z.enum([
   'account.hardship_lifted',
   // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
   'debtor.channel_refused',
+  // an administrator replaced the segmentation rules (src/shared/rules/segments.ts)
+  'segments.rules',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

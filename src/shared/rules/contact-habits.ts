@@ -52,7 +52,8 @@ export const ContactHabits = z.object({
     })
     .nullable(),
   computedAt: z.string(),
-  version: z.number().int(),
+  /** The server's change version, as every synced row carries it (text: a bigint). */
+  version: z.string().regex(/^\d+$/),
 });
 export type ContactHabits = z.infer<typeof ContactHabits>;
 

@@ -18,6 +18,7 @@ import {
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
 import { PromisePolicy } from '../rules/promises';
+import { ContactHabits } from '../rules/contact-habits';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
 import type { WorkstationErrorCode } from '../errors/codes';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
@@ -177,6 +178,8 @@ export const AccountDetail = AccountBundle.extend({
   pendingActivityIds: z.array(Id),
   /** The promise policy for this account's product as the workstation last synced it (null: none known). */
   promisePolicy: PromisePolicy.nullable().optional(),
+  /** The debtor's best hours, recommended channel and rule segment as last synced (null: not computed yet). */
+  habits: ContactHabits.nullable().optional(),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 

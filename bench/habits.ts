@@ -28,9 +28,10 @@ export async function benchHabits(): Promise<BenchRow[]> {
     const run = await runHabits(db, seed.orgId, now);
     const jobMs = performance.now() - t0;
     const t1 = performance.now();
-    await db.query(`SELECT t.account_id, t.started_at, t.disposition FROM activities t JOIN accounts a ON a.id = t.account_id WHERE a.org_id = $1`, [
-      seed.orgId,
-    ]);
+    await db.query(
+      `SELECT t.account_id, t.started_at, t.disposition FROM activities t JOIN accounts a ON a.id = t.account_id WHERE a.org_id = $1`,
+      [seed.orgId],
+    );
     const floorMs = performance.now() - t1;
     const m = await measureHabits(db, seed.orgId, { days: 14, now });
     const pct = (x: number) => Math.round(x * 1000) / 10;
@@ -44,7 +45,12 @@ export async function benchHabits(): Promise<BenchRow[]> {
         ok: m.recommended > m.random * 1.5,
       },
       { name: 'RPC share at a random legal hour (floor, same run)', value: pct(m.random), unit: '%' },
-      { name: 'habits job (SQL + smoothing + clamp + write)', value: Math.round(jobMs), unit: 'ms', target: `floor: read the calls ${Math.round(floorMs)} ms` },
+      {
+        name: 'habits job (SQL + smoothing + clamp + write)',
+        value: Math.round(jobMs),
+        unit: 'ms',
+        target: `floor: read the calls ${Math.round(floorMs)} ms`,
+      },
     ];
   } finally {
     await db.close();

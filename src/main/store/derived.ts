@@ -72,7 +72,9 @@ export function createDeriver(db: Database.Database) {
           }));
       // the segment the organisation's rules gave the debtor replaces the file's (docs/contact-habits.md)
       const habits =
-        noHabits || !s.debtorId ? undefined : (habitsOf.get(s.debtorId) as { bestHours: string; segment: PriorityInput['segment'] } | undefined);
+        noHabits || !s.debtorId
+          ? undefined
+          : (habitsOf.get(s.debtorId) as { bestHours: string; segment: PriorityInput['segment'] } | undefined);
       const segment = habits?.segment ?? s.segment;
       const pr = prioritize(
         {

@@ -60,7 +60,8 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     removeFacts: ['activities', 'notes', 'payments', 'promises'].map((t) => db.prepare(`DELETE FROM ${t} WHERE account_id = ?`)),
     orphanDebtor: db.prepare(`DELETE FROM debtors WHERE id = ? AND NOT EXISTS (SELECT 1 FROM accounts WHERE debtor_id = ?)`),
     orphanContactPoints: db.prepare(`DELETE FROM contact_points WHERE debtor_id = ? AND NOT EXISTS (SELECT 1 FROM debtors WHERE id = ?)`),
-    upsertHabits: db.prepare(`INSERT INTO contact_habits (debtor_id, best_hours, best_rate, attempts, rpc, segment, channel, computed_at, version)
+    upsertHabits:
+      db.prepare(`INSERT INTO contact_habits (debtor_id, best_hours, best_rate, attempts, rpc, segment, channel, computed_at, version)
       VALUES (@debtorId, @bestHours, @bestRate, @attempts, @rpc, @segment, @channel, @computedAt, @version)
       ON CONFLICT (debtor_id) DO UPDATE SET best_hours = excluded.best_hours, best_rate = excluded.best_rate, attempts = excluded.attempts,
         rpc = excluded.rpc, segment = excluded.segment, channel = excluded.channel, computed_at = excluded.computed_at, version = excluded.version`),

@@ -89,7 +89,8 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
 
     getAccount(accountId: string): AccountDetail | null {
       const habitsOf = (debtorId: string): ContactHabits | null => {
-        const h = s.habits.get(debtorId) as (Omit<ContactHabits, 'bestHours' | 'channel'> & { bestHours: string; channel: string | null }) | undefined;
+        const h = s.habits.get(debtorId) as
+          (Omit<ContactHabits, 'bestHours' | 'channel'> & { bestHours: string; channel: string | null }) | undefined;
         return h ? { ...h, bestHours: JSON.parse(h.bestHours) as number[], channel: h.channel ? JSON.parse(h.channel) : null } : null;
       };
       const row = s.account.get(accountId) as Row | undefined;

@@ -25,7 +25,9 @@ export function HabitsPanel({ habits }: { habits: ContactHabits | null }) {
           </strong>
         </div>
         <div className="muted small" data-testid="best-hours-why">
-          {habits.attempts > 0 ? t('habits.bestHoursWhy', { count: habits.attempts, rpc: habits.rpc, pct }) : t('habits.bestHoursNoHistory')}
+          {habits.attempts > 0
+            ? t('habits.bestHoursWhy', { count: habits.attempts, rpc: habits.rpc, pct })
+            : t('habits.bestHoursNoHistory')}
         </div>
         {rec && (
           <>

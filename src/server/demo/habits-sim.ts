@@ -45,7 +45,10 @@ async function heldBy(db: Db, orgId: string, userId: string): Promise<Held[]> {
 }
 
 function context(h: Held, org: LegalContext['org']): LegalContext {
-  return { debtor: { id: h.debtorId, country: h.country, timeZone: h.timeZone, contactPrefs: ContactPreferences.parse(h.contactPrefs ?? {}) }, org };
+  return {
+    debtor: { id: h.debtorId, country: h.country, timeZone: h.timeZone, contactPrefs: ContactPreferences.parse(h.contactPrefs ?? {}) },
+    org,
+  };
 }
 
 /**
@@ -78,7 +81,13 @@ export async function simulateCallHistory(
         if (hours.length === 0) continue;
         const hour = hours[Math.floor(rng() * hours.length)]!;
         const at = zonedTimeToUtc(date, `${String(hour).padStart(2, '0')}:${String(Math.floor(rng() * 60)).padStart(2, '0')}`, h.timeZone);
-        const decision = await checkOnServer(db, { orgId: seed.orgId, accountId: h.accountId, contactPointId: h.phoneId, channel: 'call', at });
+        const decision = await checkOnServer(db, {
+          orgId: seed.orgId,
+          accountId: h.accountId,
+          contactPointId: h.phoneId,
+          channel: 'call',
+          at,
+        });
         if (!decision.allowed) continue;
         const answered = rng() < answerChance(hiddenTraits(h.externalId, opts.hiddenSeed), weekdayOf(date) * 24 + hour);
         const disposition = answered ? 'rpc' : rng() < 0.7 ? 'no_answer' : 'voicemail';
@@ -113,7 +122,11 @@ export interface HabitsMeasure {
  * two ways, the answer drawn from their hidden habits: at the best of their best hours that falls
  * on that day, and at a random legal hour of that day. Days with no best hour are left out of both.
  */
-export async function measureHabits(db: Db, orgId: string, opts: { days: number; now: Date; seed?: number; hiddenSeed?: number }): Promise<HabitsMeasure> {
+export async function measureHabits(
+  db: Db,
+  orgId: string,
+  opts: { days: number; now: Date; seed?: number; hiddenSeed?: number },
+): Promise<HabitsMeasure> {
   const rng = createRng(opts.seed ?? 29);
   const c = await loadOrgCompliance(db, orgId);
   const org = { country: c.country, timeZone: c.timeZone, overrides: c.rules.overrides };

@@ -113,7 +113,11 @@ export async function computeHabits(db: Db, orgId: string, now: Date): Promise<H
     const own = hours.get(f.id) ?? [];
     const rates = smoothedRates(own, priors.get(segment) ?? segmentPrior([]));
     const best = bestLegalHours(rates, legalHours({ debtor, org }));
-    const rec = recommendChannel(channels.get(f.id) ?? [], pooledChannels.get(`${segment}|${stage}`) ?? [], allowedChannels(f, org, debtor));
+    const rec = recommendChannel(
+      channels.get(f.id) ?? [],
+      pooledChannels.get(`${segment}|${stage}`) ?? [],
+      allowedChannels(f, org, debtor),
+    );
     const totals = sum(own);
     return {
       debtorId: f.id,

@@ -13,7 +13,12 @@ const wire = (rows: Row[]): ContactHabits[] => rows.map((r) => ({ ...r, computed
  * The habits of the debtors of a full-pull page: accounts visible to the user in the key range
  * (after, last] of (debtor_id, account_id), the order the pages walk.
  */
-export async function habitsOfPage(db: Db, scope: Scope, after: [string, string] | null, last: [string, string] | null): Promise<ContactHabits[]> {
+export async function habitsOfPage(
+  db: Db,
+  scope: Scope,
+  after: [string, string] | null,
+  last: [string, string] | null,
+): Promise<ContactHabits[]> {
   if (!last) return [];
   const p = new SqlParams();
   const vis = visibleAccount(scope, 'a', p);
@@ -28,7 +33,13 @@ export async function habitsOfPage(db: Db, scope: Scope, after: [string, string]
 }
 
 /** Habits changed in (since, head] of debtors with a visible account, and those of accounts that arrived. */
-export async function habitsChanged(db: Db, scope: Scope, since: number, head: number, arrived: readonly string[]): Promise<ContactHabits[]> {
+export async function habitsChanged(
+  db: Db,
+  scope: Scope,
+  since: number,
+  head: number,
+  arrived: readonly string[],
+): Promise<ContactHabits[]> {
   const p = new SqlParams();
   const vis = visibleAccount(scope, 'a', p);
   const range = `h.version > ${p.add(since)} AND h.version <= ${p.add(head)}`;

@@ -30,7 +30,13 @@ export async function replaceSegmentRules(db: Db, actor: { id: string; orgId: st
       `UPDATE segment_rules SET rules = $2::jsonb, revision = revision + 1, updated_by = $3, updated_at = now() WHERE org_id = $1`,
       [actor.orgId, JSON.stringify(rules), actor.id],
     );
-    await recordOrgAudit(tx, { orgId: actor.orgId, actorId: actor.id, action: 'segments.rules', before: before?.rules ?? [], after: rules });
+    await recordOrgAudit(tx, {
+      orgId: actor.orgId,
+      actorId: actor.id,
+      action: 'segments.rules',
+      before: before?.rules ?? [],
+      after: rules,
+    });
     return loadSegmentRules(tx, actor.orgId);
   });
 }

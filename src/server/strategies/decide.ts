@@ -105,7 +105,12 @@ export const BEST_HOUR_HORIZON_MS = 3 * 86_400_000;
 export function preferredSendAt(f: AccountFacts, plan: StepPlan, now: Date): string {
   const d = plan.decision;
   const base = d.kind === 'wait' ? Date.parse(d.until) : now.getTime();
-  if ((d.kind !== 'send' && d.kind !== 'wait') || f.bestHours.length === 0 || !ACTION_CHANNEL[plan.step.action] || plan.step.action === 'letter')
+  if (
+    (d.kind !== 'send' && d.kind !== 'wait') ||
+    f.bestHours.length === 0 ||
+    !ACTION_CHANNEL[plan.step.action] ||
+    plan.step.action === 'letter'
+  )
     return new Date(base).toISOString();
   const windowEnd = zonedTimeToUtc(addDays(stepWindow(plan.step, plan.occurrence.anchorDate).to, 1), '00:00', f.debtor.timeZone).getTime();
   const best = firstBestInstant(f.bestHours, base, Math.min(windowEnd, base + BEST_HOUR_HORIZON_MS), f.debtor.timeZone);

@@ -61,7 +61,8 @@ export async function planDay(db: Db, orgId: string, now: Date, opts: { batch?: 
     const done = new Set(doneRows.map((r) => runKey(r.accountId, r.strategyId, r.stepKey, r.occurrence)));
     const plans: Array<StepPlan & { accountId: string; sendAt: string }> = [];
     for (const f of facts.values())
-      for (const p of planAccount(f, strategies, org, now, done)) plans.push({ ...p, accountId: f.account.id, sendAt: preferredSendAt(f, p, now) });
+      for (const p of planAccount(f, strategies, org, now, done))
+        plans.push({ ...p, accountId: f.account.id, sendAt: preferredSendAt(f, p, now) });
     if (plans.length === 0) continue;
     const inserted = await insertRuns(db, orgId, plans, now);
     for (const r of inserted) {

@@ -56,7 +56,10 @@ export function recommendChannel(
     return {
       channel: best.channel,
       rate: best.rate,
-      reason: { code, params: { channel: best.channel, responses: best.o.responses, attempts: best.o.attempts, payments: best.o.payments, pct } },
+      reason: {
+        code,
+        params: { channel: best.channel, responses: best.o.responses, attempts: best.o.attempts, payments: best.o.payments, pct },
+      },
     };
   }
   return {

@@ -26,7 +26,11 @@ export const BEST_HOURS = 6;
 
 export const HourCounts = z.object({
   /** 0…167, weekday × 24 + hour in the debtor's zone. */
-  how: z.number().int().min(0).max(HOURS_OF_WEEK - 1),
+  how: z
+    .number()
+    .int()
+    .min(0)
+    .max(HOURS_OF_WEEK - 1),
   attempts: z.number().int().nonnegative(),
   rpc: z.number().int().nonnegative(),
 });
@@ -36,7 +40,13 @@ export type HourCounts = z.infer<typeof HourCounts>;
 export const ContactHabits = z.object({
   debtorId: z.string().uuid(),
   /** Best legal hour cells, best first. Empty: no legal hour to call (e.g. calls not authorised). */
-  bestHours: z.array(z.number().int().min(0).max(HOURS_OF_WEEK - 1)),
+  bestHours: z.array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(HOURS_OF_WEEK - 1),
+  ),
   /** Smoothed RPC rate of the best cell and the debtor's own raw counts: the reason in words. */
   bestRate: z.number().min(0).max(1),
   attempts: z.number().int().nonnegative(),

@@ -165,7 +165,12 @@ describe('contact habits on a hand-built history', () => {
     const rules = [{ name: 'México', segment: 'low', conditions: [{ field: 'country', in: ['MX'] }] }];
     const preview = await call(s, 'POST', '/api/v1/segments/preview', { token: adminToken, body: { rules } });
     expect(preview.status).toBe(200);
-    expect(preview.body).toEqual({ debtors: 3, bySegment: { low: 2, medium: 0, high: 1 }, byRule: [{ name: 'México', debtors: 1 }], unmatched: 2 });
+    expect(preview.body).toEqual({
+      debtors: 3,
+      bySegment: { low: 2, medium: 0, high: 1 },
+      byRule: [{ name: 'México', debtors: 1 }],
+      unmatched: 2,
+    });
     const saved = await call(s, 'PUT', '/api/v1/segments/rules', { token: adminToken, body: { rules } });
     expect(saved.status).toBe(200);
     expect(saved.body.revision).toBe(1);

@@ -25,7 +25,9 @@ describe('best hours learned from simulated history', () => {
     const run = await runHabits(s.db, s.seed!.orgId, now);
     expect(run.changed).toBeGreaterThan(0);
     const m = await measureHabits(s.db, s.seed!.orgId, { days: 14, now });
-    console.log(`habits: ${m.debtors} debtors, ${m.calls} calls; RPC at the recommended hour ${(m.recommended * 100).toFixed(1)} %, at a random legal hour ${(m.random * 100).toFixed(1)} %`);
+    console.log(
+      `habits: ${m.debtors} debtors, ${m.calls} calls; RPC at the recommended hour ${(m.recommended * 100).toFixed(1)} %, at a random legal hour ${(m.random * 100).toFixed(1)} %`,
+    );
     expect(m.calls).toBeGreaterThan(100);
     expect(m.recommended).toBeGreaterThan(m.random * 1.5);
     expect(m.recommended - m.random).toBeGreaterThan(0.12);

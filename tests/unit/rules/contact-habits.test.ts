@@ -110,11 +110,22 @@ describe('the queue: an account whose best hour is now rises, with its reason', 
     const rows: Array<[string, PriorityInput]> = [
       ['risk high, best hour later', { ...base, segment: 'high', bestHours: [3 * 24 + 18] }],
       ['best hour now, low risk', { ...base, segment: 'low', bestHours: [3 * 24 + 10, 4 * 24 + 10] }],
-      ['promise due today', { ...base, promises: [{ status: 'pending', installments: [{ dueDate: '2026-11-25', amountMinor: 1, paidMinor: 0, status: 'pending' }] }] }],
+      [
+        'promise due today',
+        {
+          ...base,
+          promises: [{ status: 'pending', installments: [{ dueDate: '2026-11-25', amountMinor: 1, paidMinor: 0, status: 'pending' }] }],
+        },
+      ],
       ['no habits, medium', { ...base }],
     ];
     const ranked = rows.map(([name, input]) => ({ name, ...prioritize(input, NOW) })).sort((a, b) => b.score - a.score);
-    expect(ranked.map((r) => r.name)).toEqual(['promise due today', 'best hour now, low risk', 'risk high, best hour later', 'no habits, medium']);
+    expect(ranked.map((r) => r.name)).toEqual([
+      'promise due today',
+      'best hour now, low risk',
+      'risk high, best hour later',
+      'no habits, medium',
+    ]);
     const best = ranked[1]!;
     expect(Math.floor(best.score / TIER)).toBe(TIERS.best_hour);
     expect(best.reason).toEqual({ code: 'best_hour', params: { segment: 'low', bucket: '31-60', dpd: 45, from: 10, to: 11 } });
@@ -141,7 +152,14 @@ describe('segment rules (one schema and evaluator for client and server)', () =>
   it('the first rule whose conditions all hold decides; none: the file segment', () => {
     const rules = SegmentRules.parse([
       { name: 'Score bajo', segment: 'high', conditions: [{ field: 'score', max: 0.2 }] },
-      { name: 'Incumplidores', segment: 'high', conditions: [{ field: 'promisesBroken', min: 2 }, { field: 'dpd', min: 60 }] },
+      {
+        name: 'Incumplidores',
+        segment: 'high',
+        conditions: [
+          { field: 'promisesBroken', min: 2 },
+          { field: 'dpd', min: 60 },
+        ],
+      },
       { name: 'Tarjetas', segment: 'medium', conditions: [{ field: 'product', in: ['tarjeta de crédito'] }] },
     ]);
     // no score: the score band never holds, the next rule decides

@@ -65,7 +65,9 @@ describe('habits in the workstation store (offline queue and account screen)', (
     const calm = debtor({ segment: 'medium', name: 'Hora Buena' });
     const ra = account(risky, { dueDate: '2026-10-01', balanceMinor: 90_000_000 });
     const ca = account(calm, { dueDate: '2026-10-20', balanceMinor: 100_000 });
-    s.applyPull(page({ debtors: [risky, calm], accounts: [ra, ca], contactPoints: [phone(risky, '+573001111111'), phone(calm, '+573002222222')] }));
+    s.applyPull(
+      page({ debtors: [risky, calm], accounts: [ra, ca], contactPoints: [phone(risky, '+573001111111'), phone(calm, '+573002222222')] }),
+    );
     expect(s.listQueue({}).rows.map((r) => r.debtorName)).toEqual(['Riesgo Alto', 'Hora Buena']);
 
     // an incremental pull brings the habits alone: the accounts of the debtor are re-derived

@@ -21,7 +21,12 @@ function facts(bestHours: number[]): AccountFacts {
       promiseOpen: false,
       assignedAgentId: null,
     },
-    debtor: { id: 'debtor-1', country: 'CO', timeZone: 'America/Bogota', contactPrefs: { authorizedChannels: ['sms'], windows: [], preferredChannel: null, preferredPaymentDay: null } },
+    debtor: {
+      id: 'debtor-1',
+      country: 'CO',
+      timeZone: 'America/Bogota',
+      contactPrefs: { authorizedChannels: ['sms'], windows: [], preferredChannel: null, preferredPaymentDay: null },
+    },
     contactPoints: [],
     history: [],
     promises: [],
@@ -30,8 +35,23 @@ function facts(bestHours: number[]): AccountFacts {
 }
 
 function plan(over: Partial<StrategyStep> = {}, decision: StepPlan['decision'] = { kind: 'send', contactPointId: 'cp' }): StepPlan {
-  const step = StrategyStep.parse({ key: 's', anchor: 'due_date', day: -1, validDays: 1, action: 'sms', templateId: '00000000-0000-4000-8000-000000000001', ...over });
-  return { strategy: {} as never, variant: 'champion' as never, step, index: 1, occurrence: { key: 'o', anchorDate: '2026-12-10' } as never, decision };
+  const step = StrategyStep.parse({
+    key: 's',
+    anchor: 'due_date',
+    day: -1,
+    validDays: 1,
+    action: 'sms',
+    templateId: '00000000-0000-4000-8000-000000000001',
+    ...over,
+  });
+  return {
+    strategy: {} as never,
+    variant: 'champion' as never,
+    step,
+    index: 1,
+    occurrence: { key: 'o', anchorDate: '2026-12-10' } as never,
+    decision,
+  };
 }
 
 describe("a strategy step's send time prefers the debtor's best hour inside its window", () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeHabits, runHabits } from '../../../src/server/habits/compute';
 import { hourCounts } from '../../../src/server/habits/sql';
 import { describeBestHours } from '../../../src/shared/rules/contact-habits';
-import { addUser } from '../server/fixtures';
+import { addUser, SyncClient } from '../server/fixtures';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 
 /**
@@ -18,6 +18,7 @@ describe('contact habits on a hand-built history', () => {
   let s: TestServer;
   let orgId: string;
   const ids = { d1: '', d2: '', d3: '' };
+  const ids_ = ids;
   let adminToken = '';
 
   beforeAll(async () => {
@@ -188,5 +189,33 @@ describe('contact habits on a hand-built history', () => {
     expect(row).toMatchObject({ segment: 'low', rule: 'México' });
     // a second run with nothing new changes no row, so nothing is pulled again
     expect((await runHabits(s.db, orgId, NOW)).changed).toBe(0);
+  });
+
+  it("syncs each agent's debtors' rows: the full pull carries them, an incremental pull only what the job changed", async () => {
+    const b = await SyncClient.login(s, 'hab-b', 'clave123');
+    const full = await b.pull(null);
+    expect(full.status).toBe(200);
+    const ids = (body: { patch: { contactHabits?: Array<{ debtorId: string }> } }) =>
+      (body.patch.contactHabits ?? []).map((h) => h.debtorId).sort();
+    expect(ids(full.body)).toEqual([ids_.d1, ids_.d3].sort());
+    expect(full.body.patch.contactHabits.find((h: { debtorId: string }) => h.debtorId === ids_.d1)).toMatchObject({
+      // D2 left segment "high" by the México rule: the prior moved, D1's own best two stay
+      bestHours: expect.arrayContaining([66, 90]),
+      attempts: 8,
+      rpc: 6,
+    });
+    // one more answered call for D1 (agent B, Thursday 18:00 in Bogotá): the job changes D1's row only
+    const [acc] = await s.db.query<{ id: string; agent: string }>(
+      'SELECT id, assigned_agent_id AS agent FROM accounts WHERE debtor_id = $1',
+      [ids_.d1],
+    );
+    await s.db.query(
+      `INSERT INTO activities (id, account_id, agent_id, channel, direction, disposition, started_at) VALUES ($1, $2, $3, 'call', 'outbound', 'rpc', '2026-11-26T23:00:00Z')`,
+      [randomUUID(), acc!.id, acc!.agent],
+    );
+    expect((await runHabits(s.db, orgId, NOW)).changed).toBeGreaterThanOrEqual(1);
+    const inc = await b.pull(full.body.cursor);
+    expect(ids(inc.body)).toEqual([ids_.d1]);
+    expect(inc.body.patch.contactHabits[0]).toMatchObject({ attempts: 9, rpc: 7 });
   });
 });

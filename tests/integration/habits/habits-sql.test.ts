@@ -187,6 +187,14 @@ describe('contact habits on a hand-built history', () => {
       [ids.d2],
     );
     expect(row).toMatchObject({ segment: 'low', rule: 'México' });
+    // the accounts list filters and shows the rules' segment, not the file's ("high")
+    const low = await call(s, 'GET', '/api/v1/accounts?segment=low', { token: adminToken });
+    expect(low.body.items.map((i: { debtorId: string; segment: string }) => [i.debtorId, i.segment]).sort()).toEqual(
+      [
+        [ids.d2, 'low'],
+        [ids.d3, 'low'],
+      ].sort(),
+    );
     // a second run with nothing new changes no row, so nothing is pulled again
     expect((await runHabits(s.db, orgId, NOW)).changed).toBe(0);
   });

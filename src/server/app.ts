@@ -32,6 +32,7 @@ import { repliesRoutes } from './messaging/replies-routes';
 import { scheduleMailboxPoll } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
+import { habitsRoutes } from './habits/routes';
 import { paymentRoutes } from './payments/routes';
 import { paymentConfigRoutes } from './payments/gateway/config-routes';
 import { paymentWebhookRoutes } from './payments/gateway/notifications';
@@ -159,6 +160,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...repliesRoutes,
   ...webhookRoutes,
   ...strategyRoutes,
+  ...habitsRoutes,
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,

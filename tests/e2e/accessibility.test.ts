@@ -82,6 +82,7 @@ describe('accessibility of the main screens (axe-core)', () => {
       ['open-users-admin', 'users-admin'],
       ['open-templates-admin', 'templates-admin'],
       ['open-strategies-admin', 'strategies-admin'],
+      ['open-segments-admin', 'segments-admin'],
       ['open-violations', 'violations'],
       ['open-wipes-admin', 'wipes-admin'],
     ] as const) {

@@ -23,6 +23,8 @@ export interface DerivedSource {
   nationalId: string;
   segment: PriorityInput['segment'];
   timeZone: string;
+  /** To read the debtor's contact habits (best hours, rule segment); absent: none are read. */
+  debtorId?: string;
 }
 export interface DerivedColumns {
   debtor_name: string;
@@ -41,9 +43,12 @@ type PromiseRow = { status: PriorityInput['promises'][number]['status']; install
 export function createDeriver(db: Database.Database) {
   const promisesOf = db.prepare('SELECT status, installments FROM promises WHERE account_id = ?');
   const anyPromise = db.prepare('SELECT EXISTS (SELECT 1 FROM promises)').pluck();
+  const habitsOf = db.prepare('SELECT best_hours AS bestHours, segment FROM contact_habits WHERE debtor_id = ?');
+  const anyHabits = db.prepare('SELECT EXISTS (SELECT 1 FROM contact_habits)').pluck();
   return function deriverAt(now: Date) {
     // a first pull of accounts without promises skips a query per account
     const noPromises = anyPromise.get() === 0;
+    const noHabits = anyHabits.get() === 0;
     const today = new Map<string, string>();
     const todayIn = (tz: string) => {
       let d = today.get(tz);
@@ -65,12 +70,19 @@ export function createDeriver(db: Database.Database) {
             status: p.status,
             installments: JSON.parse(p.installments) as PromiseInstallment[],
           }));
+      // the segment the organisation's rules gave the debtor replaces the file's (docs/contact-habits.md)
+      const habits =
+        noHabits || !s.debtorId
+          ? undefined
+          : (habitsOf.get(s.debtorId) as { bestHours: string; segment: PriorityInput['segment'] } | undefined);
+      const segment = habits?.segment ?? s.segment;
       const pr = prioritize(
         {
           dpd,
           balanceMinor: s.balanceMinor,
           currency: s.currency,
-          segment: s.segment,
+          segment,
+          ...(habits ? { bestHours: JSON.parse(habits.bestHours) as number[] } : {}),
           status: s.status,
           callbackAt: s.callbackAt,
           lastContactAt: s.lastContactAt,
@@ -82,7 +94,7 @@ export function createDeriver(db: Database.Database) {
       return {
         debtor_name: s.debtorName,
         search_text: searchText(s.debtorName, s.nationalId, s.externalRef),
-        segment: s.segment,
+        segment,
         time_zone: s.timeZone,
         dpd,
         bucket: dpdBucket(dpd),
@@ -98,7 +110,7 @@ export function createDerivedRefresher(db: Database.Database) {
   const deriver = createDeriver(db);
   const select = db.prepare(`SELECT a.due_date AS dueDate, a.balance_minor AS balanceMinor, a.currency, a.status,
       a.callback_at AS callbackAt, a.last_contact_at AS lastContactAt, a.external_ref AS externalRef,
-      d.name AS debtorName, d.national_id AS nationalId, d.segment, d.time_zone AS timeZone
+      d.name AS debtorName, d.national_id AS nationalId, d.segment, d.time_zone AS timeZone, a.debtor_id AS debtorId
     FROM accounts a JOIN debtors d ON d.id = a.debtor_id WHERE a.id = ?`);
   // one UPDATE for the queue columns and the verdict: each rewrite of the row also rewrites its
   // index entries (the verdict reads the account's status and debtor, which these columns are not)

@@ -60,7 +60,13 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     removeFacts: ['activities', 'notes', 'payments', 'promises'].map((t) => db.prepare(`DELETE FROM ${t} WHERE account_id = ?`)),
     orphanDebtor: db.prepare(`DELETE FROM debtors WHERE id = ? AND NOT EXISTS (SELECT 1 FROM accounts WHERE debtor_id = ?)`),
     orphanContactPoints: db.prepare(`DELETE FROM contact_points WHERE debtor_id = ? AND NOT EXISTS (SELECT 1 FROM debtors WHERE id = ?)`),
-    clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises'].map((t) =>
+    upsertHabits:
+      db.prepare(`INSERT INTO contact_habits (debtor_id, best_hours, best_rate, attempts, rpc, segment, channel, computed_at, version)
+      VALUES (@debtorId, @bestHours, @bestRate, @attempts, @rpc, @segment, @channel, @computedAt, @version)
+      ON CONFLICT (debtor_id) DO UPDATE SET best_hours = excluded.best_hours, best_rate = excluded.best_rate, attempts = excluded.attempts,
+        rpc = excluded.rpc, segment = excluded.segment, channel = excluded.channel, computed_at = excluded.computed_at, version = excluded.version`),
+    orphanHabits: db.prepare(`DELETE FROM contact_habits WHERE debtor_id = ? AND NOT EXISTS (SELECT 1 FROM debtors WHERE id = ?)`),
+    clearTables: ['debtors', 'accounts', 'contact_points', 'activities', 'notes', 'payments', 'promises', 'contact_habits'].map((t) =>
       db.prepare(`DELETE FROM ${t}`),
     ),
   };
@@ -168,6 +174,7 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
         callbackAt: a[A.callbackAt] as string | null,
         lastContactAt: a[A.lastContactAt] as string | null,
         externalRef: a[A.externalRef] as string,
+        debtorId,
         ...dv,
       });
       let verdict = UNJUDGED;
@@ -228,6 +235,13 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     }
     if (debtors.size) for (const id of s.accountsOfDebtors.all(JSON.stringify([...debtors.keys()])) as string[]) touched.add(id);
     for (const c of p.contactPoints) s.upsertContactPoint.run(inColumnOrder(CONTACT_POINT_COLS, contactPointParams(c)));
+    // before the accounts: their priority and segment read the debtor's habits
+    const habitDebtors: string[] = [];
+    for (const h of p.contactHabits ?? []) {
+      s.upsertHabits.run({ ...h, bestHours: JSON.stringify(h.bestHours), channel: h.channel ? JSON.stringify(h.channel) : null });
+      habitDebtors.push(h.debtorId);
+    }
+    if (habitDebtors.length) for (const id of s.accountsOfDebtors.all(JSON.stringify(habitDebtors)) as string[]) touched.add(id);
     for (const a of p.activities) {
       s.upsertActivity.run(inColumnOrder(ACTIVITY_COLS, activityParams(a)));
       touched.add(a.accountId);
@@ -283,6 +297,7 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
       if (debtorId) {
         s.orphanDebtor.run(debtorId, debtorId);
         s.orphanContactPoints.run(debtorId, debtorId);
+        s.orphanHabits.run(debtorId, debtorId);
       }
     }
     outbox.trim(page.lastMutationId);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AccountDetail, QueuePage } from '../../shared/api/contract';
+import type { ContactHabits } from '../../shared/rules/contact-habits';
 import { QueueQuery } from '../../shared/api/contract';
 import type { ContactPoint, Debtor, Account } from '../../shared/domain/entities';
 import { RIGHT_PARTY_DISPOSITIONS, type Channel, type Disposition } from '../../shared/domain/enums';
@@ -33,6 +34,8 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
     payments: db.prepare('SELECT * FROM payments WHERE account_id = ? ORDER BY paid_at DESC, id'),
     promises: db.prepare('SELECT * FROM promises WHERE account_id = ? ORDER BY created_at DESC, id'),
     siblings: db.prepare('SELECT id FROM accounts WHERE debtor_id = ? AND id <> ? ORDER BY id').pluck(),
+    habits: db.prepare(`SELECT debtor_id AS debtorId, best_hours AS bestHours, best_rate AS bestRate, attempts, rpc, segment, channel,
+      computed_at AS computedAt, version FROM contact_habits WHERE debtor_id = ?`),
     byPhone: db.prepare(`SELECT a.id, a.debtor_name FROM contact_points c JOIN accounts a ON a.debtor_id = c.debtor_id
       WHERE c.digits_rev >= ? AND c.digits_rev < ? ORDER BY a.priority DESC, a.id LIMIT 1`),
     debtorAttempts: db.prepare(`SELECT t.account_id, t.agent_id, t.channel, t.direction, t.started_at, t.disposition FROM activities t
@@ -85,6 +88,11 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
     },
 
     getAccount(accountId: string): AccountDetail | null {
+      const habitsOf = (debtorId: string): ContactHabits | null => {
+        const h = s.habits.get(debtorId) as
+          (Omit<ContactHabits, 'bestHours' | 'channel'> & { bestHours: string; channel: string | null }) | undefined;
+        return h ? { ...h, bestHours: JSON.parse(h.bestHours) as number[], channel: h.channel ? JSON.parse(h.channel) : null } : null;
+      };
       const row = s.account.get(accountId) as Row | undefined;
       if (!row) return null;
       const account = accountFromRow(row);
@@ -104,6 +112,7 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
         siblingAccountIds: s.siblings.all(account.debtorId, accountId) as string[],
         dpd: Number(row.dpd),
         pendingActivityIds: [...activities.map((a) => a.id), ...notes.map((n) => n.id)].filter((id) => pendingIds.has(id)),
+        habits: habitsOf(account.debtorId),
       };
     },
 

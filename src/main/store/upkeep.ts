@@ -1,3 +1,4 @@
+import { hourOfWeek } from '../../shared/rules/contact-habits';
 import { RECENT_CONTACT_HOURS } from '../../shared/rules/priority';
 import type { StoreCore } from './core';
 import { createContactabilityRefresher } from './derived';
@@ -17,6 +18,14 @@ export function createUpkeep(core: StoreCore, judgedAtPull: Set<string>) {
       )
       .pluck(),
     // "recently contacted" sinks an account for a while (see rules/priority); lift it when that ends
+    // the best hour (contact_habits) starts or ends as the debtor's wall clock turns the hour
+    bestHourTurned: db
+      .prepare(
+        `SELECT a.id FROM accounts a JOIN contact_habits h ON h.debtor_id = a.debtor_id
+      WHERE a.time_zone = @zone AND (a.priority_reason LIKE '{"code":"best_hour"%')
+        <> EXISTS (SELECT 1 FROM json_each(h.best_hours) WHERE value = @how)`,
+      )
+      .pluck(),
     contactAged: db
       .prepare(
         `SELECT id FROM accounts WHERE priority_reason LIKE '{"code":"recently_contacted"%'
@@ -46,6 +55,7 @@ export function createUpkeep(core: StoreCore, judgedAtPull: Set<string>) {
           }
           next[tz] = today;
           if (seen[tz] !== today) for (const id of s.accountIdsInZone.all(tz) as string[]) touched.add(id);
+          for (const id of s.bestHourTurned.all({ zone: tz, how: hourOfWeek(now.getTime(), tz) }) as string[]) touched.add(id);
         }
         for (const id of s.dueCallbacks.all(now.toISOString()) as string[]) touched.add(id);
         const aged = new Date(now.getTime() - RECENT_CONTACT_HOURS * 3_600_000).toISOString();

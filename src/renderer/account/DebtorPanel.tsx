@@ -10,6 +10,7 @@ import { balanceBreakdown } from '../../shared/rules/negotiation';
 import { useNav } from '../stores/nav';
 import { useNow } from './useNow';
 import { PreferencesEditor } from './PreferencesEditor';
+import { HabitsPanel } from './HabitsPanel';
 
 export function DebtorPanel({ detail }: { detail: AccountDetail }) {
   const { t, i18n } = useTranslation();
@@ -42,6 +43,7 @@ export function DebtorPanel({ detail }: { detail: AccountDetail }) {
           </span>
         </dd>
       </dl>
+      <HabitsPanel habits={detail.habits ?? null} />
       {editing ? (
         <PreferencesEditor debtor={debtor} onDone={() => setEditing(false)} />
       ) : (

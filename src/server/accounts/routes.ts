@@ -7,6 +7,9 @@ import { forbidden, HttpError, notFound } from '../http/errors';
 import { ROUTES } from '../../shared/api/routes';
 import { defineRoute } from '../http/route';
 
+/** The segment the organisation's rules gave the debtor (contact_habits), the file's when none was computed. */
+const RULE_SEGMENT = 'coalesce((SELECT h.segment FROM contact_habits h WHERE h.debtor_id = d.id), d.segment)';
+
 export const accountRoutes = [
   defineRoute({
     ...ROUTES.accounts,
@@ -18,7 +21,7 @@ export const accountRoutes = [
       const p = new SqlParams();
       const where = [visibleAccount(scope, 'a', p)];
       if (query.status) where.push(`a.status = ${p.add(query.status)}`);
-      if (query.segment) where.push(`d.segment = ${p.add(query.segment)}`);
+      if (query.segment) where.push(`${RULE_SEGMENT} = ${p.add(query.segment)}`);
       if (query.agentId) where.push(`a.assigned_agent_id = ${p.add(query.agentId)}`);
       if (query.search) {
         const like = p.add(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -33,7 +36,7 @@ export const accountRoutes = [
       pageParams.values.push(...p.values);
       const after = query.after ? ` AND a.id > ${pageParams.add(query.after)}` : '';
       const rows = await db.query<AccountRow & { debtorName: string; nationalId: string; timeZone: string; segment: Segment }>(
-        `SELECT ${ACCOUNT_COLUMNS}, d.name AS "debtorName", d.national_id AS "nationalId", d.time_zone AS "timeZone", d.segment
+        `SELECT ${ACCOUNT_COLUMNS}, d.name AS "debtorName", d.national_id AS "nationalId", d.time_zone AS "timeZone", ${RULE_SEGMENT} AS segment
          FROM accounts a JOIN debtors d ON d.id = a.debtor_id
          WHERE ${filter}${after} ORDER BY a.id LIMIT ${pageParams.add(query.limit + 1)}`,
         pageParams.values,

@@ -6,6 +6,8 @@ import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
 import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
+import { runHabits } from '../habits/compute';
+import { HABITS_INTERVAL_MS, scheduleHabits } from '../habits/job';
 import { providersFromEnv } from '../messaging/config';
 import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
 import { replicaMaxLagFromEnv } from '../reports/replica';
@@ -24,6 +26,8 @@ export interface StartServerOptions {
   logger?: boolean | FastifyBaseLogger;
   /** Interval of the promise status batch; 0 = do not run it. */
   promiseBatchMinutes?: number;
+  /** Interval of the contact-habits job (best hours, channel, segments); 0 = do not run it. Default 360. */
+  habitsMinutes?: number;
   /** Run the strategy engine (pg-boss; PostgreSQL only). Default: on with PostgreSQL unless STRATEGIES=off. */
   strategies?: boolean;
   /** A streaming replica for reports (REPORTS_DATABASE_URL); reports read the primary without it. */
@@ -51,6 +55,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       if ((row?.n ?? 0) === 0) {
         const seeded = await seedDemo(db, typeof opts.demo === 'object' ? opts.demo : {});
         await seedDemoHistory(db, seeded);
+        // the demo opens with its best hours and channels already learned from that month
+        await runHabits(db, seeded.orgId, new Date());
       }
     }
   } catch (e) {
@@ -88,6 +94,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     opts.promiseBatchMinutes === 0
       ? []
       : databases.map((d) => schedulePromiseStatusBatch(d.db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg)));
+  // best hours, recommended channel and segments, per database
+  const stopHabits =
+    opts.habitsMinutes === 0
+      ? []
+      : databases.map((d) => scheduleHabits(d.db, (opts.habitsMinutes ?? HABITS_INTERVAL_MS / 60_000) * 60_000, (msg) => app.log.info(msg)));
   // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
   // one engine per database: its pg-boss schema and its run ledger live beside the accounts
   const engines: StrategyEngine[] = [];
@@ -115,7 +126,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     port,
     db,
     async close() {
-      for (const stop of stopBatches) await stop();
+      for (const stop of [...stopBatches, ...stopHabits]) await stop();
       for (const engine of engines) await engine.stop();
       await app.close();
       await closeOpened();

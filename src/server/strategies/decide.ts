@@ -14,6 +14,9 @@ import {
   type Variant,
 } from '../../shared/rules/strategy';
 import type { AccountFacts } from './facts';
+import { ACTION_CHANNEL, stepWindow } from '../../shared/rules/strategy';
+import { firstBestInstant } from '../../shared/rules/contact-habits';
+import { addDays, zonedTimeToUtc } from '../../shared/domain/time';
 
 export interface StepPlan {
   strategy: Strategy;
@@ -88,4 +91,28 @@ export function goneReason(f: AccountFacts, step: StrategyStep) {
       en: "The step's due date or instalment no longer applies",
     }
   );
+}
+
+/** How far ahead a send may move to reach the debtor's best hour (and never past the step's window). */
+export const BEST_HOUR_HORIZON_MS = 3 * 86_400_000;
+
+/**
+ * When a planned contact goes: a step that may go now (or once compliance frees it) goes instead
+ * at the debtor's first best hour (contact_habits, docs/contact-habits.md) before the end of the
+ * step's window and within BEST_HOUR_HORIZON_MS, when there is one; the run is judged again by
+ * compliance at that instant. A hand-over and a letter keep their time.
+ */
+export function preferredSendAt(f: AccountFacts, plan: StepPlan, now: Date): string {
+  const d = plan.decision;
+  const base = d.kind === 'wait' ? Date.parse(d.until) : now.getTime();
+  if (
+    (d.kind !== 'send' && d.kind !== 'wait') ||
+    f.bestHours.length === 0 ||
+    !ACTION_CHANNEL[plan.step.action] ||
+    plan.step.action === 'letter'
+  )
+    return new Date(base).toISOString();
+  const windowEnd = zonedTimeToUtc(addDays(stepWindow(plan.step, plan.occurrence.anchorDate).to, 1), '00:00', f.debtor.timeZone).getTime();
+  const best = firstBestInstant(f.bestHours, base, Math.min(windowEnd, base + BEST_HOUR_HORIZON_MS), f.debtor.timeZone);
+  return new Date(best ?? base).toISOString();
 }

@@ -14,6 +14,8 @@ export interface AccountFacts {
   contactPoints: StrategyContactPoint[];
   history: ContactAttempt[];
   promises: PromiseFacts[];
+  /** The debtor's best hour-of-week cells (contact_habits; empty: none learned). */
+  bestHours: number[];
 }
 
 /**
@@ -41,11 +43,15 @@ export async function loadFacts(db: Db, orgId: string, accountIds: readonly stri
     timeZone: string;
     segment: StrategyAccount['segment'];
     contactPrefs: unknown;
+    bestHours: number[] | null;
   }>(
     `SELECT a.id, a.debtor_id AS "debtorId", a.status, a.balance_minor AS "balanceMinor", a.currency, a.product,
             a.due_date AS "dueDate", a.legal_stage AS "legalStage", a.assigned_agent_id AS "assignedAgentId",
-            d.id AS "dId", d.country, d.time_zone AS "timeZone", d.segment, d.contact_prefs AS "contactPrefs"
+            d.id AS "dId", d.country, d.time_zone AS "timeZone", coalesce(h.segment, d.segment) AS segment,
+            d.contact_prefs AS "contactPrefs", h.best_hours AS "bestHours"
      FROM accounts a JOIN debtors d ON d.id = a.debtor_id
+     -- the segment the organisation's rules give (docs/contact-habits.md), the file's when none was computed
+     LEFT JOIN contact_habits h ON h.debtor_id = d.id
      WHERE a.org_id = $1 AND a.id = ANY($2::uuid[])`,
     [orgId, accountIds],
   );
@@ -124,6 +130,7 @@ export async function loadFacts(db: Db, orgId: string, accountIds: readonly stri
         conversation: t.disposition !== null && RIGHT_PARTY_DISPOSITIONS.has(t.disposition),
       })),
       promises,
+      bestHours: r.bestHours ?? [],
     });
   }
   return out;

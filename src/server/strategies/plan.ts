@@ -2,7 +2,7 @@ import type { Strategy } from '../../shared/domain/strategy';
 import { addDays } from '../../shared/domain/time';
 import { loadOrgCompliance } from '../compliance/rules-store';
 import type { Db } from '../db';
-import { planAccount, runKey, type StepPlan } from './decide';
+import { planAccount, preferredSendAt, runKey, type StepPlan } from './decide';
 import { loadFacts } from './facts';
 import { listStrategies } from './store';
 
@@ -59,9 +59,10 @@ export async function planDay(db: Db, orgId: string, now: Date, opts: { batch?: 
       ),
     ]);
     const done = new Set(doneRows.map((r) => runKey(r.accountId, r.strategyId, r.stepKey, r.occurrence)));
-    const plans: Array<StepPlan & { accountId: string }> = [];
+    const plans: Array<StepPlan & { accountId: string; sendAt: string }> = [];
     for (const f of facts.values())
-      for (const p of planAccount(f, strategies, org, now, done)) plans.push({ ...p, accountId: f.account.id });
+      for (const p of planAccount(f, strategies, org, now, done))
+        plans.push({ ...p, accountId: f.account.id, sendAt: preferredSendAt(f, p, now) });
     if (plans.length === 0) continue;
     const inserted = await insertRuns(db, orgId, plans, now);
     for (const r of inserted) {
@@ -94,8 +95,8 @@ function dueRanges(strategies: readonly Strategy[], now: Date) {
   return { lo, hi, promiseAnchors };
 }
 
-async function insertRuns(db: Db, orgId: string, plans: ReadonlyArray<StepPlan & { accountId: string }>, now: Date) {
-  const col = <T>(f: (p: StepPlan & { accountId: string }) => T) => plans.map(f);
+async function insertRuns(db: Db, orgId: string, plans: ReadonlyArray<StepPlan & { accountId: string; sendAt: string }>, now: Date) {
+  const col = <T>(f: (p: StepPlan & { accountId: string; sendAt: string }) => T) => plans.map(f);
   return db.query<{ id: string; status: string; dueAt: Date }>(
     `INSERT INTO strategy_runs (org_id, strategy_id, account_id, step_key, occurrence, anchor_date, variant, action, status, due_at,
        reason_code, reasons, done_at)
@@ -117,7 +118,7 @@ async function insertRuns(db: Db, orgId: string, plans: ReadonlyArray<StepPlan &
       col((p) => p.variant),
       col((p) => p.step.action),
       col((p) => (p.decision.kind === 'skip' ? 'skipped' : 'waiting')),
-      col((p) => (p.decision.kind === 'wait' ? p.decision.until : now.toISOString())),
+      col((p) => p.sendAt),
       col((p) => (p.decision.kind === 'skip' ? p.decision.reason.code : null)),
       col((p) => (p.decision.kind === 'skip' ? JSON.stringify(p.decision.reasons) : null)),
     ],

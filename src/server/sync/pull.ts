@@ -23,6 +23,7 @@ import { HeadBehind, versionedRead } from '../db/write';
 import { HttpError } from '../http/errors';
 import { loadSnapshotPage, type SnapshotPage } from '../data/snapshot';
 import { scopeChangesSince } from '../users/scope-changes';
+import { habitsChanged, habitsOfPage } from '../habits/pull';
 import { decodeCursor, encodeCursor, type FullCursor } from './cursor';
 
 export const DEFAULT_PULL_LIMIT = 5000;
@@ -190,12 +191,13 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
     // is computed ahead (see startAhead), instead of waiting for a whole page at the start
     const s = await loadSnapshotPage(tx, visible, p.values, c.after, c.after === null ? Math.min(limit, FIRST_TUPLE_PAGE) : limit);
     const done = c.done + s.count;
+    const contactHabits = await habitsOfPage(tx, scope, c.after, s.last);
     return {
       cursor: s.hasMore ? encodeCursor({ ...c, after: s.last, done }) : encodeCursor({ k: 'inc', u: c.u, v: c.h }),
       hasMore: s.hasMore,
       reset: c.after === null,
       progress: { done, total: Math.max(c.total, done) },
-      patch: { ...s.facts, removedAccountIds: [] },
+      patch: { ...s.facts, ...(contactHabits.length ? { contactHabits } : {}), removedAccountIds: [] },
       snapshotJson: s.json,
     };
   }
@@ -204,7 +206,10 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows.at(-1);
-  const bundle = await loadBundles(tx, pageRows, true);
+  const [bundle, contactHabits] = await Promise.all([
+    loadBundles(tx, pageRows, true),
+    habitsOfPage(tx, scope, c.after, last ? [last.debtorId, last.id] : null),
+  ]);
   const done = c.done + pageRows.length;
   const next = hasMore ? encodeCursor({ ...c, after: [last!.debtorId, last!.id], done }) : encodeCursor({ k: 'inc', u: c.u, v: c.h });
   return {
@@ -212,7 +217,7 @@ async function fullPage(tx: Db, scope: Scope, c: FullCursor, limit: number, tupl
     hasMore,
     reset: c.after === null,
     progress: { done, total: Math.max(c.total, done) },
-    patch: { ...bundle, removedAccountIds: [] },
+    patch: { ...bundle, ...(contactHabits.length ? { contactHabits } : {}), removedAccountIds: [] },
   };
 }
 
@@ -241,17 +246,18 @@ async function incremental(
     // Too many accounts arrived at once for one answer: start a fresh paged full pull.
     return fullPage(tx, scope, await startFull(tx, scope, userId, head, lastMutationId), limit, tuples);
   }
-  const [arrived, changed] = await Promise.all([
+  const [arrived, changed, contactHabits] = await Promise.all([
     moved.arrived.length
       ? loadAccountRows(tx, 'a.id = ANY($1::uuid[])', [moved.arrived]).then((rows) => loadBundles(tx, rows))
       : emptyBundle(),
     changedSince(tx, scope, since, head),
+    habitsChanged(tx, scope, since, head, moved.arrived),
   ]);
   return {
     cursor: encodeCursor({ k: 'inc', u: userId, v: head }),
     hasMore: false,
     reset: false,
-    patch: { ...merge(arrived, changed), removedAccountIds: moved.removed },
+    patch: { ...merge(arrived, changed), ...(contactHabits.length ? { contactHabits } : {}), removedAccountIds: moved.removed },
   };
 }
 

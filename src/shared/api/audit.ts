@@ -10,6 +10,8 @@ export const OrgAuditAction = z.enum([
   'debtor.channel_refused',
   // an administrator set the organisation's payment gateway account (secrets never recorded)
   'org.payment_gateway_set',
+  // an administrator replaced the segmentation rules (src/shared/rules/segments.ts)
+  'segments.rules',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

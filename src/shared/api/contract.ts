@@ -18,6 +18,9 @@ import {
 import { AccountSetCallbackArgs, ContactPointFlagArgs, DebtorSetPreferencesArgs, PromiseCreateArgs } from '../sync/mutations';
 import { ComplianceOverride } from '../rules/compliance/types';
 import { PromisePolicy } from '../rules/promises';
+import { ContactHabits } from '../rules/contact-habits';
+import { SegmentRules } from '../rules/segments';
+import { SegmentPreview, SegmentRulesState } from './habits-routes';
 import { WhatsAppTemplateConfig } from '../domain/whatsapp-template';
 import type { WorkstationErrorCode } from '../errors/codes';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
@@ -177,6 +180,8 @@ export const AccountDetail = AccountBundle.extend({
   pendingActivityIds: z.array(Id),
   /** The promise policy for this account's product as the workstation last synced it (null: none known). */
   promisePolicy: PromisePolicy.nullable().optional(),
+  /** The debtor's best hours, recommended channel and rule segment as last synced (null: not computed yet). */
+  habits: ContactHabits.nullable().optional(),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 
@@ -346,6 +351,10 @@ export const API = {
   updateStrategy: { input: z.object({ id: Id, strategy: StrategyInput }), output: Strategy },
   simulateStrategy: { input: z.object({ strategy: StrategyInput, days: z.number().int().min(1).max(30).optional() }), output: Simulation },
   getStrategyResults: { input: z.object({ id: Id }), output: StrategyResults },
+  /** Admin only, online only: the segmentation rules, a preview count, and their replacement (docs/contact-habits.md). */
+  getSegmentRules: { input: none, output: SegmentRulesState },
+  previewSegments: { input: z.object({ rules: SegmentRules }), output: SegmentPreview },
+  saveSegmentRules: { input: z.object({ rules: SegmentRules }), output: SegmentRulesState },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

@@ -27,6 +27,7 @@ import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply, WebhookP
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
 import { PullRequest, PullResponse, PushRequest, PushResponse } from '../sync/protocol';
 import { AccountTrail, OrgAuditEntry } from './audit';
+import { HABITS_ROUTES } from './habits-routes';
 import { ImportRun, PaymentsImportReport } from './imports';
 import { OutboundMessageView } from './messages';
 import { DebtorExport, EraseRequest, EraseResult, PrivacySettings } from './privacy';
@@ -349,6 +350,7 @@ export const ROUTES = {
     response: OrgMessagingConfigView,
   }),
   handleUnknownReply: route({ method: 'POST', path: '/api/v1/replies/:id/handled', params: IdParams, response: UnknownReply }),
+  ...HABITS_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -3,6 +3,7 @@ import { dpdBucket, type AccountStatus, type DpdBucket, type PromiseStatus, type
 import { currencyDigits, type CurrencyCode } from '../domain/money';
 import { daysBetween } from '../domain/time';
 import { localDateFast } from './clock';
+import { hourOfWeek, inBestHour } from './contact-habits';
 
 /**
  * Queue priority ("análisis de momentos"): a pure function used by the client store (offline) and
@@ -21,6 +22,11 @@ export interface PriorityInput {
     status: PromiseStatus;
     installments: ReadonlyArray<{ dueDate: string; amountMinor: number; paidMinor: number; status: PromiseStatus }>;
   }>;
+  /**
+   * The debtor's best hour-of-week cells (contact_habits, docs/contact-habits.md), in their zone.
+   * Absent or empty: nothing learned, the account competes on risk alone.
+   */
+  bestHours?: ReadonlyArray<number>;
 }
 
 export interface Priority {
@@ -35,6 +41,8 @@ export const TIERS = {
   callback_due: 6,
   promise_broken: 5,
   promise_due_today: 4,
+  /** Nothing more pressing, and now is one of the debtor's best hours to answer. */
+  best_hour: 3,
   risk: 2,
   /** Worked recently, promise running, or callback later: stays visible at the bottom. */
   sunk: 1,
@@ -142,5 +150,9 @@ export function prioritize(input: PriorityInput, now: Date): Priority {
     return at(TIERS.sunk, base, code, { callbackAt: input.callbackAt! });
   }
   if (openAhead) return at(TIERS.sunk, base, 'promise_open', { dueDate: openAhead.dueDate });
+  if (input.bestHours && inBestHour(input.bestHours, nowMs, input.timeZone)) {
+    const hour = hourOfWeek(nowMs, input.timeZone) % 24;
+    return at(TIERS.best_hour, base, 'best_hour', { ...params, from: hour, to: hour + 1 });
+  }
   return at(TIERS.risk, base, 'risk', params);
 }

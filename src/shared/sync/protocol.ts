@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise } from '../domain/entities';
 import { MutationEnvelope } from './mutations';
 import { Snapshot } from './snapshot';
+import { ContactHabits } from '../rules/contact-habits';
 
 /**
  * Push/pull sync between a client store and the central server (after Replicache):
@@ -60,6 +61,8 @@ export const Patch = z.object({
   notes: z.array(Note),
   payments: z.array(Payment),
   promises: z.array(PaymentPromise),
+  /** Best hours, recommended channel and rule segment of the debtors (contact_habits; absent from older servers). */
+  contactHabits: z.array(ContactHabits).optional(),
   /** Accounts no longer visible to this user (reassigned away, closed out of view). */
   removedAccountIds: z.array(Id),
 });

@@ -24,6 +24,7 @@ import { buildOpenApi } from './http/openapi';
 import { ROUTES as API } from '../shared/api/routes';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
+import { liveRoutes } from './live/routes';
 import { decodeCsvBytes } from './portfolio/decode';
 import { mailboxFromEnv, providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
@@ -141,6 +142,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...webhookRoutes,
   ...strategyRoutes,
   ...reportRoutes,
+  ...liveRoutes,
   ...privacyRoutes,
   ...securityRoutes,
   updateFeedRoute,

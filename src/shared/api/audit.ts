@@ -8,6 +8,8 @@ export const OrgAuditAction = z.enum([
   'account.hardship_lifted',
   // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
   'debtor.channel_refused',
+  // the live board's alert thresholds (docs/live-board.md)
+  'live.settings',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

@@ -1,14 +1,7 @@
 import type { Db } from '../db';
 import { SqlParams, visibleAccount, type Scope } from '../access/visibility';
 import { localDate } from '../../shared/domain/time';
-import {
-  DEFAULT_LIVE_SETTINGS,
-  isIdle,
-  LiveSettings,
-  type BoardAgent,
-  type LiveAlert,
-  type LiveBoard,
-} from '../../shared/live/presence';
+import { DEFAULT_LIVE_SETTINGS, isIdle, LiveSettings, type BoardAgent, type LiveAlert, type LiveBoard } from '../../shared/live/presence';
 import { BOARD_FROM, BOARD_ROW, toBoardAgent, type RawBoardRow } from './presence';
 
 /** The organisation's alert thresholds (organizations.settings.live), defaults for what is unset. */

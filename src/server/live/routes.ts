@@ -119,8 +119,7 @@ export const liveRoutes = [
           return;
         }
         const agent = BoardAgent.safeParse(msg.agent);
-        if (agent.success && canSeeAgent(scope, agent.data.userId))
-          send({ type: 'agent', agent: agent.data, sentAt: msg.sentAt });
+        if (agent.success && canSeeAgent(scope, agent.data.userId)) send({ type: 'agent', agent: agent.data, sentAt: msg.sentAt });
       });
       const sendBoard = async () => send({ type: 'board', board: await readBoard(db, scope) });
       const end = () => {
@@ -154,4 +153,3 @@ export const liveRoutes = [
     },
   }),
 ];
-

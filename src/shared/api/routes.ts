@@ -140,7 +140,13 @@ export const ROUTES = {
   liveBoard: route({ method: 'GET', path: '/api/v1/live/board', response: LiveBoard }),
   /** Server-sent events (text/event-stream): `board` first and every 30 s, then `agent` as each changes. */
   liveStream: route({ method: 'GET', path: '/api/v1/live/stream', response: z.unknown() }),
-  agentTimeline: route({ method: 'GET', path: '/api/v1/live/agents/:id/timeline', params: IdParams, query: TimelineQuery, response: Timeline }),
+  agentTimeline: route({
+    method: 'GET',
+    path: '/api/v1/live/agents/:id/timeline',
+    params: IdParams,
+    query: TimelineQuery,
+    response: Timeline,
+  }),
   liveSettings: route({ method: 'GET', path: '/api/v1/live/settings', response: LiveSettings }),
   saveLiveSettings: route({ method: 'PUT', path: '/api/v1/live/settings', body: LiveSettings, response: LiveSettings }),
   activityReport: route({ method: 'GET', path: '/api/v1/reports/activity', query: ActivityReportQuery, response: ActivityReport }),

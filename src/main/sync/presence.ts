@@ -25,6 +25,8 @@ export class PresenceReporter {
   private timer: unknown = null;
   private running = false;
   private sending: Promise<void> = Promise.resolve();
+  /** A report is waiting for the one in flight: a newer change rides on it. */
+  private queued = false;
 
   constructor(
     private readonly server: ServerClient,
@@ -95,8 +97,14 @@ export class PresenceReporter {
   private beat(): void {
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = this.clock.setTimeout(() => this.beat(), HEARTBEAT_MS);
-    // one report at a time, in order: a change is never overtaken by an older heartbeat
-    this.sending = this.sending.then(() => this.send(this.report()));
+    // one report at a time, in order, each saying the state when it leaves: an older state never
+    // arrives after a newer one, and changes quicker than the server answers collapse into one
+    if (this.queued) return;
+    this.queued = true;
+    this.sending = this.sending.then(() => {
+      this.queued = false;
+      return this.send(this.report());
+    });
   }
 
   private async send(body: PresenceReport): Promise<void> {

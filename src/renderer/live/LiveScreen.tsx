@@ -4,7 +4,9 @@ import { effectiveState, type BoardAgent, type LiveAlert, type LiveBoard } from 
 import { getApi } from '../api';
 import { formatDuration } from '../lib/datetime';
 import { errorText, toUiError, type UiError } from '../lib/errors';
+import { useSession } from '../stores/session';
 import { AgentTimeline } from './AgentTimeline';
+import { LiveSettingsForm } from './LiveSettingsForm';
 import { useLiveNav } from './store';
 
 /** How often the screen reads the board the workstation keeps (no request: the server streams to it). */
@@ -84,6 +86,7 @@ export function LiveScreen() {
   const timelineAgentId = useLiveNav((s) => s.timelineAgentId);
   const openTimeline = useLiveNav((s) => s.openTimeline);
   const { feed, error } = useLiveBoard();
+  const isAdmin = useSession((s) => s.session?.user.role === 'admin');
   // read again every second, so durations tick
   const now = new Date();
   if (timelineAgentId) return <AgentTimeline agentId={timelineAgentId} />;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
-import { LiveBoard, PauseReason, ReportedState, Timeline, TimelineKind } from '../live/presence';
+import { LiveBoard, LiveSettings, PauseReason, ReportedState, Timeline, TimelineKind } from '../live/presence';
 import { DebtorExportFile } from './privacy';
 import { AccountBundle, HardshipItem } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
@@ -367,6 +367,8 @@ export const API = {
     input: none,
     output: z.object({ board: LiveBoard.nullable(), connected: z.boolean(), updatedAt: z.number().nullable() }),
   },
+  /** Admin only, online only: the alert thresholds (audited on the server). */
+  saveLiveSettings: { input: LiveSettings, output: LiveSettings },
   getAgentTimeline: {
     input: z.object({
       agentId: Id,

@@ -64,6 +64,7 @@ export const PRELOAD_METHODS = [
   'reportCall',
   'getLiveBoard',
   'getAgentTimeline',
+  'saveLiveSettings',
   'getSyncState',
   'syncNow',
   'getSettings',

@@ -24,7 +24,7 @@ import { buildOpenApi } from './http/openapi';
 import { ROUTES as API } from '../shared/api/routes';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
-import { liveRoutes } from './live/routes';
+import { endLiveStreams, liveRoutes } from './live/routes';
 import { decodeCsvBytes } from './portfolio/decode';
 import { mailboxFromEnv, providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
@@ -280,6 +280,10 @@ export function createServer({
       await stopMailbox?.();
     });
   }
+  // live board streams are never idle: a closing instance ends them (the workstation reconnects)
+  app.addHook('preClose', async () => {
+    endLiveStreams(app.server);
+  });
   // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
   const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
   app.addHook('onClose', async () => {

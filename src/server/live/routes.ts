@@ -26,6 +26,15 @@ async function agentInScope(db: Db, scope: Scope, id: string): Promise<{ id: str
   return u;
 }
 
+/**
+ * Open streams by HTTP server: a closing server ends them (they are never idle, so Fastify's close
+ * would otherwise wait on them for ever); the workstation reconnects to another instance.
+ */
+const openStreams = new WeakMap<object, Set<() => void>>();
+export function endLiveStreams(httpServer: object): void {
+  for (const end of [...(openStreams.get(httpServer) ?? [])]) end();
+}
+
 function bearer(h: string | undefined): string | null {
   return (h && /^Bearer\s+(\S+)$/i.exec(h)?.[1]) || null;
 }
@@ -129,9 +138,13 @@ export const liveRoutes = [
         clearInterval(keepalive);
         clearInterval(alerts);
         clearInterval(recheck);
+        openStreams.get(request.server.server)?.delete(end);
         raw.end();
       };
       raw.on('close', end);
+      let streams = openStreams.get(request.server.server);
+      if (!streams) openStreams.set(request.server.server, (streams = new Set()));
+      streams.add(end);
       const keepalive = setInterval(() => !closed && raw.write(': keepalive\n\n'), KEEPALIVE_MS);
       const alerts = setInterval(() => void sendBoard().catch(() => {}), ALERTS_EVERY_MS);
       // a logout, a disabled user, a team change act on an open stream within RECHECK_MS

@@ -192,7 +192,9 @@ describe.each(BACKENDS)('live board on %s', (backend) => {
         await w2.until(() => w2.boards[0]);
         await presence(s, agent1, { state: 'wrap_up' });
         await w2.until(() => w2.lastOf(s.seed!.users.agente1)?.state === 'wrap_up', 2_000);
-        w2.close();
+        // closing an instance ends its streams (they are never idle): the close does not hang on them
+        await app2.close();
+        await w2.done;
       } finally {
         await app2.close();
         await db2.close();

@@ -154,7 +154,7 @@ describe.each(BACKENDS)('live board on %s', (backend) => {
     expect((await call(s, 'GET', path, { token: agent1 })).status).toBe(403);
   });
 
-  it("alerts: an agent available for longer than the idle threshold; settings are the admin's and audited", async () => {
+  it("alerts: idle, a spike of compliance blocks, a promise due today without a reminder, a store not synced — the team's only; thresholds audited", async () => {
     const put = await call(s, 'PUT', '/api/v1/live/settings', {
       token: admin,
       body: { idleMinutes: 1, blockSpikeCount: 3, blockWindowMinutes: 60, unsyncedDays: 2 },
@@ -167,6 +167,44 @@ describe.each(BACKENDS)('live board on %s', (backend) => {
     expect(board.alerts).toContainEqual(expect.objectContaining({ kind: 'idle', userId: s.seed!.users.agente1 }));
     const other = LiveBoard.parse((await call(s, 'GET', '/api/v1/live/board', { token: otherLead })).body);
     expect(other.alerts.some((a) => a.userId === s.seed!.users.agente1)).toBe(false);
+    // three refused contacts by agente2 within the hour (threshold 3), a promise of agente3's due
+    // today with no contact since yesterday, agente2's workstation silent for 5 days
+    const { agente2, agente3 } = s.seed!.users;
+    const [acc2] = await accountsOf(s.db, agente2);
+    for (let i = 0; i < 3; i++)
+      await s.db.query(
+        `INSERT INTO activities (id, account_id, agent_id, channel, direction, started_at, compliance_blocked)
+         VALUES ($1, $2, $3, 'call', 'outbound', now() - interval '10 minutes', true)`,
+        [randomUUID(), acc2!.id, agente2],
+      );
+    const acc3 = (await accountsOf(s.db, agente3)).at(-1)!;
+    const promiseId = randomUUID();
+    await s.db.query(
+      `INSERT INTO promises (id, account_id, agent_id, channel, currency, created_at)
+       SELECT $1, a.id, $3, 'call', a.currency, now() - interval '3 days' FROM accounts a WHERE a.id = $2`,
+      [promiseId, acc3.id, agente3],
+    );
+    await s.db.query(
+      `INSERT INTO promise_installments (promise_id, seq, due_date, amount_minor)
+       SELECT $1, 1, (now() AT TIME ZONE o.time_zone)::date, 10000 FROM organizations o WHERE o.id = $2`,
+      [promiseId, s.seed!.orgId],
+    );
+    await s.db.query(`INSERT INTO sync_clients (client_id, user_id, last_seen_at) VALUES ($1, $2, now() - interval '5 days')`, [
+      randomUUID(),
+      agente2,
+    ]);
+    const withAll = LiveBoard.parse((await call(s, 'GET', '/api/v1/live/board', { token: lead })).body).alerts;
+    expect(withAll).toContainEqual({ kind: 'block_spike', userId: agente2, count: 3, windowMinutes: 60 });
+    expect(withAll).toContainEqual({ kind: 'promises_unreminded', userId: agente3, count: 1, accountIds: [acc3.id] });
+    expect(withAll).toContainEqual(expect.objectContaining({ kind: 'store_unsynced', userId: agente2, days: 5 }));
+    // a reminder sent today clears the promise's alert
+    await s.db.query(
+      `INSERT INTO activities (id, account_id, agent_id, channel, direction, started_at) VALUES ($1, $2, $3, 'sms', 'outbound', now())`,
+      [randomUUID(), acc3.id, agente3],
+    );
+    const after = LiveBoard.parse((await call(s, 'GET', '/api/v1/live/board', { token: lead })).body).alerts;
+    expect(after.some((a) => a.kind === 'promises_unreminded')).toBe(false);
+    expect(LiveBoard.parse((await call(s, 'GET', '/api/v1/live/board', { token: otherLead })).body).alerts).toEqual([]);
     const [audit] = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM org_audit WHERE action = 'live.settings'`);
     expect(audit!.n).toBe(1);
   });

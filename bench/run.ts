@@ -23,6 +23,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/instances.ts', 'benchInstances'],
   ['bench/strategies.ts', 'benchStrategies'],
   ['bench/habits.ts', 'benchHabits'],
+  ['bench/live.ts', 'benchLive'],
 ];
 
 const only = process.argv.slice(2);

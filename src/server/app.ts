@@ -24,6 +24,7 @@ import { buildOpenApi } from './http/openapi';
 import { ROUTES as API } from '../shared/api/routes';
 import { defineRoute, registerRoute, type RouteDef } from './http/route';
 import { importRoutes } from './imports/routes';
+import { endLiveStreams, liveRoutes } from './live/routes';
 import { decodeCsvBytes } from './portfolio/decode';
 import { mailboxFromEnv, providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
@@ -162,6 +163,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...strategyRoutes,
   ...habitsRoutes,
   ...reportRoutes,
+  ...liveRoutes,
   ...privacyRoutes,
   ...securityRoutes,
   updateFeedRoute,
@@ -311,6 +313,10 @@ export function createServer({
       await stopMailbox?.();
     });
   }
+  // live board streams are never idle: a closing instance ends them (the workstation reconnects)
+  app.addHook('preClose', async () => {
+    endLiveStreams(app.server);
+  });
   // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
   const stopPurges = databases.map((d) => schedulePurge(d, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed')));
   app.addHook('onClose', async () => {

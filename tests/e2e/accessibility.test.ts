@@ -78,6 +78,7 @@ describe('accessibility of the main screens (axe-core)', () => {
 
     await loginThroughUi(page, 'admin', 'admin123');
     for (const [button, screen] of [
+      ['open-live', 'live-board'],
       ['open-compliance-admin', 'compliance-admin'],
       ['open-users-admin', 'users-admin'],
       ['open-templates-admin', 'templates-admin'],

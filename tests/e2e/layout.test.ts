@@ -51,6 +51,7 @@ const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
     password: 'lider123',
     steps: [
       openAccount,
+      nav('open-live', 'live-board'),
       nav('open-activity', 'activity'),
       nav('open-approvals', 'approvals-screen'),
       nav('open-violations', 'violations'),
@@ -62,6 +63,7 @@ const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
     password: 'admin123',
     steps: [
       openAccount,
+      nav('open-live', 'live-board'),
       nav('open-activity', 'activity'),
       nav('open-approvals', 'approvals-screen'),
       nav('open-violations', 'violations'),

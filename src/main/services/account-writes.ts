@@ -75,6 +75,8 @@ export function createAccountWriteHandlers(core: WorkstationCore): Pick<Workstat
       // the status an outcome implies (dispute, do-not-contact …) is derived from the outcome
       // itself, locally and on the server, never queued apart (docs/sync.md, set-once outcomes)
       core.write(c, writes);
+      // the outcome closes the wrap-up on the live board
+      c.presence.outcomeLogged();
       return { activityId, promiseId };
     },
 

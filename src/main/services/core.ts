@@ -215,6 +215,8 @@ export class WorkstationCore {
     const c = new UserContext(this.contextDeps(), serverUrl, user, token);
     writePrivateJson(currentSessionFile(this.o.dataDir), { serverUrl, userId: user.id });
     c.engine.start();
+    // collectors (and leads, who take calls too) are on the live board; an admin is not
+    if (user.role !== 'admin') c.presence.start();
     return c;
   }
 }

@@ -67,6 +67,7 @@ export const PASS_THROUGH = [
   pass('decideApproval', ROUTES.decideApproval, { request: ({ id, decision }) => ({ params: { id }, body: decision }) }),
   pass('listMissedCallbacks', ROUTES.missedCallbacks, { answer: (r) => r.callbacks }),
   pass('listUnknownReplies', ROUTES.unknownReplies, { request: () => ({ query: {} }) }),
+  pass('saveLiveSettings', ROUTES.saveLiveSettings, { request: (body) => ({ body }) }),
   pass('markReplyHandled', ROUTES.handleUnknownReply, { request: ({ id }) => ({ params: { id } }) }),
 ] as const;
 

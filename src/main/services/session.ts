@@ -65,6 +65,7 @@ export function createSessionHandlers(core: WorkstationCore): Pick<WorkstationHa
       if (!c) return null;
       core.ctx = null;
       // best effort: the server session is ended if we can reach it; the outbox stays in the store
+      await c.presence.stop(true);
       try {
         await callRoute(c.server, ROUTES.logout, {});
       } catch {

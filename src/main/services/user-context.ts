@@ -5,6 +5,8 @@ import { SipSettings, type Session, type SyncState } from '../../shared/api/cont
 import { User } from '../../shared/domain/entities';
 import { LocalStore } from '../store/store';
 import { SyncEngine, type Clock } from '../sync/engine';
+import { LiveFeed } from '../sync/live-feed';
+import { PresenceReporter } from '../sync/presence';
 import { createServerClient, type FetchLike, type ServerClient } from '../sync/transport';
 import { createFileVault, secretKeys, type SecretVault } from '../secrets/vault';
 import { secretScope, secretsFile, storeFile } from './paths';
@@ -35,6 +37,10 @@ export class UserContext {
   readonly store: LocalStore;
   readonly server: ServerClient;
   readonly engine: SyncEngine;
+  /** The agent's state for the live board (heartbeats, calls, pauses). */
+  readonly presence: PresenceReporter;
+  /** A lead's live board (opened on first use). */
+  readonly live: LiveFeed;
   private sessionCache: StoredSession;
 
   private readonly vault: SecretVault;
@@ -58,6 +64,8 @@ export class UserContext {
       onState: deps.onState,
       onDataChanged: deps.onDataChanged,
     });
+    this.presence = new PresenceReporter(this.server, clock);
+    this.live = new LiveFeed(serverUrl, () => this.sessionCache.token);
   }
 
   /** The session kept for a user's store, without starting anything. */
@@ -103,6 +111,8 @@ export class UserContext {
   }
 
   async close(): Promise<void> {
+    this.live.close();
+    await this.presence.stop();
     await this.engine.stop();
     this.store.close();
   }

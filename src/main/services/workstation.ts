@@ -9,6 +9,7 @@ import { readJson } from './files';
 import { createMessagingHandlers } from './messaging';
 import { createOrgAdminHandlers } from './org-admin';
 import { createPassThroughHandlers } from './pass-through';
+import { createLiveHandlers } from './live';
 import { createPrivacyHandlers } from './privacy';
 import { currentSessionFile } from './paths';
 import { createSessionHandlers } from './session';
@@ -139,6 +140,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     }),
     ...createOrgAdminHandlers(core),
     ...createPassThroughHandlers(need),
+    ...createLiveHandlers(core),
     ...createPrivacyHandlers(core),
     ...createSettingsHandlers(core),
   };

@@ -14,6 +14,7 @@ import { getApi } from '../api';
 import { formatCalendarDate, formatDateTime } from '../lib/datetime';
 import { errorText } from '../lib/errors';
 import { useLoad } from '../lib/useAction';
+import { useLiveNav } from '../live/store';
 
 const PERIODS: ReportPeriodPreset[] = ['today', '7d', '30d', 'month'];
 
@@ -99,7 +100,16 @@ export function ActivityScreen() {
             {a.displayName}
             {a.disabled && <small className="muted"> · {t('activity.disabled')}</small>}
             <div>
-              <small className="muted">{a.username}</small>
+              <small className="muted">{a.username}</small>{' '}
+              <button
+                type="button"
+                className="link small"
+                data-testid="activity-timeline"
+                onClick={() => useLiveNav.getState().openTimeline(a.agentId)}
+              >
+                {t('live.timeline')}
+                <span className="sr-only"> {a.displayName}</span>
+              </button>
             </div>
           </>
         )}

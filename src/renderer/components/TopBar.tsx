@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Clock, LogOut, RefreshCw } from 'lucide-react';
 import { SoftphoneBar } from '../softphone';
+import { PauseControl } from './PauseControl';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { LOCALES, type Locale } from '../i18n';
@@ -82,6 +83,7 @@ export function TopBar() {
         <SoftphoneBar />
       </div>
       <div className="topbar-right">
+        {session && session.user.role !== 'admin' && <PauseControl />}
         {session && (
           <span className="agent" data-testid="agent-name" title={session.user.displayName}>
             {session.user.displayName} <span className="muted">· {t(`role.${session.user.role}`)}</span>

@@ -11,6 +11,7 @@ import { StrategiesAdminScreen } from '../admin/StrategiesAdminScreen';
 import { ViolationsScreen } from '../admin/ViolationsScreen';
 import { WipesAdminScreen } from '../admin/WipesAdminScreen';
 import { SegmentsAdminScreen } from '../admin/SegmentsAdminScreen';
+import { LiveScreen } from '../live/LiveScreen';
 
 /**
  * Every work screen, by the view that shows it: the one place a screen is registered (a new view in
@@ -38,6 +39,7 @@ export const SECTIONS: ReadonlyArray<{
   testId: string;
   roles: readonly Role[];
 }> = [
+  { section: 'live', Screen: LiveScreen, label: 'live.title', testId: 'open-live', roles: ['admin', 'team_lead'] },
   { section: 'approvals', Screen: ApprovalsScreen, label: 'approvals.title', testId: 'open-approvals', roles: ['admin', 'team_lead'] },
   { section: 'activity', Screen: ActivityScreen, label: 'activity.title', testId: 'open-activity', roles: ['admin', 'team_lead'] },
   { section: 'violations', Screen: ViolationsScreen, label: 'admin.violations', testId: 'open-violations', roles: ['admin', 'team_lead'] },

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { getApi } from '../api';
 import type { Disposition } from '../../shared/domain/enums';
 import { SoftphoneEngine, type CallRequest, type CallResult, type SoftphoneSnapshot } from './engine';
+import { callEventOf } from './presence-events';
 
 /**
  * The softphone as React sees it. `lastEnded` is the contract with the account screen's outcome
@@ -53,7 +54,15 @@ export const useSoftphone = create<SoftphoneStore>((set, get) => {
     if (!engine) {
       engine = new SoftphoneEngine(getApi());
       let previous = engine.getSnapshot().lastEnded;
+      let previousCall = engine.getSnapshot().call;
       engine.subscribe((s) => {
+        // start, answer and end of a call go to the main side for the team lead's live board
+        const ev = callEventOf(previousCall, s.call);
+        previousCall = s.call;
+        if (ev)
+          void getApi()
+            .reportCall(ev)
+            .catch(() => {});
         const patch: Partial<SoftphoneStore> = {
           registration: s.registration,
           error: s.error,

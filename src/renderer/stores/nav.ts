@@ -10,7 +10,7 @@ export type WorkView = { name: 'queue' } | { name: 'account'; accountId: string 
  * The sections of the navigation bar, one shown at a time: the agent's work (queue and account),
  * the team lead's approvals, and the administration screens.
  */
-export type Section = 'work' | 'approvals' | AdminTab;
+export type Section = 'work' | 'approvals' | 'live' | AdminTab;
 
 /**
  * Which screen is open — the one navigation state of the renderer. Kept in memory: the URL hash

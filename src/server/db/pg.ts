@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { PgListener } from './pg-listen';
 import { TxDb } from './savepoints';
 import type { Db, TransactionOptions } from './types';
 
@@ -83,8 +84,13 @@ export function openPgDb(url: string, max = 10, timeouts: PgTimeouts = pgTimeout
   });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
+  let listener: PgListener | null = null;
   return {
     kind: 'pg',
+    listen(channel, onPayload) {
+      listener ??= new PgListener(url);
+      return listener.listen(channel, onPayload);
+    },
     async query<T>(sql: string, params?: readonly unknown[]) {
       const r = await pool.query(prepared(sql, params));
       return r.rows as T[];
@@ -122,6 +128,7 @@ export function openPgDb(url: string, max = 10, timeouts: PgTimeouts = pgTimeout
       }
     },
     async close() {
+      await listener?.close();
       await pool.end();
     },
   };

@@ -35,6 +35,13 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
   if (onDisk) ownerOnly(dataDir);
   return {
     kind: 'pglite',
+    // in-process: a NOTIFY reaches the listeners of this one process, the only one PGlite serves
+    async listen(channel, onPayload) {
+      const stop = await pglite.listen(channel, onPayload);
+      return async () => {
+        await stop();
+      };
+    },
     async query<T>(sql: string, params?: readonly unknown[]) {
       const r = await pglite.query<T>(sql, params as unknown[] | undefined);
       return r.rows;

@@ -19,6 +19,13 @@ export interface Db {
    */
   transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onPayload` receives every NOTIFY payload sent to it, from any process on
+   * the database (PostgreSQL: one dedicated connection per process for all channels, re-listened
+   * after a reconnect; PGlite: its own in-process listen). Resolves once listening; the function it
+   * gives back stops it. Absent inside a transaction.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export interface TransactionOptions {

@@ -57,7 +57,7 @@ export interface RouteDef<
   bodyRaw?: boolean;
   response: R;
   /** Default application/json; a route answering another type sets it on the reply itself. */
-  responseContentType?: 'application/json' | 'text/html' | 'application/octet-stream';
+  responseContentType?: 'application/json' | 'text/html' | 'application/octet-stream' | 'text/event-stream';
   /**
    * The handler answers through `reply` itself (a file streamed from disk) and returns the reply:
    * nothing is checked against `response` nor sent after it.

@@ -12,6 +12,8 @@ export const OrgAuditAction = z.enum([
   'org.payment_gateway_set',
   // an administrator replaced the segmentation rules (src/shared/rules/segments.ts)
   'segments.rules',
+  // the live board's alert thresholds (docs/live-board.md)
+  'live.settings',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

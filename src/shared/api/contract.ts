@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
+import { LiveBoard, LiveSettings, PauseReason, ReportedState, Timeline, TimelineKind } from '../live/presence';
 import { DebtorExportFile } from './privacy';
 import { AccountBundle, HardshipItem } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
@@ -259,6 +260,9 @@ export type ProposeResult = z.infer<typeof ProposeResult>;
 
 const none = z.undefined();
 
+export const MyPresence = z.object({ state: ReportedState, pauseReason: PauseReason.nullable() });
+export type MyPresence = z.infer<typeof MyPresence>;
+
 export const API = {
   getSession: { input: none, output: Session.nullable() },
   login: {
@@ -355,6 +359,36 @@ export const API = {
   getSegmentRules: { input: none, output: SegmentRulesState },
   previewSegments: { input: z.object({ rules: SegmentRules }), output: SegmentPreview },
   saveSegmentRules: { input: z.object({ rules: SegmentRules }), output: SegmentRulesState },
+
+  /** The live board (docs/live-board.md). The agent's own state: the pause control (a reason, or null to be available). */
+  setPause: { input: z.object({ reason: PauseReason.nullable() }), output: MyPresence },
+  getMyPresence: { input: none, output: MyPresence },
+  /** The softphone's call events (start, answer, end), for the board's "on a call" and wrap-up. */
+  reportCall: {
+    input: z.discriminatedUnion('phase', [
+      z.object({ phase: z.enum(['dialing', 'ringing', 'active']), accountId: Id.nullable() }),
+      z.object({ phase: z.literal('ended') }),
+    ]),
+    output: z.null(),
+  },
+  /** Team lead / admin, online only: the board as the server's stream last said it (read every second, costs no request). */
+  getLiveBoard: {
+    input: none,
+    output: z.object({ board: LiveBoard.nullable(), connected: z.boolean(), updatedAt: z.number().nullable() }),
+  },
+  /** Admin only, online only: the alert thresholds (audited on the server). */
+  saveLiveSettings: { input: LiveSettings, output: LiveSettings },
+  getAgentTimeline: {
+    input: z.object({
+      agentId: Id,
+      day: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+      kinds: z.array(TimelineKind).optional(),
+    }),
+    output: Timeline,
+  },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

@@ -25,6 +25,7 @@ import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-
 import { MercadoPagoWebhookQuery, OrgPaymentConfigInput, OrgPaymentConfigView } from '../domain/payment-gateway';
 import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply, WebhookParams, WhatsAppVerifyQuery } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery } from '../reports/activity';
+import { BoardAgent, LiveBoard, LiveSettings, PresenceReport, Timeline, TimelineQuery } from '../live/presence';
 import { PullRequest, PullResponse, PushRequest, PushResponse } from '../sync/protocol';
 import { AccountTrail, OrgAuditEntry } from './audit';
 import { HABITS_ROUTES } from './habits-routes';
@@ -135,6 +136,21 @@ export const ROUTES = {
     response: Simulation,
   }),
 
+  // ---- live board (docs/live-board.md)
+  /** The workstation's heartbeat and its report of a change of state (agent's own). */
+  livePresence: route({ method: 'POST', path: '/api/v1/live/presence', body: PresenceReport, response: BoardAgent }),
+  liveBoard: route({ method: 'GET', path: '/api/v1/live/board', response: LiveBoard }),
+  /** Server-sent events (text/event-stream): `board` first and every 30 s, then `agent` as each changes. */
+  liveStream: route({ method: 'GET', path: '/api/v1/live/stream', response: z.unknown() }),
+  agentTimeline: route({
+    method: 'GET',
+    path: '/api/v1/live/agents/:id/timeline',
+    params: IdParams,
+    query: TimelineQuery,
+    response: Timeline,
+  }),
+  liveSettings: route({ method: 'GET', path: '/api/v1/live/settings', response: LiveSettings }),
+  saveLiveSettings: route({ method: 'PUT', path: '/api/v1/live/settings', body: LiveSettings, response: LiveSettings }),
   activityReport: route({ method: 'GET', path: '/api/v1/reports/activity', query: ActivityReportQuery, response: ActivityReport }),
 
   users: route({ method: 'GET', path: '/api/v1/users', response: UserList }),

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { ContactPreferences } from '../../../src/shared/domain/entities';
-import { checkContact } from '../../../src/shared/rules/compliance';
 import { toDialString } from '../../../src/shared/telephony/dialplan';
 import { launchChromium } from '../../helpers/browser';
 import { startKamailio, type KamailioHandle } from '../../helpers/kamailio';
 import { loginThroughUi, startWorkstationStack, waitForSync, type WorkstationStack } from '../helpers/stack';
 import { bundlePages, openPage, startTestApiServer, waitFor, type TestApiServer } from './harness';
 import { debtorDriver, type DebtorDriver } from './drivers';
+import { callableDebtor, type CallableDebtor } from './callable-debtor';
 
 /**
  * Click-to-call through the real product: the agent clicks a phone number on the account screen
@@ -16,29 +15,6 @@ import { debtorDriver, type DebtorDriver } from './drivers';
  * local store at once and on the server after sync.
  */
 
-/** Zones around the globe: at any instant some of them are inside default calling hours. */
-const ZONES = [
-  'Pacific/Auckland',
-  'Asia/Tokyo',
-  'Asia/Shanghai',
-  'Asia/Bangkok',
-  'Asia/Kolkata',
-  'Asia/Dubai',
-  'Europe/Moscow',
-  'Europe/Madrid',
-  'Europe/London',
-  'Atlantic/Azores',
-  'America/Sao_Paulo',
-  'America/Santiago',
-  'America/Bogota',
-  'America/Mexico_City',
-  'America/Denver',
-  'America/Los_Angeles',
-  'Pacific/Honolulu',
-];
-
-type Candidate = { accountId: string; debtorId: string; debtorName: string; contactPointId: string; phone: string };
-
 describe('click-to-call through the agent UI', () => {
   let kam: KamailioHandle;
   let stack: WorkstationStack;
@@ -46,7 +22,7 @@ describe('click-to-call through the agent UI', () => {
   let pageHost: TestApiServer;
   let phoneBrowser: Browser;
   let debtor: DebtorDriver;
-  let target: Candidate;
+  let target: CallableDebtor;
 
   beforeAll(async () => {
     kam = await startKamailio();
@@ -55,37 +31,10 @@ describe('click-to-call through the agent UI', () => {
     stack = await startWorkstationStack({ accounts: 60, seed: 23 });
     phoneBrowser = await launchChromium();
 
-    // The calling hours depend on the debtor's clock, not the test machine's: put one of
-    // agente1's debtors (country without a law profile → default hours) in a zone where a call
-    // is allowed right now, before the workstation pulls its data.
-    const db = stack.server.db;
-    const rows = await db.query<Candidate>(
-      `SELECT a.id AS "accountId", d.id AS "debtorId", d.name AS "debtorName", cp.id AS "contactPointId", cp.value AS phone
-         FROM accounts a JOIN users u ON u.id = a.assigned_agent_id JOIN debtors d ON d.id = a.debtor_id
-         JOIN contact_points cp ON cp.debtor_id = d.id
-        WHERE u.username = 'agente1' AND a.status = 'active' AND cp.kind = 'phone' AND NOT cp.invalid AND NOT cp.do_not_contact
-          AND NOT EXISTS (SELECT 1 FROM activities x JOIN accounts y ON y.id = x.account_id WHERE y.debtor_id = d.id)
-        ORDER BY a.id LIMIT 1`,
-    );
-    target = rows[0]!;
-    expect(target, 'an uncontacted active debtor of agente1 with a phone').toBeDefined();
-    const prefs: ContactPreferences = { authorizedChannels: ['call'], preferredChannel: null, windows: [], preferredPaymentDay: null };
-    const zone = ZONES.find(
-      (tz) =>
-        checkContact({
-          channel: 'call',
-          contactPoint: { kind: 'phone', value: target.phone, invalid: false, doNotContact: false },
-          debtor: { id: target.debtorId, country: 'ZZ', timeZone: tz, contactPrefs: prefs },
-          account: { id: target.accountId, status: 'active' },
-          history: [],
-          at: new Date(Date.now() + 5 * 60_000),
-        }).allowed,
-    );
-    expect(zone, 'some zone inside calling hours now').toBeDefined();
-    await db.query(
-      `UPDATE debtors SET country = 'ZZ', time_zone = $2, contact_prefs = $3::jsonb, version = next_change_version() WHERE id = $1`,
-      [target.debtorId, zone, JSON.stringify(prefs)],
-    );
+    // calling hours follow the debtor's clock: one of agente1's debtors moved to a zone where a call is allowed now
+    const found = await callableDebtor(stack.server.db, 'agente1');
+    expect(found, 'an uncontacted active debtor of agente1 with a phone').toBeDefined();
+    target = found!;
   });
 
   afterAll(async () => {

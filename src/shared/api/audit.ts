@@ -8,6 +8,12 @@ export const OrgAuditAction = z.enum([
   'account.hardship_lifted',
   // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
   'debtor.channel_refused',
+  // the debtor took it back by replying "ALTA", "START" … (no actor: the debtor did it)
+  'debtor.channel_reauthorized',
+  // an admin changed the price per contact used for cost per peso collected
+  'strategies.contact_costs',
+  // an admin changed the provider accounts / reply mailbox (secrets recorded only as changed)
+  'messaging.config',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

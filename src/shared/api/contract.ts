@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { UnknownReply } from '../domain/replies';
+import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply } from '../domain/replies';
+import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
 import { AccountBundle, HardshipItem } from './rest';
@@ -346,6 +347,11 @@ export const API = {
   updateStrategy: { input: z.object({ id: Id, strategy: StrategyInput }), output: Strategy },
   simulateStrategy: { input: z.object({ strategy: StrategyInput, days: z.number().int().min(1).max(30).optional() }), output: Simulation },
   getStrategyResults: { input: z.object({ id: Id }), output: StrategyResults },
+  getContactCosts: { input: none, output: ContactCostsView },
+  saveContactCosts: { input: ContactCostsInput, output: ContactCostsView },
+  /** Admin only, online only: the organisation's provider accounts and reply mailbox (secrets write-only). */
+  getMessagingConfig: { input: none, output: OrgMessagingConfigView },
+  saveMessagingConfig: { input: OrgMessagingConfigInput, output: OrgMessagingConfigView },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

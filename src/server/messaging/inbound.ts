@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageChannel } from '../../shared/domain/messaging';
-import { optOutWord } from '../../shared/rules/opt-out';
+import { mayReauthorizeByReply, optInWord, optOutWord } from '../../shared/rules/opt-out';
 import { whatsappWindowUntil as windowUntil } from '../../shared/rules/whatsapp-window';
 import { recordOrgAudit } from '../audit/org-audit';
 import type { Db } from '../db';
@@ -30,6 +30,8 @@ export interface InboundOutcome {
   activityId: string | null;
   /** The opt-out word the reply was ("baja", "stop" …), when it was one. */
   optOut: string | null;
+  /** The opt-in word ("alta", "start" …) that lifted the debtor's own refusal of the channel, when it did. */
+  optIn?: string | null;
 }
 
 interface Match {
@@ -68,6 +70,7 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
     const match = await matchSender(tx, r);
     const word = optOutWord(r.body) ?? (r.subject ? optOutWord(r.subject) : null);
     let activityId: string | null = null;
+    let optIn: string | null = null;
     if (match) {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2::text))', [DEBTOR_LOCK_CLASS, match.debtorId]);
       if (match.accountId && match.agentId) {
@@ -80,6 +83,7 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
         );
       }
       if (word) await refuseChannel(tx, r.orgId, match, r.channel, word);
+      else optIn = await reauthorizeChannel(tx, r.orgId, match, r.channel, r.body, r.subject);
     }
     const id = randomUUID();
     await tx.query(
@@ -111,6 +115,7 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
       accountId: match?.accountId ?? null,
       activityId,
       optOut: match ? word : null,
+      optIn,
     };
   });
 }
@@ -166,16 +171,19 @@ async function matchSender(tx: Db, r: InboundReply): Promise<Match | null> {
  * by checkContact for agents and automated steps alike), audited with the reply that said it.
  */
 async function refuseChannel(tx: Db, orgId: string, m: Match, channel: MessageChannel, word: string): Promise<void> {
-  const [before] = await tx.query<{ prefs: { refusedChannels?: string[] } }>(
+  const [before] = await tx.query<{ prefs: { refusedChannels?: string[]; refusedByReply?: string[] } }>(
     'SELECT contact_prefs AS prefs FROM debtors WHERE id = $1 FOR UPDATE',
     [m.debtorId],
   );
   const refused = before?.prefs.refusedChannels ?? [];
   if (refused.includes(channel)) return;
-  await tx.query(`UPDATE debtors SET contact_prefs = jsonb_set(contact_prefs, '{refusedChannels}', $2::jsonb, true) WHERE id = $1`, [
-    m.debtorId,
-    JSON.stringify([...refused, channel]),
-  ]);
+  // refusedByReply: the debtor's own word refused it, so their own word may take it back
+  const byReply = [...new Set([...(before?.prefs.refusedByReply ?? []), channel])];
+  await tx.query(
+    `UPDATE debtors SET contact_prefs = contact_prefs || jsonb_build_object('refusedChannels', $2::jsonb, 'refusedByReply', $3::jsonb)
+     WHERE id = $1`,
+    [m.debtorId, JSON.stringify([...refused, channel]), JSON.stringify(byReply)],
+  );
   await recordOrgAudit(tx, {
     orgId,
     actorId: null,
@@ -184,6 +192,45 @@ async function refuseChannel(tx: Db, orgId: string, m: Match, channel: MessageCh
     before: { refusedChannels: refused },
     after: { refusedChannels: [...refused, channel], word, channel, debtorId: m.debtorId },
   });
+}
+
+/**
+ * "ALTA", "START" … on a channel the debtor had refused by a word: the refusal is lifted (the
+ * channel is theirs to give back; one refused by an agent's record of a legal instruction is not,
+ * src/shared/rules/opt-out.ts mayReauthorizeByReply), synced with the debtor and audited with the
+ * reply's word. Returns the word when it lifted a refusal.
+ */
+async function reauthorizeChannel(
+  tx: Db,
+  orgId: string,
+  m: Match,
+  channel: MessageChannel,
+  body: string,
+  subject: string | null,
+): Promise<string | null> {
+  const [d] = await tx.query<{ prefs: { refusedChannels?: MessageChannel[]; refusedByReply?: MessageChannel[] }; country: string }>(
+    'SELECT contact_prefs AS prefs, country FROM debtors WHERE id = $1 FOR UPDATE',
+    [m.debtorId],
+  );
+  if (!d) return null;
+  const word = optInWord(body, channel, d.country) ?? (subject ? optInWord(subject, channel, d.country) : null);
+  if (!word || !mayReauthorizeByReply(d.prefs, channel)) return null;
+  const refused = (d.prefs.refusedChannels ?? []).filter((c) => c !== channel);
+  const byReply = (d.prefs.refusedByReply ?? []).filter((c) => c !== channel);
+  await tx.query(
+    `UPDATE debtors SET contact_prefs = contact_prefs || jsonb_build_object('refusedChannels', $2::jsonb, 'refusedByReply', $3::jsonb)
+     WHERE id = $1`,
+    [m.debtorId, JSON.stringify(refused), JSON.stringify(byReply)],
+  );
+  await recordOrgAudit(tx, {
+    orgId,
+    actorId: null,
+    action: 'debtor.channel_reauthorized',
+    accountId: m.accountId,
+    before: { refusedChannels: d.prefs.refusedChannels ?? [], refusedByReply: d.prefs.refusedByReply ?? [] },
+    after: { refusedChannels: refused, refusedByReply: byReply, word, channel, debtorId: m.debtorId },
+  });
+  return word;
 }
 
 /**

@@ -15,8 +15,8 @@ import { StepAction } from './strategy';
  * a commission on what it collects, outside this measure).
  */
 export const DEFAULT_CONTACT_COSTS: Record<CurrencyCode, Record<StepAction, number>> = {
-  // minor units: COP, MXN, PEN, USD have 2 decimals, CLP none
-  COP: { email: 200, sms: 20_000, whatsapp: 6_000, letter: 480_000, call_task: 32_000, handover: 0 },
+  // minor units (src/shared/domain/money.ts): COP and CLP are counted in whole pesos, MXN, PEN and USD in cents
+  COP: { email: 2, sms: 200, whatsapp: 60, letter: 4_800, call_task: 320, handover: 0 },
   CLP: { email: 0.5, sms: 48, whatsapp: 15, letter: 1_140, call_task: 76, handover: 0 },
   MXN: { email: 1, sms: 90, whatsapp: 27, letter: 2_160, call_task: 144, handover: 0 },
   PEN: { email: 0.2, sms: 19, whatsapp: 6, letter: 444, call_task: 30, handover: 0 },

@@ -34,7 +34,7 @@ describe('strategy results with cost per peso collected (PostgreSQL)', () => {
   it('prices per contact: defaults until set, admin only, field-level errors, audited', async () => {
     const before = await call(s, 'GET', '/api/v1/org/contact-costs', { token: admin });
     expect(before.status).toBe(200);
-    expect(before.body.costs).toContainEqual({ currency: 'COP', action: 'sms', unitCostMinor: 20_000, isDefault: true });
+    expect(before.body.costs).toContainEqual({ currency: 'COP', action: 'sms', unitCostMinor: 200, isDefault: true });
     expect(before.body.callTaskMinutes).toBe(4);
     expect((await call(s, 'GET', '/api/v1/org/contact-costs', { token: agent })).status).toBe(403);
 
@@ -99,14 +99,14 @@ describe('strategy results with cost per peso collected (PostgreSQL)', () => {
         [runId, orgId, id, acc, `k${n++}`, variant, action, status, messageId],
       );
     };
-    // champion A (COP): an SMS delivered (100 COP), an SMS failed (not billed, not a contact), a call task (3 min × 50 COP)
+    // champion A (COP, whole pesos): an SMS delivered (10,000), an SMS failed (not billed, not a contact), a call task (3 min × 5,000)
     await run(a, 'champion', 'sms', 'sent', 'delivered');
     await run(a, 'champion', 'sms', 'sent', 'failed');
     await run(a, 'champion', 'call_task', 'tasked');
     // champion B (MXN): a WhatsApp at the default 0.27 MXN, a step skipped (free)
     await run(b, 'champion', 'whatsapp', 'sent');
     await run(b, 'champion', 'sms', 'skipped');
-    // challenger C (COP): a letter (3,000 COP) and an SMS (100 COP)
+    // challenger C (COP): a letter (300,000) and an SMS (10,000)
     await run(c, 'challenger', 'letter', 'sent');
     await run(c, 'challenger', 'sms', 'sent', 'sent');
 
@@ -116,9 +116,9 @@ describe('strategy results with cost per peso collected (PostgreSQL)', () => {
         [orgId, acc, ref, amount, currency, at, reversed ? at : null],
       );
     await pay(a, 'A-before', 999_999, 'COP', '2026-10-01T12:00:00Z'); // before the first run: not the ladder's
-    await pay(a, 'A-1', 200_000, 'COP', '2026-11-03T12:00:00Z'); // 2,000 COP
+    await pay(a, 'A-1', 200_000, 'COP', '2026-11-03T12:00:00Z');
     await pay(a, 'A-rev', 50_000, 'COP', '2026-11-04T12:00:00Z', true); // reversed: not collected
-    await pay(b, 'B-1', 30_000, 'MXN', '2026-11-05T12:00:00Z'); // 300 MXN
+    await pay(b, 'B-1', 30_000, 'MXN', '2026-11-05T12:00:00Z'); // 300.00 MXN
 
     const r = await call(s, 'GET', `${PATH}/${id}/results`, { token: admin });
     expect(r.status).toBe(200);
@@ -140,7 +140,7 @@ describe('strategy results with cost per peso collected (PostgreSQL)', () => {
         cureRate: 0.5,
         contactsPerCure: 2,
         currencies: [
-          // 10,000 + 3 × 5,000 = 25,000 centavos for 200,000 collected
+          // 10,000 + 3 × 5,000 = 25,000 pesos for 200,000 collected
           { currency: 'COP', accounts: 1, collectedMinor: 200_000, costMinor: 25_000, costPerPeso: 0.125 },
           // 27 centavos for 30,000 collected
           { currency: 'MXN', accounts: 1, collectedMinor: 30_000, costMinor: 27, costPerPeso: 27 / 30_000 },

@@ -41,3 +41,13 @@ ALTER TABLE org_messaging_config ADD COLUMN imap_mailbox text NOT NULL DEFAULT '
 CREATE INDEX outbound_messages_digits ON outbound_messages (org_id, channel, (regexp_replace(address, '\D', '', 'g')), created_at);
 CREATE INDEX contact_points_digits ON contact_points ((regexp_replace(value, '\D', '', 'g')));
 CREATE INDEX inbound_messages_window_digits ON inbound_messages (org_id, channel, (regexp_replace(from_address, '\D', '', 'g')), received_at);
+
+-- Opt-outs recorded before refusedByReply existed were all the debtor's own words (the replies
+-- module was the only writer of refusedChannels, each audited as debtor.channel_refused): mark
+-- them as such, so the debtor's "ALTA" / "START" may lift them (src/shared/rules/opt-out.ts).
+UPDATE debtors d SET contact_prefs = d.contact_prefs || jsonb_build_object('refusedByReply', r.channels)
+FROM (
+  SELECT (a.after ->> 'debtorId')::uuid AS debtor_id, jsonb_agg(DISTINCT a.after ->> 'channel') AS channels
+  FROM org_audit a WHERE a.action = 'debtor.channel_refused' AND a.after ? 'debtorId' GROUP BY 1
+) r
+WHERE d.id = r.debtor_id;

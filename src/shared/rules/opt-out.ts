@@ -93,6 +93,9 @@ export function optInWord(text: string, channel: MessageChannel, country: Countr
  * word (refusedByReply). A channel refused by an agent's record of a legal instruction stays
  * refused until a person lifts it; a channel not refused has nothing to lift.
  */
-export function mayReauthorizeByReply(prefs: Pick<ContactPreferences, 'refusedChannels' | 'refusedByReply'>, channel: MessageChannel): boolean {
+export function mayReauthorizeByReply(
+  prefs: Pick<ContactPreferences, 'refusedChannels' | 'refusedByReply'>,
+  channel: MessageChannel,
+): boolean {
   return (prefs.refusedChannels ?? []).includes(channel) && (prefs.refusedByReply ?? []).includes(channel);
 }

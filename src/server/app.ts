@@ -29,7 +29,7 @@ import { mailboxFromEnv, providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
 import { repliesRoutes } from './messaging/replies-routes';
-import { scheduleMailboxPoll } from './messaging/imap-replies';
+import { scheduleMailboxPolls } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
@@ -263,21 +263,21 @@ export function createServer({
     app.addHook('onClose', async () => {
       await messages.close();
     });
-  // debtors' e-mail replies, from the organisation's reply mailbox every minute
+  // debtors' e-mail replies, from each organisation's reply mailbox (and the server-wide IMAP_* one) every minute
   const mailbox = mailboxFromEnv();
   let stopMailbox: (() => Promise<void>) | null = null;
-  if (mailbox) {
-    app.addHook('onReady', async () => {
+  app.addHook('onReady', async () => {
+    let fromEnv = null;
+    if (mailbox) {
       const [o] = await db.query<{ id: string }>('SELECT id FROM organizations WHERE code = $1', [mailbox.orgCode]);
       if (!o) throw new Error(`IMAP_ORG "${mailbox.orgCode}" is no organisation's code`);
-      stopMailbox = scheduleMailboxPoll(db, { ...mailbox, orgId: o.id }, 60_000, (e) =>
-        app.log.warn({ err: e }, 'reply mailbox poll failed'),
-      );
-    });
-    app.addHook('onClose', async () => {
-      await stopMailbox?.();
-    });
-  }
+      fromEnv = { ...mailbox, orgId: o.id };
+    }
+    stopMailbox = scheduleMailboxPolls(db, fromEnv, 60_000, (e, orgId) => app.log.warn({ err: e, orgId }, 'reply mailbox poll failed'));
+  });
+  app.addHook('onClose', async () => {
+    await stopMailbox?.();
+  });
   // ended sessions and spent login counters, every 10 minutes (one instance at a time does it)
   const stopPurge = schedulePurge(db, 10 * 60_000, (e) => app.log.warn({ err: e }, 'session purge failed'));
   app.addHook('onClose', async () => {

@@ -328,11 +328,12 @@ export function StrategiesAdminScreen() {
             )}
           </fieldset>
 
-          {serverError && !(serverError.field && /^(name|scope\.|steps\.|challenger\.)/.test(serverError.field) && fieldError(serverError.field)) && (
-            <p className="field-error" role="alert" data-testid="strategy-error">
-              {errorText(t, serverError)}
-            </p>
-          )}
+          {serverError &&
+            !(serverError.field && /^(name|scope\.|steps\.|challenger\.)/.test(serverError.field) && fieldError(serverError.field)) && (
+              <p className="field-error" role="alert" data-testid="strategy-error">
+                {errorText(t, serverError)}
+              </p>
+            )}
           <div className="form-actions">
             <button
               type="button"
@@ -358,4 +359,3 @@ export function StrategiesAdminScreen() {
     </section>
   );
 }
-

@@ -122,4 +122,3 @@ export function issueText(t: TFunction, issue: ZodIssue): string {
   if (issue.code === 'invalid_format' && path.startsWith('scope.countries')) return t('strategies.issue.country');
   return t('strategies.issue.invalid');
 }
-

@@ -10,6 +10,7 @@ import { TemplatesAdminScreen } from '../admin/TemplatesAdminScreen';
 import { StrategiesAdminScreen } from '../admin/StrategiesAdminScreen';
 import { ViolationsScreen } from '../admin/ViolationsScreen';
 import { WipesAdminScreen } from '../admin/WipesAdminScreen';
+import { ProvidersAdminScreen } from '../admin/ProvidersAdminScreen';
 
 /**
  * Every work screen, by the view that shows it: the one place a screen is registered (a new view in
@@ -44,5 +45,6 @@ export const SECTIONS: ReadonlyArray<{
   { section: 'users', Screen: UsersAdminScreen, label: 'admin.users', testId: 'open-users-admin', roles: ['admin'] },
   { section: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
   { section: 'strategies', Screen: StrategiesAdminScreen, label: 'strategies.title', testId: 'open-strategies-admin', roles: ['admin'] },
+  { section: 'providers', Screen: ProvidersAdminScreen, label: 'providers.title', testId: 'open-providers-admin', roles: ['admin'] },
   { section: 'wipes', Screen: WipesAdminScreen, label: 'wipes.title', testId: 'open-wipes-admin', roles: ['admin'] },
 ];

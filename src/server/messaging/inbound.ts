@@ -120,6 +120,27 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
   });
 }
 
+/**
+ * The matching queries by number or address. A number is compared by its digits only, through the
+ * expressions the indexes of migration 0024 hold (outbound_messages_digits, contact_points_digits,
+ * inbound_messages_window_digits), so a reply is an index lookup, not a scan of every message;
+ * tests/integration/messaging/reply-match-index.test.ts reads the plans.
+ */
+export const MATCH_SQL = {
+  lastOutbound: (email: boolean) =>
+    `SELECT a.debtor_id AS "debtorId", m.account_id AS "accountId", m.contact_point_id AS "contactPointId",
+            coalesce(a.assigned_agent_id, m.agent_id) AS "agentId"
+     FROM outbound_messages m JOIN accounts a ON a.id = m.account_id
+     WHERE m.org_id = $1 AND m.channel = $3 AND ${email ? `lower(m.address) = $2` : `regexp_replace(m.address, '\\D', '', 'g') = $2`}
+     ORDER BY m.created_at DESC LIMIT 1`,
+  contactPoints: (email: boolean) =>
+    `SELECT c.debtor_id AS "debtorId", c.id AS "contactPointId" FROM contact_points c JOIN debtors d ON d.id = c.debtor_id
+     WHERE d.org_id = $1 AND c.kind = ANY($3::text[]) AND ${email ? `lower(c.value) = $2` : `regexp_replace(c.value, '\\D', '', 'g') = $2`}
+     ORDER BY (c.kind = $4) DESC`,
+  whatsappWindow: `SELECT max(received_at) AS last FROM inbound_messages
+     WHERE org_id = $1 AND channel = 'whatsapp' AND regexp_replace(from_address, '\\D', '', 'g') = $2`,
+};
+
 async function matchSender(tx: Db, r: InboundReply): Promise<Match | null> {
   // 1. the thread: one of our message ids in In-Reply-To / References
   const ids = [...new Set(r.references.flatMap((ref) => ref.match(UUID) ?? []).map((s) => s.toLowerCase()))];
@@ -136,25 +157,17 @@ async function matchSender(tx: Db, r: InboundReply): Promise<Match | null> {
   const isEmail = r.channel === 'email';
   const key = isEmail ? r.from.trim().toLowerCase() : digits(r.from);
   if (!key) return null;
-  const same = isEmail ? `lower(m.address) = $2` : `regexp_replace(m.address, '\\D', '', 'g') = $2`;
   // 2. the address our last message on this channel went to
-  const [last] = await tx.query<Match>(
-    `SELECT a.debtor_id AS "debtorId", m.account_id AS "accountId", m.contact_point_id AS "contactPointId",
-            coalesce(a.assigned_agent_id, m.agent_id) AS "agentId"
-     FROM outbound_messages m JOIN accounts a ON a.id = m.account_id
-     WHERE m.org_id = $1 AND m.channel = $3 AND ${same} ORDER BY m.created_at DESC LIMIT 1`,
-    [r.orgId, key, r.channel],
-  );
+  const [last] = await tx.query<Match>(MATCH_SQL.lastOutbound(isEmail), [r.orgId, key, r.channel]);
   if (last) return last;
   // 3. the debtors' contact points: exactly one debtor, or nobody can say whose it is
   const kinds = isEmail ? ['email'] : ['phone', 'whatsapp'];
-  const cpSame = isEmail ? `lower(c.value) = $2` : `regexp_replace(c.value, '\\D', '', 'g') = $2`;
-  const cps = await tx.query<{ debtorId: string; contactPointId: string }>(
-    `SELECT c.debtor_id AS "debtorId", c.id AS "contactPointId" FROM contact_points c JOIN debtors d ON d.id = c.debtor_id
-     WHERE d.org_id = $1 AND c.kind = ANY($3::text[]) AND ${cpSame}
-     ORDER BY (c.kind = $4) DESC`,
-    [r.orgId, key, kinds, r.channel === 'whatsapp' ? 'whatsapp' : isEmail ? 'email' : 'phone'],
-  );
+  const cps = await tx.query<{ debtorId: string; contactPointId: string }>(MATCH_SQL.contactPoints(isEmail), [
+    r.orgId,
+    key,
+    kinds,
+    r.channel === 'whatsapp' ? 'whatsapp' : isEmail ? 'email' : 'phone',
+  ]);
   const debtors = new Set(cps.map((c) => c.debtorId));
   if (debtors.size !== 1) return null;
   const cp = cps[0]!;
@@ -238,10 +251,6 @@ async function reauthorizeChannel(
  * which the business may answer with free text; outside it only an approved template.
  */
 export async function whatsappWindowUntil(db: Db, orgId: string, address: string, now: Date): Promise<Date | null> {
-  const [row] = await db.query<{ last: Date | null }>(
-    `SELECT max(received_at) AS last FROM inbound_messages
-     WHERE org_id = $1 AND channel = 'whatsapp' AND regexp_replace(from_address, '\\D', '', 'g') = $2`,
-    [orgId, digits(address)],
-  );
+  const [row] = await db.query<{ last: Date | null }>(MATCH_SQL.whatsappWindow, [orgId, digits(address)]);
   return windowUntil(row?.last ?? null, now);
 }

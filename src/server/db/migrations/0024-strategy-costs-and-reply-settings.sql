@@ -40,6 +40,8 @@ ALTER TABLE org_messaging_config ADD COLUMN imap_mailbox text NOT NULL DEFAULT '
 -- instead of a scan of every message and contact point.
 CREATE INDEX outbound_messages_digits ON outbound_messages (org_id, channel, (regexp_replace(address, '\D', '', 'g')), created_at);
 CREATE INDEX contact_points_digits ON contact_points ((regexp_replace(value, '\D', '', 'g')));
+-- and an e-mail reply from an address we never wrote to, by the debtors' addresses
+CREATE INDEX contact_points_lower ON contact_points (lower(value));
 CREATE INDEX inbound_messages_window_digits ON inbound_messages (org_id, channel, (regexp_replace(from_address, '\D', '', 'g')), received_at);
 
 -- Opt-outs recorded before refusedByReply existed were all the debtor's own words (the replies

@@ -22,6 +22,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/import.ts', 'benchImport'],
   ['bench/instances.ts', 'benchInstances'],
   ['bench/strategies.ts', 'benchStrategies'],
+  ['bench/strategy-send.ts', 'benchStrategySend'],
 ];
 
 const only = process.argv.slice(2);

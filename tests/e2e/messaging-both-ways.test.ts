@@ -26,6 +26,8 @@ const AT = new Date('2026-11-25T15:00:00Z'); // Wednesday 10:00 Bogotá
 const TW = { accountSid: 'AC00000000000000000000000000000e2e', authToken: 'twilio-token-e2e-0123456789' };
 const PUBLIC = 'https://cobranza.example.com';
 const PHONE = '+573158887766';
+// another debtor for WhatsApp: Marta's SMS already used her contact of the day
+const WA_PHONE = '+573158887700';
 const WA = {
   accessToken: 'EAAG-e2e',
   phoneNumberId: '1098765432',
@@ -49,7 +51,7 @@ describe('delivery status and a reply in the account', () => {
     process.env.PUBLIC_BASE_URL = PUBLIC;
     twilio = await startFakeTwilio(TW);
     // the fake keeps the number's window open: what is tested is our server and screen's idea of it
-    meta = await startFakeWhatsApp(WA, { openWindows: [PHONE.slice(1)] });
+    meta = await startFakeWhatsApp(WA, { openWindows: [WA_PHONE.slice(1)] });
     server = await startComplianceServer(
       {
         sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' }),
@@ -65,7 +67,17 @@ describe('delivery status and a reply in the account', () => {
         nationalId: '43111222',
         accountRef: 'E2E-BW-ACC',
         phones: [PHONE],
-        whatsapp: [PHONE],
+        whatsapp: [],
+        emails: [],
+        assignedAgent: 'agente1',
+      }),
+      row({
+        debtorExternalId: 'E2E-BW-2',
+        name: 'Julián Restrepo Gil',
+        nationalId: '43111333',
+        accountRef: 'E2E-BW-ACC2',
+        phones: [],
+        whatsapp: [WA_PHONE],
         emails: [],
         assignedAgent: 'agente1',
       }),
@@ -243,8 +255,8 @@ describe('delivery status and a reply in the account', () => {
     await page.getByRole('button', { name: 'Cerrar sesión' }).click();
     await loginThroughUi(page, 'agente1', 'agente123');
     await waitForSync(page, 0, 'online');
-    await page.getByTestId('queue-search').fill('Marta');
-    await page.locator('[data-testid="queue-row"] .debtor-name', { hasText: 'Marta Ospina Ruiz' }).first().click();
+    await page.getByTestId('queue-search').fill('Julián');
+    await page.locator('[data-testid="queue-row"] .debtor-name', { hasText: 'Julián Restrepo Gil' }).first().click();
     await page.getByTestId('message-panel').waitFor();
     await page.getByTestId('msg-channel-whatsapp').click();
     // no message from the debtor on WhatsApp yet: templates only, no free text offered
@@ -267,7 +279,7 @@ describe('delivery status and a reply in the account', () => {
                   metadata: { display_phone_number: '15550783881', phone_number_id: WA.phoneNumberId },
                   messages: [
                     {
-                      from: PHONE.slice(1),
+                      from: WA_PHONE.slice(1),
                       id: 'wamid.e2e-window',
                       timestamp: String(AT.getTime() / 1000 - 300),
                       type: 'text',
@@ -302,6 +314,6 @@ describe('delivery status and a reply in the account', () => {
     await server.dispatcher.runOnce();
     // the debtor receives our words as WhatsApp text, not a template
     expect(meta.requests).toHaveLength(1);
-    expect(JSON.parse(meta.requests[0]!.body)).toMatchObject({ type: 'text', text: { body: text }, to: PHONE.slice(1) });
+    expect(JSON.parse(meta.requests[0]!.body)).toMatchObject({ type: 'text', text: { body: text }, to: WA_PHONE.slice(1) });
   }, 120_000);
 });

@@ -93,28 +93,31 @@ export function ProvidersAdminScreen() {
     if (isSecret(f)) {
       const stored = !!data?.[SECRET_SET[f]] && secrets[f] !== null;
       return (
-        <label key={f}>
-          {label}{' '}
-          <span className={stored ? 'chip chip-ok' : 'chip chip-pending'} data-testid={`secret-${f}`}>
-            {stored ? t('providers.set') : t('providers.notSet')}
-          </span>
-          <input
-            type="password"
-            name={f}
-            autoComplete="new-password"
-            aria-invalid={bad}
-            placeholder={stored ? t('providers.keep') : ''}
-            value={secrets[f] ?? ''}
-            onChange={(e) => {
-              setSecrets((s) => ({ ...s, [f]: e.target.value }));
-              edit();
-            }}
-          />
+        <div key={f} className="secret-field">
+          <label>
+            {label}{' '}
+            <span className={stored ? 'chip chip-ok' : 'chip chip-pending'} data-testid={`secret-${f}`}>
+              {stored ? t('providers.set') : t('providers.notSet')}
+            </span>
+            <input
+              type="password"
+              name={f}
+              autoComplete="new-password"
+              aria-invalid={bad}
+              placeholder={stored ? t('providers.keep') : ''}
+              value={secrets[f] ?? ''}
+              onChange={(e) => {
+                setSecrets((s) => ({ ...s, [f]: e.target.value }));
+                edit();
+              }}
+            />
+          </label>
           {stored && (
             <button
               type="button"
               className="small"
               data-testid={`remove-${f}`}
+              aria-label={`${t('providers.remove')}: ${label}`}
               onClick={() => {
                 setSecrets((s) => ({ ...s, [f]: null }));
                 edit();
@@ -128,7 +131,7 @@ export function ProvidersAdminScreen() {
               {problem}
             </span>
           )}
-        </label>
+        </div>
       );
     }
     return (

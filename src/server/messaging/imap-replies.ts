@@ -117,7 +117,11 @@ export async function configuredMailboxes(db: Db): Promise<MailboxConfig[]> {
  * (IMAP_*, for its organisation unless that organisation set its own). One mailbox failing does
  * not keep the others from being read.
  */
-export async function pollAllMailboxes(db: Db, fromEnv: MailboxConfig | null, onError: (e: unknown, orgId: string) => void): Promise<number> {
+export async function pollAllMailboxes(
+  db: Db,
+  fromEnv: MailboxConfig | null,
+  onError: (e: unknown, orgId: string) => void,
+): Promise<number> {
   const own = await configuredMailboxes(db);
   const all = fromEnv && !own.some((m) => m.orgId === fromEnv.orgId) ? [...own, fromEnv] : own;
   let replies = 0;

@@ -76,7 +76,9 @@ const SECRETS = ['twilioAuthToken', 'whatsappAppSecret', 'whatsappVerifyToken', 
  */
 export async function saveOrgMessagingConfig(db: Db, orgId: string, userId: string | null, c: OrgMessagingConfigInput): Promise<void> {
   await db.transaction(async (tx) => {
-    const [cur] = await tx.query<OrgMessagingConfig>(`SELECT ${COLUMNS} FROM org_messaging_config c WHERE c.org_id = $1 FOR UPDATE`, [orgId]);
+    const [cur] = await tx.query<OrgMessagingConfig>(`SELECT ${COLUMNS} FROM org_messaging_config c WHERE c.org_id = $1 FOR UPDATE`, [
+      orgId,
+    ]);
     const old: OrgMessagingConfig = cur ?? { orgId, ...blank };
     const next: OrgMessagingConfig = { ...old };
     for (const [k, v] of Object.entries(c) as Array<[keyof OrgMessagingConfigInput, unknown]>)

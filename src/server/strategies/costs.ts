@@ -16,9 +16,10 @@ export async function contactCosts(db: Db, orgId: string): Promise<{ costs: Cont
     `SELECT currency, action, unit_cost_minor::text AS "unitCostMinor" FROM org_contact_costs WHERE org_id = $1 ORDER BY currency, action`,
     [orgId],
   );
-  const [s] = await db.query<{ minutes: string }>(`SELECT call_task_minutes::text AS minutes FROM org_strategy_settings WHERE org_id = $1`, [
-    orgId,
-  ]);
+  const [s] = await db.query<{ minutes: string }>(
+    `SELECT call_task_minutes::text AS minutes FROM org_strategy_settings WHERE org_id = $1`,
+    [orgId],
+  );
   return {
     costs: costs.map((c) => ({ ...c, unitCostMinor: Number(c.unitCostMinor) })),
     callTaskMinutes: s ? Number(s.minutes) : DEFAULT_CALL_TASK_MINUTES,
@@ -47,10 +48,13 @@ export async function saveContactCosts(db: Db, orgId: string, userId: string, in
     const before = await contactCosts(tx, orgId);
     await tx.query(`DELETE FROM org_contact_costs WHERE org_id = $1`, [orgId]);
     for (const c of input.costs)
-      await tx.query(
-        `INSERT INTO org_contact_costs (org_id, currency, action, unit_cost_minor, updated_by) VALUES ($1, $2, $3, $4, $5)`,
-        [orgId, c.currency, c.action, c.unitCostMinor, userId],
-      );
+      await tx.query(`INSERT INTO org_contact_costs (org_id, currency, action, unit_cost_minor, updated_by) VALUES ($1, $2, $3, $4, $5)`, [
+        orgId,
+        c.currency,
+        c.action,
+        c.unitCostMinor,
+        userId,
+      ]);
     await tx.query(
       `INSERT INTO org_strategy_settings (org_id, call_task_minutes, updated_by) VALUES ($1, $2, $3)
        ON CONFLICT (org_id) DO UPDATE SET call_task_minutes = $2, updated_by = $3, updated_at = now()`,

@@ -73,7 +73,8 @@ export const strategyRoutes = [
   }),
   defineRoute({
     ...ROUTES.strategyResults,
-    summary: 'Champion against challenger: cure rate, contacts per cure, and per currency accounts, amount collected, cost and cost per peso',
+    summary:
+      'Champion against challenger: cure rate, contacts per cure, and per currency accounts, amount collected, cost and cost per peso',
     tags: ['strategies'],
     access: ['admin'],
     errors: [404],

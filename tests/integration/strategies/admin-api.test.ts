@@ -134,7 +134,9 @@ describe.each(BACKENDS)('strategy administration and simulation on %s', (backend
         contacts: 2,
         cured: 0,
         cureRate: 0,
-        currencies: [{ currency: b.currency, accounts: 1, collectedMinor: 5000, costMinor: expect.any(Number), costPerPeso: expect.any(Number) }],
+        currencies: [
+          { currency: b.currency, accounts: 1, collectedMinor: 5000, costMinor: expect.any(Number), costPerPeso: expect.any(Number) },
+        ],
         contactsPerCure: null,
       },
       {

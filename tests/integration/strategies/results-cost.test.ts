@@ -24,7 +24,10 @@ describe('strategy results with cost per peso collected (PostgreSQL)', () => {
     const [u] = await s.db.query<{ id: string; orgId: string }>(`SELECT id, org_id AS "orgId" FROM users WHERE username = 'admin'`);
     adminId = u!.id;
     orgId = u!.orgId;
-    const templates = (await call(s, 'GET', '/api/v1/org/message-templates', { token: admin })).body as Array<{ id: string; channel: string }>;
+    const templates = (await call(s, 'GET', '/api/v1/org/message-templates', { token: admin })).body as Array<{
+      id: string;
+      channel: string;
+    }>;
     smsId = templates.find((t) => t.channel === 'sms')!.id;
   });
   afterAll(async () => {

@@ -96,7 +96,7 @@ export function ProvidersAdminScreen() {
         <div key={f} className="secret-field">
           <label>
             {label}{' '}
-            <span className={stored ? 'chip chip-ok' : 'chip chip-pending'} data-testid={`secret-${f}`}>
+            <span className={stored ? 'chip chip-ok' : 'chip'} data-testid={`secret-${f}`}>
               {stored ? t('providers.set') : t('providers.notSet')}
             </span>
             <input

@@ -112,15 +112,19 @@ export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<
   let sendWorker = '';
   sendWorker = await boss.work<{ messageId: string }>(QUEUES.send, { batchSize: SEND_BATCH, pollingIntervalSeconds: 1 }, async (jobs) => {
     if (sendWorker && jobs.length === SEND_BATCH) boss.notifyWorker(sendWorker);
-    for (const job of jobs) {
-      try {
-        await sendStrategyMessage(db, opts.providers, job.data.messageId, opts.rate, opts.publicBaseUrl);
-      } catch (e) {
-        // the provider did not take it (RetryLater) or the database failed: this job is retried with
-        // back-off by pg-boss; the batch's other jobs complete
-        await boss.fail(QUEUES.send, job.id, { error: String(e) });
-      }
-    }
+    // the batch's messages go side by side (each claims its own row, the rate slot is shared):
+    // one at a time, a provider's round trip would be the engine's ceiling
+    await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          await sendStrategyMessage(db, opts.providers, job.data.messageId, opts.rate, opts.publicBaseUrl);
+        } catch (e) {
+          // the provider did not take it (RetryLater) or the database failed: this job is retried with
+          // back-off by pg-boss; the batch's other jobs complete
+          await boss.fail(QUEUES.send, job.id, { error: String(e) });
+        }
+      }),
+    );
   });
   await boss.schedule(QUEUES.plan, opts.planCron ?? '0 5 * * *', {}, { tz: 'UTC' });
 

@@ -24,6 +24,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/strategies.ts', 'benchStrategies'],
   ['bench/habits.ts', 'benchHabits'],
   ['bench/live.ts', 'benchLive'],
+  ['bench/strategy-send.ts', 'benchStrategySend'],
 ];
 
 const only = process.argv.slice(2);

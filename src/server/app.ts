@@ -30,7 +30,7 @@ import { mailboxFromEnv, providersFromEnv } from './messaging/config';
 import { createDispatcher, type Dispatcher } from './messaging/dispatcher';
 import { messagingRoutes } from './messaging/routes';
 import { repliesRoutes } from './messaging/replies-routes';
-import { scheduleMailboxPoll } from './messaging/imap-replies';
+import { scheduleMailboxPolls } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
 import { habitsRoutes } from './habits/routes';
@@ -297,22 +297,25 @@ export function createServer({
   app.addHook('onClose', async () => {
     for (const m of dispatcher ? dispatchers.slice(1) : dispatchers) await m.close();
   });
-  // debtors' e-mail replies, from the organisation's reply mailbox every minute
+  // debtors' e-mail replies, from each organisation's reply mailbox (and the server-wide IMAP_* one)
+  // every minute, in each database of the directory
   const mailbox = mailboxFromEnv();
-  let stopMailbox: (() => Promise<void>) | null = null;
-  if (mailbox) {
-    app.addHook('onReady', async () => {
-      const home = dbForOrgCode(directory, mailbox.orgCode);
+  let stopMailboxes: Array<() => Promise<void>> = [];
+  app.addHook('onReady', async () => {
+    let fromEnv = null;
+    const home = mailbox ? dbForOrgCode(directory, mailbox.orgCode) : null;
+    if (mailbox && home) {
       const [o] = await home.query<{ id: string }>('SELECT id FROM organizations WHERE code = $1', [mailbox.orgCode]);
       if (!o) throw new Error(`IMAP_ORG "${mailbox.orgCode}" is no organisation's code`);
-      stopMailbox = scheduleMailboxPoll(home, { ...mailbox, orgId: o.id }, 60_000, (e) =>
-        app.log.warn({ err: e }, 'reply mailbox poll failed'),
-      );
-    });
-    app.addHook('onClose', async () => {
-      await stopMailbox?.();
-    });
-  }
+      fromEnv = { ...mailbox, orgId: o.id };
+    }
+    stopMailboxes = databases.map((d) =>
+      scheduleMailboxPolls(d, d === home ? fromEnv : null, 60_000, (e, orgId) => app.log.warn({ err: e, orgId }, 'reply mailbox poll failed')),
+    );
+  });
+  app.addHook('onClose', async () => {
+    for (const stop of stopMailboxes) await stop();
+  });
   // live board streams are never idle: a closing instance ends them (the workstation reconnects)
   app.addHook('preClose', async () => {
     endLiveStreams(app.server);

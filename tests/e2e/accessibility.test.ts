@@ -61,7 +61,7 @@ describe('accessibility of the main screens (axe-core)', () => {
     await logout(page);
   }, 120_000);
 
-  it('team lead: activity and approvals; admin: compliance, users, templates, strategies, violations — no serious or critical findings', async () => {
+  it('team lead: activity and approvals; admin: compliance, users, templates, strategies, providers, violations — no serious or critical findings', async () => {
     const { page } = stack;
     const found: string[] = [];
     await loginThroughUi(page, 'lider', 'lider123');
@@ -84,6 +84,7 @@ describe('accessibility of the main screens (axe-core)', () => {
       ['open-templates-admin', 'templates-admin'],
       ['open-strategies-admin', 'strategies-admin'],
       ['open-segments-admin', 'segments-admin'],
+      ['open-providers-admin', 'providers-admin'],
       ['open-violations', 'violations'],
       ['open-wipes-admin', 'wipes-admin'],
     ] as const) {

@@ -71,6 +71,7 @@ const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
       nav('open-users-admin', 'users-admin'),
       nav('open-templates-admin', 'templates-admin'),
       nav('open-strategies-admin', 'strategies-admin'),
+      nav('open-providers-admin', 'providers-admin'),
       nav('open-wipes-admin', 'wipes-admin'),
       backToQueue,
     ],

@@ -6,9 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import { createWorkstation, type Workstation } from '../../src/main/services';
 import { startWebHost, type WebHost } from '../../src/main/webhost';
 import { twilioSms } from '../../src/server/messaging/providers/twilio';
-import { twilioSignature } from '../../src/server/messaging/webhook-signatures';
+import { whatsappCloud } from '../../src/server/messaging/providers/whatsapp';
+import { metaSignature, twilioSignature } from '../../src/server/messaging/webhook-signatures';
 import { launchChromium, pageClockTime } from '../helpers/browser';
-import { startFakeTwilio, type FakeProvider } from '../helpers/fake-providers';
+import { startFakeTwilio, startFakeWhatsApp, type FakeProvider } from '../helpers/fake-providers';
+import { horizontalOverflow } from './helpers/overflow';
 import { call, login } from '../helpers/server';
 import { importRows, row, startComplianceServer, type ComplianceServer } from '../integration/compliance/helpers';
 import { assertRendererBuilt, RENDERER_DIR, loginThroughUi, waitForSync } from './helpers/stack';
@@ -17,14 +19,25 @@ import { assertRendererBuilt, RENDERER_DIR, loginThroughUi, waitForSync } from '
  * Both ways, end to end: the agent sends an SMS, Twilio reports it delivered (a signed status
  * callback), the debtor answers by SMS (a signed inbound webhook); after the next sync the agent
  * sees "Entregado" on the message and the reply in the account's conversation and history.
+ * Then the admin sets the WhatsApp account on the "Proveedores" screen (secrets write-only), and
+ * after the debtor writes on WhatsApp the agent may answer in free text — before, only templates.
  */
 const AT = new Date('2026-11-25T15:00:00Z'); // Wednesday 10:00 Bogotá
 const TW = { accountSid: 'AC00000000000000000000000000000e2e', authToken: 'twilio-token-e2e-0123456789' };
 const PUBLIC = 'https://cobranza.example.com';
 const PHONE = '+573158887766';
+// another debtor for WhatsApp: Marta's SMS already used her contact of the day
+const WA_PHONE = '+573158887700';
+const WA = {
+  accessToken: 'EAAG-e2e',
+  phoneNumberId: '1098765432',
+  appSecret: 'meta-app-secret-e2e-0123',
+  verifyToken: 'verify-token-e2e-0123',
+};
 
 describe('delivery status and a reply in the account', () => {
   let twilio: FakeProvider;
+  let meta: FakeProvider;
   let server: ComplianceServer;
   let workstation: Workstation;
   let webHost: WebHost;
@@ -37,9 +50,16 @@ describe('delivery status and a reply in the account', () => {
     assertRendererBuilt();
     process.env.PUBLIC_BASE_URL = PUBLIC;
     twilio = await startFakeTwilio(TW);
-    server = await startComplianceServer({ sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' }) }, AT, {
-      publicBaseUrl: PUBLIC,
-    });
+    // the fake keeps the number's window open: what is tested is our server and screen's idea of it
+    meta = await startFakeWhatsApp(WA, { openWindows: [WA_PHONE.slice(1)] });
+    server = await startComplianceServer(
+      {
+        sms: twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' }),
+        whatsapp: whatsappCloud({ baseUrl: meta.url, version: 'v21.0', ...WA }),
+      },
+      AT,
+      { publicBaseUrl: PUBLIC },
+    );
     await importRows(server, [
       row({
         debtorExternalId: 'E2E-BW-1',
@@ -48,6 +68,16 @@ describe('delivery status and a reply in the account', () => {
         accountRef: 'E2E-BW-ACC',
         phones: [PHONE],
         whatsapp: [],
+        emails: [],
+        assignedAgent: 'agente1',
+      }),
+      row({
+        debtorExternalId: 'E2E-BW-2',
+        name: 'Julián Restrepo Gil',
+        nationalId: '43111333',
+        accountRef: 'E2E-BW-ACC2',
+        phones: [],
+        whatsapp: [WA_PHONE],
         emails: [],
         assignedAgent: 'agente1',
       }),
@@ -82,6 +112,7 @@ describe('delivery status and a reply in the account', () => {
     await workstation?.close();
     await server?.close();
     await twilio?.close();
+    await meta?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -183,5 +214,106 @@ describe('delivery status and a reply in the account', () => {
     await page.screenshot({ path: '/tmp/replies-lead-1440.png' });
     await rows.first().getByTestId('unknown-reply-handled').click();
     await expect.poll(() => rows.count()).toBe(0);
+  }, 120_000);
+
+  it('the admin sets the WhatsApp account on "Proveedores": secrets write-only, shown as configured', async () => {
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await loginThroughUi(page, 'admin', 'admin123');
+    await page.getByTestId('open-providers-admin').click();
+    const screen = page.getByTestId('providers-admin');
+    await screen.waitFor();
+    await expect.poll(() => page.getByTestId('secret-twilioAuthToken').textContent()).toBe('configurado');
+    expect(await page.getByTestId('secret-whatsappAppSecret').textContent()).toBe('sin configurar');
+    // the stored token never reaches the page
+    expect(await page.content()).not.toContain(TW.authToken);
+    await screen.locator('input[name="whatsappPhoneNumberId"]').fill('12ab');
+    expect(await screen.locator('.field-error[data-field="whatsappPhoneNumberId"]').textContent()).toBe('Valor no válido.');
+    expect(await page.getByTestId('providers-save').isDisabled()).toBe(true);
+    await screen.locator('input[name="whatsappPhoneNumberId"]').fill(WA.phoneNumberId);
+    await screen.locator('input[name="whatsappAppSecret"]').fill(WA.appSecret);
+    await screen.locator('input[name="whatsappVerifyToken"]').fill(WA.verifyToken);
+    await page.getByTestId('providers-save').click();
+    await page.getByTestId('providers-saved').waitFor();
+    await expect.poll(() => page.getByTestId('secret-whatsappAppSecret').textContent()).toBe('configurado');
+    // the Twilio token left empty was kept
+    expect(await page.getByTestId('secret-twilioAuthToken').textContent()).toBe('configurado');
+    expect(await screen.locator('input[name="whatsappAppSecret"]').inputValue()).toBe('');
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1440, height: 900 },
+    ]) {
+      await page.setViewportSize(size);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      await page.screenshot({ path: `/tmp/providers-${size.width}.png` });
+    }
+    const admin = (await login(server, 'admin', 'admin123')).token;
+    const view = await call(server, 'GET', '/api/v1/org/messaging', { token: admin });
+    expect(view.body).toMatchObject({ twilioAuthTokenSet: true, whatsappPhoneNumberId: WA.phoneNumberId, whatsappAppSecretSet: true });
+  }, 120_000);
+
+  it('after the debtor writes on WhatsApp the agent answers in free text; before, only templates', async () => {
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await loginThroughUi(page, 'agente1', 'agente123');
+    await waitForSync(page, 0, 'online');
+    await page.getByTestId('queue-search').fill('Julián');
+    await page.locator('[data-testid="queue-row"] .debtor-name', { hasText: 'Julián Restrepo Gil' }).first().click();
+    await page.getByTestId('message-panel').waitFor();
+    await page.getByTestId('msg-channel-whatsapp').click();
+    // no message from the debtor on WhatsApp yet: templates only, no free text offered
+    await expect.poll(() => page.getByTestId('msg-window').getAttribute('data-open')).toBe('false');
+    expect(await page.getByTestId('msg-free-mode').count()).toBe(0);
+    expect(await page.getByTestId('msg-free-text').count()).toBe(0);
+
+    // the debtor writes on WhatsApp (Meta's webhook, signed with the secret the admin just set)
+    const payload = Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '102290129340398',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550783881', phone_number_id: WA.phoneNumberId },
+                  messages: [
+                    {
+                      from: WA_PHONE.slice(1),
+                      id: 'wamid.e2e-window',
+                      timestamp: String(AT.getTime() / 1000 - 300),
+                      type: 'text',
+                      text: { body: '¿Me pueden dar el número de cuenta?' },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const r = await fetch(`${server.url}/api/v1/webhooks/${org}/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(payload, WA.appSecret) },
+      body: payload,
+    });
+    expect(r.status).toBe(200);
+    await workstation.handlers.syncNow(undefined);
+    await expect.poll(() => page.getByTestId('msg-window').getAttribute('data-open'), { timeout: 15_000 }).toBe('true');
+    await page.getByTestId('msg-free-mode').check();
+    const text = 'Claro: cuenta 123-456 del Banco Ejemplo. Gracias.';
+    await page.getByTestId('msg-free-text').fill(text);
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="msg-send"]') as HTMLButtonElement).disabled);
+    await page.getByTestId('message-panel').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/whatsapp-free-text-1280.png' });
+    await page.getByTestId('msg-send').click();
+    await page.getByTestId('msg-queued').waitFor();
+    meta.requests.length = 0;
+    await workstation.handlers.syncNow(undefined);
+    await server.dispatcher.runOnce();
+    // the debtor receives our words as WhatsApp text, not a template
+    expect(meta.requests).toHaveLength(1);
+    expect(JSON.parse(meta.requests[0]!.body)).toMatchObject({ type: 'text', text: { body: text }, to: WA_PHONE.slice(1) });
   }, 120_000);
 });

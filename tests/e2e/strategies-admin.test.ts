@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoneyCode } from '../../src/shared/domain/money';
 import { call, login } from '../helpers/server';
 import { horizontalOverflow } from './helpers/overflow';
 import { loginThroughUi, startWorkstationStack, type WorkstationStack } from './helpers/stack';
@@ -179,4 +180,124 @@ describe('strategies admin: build, simulate, save', () => {
     await page.screenshot({ path: '/tmp/strategies-en-1280.png' });
     expect(stack.pageErrors).toEqual([]);
   }, 240_000);
+
+  it('edits step conditions and a challenger ladder, sets prices per contact, and reads champion against challenger', async () => {
+    const { page, server } = stack;
+    await page.getByTestId('language').selectOption('es');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const editor = page.getByTestId('strategy-editor');
+    const row = page.locator('[data-testid="strategy-row"][data-name="Mora temprana"]');
+    await row.getByTestId('strategy-edit').click();
+    await editor.waitFor();
+    const step0 = page.getByTestId('strategy-step').nth(0);
+    // a condition typed wrong is refused beside its cell
+    await step0.locator('input[name="minBalance"]').fill('abc');
+    const minErr = editor.locator('.field-error[data-field="steps.0.conditions.minBalanceMinor"]');
+    expect(await minErr.textContent()).toBe('Escriba un número entero.');
+    await step0.locator('input[name="minBalance"]').fill('5000000');
+    expect(await minErr.count()).toBe(0);
+    await step0.locator('input[name="step-segment-high"]').check();
+
+    // the challenger: a share over 50 % and a step without template are refused beside their fields
+    await editor.locator('input[name="challengerOn"]').check();
+    await editor.locator('input[name="sharePercent"]').fill('70');
+    expect(await editor.locator('.field-error[data-field="challenger.sharePercent"]').textContent()).toBe('Máximo 50.');
+    expect(await editor.locator('.field-error[data-field="challenger.steps.0.templateId"]').textContent()).toBe(
+      'Este paso necesita una plantilla.',
+    );
+    expect(await page.getByTestId('strategy-save').isDisabled()).toBe(true);
+    await editor.locator('input[name="sharePercent"]').fill('30');
+    await page.getByTestId('challenger-copy').click();
+    const ch = page.getByTestId('challenger-step');
+    expect(await ch.count()).toBe(2);
+    await ch.nth(0).locator('input[name="day"]').fill('25');
+    expect(await editor.locator('.field-error').count()).toBe(0);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await page.getByTestId('challenger-editor').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/strategies-challenger-1280.png' });
+    await page.getByTestId('strategy-save').click();
+    await page.getByTestId('strategy-saved').waitFor();
+
+    const admin = await login(server, 'admin', 'admin123');
+    type Saved = {
+      id: string;
+      name: string;
+      steps: Array<{ conditions: unknown }>;
+      challenger: { sharePercent: number; steps: Array<{ key: string; day: number; action: string }> } | null;
+    };
+    const saved = ((await call(server, 'GET', '/api/v1/org/strategies', { token: admin.token })).body.strategies as Saved[]).find(
+      (s) => s.name === 'Mora temprana',
+    )!;
+    expect(saved.steps[0]!.conditions).toEqual({ minBalanceMinor: 5_000_000, segments: ['high'] });
+    expect(saved.challenger?.sharePercent).toBe(30);
+    expect(saved.challenger?.steps.map((s) => [s.key, s.day, s.action])).toEqual([
+      ['retador-1', 25, 'sms'],
+      ['retador-2', 45, 'call_task'],
+    ]);
+
+    // what each ladder did, written straight into the ledger: champion A got an SMS and paid
+    // 100.000 COP; challenger B got a call task and paid nothing
+    const db = server.db;
+    const accs = await db.query<{ id: string; orgId: string }>(
+      `SELECT id, org_id AS "orgId" FROM accounts WHERE currency = 'COP' ORDER BY id LIMIT 2`,
+    );
+    const [a, b] = accs as [(typeof accs)[0], (typeof accs)[0]];
+    const run = (acc: string, variant: string, key: string, action: string, status: string) =>
+      db.query(
+        `INSERT INTO strategy_runs (org_id, strategy_id, account_id, step_key, occurrence, anchor_date, variant, action, status, due_at, created_at)
+         VALUES ($1, $2, $3, $4, 'due:2026-11-01', '2026-11-01', $5, $6, $7, '2026-11-01T15:00:00Z', '2026-11-01T15:00:00Z')`,
+        [a.orgId, saved.id, acc, key, variant, action, status],
+      );
+    await run(a.id, 'champion', 'paso-1', 'sms', 'sent');
+    await run(b.id, 'challenger', 'retador-2', 'call_task', 'tasked');
+    await db.query(`UPDATE accounts SET balance_minor = 0 WHERE id = $1`, [a.id]);
+    await db.query(`UPDATE accounts SET balance_minor = 700000, due_date = '2020-01-01' WHERE id = $1`, [b.id]);
+    await db.query(
+      `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at) VALUES ($1, $2, 'E2E-1', 100000, 'COP', '2026-11-03T12:00:00Z')`,
+      [a.orgId, a.id],
+    );
+
+    // the organisation's own SMS price in COP: a negative one is refused beside its cell, 150 COP saved
+    const costs = page.getByTestId('contact-costs');
+    await costs.locator('summary').click();
+    const smsCop = costs.locator('input[name="cost-COP:sms"]');
+    expect(await smsCop.inputValue()).toBe('200');
+    await smsCop.fill('-1');
+    expect(await costs.locator('.field-error[data-field="COP:sms"]').textContent()).toBe('Debe ser un número mayor o igual a 0');
+    expect(await page.getByTestId('contact-costs-save').isDisabled()).toBe(true);
+    await smsCop.fill('150');
+    await page.getByTestId('contact-costs-save').click();
+    await page.getByTestId('contact-costs-saved').waitFor();
+    expect(await horizontalOverflow(page)).toEqual([]);
+
+    await row.getByTestId('strategy-edit').click();
+    const results = page.getByTestId('strategy-results');
+    await results.waitFor();
+    const champion = results.locator('[data-testid="strategy-result"][data-variant="champion"][data-currency="COP"]');
+    await champion.waitFor();
+    const cop = (minor: number) => formatMoneyCode(minor, 'COP', 'es');
+    const pct = (x: number) => new Intl.NumberFormat('es', { style: 'percent' }).format(x);
+    expect(await champion.getByTestId('result-accounts').textContent()).toBe('1');
+    expect(await champion.getByTestId('result-cure-rate').textContent()).toBe(`${pct(1)} (1)`);
+    expect(await champion.getByTestId('result-contacts-per-cure').textContent()).toBe('1');
+    expect(await champion.getByTestId('result-collected').textContent()).toBe(`${cop(100_000)} · 1 cuenta`);
+    expect(await champion.getByTestId('result-cost').textContent()).toBe(cop(150));
+    expect(await champion.getByTestId('result-cost-per-peso').textContent()).toBe('0,0015');
+    const challenger = results.locator('[data-testid="strategy-result"][data-variant="challenger"][data-currency="COP"]');
+    expect(await challenger.getByTestId('result-cure-rate').textContent()).toBe(`${pct(0)} (0)`);
+    expect(await challenger.getByTestId('result-contacts-per-cure').textContent()).toBe('—');
+    // a call task at the default 320 COP a minute × 4 minutes
+    expect(await challenger.getByTestId('result-cost').textContent()).toBe(cop(1_280));
+    expect(await challenger.getByTestId('result-cost-per-peso').textContent()).toBe('—');
+    await results.scrollIntoViewIfNeeded();
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1440, height: 900 },
+    ]) {
+      await page.setViewportSize(size);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      await page.screenshot({ path: `/tmp/strategies-results-${size.width}.png` });
+    }
+    expect(stack.pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -45,7 +45,14 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
       .pluck(),
     setCallback: db.prepare('UPDATE accounts SET callback_at = @callbackAt, callback_note = @note WHERE id = @accountId'),
     setStatus: db.prepare('UPDATE accounts SET status = @status WHERE id = @accountId'),
-    setPrefs: db.prepare('UPDATE debtors SET contact_prefs = @prefs WHERE id = @debtorId'),
+    // the debtor's refusals of channels stay as the server sent them: an agent's edit never lifts
+    // one (the server keeps them too, src/server/sync/appliers/debtor-set-preferences.ts)
+    setPrefs: db.prepare(
+      `UPDATE debtors SET contact_prefs = json_patch(@prefs, json_object(
+         'refusedChannels', json(coalesce(json_extract(contact_prefs, '$.refusedChannels'), 'null')),
+         'refusedByReply', json(coalesce(json_extract(contact_prefs, '$.refusedByReply'), 'null'))))
+       WHERE id = @debtorId`,
+    ),
     accountsOfDebtor: db.prepare('SELECT id FROM accounts WHERE debtor_id = ?').pluck(),
     // a contact counts for every account of the debtor where the rules count per debtor, so all
     // of them are judged again (their "contactable today" may change with it)

@@ -1,141 +1,18 @@
 import { useState } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { ZodIssue } from 'zod';
 import { Plus } from 'lucide-react';
 import type { Segment } from '../../shared/domain/enums';
 import { StrategyInput, type Simulation, type Strategy } from '../../shared/domain/strategy';
 import { getApi } from '../api';
-import { formatCalendarDate } from '../lib/datetime';
 import { errorText } from '../lib/errors';
 import { useAction, useLoad } from '../lib/useAction';
-import { needsTemplate, StrategyStepRow, type StepDraft } from './StrategyStepRow';
+import { ContactCostsEditor } from './ContactCostsEditor';
+import { newStep, StrategyLadder } from './StrategyLadder';
+import { StrategyResultsView } from './StrategyResultsView';
+import { SimulationView } from './StrategySimulationView';
+import { EMPTY, issueText, SEGMENTS, toDraft, toInput, type Draft } from './strategy-draft';
 
-const SEGMENTS: readonly Segment[] = ['low', 'medium', 'high'];
 const SIM_DAYS = 30;
-
-interface Draft {
-  id: string | null;
-  name: string;
-  active: boolean;
-  rank: number;
-  segments: Segment[];
-  products: string;
-  countries: string;
-  dpdMin: string;
-  dpdMax: string;
-  steps: StepDraft[];
-  /** Kept as saved: the challenger ladder is not edited here. */
-  challenger: Strategy['challenger'];
-}
-
-/** A key no other step of the ladder has: the run ledger keys on it, so an existing step keeps its own. */
-function freshKey(steps: StepDraft[]): string {
-  for (let n = steps.length + 1; ; n++) if (!steps.some((s) => s.key === `paso-${n}`)) return `paso-${n}`;
-}
-
-function newStep(steps: StepDraft[]): StepDraft {
-  const last = steps[steps.length - 1];
-  return {
-    key: freshKey(steps),
-    day: last ? String(Number(last.day || 0) + 3) : '0',
-    anchor: 'due_date',
-    action: 'sms',
-    templateId: '',
-    validDays: '2',
-    conditions: { minBalanceMinor: null, segments: [] },
-  };
-}
-
-const EMPTY: Draft = {
-  id: null,
-  name: '',
-  active: false,
-  rank: 100,
-  segments: [],
-  products: '',
-  countries: '',
-  dpdMin: '',
-  dpdMax: '',
-  steps: [],
-  challenger: null,
-};
-
-function toDraft(s: Strategy): Draft {
-  return {
-    id: s.id,
-    name: s.name,
-    active: s.active,
-    rank: s.rank,
-    segments: [...s.scope.segments],
-    products: s.scope.products.join(', '),
-    countries: s.scope.countries.join(', '),
-    dpdMin: s.scope.dpdMin === null ? '' : String(s.scope.dpdMin),
-    dpdMax: s.scope.dpdMax === null ? '' : String(s.scope.dpdMax),
-    steps: s.steps.map((st) => ({
-      key: st.key,
-      day: String(st.day),
-      anchor: st.anchor,
-      action: st.action,
-      templateId: st.templateId ?? '',
-      validDays: String(st.validDays),
-      conditions: st.conditions,
-    })),
-    challenger: s.challenger,
-  };
-}
-
-const list = (text: string) =>
-  text
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-/** Empty → null; anything else a number (NaN when not one, which the schema refuses beside the field). */
-const num = (text: string) => (text.trim() === '' ? null : Number(text.trim()));
-
-function toInput(d: Draft): StrategyInput {
-  return {
-    name: d.name,
-    active: d.active,
-    rank: d.rank,
-    scope: {
-      segments: d.segments,
-      products: list(d.products),
-      countries: list(d.countries).map((c) => c.toUpperCase()),
-      dpdMin: num(d.dpdMin),
-      dpdMax: num(d.dpdMax),
-    },
-    steps: d.steps.map((s) => ({
-      key: s.key,
-      anchor: s.anchor,
-      day: num(s.day) ?? Number.NaN,
-      action: s.action,
-      templateId: needsTemplate(s.action) ? s.templateId || null : null,
-      validDays: num(s.validDays) ?? Number.NaN,
-      conditions: s.conditions,
-    })),
-    challenger: d.challenger,
-  };
-}
-
-/** A schema issue in the admin's language (the shared schema words its own checks in English). */
-function issueText(t: TFunction, issue: ZodIssue): string {
-  const path = issue.path.join('.');
-  if (issue.code === 'custom') {
-    if (path.endsWith('templateId')) return t('strategies.issue.templateRequired');
-    if (path === 'scope.dpdMax') return t('strategies.issue.dpdOrder');
-    return t('strategies.issue.invalid');
-  }
-  if (issue.code === 'too_small') {
-    if (path === 'name') return t('strategies.issue.required');
-    if (path === 'steps') return t('strategies.issue.noSteps');
-    return t('strategies.issue.min', { min: issue.minimum });
-  }
-  if (issue.code === 'too_big') return path === 'name' ? t('strategies.issue.tooLong') : t('strategies.issue.max', { max: issue.maximum });
-  if (issue.code === 'invalid_type') return t('strategies.issue.number');
-  if (issue.code === 'invalid_format' && path.startsWith('scope.countries')) return t('strategies.issue.country');
-  return t('strategies.issue.invalid');
-}
 
 /**
  * The administrators' collection strategies: the list, a form for one (scope, the ladder of steps,
@@ -173,7 +50,7 @@ export function StrategiesAdminScreen() {
     save.setError(null);
     simulate.setError(null);
   };
-  const setStep = (i: number, patch: Partial<StepDraft>) => set({ steps: draft!.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+  const [resultsReload, setResultsReload] = useState(0);
 
   const open = (d: Draft) => {
     setDraft(d);
@@ -386,51 +263,77 @@ export function StrategiesAdminScreen() {
           <fieldset>
             <legend>{t('strategies.steps')}</legend>
             <p className="muted small">{t('strategies.stepsHelp')}</p>
-            <table className="table strat-steps" data-testid="strategy-steps-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('strategies.day')}</th>
-                  <th scope="col">{t('strategies.anchor')}</th>
-                  <th scope="col">{t('strategies.action')}</th>
-                  <th scope="col">{t('strategies.template')}</th>
-                  <th scope="col">{t('strategies.validDays')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('strategies.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {draft.steps.map((s, i) => (
-                  <StrategyStepRow
-                    key={s.key}
-                    step={s}
-                    index={i}
-                    templates={templates}
-                    bad={bad}
-                    fieldError={fieldError}
-                    onChange={(patch) => setStep(i, patch)}
-                    onRemove={() => set({ steps: draft.steps.filter((_, j) => j !== i) })}
-                  />
-                ))}
-              </tbody>
-            </table>
-            {fieldError('steps')}
-            <button
-              type="button"
-              className="small with-icon"
-              data-testid="strategy-step-add"
-              onClick={() => set({ steps: [...draft.steps, newStep(draft.steps)] })}
-            >
-              <Plus size={14} aria-hidden="true" />
-              {t('strategies.addStep')}
-            </button>
+            <StrategyLadder
+              path="steps"
+              steps={draft.steps}
+              templates={templates}
+              bad={bad}
+              fieldError={fieldError}
+              onChange={(steps) => set({ steps })}
+            />
           </fieldset>
 
-          {serverError && !(serverError.field && /^(name|scope\.|steps\.)/.test(serverError.field) && fieldError(serverError.field)) && (
-            <p className="field-error" role="alert" data-testid="strategy-error">
-              {errorText(t, serverError)}
-            </p>
-          )}
+          <fieldset data-testid="challenger-editor">
+            <legend>{t('strategies.challenger.title')}</legend>
+            <p className="muted small">{t('strategies.challenger.help')}</p>
+            <div className="strat-grid">
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  name="challengerOn"
+                  checked={draft.challengerOn}
+                  onChange={(e) =>
+                    set({
+                      challengerOn: e.target.checked,
+                      challengerSteps: e.target.checked && !draft.challengerSteps.length ? [newStep([], 'retador')] : draft.challengerSteps,
+                    })
+                  }
+                />
+                {t('strategies.challenger.on')}
+              </label>
+              {draft.challengerOn && (
+                <label>
+                  {t('strategies.challenger.share')}
+                  <input
+                    name="sharePercent"
+                    className="num"
+                    inputMode="numeric"
+                    aria-invalid={bad('challenger.sharePercent')}
+                    value={draft.sharePercent}
+                    onChange={(e) => set({ sharePercent: e.target.value })}
+                  />
+                  {fieldError('challenger.sharePercent')}
+                </label>
+              )}
+            </div>
+            {draft.challengerOn && (
+              <>
+                <StrategyLadder
+                  path="challenger.steps"
+                  steps={draft.challengerSteps}
+                  templates={templates}
+                  bad={bad}
+                  fieldError={fieldError}
+                  onChange={(challengerSteps) => set({ challengerSteps })}
+                />
+                <button
+                  type="button"
+                  className="small"
+                  data-testid="challenger-copy"
+                  onClick={() => set({ challengerSteps: draft.steps.map((st, i) => ({ ...st, key: `retador-${i + 1}` })) })}
+                >
+                  {t('strategies.challenger.copy')}
+                </button>
+              </>
+            )}
+          </fieldset>
+
+          {serverError &&
+            !(serverError.field && /^(name|scope\.|steps\.|challenger\.)/.test(serverError.field) && fieldError(serverError.field)) && (
+              <p className="field-error" role="alert" data-testid="strategy-error">
+                {errorText(t, serverError)}
+              </p>
+            )}
           <div className="form-actions">
             <button
               type="button"
@@ -449,91 +352,10 @@ export function StrategiesAdminScreen() {
           </div>
 
           {sim && <SimulationView sim={sim} lang={lang} />}
+          {draft.id && <StrategyResultsView strategyId={draft.id} reload={resultsReload} />}
         </form>
       )}
+      {strategies && <ContactCostsEditor onSaved={() => setResultsReload((n) => n + 1)} />}
     </section>
-  );
-}
-
-/** The simulation: by day and channel, what would go, wait or be held back; then why, counted. */
-function SimulationView({ sim, lang }: { sim: Simulation; lang: 'es' | 'en' }) {
-  const { t, i18n } = useTranslation();
-  const cells = [...sim.cells].sort((a, b) => a.date.localeCompare(b.date) || a.action.localeCompare(b.action));
-  const total = (k: 'sent' | 'waited' | 'held') => cells.reduce((n, c) => n + c[k], 0);
-  return (
-    <div className="strat-sim" data-testid="strategy-simulation" role="region" aria-labelledby="strat-sim-title">
-      <h4 id="strat-sim-title">{t('strategies.simTitle', { count: sim.days })}</h4>
-      <p className="muted small" data-testid="strategy-sim-summary">
-        {t('strategies.simSummary', { count: sim.accounts, from: formatCalendarDate(sim.from, i18n.language) })}
-      </p>
-      {cells.length === 0 ? (
-        <p className="muted" data-testid="strategy-sim-empty">
-          {t('strategies.simEmpty')}
-        </p>
-      ) : (
-        <table className="table strat-sim-table" data-testid="strategy-sim-table">
-          <caption className="sr-only">{t('strategies.simCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('strategies.date')}</th>
-              <th scope="col">{t('strategies.action')}</th>
-              <th scope="col" className="num">
-                {t('strategies.sent')}
-              </th>
-              <th scope="col" className="num">
-                {t('strategies.waited')}
-              </th>
-              <th scope="col" className="num">
-                {t('strategies.held')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {cells.map((c) => (
-              <tr key={`${c.date}-${c.action}`} data-testid="strategy-sim-row" data-date={c.date} data-action={c.action}>
-                <td>{formatCalendarDate(c.date, i18n.language)}</td>
-                <td>{t(`strategies.act.${c.action}`)}</td>
-                <td className="num">{c.sent}</td>
-                <td className="num">{c.waited}</td>
-                <td className="num">{c.held}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr data-testid="strategy-sim-total">
-              <th scope="row" colSpan={2}>
-                {t('strategies.total')}
-              </th>
-              <td className="num">{total('sent')}</td>
-              <td className="num">{total('waited')}</td>
-              <td className="num">{total('held')}</td>
-            </tr>
-          </tfoot>
-        </table>
-      )}
-      {sim.heldReasons.length > 0 && (
-        <>
-          <h5>{t('strategies.heldReasons')}</h5>
-          <table className="table strat-reasons" data-testid="strategy-sim-reasons">
-            <thead>
-              <tr>
-                <th scope="col">{t('strategies.reason')}</th>
-                <th scope="col" className="num">
-                  {t('strategies.times')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sim.heldReasons.map((r) => (
-                <tr key={r.code} data-testid="strategy-sim-reason" data-code={r.code}>
-                  <td>{r[lang]}</td>
-                  <td className="num">{r.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-    </div>
   );
 }

@@ -2,7 +2,10 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Trash2 } from 'lucide-react';
 import type { OrgMessageTemplate } from '../../shared/domain/messaging';
-import { MESSAGE_ACTIONS, StepAction, StepAnchor, type StrategyStep } from '../../shared/domain/strategy';
+import type { Segment } from '../../shared/domain/enums';
+import { MESSAGE_ACTIONS, StepAction, StepAnchor } from '../../shared/domain/strategy';
+
+const SEGMENTS: readonly Segment[] = ['low', 'medium', 'high'];
 
 /** One rung of the ladder as the admin types it (numbers as text until saved). */
 export interface StepDraft {
@@ -12,13 +15,17 @@ export interface StepDraft {
   action: StepAction;
   templateId: string;
   validDays: string;
-  /** Kept from the saved step: the form does not edit per-step conditions. */
-  conditions: StrategyStep['conditions'];
+  /** Condition: only when the balance is at least this much (minor units; empty = any balance). */
+  minBalance: string;
+  /** Condition: only for these segments (none ticked = every segment of the scope). */
+  segments: Segment[];
 }
 
 export const needsTemplate = (a: StepAction) => (MESSAGE_ACTIONS as readonly string[]).includes(a) || a === 'letter';
 
 interface Props {
+  /** The ladder's path in the schema: steps or challenger.steps. */
+  path: 'steps' | 'challenger.steps';
   step: StepDraft;
   index: number;
   templates: readonly OrgMessageTemplate[];
@@ -29,29 +36,31 @@ interface Props {
   onRemove: () => void;
 }
 
-/** One step of the strategy editor's ladder: day, anchor, action, template, validity, remove. */
-export function StrategyStepRow({ step: s, index: i, templates, bad, fieldError, onChange, onRemove }: Props) {
+/** One step of a ladder: day, anchor, action, template, validity, its conditions, remove. */
+export function StrategyStepRow({ path, step: s, index: i, templates, bad, fieldError, onChange, onRemove }: Props) {
   const { t } = useTranslation();
   const usable = templates.filter((tp) => tp.active && (s.action === 'letter' || tp.channel === s.action));
   const n = i + 1;
-  const label = (field: string) => t('strategies.stepField', { n, field: t(`strategies.${field}`) });
+  const ladder = path === 'steps' ? '' : `${t('strategies.challenger.title')}: `;
+  const label = (field: string) => ladder + t('strategies.stepField', { n, field: t(`strategies.${field}`) });
+  const at = (field: string) => `${path}.${i}.${field}`;
   // the two numeric cells (day, validity window) differ only in their field
-  const numberCell = (field: 'day' | 'validDays') => (
+  const numberCell = (field: 'day' | 'validDays' | 'minBalance', schemaField: string = field) => (
     <td>
       <input
         name={field}
-        aria-invalid={bad(`steps.${i}.${field}`)}
+        aria-invalid={bad(at(schemaField))}
         className="num"
         inputMode="numeric"
         aria-label={label(field)}
         value={s[field]}
         onChange={(e) => onChange({ [field]: e.target.value })}
       />
-      {fieldError(`steps.${i}.${field}`)}
+      {fieldError(at(schemaField))}
     </td>
   );
   return (
-    <tr data-testid="strategy-step" data-key={s.key}>
+    <tr data-testid={path === 'steps' ? 'strategy-step' : 'challenger-step'} data-key={s.key}>
       {numberCell('day')}
       <td>
         <select
@@ -85,7 +94,7 @@ export function StrategyStepRow({ step: s, index: i, templates, bad, fieldError,
         {needsTemplate(s.action) ? (
           <select
             name="template"
-            aria-invalid={bad(`steps.${i}.templateId`)}
+            aria-invalid={bad(at('templateId'))}
             aria-label={label('template')}
             value={s.templateId}
             onChange={(e) => onChange({ templateId: e.target.value })}
@@ -100,16 +109,32 @@ export function StrategyStepRow({ step: s, index: i, templates, bad, fieldError,
         ) : (
           <span className="muted">{t('strategies.noTemplate')}</span>
         )}
-        {fieldError(`steps.${i}.templateId`)}
+        {fieldError(at('templateId'))}
       </td>
       {numberCell('validDays')}
+      {numberCell('minBalance', 'conditions.minBalanceMinor')}
+      <td>
+        <div role="group" aria-label={label('stepSegments')} className="strat-step-segments">
+          {SEGMENTS.map((sg) => (
+            <label key={sg} className="inline">
+              <input
+                type="checkbox"
+                name={`step-segment-${sg}`}
+                checked={s.segments.includes(sg)}
+                onChange={(e) => onChange({ segments: e.target.checked ? [...s.segments, sg] : s.segments.filter((x) => x !== sg) })}
+              />
+              {t(`segment.${sg}`)}
+            </label>
+          ))}
+        </div>
+      </td>
       <td>
         <button
           type="button"
           className="small icon-only"
           data-testid="strategy-step-remove"
-          aria-label={t('strategies.removeStep', { n })}
-          title={t('strategies.removeStep', { n })}
+          aria-label={ladder + t('strategies.removeStep', { n })}
+          title={ladder + t('strategies.removeStep', { n })}
           onClick={onRemove}
         >
           <Trash2 size={14} aria-hidden="true" />

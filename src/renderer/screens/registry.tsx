@@ -12,6 +12,7 @@ import { ViolationsScreen } from '../admin/ViolationsScreen';
 import { WipesAdminScreen } from '../admin/WipesAdminScreen';
 import { SegmentsAdminScreen } from '../admin/SegmentsAdminScreen';
 import { LiveScreen } from '../live/LiveScreen';
+import { ProvidersAdminScreen } from '../admin/ProvidersAdminScreen';
 
 /**
  * Every work screen, by the view that shows it: the one place a screen is registered (a new view in
@@ -48,5 +49,6 @@ export const SECTIONS: ReadonlyArray<{
   { section: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
   { section: 'strategies', Screen: StrategiesAdminScreen, label: 'strategies.title', testId: 'open-strategies-admin', roles: ['admin'] },
   { section: 'segments', Screen: SegmentsAdminScreen, label: 'segments.title', testId: 'open-segments-admin', roles: ['admin'] },
+  { section: 'providers', Screen: ProvidersAdminScreen, label: 'providers.title', testId: 'open-providers-admin', roles: ['admin'] },
   { section: 'wipes', Screen: WipesAdminScreen, label: 'wipes.title', testId: 'open-wipes-admin', roles: ['admin'] },
 ];

@@ -2,6 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { Db } from '../db';
 import { recordInbound, type InboundOutcome } from './inbound';
+import { orgMailboxes } from './org-config';
 
 export interface MailboxConfig {
   host: string;
@@ -98,17 +99,58 @@ export function ownText(text: string): string {
   return (cut === -1 ? lines : lines.slice(0, cut)).join('\n').trim() || text.trim();
 }
 
+/** The organisations' own reply mailboxes (set on the provider settings screen), as poll configurations. */
+export async function configuredMailboxes(db: Db): Promise<MailboxConfig[]> {
+  return (await orgMailboxes(db)).map((c) => ({
+    orgId: c.orgId,
+    host: c.imapHost!,
+    port: c.imapPort ?? (c.imapSecure ? 993 : 143),
+    secure: c.imapSecure,
+    user: c.imapUser!,
+    pass: c.imapPassword!,
+    mailbox: c.imapMailbox,
+  }));
+}
+
 /**
- * Polls the mailbox every `everyMs` (one poll at a time). Returns a stop function. Errors are
- * reported and the next poll tries again (a mailbox down for a while loses nothing: the messages
- * stay unseen).
+ * One round: every organisation's own mailbox, and the server-wide one of the environment
+ * (IMAP_*, for its organisation unless that organisation set its own). One mailbox failing does
+ * not keep the others from being read.
  */
-export function scheduleMailboxPoll(db: Db, cfg: MailboxConfig, everyMs: number, onError: (e: unknown) => void): () => Promise<void> {
+export async function pollAllMailboxes(
+  db: Db,
+  fromEnv: MailboxConfig | null,
+  onError: (e: unknown, orgId: string) => void,
+): Promise<number> {
+  const own = await configuredMailboxes(db);
+  const all = fromEnv && !own.some((m) => m.orgId === fromEnv.orgId) ? [...own, fromEnv] : own;
+  let replies = 0;
+  for (const m of all) {
+    try {
+      replies += (await pollMailbox(db, m)).length;
+    } catch (e) {
+      onError(e, m.orgId);
+    }
+  }
+  return replies;
+}
+
+/**
+ * Polls every reply mailbox every `everyMs` (one round at a time). Returns a stop function.
+ * Errors are reported and the next round tries again (a mailbox down for a while loses nothing:
+ * the messages stay unseen).
+ */
+export function scheduleMailboxPolls(
+  db: Db,
+  fromEnv: MailboxConfig | null,
+  everyMs: number,
+  onError: (e: unknown, orgId: string | null) => void,
+): () => Promise<void> {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = pollMailbox(db, cfg)
-      .catch(onError)
+    running = pollAllMailboxes(db, fromEnv, onError)
+      .catch((e) => onError(e, null))
       .finally(() => {
         running = null;
       });

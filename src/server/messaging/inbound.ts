@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageChannel } from '../../shared/domain/messaging';
-import { optOutWord } from '../../shared/rules/opt-out';
+import { mayReauthorizeByReply, optInWord, optOutWord } from '../../shared/rules/opt-out';
 import { whatsappWindowUntil as windowUntil } from '../../shared/rules/whatsapp-window';
 import { recordOrgAudit } from '../audit/org-audit';
 import type { Db } from '../db';
@@ -30,6 +30,8 @@ export interface InboundOutcome {
   activityId: string | null;
   /** The opt-out word the reply was ("baja", "stop" …), when it was one. */
   optOut: string | null;
+  /** The opt-in word ("alta", "start" …) that lifted the debtor's own refusal of the channel, when it did. */
+  optIn?: string | null;
 }
 
 interface Match {
@@ -68,6 +70,7 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
     const match = await matchSender(tx, r);
     const word = optOutWord(r.body) ?? (r.subject ? optOutWord(r.subject) : null);
     let activityId: string | null = null;
+    let optIn: string | null = null;
     if (match) {
       await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2::text))', [DEBTOR_LOCK_CLASS, match.debtorId]);
       if (match.accountId && match.agentId) {
@@ -80,6 +83,7 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
         );
       }
       if (word) await refuseChannel(tx, r.orgId, match, r.channel, word);
+      else optIn = await reauthorizeChannel(tx, r.orgId, match, r.channel, r.body, r.subject);
     }
     const id = randomUUID();
     await tx.query(
@@ -111,9 +115,31 @@ export async function recordInbound(db: Db, r: InboundReply): Promise<InboundOut
       accountId: match?.accountId ?? null,
       activityId,
       optOut: match ? word : null,
+      optIn,
     };
   });
 }
+
+/**
+ * The matching queries by number or address. A number is compared by its digits only, through the
+ * expressions the indexes of migration 0026 hold (outbound_messages_digits, contact_points_digits,
+ * inbound_messages_window_digits), so a reply is an index lookup, not a scan of every message;
+ * tests/integration/messaging/reply-match-index.test.ts reads the plans.
+ */
+export const MATCH_SQL = {
+  lastOutbound: (email: boolean) =>
+    `SELECT a.debtor_id AS "debtorId", m.account_id AS "accountId", m.contact_point_id AS "contactPointId",
+            coalesce(a.assigned_agent_id, m.agent_id) AS "agentId"
+     FROM outbound_messages m JOIN accounts a ON a.id = m.account_id
+     WHERE m.org_id = $1 AND m.channel = $3 AND ${email ? `lower(m.address) = $2` : `regexp_replace(m.address, '\\D', '', 'g') = $2`}
+     ORDER BY m.created_at DESC LIMIT 1`,
+  contactPoints: (email: boolean) =>
+    `SELECT c.debtor_id AS "debtorId", c.id AS "contactPointId" FROM contact_points c JOIN debtors d ON d.id = c.debtor_id
+     WHERE d.org_id = $1 AND c.kind = ANY($3::text[]) AND ${email ? `lower(c.value) = $2` : `regexp_replace(c.value, '\\D', '', 'g') = $2`}
+     ORDER BY (c.kind = $4) DESC`,
+  whatsappWindow: `SELECT max(received_at) AS last FROM inbound_messages
+     WHERE org_id = $1 AND channel = 'whatsapp' AND regexp_replace(from_address, '\\D', '', 'g') = $2`,
+};
 
 async function matchSender(tx: Db, r: InboundReply): Promise<Match | null> {
   // 1. the thread: one of our message ids in In-Reply-To / References
@@ -131,25 +157,17 @@ async function matchSender(tx: Db, r: InboundReply): Promise<Match | null> {
   const isEmail = r.channel === 'email';
   const key = isEmail ? r.from.trim().toLowerCase() : digits(r.from);
   if (!key) return null;
-  const same = isEmail ? `lower(m.address) = $2` : `regexp_replace(m.address, '\\D', '', 'g') = $2`;
   // 2. the address our last message on this channel went to
-  const [last] = await tx.query<Match>(
-    `SELECT a.debtor_id AS "debtorId", m.account_id AS "accountId", m.contact_point_id AS "contactPointId",
-            coalesce(a.assigned_agent_id, m.agent_id) AS "agentId"
-     FROM outbound_messages m JOIN accounts a ON a.id = m.account_id
-     WHERE m.org_id = $1 AND m.channel = $3 AND ${same} ORDER BY m.created_at DESC LIMIT 1`,
-    [r.orgId, key, r.channel],
-  );
+  const [last] = await tx.query<Match>(MATCH_SQL.lastOutbound(isEmail), [r.orgId, key, r.channel]);
   if (last) return last;
   // 3. the debtors' contact points: exactly one debtor, or nobody can say whose it is
   const kinds = isEmail ? ['email'] : ['phone', 'whatsapp'];
-  const cpSame = isEmail ? `lower(c.value) = $2` : `regexp_replace(c.value, '\\D', '', 'g') = $2`;
-  const cps = await tx.query<{ debtorId: string; contactPointId: string }>(
-    `SELECT c.debtor_id AS "debtorId", c.id AS "contactPointId" FROM contact_points c JOIN debtors d ON d.id = c.debtor_id
-     WHERE d.org_id = $1 AND c.kind = ANY($3::text[]) AND ${cpSame}
-     ORDER BY (c.kind = $4) DESC`,
-    [r.orgId, key, kinds, r.channel === 'whatsapp' ? 'whatsapp' : isEmail ? 'email' : 'phone'],
-  );
+  const cps = await tx.query<{ debtorId: string; contactPointId: string }>(MATCH_SQL.contactPoints(isEmail), [
+    r.orgId,
+    key,
+    kinds,
+    r.channel === 'whatsapp' ? 'whatsapp' : isEmail ? 'email' : 'phone',
+  ]);
   const debtors = new Set(cps.map((c) => c.debtorId));
   if (debtors.size !== 1) return null;
   const cp = cps[0]!;
@@ -166,16 +184,19 @@ async function matchSender(tx: Db, r: InboundReply): Promise<Match | null> {
  * by checkContact for agents and automated steps alike), audited with the reply that said it.
  */
 async function refuseChannel(tx: Db, orgId: string, m: Match, channel: MessageChannel, word: string): Promise<void> {
-  const [before] = await tx.query<{ prefs: { refusedChannels?: string[] } }>(
+  const [before] = await tx.query<{ prefs: { refusedChannels?: string[]; refusedByReply?: string[] } }>(
     'SELECT contact_prefs AS prefs FROM debtors WHERE id = $1 FOR UPDATE',
     [m.debtorId],
   );
   const refused = before?.prefs.refusedChannels ?? [];
   if (refused.includes(channel)) return;
-  await tx.query(`UPDATE debtors SET contact_prefs = jsonb_set(contact_prefs, '{refusedChannels}', $2::jsonb, true) WHERE id = $1`, [
-    m.debtorId,
-    JSON.stringify([...refused, channel]),
-  ]);
+  // refusedByReply: the debtor's own word refused it, so their own word may take it back
+  const byReply = [...new Set([...(before?.prefs.refusedByReply ?? []), channel])];
+  await tx.query(
+    `UPDATE debtors SET contact_prefs = contact_prefs || jsonb_build_object('refusedChannels', $2::jsonb, 'refusedByReply', $3::jsonb)
+     WHERE id = $1`,
+    [m.debtorId, JSON.stringify([...refused, channel]), JSON.stringify(byReply)],
+  );
   await recordOrgAudit(tx, {
     orgId,
     actorId: null,
@@ -187,14 +208,49 @@ async function refuseChannel(tx: Db, orgId: string, m: Match, channel: MessageCh
 }
 
 /**
+ * "ALTA", "START" … on a channel the debtor had refused by a word: the refusal is lifted (the
+ * channel is theirs to give back; one refused by an agent's record of a legal instruction is not,
+ * src/shared/rules/opt-out.ts mayReauthorizeByReply), synced with the debtor and audited with the
+ * reply's word. Returns the word when it lifted a refusal.
+ */
+async function reauthorizeChannel(
+  tx: Db,
+  orgId: string,
+  m: Match,
+  channel: MessageChannel,
+  body: string,
+  subject: string | null,
+): Promise<string | null> {
+  const [d] = await tx.query<{ prefs: { refusedChannels?: MessageChannel[]; refusedByReply?: MessageChannel[] }; country: string }>(
+    'SELECT contact_prefs AS prefs, country FROM debtors WHERE id = $1 FOR UPDATE',
+    [m.debtorId],
+  );
+  if (!d) return null;
+  const word = optInWord(body, channel, d.country) ?? (subject ? optInWord(subject, channel, d.country) : null);
+  if (!word || !mayReauthorizeByReply(d.prefs, channel)) return null;
+  const refused = (d.prefs.refusedChannels ?? []).filter((c) => c !== channel);
+  const byReply = (d.prefs.refusedByReply ?? []).filter((c) => c !== channel);
+  await tx.query(
+    `UPDATE debtors SET contact_prefs = contact_prefs || jsonb_build_object('refusedChannels', $2::jsonb, 'refusedByReply', $3::jsonb)
+     WHERE id = $1`,
+    [m.debtorId, JSON.stringify(refused), JSON.stringify(byReply)],
+  );
+  await recordOrgAudit(tx, {
+    orgId,
+    actorId: null,
+    action: 'debtor.channel_reauthorized',
+    accountId: m.accountId,
+    before: { refusedChannels: d.prefs.refusedChannels ?? [], refusedByReply: d.prefs.refusedByReply ?? [] },
+    after: { refusedChannels: refused, refusedByReply: byReply, word, channel, debtorId: m.debtorId },
+  });
+  return word;
+}
+
+/**
  * WhatsApp's customer-service window: 24 hours from the debtor's last message on the number, in
  * which the business may answer with free text; outside it only an approved template.
  */
 export async function whatsappWindowUntil(db: Db, orgId: string, address: string, now: Date): Promise<Date | null> {
-  const [row] = await db.query<{ last: Date | null }>(
-    `SELECT max(received_at) AS last FROM inbound_messages
-     WHERE org_id = $1 AND channel = 'whatsapp' AND regexp_replace(from_address, '\\D', '', 'g') = $2`,
-    [orgId, digits(address)],
-  );
+  const [row] = await db.query<{ last: Date | null }>(MATCH_SQL.whatsappWindow, [orgId, digits(address)]);
   return windowUntil(row?.last ?? null, now);
 }

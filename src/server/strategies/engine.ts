@@ -46,6 +46,9 @@ export interface StrategyEngine {
 /** Advisory lock key of the engine's setup (the migration lock is 7263). */
 const ENGINE_SETUP_LOCK = 7264;
 
+const SEND_BATCH = 10;
+const STEP_BATCH = 20;
+
 export const QUEUES = { plan: 'strategy-plan', planOrg: 'strategy-plan-org', step: 'strategy-step', send: 'strategy-send' } as const;
 
 export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<StrategyEngine> {
@@ -92,7 +95,10 @@ export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<
   await boss.work<{ orgId: string }>(QUEUES.planOrg, async ([job]) => {
     if (job) await planOrg(job.data.orgId);
   });
-  await boss.work<{ runId: string }>(QUEUES.step, { batchSize: 20, pollingIntervalSeconds: 1 }, async (jobs) => {
+  // the same for steps: a full batch, fetch the next at once
+  let stepWorker = '';
+  stepWorker = await boss.work<{ runId: string }>(QUEUES.step, { batchSize: STEP_BATCH, pollingIntervalSeconds: 1 }, async (jobs) => {
+    if (stepWorker && jobs.length === STEP_BATCH) boss.notifyWorker(stepWorker);
     for (const job of jobs) {
       const r = await executeRun(db, job.data.runId, now());
       if (r.kind === 'message') await boss.send(QUEUES.send, { messageId: r.messageId }, { singletonKey: r.messageId });
@@ -100,16 +106,25 @@ export async function startStrategyEngine(opts: StrategyEngineOptions): Promise<
         await boss.send(QUEUES.step, { runId: job.data.runId }, { singletonKey: job.data.runId, startAfter: startAfter(r.until) });
     }
   });
-  await boss.work<{ messageId: string }>(QUEUES.send, { batchSize: 10, pollingIntervalSeconds: 1 }, async (jobs) => {
-    for (const job of jobs) {
-      try {
-        await sendStrategyMessage(db, opts.providers, job.data.messageId, opts.rate, opts.publicBaseUrl);
-      } catch (e) {
-        // the provider did not take it (RetryLater) or the database failed: this job is retried with
-        // back-off by pg-boss; the batch's other jobs complete
-        await boss.fail(QUEUES.send, job.id, { error: String(e) });
-      }
-    }
+  // pg-boss waits its polling interval between fetches, which would cap sending at one batch a
+  // second: a full batch means more are waiting, so the worker is told to fetch again at once (the
+  // channel's per-second budget, takeSendSlot, is what paces the provider)
+  let sendWorker = '';
+  sendWorker = await boss.work<{ messageId: string }>(QUEUES.send, { batchSize: SEND_BATCH, pollingIntervalSeconds: 1 }, async (jobs) => {
+    if (sendWorker && jobs.length === SEND_BATCH) boss.notifyWorker(sendWorker);
+    // the batch's messages go side by side (each claims its own row, the rate slot is shared):
+    // one at a time, a provider's round trip would be the engine's ceiling
+    await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          await sendStrategyMessage(db, opts.providers, job.data.messageId, opts.rate, opts.publicBaseUrl);
+        } catch (e) {
+          // the provider did not take it (RetryLater) or the database failed: this job is retried with
+          // back-off by pg-boss; the batch's other jobs complete
+          await boss.fail(QUEUES.send, job.id, { error: String(e) });
+        }
+      }),
+    );
   });
   await boss.schedule(QUEUES.plan, opts.planCron ?? '0 5 * * *', {}, { tz: 'UTC' });
 

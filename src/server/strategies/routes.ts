@@ -6,6 +6,7 @@ import { HttpError, notFound } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { findTemplate } from '../messaging/templates';
 import { simulateStrategy } from './simulate';
+import { contactCostsView, saveContactCosts } from './costs';
 import { strategyResults } from './results';
 import { getStrategy, listStrategies, saveStrategy, StrategyNameTaken } from './store';
 
@@ -72,13 +73,14 @@ export const strategyRoutes = [
   }),
   defineRoute({
     ...ROUTES.strategyResults,
-    summary: 'Champion against challenger: cure rate, amount collected per currency, contacts per cure, accounts counted',
+    summary:
+      'Champion against challenger: cure rate, contacts per cure, and per currency accounts, amount collected, cost and cost per peso',
     tags: ['strategies'],
     access: ['admin'],
     errors: [404],
     async handler({ db, user, params }) {
       if (!(await getStrategy(db, user.orgId, params.id))) throw notFound('strategy');
-      return strategyResults(db, params.id, complianceNow().toISOString().slice(0, 10));
+      return strategyResults(db, user.orgId, params.id, complianceNow().toISOString().slice(0, 10));
     },
   }),
   defineRoute({
@@ -90,6 +92,26 @@ export const strategyRoutes = [
     async handler({ db, user, body }) {
       await checkTemplates(db, user.orgId, body.strategy);
       return simulateStrategy(db, user.orgId, body.strategy, complianceNow(), body.days);
+    },
+  }),
+  defineRoute({
+    ...ROUTES.contactCosts,
+    summary: 'The price of one contact per currency and channel (the organisation’s or the default)',
+    tags: ['strategies'],
+    access: ['admin'],
+    async handler({ db, user }) {
+      return contactCostsView(db, user.orgId);
+    },
+  }),
+  defineRoute({
+    ...ROUTES.saveContactCosts,
+    summary: 'Sets the organisation’s prices per contact (the rest go back to the defaults); audited',
+    tags: ['strategies'],
+    access: ['admin'],
+    errors: [400],
+    async handler({ db, user, body }) {
+      await saveContactCosts(db, user.orgId, user.id, body);
+      return contactCostsView(db, user.orgId);
     },
   }),
 ];

@@ -14,6 +14,12 @@ export const OrgAuditAction = z.enum([
   'segments.rules',
   // the live board's alert thresholds (docs/live-board.md)
   'live.settings',
+  // the debtor took it back by replying "ALTA", "START" … (no actor: the debtor did it)
+  'debtor.channel_reauthorized',
+  // an admin changed the price per contact used for cost per peso collected
+  'strategies.contact_costs',
+  // an admin changed the provider accounts / reply mailbox (secrets recorded only as changed)
+  'messaging.config',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

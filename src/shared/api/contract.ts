@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { UnknownReply } from '../domain/replies';
+import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply } from '../domain/replies';
+import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { LiveBoard, LiveSettings, PauseReason, ReportedState, Timeline, TimelineKind } from '../live/presence';
 import { DebtorExportFile } from './privacy';
@@ -389,6 +390,11 @@ export const API = {
     }),
     output: Timeline,
   },
+  getContactCosts: { input: none, output: ContactCostsView },
+  saveContactCosts: { input: ContactCostsInput, output: ContactCostsView },
+  /** Admin only, online only: the organisation's provider accounts and reply mailbox (secrets write-only). */
+  getMessagingConfig: { input: none, output: OrgMessagingConfigView },
+  saveMessagingConfig: { input: OrgMessagingConfigInput, output: OrgMessagingConfigView },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

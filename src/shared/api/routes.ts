@@ -20,6 +20,7 @@ import {
 import { ImportReport } from '../domain/portfolio';
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
+import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
 import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { MercadoPagoWebhookQuery, OrgPaymentConfigInput, OrgPaymentConfigView } from '../domain/payment-gateway';
@@ -128,6 +129,9 @@ export const ROUTES = {
   createStrategy: route({ method: 'POST', path: '/api/v1/org/strategies', body: StrategyInput, response: Strategy }),
   updateStrategy: route({ method: 'PUT', path: '/api/v1/org/strategies/:id', params: IdParams, body: StrategyInput, response: Strategy }),
   strategyResults: route({ method: 'GET', path: '/api/v1/org/strategies/:id/results', params: IdParams, response: StrategyResults }),
+  /** Price per contact by currency and channel (cost per peso collected). */
+  contactCosts: route({ method: 'GET', path: '/api/v1/org/contact-costs', response: ContactCostsView }),
+  saveContactCosts: route({ method: 'PUT', path: '/api/v1/org/contact-costs', body: ContactCostsInput, response: ContactCostsView }),
   /** What a strategy (saved or not) would do over the next days against today's portfolio. */
   simulateStrategy: route({
     method: 'POST',

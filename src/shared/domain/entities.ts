@@ -52,6 +52,13 @@ export const ContactPreferences = z.object({
    * (optional, so the stores and fixtures written before it stay valid).
    */
   refusedChannels: z.array(Channel).optional(),
+  /**
+   * Of refusedChannels, those the debtor refused by their own word in a reply: the debtor may take
+   * these back by a word ("ALTA", "START", src/shared/rules/opt-out.ts). A refusal recorded any other
+   * way (an agent taking down the debtor's legal instruction) is not in this list and only a person
+   * can lift it. Optional for the same reason as refusedChannels.
+   */
+  refusedByReply: z.array(Channel).optional(),
 });
 export type ContactPreferences = z.infer<typeof ContactPreferences>;
 

@@ -26,22 +26,42 @@ export const WhatsAppVerifyQuery = z.object({
   'hub.challenge': z.string().min(1).max(200),
 });
 
-/** What an administrator sends; secrets are write-only (never answered back). */
+/**
+ * What an administrator sends. Secrets are write-only (never answered back): a secret left out
+ * keeps the one stored, null clears it, a string replaces it — so a settings screen that never
+ * saw the secret can save the rest. The reply mailbox fields left out keep theirs too.
+ */
 export const OrgMessagingConfigInput = z
   .object({
     twilioAccountSid: z
       .string()
       .regex(/^AC[0-9a-f]{32}$/i, 'a Twilio Account SID (AC + 32 hex)')
       .nullable(),
-    twilioAuthToken: z.string().min(16).max(200).nullable(),
+    twilioAuthToken: z.string().min(16).max(200).nullable().optional(),
     whatsappPhoneNumberId: z
       .string()
       .regex(/^\d{5,32}$/, "Meta's phone number id (digits)")
       .nullable(),
-    whatsappAppSecret: z.string().min(16).max(200).nullable(),
-    whatsappVerifyToken: z.string().min(16).max(200).nullable(),
+    whatsappAppSecret: z.string().min(16).max(200).nullable().optional(),
+    whatsappVerifyToken: z.string().min(16).max(200).nullable().optional(),
+    /** The organisation's reply mailbox (where EMAIL_REPLY_TO delivers), read over IMAP every minute. */
+    imapHost: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name or address')
+      .nullable()
+      .optional(),
+    imapPort: z.number().int().min(1).max(65535).nullable().optional(),
+    /** TLS from the first byte (993); false = STARTTLS when offered (143). */
+    imapSecure: z.boolean().optional(),
+    imapUser: z.string().trim().min(1).max(200).nullable().optional(),
+    imapPassword: z.string().min(1).max(200).nullable().optional(),
+    imapMailbox: z.string().trim().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.imapHost && v.imapUser === null) ctx.addIssue({ code: 'custom', path: ['imapUser'], message: 'a mailbox needs its user' });
+  });
 export type OrgMessagingConfigInput = z.infer<typeof OrgMessagingConfigInput>;
 
 export const OrgMessagingConfigView = z.object({
@@ -50,4 +70,11 @@ export const OrgMessagingConfigView = z.object({
   whatsappPhoneNumberId: z.string().nullable(),
   whatsappAppSecretSet: z.boolean(),
   whatsappVerifyTokenSet: z.boolean(),
+  imapHost: z.string().nullable(),
+  imapPort: z.number().int().nullable(),
+  imapSecure: z.boolean(),
+  imapUser: z.string().nullable(),
+  imapPasswordSet: z.boolean(),
+  imapMailbox: z.string(),
 });
+export type OrgMessagingConfigView = z.infer<typeof OrgMessagingConfigView>;

@@ -140,6 +140,20 @@ export const Simulation = z.object({
 });
 export type Simulation = z.infer<typeof Simulation>;
 
+/** One currency of one arm: money and cost compared within the currency, never across. */
+export const CurrencyResult = z.object({
+  currency: z.string(),
+  /** Accounts of this arm in this currency. */
+  accounts: z.number().int(),
+  /** Payments posted since the account's first run of this ladder (minor units). */
+  collectedMinor: z.number(),
+  /** What the ladder's contacts cost at the organisation's prices (minor units; src/shared/domain/contact-costs.ts). */
+  costMinor: z.number(),
+  /** costMinor / collectedMinor: pesos spent per peso collected; null when nothing was collected. */
+  costPerPeso: z.number().nullable(),
+});
+export type CurrencyResult = z.infer<typeof CurrencyResult>;
+
 /** Champion / challenger results: what each ladder did to the accounts that followed it. */
 export const VariantResult = z.object({
   variant: z.enum(['champion', 'challenger']),
@@ -150,8 +164,8 @@ export const VariantResult = z.object({
   /** Accounts back to current (nothing past due) or paid off. */
   cured: z.number().int(),
   cureRate: z.number(),
-  /** Payments posted since the account's first run, per currency (never summed across currencies). */
-  collected: z.array(z.object({ currency: z.string(), amountMinor: z.number() })),
+  /** Per currency (never summed across currencies): accounts, collected, cost, cost per peso. */
+  currencies: z.array(CurrencyResult),
   /** null when nothing was cured. */
   contactsPerCure: z.number().nullable(),
 });

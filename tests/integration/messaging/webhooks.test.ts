@@ -104,6 +104,12 @@ beforeAll(async () => {
     whatsappPhoneNumberId: WA.phoneNumberId,
     whatsappAppSecretSet: true,
     whatsappVerifyTokenSet: true,
+    imapHost: null,
+    imapPort: null,
+    imapSecure: true,
+    imapUser: null,
+    imapPasswordSet: false,
+    imapMailbox: 'INBOX',
   });
   templates = (await call(s, 'GET', '/api/v1/messages/templates', { token: agent })).body;
 }, 90_000);

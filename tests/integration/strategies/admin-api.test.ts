@@ -134,10 +134,20 @@ describe.each(BACKENDS)('strategy administration and simulation on %s', (backend
         contacts: 2,
         cured: 0,
         cureRate: 0,
-        collected: [{ currency: b.currency, amountMinor: 5000 }],
+        currencies: [
+          { currency: b.currency, accounts: 1, collectedMinor: 5000, costMinor: expect.any(Number), costPerPeso: expect.any(Number) },
+        ],
         contactsPerCure: null,
       },
-      { variant: 'champion', accounts: 1, contacts: 1, cured: 1, cureRate: 1, collected: [], contactsPerCure: 1 },
+      {
+        variant: 'champion',
+        accounts: 1,
+        contacts: 1,
+        cured: 1,
+        cureRate: 1,
+        currencies: [{ currency: a.currency, accounts: 1, collectedMinor: 0, costMinor: expect.any(Number), costPerPeso: null }],
+        contactsPerCure: 1,
+      },
     ]);
     expect((await call(s, 'GET', `${PATH}/${id}/results`, { token: agent })).status).toBe(403);
   });

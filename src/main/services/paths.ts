@@ -33,3 +33,12 @@ export function secretScope(serverUrl: string, userId: string): string {
   const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
   return `${server}/${userId}`;
 }
+
+/**
+ * The highest receipt number a user's device ever took (docs/field-collection.md): kept OUTSIDE
+ * the stores directory, so a store file copied back from a backup cannot make it issue a number again.
+ */
+export function receiptMarkFile(dataDir: string, serverUrl: string, userId: string): string {
+  const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
+  return join(dataDir, 'receipt-marks', server, `${userId}.json`);
+}

@@ -10,6 +10,7 @@ import { createMessagingHandlers } from './messaging';
 import { createOrgAdminHandlers } from './org-admin';
 import { createPassThroughHandlers } from './pass-through';
 import { createPrivacyHandlers } from './privacy';
+import { createFieldHandlers, refillReceiptBlocks } from './field';
 import { currentSessionFile } from './paths';
 import { createSessionHandlers } from './session';
 import { createSettingsHandlers } from './settings';
@@ -64,6 +65,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     if (s.authRequired && ctx) setLock(ctx, lockReasonFor(s.lastError));
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;
+    // receipt numbers for the days offline ahead (docs/field-collection.md)
+    inBackground(refillReceiptBlocks(core, ctx));
     inBackground(
       refreshCollectionsCache(ctx).then((ids) => {
         if (ids.length) core.dataChanged.emit({ accountIds: ids });
@@ -140,6 +143,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     ...createOrgAdminHandlers(core),
     ...createPassThroughHandlers(need),
     ...createPrivacyHandlers(core),
+    ...createFieldHandlers(core),
     ...createSettingsHandlers(core),
   };
 

@@ -28,7 +28,7 @@ export type OrgAuditEntry = z.infer<typeof OrgAuditEntry>;
  * payment with who did it (user and username; null with via 'cli' for the server's command line;
  * both null before authors were recorded) and the import run it came in, if any.
  */
-const Via = z.enum(['api', 'cli']).nullable();
+const Via = z.enum(['api', 'cli', 'sync']).nullable();
 const Who = z.object({ userId: z.string().uuid().nullable(), username: z.string().nullable(), via: Via });
 
 export const AccountTrail = z.object({

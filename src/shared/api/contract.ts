@@ -2,6 +2,17 @@ import { z } from 'zod';
 import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
+import {
+  DepositInput,
+  DepositResult,
+  FieldReceipt,
+  Handover,
+  IssueReceiptInput,
+  ReceiptPdf,
+  ReceiptPdfInput,
+  Reconciliation,
+  ReconciliationQuery,
+} from '../domain/field';
 import { AccountBundle, HardshipItem } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
@@ -346,6 +357,16 @@ export const API = {
   updateStrategy: { input: z.object({ id: Id, strategy: StrategyInput }), output: Strategy },
   simulateStrategy: { input: z.object({ strategy: StrategyInput, days: z.number().int().min(1).max(30).optional() }), output: Simulation },
   getStrategyResults: { input: z.object({ id: Id }), output: StrategyResults },
+
+  /** Field collection (docs/field-collection.md): a numbered receipt issued offline, its PDF, the day's handover. */
+  issueReceipt: { input: IssueReceiptInput, output: FieldReceipt },
+  voidReceipt: { input: z.object({ receiptId: Id, reason: z.string().trim().min(1).max(500) }), output: FieldReceipt },
+  listReceipts: { input: z.object({ accountId: Id.optional() }), output: z.array(FieldReceipt) },
+  receiptPdf: { input: ReceiptPdfInput, output: ReceiptPdf },
+  getHandover: { input: none, output: Handover },
+  /** Team lead / admin, online only: collectors' cash by day and currency, and recording a deposit. */
+  getCashReconciliation: { input: ReconciliationQuery, output: Reconciliation },
+  recordDeposit: { input: DepositInput, output: DepositResult },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

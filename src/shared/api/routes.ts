@@ -18,6 +18,7 @@ import {
   OrgComplianceState,
 } from '../domain/org-compliance';
 import { ImportReport } from '../domain/portfolio';
+import { DepositInput, DepositResult, ReceiptBlocksRequest, ReceiptBlocksResponse, Reconciliation, ReconciliationQuery } from '../domain/field';
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
@@ -260,6 +261,11 @@ export const ROUTES = {
     response: PaymentsImportReport,
   }),
   recordPayment: route({ method: 'POST', path: '/api/v1/payments', body: PaymentInput, response: PaymentResult }),
+
+  // ---- field collection (docs/field-collection.md)
+  receiptBlocks: route({ method: 'POST', path: '/api/v1/field/receipt-blocks', body: ReceiptBlocksRequest, response: ReceiptBlocksResponse }),
+  cashReconciliation: route({ method: 'GET', path: '/api/v1/field/reconciliation', query: ReconciliationQuery, response: Reconciliation }),
+  recordDeposit: route({ method: 'POST', path: '/api/v1/field/deposits', body: DepositInput, response: DepositResult }),
   reversePayment: route({
     method: 'POST',
     path: '/api/v1/payments/:reference/reverse',

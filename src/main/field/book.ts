@@ -1,8 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { ReceiptBlocksResponse } from '../../shared/domain/field';
 import { effectiveHwm, nextReceiptNumber, receiptNumbersLeft, type HeldBlock } from '../../shared/field/receipt-book';
 import type { LocalStore } from '../store/store';
+import type { DeviceMark } from './mark';
 
 /**
  * The device's receipt numbers (docs/field-collection.md): the blocks in its store, the receipts
@@ -18,7 +17,7 @@ export interface BlockWithKey extends HeldBlock {
 export class ReceiptBook {
   constructor(
     private readonly store: LocalStore,
-    private readonly markFile: string,
+    private readonly mark: DeviceMark,
   ) {}
 
   blocks(): BlockWithKey[] {
@@ -29,12 +28,7 @@ export class ReceiptBook {
 
   /** The mark kept outside the store (null: none yet or unreadable — then the store's own is all there is). */
   outsideMark(): number | null {
-    try {
-      const n = Number(JSON.parse(readFileSync(this.markFile, 'utf8')).hwm);
-      return Number.isSafeInteger(n) ? n : null;
-    } catch {
-      return null;
-    }
+    return this.mark.read()?.hwm ?? null;
   }
 
   /** The last number this device must consider used. */
@@ -79,15 +73,8 @@ export class ReceiptBook {
   }
 
   private writeMark(n: number): void {
-    mkdirSync(dirname(this.markFile), { recursive: true });
-    const tmp = `${this.markFile}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify({ hwm: n }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.markFile);
+    const was = this.mark.read();
+    const seq = Math.max(this.store.outboxSeq(), was?.clientId === this.store.clientId ? was.seq : 0);
+    this.mark.write({ clientId: this.store.clientId, hwm: n, seq }, true);
   }
 }

@@ -6,10 +6,11 @@ import type { CurrencyCode } from '../../shared/domain/money';
 import { localDate, zonedTimeToUtc } from '../../shared/domain/time';
 import { formatReceiptCode, needsReceiptRefill, receiptCodePayload } from '../../shared/field/receipt-book';
 import { ReceiptBook } from '../field/book';
+import { DeviceMark } from '../field/mark';
 import { receiptFileName, renderReceiptPdf } from '../field/receipt-pdf';
 import type { WorkstationCore } from './core';
 import { notFound } from './errors';
-import { receiptMarkFile } from './paths';
+import { deviceMarkFile } from './paths';
 import { callRoute } from './route-client';
 import type { UserContext } from './user-context';
 
@@ -23,8 +24,12 @@ const RECEIPT_SELECT = `SELECT r.id, r.number, r.account_id AS accountId, coales
   FROM receipts r LEFT JOIN accounts a ON a.id = r.account_id`;
 const toReceipt = (r: ReceiptRow): FieldReceipt => ({ ...r, unsynced: r.unsynced === 1 });
 
+export function deviceMarkOf(dataDir: string, c: UserContext): DeviceMark {
+  return new DeviceMark(deviceMarkFile(dataDir, c.session.serverUrl, c.session.user.id));
+}
+
 export function receiptBookOf(core: WorkstationCore, c: UserContext): ReceiptBook {
-  return new ReceiptBook(c.store, receiptMarkFile(core.o.dataDir, c.session.serverUrl, c.session.user.id));
+  return new ReceiptBook(c.store, deviceMarkOf(core.o.dataDir, c));
 }
 
 /**

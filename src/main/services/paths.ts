@@ -35,10 +35,10 @@ export function secretScope(serverUrl: string, userId: string): string {
 }
 
 /**
- * The highest receipt number a user's device ever took (docs/field-collection.md): kept OUTSIDE
- * the stores directory, so a store file copied back from a backup cannot make it issue a number again.
+ * A user's device mark (src/main/field/mark.ts: the highest receipt number and mutation id it used),
+ * kept OUTSIDE the stores directory, so a store file copied back from a backup cannot reuse either.
  */
-export function receiptMarkFile(dataDir: string, serverUrl: string, userId: string): string {
+export function deviceMarkFile(dataDir: string, serverUrl: string, userId: string): string {
   const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
-  return join(dataDir, 'receipt-marks', server, `${userId}.json`);
+  return join(dataDir, 'device-marks', server, `${userId}.json`);
 }

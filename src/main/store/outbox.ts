@@ -106,6 +106,26 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
     },
     pendingCount: (): number => s.pendingCount.get() as number,
 
+    /** The highest id this store ever gave a mutation. */
+    seq: (): number => s.issued.get() as number,
+
+    /**
+     * This store is an old copy of itself (its device mark says it gave higher ids: src/main/field/mark.ts).
+     * It becomes a new sync client: its pending mutations are numbered 1, 2 … again under a new client
+     * id and the next pull is a full one. Facts carry their own ids, so what the overwritten store
+     * already sent is applied once all the same; rejected entries keep their place below zero.
+     */
+    becomeNewClient(newClientId: string): void {
+      db.transaction(() => {
+        db.prepare(`UPDATE outbox SET id = -id WHERE status = 'rejected' AND id > 0`).run();
+        const ids = s.pendingIds.all() as number[];
+        ids.forEach((id, i) => s.renumber.run(i + 1, id));
+        if (s.setIssued.run(ids.length).changes === 0) s.addIssued.run(ids.length);
+        core.meta.set('clientId', newClientId);
+        core.meta.set('cursor', null);
+      })();
+    },
+
     /** Removes what the server has processed (up to its lastMutationId), unless the store turns out to be an old copy. */
     trim(lastMutationId: number): void {
       if (!moveAboveIfRestored(lastMutationId)) s.trim.run(lastMutationId);

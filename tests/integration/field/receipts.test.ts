@@ -66,6 +66,10 @@ describe('cash receipts', () => {
       direction: 'inbound',
       disposition: 'promise_to_pay',
       promise: plan,
+      contactPointId: null,
+      note: null,
+      callActivityId: null,
+      callbackAt: null,
     });
     await settle(ws);
     const due = plan.installments[0]!.amountMinor;

@@ -42,7 +42,8 @@ const TEXT = {
     code: 'Código de verificación',
     taxId: 'NIT / RUT / RFC',
     voided: 'ANULADO',
-    footer: 'Este recibo acredita el pago en la fecha indicada. El código de verificación permite a la entidad comprobar que el recibo no fue alterado.',
+    footer:
+      'Este recibo acredita el pago en la fecha indicada. El código de verificación permite a la entidad comprobar que el recibo no fue alterado.',
     signature: 'Firma del gestor',
   },
   en: {
@@ -64,7 +65,8 @@ const TEXT = {
     code: 'Verification code',
     taxId: 'Tax ID',
     voided: 'VOID',
-    footer: 'This receipt proves the payment on the date shown. The verification code lets the organisation check that the receipt was not altered.',
+    footer:
+      'This receipt proves the payment on the date shown. The verification code lets the organisation check that the receipt was not altered.',
     signature: "Collector's signature",
   },
 } as const;
@@ -97,8 +99,14 @@ export function renderReceiptPdf(d: ReceiptPdfData): Promise<Buffer> {
   if (d.issuer.address) doc.text(d.issuer.address);
   doc.text(d.issuer.country);
   doc.moveDown();
-  doc.font('Helvetica-Bold').fontSize(13).text(`${t.title}   ${t.number} ${formatReceiptNumber(r.number)}`);
-  doc.font('Helvetica').fontSize(10).text(`${t.date}: ${formatDay(r.day, d.lang)}   ${t.time}: ${hhmm} (${d.debtor.timeZone})`);
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(13)
+    .text(`${t.title}   ${t.number} ${formatReceiptNumber(r.number)}`);
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .text(`${t.date}: ${formatDay(r.day, d.lang)}   ${t.time}: ${hhmm} (${d.debtor.timeZone})`);
   doc.moveDown();
   const line = (label: string, value: string) => {
     doc.font('Helvetica-Bold').text(`${label}: `, { continued: true }).font('Helvetica').text(value);

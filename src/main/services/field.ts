@@ -14,7 +14,8 @@ import { deviceMarkFile } from './paths';
 import { callRoute } from './route-client';
 import type { UserContext } from './user-context';
 
-type FieldMethods = 'issueReceipt' | 'voidReceipt' | 'listReceipts' | 'receiptPdf' | 'getHandover' | 'getCashReconciliation' | 'recordDeposit';
+type FieldMethods =
+  'issueReceipt' | 'voidReceipt' | 'listReceipts' | 'receiptPdf' | 'getHandover' | 'getCashReconciliation' | 'recordDeposit';
 
 type ReceiptRow = Omit<FieldReceipt, 'unsynced'> & { unsynced: number };
 const RECEIPT_SELECT = `SELECT r.id, r.number, r.account_id AS accountId, coalesce(a.debtor_name, '') AS debtorName, r.method,

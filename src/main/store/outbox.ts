@@ -47,7 +47,9 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
     pendingIds: db.prepare(`SELECT id FROM outbox WHERE status = 'pending' ORDER BY id`).pluck(),
     renumber: db.prepare('UPDATE outbox SET id = ? WHERE id = ?'),
     setIssued: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'`),
-    addIssued: db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')`),
+    addIssued: db.prepare(
+      `INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')`,
+    ),
   };
 
   /**
@@ -130,7 +132,6 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
     trim(lastMutationId: number): void {
       if (!moveAboveIfRestored(lastMutationId)) s.trim.run(lastMutationId);
     },
-
 
     /** Records the server's answer to a push: rejected ones stay visible, processed ones leave. */
     acknowledge(lastMutationId: number, results: readonly MutationResult[]): void {

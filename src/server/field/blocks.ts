@@ -15,7 +15,8 @@ import { HttpError } from '../http/errors';
  */
 export async function handReceiptBlocks(tx: Db, user: AuthUser, req: ReceiptBlocksRequest): Promise<ReceiptBlocksResponse> {
   const [client] = await tx.query<{ userId: string }>('SELECT user_id AS "userId" FROM sync_clients WHERE client_id = $1', [req.clientId]);
-  if (client && client.userId !== user.id) throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
+  if (client && client.userId !== user.id)
+    throw new HttpError(403, 'client_not_yours', 'this client id belongs to another user', 'clientId');
   await tx.query(
     `INSERT INTO receipt_devices (org_id, client_id, user_id) VALUES ($1, $2, $3) ON CONFLICT (org_id, client_id) DO NOTHING`,
     [user.orgId, req.clientId, user.id],
@@ -73,7 +74,12 @@ export async function handReceiptBlocks(tx: Db, user: AuthUser, req: ReceiptBloc
 }
 
 /** Marks every number of the device's blocks not yet received as never to be used, with why. */
-export async function retireDeviceBlocks(tx: Db, orgId: string, clientId: string, reason: 'device_restored' | 'device_lost'): Promise<void> {
+export async function retireDeviceBlocks(
+  tx: Db,
+  orgId: string,
+  clientId: string,
+  reason: 'device_restored' | 'device_lost',
+): Promise<void> {
   await tx.query(
     `UPDATE receipt_blocks b SET retired_reason = $3, retired_at = now(),
             retired_from = GREATEST(b.first_no, COALESCE((SELECT max(r.number) + 1 FROM cash_receipts r WHERE r.block_id = b.id), b.first_no))

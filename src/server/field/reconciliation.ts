@@ -71,7 +71,9 @@ export async function cashReconciliation(
   const rwho: string[] = [];
   if (scope.agentIds !== null) rwho.push(`r.collector_id = ANY(${rp.add(scope.agentIds)}::uuid[])`);
   if (q.collectorId) rwho.push(`r.collector_id = ${rp.add(q.collectorId)}`);
-  const receipts = await db.query<Omit<CashReceiptView, 'issuedAt' | 'voidedAt'> & { issuedAt: Date; voidedAt: Date | null; number: string; amountMinor: string }>(
+  const receipts = await db.query<
+    Omit<CashReceiptView, 'issuedAt' | 'voidedAt'> & { issuedAt: Date; voidedAt: Date | null; number: string; amountMinor: string }
+  >(
     `SELECT r.id, r.number, r.collector_id AS "collectorId", u.display_name AS "collectorName", r.account_id AS "accountId",
             d.name AS "debtorName", r.method, r.amount_minor AS "amountMinor", r.currency, r.issued_at AS "issuedAt",
             to_char(r.day, 'YYYY-MM-DD') AS day, r.code, r.code_valid AS "codeValid", r.duplicate_of IS NOT NULL AS "duplicateNumber",

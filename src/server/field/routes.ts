@@ -7,7 +7,8 @@ import { cashReconciliation, recordDeposit } from './reconciliation';
 export const fieldRoutes = [
   defineRoute({
     ...ROUTES.receiptBlocks,
-    summary: "Blocks of receipt numbers for the caller's device, topped up to two blocks; a device restored from an old copy gets its blocks retired",
+    summary:
+      "Blocks of receipt numbers for the caller's device, topped up to two blocks; a device restored from an old copy gets its blocks retired",
     tags: ['field'],
     access: ['agent', 'team_lead'],
     errors: [403, 409],

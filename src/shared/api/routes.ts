@@ -18,7 +18,14 @@ import {
   OrgComplianceState,
 } from '../domain/org-compliance';
 import { ImportReport } from '../domain/portfolio';
-import { DepositInput, DepositResult, ReceiptBlocksRequest, ReceiptBlocksResponse, Reconciliation, ReconciliationQuery } from '../domain/field';
+import {
+  DepositInput,
+  DepositResult,
+  ReceiptBlocksRequest,
+  ReceiptBlocksResponse,
+  Reconciliation,
+  ReconciliationQuery,
+} from '../domain/field';
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
@@ -263,7 +270,12 @@ export const ROUTES = {
   recordPayment: route({ method: 'POST', path: '/api/v1/payments', body: PaymentInput, response: PaymentResult }),
 
   // ---- field collection (docs/field-collection.md)
-  receiptBlocks: route({ method: 'POST', path: '/api/v1/field/receipt-blocks', body: ReceiptBlocksRequest, response: ReceiptBlocksResponse }),
+  receiptBlocks: route({
+    method: 'POST',
+    path: '/api/v1/field/receipt-blocks',
+    body: ReceiptBlocksRequest,
+    response: ReceiptBlocksResponse,
+  }),
   cashReconciliation: route({ method: 'GET', path: '/api/v1/field/reconciliation', query: ReconciliationQuery, response: Reconciliation }),
   recordDeposit: route({ method: 'POST', path: '/api/v1/field/deposits', body: DepositInput, response: DepositResult }),
   reversePayment: route({

@@ -127,7 +127,6 @@ export const DepositInput = z.object({
 export type DepositInput = z.infer<typeof DepositInput>;
 export const DepositResult = z.object({ id: Id });
 
-
 /** A receipt as the collector's device keeps it (offline): what the PDF and the handover show. */
 export const FieldReceipt = z.object({
   id: Id,

@@ -107,7 +107,17 @@ describe('receipt numbering', () => {
         let wholeRestores = 0;
         try {
           for (const [i, username] of USERS.entries()) {
-            const d: Device = { dir: join(root, `d${i}`), ws: null, online: true, lost: false, clientIds: new Set(), wholeRestored: false, accountId: '', backup: null, issued: [] };
+            const d: Device = {
+              dir: join(root, `d${i}`),
+              ws: null,
+              online: true,
+              lost: false,
+              clientIds: new Set(),
+              wholeRestored: false,
+              accountId: '',
+              backup: null,
+              issued: [],
+            };
             d.ws = await open(d);
             const s = await d.ws.handlers.login({ username, password: 'agente123', serverUrl: server.url });
             d.clientIds.add(s.clientId);
@@ -193,7 +203,9 @@ describe('receipt numbering', () => {
 
           // every receipt not lost arrived, exactly once (ids are the primary key: once at most); a
           // whole-disk restore can make the server take new work for old (see docs), so not there
-          for (const r of all) if (!r.lost && !devices[r.device]!.wholeRestored) expect(receivedIds.has(r.id), `receipt ${r.number} of device ${r.device}`).toBe(true);
+          for (const r of all)
+            if (!r.lost && !devices[r.device]!.wholeRestored)
+              expect(receivedIds.has(r.id), `receipt ${r.number} of device ${r.device}`).toBe(true);
 
           // numbers: distinct, or (after a whole-disk restore) every repeat on the server flagged
           const byNumber = new Map<number, Issued[]>();

@@ -108,10 +108,10 @@ describe('cash receipts', () => {
     const [sc] = await server.db.query<{ last: number }>('SELECT last_mutation_id::int AS last FROM sync_clients WHERE client_id = $1', [
       clientId,
     ]);
-    const [block] = await server.db.query<{ id: string }>('SELECT id FROM receipt_blocks WHERE client_id = $1 AND $2 BETWEEN first_no AND last_no', [
-      clientId,
-      receipt.number,
-    ]);
+    const [block] = await server.db.query<{ id: string }>(
+      'SELECT id FROM receipt_blocks WHERE client_id = $1 AND $2 BETWEEN first_no AND last_no',
+      [clientId, receipt.number],
+    );
     const args = {
       id: receipt.id,
       number: receipt.number,
@@ -172,8 +172,18 @@ describe('cash receipts', () => {
         protocolVersion: PROTOCOL_VERSION,
         clientId,
         mutations: [
-          { id: sc!.last + 1, name: 'receipt.issue', args: { ...base, id: crypto.randomUUID(), number: block!.last }, clientTime: base.issuedAt },
-          { id: sc!.last + 2, name: 'receipt.issue', args: { ...base, id: crypto.randomUUID(), number: block!.last + 1 }, clientTime: base.issuedAt },
+          {
+            id: sc!.last + 1,
+            name: 'receipt.issue',
+            args: { ...base, id: crypto.randomUUID(), number: block!.last },
+            clientTime: base.issuedAt,
+          },
+          {
+            id: sc!.last + 2,
+            name: 'receipt.issue',
+            args: { ...base, id: crypto.randomUUID(), number: block!.last + 1 },
+            clientTime: base.issuedAt,
+          },
         ],
       },
     });
@@ -223,12 +233,26 @@ describe('reconciliation', () => {
         });
         expect(d.status).toBe(200);
       }
-      const rec = await call(server, 'GET', `/api/v1/field/reconciliation?from=${day}&to=${day}&collectorId=${collectorId}`, { token: lead });
+      const rec = await call(server, 'GET', `/api/v1/field/reconciliation?from=${day}&to=${day}&collectorId=${collectorId}`, {
+        token: lead,
+      });
       expect(rec.status).toBe(200);
       const rows = rec.body.rows.filter((r: { day: string }) => r.day === day);
       const of = (c: string) => rows.find((r: { currency: string }) => r.currency === c);
-      expect(of(a!.currency)).toMatchObject({ receipts: 3, cashMinor: 42000, transferMinor: 5000, depositedMinor: 40000, differenceMinor: 2000 });
-      expect(of(b!.currency)).toMatchObject({ receipts: 1, cashMinor: 70000, transferMinor: 0, depositedMinor: 80000, differenceMinor: -10000 });
+      expect(of(a!.currency)).toMatchObject({
+        receipts: 3,
+        cashMinor: 42000,
+        transferMinor: 5000,
+        depositedMinor: 40000,
+        differenceMinor: 2000,
+      });
+      expect(of(b!.currency)).toMatchObject({
+        receipts: 1,
+        cashMinor: 70000,
+        transferMinor: 0,
+        depositedMinor: 80000,
+        differenceMinor: -10000,
+      });
       const listed = rec.body.receipts.find((r: { id: string }) => r.id === voided.id);
       expect(listed.voidedAt).not.toBeNull();
       // the voided receipt's payment is reversed; its number stays taken

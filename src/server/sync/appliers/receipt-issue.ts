@@ -17,7 +17,11 @@ export const receiptIssue: Applier<'receipt.issue'> = async (ctx, a) => {
   const account = await accountForFacts(ctx, a.accountId);
   if (!account) throw accountNotFound();
   if (account.currency !== a.currency) {
-    throw new MutationRejected('receipt_currency_mismatch', `the account is in ${account.currency}, the receipt in ${a.currency}`, 'currency');
+    throw new MutationRejected(
+      'receipt_currency_mismatch',
+      `the account is in ${account.currency}, the receipt in ${a.currency}`,
+      'currency',
+    );
   }
   const [block] = await tx.query<{ key: Buffer; clientId: string }>(
     `SELECT mac_key AS key, client_id AS "clientId" FROM receipt_blocks
@@ -40,7 +44,13 @@ export const receiptIssue: Applier<'receipt.issue'> = async (ctx, a) => {
   const { payment } = await recordPayment(
     tx,
     user.orgId,
-    { accountId: a.accountId, reference: receiptReference(a.number, duplicateOf, a.id), amountMinor: a.amountMinor, currency: a.currency, paidAt },
+    {
+      accountId: a.accountId,
+      reference: receiptReference(a.number, duplicateOf, a.id),
+      amountMinor: a.amountMinor,
+      currency: a.currency,
+      paidAt,
+    },
     now,
     { userId: user.id, via: 'sync' },
   );
@@ -70,6 +80,11 @@ export const receiptVoid: Applier<'receipt.void'> = async (ctx, a) => {
   if (receipt.voidedAt) return;
   const now = new Date();
   const at = new Date(Math.min(Date.parse(a.voidedAt), now.getTime())).toISOString();
-  await tx.query('UPDATE cash_receipts SET voided_at = $2, voided_by = $3, void_reason = $4 WHERE id = $1', [a.receiptId, at, user.id, a.reason]);
+  await tx.query('UPDATE cash_receipts SET voided_at = $2, voided_by = $3, void_reason = $4 WHERE id = $1', [
+    a.receiptId,
+    at,
+    user.id,
+    a.reason,
+  ]);
   await reversePayment(tx, user.orgId, receipt.reference, at, now, { userId: user.id, via: 'sync' });
 };

@@ -111,7 +111,8 @@ describe('migrations', () => {
     expect(migrate(db)).toBeGreaterThanOrEqual(11);
     expect(db.prepare('SELECT args FROM outbox').pluck().get()).toBe('{"a":1}');
     db.prepare(`INSERT INTO receipt_blocks (id, first_no, last_no, key, received_at) VALUES ('b', 1, 50, 'k', 'x')`).run();
-    const receipt = db.prepare(`INSERT INTO receipts (id, number, block_id, account_id, method, amount_minor, currency, issued_at, day, code)
+    const receipt =
+      db.prepare(`INSERT INTO receipts (id, number, block_id, account_id, method, amount_minor, currency, issued_at, day, code)
       VALUES (?, 7, 'b', 'a', 'cash', 100, 'COP', 'x', '2026-12-03', 'AAAAA-AAAAA')`);
     receipt.run('r1');
     expect(() => receipt.run('r2')).toThrow(/UNIQUE/);

@@ -1,4 +1,5 @@
-import type { CashReceiptView, DepositInput, Reconciliation, ReconciliationRow } from '../../shared/domain/field';
+import type { CashReceiptView, DepositInput, ReceiptCheck, Reconciliation, ReconciliationRow } from '../../shared/domain/field';
+import { receiptCode } from './blocks';
 import type { CurrencyCode } from '../../shared/domain/money';
 import { canSeeAgent, SqlParams, type Scope } from '../access/visibility';
 import type { Db } from '../db';
@@ -67,32 +68,60 @@ export async function cashReconciliation(
     differenceMinor: Number(r.cash) - Number(r.deposited),
   }));
   const rp = new SqlParams();
-  const rorg = rp.add(scope.orgId);
-  const rwho: string[] = [];
+  const rwho = [`r.org_id = ${rp.add(scope.orgId)}`, `r.day BETWEEN ${rp.add(q.from)} AND ${rp.add(q.to)}`];
   if (scope.agentIds !== null) rwho.push(`r.collector_id = ANY(${rp.add(scope.agentIds)}::uuid[])`);
   if (q.collectorId) rwho.push(`r.collector_id = ${rp.add(q.collectorId)}`);
-  const receipts = await db.query<
-    Omit<CashReceiptView, 'issuedAt' | 'voidedAt'> & { issuedAt: Date; voidedAt: Date | null; number: string; amountMinor: string }
+  const receipts = await receiptViews(db, rwho.join(' AND '), rp.values);
+  return {
+    rows: recon,
+    receipts,
+  };
+}
+
+/** Receipts as the lead's screens show them, by an SQL condition on `r` (cash_receipts). */
+async function receiptViews(db: Db, where: string, values: unknown[]): Promise<CashReceiptView[]> {
+  const rows = await db.query<
+    Omit<CashReceiptView, 'issuedAt' | 'voidedAt' | 'number' | 'amountMinor'> & {
+      issuedAt: Date;
+      voidedAt: Date | null;
+      number: string;
+      amountMinor: string;
+    }
   >(
     `SELECT r.id, r.number, r.collector_id AS "collectorId", u.display_name AS "collectorName", r.account_id AS "accountId",
             d.name AS "debtorName", r.method, r.amount_minor AS "amountMinor", r.currency, r.issued_at AS "issuedAt",
             to_char(r.day, 'YYYY-MM-DD') AS day, r.code, r.code_valid AS "codeValid", r.duplicate_of IS NOT NULL AS "duplicateNumber",
             r.voided_at AS "voidedAt"
      FROM cash_receipts r JOIN users u ON u.id = r.collector_id JOIN accounts a ON a.id = r.account_id JOIN debtors d ON d.id = a.debtor_id
-     WHERE r.org_id = ${rorg} AND r.day BETWEEN ${rp.add(q.from)} AND ${rp.add(q.to)} ${rwho.length ? `AND ${rwho.join(' AND ')}` : ''}
-     ORDER BY r.number LIMIT 2000`,
-    rp.values,
+     WHERE ${where} ORDER BY r.number LIMIT 2000`,
+    values,
   );
-  return {
-    rows: recon,
-    receipts: receipts.map((r) => ({
-      ...r,
-      number: Number(r.number),
-      amountMinor: Number(r.amountMinor),
-      issuedAt: r.issuedAt.toISOString(),
-      voidedAt: r.voidedAt?.toISOString() ?? null,
-    })),
-  };
+  return rows.map((r) => ({
+    ...r,
+    number: Number(r.number),
+    amountMinor: Number(r.amountMinor),
+    issuedAt: r.issuedAt.toISOString(),
+    voidedAt: r.voidedAt?.toISOString() ?? null,
+  }));
+}
+
+/**
+ * A paper receipt checked at the office: the number's receipt, if the caller sees its collector,
+ * and whether the printed code is the one its figures give with its block's key (recomputed, not
+ * just compared with what the device sent) and it is not voided.
+ */
+export async function checkReceipt(db: Db, scope: Scope, number: number, code: string): Promise<ReceiptCheck> {
+  const p = new SqlParams();
+  const where = [`r.org_id = ${p.add(scope.orgId)}`, `r.number = ${p.add(number)}`, 'r.duplicate_of IS NULL'];
+  if (scope.agentIds !== null) where.push(`r.collector_id = ANY(${p.add(scope.agentIds)}::uuid[])`);
+  const [receipt] = await receiptViews(db, where.join(' AND '), p.values);
+  if (!receipt) return { valid: false, receipt: null };
+  const [block] = await db.query<{ key: Buffer }>(
+    'SELECT b.mac_key AS key FROM cash_receipts r JOIN receipt_blocks b ON b.id = r.block_id WHERE r.id = $1',
+    [receipt.id],
+  );
+  const expected = receiptCode(block!.key, receipt);
+  return { valid: expected === code && receipt.voidedAt === null, receipt };
 }
 
 /** A deposit of a collector's cash, recorded by their lead (or an admin); its author is kept. */

@@ -2,7 +2,7 @@ import { ROUTES } from '../../shared/api/routes';
 import { scopeFor } from '../access/visibility';
 import { defineRoute } from '../http/route';
 import { handReceiptBlocks } from './blocks';
-import { cashReconciliation, recordDeposit } from './reconciliation';
+import { cashReconciliation, checkReceipt, recordDeposit } from './reconciliation';
 
 export const fieldRoutes = [
   defineRoute({
@@ -34,6 +34,15 @@ export const fieldRoutes = [
     errors: [404],
     async handler({ db, user, body }) {
       return recordDeposit(db, await scopeFor(db, user), body);
+    },
+  }),
+  defineRoute({
+    ...ROUTES.checkReceipt,
+    summary: 'Check a paper receipt by its number and printed verification code (a lead: receipts of their team)',
+    tags: ['field'],
+    access: ['team_lead', 'admin'],
+    async handler({ db, user, params, query }) {
+      return checkReceipt(db, await scopeFor(db, user), params.number, query.code);
     },
   }),
 ];

@@ -23,6 +23,8 @@ import {
   DepositResult,
   ReceiptBlocksRequest,
   ReceiptBlocksResponse,
+  ReceiptCheck,
+  ReceiptCheckQuery,
   Reconciliation,
   ReconciliationQuery,
 } from '../domain/field';
@@ -278,6 +280,13 @@ export const ROUTES = {
   }),
   cashReconciliation: route({ method: 'GET', path: '/api/v1/field/reconciliation', query: ReconciliationQuery, response: Reconciliation }),
   recordDeposit: route({ method: 'POST', path: '/api/v1/field/deposits', body: DepositInput, response: DepositResult }),
+  checkReceipt: route({
+    method: 'GET',
+    path: '/api/v1/field/receipts/:number/check',
+    params: z.object({ number: z.coerce.number().int().positive() }),
+    query: ReceiptCheckQuery,
+    response: ReceiptCheck,
+  }),
   reversePayment: route({
     method: 'POST',
     path: '/api/v1/payments/:reference/reverse',

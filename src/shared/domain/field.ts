@@ -173,3 +173,18 @@ export const Handover = z.object({
   numbersLeft: z.number().int().nonnegative(),
 });
 export type Handover = z.infer<typeof Handover>;
+
+/** A receipt checked by its printed number and code (someone at the office holding the paper). */
+export const ReceiptCheckQuery = z.object({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/),
+});
+export const ReceiptCheck = z.object({
+  /** The number exists, the code is the one computed from its figures, and it is not voided. */
+  valid: z.boolean(),
+  receipt: CashReceiptView.nullable(),
+});
+export type ReceiptCheck = z.infer<typeof ReceiptCheck>;

@@ -143,6 +143,16 @@ describe('cash receipts', () => {
       [receipt.id, `RC-${receipt.number}`],
     );
     expect(n).toEqual({ receipts: 1, payments: 1 });
+
+    // the paper receipt checked at the office: the printed code is recomputed from the figures
+    const check = (code: string, token = lead) =>
+      call(server, 'GET', `/api/v1/field/receipts/${receipt.number}/check?code=${code}`, { token });
+    const good = await check(receipt.code);
+    expect(good.body).toMatchObject({ valid: true, receipt: { number: receipt.number, amountMinor: due } });
+    const forged = receipt.code.startsWith('A') ? `B${receipt.code.slice(1)}` : `A${receipt.code.slice(1)}`;
+    expect((await check(forged)).body.valid).toBe(false);
+    expect((await check('nope')).status).toBe(400);
+    expect((await check(receipt.code, agent)).status).toBe(403);
   });
 
   it('a forged code is kept but marked invalid; a number outside the device blocks is refused', async () => {

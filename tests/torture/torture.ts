@@ -111,7 +111,11 @@ function cycleArb(o: Required<Pick<TortureOptions, 'offlineRate' | 'restartRate'
       restart: fc.integer({ min: 0, max: 999 }).map((x) => x < o.restartRate * 1000),
       ops: fc.array(opArb, { maxLength: o.maxOpsPerCycle }),
       // drawn last, so the ops of a seed are those it drew before receipts existed
-      receipt: fc.record({ issue: fc.integer({ min: 0, max: 9 }).map((x) => x < 3), account: fc.nat(), amount: fc.integer({ min: 1, max: 500 }) }),
+      receipt: fc.record({
+        issue: fc.integer({ min: 0, max: 9 }).map((x) => x < 3),
+        account: fc.nat(),
+        amount: fc.integer({ min: 1, max: 500 }),
+      }),
     }),
   );
 }
@@ -416,7 +420,8 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
     numbers.add(e.number);
   }
   const [allReceipts] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cash_receipts');
-  if (allReceipts!.n !== expected.receipts.size) problems.push(`server has ${allReceipts!.n} receipts, the agents issued ${expected.receipts.size}`);
+  if (allReceipts!.n !== expected.receipts.size)
+    problems.push(`server has ${allReceipts!.n} receipts, the agents issued ${expected.receipts.size}`);
 
   // 2. The server processed every mutation id each client allocated, and refused none.
   for (const a of agents) {

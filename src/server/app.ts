@@ -18,6 +18,7 @@ import { setComplianceClock } from './compliance/clock';
 import { loadOrgCompliance } from './compliance/rules-store';
 import { complianceRoutes } from './compliance/routes';
 import { collectionsRoutes } from './collections/routes';
+import { fieldRoutes } from './field/routes';
 import type { Db } from './db';
 import { HttpError } from './http/errors';
 import { buildOpenApi } from './http/openapi';
@@ -156,6 +157,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...importRoutes,
   ...syncRoutes,
   ...collectionsRoutes,
+  ...fieldRoutes,
   ...complianceRoutes,
   ...messagingRoutes,
   ...repliesRoutes,

@@ -28,7 +28,7 @@ const openAccount: Step = {
 const backToQueue: Step = {
   name: 'queue',
   open: async (page) => {
-    // agents have no navigation bar: the account's own way back
+    // the navigation bar's way back when there is one, else the account's own
     const nav = page.getByTestId('open-work');
     if (await nav.count()) await nav.click();
     else await page.getByTestId('back-to-queue').click();
@@ -45,7 +45,7 @@ const nav = (tab: string, screen: string): Step => ({
 });
 
 const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
-  { user: 'agente1', password: 'agente123', steps: [openAccount, backToQueue] },
+  { user: 'agente1', password: 'agente123', steps: [openAccount, backToQueue, nav('open-handover', 'handover'), backToQueue] },
   {
     user: 'lider',
     password: 'lider123',
@@ -55,6 +55,7 @@ const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
       nav('open-activity', 'activity'),
       nav('open-approvals', 'approvals-screen'),
       nav('open-violations', 'violations'),
+      nav('open-cash', 'cash-reconciliation'),
       backToQueue,
     ],
   },

@@ -20,6 +20,7 @@ try {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`,
   );
+  console.log(`  receipts       ${s.receipts} issued, each on the server once, no number twice`);
   console.log(`  mutations      ${s.mutations} allocated = processed by the server, each once`);
   console.log(`  server rows    activities ${s.server.activities}, notes ${s.server.notes}, promises ${s.server.promises}`);
   console.log(`  requests       ${s.requests} through the fault proxies`);

@@ -47,6 +47,8 @@ export interface TortureStats {
   agents: number;
   /** Handler calls that returned (acknowledged locally), by kind. */
   writes: Record<OpKind, number>;
+  /** Cash receipts issued by the collectors (offline or not). */
+  receipts: number;
   /** Mutations the clients allocated in all (outbox ids). */
   mutations: number;
   restarts: number;
@@ -108,6 +110,12 @@ function cycleArb(o: Required<Pick<TortureOptions, 'offlineRate' | 'restartRate'
       offline: fc.integer({ min: 0, max: 999 }).map((x) => x < o.offlineRate * 1000),
       restart: fc.integer({ min: 0, max: 999 }).map((x) => x < o.restartRate * 1000),
       ops: fc.array(opArb, { maxLength: o.maxOpsPerCycle }),
+      // drawn last, so the ops of a seed are those it drew before receipts existed
+      receipt: fc.record({
+        issue: fc.integer({ min: 0, max: 9 }).map((x) => x < 3),
+        account: fc.nat(),
+        amount: fc.integer({ min: 1, max: 500 }),
+      }),
     }),
   );
 }
@@ -116,6 +124,8 @@ interface Expected {
   activities: Map<string, { disposition: Disposition | null }>;
   notes: Map<string, string>;
   promises: Set<string>;
+  /** Cash receipts issued (docs/field-collection.md), by id: number and amount. */
+  receipts: Map<string, { number: number; amountMinor: number }>;
 }
 
 export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
@@ -128,7 +138,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
   });
   const server = await startTestServer({ backend: opts.backend, seed: { accounts: opts.accounts ?? 60, seed: opts.seed } });
   const agents: SimAgent[] = [];
-  const expected: Expected = { activities: new Map(), notes: new Map(), promises: new Set() };
+  const expected: Expected = { activities: new Map(), notes: new Map(), promises: new Set(), receipts: new Map() };
   const writes: Record<OpKind, number> = { outcome: 0, promise: 0, note: 0, flag: 0, callback: 0, callAttempt: 0 };
   let offlineCycles = 0;
   const [baseline] = await server.db.query<Counts>(COUNTS_SQL);
@@ -158,6 +168,9 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
             if (accounts.length === 0) break;
             const accountId = accounts[op.account % accounts.length]!;
             await perform(agent, op, accountId, expected, writes);
+          }
+          if (plan.receipt.issue && accounts.length > 0) {
+            await issueReceipt(agent, accounts[plan.receipt.account % accounts.length]!, plan.receipt.amount * 100, expected);
           }
           if (!plan.offline) {
             await agent.sync();
@@ -196,6 +209,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
       cycles: opts.cycles,
       agents: opts.agents,
       writes,
+      receipts: expected.receipts.size,
       mutations: agents.reduce((n, a) => n + a.highestMutationId(), 0),
       restarts: agents.reduce((n, a) => n + a.restarts, 0),
       offlineCycles,
@@ -211,6 +225,17 @@ export async function runTorture(opts: TortureOptions): Promise<TortureStats> {
   } finally {
     for (const a of agents) await a.close().catch(() => undefined);
     await server.close();
+  }
+}
+
+/** A collector takes cash (offline or not): a numbered receipt, unless the device has no numbers yet. */
+async function issueReceipt(agent: SimAgent, accountId: string, amountMinor: number, expected: Expected): Promise<void> {
+  try {
+    const r = await agent.api.issueReceipt({ accountId, method: 'cash', amountMinor });
+    expected.receipts.set(r.id, { number: r.number, amountMinor });
+  } catch (e) {
+    // a device that never synced since it started holds no numbers: refused, nothing issued
+    if ((e as { code?: string }).code !== 'receipt.no_numbers') throw e;
   }
 }
 
@@ -376,6 +401,27 @@ async function verify(db: Db, agents: SimAgent[], expected: Expected, baseline: 
   for (const k of ['activities', 'notes', 'promises'] as const) {
     if (now![k] !== baseline[k] + made[k]) problems.push(`server has ${now![k] - baseline[k]} new ${k}, the agents made ${made[k]}`);
   }
+
+  // Receipts: each once, with its number and amount; no number twice; a payment RC-<number> for each.
+  const receipts = await db.query<{ id: string; number: number; amount: number; payments: number }>(
+    `SELECT r.id::text, r.number::float8 AS number, r.amount_minor::float8 AS amount,
+            (SELECT count(*)::int FROM payments p WHERE p.reference = 'RC-' || r.number) AS payments
+     FROM cash_receipts r WHERE r.id = ANY($1::uuid[])`,
+    [[...expected.receipts.keys()]],
+  );
+  const receiptMap = new Map(receipts.map((r) => [r.id, r]));
+  const numbers = new Set<number>();
+  for (const [id, e] of expected.receipts) {
+    const r = receiptMap.get(id);
+    if (!r) problems.push(`receipt ${e.number} (${id}) lost`);
+    else if (r.number !== e.number || r.amount !== e.amountMinor) problems.push(`receipt ${id}: stored as ${r.number}/${r.amount}`);
+    else if (r.payments !== 1) problems.push(`receipt ${e.number}: ${r.payments} payments`);
+    if (numbers.has(e.number)) problems.push(`receipt number ${e.number} issued twice`);
+    numbers.add(e.number);
+  }
+  const [allReceipts] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cash_receipts');
+  if (allReceipts!.n !== expected.receipts.size)
+    problems.push(`server has ${allReceipts!.n} receipts, the agents issued ${expected.receipts.size}`);
 
   // 2. The server processed every mutation id each client allocated, and refused none.
   for (const a of agents) {

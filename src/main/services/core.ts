@@ -13,6 +13,8 @@ import { ensurePrivateDataDir, readJson, writePrivateJson } from './files';
 import { createOrgData } from './org-data';
 import { currentSessionFile, settingsFile } from './paths';
 import { UserContext, type StoredSession } from './user-context';
+import { checkRestoredStore, markMutations } from '../field/restore-check';
+import { deviceMarkOf } from './field';
 
 export interface WorkstationOptions {
   dataDir: string;
@@ -186,6 +188,7 @@ export class WorkstationCore {
   /** A local write: stored and queued at once, sent when the server can be reached. */
   write(c: UserContext, writes: LocalWrite[]): string[] {
     const r = c.store.write(writes);
+    markMutations(c.store, deviceMarkOf(this.o.dataDir, c));
     c.engine.notifyLocalWrite();
     this.dataChanged.emit({ accountIds: r.accountIds });
     return r.accountIds;
@@ -213,6 +216,8 @@ export class WorkstationCore {
 
   openContext(serverUrl: string, user: StoredSession['user'], token: string | null): UserContext {
     const c = new UserContext(this.contextDeps(), serverUrl, user, token);
+    // a store copied back from a backup must not send new work under ids the server already counted
+    checkRestoredStore(c.store, deviceMarkOf(this.o.dataDir, c));
     writePrivateJson(currentSessionFile(this.o.dataDir), { serverUrl, userId: user.id });
     c.engine.start();
     // collectors (and leads, who take calls too) are on the live board; an admin is not

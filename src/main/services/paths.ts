@@ -33,3 +33,12 @@ export function secretScope(serverUrl: string, userId: string): string {
   const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
   return `${server}/${userId}`;
 }
+
+/**
+ * A user's device mark (src/main/field/mark.ts: the highest receipt number and mutation id it used),
+ * kept OUTSIDE the stores directory, so a store file copied back from a backup cannot reuse either.
+ */
+export function deviceMarkFile(dataDir: string, serverUrl: string, userId: string): string {
+  const server = createHash('sha256').update(normalizeServerUrl(serverUrl)).digest('hex').slice(0, 16);
+  return join(dataDir, 'device-marks', server, `${userId}.json`);
+}

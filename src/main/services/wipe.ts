@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { secretKeys, type SecretVault } from '../secrets/vault';
 import { removeFile } from './files';
-import { currentSessionFile, secretScope, storeFile } from './paths';
+import { currentSessionFile, deviceMarkFile, secretScope, storeFile } from './paths';
 
 /**
  * Erases one signed-in user's traces on this workstation (an administrator's wipe order, or a
@@ -22,6 +22,8 @@ export function eraseUserData(dataDir: string, vault: SecretVault, serverUrl: st
   }
   for (const e of entries) if (e.startsWith(name)) rmSync(`${dir}/${e}`, { force: true, recursive: true });
   removeFile(currentSessionFile(dataDir));
+  // the device mark names the erased store (docs/field-collection.md): a new store starts its own
+  removeFile(deviceMarkFile(dataDir, serverUrl, userId));
   const scope = secretScope(serverUrl, userId);
   for (const key of Object.values(secretKeys)) vault.delete(key(scope));
 }

@@ -11,6 +11,7 @@ import { createOrgAdminHandlers } from './org-admin';
 import { createPassThroughHandlers } from './pass-through';
 import { createLiveHandlers } from './live';
 import { createPrivacyHandlers } from './privacy';
+import { createFieldHandlers, refillReceiptBlocks } from './field';
 import { currentSessionFile } from './paths';
 import { createSessionHandlers } from './session';
 import { createSettingsHandlers } from './settings';
@@ -65,6 +66,8 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     if (s.authRequired && ctx) setLock(ctx, lockReasonFor(s.lastError));
     if (!s.lastSuccessAt || s.lastSuccessAt === collectionsSyncedAt || !ctx) return;
     collectionsSyncedAt = s.lastSuccessAt;
+    // receipt numbers for the days offline ahead (docs/field-collection.md)
+    inBackground(refillReceiptBlocks(core, ctx));
     inBackground(
       refreshCollectionsCache(ctx).then((ids) => {
         if (ids.length) core.dataChanged.emit({ accountIds: ids });
@@ -142,6 +145,7 @@ export async function createWorkstation(o: WorkstationOptions): Promise<Workstat
     ...createPassThroughHandlers(need),
     ...createLiveHandlers(core),
     ...createPrivacyHandlers(core),
+    ...createFieldHandlers(core),
     ...createSettingsHandlers(core),
   };
 

@@ -57,6 +57,12 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
     // a contact counts for every account of the debtor where the rules count per debtor, so all
     // of them are judged again (their "contactable today" may change with it)
     sameDebtor: db.prepare('SELECT b.id FROM accounts a JOIN accounts b ON b.debtor_id = a.debtor_id WHERE a.id = ?').pluck(),
+    // the device's own receipts (store migration 0011): kept whatever the pull says
+    insertReceipt: db.prepare(`INSERT OR IGNORE INTO receipts (id, number, block_id, account_id, method, transfer_reference,
+      amount_minor, currency, issued_at, day, code) VALUES (@id, @number, @blockId, @accountId, @method, @transferReference,
+      @amountMinor, @currency, @issuedAt, @day, @code)`),
+    voidReceipt: db.prepare('UPDATE receipts SET voided_at = @voidedAt, void_reason = @reason WHERE id = @receiptId AND voided_at IS NULL'),
+    receiptAccount: db.prepare('SELECT account_id FROM receipts WHERE id = ?').pluck(),
   };
 
   const bit = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0);
@@ -160,6 +166,16 @@ export function createMutationApplier(db: Database.Database): MutationApplier {
       });
       stmts.touchLastContact.run({ id: a.accountId, at: a.createdAt });
       return stmts.sameDebtor.all(a.accountId) as string[];
+    },
+    // the payment itself arrives with the pull once the server recorded it (balance, promises)
+    'receipt.issue': (a) => {
+      stmts.insertReceipt.run(a);
+      return [a.accountId];
+    },
+    'receipt.void': (a) => {
+      stmts.voidReceipt.run(a);
+      const acc = stmts.receiptAccount.get(a.receiptId) as string | undefined;
+      return acc ? [acc] : [];
     },
   };
 

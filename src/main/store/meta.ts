@@ -24,6 +24,9 @@ export const META_KEYS = {
   lock: "why the portfolio is locked behind a new login ('' or absent: not locked; services/lock.ts)",
   security: "JSON: the organisation's security policy as last fetched (max offline days …)",
   lastLoginAt: 'ISO instant of the last successful login on this store',
+  receiptGeneration: 'the generation of the last receipt-block answer (docs/field-collection.md; 0 or absent: none yet)',
+  receiptIssuer: 'JSON: the organisation as its receipts name it, from the last receipt-block answer',
+  receiptHwm: 'the highest receipt number this store must never issue again, beside its receipts (blocks dropped by a restore)',
 } as const;
 export type MetaKey = keyof typeof META_KEYS;
 

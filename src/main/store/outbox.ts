@@ -43,7 +43,31 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
     trim: db.prepare(`DELETE FROM outbox WHERE status = 'pending' AND id <= ?`),
     reject: db.prepare(`UPDATE outbox SET status = 'rejected', error = ? WHERE id = ?`),
     rejected: db.prepare(`SELECT id, name, error FROM outbox WHERE status = 'rejected' ORDER BY id`),
+    issued: db.prepare(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`).pluck(),
+    pendingIds: db.prepare(`SELECT id FROM outbox WHERE status = 'pending' ORDER BY id`).pluck(),
+    renumber: db.prepare('UPDATE outbox SET id = ? WHERE id = ?'),
+    setIssued: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'`),
+    addIssued: db.prepare(
+      `INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')`,
+    ),
   };
+
+  /**
+   * The server has processed more of this client's mutations than this store ever made: the store
+   * is an older copy of itself (restored from a backup, docs/field-collection.md). Its pending
+   * mutations would carry ids the server already counted and be answered "duplicate" — lost — so
+   * they move above the server's last id first. Facts carry their own ids, so one the lost
+   * future already sent is applied once all the same.
+   */
+  function moveAboveIfRestored(lastMutationId: number): boolean {
+    if (lastMutationId <= (s.issued.get() as number)) return false;
+    const ids = s.pendingIds.all() as number[];
+    let next = lastMutationId;
+    for (const id of ids) s.renumber.run(++next, id);
+    // new writes go on above the server's count too
+    if (s.setIssued.run(next).changes === 0) s.addIssued.run(next);
+    return true;
+  }
 
   return {
     /**
@@ -84,15 +108,37 @@ export function createOutbox(core: StoreCore, afterWrite: () => void) {
     },
     pendingCount: (): number => s.pendingCount.get() as number,
 
-    /** Removes what the server has processed (up to its lastMutationId). */
+    /** The highest id this store ever gave a mutation. */
+    seq: (): number => s.issued.get() as number,
+
+    /**
+     * This store is an old copy of itself (its device mark says it gave higher ids: src/main/field/mark.ts).
+     * It becomes a new sync client: its pending mutations are numbered 1, 2 … again under a new client
+     * id and the next pull is a full one. Facts carry their own ids, so what the overwritten store
+     * already sent is applied once all the same; rejected entries keep their place below zero.
+     */
+    becomeNewClient(newClientId: string): void {
+      db.transaction(() => {
+        db.prepare(`UPDATE outbox SET id = -id WHERE status = 'rejected' AND id > 0`).run();
+        const ids = s.pendingIds.all() as number[];
+        ids.forEach((id, i) => s.renumber.run(i + 1, id));
+        if (s.setIssued.run(ids.length).changes === 0) s.addIssued.run(ids.length);
+        core.meta.set('clientId', newClientId);
+        core.meta.set('cursor', null);
+      })();
+    },
+
+    /** Removes what the server has processed (up to its lastMutationId), unless the store turns out to be an old copy. */
     trim(lastMutationId: number): void {
-      s.trim.run(lastMutationId);
+      if (!moveAboveIfRestored(lastMutationId)) s.trim.run(lastMutationId);
     },
 
     /** Records the server's answer to a push: rejected ones stay visible, processed ones leave. */
     acknowledge(lastMutationId: number, results: readonly MutationResult[]): void {
       const at = core.now().toISOString();
       db.transaction(() => {
+        // an old copy of the store: nothing it sent was applied under those ids
+        if (moveAboveIfRestored(lastMutationId)) return;
         for (const r of results) {
           if (r.status !== 'rejected') continue;
           s.reject.run(

@@ -176,6 +176,14 @@ export class LocalStore {
   rejected(): RejectedEntry[] {
     return this.guard(() => this.outbox.rejected());
   }
+  /** The highest id this store ever gave a mutation. */
+  outboxSeq(): number {
+    return this.guard(() => this.outbox.seq());
+  }
+  /** An old copy of this store (restored from a backup) starts again as a new sync client: see outbox.ts. */
+  becomeNewClient(): void {
+    this.guard(() => this.outbox.becomeNewClient(randomUUID()));
+  }
 
   // ---- pull and time --------------------------------------------------------------------------
 

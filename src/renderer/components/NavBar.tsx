@@ -4,16 +4,17 @@ import { useNav } from '../stores/nav';
 import { SECTIONS } from '../screens/registry';
 
 /**
- * Team leads' and admins' navigation under the top bar: the work area (queue and account) and the
- * screens their role opens, one at a time. Agents have only the work area and no bar. Clicking the
- * open tab again goes back to work.
+ * The navigation under the top bar: the work area (queue and account) and the screens the user's
+ * role opens, one at a time (agents: their end of day; leads and admins: their screens). Clicking
+ * the open tab again goes back to work.
  */
 export function NavBar() {
   const { t } = useTranslation();
   const role = useSession((s) => s.session?.user.role);
   const section = useNav((s) => s.section);
-  if (role !== 'admin' && role !== 'team_lead') return null;
+  if (!role) return null;
   const tabs = SECTIONS.filter((s) => s.roles.includes(role));
+  if (tabs.length === 0) return null;
   return (
     <nav className="section-nav" aria-label={t('nav.label')} data-testid="section-nav">
       <button

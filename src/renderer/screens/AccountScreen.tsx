@@ -8,6 +8,7 @@ import { ActivityHistory } from '../account/ActivityHistory';
 import { Conversation } from '../account/Conversation';
 import { NotesPanel } from '../account/NotesPanel';
 import { PaymentsPanel } from '../account/PaymentsPanel';
+import { ReceiptPanel } from '../field/ReceiptPanel';
 import { PromisesPanel } from '../account/PromisesPanel';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { OutcomeForm } from '../outcome/OutcomeForm';
@@ -107,6 +108,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
           <OutcomeForm key={detail.account.id} detail={detail} active={active} />
           <PromisesPanel detail={detail} />
           <NegotiationPanel detail={detail} />
+          <ReceiptPanel detail={detail} />
           <PaymentsPanel detail={detail} />
         </div>
         <div className="col col-wide">

@@ -13,6 +13,8 @@ import { WipesAdminScreen } from '../admin/WipesAdminScreen';
 import { SegmentsAdminScreen } from '../admin/SegmentsAdminScreen';
 import { LiveScreen } from '../live/LiveScreen';
 import { ProvidersAdminScreen } from '../admin/ProvidersAdminScreen';
+import { CashScreen } from '../field/CashScreen';
+import { HandoverScreen } from '../field/HandoverScreen';
 
 /**
  * Every work screen, by the view that shows it: the one place a screen is registered (a new view in
@@ -42,6 +44,8 @@ export const SECTIONS: ReadonlyArray<{
 }> = [
   { section: 'live', Screen: LiveScreen, label: 'live.title', testId: 'open-live', roles: ['admin', 'team_lead'] },
   { section: 'approvals', Screen: ApprovalsScreen, label: 'approvals.title', testId: 'open-approvals', roles: ['admin', 'team_lead'] },
+  { section: 'handover', Screen: HandoverScreen, label: 'field.handoverTitle', testId: 'open-handover', roles: ['agent', 'team_lead'] },
+  { section: 'cash', Screen: CashScreen, label: 'field.cashTitle', testId: 'open-cash', roles: ['admin', 'team_lead'] },
   { section: 'activity', Screen: ActivityScreen, label: 'activity.title', testId: 'open-activity', roles: ['admin', 'team_lead'] },
   { section: 'violations', Screen: ViolationsScreen, label: 'admin.violations', testId: 'open-violations', roles: ['admin', 'team_lead'] },
   { section: 'rules', Screen: ComplianceAdminScreen, label: 'admin.compliance', testId: 'open-compliance-admin', roles: ['admin'] },

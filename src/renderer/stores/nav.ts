@@ -10,7 +10,10 @@ export type WorkView = { name: 'queue' } | { name: 'account'; accountId: string 
  * The sections of the navigation bar, one shown at a time: the agent's work (queue and account),
  * the team lead's approvals, and the administration screens.
  */
-export type Section = 'work' | 'approvals' | 'live' | AdminTab;
+export type Section = 'work' | 'approvals' | 'live' | AdminTab | FieldTab;
+
+/** Field collection (docs/field-collection.md): the collector's end of day; the lead's cash reconciliation. */
+export type FieldTab = 'handover' | 'cash';
 
 /**
  * Which screen is open — the one navigation state of the renderer. Kept in memory: the URL hash

@@ -32,11 +32,11 @@ export async function accountTrail(db: Db, accountId: string): Promise<AccountTr
     recordedAt: Date;
     recordedBy: string | null;
     recordedName: string | null;
-    recordedVia: 'api' | 'cli' | 'gateway' | null;
+    recordedVia: 'api' | 'cli' | 'gateway' | 'sync' | null;
     reversedAt: Date | null;
     reversedBy: string | null;
     reversedName: string | null;
-    reversedVia: 'api' | 'cli' | 'gateway' | null;
+    reversedVia: 'api' | 'cli' | 'gateway' | 'sync' | null;
     importId: string | null;
   }>(
     `SELECT p.reference, p.amount_minor AS amount, p.currency, p.paid_at AS "paidAt", p.recorded_at AS "recordedAt",

@@ -7,7 +7,7 @@ import type { Db } from '../db';
  */
 export interface WriteActor {
   userId: string | null;
-  via: 'api' | 'cli' | 'gateway';
+  via: 'api' | 'cli' | 'gateway' | 'sync';
   /** The import run (import_runs) the write belongs to, if it came in a file. */
   importId?: string | null;
 }

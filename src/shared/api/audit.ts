@@ -41,7 +41,7 @@ export type OrgAuditEntry = z.infer<typeof OrgAuditEntry>;
  * and via 'gateway' for a payment gateway's notification; both null before authors were recorded)
  * and the import run it came in, if any.
  */
-const Via = z.enum(['api', 'cli', 'gateway']).nullable();
+const Via = z.enum(['api', 'cli', 'gateway', 'sync']).nullable();
 const Who = z.object({ userId: z.string().uuid().nullable(), username: z.string().nullable(), via: Via });
 
 export const AccountTrail = z.object({

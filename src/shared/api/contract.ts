@@ -4,6 +4,17 @@ import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { LiveBoard, LiveSettings, PauseReason, ReportedState, Timeline, TimelineKind } from '../live/presence';
 import { DebtorExportFile } from './privacy';
+import {
+  DepositInput,
+  DepositResult,
+  FieldReceipt,
+  Handover,
+  IssueReceiptInput,
+  ReceiptPdf,
+  ReceiptPdfInput,
+  Reconciliation,
+  ReconciliationQuery,
+} from '../domain/field';
 import { AccountBundle, HardshipItem } from './rest';
 import { AdminUser, CreateUserRequest, Team, UpdateUserRequest } from './users';
 import { Id, IsoInstant, User } from '../domain/entities';
@@ -395,6 +406,16 @@ export const API = {
   /** Admin only, online only: the organisation's provider accounts and reply mailbox (secrets write-only). */
   getMessagingConfig: { input: none, output: OrgMessagingConfigView },
   saveMessagingConfig: { input: OrgMessagingConfigInput, output: OrgMessagingConfigView },
+
+  /** Field collection (docs/field-collection.md): a numbered receipt issued offline, its PDF, the day's handover. */
+  issueReceipt: { input: IssueReceiptInput, output: FieldReceipt },
+  voidReceipt: { input: z.object({ receiptId: Id, reason: z.string().trim().min(1).max(500) }), output: FieldReceipt },
+  listReceipts: { input: z.object({ accountId: Id.optional() }), output: z.array(FieldReceipt) },
+  receiptPdf: { input: ReceiptPdfInput, output: ReceiptPdf },
+  getHandover: { input: none, output: Handover },
+  /** Team lead / admin, online only: collectors' cash by day and currency, and recording a deposit. */
+  getCashReconciliation: { input: ReconciliationQuery, output: Reconciliation },
+  recordDeposit: { input: DepositInput, output: DepositResult },
 
   getSyncState: { input: none, output: SyncState },
   syncNow: { input: none, output: SyncState },

@@ -18,6 +18,16 @@ import {
   OrgComplianceState,
 } from '../domain/org-compliance';
 import { ImportReport } from '../domain/portfolio';
+import {
+  DepositInput,
+  DepositResult,
+  ReceiptBlocksRequest,
+  ReceiptBlocksResponse,
+  ReceiptCheck,
+  ReceiptCheckQuery,
+  Reconciliation,
+  ReconciliationQuery,
+} from '../domain/field';
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
@@ -282,6 +292,23 @@ export const ROUTES = {
     response: PaymentsImportReport,
   }),
   recordPayment: route({ method: 'POST', path: '/api/v1/payments', body: PaymentInput, response: PaymentResult }),
+
+  // ---- field collection (docs/field-collection.md)
+  receiptBlocks: route({
+    method: 'POST',
+    path: '/api/v1/field/receipt-blocks',
+    body: ReceiptBlocksRequest,
+    response: ReceiptBlocksResponse,
+  }),
+  cashReconciliation: route({ method: 'GET', path: '/api/v1/field/reconciliation', query: ReconciliationQuery, response: Reconciliation }),
+  recordDeposit: route({ method: 'POST', path: '/api/v1/field/deposits', body: DepositInput, response: DepositResult }),
+  checkReceipt: route({
+    method: 'GET',
+    path: '/api/v1/field/receipts/:number/check',
+    params: z.object({ number: z.coerce.number().int().positive() }),
+    query: ReceiptCheckQuery,
+    response: ReceiptCheck,
+  }),
   reversePayment: route({
     method: 'POST',
     path: '/api/v1/payments/:reference/reverse',

@@ -51,6 +51,10 @@ export const SERVER_ERROR_CODES = [
   // collections
   'approval_decided',
   'payment_reference_conflict',
+  // field collection (src/server/field)
+  'receipt_number_invalid',
+  'receipt_currency_mismatch',
+  'receipt_device_lost',
   // compliance: an outbound contact logged online that the law forbade when it was made
   'compliance_blocked',
   // account status (src/shared/rules/account-status.ts) and hardship decisions
@@ -88,6 +92,7 @@ export const WORKSTATION_ERROR_CODES = [
   'compliance.blocked',
   'sync.offline',
   'storage.full',
+  'receipt.no_numbers',
   'auth.required',
   'auth.invalid_credentials',
   'auth.user_disabled',

@@ -4,6 +4,7 @@ import { ContactPreferences, HhMm, Id, IsoDate, IsoInstant } from '../domain/ent
 import { MinorAmount } from '../domain/money';
 import { MessageChannel } from '../domain/channels';
 import { ApprovalRequestArgs } from '../domain/collections';
+import { ReceiptIssueArgs, ReceiptVoidArgs } from '../domain/field';
 
 /**
  * Every change a client can make, as named mutations with zod-checked args. The client applies
@@ -132,6 +133,10 @@ export const MUTATION_ARGS = {
   /** A negotiation outside the agent's authority, sent to the team lead (made offline too). */
   'approval.request': ApprovalRequestArgs,
   'message.send': MessageSendArgs,
+  /** A cash or transfer payment a field collector took, with its numbered receipt (docs/field-collection.md). */
+  'receipt.issue': ReceiptIssueArgs,
+  /** A receipt annulled by its collector: the number stays used, the payment is reversed. */
+  'receipt.void': ReceiptVoidArgs,
 } as const;
 
 export type MutationName = keyof typeof MUTATION_ARGS;

@@ -17,6 +17,8 @@ it('torture: 3 agents and their team lead, offline/online cycles, faults and res
   expect(stats.mutations).toBeGreaterThanOrEqual(totalWrites);
   expect(stats.restarts).toBeGreaterThan(0);
   expect(stats.offlineCycles).toBeGreaterThan(0);
+  // collectors took cash too (docs/field-collection.md): each receipt checked once, numbers never twice
+  expect(stats.receipts).toBeGreaterThan(0);
   // the run must actually have been hostile: most kinds of fault were injected
   expect(FAULT_KINDS.filter((k) => stats.faults[k] > 0).length).toBeGreaterThanOrEqual(7);
 }, 120_000);

@@ -100,4 +100,22 @@ describe('migrations', () => {
     expect(again.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(1);
     again.close();
   });
+
+  it('0011 adds the receipt blocks and receipts of a store at version 8, its outbox kept; a number is taken once', () => {
+    const db = new Database(tmpFile());
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 8),
+    );
+    db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('note.add', '{"a":1}', 'x')`).run();
+    expect(migrate(db)).toBeGreaterThanOrEqual(11);
+    expect(db.prepare('SELECT args FROM outbox').pluck().get()).toBe('{"a":1}');
+    db.prepare(`INSERT INTO receipt_blocks (id, first_no, last_no, key, received_at) VALUES ('b', 1, 50, 'k', 'x')`).run();
+    const receipt =
+      db.prepare(`INSERT INTO receipts (id, number, block_id, account_id, method, amount_minor, currency, issued_at, day, code)
+      VALUES (?, 7, 'b', 'a', 'cash', 100, 'COP', 'x', '2026-12-03', 'AAAAA-AAAAA')`);
+    receipt.run('r1');
+    expect(() => receipt.run('r2')).toThrow(/UNIQUE/);
+    db.close();
+  });
 });

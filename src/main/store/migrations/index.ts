@@ -7,6 +7,7 @@ import { migration0006 } from './0006-activity-manual-dial';
 import { migration0007 } from './0007-search-compact-ids';
 import { migration0008 } from './0008-message-status';
 import { migration0010 } from './0010-contact-habits';
+import { migration0011 } from './0011-field-receipts';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,5 +19,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0010,
+  migration0011,
 ];
 export type { Migration };

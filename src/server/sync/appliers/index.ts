@@ -9,6 +9,7 @@ import { debtorSetPreferences } from './debtor-set-preferences';
 import { messageSend } from './message-send';
 import { noteAdd } from './note-add';
 import { promiseCreate } from './promise-create';
+import { receiptIssue, receiptVoid } from './receipt-issue';
 import type { Applier } from './types';
 
 /** One applier per mutation name; the type makes a new mutation without an applier a compile error. */
@@ -23,6 +24,8 @@ export const APPLIERS: { [N in MutationName]: Applier<N> } = {
   'debtor.setPreferences': debtorSetPreferences,
   'approval.request': approvalRequest,
   'message.send': messageSend,
+  'receipt.issue': receiptIssue,
+  'receipt.void': receiptVoid,
 };
 
 export { MutationRejected } from './types';

@@ -34,6 +34,10 @@ import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
+import { portalLinkRoutes } from './portal/link-routes';
+import { portalRoutes, setPortalDeps } from './portal/routes';
+import type { PaymentGateway } from './payments/gateway/types';
+import type { MessageProvider } from './messaging/providers/types';
 import { reportRoutes } from './reports/routes';
 import { securityRoutes } from './security/routes';
 import { syncRoutes } from './sync/routes';
@@ -58,6 +62,10 @@ export interface CreateServerOptions {
   trustProxy?: boolean | number | string[];
   /** Strict-Transport-Security, only when clients reach the server over TLS; default: HSTS=1 in the environment. */
   hsts?: boolean;
+  /** The gateway the self-service page's "Pagar" goes through (docs/self-service.md); none: no pay buttons. */
+  paymentGateway?: PaymentGateway;
+  /** The SMS provider the self-service identity check texts its one-time codes through; default: SMS_PROVIDER from the environment. */
+  portalSms?: MessageProvider;
 }
 
 /** A JSON API loads nothing and is framed by nobody. */
@@ -65,6 +73,9 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 /** The HTML the server serves (the debtor export) carries its styles inline and nothing else. */
 const HTML_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The debtor's page posts its forms back to itself (and nothing else runs on it). */
+const PORTAL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** A request slower than this is logged (the others are not). */
 const SLOW_REQUEST_MS = 1000;
@@ -143,6 +154,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,
+  ...portalLinkRoutes,
+  ...portalRoutes,
   updateFeedRoute,
 ];
 
@@ -197,7 +210,10 @@ export function createServer({
   auth,
   trustProxy,
   hsts = process.env.HSTS === '1' || process.env.HSTS === 'true',
+  paymentGateway,
+  portalSms,
 }: CreateServerOptions): FastifyInstance {
+  setPortalDeps(db, { paymentGateway, sms: portalSms ?? providersFromEnv().sms });
   setAuthConfig(db, auth ?? authConfigFromEnv());
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
@@ -239,9 +255,10 @@ export function createServer({
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
-    reply.header('content-security-policy', type.startsWith('text/html') ? HTML_CSP : API_CSP);
+    const html = request.url.startsWith('/p/') ? PORTAL_CSP : HTML_CSP;
+    reply.header('content-security-policy', type.startsWith('text/html') ? html : API_CSP);
     return payload;
   });
 

@@ -8,6 +8,9 @@ export const OrgAuditAction = z.enum([
   'account.hardship_lifted',
   // the debtor refused a channel by replying "BAJA", "STOP" … (no actor: the debtor did it)
   'debtor.channel_refused',
+  // the self-service page's settings, and a link ended by an agent or lead (docs/self-service.md)
+  'org.portal',
+  'debtor.portal_link_revoked',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

@@ -17,7 +17,8 @@ label{display:block;margin:.5rem 0 .2rem;font-weight:600}input,select,textarea{w
 button,.btn{display:inline-block;margin-top:.6rem;padding:11px 16px;font:inherit;font-weight:600;border:0;border-radius:6px;background:#0b4f6c;color:#fff;text-decoration:none;cursor:pointer}
 .note{padding:10px;border-radius:6px;background:#fff4d6;border-left:4px solid #8a5a00}.ok{background:#e3f4e8;border-left-color:#1d6b35}
 table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:6px 4px;border-bottom:1px solid #d1d5db}td.n,th.n{text-align:right}
-dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}dt{color:#374151}dd{margin:0;font-weight:600}details{margin-top:8px}summary{cursor:pointer;font-weight:600;color:#0b4f6c;padding:6px 0}`;
+dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}dt{color:#374151}dd{margin:0;font-weight:600}details{margin-top:8px}summary{cursor:pointer;font-weight:600;color:#0b4f6c;padding:6px 0}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}caption{text-align:left;font-weight:600;padding:4px 0}`;
 
 export interface Frame {
   lang: Lang;

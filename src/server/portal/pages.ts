@@ -1,4 +1,4 @@
-import { formatMoney, formatMoneyCode, type CurrencyCode } from '../../shared/domain/money';
+import { formatMoney, formatMoneyCode, minorToDecimal, type CurrencyCode } from '../../shared/domain/money';
 import { formatDay } from '../../shared/domain/time';
 import type { NegotiationRule } from '../../shared/rules/negotiation';
 import type { DebtAccount, DebtorView, Quoted } from './actions';
@@ -60,6 +60,13 @@ export function parseDay(text: string): string | null {
   return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso ? null : iso;
 }
 
+/** The least down payment the debtor may confirm alone (the agent's minimum), up to the plan's rounding unit. */
+function downDefault(a: DebtAccount, rule: NegotiationRule | null): number {
+  if (!rule) return 0;
+  const unit = rule.plan.roundingUnitMinor;
+  return Math.min(a.balanceMinor, Math.ceil((a.balanceMinor * rule.plan.agentMinDownPaymentPct) / 100 / unit) * unit);
+}
+
 function accountCard(c: Ctx, v: DebtorView, a: DebtAccount, rule: NegotiationRule | null): string {
   const mixed = mixedCurrencies(v);
   const head = `<dl><dt>${esc(t(c.lang, 'account'))}</dt><dd>${esc(a.externalRef)}</dd><dt>${esc(t(c.lang, 'balance'))}</dt><dd>${esc(
@@ -95,7 +102,7 @@ function accountCard(c: Ctx, v: DebtorView, a: DebtAccount, rule: NegotiationRul
           acc +
             hidden('kind', 'plan') +
             select(t(c.lang, 'installments'), 'installments', counts, String(Math.min(3, max))) +
-            field(t(c.lang, 'downPayment'), 'down', `value="0" inputmode="decimal"`) +
+            field(t(c.lang, 'downPayment'), 'down', `value="${minorToDecimal(downDefault(a, rule), a.currency)}" inputmode="decimal"`) +
             field(t(c.lang, 'firstDate'), 'date', `value="${today}" inputmode="numeric" required`),
           t(c.lang, 'see'),
         )}</details>`

@@ -55,6 +55,12 @@ function send(reply: FastifyReply, r: Resolved, o: Outcome): string {
   return page({ lang: r.lang, self: r.ctx.base, title: o.title }, o.body);
 }
 
+/** The route machinery answers with the status it is told; the page's own status is handed over here. */
+function keep(status: (code: number) => void, reply: FastifyReply, html: string): string {
+  status(reply.statusCode);
+  return html;
+}
+
 const dead = (r: Resolved, key: 'expired' | 'revoked' | 'tampered' | 'error', status: number): Outcome => ({
   status,
   title: t(r.lang, 'title'),
@@ -180,8 +186,8 @@ export const portalRoutes: RouteDef[] = [
     access: 'public',
     responseContentType: 'text/html',
     errors: [400, 410, 500],
-    async handler({ db, params, request, reply }) {
-      return guarded(db, request, reply, params.token, (r, view) => home(db, r, view, null));
+    async handler({ db, params, request, reply, status }) {
+      return keep(status, reply, await guarded(db, request, reply, params.token, (r, view) => home(db, r, view, null)));
     },
   }),
   defineRoute({
@@ -192,13 +198,13 @@ export const portalRoutes: RouteDef[] = [
     bodyRaw: true,
     responseContentType: 'text/html',
     errors: [400, 410, 429, 500],
-    async handler({ db, params, request, reply, body }) {
+    async handler({ db, params, request, reply, body, status }) {
       try {
-        return await verify(db, request, reply, params.token, body);
+        return keep(status, reply, await verify(db, request, reply, params.token, body));
       } catch (e) {
         request.log.error(e);
         const r: Resolved = { lang: 'es', ctx: { lang: 'es', base: '/p/' }, key: Buffer.alloc(0), linkId: null, link: null, now: new Date() };
-        return send(reply, r, dead(r, 'error', 500));
+        return keep(status, reply, send(reply, r, dead(r, 'error', 500)));
       }
     },
   }),
@@ -210,9 +216,9 @@ export const portalRoutes: RouteDef[] = [
     bodyRaw: true,
     responseContentType: 'text/html',
     errors: [400, 410, 500],
-    async handler({ db, params, request, reply }) {
+    async handler({ db, params, request, reply, status }) {
       const r = await resolve(db, request, params.token);
-      if (!r.linkId) return send(reply, r, dead(r, 'tampered', 400));
+      if (!r.linkId) return keep(status, reply, send(reply, r, dead(r, 'tampered', 400)));
       try {
         await sendCode(db, r.link ? r.link.id : null, deps.get(db)?.sms, r.now);
       } catch (e) {
@@ -229,8 +235,8 @@ export const portalRoutes: RouteDef[] = [
     bodyRaw: true,
     responseContentType: 'text/html',
     errors: [400, 410, 500],
-    async handler({ db, params, request, reply, body }) {
-      return guarded(db, request, reply, params.token, async (r, view) => {
+    async handler({ db, params, request, reply, body, status }) {
+      return keep(status, reply, await guarded(db, request, reply, params.token, async (r, view) => {
         if (r.link.completedAt) return home(db, r, view, null);
         const f = form(body);
         const read = readOffer(f, view);
@@ -242,7 +248,7 @@ export const portalRoutes: RouteDef[] = [
           if (!(e instanceof QuoteError)) throw e;
           return { status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'installments') })) };
         }
-      });
+      }));
     },
   }),
   defineRoute({
@@ -253,8 +259,8 @@ export const portalRoutes: RouteDef[] = [
     bodyRaw: true,
     responseContentType: 'text/html',
     errors: [400, 410, 500],
-    async handler({ db, params, request, reply, body }) {
-      return guarded(db, request, reply, params.token, async (r, view) => {
+    async handler({ db, params, request, reply, body, status }) {
+      return keep(status, reply, await guarded(db, request, reply, params.token, async (r, view) => {
         if (r.link.completedAt) return home(db, r, view, null);
         const f = form(body);
         const read = readOffer(f, view);
@@ -277,7 +283,7 @@ export const portalRoutes: RouteDef[] = [
         }
         r.link.completedAt = r.now;
         return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'confirmed'), true) + (await agreements(db, r, view)) };
-      });
+      }));
     },
   }),
   defineRoute({
@@ -288,8 +294,8 @@ export const portalRoutes: RouteDef[] = [
     bodyRaw: true,
     responseContentType: 'text/html',
     errors: [400, 410, 500],
-    async handler({ db, params, request, reply, body }) {
-      return guarded(db, request, reply, params.token, async (r, view) => {
+    async handler({ db, params, request, reply, body, status }) {
+      return keep(status, reply, await guarded(db, request, reply, params.token, async (r, view) => {
         const f = form(body);
         const channel = Channel.safeParse(f.get('channel'));
         const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -310,7 +316,7 @@ export const portalRoutes: RouteDef[] = [
           return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'disputed'), true) };
         } else return bad();
         return home(db, r, await debtorView(db, view.orgId, view.debtorId, r.now).then((v) => v ?? view), t(r.lang, 'saved'));
-      });
+      }));
     },
   }),
   defineRoute({

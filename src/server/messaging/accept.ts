@@ -66,7 +66,10 @@ export async function acceptMessage(
     // Meta would refuse it (131047): the debtor has not written in the last 24 hours
     throw new MutationRejected('whatsapp_window_closed', 'free text only within 24 hours of the debtor’s last WhatsApp message', 'body');
   }
-  const link = template && usesLink(template.body, template.subject) ? (await linkForDebtor(tx, account.orgId, debtor.id, now, userId)).url : undefined;
+  const link =
+    template && usesLink(template.body, template.subject)
+      ? (await linkForDebtor(tx, account.orgId, debtor.id, now, userId)).url
+      : undefined;
   const vars = templateVars(toAccount(accRow), debtor, now, link);
   const body = template ? renderTemplate(template.body, vars) : a.body;
   const subject = template && a.channel === 'email' && template.subject ? renderSubject(template.subject, vars) : null;

@@ -100,7 +100,12 @@ export async function quoteOffer(db: Db, view: DebtorView, a: DebtAccount, offer
   let q: Pick<NegotiationQuote, 'schedule' | 'totalMinor' | 'discountMinor'> & { decision: Quoted['decision'] };
   let proposal: NegotiationProposal | null = null;
   if (offer.kind === 'full') {
-    q = { schedule: [{ dueDate: offer.payDate, amountMinor: a.balanceMinor }], totalMinor: a.balanceMinor, discountMinor: 0, decision: 'within_agent' };
+    q = {
+      schedule: [{ dueDate: offer.payDate, amountMinor: a.balanceMinor }],
+      totalMinor: a.balanceMinor,
+      discountMinor: 0,
+      decision: 'within_agent',
+    };
   } else {
     const rule = await ruleFor(db, view.orgId, a);
     // the settlement the debtor is offered is the one an agent may grant alone
@@ -159,7 +164,13 @@ async function context(tx: Db, orgId: string, a: { agentId: string | null }): Pr
 }
 
 /** One use of the link, in the account's history. */
-function logUse(ctx: ApplyContext, accountId: string, now: Date, note: string, extra: { disposition?: 'promise_to_pay' | 'dispute'; promiseId?: string } = {}) {
+function logUse(
+  ctx: ApplyContext,
+  accountId: string,
+  now: Date,
+  note: string,
+  extra: { disposition?: 'promise_to_pay' | 'dispute'; promiseId?: string } = {},
+) {
   return activityLog(ctx, {
     id: randomUUID(),
     accountId,
@@ -184,7 +195,8 @@ function logUse(ctx: ApplyContext, accountId: string, now: Date, note: string, e
 export async function recordOpened(db: Db, view: DebtorView, now: Date): Promise<void> {
   if (view.accounts.length === 0) return;
   await writeTransaction(db, view.orgId, async (tx) => {
-    for (const a of view.accounts) await logUse(await context(tx, view.orgId, a), a.id, now, 'Autogestión: abrió el enlace y verificó su identidad');
+    for (const a of view.accounts)
+      await logUse(await context(tx, view.orgId, a), a.id, now, 'Autogestión: abrió el enlace y verificó su identidad');
   });
 }
 

@@ -22,7 +22,7 @@ export const portalLinkRoutes: RouteDef[] = [
   }),
   defineRoute({
     ...ROUTES.revokeDebtorPortalLink,
-    summary: "Ends every live self-service link of the debtor (audited); the next message carries a new one",
+    summary: 'Ends every live self-service link of the debtor (audited); the next message carries a new one',
     tags: ['self-service'],
     access: ['agent', 'team_lead', 'admin'],
     errors: [404],
@@ -30,7 +30,13 @@ export const portalLinkRoutes: RouteDef[] = [
       if (!(await isDebtorVisible(db, await scopeFor(db, user), params.id))) throw notFound('debtor');
       return db.transaction(async (tx) => {
         const revoked = await revokeDebtorLinks(tx, user.orgId, params.id, user.id, complianceNow());
-        await recordOrgAudit(tx, { orgId: user.orgId, actorId: user.id, action: 'debtor.portal_link_revoked', before: { debtorId: params.id }, after: { revoked } });
+        await recordOrgAudit(tx, {
+          orgId: user.orgId,
+          actorId: user.id,
+          action: 'debtor.portal_link_revoked',
+          before: { debtorId: params.id },
+          after: { revoked },
+        });
         return { revoked };
       });
     },

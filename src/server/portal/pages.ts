@@ -29,7 +29,11 @@ export function identityForm(c: Ctx, method: 'national_id_last4' | 'sms_code', m
         form(
           `${c.base}/verify`,
           c.lang,
-          field(t(c.lang, 'identityNationalId'), 'answer', 'inputmode="numeric" autocomplete="off" pattern="[0-9]{4}" maxlength="4" required'),
+          field(
+            t(c.lang, 'identityNationalId'),
+            'answer',
+            'inputmode="numeric" autocomplete="off" pattern="[0-9]{4}" maxlength="4" required',
+          ),
           t(c.lang, 'continue'),
         ),
     );
@@ -107,7 +111,10 @@ function accountCard(c: Ctx, v: DebtorView, a: DebtAccount, rule: NegotiationRul
           t(c.lang, 'see'),
         )}</details>`
       : '';
-  return section(a.externalRef, `${head}<h3>${esc(t(c.lang, 'options'))}</h3><details><summary>${esc(t(c.lang, 'payFull'))}</summary>${full}</details>${settle}${plan}`);
+  return section(
+    a.externalRef,
+    `${head}<h3>${esc(t(c.lang, 'options'))}</h3><details><summary>${esc(t(c.lang, 'payFull'))}</summary>${full}</details>${settle}${plan}`,
+  );
 }
 
 export function mainPage(c: Ctx, v: DebtorView, rules: Map<string, NegotiationRule | null>, flash: string | null): string {
@@ -115,7 +122,12 @@ export function mainPage(c: Ctx, v: DebtorView, rules: Map<string, NegotiationRu
   return (flash ? note(flash, true) : '') + `<p>${esc(v.name)}</p>` + cards + voiceForms(c, v);
 }
 
-export function scheduleTable(c: Ctx, rows: Array<{ dueDate: string; amountMinor: number; pay?: string }>, currency: CurrencyCode, mixed: boolean): string {
+export function scheduleTable(
+  c: Ctx,
+  rows: Array<{ dueDate: string; amountMinor: number; pay?: string }>,
+  currency: CurrencyCode,
+  mixed: boolean,
+): string {
   const body = rows
     .map(
       (r, i) =>
@@ -147,11 +159,16 @@ export function quotePage(c: Ctx, v: DebtorView, a: DebtAccount, q: Quoted, fiel
       form(
         `${c.base}/confirm`,
         c.lang,
-        keep + hidden('request', '1') + `<label for="msg">${esc(t(c.lang, 'message'))}</label><textarea id="msg" name="message" maxlength="1000" rows="3"></textarea>`,
+        keep +
+          hidden('request', '1') +
+          `<label for="msg">${esc(t(c.lang, 'message'))}</label><textarea id="msg" name="message" maxlength="1000" rows="3"></textarea>`,
         t(c.lang, 'request'),
       );
   }
-  return section(a.externalRef, scheduleTable(c, q.schedule, a.currency, mixed) + total + action) + `<p><a href="${esc(c.base)}?lang=${c.lang}">${esc(t(c.lang, 'back'))}</a></p>`;
+  return (
+    section(a.externalRef, scheduleTable(c, q.schedule, a.currency, mixed) + total + action) +
+    `<p><a href="${esc(c.base)}?lang=${c.lang}">${esc(t(c.lang, 'back'))}</a></p>`
+  );
 }
 
 function voiceForms(c: Ctx, v: DebtorView): string {
@@ -165,7 +182,12 @@ function voiceForms(c: Ctx, v: DebtorView): string {
       field(t(c.lang, 'to'), 'to', 'type="time" value="18:00" required'),
     t(c.lang, 'save'),
   );
-  const refuse = form(`${c.base}/voice`, c.lang, hidden('kind', 'refuse') + select(t(c.lang, 'refuse'), 'channel', channels), t(c.lang, 'refuseBtn'));
+  const refuse = form(
+    `${c.base}/voice`,
+    c.lang,
+    hidden('kind', 'refuse') + select(t(c.lang, 'refuse'), 'channel', channels),
+    t(c.lang, 'refuseBtn'),
+  );
   const accounts: Array<[string, string]> = v.accounts.map((a) => [a.id, a.externalRef]);
   const dispute = form(
     `${c.base}/voice`,

@@ -10,7 +10,17 @@ import { defineRoute, type RouteDef } from '../http/route';
 import type { MessageProvider } from '../messaging/providers/types';
 import type { PaymentGateway } from '../payments/gateway/types';
 import { MutationRejected } from '../sync/appliers/types';
-import { confirmOffer, debtorView, quoteOffer, recordOpened, recordVoice, requestOffer, ruleFor, type DebtorView, type Offer } from './actions';
+import {
+  confirmOffer,
+  debtorView,
+  quoteOffer,
+  recordOpened,
+  recordVoice,
+  requestOffer,
+  ruleFor,
+  type DebtorView,
+  type Offer,
+} from './actions';
 import { page } from './html';
 import { checkIdentity, sendCode, sessionCookie, sessionValid } from './identity';
 import { findLink, linkState, verifyToken, portalBase, portalConfig, portalSecret, type PortalLink } from './links';
@@ -69,7 +79,14 @@ const dead = (r: Resolved, key: 'expired' | 'revoked' | 'tampered' | 'error', st
 
 async function resolve(db: Db, request: FastifyRequest, token: string): Promise<Resolved> {
   const q = request.query as { lang?: string };
-  const lang: Lang = q.lang === 'en' || q.lang === 'es' ? q.lang : cookies(request).plang === 'en' ? 'en' : (request.headers['accept-language'] ?? '').trim().toLowerCase().startsWith('en') ? 'en' : 'es';
+  const lang: Lang =
+    q.lang === 'en' || q.lang === 'es'
+      ? q.lang
+      : cookies(request).plang === 'en'
+        ? 'en'
+        : (request.headers['accept-language'] ?? '').trim().toLowerCase().startsWith('en')
+          ? 'en'
+          : 'es';
   const key = await portalSecret(db);
   const linkId = verifyToken(key, token);
   const link = linkId ? await findLink(db, linkId) : null;
@@ -111,7 +128,14 @@ async function guarded(
     return send(reply, r, await fn(r as Resolved & { link: PortalLink }, view));
   } catch (e) {
     request.log.error(e);
-    const fallback: Resolved = r ?? { lang: 'es', ctx: { lang: 'es', base: '/p/' }, key: Buffer.alloc(0), linkId: null, link: null, now: new Date() };
+    const fallback: Resolved = r ?? {
+      lang: 'es',
+      ctx: { lang: 'es', base: '/p/' },
+      key: Buffer.alloc(0),
+      linkId: null,
+      link: null,
+      now: new Date(),
+    };
     return send(reply, fallback, dead(fallback, 'error', 500));
   }
 }
@@ -127,7 +151,15 @@ async function home(db: Db, r: Resolved & { link: PortalLink }, view: DebtorView
 
 /** The debtor's self-service promises with a "Pagar" per open instalment when a gateway is configured. */
 async function agreements(db: Db, r: Resolved, view: DebtorView): Promise<string> {
-  const rows = await db.query<{ promiseId: string; accountId: string; currency: string; seq: number; dueDate: string; amountMinor: number; paidMinor: number }>(
+  const rows = await db.query<{
+    promiseId: string;
+    accountId: string;
+    currency: string;
+    seq: number;
+    dueDate: string;
+    amountMinor: number;
+    paidMinor: number;
+  }>(
     `SELECT p.id AS "promiseId", p.account_id AS "accountId", p.currency, i.seq, to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate",
        i.amount_minor::float8 AS "amountMinor", i.paid_minor::float8 AS "paidMinor"
      FROM promises p JOIN promise_installments i ON i.promise_id = p.id JOIN accounts a ON a.id = p.account_id
@@ -149,7 +181,12 @@ async function agreements(db: Db, r: Resolved, view: DebtorView): Promise<string
           dueDate: x.dueDate,
           amountMinor: x.amountMinor,
           ...(gateway
-            ? { pay: x.paidMinor >= x.amountMinor ? '✓' : `<a class="btn" href="${esc(r.ctx.base)}/pay/${x.promiseId}/${x.seq}?lang=${r.lang}">${esc(t(r.lang, 'pay'))} ${x.seq}</a>` }
+            ? {
+                pay:
+                  x.paidMinor >= x.amountMinor
+                    ? '✓'
+                    : `<a class="btn" href="${esc(r.ctx.base)}/pay/${x.promiseId}/${x.seq}?lang=${r.lang}">${esc(t(r.lang, 'pay'))} ${x.seq}</a>`,
+              }
             : {}),
         })),
         cur,
@@ -203,7 +240,14 @@ export const portalRoutes: RouteDef[] = [
         return keep(status, reply, await verify(db, request, reply, params.token, body));
       } catch (e) {
         request.log.error(e);
-        const r: Resolved = { lang: 'es', ctx: { lang: 'es', base: '/p/' }, key: Buffer.alloc(0), linkId: null, link: null, now: new Date() };
+        const r: Resolved = {
+          lang: 'es',
+          ctx: { lang: 'es', base: '/p/' },
+          key: Buffer.alloc(0),
+          linkId: null,
+          link: null,
+          now: new Date(),
+        };
         return keep(status, reply, send(reply, r, dead(r, 'error', 500)));
       }
     },
@@ -236,19 +280,28 @@ export const portalRoutes: RouteDef[] = [
     responseContentType: 'text/html',
     errors: [400, 410, 500],
     async handler({ db, params, request, reply, body, status }) {
-      return keep(status, reply, await guarded(db, request, reply, params.token, async (r, view) => {
-        if (r.link.completedAt) return home(db, r, view, null);
-        const f = form(body);
-        const read = readOffer(f, view);
-        if (!read) return { status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'date') })) + (await home(db, r, view, null)).body };
-        try {
-          const q = await quoteOffer(db, view, read.account, read.offer);
-          return { status: 200, title: t(r.lang, 'schedule'), body: quotePage(r.ctx, view, read.account, q, fieldsOf(f)) };
-        } catch (e) {
-          if (!(e instanceof QuoteError)) throw e;
-          return { status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'installments') })) };
-        }
-      }));
+      return keep(
+        status,
+        reply,
+        await guarded(db, request, reply, params.token, async (r, view) => {
+          if (r.link.completedAt) return home(db, r, view, null);
+          const f = form(body);
+          const read = readOffer(f, view);
+          if (!read)
+            return {
+              status: 400,
+              title: t(r.lang, 'title'),
+              body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'date') })) + (await home(db, r, view, null)).body,
+            };
+          try {
+            const q = await quoteOffer(db, view, read.account, read.offer);
+            return { status: 200, title: t(r.lang, 'schedule'), body: quotePage(r.ctx, view, read.account, q, fieldsOf(f)) };
+          } catch (e) {
+            if (!(e instanceof QuoteError)) throw e;
+            return { status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'installments') })) };
+          }
+        }),
+      );
     },
   }),
   defineRoute({
@@ -260,30 +313,38 @@ export const portalRoutes: RouteDef[] = [
     responseContentType: 'text/html',
     errors: [400, 410, 500],
     async handler({ db, params, request, reply, body, status }) {
-      return keep(status, reply, await guarded(db, request, reply, params.token, async (r, view) => {
-        if (r.link.completedAt) return home(db, r, view, null);
-        const f = form(body);
-        const read = readOffer(f, view);
-        if (!read) return { status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'date') })) };
-        // quoted again: what the page showed is never trusted back from the form
-        const q = await quoteOffer(db, view, read.account, read.offer);
-        if (q.errors.length > 0 || q.decision === 'outside_policy') {
-          return { status: 400, title: t(r.lang, 'schedule'), body: quotePage(r.ctx, view, read.account, q, fieldsOf(f)) };
-        }
-        try {
-          if (q.decision === 'needs_approval') {
-            await requestOffer(db, view, read.account, q, (f.get('message') ?? '').slice(0, 1000), r.now);
-            const ch = view.contactPrefs.preferredChannel ?? 'sms';
-            return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'requested', { channel: t(r.lang, `channel_${ch}`) }), true) };
+      return keep(
+        status,
+        reply,
+        await guarded(db, request, reply, params.token, async (r, view) => {
+          if (r.link.completedAt) return home(db, r, view, null);
+          const f = form(body);
+          const read = readOffer(f, view);
+          if (!read) return { status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'date') })) };
+          // quoted again: what the page showed is never trusted back from the form
+          const q = await quoteOffer(db, view, read.account, read.offer);
+          if (q.errors.length > 0 || q.decision === 'outside_policy') {
+            return { status: 400, title: t(r.lang, 'schedule'), body: quotePage(r.ctx, view, read.account, q, fieldsOf(f)) };
           }
-          await confirmOffer(db, r.link.id, view, read.account, q, r.now);
-        } catch (e) {
-          if (!(e instanceof MutationRejected)) throw e;
-          return { status: 400, title: t(r.lang, 'title'), body: note(e.message) };
-        }
-        r.link.completedAt = r.now;
-        return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'confirmed'), true) + (await agreements(db, r, view)) };
-      }));
+          try {
+            if (q.decision === 'needs_approval') {
+              await requestOffer(db, view, read.account, q, (f.get('message') ?? '').slice(0, 1000), r.now);
+              const ch = view.contactPrefs.preferredChannel ?? 'sms';
+              return {
+                status: 200,
+                title: t(r.lang, 'title'),
+                body: note(t(r.lang, 'requested', { channel: t(r.lang, `channel_${ch}`) }), true),
+              };
+            }
+            await confirmOffer(db, r.link.id, view, read.account, q, r.now);
+          } catch (e) {
+            if (!(e instanceof MutationRejected)) throw e;
+            return { status: 400, title: t(r.lang, 'title'), body: note(e.message) };
+          }
+          r.link.completedAt = r.now;
+          return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'confirmed'), true) + (await agreements(db, r, view)) };
+        }),
+      );
     },
   }),
   defineRoute({
@@ -295,28 +356,36 @@ export const portalRoutes: RouteDef[] = [
     responseContentType: 'text/html',
     errors: [400, 410, 500],
     async handler({ db, params, request, reply, body, status }) {
-      return keep(status, reply, await guarded(db, request, reply, params.token, async (r, view) => {
-        const f = form(body);
-        const channel = Channel.safeParse(f.get('channel'));
-        const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
-        const kind = f.get('kind');
-        const bad = () => ({ status: 400, title: t(r.lang, 'title'), body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'voice') })) });
-        if (kind === 'preferences') {
-          const from = f.get('from') ?? '';
-          const to = f.get('to') ?? '';
-          if (!channel.success || !hhmm.test(from) || !hhmm.test(to) || from >= to) return bad();
-          await recordVoice(db, view, { kind, channel: channel.data, from, to }, r.now);
-        } else if (kind === 'refuse') {
-          if (!channel.success) return bad();
-          await recordVoice(db, view, { kind, channel: channel.data }, r.now);
-        } else if (kind === 'dispute') {
-          const reason = (f.get('reason') ?? '').trim();
-          if (!reason || !view.accounts.some((a) => a.id === f.get('accountId'))) return bad();
-          await recordVoice(db, view, { kind, accountId: f.get('accountId')!, reason: reason.slice(0, 1000) }, r.now);
-          return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'disputed'), true) };
-        } else return bad();
-        return home(db, r, await debtorView(db, view.orgId, view.debtorId, r.now).then((v) => v ?? view), t(r.lang, 'saved'));
-      }));
+      return keep(
+        status,
+        reply,
+        await guarded(db, request, reply, params.token, async (r, view) => {
+          const f = form(body);
+          const channel = Channel.safeParse(f.get('channel'));
+          const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+          const kind = f.get('kind');
+          const bad = () => ({
+            status: 400,
+            title: t(r.lang, 'title'),
+            body: note(t(r.lang, 'invalidInput', { field: t(r.lang, 'voice') })),
+          });
+          if (kind === 'preferences') {
+            const from = f.get('from') ?? '';
+            const to = f.get('to') ?? '';
+            if (!channel.success || !hhmm.test(from) || !hhmm.test(to) || from >= to) return bad();
+            await recordVoice(db, view, { kind, channel: channel.data, from, to }, r.now);
+          } else if (kind === 'refuse') {
+            if (!channel.success) return bad();
+            await recordVoice(db, view, { kind, channel: channel.data }, r.now);
+          } else if (kind === 'dispute') {
+            const reason = (f.get('reason') ?? '').trim();
+            if (!reason || !view.accounts.some((a) => a.id === f.get('accountId'))) return bad();
+            await recordVoice(db, view, { kind, accountId: f.get('accountId')!, reason: reason.slice(0, 1000) }, r.now);
+            return { status: 200, title: t(r.lang, 'title'), body: note(t(r.lang, 'disputed'), true) };
+          } else return bad();
+          return home(db, r, await debtorView(db, view.orgId, view.debtorId, r.now).then((v) => v ?? view), t(r.lang, 'saved'));
+        }),
+      );
     },
   }),
   defineRoute({

@@ -78,7 +78,11 @@ function route<const T extends RouteSpec>(spec: T): T {
 
 const IdParams = z.object({ id: Id });
 const PortalParams = z.object({ token: z.string().max(200) });
-const PortalPayParams = z.object({ token: z.string().max(200), promiseId: z.string().uuid(), seq: z.coerce.number().int().min(1).max(250) });
+const PortalPayParams = z.object({
+  token: z.string().max(200),
+  promiseId: z.string().uuid(),
+  seq: z.coerce.number().int().min(1).max(250),
+});
 const PortalQuery = z.object({ lang: z.enum(['es', 'en']).optional() }).passthrough();
 const PortalLinkView = z.object({ url: z.string(), expiresAt: z.string() });
 /** How the organisation's debtors reach their page: its own address, the identity check, how long a link lives. */
@@ -356,7 +360,13 @@ export const ROUTES = {
   portalQuote: route({ method: 'POST', path: '/p/:token/quote', params: PortalParams, query: PortalQuery, response: z.string() }),
   portalConfirm: route({ method: 'POST', path: '/p/:token/confirm', params: PortalParams, query: PortalQuery, response: z.string() }),
   portalVoice: route({ method: 'POST', path: '/p/:token/voice', params: PortalParams, query: PortalQuery, response: z.string() }),
-  portalPay: route({ method: 'GET', path: '/p/:token/pay/:promiseId/:seq', params: PortalPayParams, query: PortalQuery, response: z.string() }),
+  portalPay: route({
+    method: 'GET',
+    path: '/p/:token/pay/:promiseId/:seq',
+    params: PortalPayParams,
+    query: PortalQuery,
+    response: z.string(),
+  }),
   /** The debtor's live self-service link (made when none lives), for the agent to send or read out. */
   debtorPortalLink: route({ method: 'POST', path: '/api/v1/debtors/:id/portal-link', params: IdParams, response: PortalLinkView }),
   /** Ends every live link of the debtor (the agent's or lead's button on the account screen). */

@@ -130,7 +130,12 @@ describe('the self-service page (PostgreSQL)', () => {
       `SELECT to_char(due_date, 'YYYY-MM-DD') AS "dueDate", amount_minor::float8 AS "amountMinor" FROM promise_installments WHERE promise_id = $1 ORDER BY seq`,
       [p!.id],
     );
-    const agentQuote = await serverQuote(s.db, acc.id, { kind: 'plan', installments: 3, downPaymentMinor: Number(down), monthlyInterestPct: null, startDate: today }, new Date());
+    const agentQuote = await serverQuote(
+      s.db,
+      acc.id,
+      { kind: 'plan', installments: 3, downPaymentMinor: Number(down), monthlyInterestPct: null, startDate: today },
+      new Date(),
+    );
     expect(series).toEqual(agentQuote.schedule);
     expect(series).toHaveLength(4); // the down payment, then the three instalments
     const uses = await s.db.query<{ disposition: string | null }>(
@@ -176,7 +181,9 @@ describe('the self-service page (PostgreSQL)', () => {
     const acc = await soleAccount();
     const { path } = await open(acc.debtorId);
     const cookie = session(await post(`${path}/verify`, { answer: lastFour(acc.nationalId) }));
-    expect((await post(`${path}/voice`, { kind: 'preferences', channel: 'whatsapp', from: '18:00', to: '20:00' }, cookie)).html).toContain('Guardamos');
+    expect((await post(`${path}/voice`, { kind: 'preferences', channel: 'whatsapp', from: '18:00', to: '20:00' }, cookie)).html).toContain(
+      'Guardamos',
+    );
     expect((await post(`${path}/voice`, { kind: 'refuse', channel: 'call' }, cookie)).status).toBe(200);
     const [d] = await s.db.query<{ prefs: { preferredChannel: string; windows: unknown[]; refusedChannels: string[] } }>(
       'SELECT contact_prefs AS prefs FROM debtors WHERE id = $1',

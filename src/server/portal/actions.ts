@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NegotiationProposal, quoteNegotiation, QuoteError, type NegotiationQuote } from '../../shared/domain/collections';
+import { NegotiationProposal, quoteNegotiation, QuoteError, type CollectionPolicies, type NegotiationQuote } from '../../shared/domain/collections';
 import type { Channel } from '../../shared/domain/channels';
 import { ContactPreferences } from '../../shared/domain/entities';
 import type { CurrencyCode } from '../../shared/domain/money';
@@ -12,7 +12,7 @@ import { USER_COLUMNS, type AuthUser } from '../auth/sessions';
 import { approvalRequest } from '../collections/approvals';
 import { loadPolicies } from '../collections/policies';
 import type { Db } from '../db';
-import { writeTransaction } from '../db/write';
+import { DEBTOR_LOCK_CLASS, orgChangeLock, pushTransaction } from '../db/write';
 import { activityLog } from '../sync/appliers/activity-log';
 import { debtorSetPreferences } from '../sync/appliers/debtor-set-preferences';
 import { promiseCreate } from '../sync/appliers/promise-create';
@@ -73,8 +73,8 @@ export async function debtorView(db: Db, orgId: string, debtorId: string, now: D
 }
 
 /** The negotiation rule that covers the account (the agent's screen reads the same one). */
-export async function ruleFor(db: Db, orgId: string, a: DebtAccount): Promise<NegotiationRule | null> {
-  const p = await loadPolicies(db, orgId);
+export async function ruleFor(db: Db, orgId: string, a: DebtAccount, loaded?: CollectionPolicies): Promise<NegotiationRule | null> {
+  const p = loaded ?? (await loadPolicies(db, orgId));
   return p.negotiationPolicy ? selectNegotiationRule(p.negotiationPolicy, a.product, dpdBucket(a.dpd)) : null;
 }
 
@@ -107,7 +107,7 @@ export async function quoteOffer(db: Db, view: DebtorView, a: DebtAccount, offer
       decision: 'within_agent',
     };
   } else {
-    const rule = await ruleFor(db, view.orgId, a);
+    const rule = await ruleFor(db, view.orgId, a, policies);
     // the settlement the debtor is offered is the one an agent may grant alone
     proposal =
       offer.kind === 'settlement'
@@ -146,6 +146,22 @@ export async function quoteOffer(db: Db, view: DebtorView, a: DebtAccount, offer
 }
 
 export { QuoteError };
+
+/**
+ * The debtor's writes are a push in all but name, and take a push's locks: the organisation's change
+ * lock SHARED (debtors confirming at once run side by side; never beside an import or a payments
+ * file) and this debtor's lock, both first, as push.ts takes them.
+ */
+function debtorTransaction<T>(db: Db, orgId: string, debtorId: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return pushTransaction(db, async (tx) => {
+    await tx.query(`SELECT ${orgChangeLock('$1::uuid', 'shared')}, pg_advisory_xact_lock($2, hashtext($3::text))`, [
+      orgId,
+      DEBTOR_LOCK_CLASS,
+      debtorId,
+    ]);
+    return fn(tx);
+  });
+}
 
 /** The account's agent, in whose name the debtor's records are kept; an unassigned account's go to an admin. */
 async function actingUser(tx: Db, orgId: string, agentId: string | null): Promise<AuthUser> {
@@ -194,7 +210,7 @@ function logUse(
 
 export async function recordOpened(db: Db, view: DebtorView, now: Date): Promise<void> {
   if (view.accounts.length === 0) return;
-  await writeTransaction(db, view.orgId, async (tx) => {
+  await debtorTransaction(db, view.orgId, view.debtorId, async (tx) => {
     for (const a of view.accounts)
       await logUse(await context(tx, view.orgId, a), a.id, now, 'Autogestión: abrió el enlace y verificó su identidad');
   });
@@ -202,7 +218,7 @@ export async function recordOpened(db: Db, view: DebtorView, now: Date): Promise
 
 /** Confirms a quoted offer: the promise series the agent's path creates, then the link is completed. */
 export async function confirmOffer(db: Db, linkId: string, view: DebtorView, a: DebtAccount, q: Quoted, now: Date): Promise<string> {
-  return writeTransaction(db, view.orgId, async (tx) => {
+  return debtorTransaction(db, view.orgId, view.debtorId, async (tx) => {
     const ctx = await context(tx, view.orgId, a);
     const promiseId = randomUUID();
     await promiseCreate(ctx, {
@@ -224,7 +240,7 @@ export async function confirmOffer(db: Db, linkId: string, view: DebtorView, a: 
 
 /** Terms beyond what the debtor may confirm alone: the team lead's approval inbox, with the debtor's words. */
 export async function requestOffer(db: Db, view: DebtorView, a: DebtAccount, q: Quoted, message: string, now: Date): Promise<string> {
-  return writeTransaction(db, view.orgId, async (tx) => {
+  return debtorTransaction(db, view.orgId, view.debtorId, async (tx) => {
     const ctx = await context(tx, view.orgId, a);
     const id = randomUUID();
     await approvalRequest(ctx, {
@@ -248,7 +264,7 @@ export type Voice =
 export async function recordVoice(db: Db, view: DebtorView, v: Voice, now: Date): Promise<void> {
   const first = view.accounts[0];
   if (!first) return;
-  await writeTransaction(db, view.orgId, async (tx) => {
+  await debtorTransaction(db, view.orgId, view.debtorId, async (tx) => {
     if (v.kind === 'dispute') {
       const a = view.accounts.find((x) => x.id === v.accountId);
       if (!a) return;

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { NegotiationProposal, quoteNegotiation, QuoteError, type CollectionPolicies, type NegotiationQuote } from '../../shared/domain/collections';
+import {
+  NegotiationProposal,
+  quoteNegotiation,
+  QuoteError,
+  type CollectionPolicies,
+  type NegotiationQuote,
+} from '../../shared/domain/collections';
 import type { Channel } from '../../shared/domain/channels';
 import { ContactPreferences } from '../../shared/domain/entities';
 import type { CurrencyCode } from '../../shared/domain/money';

@@ -130,6 +130,14 @@ describe('the debtor negotiates alone on a phone', () => {
     await phone.goto(link!);
     await phone.getByText('ya está completado').waitFor();
     findings.push(...(await axeFindings(phone, 'completed')));
+
+    // the agent ends the link from the account screen: the phone then gets the dead end, in Spanish
+    await agentPage.getByTestId('portal-link-revoke').click();
+    await agentPage.getByText('Se revocó 1 enlace').waitFor();
+    await agentPage.screenshot({ path: process.env.SELF_SERVICE_SHOT ?? join(dataDir, 'agent-account.png') });
+    await phone.goto(link!);
+    await phone.getByText('Este enlace ya no está activo').waitFor();
+    findings.push(...(await axeFindings(phone, 'revoked')));
     expect(findings).toEqual([]);
   });
 });

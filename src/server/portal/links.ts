@@ -138,11 +138,14 @@ export async function linkForDebtor(
   return { id: link.id, url: portalBase(config) + signLinkId(key, link.id), expiresAt: link.expiresAt };
 }
 
-/** Revokes every live link of the debtor; the next message carries a new one. Returns how many ended. */
+/**
+ * Ends every link of the debtor not ended yet — a completed one too (it still shows the agreement);
+ * the next message carries a new one. Returns how many ended.
+ */
 export async function revokeDebtorLinks(db: Db, orgId: string, debtorId: string, by: string, now: Date): Promise<number> {
   const rows = await db.query(
     `UPDATE portal_links SET revoked_at = $4, revoked_by = $3
-     WHERE org_id = $1 AND debtor_id = $2 AND revoked_at IS NULL AND completed_at IS NULL RETURNING id`,
+     WHERE org_id = $1 AND debtor_id = $2 AND revoked_at IS NULL RETURNING id`,
     [orgId, debtorId, by, now.toISOString()],
   );
   return rows.length;

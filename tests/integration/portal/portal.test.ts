@@ -3,6 +3,8 @@ import { serverQuote } from '../../../src/server/collections/approvals';
 import { lastFour } from '../../../src/server/portal/identity';
 import { portalSecret, signLinkId } from '../../../src/server/portal/links';
 import type { CheckoutRequest, PaymentGateway } from '../../../src/server/payments/gateway/types';
+import { twilioSms } from '../../../src/server/messaging/providers/twilio';
+import { startFakeTwilio, type FakeProvider } from '../../helpers/fake-providers';
 import { call, login, startTestServer, type TestServer } from '../../helpers/server';
 
 /**
@@ -12,6 +14,8 @@ import { call, login, startTestServer, type TestServer } from '../../helpers/ser
  */
 let s: TestServer;
 let agent: { token: string; user: { id: string } };
+let twilio: FakeProvider;
+const TW = { accountSid: 'AC0000000000000000000000000000portal', authToken: 'twilio-token-portal-test' };
 const checkouts: CheckoutRequest[] = [];
 // a tiny in-test gateway: the real adapter (Mercado Pago) and its webhook are the gateway helper's
 const gateway: PaymentGateway = {
@@ -71,11 +75,15 @@ const todayIn = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz 
 
 describe('the self-service page (PostgreSQL)', () => {
   beforeAll(async () => {
-    s = await startTestServer({ backend: 'pg', seed: { accounts: 80 }, server: { paymentGateway: gateway } });
+    twilio = await startFakeTwilio(TW);
+    // one-time codes go out through the real Twilio adapter, to its local fake
+    const portalSms = twilioSms({ baseUrl: twilio.url, ...TW, from: '+15005550006' });
+    s = await startTestServer({ backend: 'pg', seed: { accounts: 80 }, server: { paymentGateway: gateway, portalSms } });
     agent = await login(s, 'agente1', 'agente123');
   }, 120_000);
   afterAll(async () => {
     await s?.close();
+    await twilio?.close();
   });
 
   it('asks who it is before showing anything, answers an unknown link as a wrong answer, refuses a tampered one', async () => {
@@ -213,5 +221,37 @@ describe('the self-service page (PostgreSQL)', () => {
     expect(right.status).toBe(429);
     expect(right.html).toContain('Demasiados intentos');
     expect(right.html).not.toContain(acc.name);
+  });
+
+  it('with identity = sms_code, texts a one-time code to the phone on file; only that code opens the page', async () => {
+    const admin = (await login(s, 'admin', 'admin123')).token;
+    const set = (identity: string) =>
+      call(s, 'PUT', '/api/v1/org/portal', { token: admin, body: { baseUrl: null, identity, linkDays: 14 } });
+    expect((await set('sms_code')).status).toBe(200);
+    try {
+      const acc = await soleAccount();
+      const [phoneRow] = await s.db.query<{ value: string }>(
+        `SELECT value FROM contact_points WHERE debtor_id = $1 AND kind = 'phone' AND NOT invalid ORDER BY verified DESC, created_at LIMIT 1`,
+        [acc.debtorId],
+      );
+      const { path } = await open(acc.debtorId);
+      expect((await get(path)).html).toContain('Enviarme el código');
+      const before = twilio.requests.length;
+      expect((await post(`${path}/code`, {})).html).toContain('enviamos un código');
+      expect(twilio.requests.length).toBe(before + 1);
+      const sent = new URLSearchParams(String(twilio.requests.at(-1)!.body));
+      expect(sent.get('To')).toBe(phoneRow!.value);
+      const code = /(\d{6})/.exec(sent.get('Body') ?? '')?.[1];
+      expect(code).toBeTruthy();
+      const wrong = await post(`${path}/verify`, { answer: code === '000000' ? '111111' : '000000' });
+      expect(wrong.html).toContain('Los datos no coinciden');
+      expect(wrong.html).not.toContain(acc.name);
+      const ok = await post(`${path}/verify`, { answer: code! });
+      expect(ok.html).toContain(acc.name);
+      // used once: the same code does not open it again
+      expect((await post(`${path}/verify`, { answer: code! })).html).toContain('Los datos no coinciden');
+    } finally {
+      await set('national_id_last4');
+    }
   });
 });

@@ -25,6 +25,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/habits.ts', 'benchHabits'],
   ['bench/live.ts', 'benchLive'],
   ['bench/strategy-send.ts', 'benchStrategySend'],
+  ['bench/portal.ts', 'benchPortal'],
 ];
 
 const only = process.argv.slice(2);

@@ -40,6 +40,9 @@ import { paymentConfigRoutes } from './payments/gateway/config-routes';
 import { paymentWebhookRoutes } from './payments/gateway/notifications';
 import type { PaymentGateway } from './payments/gateway/types';
 import { privacyRoutes } from './privacy/routes';
+import { portalLinkRoutes } from './portal/link-routes';
+import { portalRoutes, setPortalDeps } from './portal/routes';
+import type { MessageProvider } from './messaging/providers/types';
 import { reportRoutes } from './reports/routes';
 import type { ReportsReplica } from './reports/replica';
 import { allDatabases, dbForOrgCode, type OrgDirectory } from './db/directory';
@@ -78,6 +81,8 @@ export interface CreateServerOptions {
    * a test's local Mercado Pago); default: MERCADOPAGO_* from the environment (payments/gateway/org-config.ts).
    */
   paymentGateway?: PaymentGateway;
+  /** The SMS provider the self-service identity check texts its one-time codes through; default: SMS_PROVIDER from the environment. */
+  portalSms?: MessageProvider;
 }
 
 /** A JSON API loads nothing and is framed by nobody. */
@@ -85,6 +90,9 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 /** The HTML the server serves (the debtor export) carries its styles inline and nothing else. */
 const HTML_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The debtor's page posts its forms back to itself (and nothing else runs on it). */
+const PORTAL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** A request slower than this is logged (the others are not). */
 const SLOW_REQUEST_MS = 1000;
@@ -168,6 +176,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...liveRoutes,
   ...privacyRoutes,
   ...securityRoutes,
+  ...portalLinkRoutes,
+  ...portalRoutes,
   updateFeedRoute,
 ];
 
@@ -225,11 +235,16 @@ export function createServer({
   reportsReplica = null,
   placed = new Map(),
   paymentGateway,
+  portalSms,
 }: CreateServerOptions): FastifyInstance {
   const directory: OrgDirectory = { primary: db, placed };
   const databases = allDatabases(directory);
   const authConfig = auth ?? authConfigFromEnv();
-  for (const d of databases) setAuthConfig(d, authConfig);
+  const portalDeps = { paymentGateway, sms: portalSms ?? providersFromEnv().sms };
+  for (const d of databases) {
+    setAuthConfig(d, authConfig);
+    setPortalDeps(d, portalDeps);
+  }
   const trust = trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY);
   const app = Fastify({
     // a hop count: the nearest n forwarders are proxies
@@ -270,9 +285,10 @@ export function createServer({
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
-    reply.header('content-security-policy', type.startsWith('text/html') ? HTML_CSP : API_CSP);
+    const html = request.url.startsWith('/p/') ? PORTAL_CSP : HTML_CSP;
+    reply.header('content-security-policy', type.startsWith('text/html') ? html : API_CSP);
     return payload;
   });
 

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { AGENT_CHANNELS } from '../../shared/domain/channels';
 import { useTranslation } from 'react-i18next';
 import { getApi } from '../api';
 import { ContactPreferences, type Debtor } from '../../shared/domain/entities';
@@ -59,7 +60,7 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
     <form className="prefs-form" onSubmit={(e) => void submit(e)} data-testid="prefs-form" noValidate>
       <fieldset>
         <legend>{t('account.authorizedChannels')}</legend>
-        {Channel.options.map((c) => (
+        {AGENT_CHANNELS.map((c) => (
           <label key={c} className="inline">
             <input type="checkbox" checked={authorized.includes(c)} onChange={() => setAuthorized((a) => toggle(a, c))} />{' '}
             {t(`channel.${c}`)}
@@ -70,7 +71,7 @@ export function PreferencesEditor({ debtor, onDone }: { debtor: Debtor; onDone()
         {t('account.preferredChannel')}
         <select value={preferred} onChange={(e) => setPreferred(e.target.value ? Channel.parse(e.target.value) : '')}>
           <option value="">{t('common.none')}</option>
-          {Channel.options.map((c) => (
+          {AGENT_CHANNELS.map((c) => (
             <option key={c} value={c}>
               {t(`channel.${c}`)}
             </option>

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { AGENT_CHANNELS } from '../../shared/domain/channels';
 import { useTranslation } from 'react-i18next';
 import { Plus, Trash2 } from 'lucide-react';
 import type { ComplianceAuditEntry, OrgComplianceState } from '../../shared/api/contract';
@@ -162,7 +163,7 @@ export function ComplianceAdminScreen() {
   };
   const channelBoxes = (name: string, value: Channel[], set: (v: Channel[]) => void) => (
     <span className="checks">
-      {Channel.options.map((c) => (
+      {AGENT_CHANNELS.map((c) => (
         <label key={c} className="inline">
           <input
             type="checkbox"

@@ -5,6 +5,7 @@ import { getApi } from '../api';
 import type { AccountDetail, ComplianceDecision } from '../../shared/api/contract';
 import { BlockedReason } from '../messaging/BlockedReason';
 import { Channel, type Disposition } from '../../shared/domain/enums';
+import { AGENT_CHANNELS } from '../../shared/domain/channels';
 import type { ContactKind } from '../../shared/domain/enums';
 import { currencyDigits, formatMoney } from '../../shared/domain/money';
 import { promiseMinimumMinor } from '../../shared/rules/promises';
@@ -25,6 +26,7 @@ const KINDS_FOR_CHANNEL: Record<Channel, ContactKind[]> = {
   email: ['email'],
   visit: ['address'],
   letter: ['address'],
+  self_service: [],
 };
 
 let rowKey = 0;
@@ -271,7 +273,7 @@ export function OutcomeForm({ detail, active }: { detail: AccountDetail; active:
               update({ channel, contactPointId: first?.id ?? null });
             }}
           >
-            {Channel.options.map((c) => (
+            {AGENT_CHANNELS.map((c) => (
               <option key={c} value={c}>
                 {t(`channel.${c}`)}
               </option>

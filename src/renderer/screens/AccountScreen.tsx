@@ -14,6 +14,7 @@ import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { OutcomeForm } from '../outcome/OutcomeForm';
 import { MessagePanel } from '../messaging/MessagePanel';
 import { ExportDebtorButton } from '../account/ExportDebtorButton';
+import { PortalLinkButtons } from '../account/PortalLinkButtons';
 import { errorText } from '../lib/errors';
 import { CALL_KEY, callButtonFor, isTypingTarget, useKeydown } from '../lib/keyboard';
 
@@ -98,6 +99,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
     <section className="account-screen" aria-label={t('account.title')} data-testid="account-screen">
       {back}
       <ExportDebtorButton debtorId={detail.account.debtorId} />
+      <PortalLinkButtons debtorId={detail.account.debtorId} />
       <div className="account-grid">
         <div className="col">
           <DebtorPanel detail={detail} />

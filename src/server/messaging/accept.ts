@@ -1,4 +1,5 @@
-import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
+import { renderSubject, renderTemplate, templateVars, usesLink } from '../../shared/domain/message-template';
+import { linkForDebtor } from '../portal/links';
 import type { MutationArgs } from '../../shared/sync/mutations';
 import { whatsappTemplateMessage, whatsappTemplateMismatch } from '../../shared/domain/whatsapp-template';
 import { checkOnServer } from '../compliance/check';
@@ -65,7 +66,11 @@ export async function acceptMessage(
     // Meta would refuse it (131047): the debtor has not written in the last 24 hours
     throw new MutationRejected('whatsapp_window_closed', 'free text only within 24 hours of the debtor’s last WhatsApp message', 'body');
   }
-  const vars = templateVars(toAccount(accRow), debtor, now);
+  const link =
+    template && usesLink(template.body, template.subject)
+      ? (await linkForDebtor(tx, account.orgId, debtor.id, now, userId)).url
+      : undefined;
+  const vars = templateVars(toAccount(accRow), debtor, now, link);
   const body = template ? renderTemplate(template.body, vars) : a.body;
   const subject = template && a.channel === 'email' && template.subject ? renderSubject(template.subject, vars) : null;
   const waTemplate = template?.whatsapp ? whatsappTemplateMessage(template.whatsapp, debtor.country, vars) : null;

@@ -104,6 +104,8 @@ const CHANNELS: Record<string, Channel> = {
   cartas: 'letter',
   letter: 'letter',
   correspondencia: 'letter',
+  autogestion: 'self_service',
+  self_service: 'self_service',
 };
 
 /** "llamada|sms|email", "Llamada, SMS" → unique channels in the order written. */

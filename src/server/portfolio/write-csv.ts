@@ -48,6 +48,7 @@ const CHANNEL_ES = {
   whatsapp: 'whatsapp',
   visit: 'visita',
   letter: 'carta',
+  self_service: 'autogestion',
 } as const satisfies Record<Channel, string>;
 
 function quote(value: string, separator: string): string {

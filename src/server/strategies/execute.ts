@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { renderSubject, renderTemplate, templateVars } from '../../shared/domain/message-template';
+import { renderSubject, renderTemplate, templateVars, usesLink } from '../../shared/domain/message-template';
+import { linkForDebtor } from '../portal/links';
 import { isMessageChannel, type MessageChannel } from '../../shared/domain/channels';
 import type { Strategy, StrategyStep } from '../../shared/domain/strategy';
 import { localDate, zonedTimeToUtc } from '../../shared/domain/time';
@@ -159,7 +160,8 @@ async function recordContact(
   ]);
   const account = toAccount(accRow!);
   const debtor = toDebtor(debRow!);
-  const vars = templateVars(account, debtor, now);
+  const link = usesLink(template.body, template.subject) ? (await linkForDebtor(tx, run.orgId, debtor.id, now, null)).url : undefined;
+  const vars = templateVars(account, debtor, now, link);
   const body = renderTemplate(template.body, vars);
   const subject = template.subject ? renderSubject(template.subject, vars) : null;
   const cp = facts.contactPoints.find((c) => c.id === contactPointId)!;

@@ -20,6 +20,9 @@ export const OrgAuditAction = z.enum([
   'strategies.contact_costs',
   // an admin changed the provider accounts / reply mailbox (secrets recorded only as changed)
   'messaging.config',
+  // the self-service page's settings, and a link ended by an agent or lead (docs/self-service.md)
+  'org.portal',
+  'debtor.portal_link_revoked',
 ]);
 export type OrgAuditAction = z.infer<typeof OrgAuditAction>;
 

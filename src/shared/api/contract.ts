@@ -361,6 +361,9 @@ export const API = {
   /** Admin only, online only: wipe orders (newest first) and ordering one for every workstation of a user. */
   listWipeOrders: { input: none, output: z.array(WipeOrderEntry) },
   orderWipe: { input: z.object({ userId: Id, mode: WipeMode.optional() }), output: WipeOrder },
+  /** Online only: the debtor's self-service link (made when none lives), and ending every live one (docs/self-service.md). */
+  getPortalLink: { input: z.object({ debtorId: Id }), output: z.object({ url: z.string(), expiresAt: z.string() }) },
+  revokePortalLink: { input: z.object({ debtorId: Id }), output: z.object({ revoked: z.number().int() }) },
   /** Admin only, online only: collection strategies, what one would do against today's portfolio, and its results. */
   listStrategies: { input: none, output: z.array(Strategy) },
   createStrategy: { input: StrategyInput, output: Strategy },

@@ -91,6 +91,20 @@ function route<const T extends RouteSpec>(spec: T): T {
 }
 
 const IdParams = z.object({ id: Id });
+const PortalParams = z.object({ token: z.string().max(200) });
+const PortalPayParams = z.object({
+  token: z.string().max(200),
+  promiseId: z.string().uuid(),
+  seq: z.coerce.number().int().min(1).max(250),
+});
+const PortalQuery = z.object({ lang: z.enum(['es', 'en']).optional() }).passthrough();
+const PortalLinkView = z.object({ url: z.string(), expiresAt: z.string() });
+/** How the organisation's debtors reach their page: its own address, the identity check, how long a link lives. */
+export const OrgPortalConfig = z.strictObject({
+  baseUrl: z.string().url().max(300).nullable(),
+  identity: z.enum(['national_id_last4', 'sms_code']),
+  linkDays: z.number().int().min(1).max(90),
+});
 const UuidParams = z.object({ id: z.string().uuid() });
 const Ok = z.object({ ok: z.literal(true) });
 const UserAuditQuery = z.object({
@@ -398,6 +412,32 @@ export const ROUTES = {
   }),
   handleUnknownReply: route({ method: 'POST', path: '/api/v1/replies/:id/handled', params: IdParams, response: UnknownReply }),
   ...HABITS_ROUTES,
+  // The debtor's self-service page (src/server/portal, docs/self-service.md): HTML for a phone, no
+  // session but the signed link and the identity check; forms post back url-encoded, read raw.
+  portalPage: route({ method: 'GET', path: '/p/:token', params: PortalParams, query: PortalQuery, response: z.string() }),
+  portalVerify: route({ method: 'POST', path: '/p/:token/verify', params: PortalParams, query: PortalQuery, response: z.string() }),
+  portalSendCode: route({ method: 'POST', path: '/p/:token/code', params: PortalParams, query: PortalQuery, response: z.string() }),
+  portalQuote: route({ method: 'POST', path: '/p/:token/quote', params: PortalParams, query: PortalQuery, response: z.string() }),
+  portalConfirm: route({ method: 'POST', path: '/p/:token/confirm', params: PortalParams, query: PortalQuery, response: z.string() }),
+  portalVoice: route({ method: 'POST', path: '/p/:token/voice', params: PortalParams, query: PortalQuery, response: z.string() }),
+  portalPay: route({
+    method: 'GET',
+    path: '/p/:token/pay/:promiseId/:seq',
+    params: PortalPayParams,
+    query: PortalQuery,
+    response: z.string(),
+  }),
+  /** The debtor's live self-service link (made when none lives), for the agent to send or read out. */
+  debtorPortalLink: route({ method: 'POST', path: '/api/v1/debtors/:id/portal-link', params: IdParams, response: PortalLinkView }),
+  /** Ends every live link of the debtor (the agent's or lead's button on the account screen). */
+  revokeDebtorPortalLink: route({
+    method: 'POST',
+    path: '/api/v1/debtors/:id/portal-link/revoke',
+    params: IdParams,
+    response: z.object({ revoked: z.number().int() }),
+  }),
+  orgPortalConfig: route({ method: 'GET', path: '/api/v1/org/portal', response: OrgPortalConfig }),
+  saveOrgPortalConfig: route({ method: 'PUT', path: '/api/v1/org/portal', body: OrgPortalConfig, response: OrgPortalConfig }),
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -54,6 +54,8 @@ export const PRELOAD_METHODS = [
   'updateUser',
   'listWipeOrders',
   'orderWipe',
+  'getPortalLink',
+  'revokePortalLink',
   'listStrategies',
   'createStrategy',
   'updateStrategy',

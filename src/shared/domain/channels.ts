@@ -6,7 +6,7 @@ import { z } from 'zod';
  * migrations and tests/unit/extension-points/channels.test.ts asserts they list the same names.
  * To add a channel follow docs/extending.md.
  */
-export const CHANNELS = ['call', 'sms', 'email', 'whatsapp', 'visit', 'letter'] as const;
+export const CHANNELS = ['call', 'sms', 'email', 'whatsapp', 'visit', 'letter', 'self_service'] as const;
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 
@@ -37,7 +37,13 @@ export const CHANNEL_FACTS: Record<Channel, ChannelFacts> = {
   whatsapp: { kinds: ['whatsapp', 'phone'], timed: true, written: true },
   visit: { kinds: ['address'], timed: true, written: false },
   letter: { kinds: ['address'], timed: false, written: true },
+  // autogestión: the debtor acting alone on the self-service page (docs/self-service.md). Nobody
+  // contacts anyone through it, so it uses no contact point and no hour or written-message rule.
+  self_service: { kinds: [], timed: false, written: false },
 };
+
+/** Channels an agent contacts a debtor through (self-service is the debtor's own doing, logged by the server). */
+export const AGENT_CHANNELS: readonly Channel[] = CHANNELS.filter((c) => CHANNEL_FACTS[c].kinds.length > 0);
 
 export const isMessageChannel = (c: string): c is MessageChannel => (MESSAGE_CHANNELS as readonly string[]).includes(c);
 

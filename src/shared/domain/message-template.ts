@@ -24,11 +24,21 @@ export function unknownPlaceholders(body: string): string[] {
   return [...new Set(names)];
 }
 
+/** What {{link}} shows in a preview: the real, signed link is made by the server as it sends. */
+export const LINK_PREVIEW = '[enlace personal de autogestión]';
+
+/** Whether a template uses {{link}} (the server then makes or reuses the debtor's link). */
+export const usesLink = (...texts: Array<string | null | undefined>): boolean => texts.some((x) => !!x && /\{\{\s*link\s*\}\}/.test(x));
+
 export function templateVars(
   account: Pick<Account, 'balanceMinor' | 'currency' | 'dueDate' | 'externalRef'>,
   debtor: Pick<Debtor, 'name' | 'timeZone'>,
   at: Date,
-  linkBase = 'https://pagos.cobranza.example/p/',
+  /**
+   * The debtor's self-service link (the server makes it when it sends: src/server/portal/links.ts);
+   * the workstation's preview, which cannot know it, shows LINK_PREVIEW in its place.
+   */
+  link: string = LINK_PREVIEW,
 ): Record<TemplatePlaceholder, string> {
   const today = localDate(at, debtor.timeZone);
   const due = account.dueDate;
@@ -39,7 +49,7 @@ export function templateVars(
     // dd/mm/aaaa: how Latin American debtors read dates
     fecha_vencimiento: due ? formatDay(due, 'es') : '',
     dias_mora: String(daysPastDue(due, today)),
-    link: `${linkBase}${encodeURIComponent(account.externalRef)}`,
+    link,
   };
 }
 

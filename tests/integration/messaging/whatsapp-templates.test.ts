@@ -162,7 +162,10 @@ describe('WhatsApp approved templates', () => {
     const sent = await message(id);
     expect(sent).toMatchObject({ status: 'sent', error: null, providerMessageId: expect.stringMatching(/^wamid\./) });
     expect(meta.requests).toHaveLength(1);
-    const parameters = ['Mariana Hernández', '$18,500.00', '15/10/2026', 'https://pagos.cobranza.example/p/WA-MX-1'];
+    // {{link}} is the debtor's signed self-service link (src/server/portal/links.ts)
+    const link = JSON.parse(meta.requests[0]!.body).template.components[0].parameters[3].text as string;
+    expect(link).toMatch(/^http:\/\/[^/]+\/p\/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    const parameters = ['Mariana Hernández', '$18,500.00', '15/10/2026', link];
     expect(JSON.parse(meta.requests[0]!.body)).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -193,7 +196,7 @@ describe('WhatsApp approved templates', () => {
       'Ana Gómez',
       '$\u00a01.200.000',
       '01/10/2026',
-      'https://pagos.cobranza.example/p/WA-CO-1',
+      expect.stringMatching(/\/p\/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/),
     ]);
   });
 

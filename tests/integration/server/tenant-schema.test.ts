@@ -17,6 +17,7 @@ const GLOBAL_TABLES: Record<string, string> = {
   schema_migrations: 'the schema version, one per database',
   login_throttle: 'login counters keyed by address and installation-wide, counted before the organisation is known',
   scheduled_jobs: 'claims of periodic jobs, one row per job for the whole installation',
+  portal_secret: 'the key the self-service links are signed with, one per installation (a link names its organisation only once checked)',
   channel_send_slots:
     "the per-second send budget of the installation's provider accounts (PROVIDER env), shared by every organisation sending through them",
 };

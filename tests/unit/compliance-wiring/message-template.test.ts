@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, templateVars, unknownPlaceholders } from '../../../src/shared/domain/message-template';
+import { LINK_PREVIEW, renderTemplate, templateVars, unknownPlaceholders } from '../../../src/shared/domain/message-template';
 
 const account = { balanceMinor: 1_850_000, currency: 'MXN' as const, dueDate: '2026-10-15', externalRef: 'MX 001/A' };
 const debtor = { name: 'Mariana Hernández', timeZone: 'America/Mexico_City' };
@@ -10,7 +10,11 @@ describe('message templates', () => {
     const vars = templateVars(account, debtor, new Date('2026-11-25T05:30:00Z'));
     expect(vars).toMatchObject({ nombre: 'Mariana Hernández', moneda: 'MXN', fecha_vencimiento: '15/10/2026', dias_mora: '40' });
     expect(vars.monto).toMatch(/18,500\.00/);
-    expect(vars.link).toBe('https://pagos.cobranza.example/p/MX%20001%2FA');
+    // a preview cannot know the signed link (the server makes it as it sends): it says so in words
+    expect(vars.link).toBe(LINK_PREVIEW);
+    expect(templateVars(account, debtor, new Date('2026-11-25T05:30:00Z'), 'https://pagos.acme.example/p/abc.def').link).toBe(
+      'https://pagos.acme.example/p/abc.def',
+    );
     const text = renderTemplate('Hola {{nombre}}, debe {{ monto }} desde el {{fecha_vencimiento}} ({{dias_mora}} días). {{link}}', vars);
     expect(text).toBe(`Hola Mariana Hernández, debe ${vars.monto} desde el 15/10/2026 (40 días). ${vars.link}`);
   });

@@ -12,6 +12,7 @@ const CHANNEL: Record<Channel, { es: string; en: string }> = {
   whatsapp: { es: 'WhatsApp', en: 'WhatsApp' },
   visit: { es: 'visita', en: 'visit' },
   letter: { es: 'carta', en: 'letter' },
+  self_service: { es: 'autogestión', en: 'self-service' },
 };
 const KIND: Record<ContactKind, { es: string; en: string }> = {
   phone: { es: 'teléfono', en: 'phone' },

@@ -9,6 +9,7 @@ import { startWebHost, type WebHost } from '../../src/main/webhost';
 import { twilioSms } from '../../src/server/messaging/providers/twilio';
 import { launchChromium, pageClockTime } from '../helpers/browser';
 import { startFakeTwilio, type FakeProvider } from '../helpers/fake-providers';
+import { startFakeMercadoPago, type FakeMercadoPago } from '../helpers/fake-mercadopago';
 import { call, login } from '../helpers/server';
 import { importRows, row, startComplianceServer, type ComplianceServer } from '../integration/compliance/helpers';
 import { assertRendererBuilt, RENDERER_DIR, loginThroughUi, waitForSync } from './helpers/stack';
@@ -22,6 +23,7 @@ import { assertRendererBuilt, RENDERER_DIR, loginThroughUi, waitForSync } from '
 const AT = new Date('2026-11-25T15:00:00Z'); // Wednesday 10:00 Bogotá
 const TW = { accountSid: 'AC00000000000000000000000000000e2f', authToken: 'twilio-token-e2e-self-service' };
 const PHONE = '+573158887700';
+const MP = { accessToken: 'APP_USR-e2e-self-service-0000000000', webhookSecret: 'mp-webhook-secret-e2e-self-service' };
 
 async function axeFindings(page: Page, name: string): Promise<string[]> {
   const result = await new AxeBuilder({ page })
@@ -34,6 +36,8 @@ async function axeFindings(page: Page, name: string): Promise<string[]> {
 describe('the debtor negotiates alone on a phone', () => {
   let twilio: FakeProvider;
   let server: ComplianceServer;
+  let mp: FakeMercadoPago;
+  let orgCode: string;
   let workstation: Workstation;
   let webHost: WebHost;
   let browser: Browser;
@@ -64,6 +68,14 @@ describe('the debtor negotiates alone on a phone', () => {
       body: { baseUrl: server.url, identity: 'national_id_last4', linkDays: 14 },
     });
     expect(cfg.status).toBe(200);
+    // the organisation's Mercado Pago account: here, a local server that speaks its API
+    mp = await startFakeMercadoPago(MP);
+    const pay = await call(server, 'PUT', '/api/v1/org/payments', {
+      token: admin,
+      body: { provider: 'mercadopago', accessToken: MP.accessToken, webhookSecret: MP.webhookSecret, baseUrl: mp.url },
+    });
+    expect(pay.status, JSON.stringify(pay.body)).toBe(200);
+    [{ orgCode }] = (await server.db.query<{ orgCode: string }>('SELECT code AS "orgCode" FROM organizations')) as [{ orgCode: string }];
     dataDir = mkdtempSync(join(tmpdir(), 'ws-e2e-ss-'));
     workstation = await createWorkstation({ dataDir, defaultServerUrl: server.url, now: () => AT, tickMs: 200 });
     webHost = await startWebHost({ workstation, rendererDir: RENDERER_DIR, host: '127.0.0.1' });
@@ -82,6 +94,7 @@ describe('the debtor negotiates alone on a phone', () => {
     await workstation?.close();
     await server?.close();
     await twilio?.close();
+    await mp?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -124,8 +137,25 @@ describe('the debtor negotiates alone on a phone', () => {
     await phone.getByText('¡Listo! Su acuerdo quedó registrado').waitFor();
     findings.push(...(await axeFindings(phone, 'confirmed')));
 
+    // the first instalment, paid through the organisation's gateway: "Pagar" sends the phone to
+    // Mercado Pago's checkout; the gateway's signed notification records the payment once
+    await phone
+      .getByRole('link', { name: /^Pagar/ })
+      .first()
+      .click();
+    await phone.waitForURL(/\/checkout\/v1\/redirect\?pref_id=/);
+    const prefId = new URL(phone.url()).searchParams.get('pref_id')!;
+    const paid = mp.pay(prefId);
+    const hook = `${server.url}/api/v1/webhooks/${orgCode}/mercadopago`;
+    for (let i = 0; i < 3; i++) expect((await mp.notify(paid.id, { url: hook })).status).toBe(200);
+    const [{ n }] = (await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM payments WHERE recorded_via = 'gateway'")) as [
+      { n: number },
+    ];
+    expect(n).toBe(1);
+
     await workstation.handlers.syncNow(undefined);
     await agentPage.getByTestId('promise').first().waitFor({ timeout: 20_000 });
+    await agentPage.locator('section[aria-labelledby="payments-title"] tbody tr').first().waitFor({ timeout: 20_000 });
 
     await phone.goto(link!);
     await phone.getByText('ya está completado').waitFor();

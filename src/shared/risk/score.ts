@@ -35,7 +35,25 @@ export const PRODUCT_PREFIX = 'product:';
  * feature list against these words. The feature SQL reads no debtor column but the account's own
  * (no name, national id, country of birth, sex or birth date), so no feature proxies them.
  */
-export const PROTECTED_ATTRIBUTES = ['sex', 'gender', 'sexo', 'genero', 'age', 'edad', 'birth', 'nacimiento', 'nationality', 'nacionalidad', 'national_id', 'country'] as const;
+export const PROTECTED_ATTRIBUTES = [
+  'sex',
+  'sexo',
+  'gender',
+  'genero',
+  'female',
+  'male',
+  'mujer',
+  'hombre',
+  'age',
+  'edad',
+  'birth',
+  'nacimiento',
+  'nationality',
+  'national',
+  'nacionalidad',
+  'country',
+  'pais',
+] as const;
 
 export const RiskModel = z.object({
   features: z.array(z.string()).min(1),

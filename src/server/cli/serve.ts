@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate';
 import { seedDemo } from '../demo/seed';
 import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
+import { scheduleRiskJob } from '../risk/job';
 import { providersFromEnv } from '../messaging/config';
 import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
 
@@ -22,6 +23,8 @@ export interface StartServerOptions {
   logger?: boolean | FastifyBaseLogger;
   /** Interval of the promise status batch; 0 = do not run it. */
   promiseBatchMinutes?: number;
+  /** Interval of the risk job (features, training, scores: docs/risk.md); 0 = do not run it. Default 24. */
+  riskJobHours?: number;
   /** Run the strategy engine (pg-boss; PostgreSQL only). Default: on with PostgreSQL unless STRATEGIES=off. */
   strategies?: boolean;
 }
@@ -55,6 +58,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     opts.promiseBatchMinutes === 0
       ? async () => {}
       : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg));
+  // Risk scores learned from the organisation's history: on start, then every RISK_JOB_HOURS (default 24).
+  const stopRisk =
+    opts.riskJobHours === 0
+      ? async () => {}
+      : scheduleRiskJob(db, (opts.riskJobHours ?? 24) * 3_600_000, (msg) => app.log.warn(msg));
   // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
   let engine: StrategyEngine | null = null;
   const wantEngine = opts.strategies ?? process.env.STRATEGIES !== 'off';
@@ -79,6 +87,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     db,
     async close() {
       await stopBatch();
+      await stopRisk();
       await engine?.stop();
       await app.close();
       if (ownDb) await db.close();
@@ -96,6 +105,7 @@ async function main(): Promise<void> {
     demo: process.argv.includes('--demo') ? (demoCount ? { accounts: demoCount } : true) : false,
     logger: true,
     promiseBatchMinutes: process.env.PROMISE_BATCH_MINUTES ? Number(process.env.PROMISE_BATCH_MINUTES) : undefined,
+    riskJobHours: process.env.RISK_JOB_HOURS ? Number(process.env.RISK_JOB_HOURS) : undefined,
   });
   console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
   const stop = () => {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { createScores } from './scores';
 import type { AccountDetail, QueuePage } from '../../shared/api/contract';
 import { QueueQuery } from '../../shared/api/contract';
 import type { ContactPoint, Debtor, Account } from '../../shared/domain/entities';
@@ -22,6 +23,7 @@ type Row = Record<string, unknown>;
 export function createReads(core: StoreCore, outbox: Outbox, generation: () => number) {
   const { db } = core;
   const queue = createQueueReader(db, generation);
+  const scores = createScores(db);
   const s = {
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
     debtor: db.prepare('SELECT * FROM debtors WHERE id = ?'),
@@ -104,6 +106,7 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
         siblingAccountIds: s.siblings.all(account.debtorId, accountId) as string[],
         dpd: Number(row.dpd),
         pendingActivityIds: [...activities.map((a) => a.id), ...notes.map((n) => n.id)].filter((id) => pendingIds.has(id)),
+        score: scores.get(accountId),
       };
     },
 

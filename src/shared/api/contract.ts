@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountScore } from '../risk/score';
 import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
@@ -177,6 +178,8 @@ export const AccountDetail = AccountBundle.extend({
   pendingActivityIds: z.array(Id),
   /** The promise policy for this account's product as the workstation last synced it (null: none known). */
   promisePolicy: PromisePolicy.nullable().optional(),
+  /** The account's risk score with its three reasons as last synced (null: none yet; docs/risk.md). */
+  score: AccountScore.nullable().optional(),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 

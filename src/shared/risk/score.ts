@@ -131,3 +131,17 @@ function reasonParams(feature: string, row: FeatureRow, product: string): Record
       return { count: rounded };
   }
 }
+
+/** An account's latest score as it syncs to the workstation (server table account_scores). */
+export const AccountScore = z.object({
+  accountId: z.string().uuid(),
+  /** P(a payment in the next 30 days) */
+  payProbability: z.number().min(0).max(1),
+  /** P(rolling to the next DPD bucket in 30 days), when a roll model is in use */
+  rollProbability: z.number().min(0).max(1).nullable(),
+  reasons: z.array(ReasonCode).max(3),
+  /** the organisation-zone day the features were computed as of */
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  version: z.string().regex(/^\d+$/),
+});
+export type AccountScore = z.infer<typeof AccountScore>;

@@ -21,6 +21,11 @@ export interface PriorityInput {
     status: PromiseStatus;
     installments: ReadonlyArray<{ dueDate: string; amountMinor: number; paidMinor: number; status: PromiseStatus }>;
   }>;
+  /**
+   * The learned propensity to pay in the next 30 days (docs/risk.md), when the account has a
+   * score: it replaces the file's segment as the risk weight.
+   */
+  propensity?: number | null;
 }
 
 export interface Priority {
@@ -74,10 +79,20 @@ export function balanceUsd(balanceMinor: number, currency: CurrencyCode): number
   return balanceMinor / 10 ** currencyDigits(currency) / ROUGH_UNITS_PER_USD[currency];
 }
 
+/**
+ * The risk weight of a learned propensity p: 1 + 2p, the same 1–3 range as the segments, so the
+ * expected collection (likelier to pay × larger balance) ranks first and scored accounts mix
+ * fairly with unscored ones.
+ */
+export function propensityWeight(p: number): number {
+  return 1 + 2 * Math.min(1, Math.max(0, p));
+}
+
 /** risk × log-balance × bucket weight, as an integer below TIER. */
-export function baseScore(input: Pick<PriorityInput, 'dpd' | 'balanceMinor' | 'currency' | 'segment'>): number {
+export function baseScore(input: Pick<PriorityInput, 'dpd' | 'balanceMinor' | 'currency' | 'segment' | 'propensity'>): number {
   const balanceWeight = Math.log10(1 + Math.max(0, balanceUsd(input.balanceMinor, input.currency)));
-  const s = RISK_WEIGHT[input.segment] * balanceWeight * BUCKET_WEIGHT[dpdBucket(input.dpd)] * 1000;
+  const risk = input.propensity != null ? propensityWeight(input.propensity) : RISK_WEIGHT[input.segment];
+  const s = risk * balanceWeight * BUCKET_WEIGHT[dpdBucket(input.dpd)] * 1000;
   return Math.min(TIER - 1, Math.max(0, Math.round(s)));
 }
 
@@ -142,5 +157,7 @@ export function prioritize(input: PriorityInput, now: Date): Priority {
     return at(TIERS.sunk, base, code, { callbackAt: input.callbackAt! });
   }
   if (openAhead) return at(TIERS.sunk, base, 'promise_open', { dueDate: openAhead.dueDate });
+  if (input.propensity != null)
+    return at(TIERS.risk, base, 'propensity', { percent: Math.round(input.propensity * 100), bucket: params.bucket, dpd: input.dpd });
   return at(TIERS.risk, base, 'risk', params);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise } from '../domain/entities';
+import { AccountScore } from '../risk/score';
 import { MutationEnvelope } from './mutations';
 import { Snapshot } from './snapshot';
 
@@ -60,6 +61,8 @@ export const Patch = z.object({
   notes: z.array(Note),
   payments: z.array(Payment),
   promises: z.array(PaymentPromise),
+  /** Risk scores of the accounts (docs/risk.md); absent from servers before them. */
+  scores: z.array(AccountScore).optional(),
   /** Accounts no longer visible to this user (reassigned away, closed out of view). */
   removedAccountIds: z.array(Id),
 });

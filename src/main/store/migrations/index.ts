@@ -6,6 +6,7 @@ import { migration0004 } from './0004-my-day';
 import { migration0006 } from './0006-activity-manual-dial';
 import { migration0007 } from './0007-search-compact-ids';
 import { migration0008 } from './0008-message-status';
+import { migration0009 } from './0009-account-scores';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,5 +17,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 export type { Migration };

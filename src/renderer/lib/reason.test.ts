@@ -38,6 +38,7 @@ describe('reasonText', () => {
       'promise_open',
       'recently_contacted',
       'risk',
+      'propensity',
       'status.dispute',
       'status.hardship',
       'status.do_not_contact',

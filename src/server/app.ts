@@ -32,6 +32,7 @@ import { repliesRoutes } from './messaging/replies-routes';
 import { scheduleMailboxPoll } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
+import { riskRoutes } from './risk/routes';
 import { paymentRoutes } from './payments/routes';
 import { privacyRoutes } from './privacy/routes';
 import { reportRoutes } from './reports/routes';
@@ -140,6 +141,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...repliesRoutes,
   ...webhookRoutes,
   ...strategyRoutes,
+  ...riskRoutes,
   ...reportRoutes,
   ...privacyRoutes,
   ...securityRoutes,

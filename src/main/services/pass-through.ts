@@ -55,6 +55,7 @@ export const PASS_THROUGH = [
   pass('updateUser', ROUTES.updateUser, { request: ({ id, change }) => ({ params: { id }, body: change }) }),
   pass('listWipeOrders', ROUTES.wipeOrders, { answer: (r) => r.orders }),
   pass('orderWipe', ROUTES.wipeUser, { request: ({ userId, mode }) => ({ params: { id: userId }, body: mode ? { mode } : {} }) }),
+  pass('listRiskModels', ROUTES.riskModels, { answer: (r) => r.models }),
   pass('listStrategies', ROUTES.strategies, { answer: (r) => r.strategies }),
   pass('createStrategy', ROUTES.createStrategy, { request: (body) => ({ body }) }),
   pass('updateStrategy', ROUTES.updateStrategy, { request: ({ id, strategy }) => ({ params: { id }, body: strategy }) }),

@@ -10,6 +10,7 @@ import { TemplatesAdminScreen } from '../admin/TemplatesAdminScreen';
 import { StrategiesAdminScreen } from '../admin/StrategiesAdminScreen';
 import { ViolationsScreen } from '../admin/ViolationsScreen';
 import { WipesAdminScreen } from '../admin/WipesAdminScreen';
+import { RiskModelsScreen } from '../admin/RiskModelsScreen';
 
 /**
  * Every work screen, by the view that shows it: the one place a screen is registered (a new view in
@@ -45,4 +46,5 @@ export const SECTIONS: ReadonlyArray<{
   { section: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
   { section: 'strategies', Screen: StrategiesAdminScreen, label: 'strategies.title', testId: 'open-strategies-admin', roles: ['admin'] },
   { section: 'wipes', Screen: WipesAdminScreen, label: 'wipes.title', testId: 'open-wipes-admin', roles: ['admin'] },
+  { section: 'risk', Screen: RiskModelsScreen, label: 'riskScore.card.title', testId: 'open-risk-models', roles: ['admin'] },
 ];

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 /** An administration screen (admins: rules, users, templates, strategies, device wipes; admins and team leads: violations, activity). */
-export type AdminTab = 'rules' | 'violations' | 'activity' | 'users' | 'templates' | 'strategies' | 'wipes';
+export type AdminTab = 'rules' | 'violations' | 'activity' | 'users' | 'templates' | 'strategies' | 'wipes' | 'risk';
 
 /** The screens the work area shows: the queue, one account. */
 export type WorkView = { name: 'queue' } | { name: 'account'; accountId: string };

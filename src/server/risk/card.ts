@@ -1,32 +1,7 @@
 import { NUMERIC_FEATURES, PRODUCT_PREFIX, PROTECTED_ATTRIBUTES, type RiskModel } from '../../shared/risk/score';
-import type { DecileRow } from './metrics';
+import type { ModelCard, ProtectedCheck } from '../../shared/risk/card';
 
-/**
- * The model card stored with every trained model (risk_models.card) and shown to admins: what it
- * was trained on, how it did on the hold-out, and the protected-attribute check.
- */
-export interface ModelCard {
-  target: 'pay_30' | 'roll_30';
-  /** org-zone as-of days: training rows before the hold-out day, hold-out rows on it */
-  window: { trainFrom: string; trainTo: string; holdout: string; asOfDays: string[] };
-  rows: { train: number; holdout: number; trainPositiveRate: number; holdoutPositiveRate: number };
-  features: { name: string; coefficient: number; mean: number; sd: number }[];
-  holdoutAuc: number;
-  incumbentAuc: number | null;
-  deciles: DecileRow[];
-  protectedCheck: ProtectedCheck;
-  promoted: boolean;
-  why: string;
-}
-
-export interface ProtectedCheck {
-  /** the words looked for in feature names and the columns the features read */
-  attributes: readonly string[];
-  /** the columns the feature SQL reads: only the account's own rows and its events */
-  sourceColumns: readonly string[];
-  found: string[];
-  passed: boolean;
-}
+export type { ModelCard, ProtectedCheck } from '../../shared/risk/card';
 
 /**
  * What the feature SQL reads (src/server/risk/features-sql.ts). No debtor column at all: a
@@ -69,7 +44,7 @@ export function protectedCheck(features: readonly string[], sourceColumns: reado
     if (n.startsWith('debtors.')) found.push(name);
     else if (PROTECTED_ATTRIBUTES.some((w) => n.split(/[^a-z]+/).includes(w))) found.push(name);
   }
-  return { attributes: PROTECTED_ATTRIBUTES, sourceColumns, found, passed: found.length === 0 };
+  return { attributes: [...PROTECTED_ATTRIBUTES], sourceColumns: [...sourceColumns], found, passed: found.length === 0 };
 }
 
 /** The model's features: the numeric ones and one indicator per product seen in training. */

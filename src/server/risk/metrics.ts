@@ -1,3 +1,5 @@
+import type { DecileRow } from '../../shared/risk/card';
+
 /**
  * How good a score is on rows it was not trained on: AUC (the probability that a random positive
  * scores above a random negative, ties counting half) and, by decile of score, the mean predicted
@@ -26,13 +28,6 @@ export function auc(scores: readonly number[], labels: readonly (0 | 1 | boolean
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-export interface DecileRow {
-  decile: number;
-  count: number;
-  meanPredicted: number;
-  observedRate: number;
-  lift: number;
-}
 
 export function deciles(scores: readonly number[], labels: readonly (0 | 1 | boolean)[]): DecileRow[] {
   const rows = scores.map((s, i) => ({ s, y: labels[i] ? 1 : 0 })).sort((a, b) => b.s - a.s);

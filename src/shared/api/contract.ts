@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountScore } from '../risk/score';
+import { RiskModelEntry } from '../risk/card';
 import { UnknownReply } from '../domain/replies';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { DebtorExportFile } from './privacy';
@@ -343,6 +344,8 @@ export const API = {
   /** Admin only, online only: wipe orders (newest first) and ordering one for every workstation of a user. */
   listWipeOrders: { input: none, output: z.array(WipeOrderEntry) },
   orderWipe: { input: z.object({ userId: Id, mode: WipeMode.optional() }), output: WipeOrder },
+  /** Admin only, online only: the risk models trained for the organisation with their model cards. */
+  listRiskModels: { input: none, output: z.array(RiskModelEntry) },
   /** Admin only, online only: collection strategies, what one would do against today's portfolio, and its results. */
   listStrategies: { input: none, output: z.array(Strategy) },
   createStrategy: { input: StrategyInput, output: Strategy },

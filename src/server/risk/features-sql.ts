@@ -49,7 +49,11 @@ const balanceAt = (cut: string) => `(a.balance_minor
 const dpdAt = (day: string, snap: string) =>
   `coalesce(${snap}.dpd, CASE WHEN a.due_date IS NULL OR a.due_date >= ${day} THEN 0 ELSE ${day} - a.due_date END)`;
 
-export function featureSql(withLabels: boolean): string {
+/**
+ * `forScoring`: today's scores also cover accounts loaded today (after the day's cut), with what
+ * is known of them; training keeps only accounts that existed at the cut.
+ */
+export function featureSql(withLabels: boolean, forScoring = false): string {
   return `
 WITH k AS (
   SELECT $2::date AS d, ($2::date::timestamp AT TIME ZONE o.time_zone) AS c, o.time_zone AS tz
@@ -71,7 +75,7 @@ base AS (
   LEFT JOIN risk_account_days s0 ON s0.org_id = a.org_id AND s0.account_id = a.id AND s0.day = k.d
   LEFT JOIN risk_account_days s30 ON s30.org_id = a.org_id AND s30.account_id = a.id AND s30.day = k.d - 30
   ${withLabels ? 'LEFT JOIN risk_account_days sf ON sf.org_id = a.org_id AND sf.account_id = a.id AND sf.day = k.d + 30' : ''}
-  WHERE a.org_id = $1 AND a.created_at < k.c
+  WHERE a.org_id = $1${forScoring ? '' : ' AND a.created_at < k.c'}
 ),
 pay AS (
   SELECT p.account_id,
@@ -135,7 +139,7 @@ SELECT b.id AS "accountId", b.product, b.dpd::int AS dpd, b.balance::bigint AS "
   coalesce(act.rpc30, 0)::int AS rpc_30,
   coalesce(rep.n, 0)::int AS replies_30,
   coalesce(act.disputes365, 0)::int AS disputes_365,
-  (b.d - (b.created_at AT TIME ZONE b.tz)::date)::int AS tenure_days
+  greatest(0, b.d - (b.created_at AT TIME ZONE b.tz)::date)::int AS tenure_days
   ${
     withLabels
       ? `, (fut.account_id IS NOT NULL) AS "paidNext30",
@@ -164,9 +168,14 @@ function toResult(r: Raw, withLabels: boolean): FeatureResult {
 }
 
 /** Every account's features as of `day` (YYYY-MM-DD in the organisation's zone). */
-export async function featuresAsOf(db: Db, orgId: string, day: string, opts: { labels?: boolean } = {}): Promise<FeatureResult[]> {
+export async function featuresAsOf(
+  db: Db,
+  orgId: string,
+  day: string,
+  opts: { labels?: boolean; forScoring?: boolean } = {},
+): Promise<FeatureResult[]> {
   const withLabels = opts.labels ?? false;
-  const rows = await db.query<Raw>(featureSql(withLabels), [orgId, day]);
+  const rows = await db.query<Raw>(featureSql(withLabels, opts.forScoring ?? false), [orgId, day]);
   return rows.map((r) => toResult(r, withLabels));
 }
 

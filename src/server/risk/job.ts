@@ -144,7 +144,7 @@ export async function runRiskForOrg(
   cfg: TrainConfig = DEFAULT_TRAIN,
 ): Promise<{ trained: TrainOutcome[]; scored: number; changed: number }> {
   const today = await orgToday(db, orgId, now);
-  const current = await featuresAsOf(db, orgId, today);
+  const current = await featuresAsOf(db, orgId, today, { forScoring: true });
   await writeAccountDays(db, orgId, today, current);
   const trained = await trainOrg(db, orgId, today, cfg);
   const { scored, changed } = await scoreAccounts(db, orgId, today, current);

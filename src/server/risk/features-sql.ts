@@ -53,7 +53,7 @@ const dpdAt = (day: string, snap: string) =>
  * `forScoring`: today's scores also cover accounts loaded today (after the day's cut), with what
  * is known of them; training keeps only accounts that existed at the cut.
  */
-export function featureSql(withLabels: boolean, forScoring = false): string {
+export function featureSql(withLabels: boolean, forScoring = false, paged = false): string {
   return `
 WITH k AS (
   SELECT $2::date AS d, ($2::date::timestamp AT TIME ZONE o.time_zone) AS c, o.time_zone AS tz
@@ -75,7 +75,7 @@ base AS (
   LEFT JOIN risk_account_days s0 ON s0.org_id = a.org_id AND s0.account_id = a.id AND s0.day = k.d
   LEFT JOIN risk_account_days s30 ON s30.org_id = a.org_id AND s30.account_id = a.id AND s30.day = k.d - 30
   ${withLabels ? 'LEFT JOIN risk_account_days sf ON sf.org_id = a.org_id AND sf.account_id = a.id AND sf.day = k.d + 30' : ''}
-  WHERE a.org_id = $1${forScoring ? '' : ' AND a.created_at < k.c'}
+  WHERE a.org_id = $1${forScoring ? '' : ' AND a.created_at < k.c'}${paged ? ' AND a.id > $3::uuid ORDER BY a.id LIMIT $4' : ''}
 ),
 pay AS (
   SELECT p.account_id,
@@ -83,7 +83,7 @@ pay AS (
     max(p.paid_at) AS last_at,
     count(DISTINCT floor(extract(epoch FROM k.c - p.paid_at) / 2592000)) FILTER (WHERE p.paid_at >= k.c - interval '180 days') AS months6
   FROM payments p CROSS JOIN k
-  WHERE p.org_id = $1 AND p.paid_at < k.c AND p.recorded_at < k.c AND (p.reversed_at IS NULL OR p.reversed_at >= k.c)
+  WHERE p.account_id IN (SELECT id FROM base) AND p.paid_at < k.c AND p.recorded_at < k.c AND (p.reversed_at IS NULL OR p.reversed_at >= k.c)
   GROUP BY p.account_id
 ),
 prom AS (
@@ -111,7 +111,7 @@ act AS (
 rep AS (
   SELECT m.account_id, count(*) AS n
   FROM inbound_messages m CROSS JOIN k
-  WHERE m.org_id = $1 AND m.account_id IS NOT NULL AND m.received_at < k.c AND m.recorded_at < k.c
+  WHERE m.account_id IN (SELECT id FROM base) AND m.received_at < k.c AND m.recorded_at < k.c
     AND m.received_at >= k.c - interval '30 days'
   GROUP BY m.account_id
 )${
@@ -119,7 +119,7 @@ rep AS (
       ? `,
 fut AS (
   SELECT p.account_id FROM payments p CROSS JOIN k
-  WHERE p.org_id = $1 AND p.paid_at >= k.c AND p.paid_at < k.c + interval '30 days' AND p.reversed_at IS NULL
+  WHERE p.account_id IN (SELECT id FROM base) AND p.paid_at >= k.c AND p.paid_at < k.c + interval '30 days' AND p.reversed_at IS NULL
   GROUP BY p.account_id
 )`
       : ''
@@ -177,6 +177,31 @@ export async function featuresAsOf(
   const withLabels = opts.labels ?? false;
   const rows = await db.query<Raw>(featureSql(withLabels, opts.forScoring ?? false), [orgId, day]);
   return rows.map((r) => toResult(r, withLabels));
+}
+
+/**
+ * The same, a page at a time in account-id order (PAGE accounts per query), so scoring a million
+ * accounts never holds them all in memory.
+ */
+export async function forEachFeaturePage(
+  db: Db,
+  orgId: string,
+  day: string,
+  fn: (rows: FeatureResult[]) => Promise<void>,
+  opts: { forScoring?: boolean; pageSize?: number } = {},
+): Promise<number> {
+  const size = opts.pageSize ?? 20_000;
+  const sql = featureSql(false, opts.forScoring ?? false, true);
+  let after = '00000000-0000-0000-0000-000000000000';
+  let n = 0;
+  for (;;) {
+    const rows = (await db.query<Raw>(sql, [orgId, day, after, size])).map((r) => toResult(r, false));
+    if (rows.length === 0) return n;
+    n += rows.length;
+    await fn(rows);
+    if (rows.length < size) return n;
+    after = rows.reduce((m, r) => (r.accountId > m ? r.accountId : m), after);
+  }
 }
 
 /** Records today's DPD and balance of the rows just computed (idempotent for the day). */

@@ -3,10 +3,10 @@ import { localDateFast } from '../../shared/rules/clock';
 import { addDays } from '../../shared/domain/time';
 import { probability, RiskModel, vectorOf } from '../../shared/risk/score';
 import { cardFeatures, featureNames, promotionDecision, protectedCheck, type ModelCard } from './card';
-import { featuresAsOf, writeAccountDays, type FeatureResult } from './features-sql';
+import { featuresAsOf, forEachFeaturePage, writeAccountDays, type FeatureResult } from './features-sql';
 import { auc, deciles } from './metrics';
 import { trainLogistic } from './train';
-import { scoreAccounts } from './scoring';
+import { scoreOrg } from './scoring';
 import { scheduleSharedJob } from '../jobs/schedule';
 
 export type Target = 'pay_30' | 'roll_30';
@@ -144,10 +144,9 @@ export async function runRiskForOrg(
   cfg: TrainConfig = DEFAULT_TRAIN,
 ): Promise<{ trained: TrainOutcome[]; scored: number; changed: number }> {
   const today = await orgToday(db, orgId, now);
-  const current = await featuresAsOf(db, orgId, today, { forScoring: true });
-  await writeAccountDays(db, orgId, today, current);
+  await forEachFeaturePage(db, orgId, today, (rows) => writeAccountDays(db, orgId, today, rows), { forScoring: true });
   const trained = await trainOrg(db, orgId, today, cfg);
-  const { scored, changed } = await scoreAccounts(db, orgId, today, current);
+  const { scored, changed } = await scoreOrg(db, orgId, today);
   return { trained, scored, changed };
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { writeTransaction } from '../db/write';
 import { probability, reasonCodes, RiskModel, vectorOf, type ReasonCode } from '../../shared/risk/score';
-import type { FeatureResult } from './features-sql';
+import { forEachFeaturePage, type FeatureResult } from './features-sql';
 
 export interface ScoreRow {
   accountId: string;
@@ -82,4 +82,22 @@ export async function scoreAccounts(
     changed += r[0]!.n;
   }
   return { scored: scores.length, changed };
+}
+
+/** Scores every account of the organisation as of `day`, a page of accounts at a time. */
+export async function scoreOrg(db: Db, orgId: string, day: string): Promise<{ scored: number; changed: number }> {
+  let scored = 0;
+  let changed = 0;
+  await forEachFeaturePage(
+    db,
+    orgId,
+    day,
+    async (rows) => {
+      const r = await scoreAccounts(db, orgId, day, rows);
+      scored += r.scored;
+      changed += r.changed;
+    },
+    { forScoring: true },
+  );
+  return { scored, changed };
 }

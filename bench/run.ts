@@ -22,6 +22,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/import.ts', 'benchImport'],
   ['bench/instances.ts', 'benchInstances'],
   ['bench/strategies.ts', 'benchStrategies'],
+  ['bench/risk.ts', 'benchRisk'],
 ];
 
 const only = process.argv.slice(2);

@@ -43,7 +43,9 @@ export async function seedRiskPortfolio(
     `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at, recorded_at)
      SELECT $1, h.account_id, h.account_id::text || '-' || k, 50000, 'COP', t, t
      FROM risk_hidden h CROSS JOIN generate_series(0, $3 - 1) k
-     CROSS JOIN LATERAL (SELECT ($2::date - k * 30 - floor(random() * 30)::int)::timestamp + interval '15 hours' AS t, random() AS r) x
+     -- h.h * 0 ties the draws to the row: without it the planner may draw once per k for everyone
+     CROSS JOIN LATERAL (SELECT ($2::date - k * 30 - floor(random() * 30 + h.h * 0)::int)::timestamp + interval '15 hours' AS t,
+       random() + h.h * 0 AS r) x
      WHERE x.r < h.h AND x.t < now()`,
     [orgId, today, periods],
   );
@@ -51,7 +53,7 @@ export async function seedRiskPortfolio(
     `INSERT INTO activities (id, account_id, agent_id, channel, direction, disposition, started_at, recorded_at)
      SELECT gen_random_uuid(), h.account_id, $1, 'call', 'outbound', CASE WHEN random() < 0.6 * h.h THEN 'rpc' ELSE 'no_answer' END, t, t
      FROM risk_hidden h CROSS JOIN generate_series(0, $3 - 1) k
-     CROSS JOIN LATERAL (SELECT ($2::date - k * 30 - floor(random() * 30)::int)::timestamp + interval '16 hours' AS t) x
+     CROSS JOIN LATERAL (SELECT ($2::date - k * 30 - floor(random() * 30 + h.h * 0)::int)::timestamp + interval '16 hours' AS t) x
      WHERE x.t < now()`,
     [agentId, today, periods],
   );

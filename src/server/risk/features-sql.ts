@@ -39,13 +39,6 @@ const RPC = [...RIGHT_PARTY_DISPOSITIONS].map((d) => `'${d}'`).join(', ');
 const bucketSql = (dpd: string) =>
   `CASE WHEN ${dpd} <= 0 THEN 0 WHEN ${dpd} <= 30 THEN 1 WHEN ${dpd} <= 60 THEN 2 WHEN ${dpd} <= 90 THEN 3 WHEN ${dpd} <= 120 THEN 4 WHEN ${dpd} <= 180 THEN 5 ELSE 6 END`;
 
-/** Balance at instant `cut` reconstructed from today's and the payments since. */
-const balanceAt = (cut: string) => `(a.balance_minor
-  + coalesce((SELECT sum(coalesce(p.applied_minor, p.amount_minor)) FROM payments p
-      WHERE p.account_id = a.id AND p.paid_at >= ${cut} AND p.reversed_at IS NULL), 0)
-  - coalesce((SELECT sum(coalesce(p.applied_minor, p.amount_minor)) FROM payments p
-      WHERE p.account_id = a.id AND p.paid_at < ${cut} AND p.reversed_at >= ${cut}), 0))`;
-
 const dpdAt = (day: string, snap: string) =>
   `coalesce(${snap}.dpd, CASE WHEN a.due_date IS NULL OR a.due_date >= ${day} THEN 0 ELSE ${day} - a.due_date END)`;
 
@@ -54,6 +47,10 @@ const dpdAt = (day: string, snap: string) =>
  * is known of them; training keeps only accounts that existed at the cut.
  */
 export function featureSql(withLabels: boolean, forScoring = false, paged = false): string {
+  const labelCols = withLabels
+    ? `(coalesce(pay.paid_next, false)) AS "paidNext30",
+  (coalesce(b.balance_next_snap, b.balance_now + coalesce(pay.back_next, 0)) > 0 AND ${bucketSql('b.dpd_next')} > ${bucketSql('b.dpd')}) AS "rolledNext30",`
+    : '';
   return `
 WITH k AS (
   SELECT $2::date AS d, ($2::date::timestamp AT TIME ZONE o.time_zone) AS c, o.time_zone AS tz
@@ -64,13 +61,8 @@ base AS (
     k.d, k.c, k.tz,
     ${dpdAt('k.d', 's0')} AS dpd,
     ${dpdAt('(k.d - 30)', 's30')} AS dpd_30,
-    coalesce(s0.balance_minor, ${balanceAt('k.c')}) AS balance
-    ${
-      withLabels
-        ? `, ${dpdAt('(k.d + 30)', 'sf')} AS dpd_next,
-    coalesce(sf.balance_minor, ${balanceAt("(k.c + interval '30 days')")}) AS balance_next`
-        : ''
-    }
+    s0.balance_minor AS balance_snap
+    ${withLabels ? `, ${dpdAt('(k.d + 30)', 'sf')} AS dpd_next, sf.balance_minor AS balance_next_snap` : ''}
   FROM accounts a CROSS JOIN k
   LEFT JOIN risk_account_days s0 ON s0.org_id = a.org_id AND s0.account_id = a.id AND s0.day = k.d
   LEFT JOIN risk_account_days s30 ON s30.org_id = a.org_id AND s30.account_id = a.id AND s30.day = k.d - 30
@@ -79,11 +71,19 @@ base AS (
 ),
 pay AS (
   SELECT p.account_id,
-    count(*) FILTER (WHERE p.paid_at >= k.c - interval '180 days') AS n180,
-    max(p.paid_at) AS last_at,
-    count(DISTINCT floor(extract(epoch FROM k.c - p.paid_at) / 2592000)) FILTER (WHERE p.paid_at >= k.c - interval '180 days') AS months6
+    count(*) FILTER (WHERE kn.known AND p.paid_at >= k.c - interval '180 days') AS n180,
+    max(p.paid_at) FILTER (WHERE kn.known) AS last_at,
+    count(DISTINCT floor(extract(epoch FROM k.c - p.paid_at) / 2592000)) FILTER (WHERE kn.known AND p.paid_at >= k.c - interval '180 days') AS months6,
+    -- the balance then: today's + what was applied since the cut − what was reversed since
+    coalesce(sum(coalesce(p.applied_minor, p.amount_minor)) FILTER (WHERE p.paid_at >= k.c AND p.reversed_at IS NULL), 0)
+      - coalesce(sum(coalesce(p.applied_minor, p.amount_minor)) FILTER (WHERE p.paid_at < k.c AND p.reversed_at >= k.c), 0) AS back,
+    coalesce(sum(coalesce(p.applied_minor, p.amount_minor)) FILTER (WHERE p.paid_at >= k.c + interval '30 days' AND p.reversed_at IS NULL), 0)
+      - coalesce(sum(coalesce(p.applied_minor, p.amount_minor))
+          FILTER (WHERE p.paid_at < k.c + interval '30 days' AND p.reversed_at >= k.c + interval '30 days'), 0) AS back_next,
+    bool_or(p.paid_at >= k.c AND p.paid_at < k.c + interval '30 days' AND p.reversed_at IS NULL) AS paid_next
   FROM payments p CROSS JOIN k
-  WHERE p.account_id IN (SELECT id FROM base) AND p.paid_at < k.c AND p.recorded_at < k.c AND (p.reversed_at IS NULL OR p.reversed_at >= k.c)
+  CROSS JOIN LATERAL (SELECT p.paid_at < k.c AND p.recorded_at < k.c AND (p.reversed_at IS NULL OR p.reversed_at >= k.c) AS known) kn
+  WHERE p.account_id IN (SELECT id FROM base)
   GROUP BY p.account_id
 ),
 prom AS (
@@ -114,17 +114,8 @@ rep AS (
   WHERE m.account_id IN (SELECT id FROM base) AND m.received_at < k.c AND m.recorded_at < k.c
     AND m.received_at >= k.c - interval '30 days'
   GROUP BY m.account_id
-)${
-    withLabels
-      ? `,
-fut AS (
-  SELECT p.account_id FROM payments p CROSS JOIN k
-  WHERE p.account_id IN (SELECT id FROM base) AND p.paid_at >= k.c AND p.paid_at < k.c + interval '30 days' AND p.reversed_at IS NULL
-  GROUP BY p.account_id
-)`
-      : ''
-  }
-SELECT b.id AS "accountId", b.product, b.dpd::int AS dpd, b.balance::bigint AS "balanceMinor",
+)
+SELECT b.id AS "accountId", b.product, b.dpd::int AS dpd, b.balance::bigint AS "balanceMinor", ${labelCols}
   (b.dpd - b.dpd_30)::int AS dpd_change_30,
   CASE WHEN b.principal_minor > 0 THEN b.balance::float8 / b.principal_minor ELSE 0 END AS balance_share,
   ln(1 + greatest(b.balance, 0)::float8 / (${usdCase('b.currency')})) AS log_balance_usd,
@@ -140,18 +131,13 @@ SELECT b.id AS "accountId", b.product, b.dpd::int AS dpd, b.balance::bigint AS "
   coalesce(rep.n, 0)::int AS replies_30,
   coalesce(act.disputes365, 0)::int AS disputes_365,
   greatest(0, b.d - (b.created_at AT TIME ZONE b.tz)::date)::int AS tenure_days
-  ${
-    withLabels
-      ? `, (fut.account_id IS NOT NULL) AS "paidNext30",
-  (b.balance_next > 0 AND ${bucketSql('b.dpd_next')} > ${bucketSql('b.dpd')}) AS "rolledNext30"`
-      : ''
-  }
-FROM base b
+-- the balance on the day: the snapshot's, else today's + applied since the cut − reversed since (pay.back)
+FROM (SELECT base.*, coalesce(base.balance_snap, base.balance_now + coalesce(p2.back, 0)) AS balance
+      FROM base LEFT JOIN pay p2 ON p2.account_id = base.id) b
 LEFT JOIN pay ON pay.account_id = b.id
 LEFT JOIN prom ON prom.account_id = b.id
 LEFT JOIN act ON act.account_id = b.id
-LEFT JOIN rep ON rep.account_id = b.id
-${withLabels ? 'LEFT JOIN fut ON fut.account_id = b.id' : ''}`;
+LEFT JOIN rep ON rep.account_id = b.id`;
 }
 
 type Raw = Record<string, unknown> & { accountId: string; product: string; dpd: number; balanceMinor: number };

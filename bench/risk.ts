@@ -57,9 +57,21 @@ export async function benchRisk(): Promise<BenchRow[]> {
     const trained = await trainOrg(db, orgId, today, cfg);
     const trainMs = ms(t1);
     const pay = trained.find((t) => t.target === 'pay_30')!;
-    rows.push({ name: `training on ${n * steps} account-months (${steps} as-of days), pay_30 + roll_30`, value: trainMs / 1000, unit: 's', target: `< ${300 * (n * steps) / 1_000_000} s (5 min per 1M)`, ok: trainMs < 300_000 * ((n * steps) / 1_000_000) });
+    rows.push({
+      name: `training on ${n * steps} account-months (${steps} as-of days), pay_30 + roll_30`,
+      value: trainMs / 1000,
+      unit: 's',
+      target: `< ${(300 * (n * steps)) / 1_000_000} s (5 min per 1M)`,
+      ok: trainMs < 300_000 * ((n * steps) / 1_000_000),
+    });
     rows.push({ name: `  floor: reading the same rows ${steps}×`, value: tf / 1000, unit: 's' });
-    rows.push({ name: `  pay_30 hold-out AUC (hidden propensity)`, value: pay.holdoutAuc, unit: '', target: '> 0.5', ok: pay.holdoutAuc > 0.5 });
+    rows.push({
+      name: `  pay_30 hold-out AUC (hidden propensity)`,
+      value: pay.holdoutAuc,
+      unit: '',
+      target: '> 0.5',
+      ok: pay.holdoutAuc > 0.5,
+    });
 
     // scoring: features + model + upsert, a page at a time, with the peak RSS
     let peak = process.memoryUsage().rss;
@@ -69,7 +81,13 @@ export async function benchRisk(): Promise<BenchRow[]> {
     const scored = await scoreOrg(db, orgId, today);
     const scoreMs = ms(t2);
     clearInterval(sampler);
-    rows.push({ name: `scoring ${scored.scored} accounts (features + model + upsert)`, value: scoreMs / 1000, unit: 's', target: `< ${(120 * scale).toFixed(0)} s (2 min per 1M)`, ok: scoreMs < 120_000 * scale });
+    rows.push({
+      name: `scoring ${scored.scored} accounts (features + model + upsert)`,
+      value: scoreMs / 1000,
+      unit: 's',
+      target: `< ${(120 * scale).toFixed(0)} s (2 min per 1M)`,
+      ok: scoreMs < 120_000 * scale,
+    });
     rows.push({ name: '  floor: reading the same rows', value: sf / 1000, unit: 's' });
     rows.push({ name: '  peak RSS while scoring', value: peak / 2 ** 20, unit: 'MB', target: '< 512 MB', ok: peak < 512 * 2 ** 20 });
   } finally {
@@ -79,6 +97,12 @@ export async function benchRisk(): Promise<BenchRow[]> {
 
   const r = runCreditCheck();
   rows.push({ name: `credit_data (${r.rows} rows, 5 folds): R glm AUC`, value: r.rMean.toFixed(4), unit: '' });
-  rows.push({ name: 'credit_data: our trainer AUC', value: r.ourMean.toFixed(4), unit: '', target: "within 0.01 of R's", ok: Math.abs(r.ourMean - r.rMean) < 0.01 });
+  rows.push({
+    name: 'credit_data: our trainer AUC',
+    value: r.ourMean.toFixed(4),
+    unit: '',
+    target: "within 0.01 of R's",
+    ok: Math.abs(r.ourMean - r.rMean) < 0.01,
+  });
   return rows;
 }

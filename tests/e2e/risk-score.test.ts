@@ -45,10 +45,10 @@ describe('risk score on the account screen', () => {
     const panel = page.getByTestId('risk-score');
     await panel.waitFor();
 
-    const [s] = await server.db.query<{ p: number; reasons: { feature: string; direction: string; params: Record<string, string | number> }[] }>(
-      `SELECT pay_probability AS p, reasons FROM account_scores WHERE account_id = $1`,
-      [accountId],
-    );
+    const [s] = await server.db.query<{
+      p: number;
+      reasons: { feature: string; direction: string; params: Record<string, string | number> }[];
+    }>(`SELECT pay_probability AS p, reasons FROM account_scores WHERE account_id = $1`, [accountId]);
     expect(await panel.getByTestId('risk-percent').textContent()).toBe(`${Math.round(s!.p * 100)} %`);
     const items = await panel.locator('[data-testid="risk-reasons"] li').allTextContents();
     expect(items).toHaveLength(3);

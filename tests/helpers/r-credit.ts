@@ -43,7 +43,12 @@ export function runCreditCheck(): CreditCheck {
         train.map((r) => (r[0] === 1 ? 1 : 0)),
         { ridge: 0 },
       );
-      ourAucs.push(auc(test.map((r) => probability(model, r.slice(2))), test.map((r) => (r[0] === 1 ? 1 : 0))));
+      ourAucs.push(
+        auc(
+          test.map((r) => probability(model, r.slice(2))),
+          test.map((r) => (r[0] === 1 ? 1 : 0)),
+        ),
+      );
     }
     const mean = (a: number[]) => a.reduce((t, v) => t + v, 0) / a.length;
     return { rows: rows.length, features: features.length, rAucs, ourAucs, rMean: mean(rAucs), ourMean: mean(ourAucs) };

@@ -36,7 +36,9 @@ function Card({ m }: { m: RiskModelEntry }) {
         {c.incumbentAuc !== null && <> · {t('riskScore.card.incumbentAuc', { auc: num(c.incumbentAuc) })}</>}
       </p>
       <p className={c.protectedCheck.passed ? '' : 'form-error'} data-testid="risk-protected">
-        {c.protectedCheck.passed ? t('riskScore.card.protectedOk') : t('riskScore.card.protectedFound', { found: c.protectedCheck.found.join(', ') })}
+        {c.protectedCheck.passed
+          ? t('riskScore.card.protectedOk')
+          : t('riskScore.card.protectedFound', { found: c.protectedCheck.found.join(', ') })}
       </p>
       <div className="risk-card-tables">
         <table className="table">
@@ -117,7 +119,9 @@ export function RiskModelsScreen() {
         </p>
       )}
       {data && data.length === 0 && <p className="muted">{t('riskScore.card.none')}</p>}
-      {data?.map((m) => <Card key={m.id} m={m} />)}
+      {data?.map((m) => (
+        <Card key={m.id} m={m} />
+      ))}
     </section>
   );
 }

@@ -60,9 +60,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       : schedulePromiseStatusBatch(db, (opts.promiseBatchMinutes ?? 10) * 60_000, (msg) => app.log.info(msg));
   // Risk scores learned from the organisation's history: on start, then every RISK_JOB_HOURS (default 24).
   const stopRisk =
-    opts.riskJobHours === 0
-      ? async () => {}
-      : scheduleRiskJob(db, (opts.riskJobHours ?? 24) * 3_600_000, (msg) => app.log.warn(msg));
+    opts.riskJobHours === 0 ? async () => {} : scheduleRiskJob(db, (opts.riskJobHours ?? 24) * 3_600_000, (msg) => app.log.warn(msg));
   // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
   let engine: StrategyEngine | null = null;
   const wantEngine = opts.strategies ?? process.env.STRATEGIES !== 'off';

@@ -64,7 +64,8 @@ export function promotionDecision(
 ): { promote: boolean; why: string } {
   if (!check.passed) return { promote: false, why: 'protected_attribute' };
   if (!Number.isFinite(candidateAuc)) return { promote: false, why: 'holdout_single_class' };
-  if (incumbentAuc === null) return candidateAuc > 0.5 ? { promote: true, why: 'first_model' } : { promote: false, why: 'no_better_than_chance' };
+  if (incumbentAuc === null)
+    return candidateAuc > 0.5 ? { promote: true, why: 'first_model' } : { promote: false, why: 'no_better_than_chance' };
   return candidateAuc > incumbentAuc ? { promote: true, why: 'beats_incumbent' } : { promote: false, why: 'incumbent_better' };
 }
 

@@ -158,7 +158,13 @@ type Raw = Record<string, unknown> & { accountId: string; product: string; dpd: 
 function toResult(r: Raw, withLabels: boolean): FeatureResult {
   const features: FeatureRow = {};
   for (const f of NUMERIC_FEATURES) features[f] = Number(r[f] ?? 0);
-  const out: FeatureResult = { accountId: r.accountId, product: r.product, features, dpd: Number(r.dpd), balanceMinor: Number(r.balanceMinor) };
+  const out: FeatureResult = {
+    accountId: r.accountId,
+    product: r.product,
+    features,
+    dpd: Number(r.dpd),
+    balanceMinor: Number(r.balanceMinor),
+  };
   if (withLabels) {
     out.paidNext30 = r.paidNext30 === true;
     out.rolledNext30 = r.rolledNext30 === true;

@@ -43,10 +43,10 @@ export interface TrainOutcome {
 }
 
 async function incumbent(db: Db, orgId: string, target: Target): Promise<{ id: string; model: RiskModel } | null> {
-  const [row] = await db.query<{ id: string; model: unknown }>(`SELECT id, model FROM risk_models WHERE org_id = $1 AND target = $2 AND status = 'promoted'`, [
-    orgId,
-    target,
-  ]);
+  const [row] = await db.query<{ id: string; model: unknown }>(
+    `SELECT id, model FROM risk_models WHERE org_id = $1 AND target = $2 AND status = 'promoted'`,
+    [orgId, target],
+  );
   return row ? { id: row.id, model: RiskModel.parse(row.model) } : null;
 }
 
@@ -86,12 +86,22 @@ export async function trainOrg(db: Db, orgId: string, today: string, cfg: TrainC
     const scores = holdout.map((r) => probability(model, vectorOf(model, r.features, r.product)));
     const holdoutAuc = auc(scores, yh);
     const inc = await incumbent(db, orgId, target);
-    const incumbentAuc = inc ? auc(holdout.map((r) => probability(inc.model, vectorOf(inc.model, r.features, r.product))), yh) : null;
+    const incumbentAuc = inc
+      ? auc(
+          holdout.map((r) => probability(inc.model, vectorOf(inc.model, r.features, r.product))),
+          yh,
+        )
+      : null;
     const decision = promotionDecision(holdoutAuc, incumbentAuc !== null && Number.isFinite(incumbentAuc) ? incumbentAuc : null, check);
     const rate = (v: readonly number[]) => v.reduce((t, x) => t + x, 0) / Math.max(1, v.length);
     const card: ModelCard = {
       target,
-      window: { trainFrom: trainDays[trainDays.length - 1] ?? holdoutDay!, trainTo: trainDays[0] ?? holdoutDay!, holdout: holdoutDay!, asOfDays: days },
+      window: {
+        trainFrom: trainDays[trainDays.length - 1] ?? holdoutDay!,
+        trainTo: trainDays[0] ?? holdoutDay!,
+        holdout: holdoutDay!,
+        asOfDays: days,
+      },
       rows: { train: train.length, holdout: holdout.length, trainPositiveRate: rate(y), holdoutPositiveRate: rate(yh) },
       features: cardFeatures(model),
       holdoutAuc,
@@ -103,10 +113,10 @@ export async function trainOrg(db: Db, orgId: string, today: string, cfg: TrainC
     };
     const modelId = await db.transaction(async (tx) => {
       if (decision.promote)
-        await tx.query(`UPDATE risk_models SET status = 'retired', retired_at = now() WHERE org_id = $1 AND target = $2 AND status = 'promoted'`, [
-          orgId,
-          target,
-        ]);
+        await tx.query(
+          `UPDATE risk_models SET status = 'retired', retired_at = now() WHERE org_id = $1 AND target = $2 AND status = 'promoted'`,
+          [orgId, target],
+        );
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO risk_models (org_id, target, status, model, card, holdout_auc, incumbent_auc, promoted_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $3 = 'promoted' THEN now() END) RETURNING id`,
@@ -161,7 +171,9 @@ export function scheduleRiskJob(db: Db, intervalMs: number, log: (msg: string) =
       const parts: string[] = [];
       for (const o of orgs) {
         const r = await runRiskForOrg(db, o.id, new Date());
-        parts.push(`${o.id}: ${r.scored} scored, ${r.trained.map((t) => `${t.target} ${t.why} auc ${t.holdoutAuc.toFixed(3)}`).join(', ')}`);
+        parts.push(
+          `${o.id}: ${r.scored} scored, ${r.trained.map((t) => `${t.target} ${t.why} auc ${t.holdoutAuc.toFixed(3)}`).join(', ')}`,
+        );
       }
       return parts.join('; ') || 'no organisations';
     },

@@ -12,7 +12,7 @@ export function auc(scores: readonly number[], labels: readonly (0 | 1 | boolean
   let neg = 0;
   let rankSum = 0;
   // average ranks over ties (Mann–Whitney U)
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j < idx.length && idx[j]!.s === idx[i]!.s) j++;
     const avgRank = (i + 1 + j) / 2;
@@ -27,7 +27,6 @@ export function auc(scores: readonly number[], labels: readonly (0 | 1 | boolean
   if (pos === 0 || neg === 0) return NaN;
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
-
 
 export function deciles(scores: readonly number[], labels: readonly (0 | 1 | boolean)[]): DecileRow[] {
   const rows = scores.map((s, i) => ({ s, y: labels[i] ? 1 : 0 })).sort((a, b) => b.s - a.s);

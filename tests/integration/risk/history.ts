@@ -17,7 +17,10 @@ export interface History {
 }
 
 async function org(db: Db, code: string, tz: string): Promise<string> {
-  const [o] = await db.query<{ id: string }>(`INSERT INTO organizations (name, country, time_zone, code) VALUES ($1, 'CO', $2, $1) RETURNING id`, [code, tz]);
+  const [o] = await db.query<{ id: string }>(
+    `INSERT INTO organizations (name, country, time_zone, code) VALUES ($1, 'CO', $2, $1) RETURNING id`,
+    [code, tz],
+  );
   return o!.id;
 }
 
@@ -29,7 +32,15 @@ async function user(db: Db, orgId: string, name: string): Promise<string> {
   return u!.id;
 }
 
-async function account(db: Db, orgId: string, ref: string, createdAt: string, agent: string | null, due: string | null, balance: number): Promise<string> {
+async function account(
+  db: Db,
+  orgId: string,
+  ref: string,
+  createdAt: string,
+  agent: string | null,
+  due: string | null,
+  balance: number,
+): Promise<string> {
   const [d] = await db.query<{ id: string }>(
     `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment)
      VALUES ($1, $2, 'Ana Pérez', '123', 'CO', 'America/Bogota', 'individual', 'medium') RETURNING id`,
@@ -55,7 +66,14 @@ export async function buildHistory(db: Db): Promise<History> {
   await account(db, orgId, 'LATE', '2026-06-20T12:00:00Z', agent1, '2026-05-01', 1);
   const otherAccount = await account(db, otherOrgId, 'X', '2026-01-10T12:00:00Z', otherAgent, '2026-05-01', 9);
 
-  const pay = (acc: string, o: string, ref: string, amount: number, paidAt: string, extra: { reversedAt?: string; recordedAt?: string } = {}) =>
+  const pay = (
+    acc: string,
+    o: string,
+    ref: string,
+    amount: number,
+    paidAt: string,
+    extra: { reversedAt?: string; recordedAt?: string } = {},
+  ) =>
     db.query(
       `INSERT INTO payments (org_id, account_id, reference, amount_minor, currency, paid_at, reversed_at, recorded_at)
        VALUES ($1, $2, $3, $4, 'COP', $5, $6, $7)`,
@@ -70,15 +88,16 @@ export async function buildHistory(db: Db): Promise<History> {
 
   const promise = async (createdAt: string, status: string, dues: string[]) => {
     const id = randomUUID();
-    await db.query(`INSERT INTO promises (id, account_id, agent_id, channel, currency, created_at, status, recorded_at) VALUES ($1, $2, $3, 'call', 'COP', $4, $5, $4)`, [
-      id,
-      accountId,
-      agent1,
-      createdAt,
-      status,
-    ]);
+    await db.query(
+      `INSERT INTO promises (id, account_id, agent_id, channel, currency, created_at, status, recorded_at) VALUES ($1, $2, $3, 'call', 'COP', $4, $5, $4)`,
+      [id, accountId, agent1, createdAt, status],
+    );
     for (const [i, due] of dues.entries())
-      await db.query(`INSERT INTO promise_installments (promise_id, seq, due_date, amount_minor) VALUES ($1, $2, $3, 1000)`, [id, i + 1, due]);
+      await db.query(`INSERT INTO promise_installments (promise_id, seq, due_date, amount_minor) VALUES ($1, $2, $3, 1000)`, [
+        id,
+        i + 1,
+        due,
+      ]);
   };
   await promise('2026-05-01T15:00:00Z', 'kept', ['2026-05-10']);
   await promise('2026-06-01T15:00:00Z', 'broken', ['2026-06-05']);
@@ -110,6 +129,9 @@ export async function buildHistory(db: Db): Promise<History> {
   await reply('2026-06-15T05:10:00Z', 'm2'); // after the cut
 
   // what the risk job saw 30 days before: DPD 10 (the file's due date then was later than today's)
-  await db.query(`INSERT INTO risk_account_days (org_id, account_id, day, dpd, balance_minor) VALUES ($1, $2, '2026-05-16', 10, 600000)`, [orgId, accountId]);
+  await db.query(`INSERT INTO risk_account_days (org_id, account_id, day, dpd, balance_minor) VALUES ($1, $2, '2026-05-16', 10, 600000)`, [
+    orgId,
+    accountId,
+  ]);
   return { orgId, otherOrgId, accountId, quietAccountId, agent1, agent2 };
 }

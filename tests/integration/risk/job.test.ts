@@ -42,7 +42,10 @@ describe('the risk job', () => {
     // the top decile pays more often than the bottom one
     expect(card!.card.deciles[0].observedRate).toBeGreaterThan(card!.card.deciles[9].observedRate);
     expect(card!.card.window.trainTo < card!.card.window.holdout).toBe(true);
-    const scores = await db.query<{ p: number; reasons: unknown[] }>(`SELECT pay_probability AS p, reasons FROM account_scores WHERE org_id = $1`, [orgId]);
+    const scores = await db.query<{ p: number; reasons: unknown[] }>(
+      `SELECT pay_probability AS p, reasons FROM account_scores WHERE org_id = $1`,
+      [orgId],
+    );
     expect(scores).toHaveLength(1500);
     for (const s of scores.slice(0, 50)) {
       expect(s.reasons).toHaveLength(3);
@@ -59,7 +62,10 @@ describe('the risk job', () => {
     const pay = r.trained.find((t) => t.target === 'pay_30')!;
     expect(pay).toMatchObject({ promoted: false, why: 'incumbent_better' });
     expect(pay.incumbentAuc).toBeCloseTo(pay.holdoutAuc, 6);
-    const models = await db.query<{ status: string }>(`SELECT status FROM risk_models WHERE org_id = $1 AND target = 'pay_30' ORDER BY trained_at`, [orgId]);
+    const models = await db.query<{ status: string }>(
+      `SELECT status FROM risk_models WHERE org_id = $1 AND target = 'pay_30' ORDER BY trained_at`,
+      [orgId],
+    );
     expect(models.map((m) => m.status)).toEqual(['promoted', 'rejected']);
     expect(r.changed).toBe(0);
     const [after] = await db.query<{ v: number }>(`SELECT max(version)::int AS v FROM account_scores WHERE org_id = $1`, [orgId]);

@@ -36,7 +36,11 @@ describe('reason codes of a fixed model', () => {
 
   it('name the product when its indicator moved the score', () => {
     const m: RiskModel = { ...MODEL, coefficients: [0, 0, 0, 0, 0, 2] };
-    expect(reasonCodes(m, vectorOf(m, {}, 'auto'), {}, 'auto')[0]).toEqual({ feature: 'product', direction: 'up', params: { product: 'auto' } });
+    expect(reasonCodes(m, vectorOf(m, {}, 'auto'), {}, 'auto')[0]).toEqual({
+      feature: 'product',
+      direction: 'up',
+      params: { product: 'auto' },
+    });
   });
 });
 
@@ -73,7 +77,7 @@ describe('the protected-attribute check', () => {
 describe('trainer and metrics', () => {
   it('recovers the coefficients of a known logistic model', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const x: number[][] = [];
     const y: (0 | 1)[] = [];
     for (let i = 0; i < 20000; i++) {
@@ -91,7 +95,10 @@ describe('trainer and metrics', () => {
   it('AUC counts ties as half and deciles put the highest scores first', () => {
     expect(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
     expect(auc([0.5, 0.5], [0, 1])).toBe(0.5);
-    const d = deciles([...Array(100).keys()].map((i) => i / 100), [...Array(100).keys()].map((i) => (i >= 90 ? 1 : 0)));
+    const d = deciles(
+      [...Array(100).keys()].map((i) => i / 100),
+      [...Array(100).keys()].map((i) => (i >= 90 ? 1 : 0)),
+    );
     expect(d[0]).toMatchObject({ decile: 1, count: 10, observedRate: 1, lift: 10 });
     expect(d[9]).toMatchObject({ decile: 10, observedRate: 0 });
   });

@@ -70,6 +70,7 @@ const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
       nav('open-templates-admin', 'templates-admin'),
       nav('open-strategies-admin', 'strategies-admin'),
       nav('open-wipes-admin', 'wipes-admin'),
+      nav('open-risk-models', 'risk-models-admin'),
       backToQueue,
     ],
   },

@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreWithFixedModel } from '../helpers/risk-model';
@@ -61,6 +62,35 @@ describe('risk score on the account screen', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(await horizontalOverflow(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/risk-account-1440.png' });
+    expect(stack.pageErrors).toEqual([]);
+  });
+
+  it('an admin reads the model card: window, features, hold-out AUC, protected-attribute check; no serious axe finding', async () => {
+    const { page } = stack;
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.locator('form.login-card input[name="username"]').waitFor();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await loginThroughUi(page, 'admin', 'admin123');
+    await page.getByTestId('open-risk-models').click();
+    const screen = page.getByTestId('risk-models-admin');
+    await screen.waitFor();
+    expect(await screen.locator('h2').textContent()).toBe('Modelos de riesgo');
+    const card = page.getByTestId('risk-model-card');
+    await card.first().waitFor();
+    expect(await card.count()).toBe(1);
+    const text = (await card.first().textContent())!;
+    expect(text).toContain('Pago en 30 días');
+    expect(text).toContain('En uso');
+    expect(text).toContain('AUC en validación: 0.710');
+    expect(await page.getByTestId('risk-protected').textContent()).toBe(ES.riskScore.card.protectedOk);
+    // the features by the words the agents read, with their coefficients
+    expect(text).toContain('n días de mora');
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await page.screenshot({ path: '/tmp/risk-models-1280.png' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await horizontalOverflow(page)).toEqual([]);
+    const axe = await new AxeBuilder({ page }).setLegacyMode(true).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     expect(stack.pageErrors).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RiskModelEntry } from '../../shared/risk/card';
 import { getApi } from '../api';
@@ -8,10 +9,17 @@ import { useLoad } from '../lib/useAction';
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const num = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 
-/** A feature's name as the agents read it: the reason sentence's key without its numbers. */
-function featureLabel(t: (k: string, o?: Record<string, unknown>) => string, name: string): string {
+/** A feature's name as the agents read it: its reason sentence with "n" for the numbers. */
+function featureLabel(t: TFunction, name: string): string {
   if (name.startsWith('product:')) return t('riskScore.feature.product', { product: name.slice('product:'.length) });
-  return t(`riskScore.feature.${name}`, { count: 'n', of: 6, percent: 'n', usd: 'n', defaultValue: name });
+  // the plural form's key first ("n días de mora"): a count that is not a number picks no form
+  return t([`riskScore.feature.${name}_other`, `riskScore.feature.${name}`], {
+    count: 'n',
+    of: 6,
+    percent: 'n',
+    usd: 'n',
+    defaultValue: name,
+  });
 }
 
 function Card({ m }: { m: RiskModelEntry }) {

@@ -46,5 +46,5 @@ export const SECTIONS: ReadonlyArray<{
   { section: 'templates', Screen: TemplatesAdminScreen, label: 'admin.templates', testId: 'open-templates-admin', roles: ['admin'] },
   { section: 'strategies', Screen: StrategiesAdminScreen, label: 'strategies.title', testId: 'open-strategies-admin', roles: ['admin'] },
   { section: 'wipes', Screen: WipesAdminScreen, label: 'wipes.title', testId: 'open-wipes-admin', roles: ['admin'] },
-  { section: 'risk', Screen: RiskModelsScreen, label: 'riskScore.card.title', testId: 'open-risk-models', roles: ['admin'] },
+  { section: 'risk', Screen: RiskModelsScreen, label: 'riskScore.card.nav', testId: 'open-risk-models', roles: ['admin'] },
 ];

@@ -193,14 +193,15 @@ export async function forEachFeaturePage(
   orgId: string,
   day: string,
   fn: (rows: FeatureResult[]) => Promise<void>,
-  opts: { forScoring?: boolean; pageSize?: number } = {},
+  opts: { forScoring?: boolean; labels?: boolean; pageSize?: number } = {},
 ): Promise<number> {
   const size = opts.pageSize ?? 20_000;
-  const sql = featureSql(false, opts.forScoring ?? false, true);
+  const withLabels = opts.labels ?? false;
+  const sql = featureSql(withLabels, opts.forScoring ?? false, true);
   let after = '00000000-0000-0000-0000-000000000000';
   let n = 0;
   for (;;) {
-    const rows = (await queryNoJit<Raw>(db, sql, [orgId, day, after, size])).map((r) => toResult(r, false));
+    const rows = (await queryNoJit<Raw>(db, sql, [orgId, day, after, size])).map((r) => toResult(r, withLabels));
     if (rows.length === 0) return n;
     n += rows.length;
     await fn(rows);

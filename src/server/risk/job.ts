@@ -3,7 +3,7 @@ import { localDateFast } from '../../shared/rules/clock';
 import { addDays } from '../../shared/domain/time';
 import { probability, RiskModel, vectorOf } from '../../shared/risk/score';
 import { cardFeatures, featureNames, promotionDecision, protectedCheck, type ModelCard } from './card';
-import { featuresAsOf, forEachFeaturePage, writeAccountDays, type FeatureResult } from './features-sql';
+import { forEachFeaturePage, writeAccountDays, type FeatureResult } from './features-sql';
 import { auc, deciles } from './metrics';
 import { trainLogistic } from './train';
 import { scoreOrg } from './scoring';
@@ -54,9 +54,15 @@ async function incumbent(db: Db, orgId: string, target: Target): Promise<{ id: s
 export async function trainOrg(db: Db, orgId: string, today: string, cfg: TrainConfig = DEFAULT_TRAIN): Promise<TrainOutcome[]> {
   const days = asOfDays(today, cfg);
   const [holdoutDay, ...trainDays] = days;
-  const holdout = await featuresAsOf(db, orgId, holdoutDay!, { labels: true });
+  // a page of accounts per statement: a whole large portfolio in one would outlast statement_timeout
+  const readDay = async (day: string) => {
+    const out: FeatureResult[] = [];
+    await forEachFeaturePage(db, orgId, day, async (rows) => void out.push(...rows), { labels: true });
+    return out;
+  };
+  const holdout = await readDay(holdoutDay!);
   const train: FeatureResult[] = [];
-  for (const d of trainDays) train.push(...(await featuresAsOf(db, orgId, d, { labels: true })));
+  for (const d of trainDays) train.push(...(await readDay(d)));
   const counts = new Map<string, number>();
   for (const r of train) counts.set(r.product, (counts.get(r.product) ?? 0) + 1);
   // the most frequent product is the reference level (no indicator), like R's treatment contrasts

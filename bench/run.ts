@@ -26,6 +26,7 @@ const SUITES: Array<[file: string, exportName: string]> = [
   ['bench/live.ts', 'benchLive'],
   ['bench/strategy-send.ts', 'benchStrategySend'],
   ['bench/portal.ts', 'benchPortal'],
+  ['bench/risk.ts', 'benchRisk'],
 ];
 
 const only = process.argv.slice(2);

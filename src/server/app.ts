@@ -35,6 +35,7 @@ import { scheduleMailboxPolls } from './messaging/imap-replies';
 import { webhookRoutes } from './messaging/webhooks';
 import { strategyRoutes } from './strategies/routes';
 import { habitsRoutes } from './habits/routes';
+import { riskRoutes } from './risk/routes';
 import { paymentRoutes } from './payments/routes';
 import { paymentConfigRoutes } from './payments/gateway/config-routes';
 import { paymentWebhookRoutes } from './payments/gateway/notifications';
@@ -172,6 +173,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...webhookRoutes,
   ...strategyRoutes,
   ...habitsRoutes,
+  ...riskRoutes,
   ...reportRoutes,
   ...liveRoutes,
   ...privacyRoutes,
@@ -328,7 +330,9 @@ export function createServer({
       fromEnv = { ...mailbox, orgId: o.id };
     }
     stopMailboxes = databases.map((d) =>
-      scheduleMailboxPolls(d, d === home ? fromEnv : null, 60_000, (e, orgId) => app.log.warn({ err: e, orgId }, 'reply mailbox poll failed')),
+      scheduleMailboxPolls(d, d === home ? fromEnv : null, 60_000, (e, orgId) =>
+        app.log.warn({ err: e, orgId }, 'reply mailbox poll failed'),
+      ),
     );
   });
   app.addHook('onClose', async () => {

@@ -87,6 +87,7 @@ describe('accessibility of the main screens (axe-core)', () => {
       ['open-providers-admin', 'providers-admin'],
       ['open-violations', 'violations'],
       ['open-wipes-admin', 'wipes-admin'],
+      ['open-risk-models', 'risk-models-admin'],
     ] as const) {
       await page.getByTestId(button).click();
       await page.getByTestId(screen).waitFor();

@@ -74,6 +74,7 @@ const ROLES: Array<{ user: string; password: string; steps: Step[] }> = [
       nav('open-strategies-admin', 'strategies-admin'),
       nav('open-providers-admin', 'providers-admin'),
       nav('open-wipes-admin', 'wipes-admin'),
+      nav('open-risk-models', 'risk-models-admin'),
       backToQueue,
     ],
   },

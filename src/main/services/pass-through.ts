@@ -57,6 +57,7 @@ export const PASS_THROUGH = [
   pass('orderWipe', ROUTES.wipeUser, { request: ({ userId, mode }) => ({ params: { id: userId }, body: mode ? { mode } : {} }) }),
   pass('getPortalLink', ROUTES.debtorPortalLink, { request: ({ debtorId }) => ({ params: { id: debtorId } }) }),
   pass('revokePortalLink', ROUTES.revokeDebtorPortalLink, { request: ({ debtorId }) => ({ params: { id: debtorId } }) }),
+  pass('listRiskModels', ROUTES.riskModels, { answer: (r) => r.models }),
   pass('listStrategies', ROUTES.strategies, { answer: (r) => r.strategies }),
   pass('createStrategy', ROUTES.createStrategy, { request: (body) => ({ body }) }),
   pass('updateStrategy', ROUTES.updateStrategy, { request: ({ id, strategy }) => ({ params: { id }, body: strategy }) }),

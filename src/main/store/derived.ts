@@ -4,6 +4,7 @@ import type { PromiseInstallment } from '../../shared/domain/entities';
 import { daysPastDue, localDate } from '../../shared/domain/time';
 import { prioritize, type PriorityInput } from '../../shared/rules/priority';
 import { createContactability } from './contactability';
+import { createScores } from './scores';
 import { searchText } from './rows';
 
 /**
@@ -45,10 +46,12 @@ export function createDeriver(db: Database.Database) {
   const anyPromise = db.prepare('SELECT EXISTS (SELECT 1 FROM promises)').pluck();
   const habitsOf = db.prepare('SELECT best_hours AS bestHours, segment FROM contact_habits WHERE debtor_id = ?');
   const anyHabits = db.prepare('SELECT EXISTS (SELECT 1 FROM contact_habits)').pluck();
+  const scores = createScores(db);
   return function deriverAt(now: Date) {
-    // a first pull of accounts without promises skips a query per account
+    // a first pull of accounts without promises (or scores) skips a query per account
     const noPromises = anyPromise.get() === 0;
     const noHabits = anyHabits.get() === 0;
+    const noScores = !scores.any();
     const today = new Map<string, string>();
     const todayIn = (tz: string) => {
       let d = today.get(tz);
@@ -88,6 +91,7 @@ export function createDeriver(db: Database.Database) {
           lastContactAt: s.lastContactAt,
           timeZone: s.timeZone,
           promises,
+          propensity: noScores ? null : scores.payProbability(accountId),
         },
         now,
       );

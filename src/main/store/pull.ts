@@ -18,6 +18,7 @@ import {
   promiseParams,
   upsertSql,
 } from './rows';
+import { createScores } from './scores';
 import { reverseDigits } from './text';
 
 interface PullDeps {
@@ -38,6 +39,7 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
   const deriver = createDeriver(db);
   const judge = createContactability(db);
   const contactPointsOf = createContactPointsOfDebtors(db);
+  const scores = createScores(db);
   const s = {
     upsertDebtor: db.prepare(upsertSql('debtors', DEBTOR_COLS)),
     upsertAccount: db.prepare(upsertSql('accounts', ACCOUNT_COLS)),
@@ -226,6 +228,7 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
       // indexes and search triggers off first: the clear then maintains none of them
       if (page.hasMore) indexes.defer();
       for (const st of s.clearTables) st.run();
+      scores.clear();
     }
     const debtors = new Map<string, { d: Debtor; prefs: string }>();
     for (const d of p.debtors) {
@@ -253,6 +256,11 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     }
     for (const x of p.promises) {
       s.upsertPromise.run(inColumnOrder(PROMISE_COLS, promiseParams(x)));
+      touched.add(x.accountId);
+    }
+    // a new score moves the account in the queue (the priority reads the propensity)
+    for (const x of p.scores ?? []) {
+      scores.upsert(x);
       touched.add(x.accountId);
     }
     const derive = deriver(now);
@@ -292,6 +300,7 @@ export function createPullApplier(core: StoreCore, deps: PullDeps) {
     for (const id of p.removedAccountIds) {
       const debtorId = s.removeAccount.get(id) as string | undefined;
       for (const st of s.removeFacts) st.run(id);
+      scores.remove(id);
       touched.delete(id);
       fresh.delete(id);
       if (debtorId) {

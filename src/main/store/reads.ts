@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { createScores } from './scores';
 import type { AccountDetail, QueuePage } from '../../shared/api/contract';
 import type { ContactHabits } from '../../shared/rules/contact-habits';
 import { QueueQuery } from '../../shared/api/contract';
@@ -23,6 +24,7 @@ type Row = Record<string, unknown>;
 export function createReads(core: StoreCore, outbox: Outbox, generation: () => number) {
   const { db } = core;
   const queue = createQueueReader(db, generation);
+  const scores = createScores(db);
   const s = {
     account: db.prepare('SELECT * FROM accounts WHERE id = ?'),
     debtor: db.prepare('SELECT * FROM debtors WHERE id = ?'),
@@ -113,6 +115,7 @@ export function createReads(core: StoreCore, outbox: Outbox, generation: () => n
         dpd: Number(row.dpd),
         pendingActivityIds: [...activities.map((a) => a.id), ...notes.map((n) => n.id)].filter((id) => pendingIds.has(id)),
         habits: habitsOf(account.debtorId),
+        score: scores.get(accountId),
       };
     },
 

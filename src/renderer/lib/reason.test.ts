@@ -39,6 +39,7 @@ describe('reasonText', () => {
       'recently_contacted',
       'risk',
       'best_hour',
+      'propensity',
       'status.dispute',
       'status.hardship',
       'status.do_not_contact',

@@ -9,6 +9,7 @@ import { Conversation } from '../account/Conversation';
 import { NotesPanel } from '../account/NotesPanel';
 import { PaymentsPanel } from '../account/PaymentsPanel';
 import { ReceiptPanel } from '../field/ReceiptPanel';
+import { RiskScorePanel } from '../account/RiskScorePanel';
 import { PromisesPanel } from '../account/PromisesPanel';
 import { NegotiationPanel } from '../negotiation/NegotiationPanel';
 import { OutcomeForm } from '../outcome/OutcomeForm';
@@ -103,6 +104,7 @@ export function AccountScreen({ accountId, active }: { accountId: string; active
       <div className="account-grid">
         <div className="col">
           <DebtorPanel detail={detail} />
+          <RiskScorePanel detail={detail} />
           <ContactPoints detail={detail} />
           <MessagePanel detail={detail} />
         </div>

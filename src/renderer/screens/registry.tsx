@@ -15,6 +15,7 @@ import { LiveScreen } from '../live/LiveScreen';
 import { ProvidersAdminScreen } from '../admin/ProvidersAdminScreen';
 import { CashScreen } from '../field/CashScreen';
 import { HandoverScreen } from '../field/HandoverScreen';
+import { RiskModelsScreen } from '../admin/RiskModelsScreen';
 
 /**
  * Every work screen, by the view that shows it: the one place a screen is registered (a new view in
@@ -55,4 +56,5 @@ export const SECTIONS: ReadonlyArray<{
   { section: 'segments', Screen: SegmentsAdminScreen, label: 'segments.title', testId: 'open-segments-admin', roles: ['admin'] },
   { section: 'providers', Screen: ProvidersAdminScreen, label: 'providers.title', testId: 'open-providers-admin', roles: ['admin'] },
   { section: 'wipes', Screen: WipesAdminScreen, label: 'wipes.title', testId: 'open-wipes-admin', roles: ['admin'] },
+  { section: 'risk', Screen: RiskModelsScreen, label: 'riskScore.card.nav', testId: 'open-risk-models', roles: ['admin'] },
 ];

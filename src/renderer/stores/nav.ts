@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 
-/** An administration screen (admins: rules, users, templates, strategies, segments, providers, device wipes; admins and team leads: violations, activity). */
-export type AdminTab = 'rules' | 'violations' | 'activity' | 'users' | 'templates' | 'strategies' | 'segments' | 'providers' | 'wipes';
+/** An administration screen (admins: rules, users, templates, strategies, segments, providers, risk models, device wipes; admins and team leads: violations, activity). */
+export type AdminTab =
+  'rules' | 'violations' | 'activity' | 'users' | 'templates' | 'strategies' | 'segments' | 'providers' | 'wipes' | 'risk';
 
 /** The screens the work area shows: the queue, one account. */
 export type WorkView = { name: 'queue' } | { name: 'account'; accountId: string };

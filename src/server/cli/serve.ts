@@ -8,6 +8,7 @@ import { seedDemoHistory } from '../demo/history';
 import { schedulePromiseStatusBatch } from '../collections/status-batch';
 import { runHabits } from '../habits/compute';
 import { HABITS_INTERVAL_MS, scheduleHabits } from '../habits/job';
+import { scheduleRiskJob } from '../risk/job';
 import { providersFromEnv } from '../messaging/config';
 import { startStrategyEngine, type StrategyEngine } from '../strategies/engine';
 import { replicaMaxLagFromEnv } from '../reports/replica';
@@ -28,6 +29,8 @@ export interface StartServerOptions {
   promiseBatchMinutes?: number;
   /** Interval of the contact-habits job (best hours, channel, segments); 0 = do not run it. Default 360. */
   habitsMinutes?: number;
+  /** Interval of the risk job (features, training, scores: docs/risk.md); 0 = do not run it. Default 24. */
+  riskJobHours?: number;
   /** Run the strategy engine (pg-boss; PostgreSQL only). Default: on with PostgreSQL unless STRATEGIES=off. */
   strategies?: boolean;
   /** A streaming replica for reports (REPORTS_DATABASE_URL); reports read the primary without it. */
@@ -98,7 +101,14 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const stopHabits =
     opts.habitsMinutes === 0
       ? []
-      : databases.map((d) => scheduleHabits(d.db, (opts.habitsMinutes ?? HABITS_INTERVAL_MS / 60_000) * 60_000, (msg) => app.log.info(msg)));
+      : databases.map((d) =>
+          scheduleHabits(d.db, (opts.habitsMinutes ?? HABITS_INTERVAL_MS / 60_000) * 60_000, (msg) => app.log.info(msg)),
+        );
+  // risk scores learned from each organisation's history: on start, then every RISK_JOB_HOURS (default 24), per database
+  const stopRisk =
+    opts.riskJobHours === 0
+      ? []
+      : databases.map((d) => scheduleRiskJob(d.db, (opts.riskJobHours ?? 24) * 3_600_000, (msg) => app.log.warn(msg)));
   // The strategy engine needs PostgreSQL (pg-boss); on PGlite strategies can be edited and simulated, not run.
   // one engine per database: its pg-boss schema and its run ledger live beside the accounts
   const engines: StrategyEngine[] = [];
@@ -126,7 +136,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     port,
     db,
     async close() {
-      for (const stop of [...stopBatches, ...stopHabits]) await stop();
+      for (const stop of [...stopBatches, ...stopHabits, ...stopRisk]) await stop();
       for (const engine of engines) await engine.stop();
       await app.close();
       await closeOpened();
@@ -147,6 +157,7 @@ async function main(): Promise<void> {
     reportsDatabaseUrl: process.env.REPORTS_DATABASE_URL || undefined,
     reportsMaxLagSeconds: replicaMaxLagFromEnv(process.env.REPORTS_MAX_LAG_SECONDS),
     placedDatabaseUrls: placedUrlsFromEnv(process.env.ORG_DATABASES),
+    riskJobHours: process.env.RISK_JOB_HOURS ? Number(process.env.RISK_JOB_HOURS) : undefined,
   });
   console.log(`cobranza server listening on ${server.url} (${server.db.kind})`);
   const stop = () => {

@@ -8,6 +8,7 @@ import {
   NOTE_COLUMNS,
   PAYMENT_COLUMNS,
   PROMISE_COLUMNS,
+  SCORE_COLUMNS,
   toAccount,
   toActivity,
   toContactPoint,
@@ -15,6 +16,7 @@ import {
   toNote,
   toPayment,
   toPromise,
+  toScore,
   type AccountRow,
   type ActivityRow,
   type ContactPointRow,
@@ -22,6 +24,7 @@ import {
   type NoteRow,
   type PaymentRow,
   type PromiseRow,
+  type ScoreRow,
 } from './rows';
 
 export type Bundle = Omit<Patch, 'removedAccountIds'>;
@@ -58,10 +61,10 @@ export async function loadBundles(db: Db, accounts: AccountRow[], sortedByDebtor
   return bundleFromRows({ accounts, debtors, contactPoints, ...facts });
 }
 
-type FactRows = Pick<BundleRows, 'activities' | 'notes' | 'payments' | 'promises'>;
+type FactRows = Pick<BundleRows, 'activities' | 'notes' | 'payments' | 'promises' | 'scores'>;
 
 async function loadFactRows(db: Db, accountIds: string[]): Promise<FactRows> {
-  const [activities, notes, payments, promises] = await Promise.all([
+  const [activities, notes, payments, promises, scores] = await Promise.all([
     db.query<ActivityRow>(`SELECT ${ACTIVITY_COLUMNS} FROM activities t WHERE t.account_id = ANY($1::uuid[]) ORDER BY t.started_at, t.id`, [
       accountIds,
     ]),
@@ -72,8 +75,9 @@ async function loadFactRows(db: Db, accountIds: string[]): Promise<FactRows> {
     db.query<PromiseRow>(`SELECT ${PROMISE_COLUMNS} FROM promises pr WHERE pr.account_id = ANY($1::uuid[]) ORDER BY pr.created_at, pr.id`, [
       accountIds,
     ]),
+    db.query<ScoreRow>(`SELECT ${SCORE_COLUMNS} FROM account_scores sc WHERE sc.account_id = ANY($1::uuid[])`, [accountIds]),
   ]);
-  return { activities, notes, payments, promises };
+  return { activities, notes, payments, promises, scores };
 }
 
 /** Activities, notes, payments and promises of these accounts (the rest of the bundle left empty). */
@@ -90,6 +94,8 @@ export interface BundleRows {
   notes: NoteRow[];
   payments: PaymentRow[];
   promises: PromiseRow[];
+  /** risk scores (docs/risk.md): absent where the caller reads none */
+  scores?: ScoreRow[];
 }
 
 /** Database rows to their wire form: the one place a bundle or a delta is shaped for a client. */
@@ -102,6 +108,7 @@ export function bundleFromRows(r: BundleRows): Bundle {
     notes: r.notes.map(toNote),
     payments: r.payments.map(toPayment),
     promises: r.promises.map(toPromise),
+    ...(r.scores?.length ? { scores: r.scores.map(toScore) } : {}),
   };
 }
 

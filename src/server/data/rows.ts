@@ -1,3 +1,4 @@
+import type { AccountScore } from '../../shared/risk/score';
 import type {
   Account,
   Activity,
@@ -116,3 +117,10 @@ export function toPromise(r: PromiseRow): PaymentPromise {
 }
 
 export type { AccountRow, ActivityRow, ContactPointRow, DebtorRow, NoteRow, PaymentRow, PromiseRow };
+
+export const SCORE_COLUMNS = `sc.account_id AS "accountId", sc.pay_probability AS "payProbability", sc.roll_probability AS "rollProbability",
+  sc.reasons, sc.as_of AS "asOf", sc.version`;
+export type ScoreRow = Omit<AccountScore, 'version'> & { version: number };
+export function toScore(r: ScoreRow): AccountScore {
+  return { ...r, version: String(r.version) };
+}

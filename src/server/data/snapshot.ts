@@ -140,7 +140,8 @@ export async function loadSnapshotPage(
             -- the facts are read by id list afterwards: only for accounts that have any
             (SELECT array_agg(p.id::text) FROM page p WHERE EXISTS (SELECT 1 FROM activities t WHERE t.account_id = p.id)
                OR EXISTS (SELECT 1 FROM notes n WHERE n.account_id = p.id) OR EXISTS (SELECT 1 FROM payments x WHERE x.account_id = p.id)
-               OR EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = p.id)) AS ids,
+               OR EXISTS (SELECT 1 FROM promises pr WHERE pr.account_id = p.id)
+               OR EXISTS (SELECT 1 FROM account_scores sc WHERE sc.account_id = p.id)) AS ids,
             (SELECT json_build_array(debtor_id, id)::text FROM page ORDER BY debtor_id DESC, id DESC LIMIT 1) AS last,
             (SELECT ${arrayOf(ACCOUNT_TUPLE, 'a.debtor_id, a.id')} FROM page a) AS accounts,
             -- the page's debtor-id bounds let the planner read debtors and contact points as one

@@ -10,6 +10,7 @@ import {
   NOTE_COLUMNS,
   PAYMENT_COLUMNS,
   PROMISE_COLUMNS,
+  SCORE_COLUMNS,
   type AccountRow,
   type ActivityRow,
   type ContactPointRow,
@@ -17,6 +18,7 @@ import {
   type NoteRow,
   type PaymentRow,
   type PromiseRow,
+  type ScoreRow,
 } from '../data/rows';
 import type { Db } from '../db';
 import { HeadBehind, versionedRead } from '../db/write';
@@ -305,7 +307,7 @@ async function changedSince(tx: Db, scope: Scope, since: number, head: number): 
     const changed = (alias: string) => `${alias}.version > ${from} AND ${alias}.version <= ${to}`;
     return tx.query<R>(sql(visibleAccount(scope, 'a', p), changed), p.values);
   };
-  const [accounts, debtors, contactPoints, activities, notes, payments, promises] = await Promise.all([
+  const [accounts, debtors, contactPoints, activities, notes, payments, promises, scores] = await Promise.all([
     q<AccountRow>((vis, changed) => `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE ${changed('a')} AND ${vis} ORDER BY a.version`),
     q<DebtorRow>(
       (vis, changed) => `SELECT ${DEBTOR_COLUMNS} FROM debtors d WHERE ${changed('d')}
@@ -331,13 +333,23 @@ async function changedSince(tx: Db, scope: Scope, since: number, head: number): 
       (vis, changed) => `SELECT ${PROMISE_COLUMNS} FROM promises pr JOIN accounts a ON a.id = pr.account_id
       WHERE ${changed('pr')} AND ${vis} ORDER BY pr.version`,
     ),
+    q<ScoreRow>(
+      (vis, changed) => `SELECT ${SCORE_COLUMNS} FROM account_scores sc JOIN accounts a ON a.id = sc.account_id
+      WHERE ${changed('sc')} AND ${vis} ORDER BY sc.version`,
+    ),
   ]);
-  return bundleFromRows({ accounts, debtors, contactPoints, activities, notes, payments, promises });
+  return bundleFromRows({ accounts, debtors, contactPoints, activities, notes, payments, promises, scores });
 }
 
 function byId<T extends { id: string }>(...lists: T[][]): T[] {
   const m = new Map<string, T>();
   for (const list of lists) for (const x of list) m.set(x.id, x);
+  return [...m.values()];
+}
+
+function byAccount<T extends { accountId: string }>(...lists: T[][]): T[] {
+  const m = new Map<string, T>();
+  for (const list of lists) for (const x of list) m.set(x.accountId, x);
   return [...m.values()];
 }
 
@@ -350,5 +362,6 @@ function merge(a: Bundle, b: Bundle): Omit<Patch, 'removedAccountIds'> {
     notes: byId(a.notes, b.notes),
     payments: byId(a.payments, b.payments),
     promises: byId(a.promises, b.promises),
+    ...(a.scores || b.scores ? { scores: byAccount(a.scores ?? [], b.scores ?? []) } : {}),
   };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { OrgMessagingConfigInput, OrgMessagingConfigView, UnknownReply } from '../domain/replies';
 import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
+import { AccountScore } from '../risk/score';
+import { RiskModelEntry } from '../risk/card';
 import { ActivityReport, ActivityReportQuery, MyDay } from '../reports/activity';
 import { LiveBoard, LiveSettings, PauseReason, ReportedState, Timeline, TimelineKind } from '../live/presence';
 import { DebtorExportFile } from './privacy';
@@ -195,6 +197,8 @@ export const AccountDetail = AccountBundle.extend({
   promisePolicy: PromisePolicy.nullable().optional(),
   /** The debtor's best hours, recommended channel and rule segment as last synced (null: not computed yet). */
   habits: ContactHabits.nullable().optional(),
+  /** The account's risk score with its three reasons as last synced (null: none yet; docs/risk.md). */
+  score: AccountScore.nullable().optional(),
 });
 export type AccountDetail = z.infer<typeof AccountDetail>;
 
@@ -364,6 +368,8 @@ export const API = {
   /** Online only: the debtor's self-service link (made when none lives), and ending every live one (docs/self-service.md). */
   getPortalLink: { input: z.object({ debtorId: Id }), output: z.object({ url: z.string(), expiresAt: z.string() }) },
   revokePortalLink: { input: z.object({ debtorId: Id }), output: z.object({ revoked: z.number().int() }) },
+  /** Admin only, online only: the risk models trained for the organisation with their model cards. */
+  listRiskModels: { input: none, output: z.array(RiskModelEntry) },
   /** Admin only, online only: collection strategies, what one would do against today's portfolio, and its results. */
   listStrategies: { input: none, output: z.array(Strategy) },
   createStrategy: { input: StrategyInput, output: Strategy },

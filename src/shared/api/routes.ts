@@ -31,6 +31,7 @@ import {
 import { SecurityPolicy, WipeOrder, WipeOrderList, WipeOrderRequest } from '../domain/security';
 import { SipCredentials } from '../domain/sip';
 import { ContactCostsInput, ContactCostsView } from '../domain/contact-costs';
+import { RiskModelList } from '../risk/card';
 import { Simulation, Strategy, StrategyInput, StrategyList, StrategyResults } from '../domain/strategy';
 import { MessageTemplateInput, MessageTemplateUpdate } from '../domain/template-admin';
 import { MercadoPagoWebhookQuery, OrgPaymentConfigInput, OrgPaymentConfigView } from '../domain/payment-gateway';
@@ -148,6 +149,9 @@ export const ROUTES = {
     response: OrgMessageTemplate,
   }),
   orgTemplateAudit: route({ method: 'GET', path: '/api/v1/org/message-templates/audit', response: z.array(TemplateAuditEntry) }),
+
+  /** The organisation's trained risk models with their cards, newest first (docs/risk.md). */
+  riskModels: route({ method: 'GET', path: '/api/v1/org/risk-models', response: RiskModelList }),
 
   strategies: route({ method: 'GET', path: '/api/v1/org/strategies', response: StrategyList }),
   createStrategy: route({ method: 'POST', path: '/api/v1/org/strategies', body: StrategyInput, response: Strategy }),

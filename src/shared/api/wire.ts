@@ -53,6 +53,7 @@ export const PRELOAD_METHODS = [
   'createUser',
   'updateUser',
   'listWipeOrders',
+  'listRiskModels',
   'orderWipe',
   'getPortalLink',
   'revokePortalLink',

@@ -27,6 +27,11 @@ export interface PriorityInput {
    * Absent or empty: nothing learned, the account competes on risk alone.
    */
   bestHours?: ReadonlyArray<number>;
+  /**
+   * The learned propensity to pay in the next 30 days (docs/risk.md), when the account has a
+   * score: it replaces the file's segment as the risk weight.
+   */
+  propensity?: number | null;
 }
 
 export interface Priority {
@@ -82,10 +87,20 @@ export function balanceUsd(balanceMinor: number, currency: CurrencyCode): number
   return balanceMinor / 10 ** currencyDigits(currency) / ROUGH_UNITS_PER_USD[currency];
 }
 
+/**
+ * The risk weight of a learned propensity p: 1 + 2p, the same 1–3 range as the segments, so the
+ * expected collection (likelier to pay × larger balance) ranks first and scored accounts mix
+ * fairly with unscored ones.
+ */
+export function propensityWeight(p: number): number {
+  return 1 + 2 * Math.min(1, Math.max(0, p));
+}
+
 /** risk × log-balance × bucket weight, as an integer below TIER. */
-export function baseScore(input: Pick<PriorityInput, 'dpd' | 'balanceMinor' | 'currency' | 'segment'>): number {
+export function baseScore(input: Pick<PriorityInput, 'dpd' | 'balanceMinor' | 'currency' | 'segment' | 'propensity'>): number {
   const balanceWeight = Math.log10(1 + Math.max(0, balanceUsd(input.balanceMinor, input.currency)));
-  const s = RISK_WEIGHT[input.segment] * balanceWeight * BUCKET_WEIGHT[dpdBucket(input.dpd)] * 1000;
+  const risk = input.propensity != null ? propensityWeight(input.propensity) : RISK_WEIGHT[input.segment];
+  const s = risk * balanceWeight * BUCKET_WEIGHT[dpdBucket(input.dpd)] * 1000;
   return Math.min(TIER - 1, Math.max(0, Math.round(s)));
 }
 
@@ -154,5 +169,7 @@ export function prioritize(input: PriorityInput, now: Date): Priority {
     const hour = hourOfWeek(nowMs, input.timeZone) % 24;
     return at(TIERS.best_hour, base, 'best_hour', { ...params, from: hour, to: hour + 1 });
   }
+  if (input.propensity != null)
+    return at(TIERS.risk, base, 'propensity', { percent: Math.round(input.propensity * 100), bucket: params.bucket, dpd: input.dpd });
   return at(TIERS.risk, base, 'risk', params);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Account, Activity, ContactPoint, Debtor, Id, IsoInstant, Note, Payment, PaymentPromise } from '../domain/entities';
+import { AccountScore } from '../risk/score';
 import { MutationEnvelope } from './mutations';
 import { Snapshot } from './snapshot';
 import { ContactHabits } from '../rules/contact-habits';
@@ -63,6 +64,8 @@ export const Patch = z.object({
   promises: z.array(PaymentPromise),
   /** Best hours, recommended channel and rule segment of the debtors (contact_habits; absent from older servers). */
   contactHabits: z.array(ContactHabits).optional(),
+  /** Risk scores of the accounts (docs/risk.md); absent from servers before them. */
+  scores: z.array(AccountScore).optional(),
   /** Accounts no longer visible to this user (reassigned away, closed out of view). */
   removedAccountIds: z.array(Id),
 });

@@ -8,6 +8,7 @@ import { migration0007 } from './0007-search-compact-ids';
 import { migration0008 } from './0008-message-status';
 import { migration0010 } from './0010-contact-habits';
 import { migration0011 } from './0011-field-receipts';
+import { migration0009 } from './0009-account-scores';
 
 /** Every migration, in order. Append only: a shipped migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,5 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0010,
   migration0011,
+  migration0009,
 ];
 export type { Migration };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PgListener } from './pg-listen';
+import { withArrayLiterals } from './array-literal';
 import { TxDb } from './savepoints';
 import type { Db, TransactionOptions } from './types';
 
@@ -24,14 +25,15 @@ const names = new Map<string, string>();
 const MAX_PREPARED = 2000;
 function prepared(sql: string, params?: readonly unknown[]): pg.QueryConfig {
   if (!params || params.length === 0) return { text: sql };
+  const values = withArrayLiterals(params);
   let name = names.get(sql);
   if (!name) {
     // a text built with values inlined would never repeat: past this many, stop preparing new ones
-    if (names.size >= MAX_PREPARED) return { text: sql, values: params as unknown[] };
+    if (names.size >= MAX_PREPARED) return { text: sql, values };
     name = `s_${createHash('sha1').update(sql).digest('base64url')}`;
     names.set(sql, name);
   }
-  return { name, text: sql, values: params as unknown[] };
+  return { name, text: sql, values };
 }
 
 function envMs(name: string, fallback: number): number {

@@ -7,6 +7,7 @@ import { defineRoute } from '../http/route';
 import { apiActor } from './actor';
 import { findRun, findRunAnywhere, listRuns } from './runs';
 import { importPortfolioStream } from '../portfolio/stream';
+import { readsInWorker } from '../portfolio/parse-thread';
 import { limitedBody, PORTFOLIO_LIMIT } from './body';
 
 export const importRoutes = [
@@ -16,13 +17,13 @@ export const importRoutes = [
     tags: ['imports'],
     access: ['team_lead', 'admin'],
     // Streamed: read and written a batch at a time (portfolio/stream.ts), so a file of a million
-    // rows neither holds memory nor the server. importId lets the caller watch its progress.
+    // rows neither holds memory nor the server; past 1 MB read in a worker thread (parse-thread.ts). importId lets the caller watch its progress.
     // The table's body is the CSV text a client sends; the handler gets the request stream.
     body: z.custom<Readable>(),
     bodyContentType: 'text/csv',
     bodyStream: true,
     errors: [413, 415],
-    async handler({ db, user, body, query }) {
+    async handler({ db, user, body, query, request }) {
       const scope = await scopeFor(db, user);
       if (query.importId && (await findRunAnywhere(db, query.importId))) {
         throw new HttpError(400, 'invalid_request', `query.importId: import ${query.importId} already exists`, 'importId');
@@ -31,6 +32,8 @@ export const importRoutes = [
       return importPortfolioStream(db, user.orgId, source, {
         scope,
         actor: apiActor(user.id),
+        // a big upload (or one of unknown length) is read in a worker: the event loop stays free
+        inWorker: readsInWorker(request.headers['content-length']),
         ...(query.importId ? { importId: query.importId } : {}),
       });
     },

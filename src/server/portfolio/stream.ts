@@ -1,20 +1,12 @@
-import { once } from 'node:events';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { parse } from 'csv-parse';
 import type { ImportReport, RowError } from '../../shared/domain/portfolio';
 import type { Db } from '../db';
 import { CLI_ACTOR } from '../imports/actor';
 import { failRun, finishRun, recordProgress, startRun, type RunProgress } from '../imports/runs';
 import { decodeCsvStream, type StreamEncoding } from './decode';
-import {
-  csvError,
-  detectDelimiter,
-  FILE_FIELD,
-  isBlankRecord,
-  PortfolioRowParser,
-  type ParsedPortfolioRow,
-  type ParseOptions,
-} from './parse';
+import type { ParseOptions } from './parse';
+import { batchesInWorker } from './parse-thread';
+import { readBatches, type FileHeader, type ReadBatch } from './read-batches';
 import { upsertPortfolio, type UpsertOptions } from './upsert';
 
 /**
@@ -45,8 +37,6 @@ export const MAX_LISTED = 1_000;
  */
 const FIRST_ANALYZE = 2_000;
 const GROWN_TABLES = 'debtors, accounts, contact_points, assignment_log';
-/** Rows read between two turns of the event loop (a row's checks take a fraction of a millisecond). */
-const YIELD_ROWS = 50;
 /**
  * Debtor ids / contact points remembered to count each once across batches: past this many, only
  * the most recent are kept (a debtor's rows are adjacent in grouped files, so counts stay exact).
@@ -60,41 +50,14 @@ export interface StreamImportOptions extends ParseOptions, UpsertOptions {
   /** The run's id, chosen by the caller so it can watch progress before the answer (a UUID). */
   importId?: string;
   maxListed?: number;
+  /**
+   * Read the file in a worker thread (parse-thread.ts): for big uploads, so their row checks and
+   * garbage stay off the server's event loop. Same batches, same report.
+   */
+  inWorker?: boolean;
 }
 
 export type StreamImportReport = ImportReport & { ignoredColumns: string[]; encoding: StreamEncoding['encoding'] };
-
-/** Text chunks up to and including the first line, so the separator can be read off the header. */
-async function headerLine(texts: AsyncIterator<string>): Promise<{ head: string; done: boolean }> {
-  let head = '';
-  for (;;) {
-    const next = await texts.next();
-    if (next.done) return { head, done: true };
-    head += next.value;
-    if (/\r?\n/.test(head)) return { head, done: false };
-  }
-}
-
-/** csv-parse's records for the texts, fed with backpressure; the parser is destroyed on early exit. */
-async function* records(texts: AsyncIterator<string>, head: string, done: boolean) {
-  const body = head.replace(/^\uFEFF/, '');
-  const parser = parse({ delimiter: detectDelimiter(body), relax_column_count: true, skip_empty_lines: false, info: true });
-  const pump = (async () => {
-    if (!parser.write(body)) await once(parser, 'drain');
-    if (!done) {
-      for (let next = await texts.next(); !next.done; next = await texts.next()) {
-        if (!parser.write(next.value)) await once(parser, 'drain');
-      }
-    }
-    parser.end();
-  })().catch((e: unknown) => parser.destroy(e as Error));
-  try {
-    for await (const r of parser) yield r as { record: string[]; info: { records: number } };
-  } finally {
-    parser.destroy();
-    await pump;
-  }
-}
 
 class Listed {
   readonly list: RowError[] = [];
@@ -122,19 +85,10 @@ export async function importPortfolioStream(
   const totals = { debtorsUpserted: 0, contactPointsUpserted: 0 };
   const warned = new Set<string>();
   const seen = { debtors: new Set<string>(), contactPoints: new Set<string>() };
-  let ignoredColumns: string[] = [];
+  const header: FileHeader = { ignoredColumns: [] };
   try {
-    const texts = decodeCsvStream(source, found)[Symbol.asyncIterator]();
-    const { head, done } = await headerLine(texts);
-    let parser: PortfolioRowParser | null = null;
-    let headerErrors: RowError[] = [];
-    let rows: ParsedPortfolioRow[] = [];
-    let rowErrors: RowError[] = [];
-    let inBatch = 0;
-    let rowsRead = 0;
     let analyzeAt = FIRST_ANALYZE;
-
-    const write = async (batch: ParsedPortfolioRow[], batchRowErrors: RowError[], readSoFar: number) => {
+    const write = async ({ rows: batch, rowErrors: batchRowErrors, rowsRead: readSoFar }: ReadBatch) => {
       const written =
         batch.length > 0 ? await upsertPortfolio(db, orgId, batch, { ...options, actor: { ...actor, importId }, warned, seen }) : null;
       const batchErrors = [...batchRowErrors, ...(written?.errors ?? [])].sort((a, b) => a.row - b.row);
@@ -153,54 +107,29 @@ export async function importPortfolioStream(
         await db.exec(`ANALYZE ${GROWN_TABLES}`);
       }
     };
+    const parseOptions: ParseOptions = options.asOf === undefined ? {} : { asOf: options.asOf };
+    const batches = options.inWorker
+      ? batchesInWorker(source, { options: parseOptions, batchSize }, found, header)
+      : readBatches(decodeCsvStream(source, found), parseOptions, batchSize, header);
     // One batch is written while the next is read: the database and the row checks (phones,
     // amounts, dates: most of the CPU here) overlap. Writes stay one after the other, in file
     // order (a debtor's later rows build on what the earlier batch wrote), and at most two
-    // batches are held at once.
+    // batches are held at once (in a worker, two more may wait there).
     let writing: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      await writing;
-      const next = write(rows, rowErrors, rowsRead);
-      // a failure is raised by the next flush or the final wait, never left unhandled meanwhile
-      next.catch(() => {});
-      writing = next;
-      rows = [];
-      rowErrors = [];
-      inBatch = 0;
-      await yieldToEventLoop();
-    };
-
     try {
-      for await (const { record, info } of records(texts, head, done)) {
-        if (!parser) {
-          parser = new PortfolioRowParser(record, options);
-          headerErrors = parser.headers.errors;
-          ignoredColumns = parser.headers.ignored;
-          continue;
-        }
-        if (isBlankRecord(record)) continue;
-        rowsRead += 1;
-        // the checks of a row are synchronous: let /healthz and sync requests in between rows
-        if (rowsRead % YIELD_ROWS === 0) await yieldToEventLoop();
-        // a file whose header is wrong is read to the end (rows counted) but nothing is written
-        if (headerErrors.length > 0) continue;
-        parser.read(record, info.records, rows, rowErrors);
-        if (++inBatch >= batchSize) await flush();
+      for await (const batch of batches) {
+        await writing;
+        const next = write(batch);
+        // a failure is raised by the next batch or the final wait, never left unhandled meanwhile
+        next.catch(() => {});
+        writing = next;
+        await yieldToEventLoop();
       }
     } catch (e) {
-      if (!(e instanceof Error && e.name === 'CsvError')) {
-        await writing.catch(() => {});
-        throw e;
-      }
-      // rows before the broken line are written; the report names the line it stopped at
-      if (inBatch > 0) await flush();
-      rowErrors.push(csvError(e));
+      // an upload that fails half-way (413, dropped): the batches before it are written first
+      await writing.catch(() => {});
+      throw e;
     }
-    if (!parser) {
-      headerErrors = [{ row: 1, field: FILE_FIELD, message: 'el archivo está vacío' }];
-    }
-    if (headerErrors.length > 0) rowErrors = [...headerErrors, ...rowErrors];
-    await flush();
     await writing;
 
     const report: StreamImportReport = {
@@ -212,7 +141,7 @@ export async function importPortfolioStream(
       warnings: warnings.list,
       ...(errors.count > errors.list.length ? { errorCount: errors.count } : {}),
       ...(warnings.count > warnings.list.length ? { warningCount: warnings.count } : {}),
-      ignoredColumns,
+      ignoredColumns: header.ignoredColumns,
       importId,
       encoding: found.encoding,
     };

@@ -124,20 +124,27 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
   ];
   const unnestDebtors = `unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          AS d(external_id, name, national_id, country, time_zone, debtor_type, segment, prefs)`;
-  // New debtors: what the file gave, defaults for the rest.
-  await tx.query(
+  // New debtors: what the file gave, defaults for the rest. Their ids come back here, so the
+  // update and the id lookup below are only for the debtors the database already had (none, for
+  // a first load: two statements of a chunk's five saved).
+  const inserted = await tx.query<{ id: string; external_id: string }>(
     `INSERT INTO debtors (org_id, external_id, name, national_id, country, time_zone, debtor_type, segment, contact_prefs, version)
      SELECT $1, d.external_id, d.name, d.national_id, d.country, d.time_zone, d.debtor_type, d.segment, d.prefs::jsonb,
             nextval('change_version')
        FROM ${unnestDebtors}
-     ON CONFLICT (org_id, external_id) DO NOTHING`,
+     ON CONFLICT (org_id, external_id) DO NOTHING
+     RETURNING id, external_id`,
     [orgId, ...columns],
   );
+  const debtorId = new Map(inserted.map((d) => [d.external_id, d.id]));
+  const knownAt = externalIds.flatMap((id, i) => (debtorId.has(id) ? [] : [i]));
+  const known = <T>(values: T[]): T[] => knownAt.map((i) => values[i]!);
   // Known debtors: only what the file gave (NULL = not given, the recorded value stays). The
   // WHERE skips rows that would not change: no new tuple, no trigger, the version stays.
   const givenOnly = (key: keyof GivenFields, values: string[]) => values.map((v, i) => (debtors[i]!.given[key] ? v : null));
-  await tx.query(
-    `UPDATE debtors t SET
+  if (knownAt.length > 0) {
+    await tx.query(
+      `UPDATE debtors t SET
        name = d.name, national_id = d.national_id, country = d.country,
        time_zone = coalesce(d.time_zone, t.time_zone), debtor_type = coalesce(d.debtor_type, t.debtor_type),
        segment = coalesce(d.segment, t.segment),
@@ -148,22 +155,23 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
        AND (t.name, t.national_id, t.country, t.time_zone, t.debtor_type, t.segment, t.contact_prefs)
          IS DISTINCT FROM (d.name, d.national_id, d.country, coalesce(d.time_zone, t.time_zone), coalesce(d.debtor_type, t.debtor_type),
                            coalesce(d.segment, t.segment), ${prefsExpr})`,
-    [
-      orgId,
-      ...columns.slice(0, 4),
-      givenOnly('timeZone', columns[4]!),
-      givenOnly('debtorType', columns[5]!),
-      givenOnly('segment', columns[6]!),
-      columns[7]!,
-    ],
-  );
-  const debtorIds = await tx.query<{ id: string; external_id: string }>(
-    // A join, not external_id = ANY($2): on a large table the planner scans it and compares every
-    // row with every id of the chunk (seconds per chunk at a few hundred thousand debtors).
-    'SELECT d.id, d.external_id FROM unnest($2::text[]) AS k(external_id) JOIN debtors d ON d.org_id = $1 AND d.external_id = k.external_id',
-    [orgId, externalIds],
-  );
-  const debtorId = new Map(debtorIds.map((d) => [d.external_id, d.id]));
+      [
+        orgId,
+        ...columns.slice(0, 4).map(known),
+        known(givenOnly('timeZone', columns[4]!)),
+        known(givenOnly('debtorType', columns[5]!)),
+        known(givenOnly('segment', columns[6]!)),
+        known(columns[7]!),
+      ],
+    );
+    const found = await tx.query<{ id: string; external_id: string }>(
+      // A join, not external_id = ANY($2): on a large table the planner scans it and compares every
+      // row with every id of the chunk (seconds per chunk at a few hundred thousand debtors).
+      'SELECT d.id, d.external_id FROM unnest($2::text[]) AS k(external_id) JOIN debtors d ON d.org_id = $1 AND d.external_id = k.external_id',
+      [orgId, known(externalIds)],
+    );
+    for (const d of found) debtorId.set(d.external_id, d.id);
+  }
   const idOf = (row: PortfolioRow): string => {
     const id = debtorId.get(row.debtorExternalId);
     if (!id) throw new Error(`debtor ${row.debtorExternalId} was not written`);
@@ -236,7 +244,7 @@ async function writeChunk(tx: Db, orgId: string, rows: ParsedPortfolioRow[], age
       [cpDebtor, cpKind, cpValue],
     );
   }
-  return { debtors: new Set(debtorIds.map((d) => d.id)), accounts: rows.length, contactPointKeys: seen };
+  return { debtors: new Set(debtorId.values()), accounts: rows.length, contactPointKeys: seen };
 }
 
 const WARNED_LIST = 5;

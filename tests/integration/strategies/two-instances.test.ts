@@ -80,7 +80,10 @@ describe('two engine instances on one PostgreSQL', () => {
       `SELECT count(*)::int AS n FROM (SELECT strategy_run_id FROM outbound_messages WHERE strategy_run_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) x`,
     );
     expect(twice!.n).toBe(0);
-    const [retried] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_messages WHERE attempts > 1`);
-    expect(retried!.n).toBeGreaterThanOrEqual(1);
+    // every message the outage refused went out later: retried by the provider's own back-off or,
+    // when that ran out, by the engine (attempts > 1) — which of the two depends on how the 12
+    // refusals fall across the sends running in parallel, so the test holds to the outcome
+    const refused = new Set(to.slice(0, 12));
+    for (const number of refused) expect(accepted).toContain(number);
   }, 200_000);
 });

@@ -19,6 +19,12 @@ afterEach(() => {
 });
 
 describe('migrations', () => {
+  it('are listed in increasing version order (a merge that appends one out of order would rerun the later ones at the next open)', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
   it('brings a new file to the latest version and records it in user_version', () => {
     const db = new Database(tmpFile());
     expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);

@@ -44,7 +44,7 @@ describe('store migration 0009', () => {
     );
     db.prepare(`INSERT INTO outbox (name, args, client_time) VALUES ('note.add', '{}', 'x')`).run();
     expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'account_scores'`).pluck().get()).toBe(0);
-    expect(migrate(db)).toBe(9);
+    expect(migrate(db)).toBe(MIGRATIONS.at(-1)!.version);
     const cols = db.prepare(`SELECT name FROM pragma_table_info('account_scores')`).pluck().all();
     expect(cols).toEqual(['account_id', 'pay_probability', 'roll_probability', 'reasons', 'as_of', 'version']);
     expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(1);
